@@ -1,0 +1,69 @@
+// Error codes users can switch on. The common BCE codes are documented by Baidu; the peering-rule codes are
+// this project's choice (Baidu publishes none) and are listed with their HTTP status in the README. The server
+// renders exactly these; the SDK exposes them as a literal union.
+
+export const ERROR_CODES = {
+  // --- documented BCE common codes ---
+  AccessDenied: 403,
+  InappropriateJSON: 400,
+  InternalError: 500,
+  InvalidAccessKeyId: 403,
+  InvalidHTTPAuthHeader: 400,
+  InvalidHTTPRequest: 400,
+  InvalidURI: 400,
+  MalformedJSON: 400,
+  InvalidVersion: 404,
+  RequestExpired: 400,
+  IdempotentParameterMismatch: 403,
+  SignatureDoesNotMatch: 400,
+  // --- request shape (this project's choice) ---
+  /** A query parameter is missing or has a bad value (`role`, `maxKeys`, `marker`, flags). */
+  InvalidParameter: 400,
+  /** No route for this method and path. */
+  NotFound: 404,
+  MethodNotAllowed: 405,
+  /** Request body larger than the server's limit. */
+  EntityTooLarge: 413,
+  /** Injected by the server's fault injection, or a real throttle. */
+  ServiceUnavailable: 503,
+  Throttling: 429,
+  // --- resources and peering rules (this project's choice) ---
+  /** The peering connection or VPC does not exist, or the caller may not see it. */
+  NoSuchObject: 404,
+  /** The operation is not allowed in the connection's current status. */
+  InvalidPeerConnStatus: 409,
+  /** DNS sync cannot change while it is syncing or closing. */
+  InvalidDnsStatus: 409,
+  /** Only the other side may do this (accept/reject: acceptor; release/resize/renew/refund: initiator). */
+  OperationNotPermitted: 403,
+  /** A peering connection already exists between these two VPCs. */
+  PeerConnAlreadyExists: 409,
+  /** Local and peer VPC are the same, or the peer VPC is in an unknown region/account. */
+  InvalidPeerVpc: 400,
+  /** Both VPCs are relay VPCs. */
+  RelayVpcPeeringNotAllowed: 400,
+  /** 10 per VPC or 10 per account (configurable). */
+  PeerConnQuotaExceeded: 400,
+  /** Billing not allowed for this connection (same region must be Postpaid; renew/refund need Prepaid). */
+  InvalidBilling: 400,
+  /** Prepaid bandwidth can only go up. */
+  BandwidthDowngradeNotAllowed: 400,
+  /** Bandwidth outside the allowed range. */
+  InvalidBandwidth: 400,
+  /** An active, unexpired Prepaid connection cannot be released (refund it instead). */
+  PrepaidReleaseNotAllowed: 409,
+  /** Release protection is on. */
+  DeleteProtected: 409,
+  /** A VPC that still has peering connections cannot be deleted. */
+  VpcInUse: 409,
+  /** VPC CIDR invalid or overlapping where it must not. */
+  InvalidCidr: 400,
+} as const;
+
+export type KnownErrorCode = keyof typeof ERROR_CODES;
+/** A known code, or any other string the service may return. */
+export type ErrorCode = KnownErrorCode | (string & {});
+
+export function isKnownErrorCode(code: string): code is KnownErrorCode {
+  return Object.hasOwn(ERROR_CODES, code);
+}

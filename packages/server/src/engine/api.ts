@@ -1,0 +1,128 @@
+// The contract between the server's core (domain rules + store + scheduler) and its adapters (HTTP, admin
+// HTTP, main). The core never sees HTTP; the adapters never touch the store.
+import type { OperationName } from '@peerconn/sdk/operations';
+
+/** Who is calling, as established by signature verification and the endpoint that received the request. */
+export interface Caller {
+  accountId: string;
+  /** Region of the endpoint that received the request (Host header or listener). */
+  region: string;
+  requestId: string;
+}
+
+/** Idempotency data the HTTP layer derives from the request. */
+export interface Idempotency {
+  clientToken: string;
+  /** Hash of method, path, query without clientToken, and normalised body: a reused token must match it. */
+  fingerprint: string;
+}
+
+/**
+ * Input of one operation after wire parsing and shape validation: exactly the fields of the SDK input type
+ * (packages/sdk/src/models.ts) minus clientToken/abortSignal/timeoutMs, with numbers as numbers.
+ */
+export type OperationInput = Record<string, unknown>;
+
+export type TransitionMode = 'immediate' | 'delay' | 'manual';
+
+export interface TransitionTiming {
+  mode: TransitionMode;
+  /** For `delay`: virtual milliseconds until the transition is due. */
+  delayMs?: number;
+}
+
+/**
+ * Timed transitions. create: creating → active|consulting; accept: starting → active;
+ * update: updating → active (update and resize); delete: deleting → gone; dnsOpen: wait → syncing → open;
+ * dnsClose: closing → close. The 7-day consult timeout and Prepaid expiry run on the virtual clock.
+ */
+export const TRANSITION_NAMES = ['create', 'accept', 'update', 'delete', 'dnsOpen', 'dnsClose'] as const;
+export type TransitionName = (typeof TRANSITION_NAMES)[number];
+
+export interface AccountCredential {
+  accessKeyId: string;
+  secretAccessKey: string;
+  /** When set, requests with this key must carry x-bce-security-token with this value. */
+  sessionToken?: string;
+}
+
+export interface Account {
+  id: string;
+  name: string;
+  credentials: AccountCredential[];
+}
+
+export interface ClockState {
+  /** Virtual now, `YYYY-MM-DDThh:mm:ssZ` plus milliseconds as ISO 8601. */
+  now: string;
+  /** Virtual minus real time, in ms. */
+  offsetMs: number;
+  frozen: boolean;
+}
+
+export interface PendingTransition {
+  peerConnId: string;
+  name: TransitionName | 'consultTimeout' | 'expiry';
+  /** ISO instant on the virtual clock; absent for manual transitions. */
+  dueAt?: string;
+  manual: boolean;
+}
+
+export interface Snapshot {
+  format: 'peerconn-snapshot';
+  version: 1;
+  exportedAt: string;
+  [key: string]: unknown;
+}
+
+export interface EngineConfig {
+  /** SQLite file path, or ':memory:'. */
+  dataPath: string;
+  /** Default region for requests whose Host does not name one. */
+  defaultRegion: string;
+  quotaPerVpc: number;
+  quotaPerAccount: number;
+  consultTimeoutMs: number;
+  /** After release, GET answers NoSuchObject (false) or shows status `deleted` (true). */
+  keepDeleted: boolean;
+  timing: Record<TransitionName, TransitionTiming>;
+}
+
+export interface Engine {
+  /**
+   * Runs one operation for the caller inside one store transaction, with idempotency when given.
+   * Returns the response body (undefined for operations that return no data); throws ServiceError.
+   */
+  execute(
+    operation: OperationName,
+    caller: Caller,
+    input: OperationInput,
+    idempotency?: Idempotency,
+  ): Promise<unknown>;
+
+  /** Looks up the credential for signature verification. */
+  findCredential(
+    accessKeyId: string,
+  ): Promise<{ accountId: string; credential: AccountCredential } | undefined>;
+
+  // ---- control plane (admin API) ----
+  listAccounts(): Promise<Account[]>;
+  /** Creates an account; id (32 hex) and one key pair are generated when not given. */
+  createAccount(input: { id?: string; name: string; credentials?: AccountCredential[] }): Promise<Account>;
+  addCredential(accountId: string, credential?: Partial<AccountCredential>): Promise<AccountCredential>;
+  removeCredential(accountId: string, accessKeyId: string): Promise<void>;
+  /** Clears resources and tokens; accounts stay unless asked. */
+  reset(options?: { accounts?: boolean }): Promise<void>;
+  clock(): ClockState;
+  setClock(change: { set?: string; advanceMs?: number; freeze?: boolean }): Promise<ClockState>;
+  timing(): Record<TransitionName, TransitionTiming>;
+  setTiming(
+    change: Partial<Record<TransitionName, TransitionTiming>>,
+  ): Promise<Record<TransitionName, TransitionTiming>>;
+  pendingTransitions(): Promise<PendingTransition[]>;
+  /** Applies pending manual (and due) transitions, all or for one connection; returns how many ran. */
+  runTransitions(peerConnId?: string): Promise<number>;
+  exportSnapshot(): Promise<Snapshot>;
+  importSnapshot(snapshot: Snapshot): Promise<void>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,18 @@
+// The one error type the server's layers throw; the HTTP layer renders it as {code, message, requestId}.
+import { ERROR_CODES, type KnownErrorCode } from '@peerconn/sdk/error-codes';
+
+export class ServiceError extends Error {
+  readonly code: KnownErrorCode;
+  readonly statusCode: number;
+
+  constructor(code: KnownErrorCode, message: string, statusCode: number = ERROR_CODES[code]) {
+    super(message);
+    this.name = 'ServiceError';
+    this.code = code;
+    this.statusCode = statusCode;
+  }
+}
+
+export function serviceError(code: KnownErrorCode, message: string): ServiceError {
+  return new ServiceError(code, message);
+}
