@@ -12,9 +12,25 @@ export const DEFAULT_HEADERS_TO_SIGN: readonly string[] = [
 ];
 
 const UNRESERVED = /[A-Za-z0-9\-_.~]/;
+const SUB_DELIMS_KEPT_BY_ENCODE_URI_COMPONENT = /[!'()*]/g;
 
 /** Percent-encodes every UTF-8 byte outside `A-Z a-z 0-9 - _ . ~` as uppercase `%XX`; `/` is kept when asked. */
 export function uriEncode(value: string, encodeSlash = true): string {
+  let encoded: string;
+  try {
+    encoded = encodeURIComponent(value);
+  } catch {
+    // Lone surrogates make encodeURIComponent throw; encode them byte by byte as UTF-8 would (U+FFFD).
+    return encodeByteWise(value, encodeSlash);
+  }
+  encoded = encoded.replace(
+    SUB_DELIMS_KEPT_BY_ENCODE_URI_COMPONENT,
+    (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
+  );
+  return encodeSlash ? encoded : encoded.replaceAll('%2F', '/');
+}
+
+function encodeByteWise(value: string, encodeSlash: boolean): string {
   let out = '';
   for (const char of value) {
     if (UNRESERVED.test(char) || (char === '/' && !encodeSlash)) {
