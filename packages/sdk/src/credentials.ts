@@ -1,0 +1,124 @@
+// Where keys, region and endpoint come from: explicit config > environment > profile file > legacy ini.
+import { dirname, join } from 'node:path';
+import { DEFAULT_REGION, regionEndpoint } from './endpoint.ts';
+import { BceClientError } from './errors.ts';
+import { defaultConfigPath, getProfile, type Profile, readLegacyCredentials } from './profiles.ts';
+
+export interface Credentials {
+  accessKeyId: string;
+  secretAccessKey: string;
+  sessionToken?: string;
+}
+
+export type CredentialSource = 'explicit' | 'env' | 'profile' | 'legacy-ini';
+
+export interface ResolveConfigInput {
+  credentials?: Credentials;
+  region?: string;
+  endpoint?: string;
+  /** A profile chosen in code wins over environment keys (it is as explicit as passing the keys). */
+  profile?: string;
+  /** Environment to read; defaults to process.env. */
+  env?: Readonly<Record<string, string | undefined>>;
+  /** Profile file; defaults to `~/.bce/config.json`. */
+  configPath?: string;
+}
+
+export interface ResolvedConfig {
+  credentials: Credentials;
+  credentialSource: CredentialSource;
+  region: string;
+  endpoint: string;
+  profileName?: string;
+}
+
+function nonEmpty(value: string | undefined): string | undefined {
+  return value !== undefined && value.trim() !== '' ? value.trim() : undefined;
+}
+
+function fromProfile(profile: Profile): Credentials {
+  const credentials: Credentials = {
+    accessKeyId: profile.accessKeyId,
+    secretAccessKey: profile.secretAccessKey,
+  };
+  if (profile.securityToken) credentials.sessionToken = profile.securityToken;
+  return credentials;
+}
+
+export const MISSING_CREDENTIALS_HELP =
+  'No BCE credentials found. Pass { credentials: { accessKeyId, secretAccessKey } } to the client, ' +
+  'set BCE_ACCESS_KEY_ID and BCE_SECRET_ACCESS_KEY, or create a profile with `peerconn configure` ' +
+  '(stored in ~/.bce/config.json; pick one with BCE_PROFILE).';
+
+/** Resolves credentials, region and endpoint; throws a `config` BceClientError when no keys are found. */
+export function resolveConfig(input: ResolveConfigInput = {}): ResolvedConfig {
+  const env = input.env ?? process.env;
+  const configPath = input.configPath ?? defaultConfigPath();
+
+  if (input.credentials && (!input.credentials.accessKeyId || !input.credentials.secretAccessKey)) {
+    throw new BceClientError(
+      'config',
+      'Expected credentials with a non-empty accessKeyId and secretAccessKey, got an incomplete credentials object',
+    );
+  }
+
+  const profileName = input.profile ?? nonEmpty(env.BCE_PROFILE);
+  // Reading the file only when it can matter keeps clients with explicit keys free of file-system access.
+  let profile: Profile | undefined;
+  let profileLoaded = false;
+  const loadProfile = (): Profile | undefined => {
+    if (!profileLoaded) {
+      profile = getProfile(profileName, configPath);
+      profileLoaded = true;
+    }
+    return profile;
+  };
+
+  let credentials: Credentials | undefined;
+  let credentialSource: CredentialSource | undefined;
+  const envKey = nonEmpty(env.BCE_ACCESS_KEY_ID);
+  const envSecret = nonEmpty(env.BCE_SECRET_ACCESS_KEY);
+  if (input.credentials) {
+    credentials = { ...input.credentials };
+    credentialSource = 'explicit';
+  } else if (input.profile !== undefined) {
+    const chosen = loadProfile();
+    if (chosen) {
+      credentials = fromProfile(chosen);
+      credentialSource = 'profile';
+    }
+  } else if (envKey && envSecret) {
+    credentials = { accessKeyId: envKey, secretAccessKey: envSecret };
+    const token = nonEmpty(env.BCE_SESSION_TOKEN);
+    if (token) credentials.sessionToken = token;
+    credentialSource = 'env';
+  } else {
+    const chosen = loadProfile();
+    if (chosen) {
+      credentials = fromProfile(chosen);
+      credentialSource = 'profile';
+    } else {
+      const legacy = readLegacyCredentials(join(dirname(configPath), 'credentials'));
+      if (legacy) {
+        credentials = legacy;
+        credentialSource = 'legacy-ini';
+      }
+    }
+  }
+  if (!credentials || !credentialSource) throw new BceClientError('config', MISSING_CREDENTIALS_HELP);
+
+  const fromFile = credentialSource === 'profile' ? profile : undefined;
+  const region = nonEmpty(input.region) ?? nonEmpty(env.BCE_REGION) ?? fromFile?.region ?? DEFAULT_REGION;
+  const endpoint =
+    nonEmpty(input.endpoint) ??
+    (nonEmpty(input.region) ? undefined : nonEmpty(env.BCE_ENDPOINT)) ??
+    (nonEmpty(input.region) || nonEmpty(env.BCE_REGION) ? undefined : fromFile?.endpoint) ??
+    regionEndpoint(region);
+
+  const resolved: ResolvedConfig = { credentials, credentialSource, region, endpoint };
+  if (credentialSource === 'profile') {
+    const name = profileName ?? undefined;
+    if (name) resolved.profileName = name;
+  }
+  return resolved;
+}

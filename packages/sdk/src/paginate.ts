@@ -1,0 +1,141 @@
+// Async iteration over list pages: follow nextMarker while isTruncated. Page fetches are serialised through
+// one promise chain, so concurrent next() calls each get their own item and no page is fetched twice.
+import { BceClientError } from './errors.ts';
+import type {
+  CallOptions,
+  ListPeerConnsInput,
+  ListPeerConnsOutput,
+  ListVpcsInput,
+  ListVpcsOutput,
+  PeerConn,
+  Vpc,
+} from './models.ts';
+
+export interface Paginator<Item, Page> extends AsyncIterable<Item> {
+  /** Iterates whole pages (each a list output with `$metadata`). */
+  pages(): AsyncIterable<Page>;
+  /** Collects items, stopping after `limit` when given. */
+  toArray(limit?: number): Promise<Item[]>;
+}
+
+interface PageShape {
+  isTruncated: boolean;
+  nextMarker?: string;
+}
+
+type FetchPage<Page> = (marker: string | undefined) => Promise<Page>;
+
+function pageIterator<Page extends PageShape>(
+  fetchPage: FetchPage<Page>,
+  firstMarker?: string,
+): AsyncIterator<Page> {
+  let marker = firstMarker;
+  let done = false;
+  let chain: Promise<unknown> = Promise.resolve();
+  const seen = new Set<string>();
+  const step = async (): Promise<IteratorResult<Page>> => {
+    if (done) return { done: true, value: undefined };
+    const page = await fetchPage(marker);
+    if (!page.isTruncated) {
+      done = true;
+    } else {
+      const next = page.nextMarker;
+      if (next === undefined || next === '' || seen.has(next)) {
+        done = true;
+        throw new BceClientError(
+          'parse',
+          `Expected a new nextMarker on a truncated page, got ${next === undefined ? 'none' : JSON.stringify(next)}; stopping to avoid an endless loop`,
+        );
+      }
+      seen.add(next);
+      marker = next;
+    }
+    return { done: false, value: page };
+  };
+  return {
+    next(): Promise<IteratorResult<Page>> {
+      const result = chain.then(step);
+      chain = result.catch(() => undefined);
+      return result;
+    },
+  };
+}
+
+function makePaginator<Item, Page extends PageShape>(
+  fetchPage: FetchPage<Page>,
+  itemsOf: (page: Page) => Item[],
+  firstMarker?: string,
+): Paginator<Item, Page> {
+  const items = (): AsyncIterator<Item> => {
+    const pages = pageIterator(fetchPage, firstMarker);
+    const buffer: Item[] = [];
+    let finished = false;
+    let chain: Promise<unknown> = Promise.resolve();
+    const step = async (): Promise<IteratorResult<Item>> => {
+      while (buffer.length === 0 && !finished) {
+        const page = await pages.next();
+        if (page.done) finished = true;
+        else buffer.push(...itemsOf(page.value));
+      }
+      if (buffer.length === 0) return { done: true, value: undefined };
+      return { done: false, value: buffer.shift() as Item };
+    };
+    return {
+      next(): Promise<IteratorResult<Item>> {
+        const result = chain.then(step);
+        chain = result.catch(() => undefined);
+        return result;
+      },
+    };
+  };
+  return {
+    [Symbol.asyncIterator]: items,
+    pages: () => ({ [Symbol.asyncIterator]: () => pageIterator(fetchPage, firstMarker) }),
+    async toArray(limit?: number): Promise<Item[]> {
+      const out: Item[] = [];
+      if (limit !== undefined && limit <= 0) return out;
+      for await (const item of { [Symbol.asyncIterator]: items }) {
+        out.push(item);
+        if (limit !== undefined && out.length >= limit) break;
+      }
+      return out;
+    },
+  };
+}
+
+export interface ListPeerConnsClient {
+  listPeerConns(input: ListPeerConnsInput): Promise<ListPeerConnsOutput>;
+}
+export interface ListVpcsClient {
+  listVpcs(input: ListVpcsInput): Promise<ListVpcsOutput>;
+}
+
+function withMarker<T extends CallOptions & { marker?: string }>(input: T, marker: string | undefined): T {
+  const next = { ...input };
+  if (marker === undefined) delete next.marker;
+  else next.marker = marker;
+  return next;
+}
+
+/** Every peering connection visible to the caller (optionally of one VPC), page by page as needed. */
+export function paginatePeerConns(
+  client: ListPeerConnsClient,
+  input: ListPeerConnsInput = {},
+): Paginator<PeerConn, ListPeerConnsOutput> {
+  return makePaginator(
+    (marker) => client.listPeerConns(withMarker(input, marker)),
+    (page) => page.peerConns,
+    input.marker,
+  );
+}
+
+export function paginateVpcs(
+  client: ListVpcsClient,
+  input: ListVpcsInput = {},
+): Paginator<Vpc, ListVpcsOutput> {
+  return makePaginator(
+    (marker) => client.listVpcs(withMarker(input, marker)),
+    (page) => page.vpcs,
+    input.marker,
+  );
+}

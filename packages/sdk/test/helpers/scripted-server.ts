@@ -1,0 +1,92 @@
+// A minimal loopback HTTP server whose responses come from a script, for SDK tests of wire shape and faults.
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface RecordedRequest {
+  method: string;
+  url: string;
+  path: string;
+  /** Raw query string, without `?`. */
+  rawQuery: string;
+  headers: IncomingMessage['headers'];
+  body: string;
+}
+
+export interface ScriptedResponse {
+  status?: number;
+  headers?: Record<string, string>;
+  /** A string is sent verbatim; anything else as JSON. */
+  body?: unknown;
+  /** Wait this long before answering. */
+  delayMs?: number;
+  /** Destroy the socket instead of answering (a network error for the client). */
+  destroy?: boolean;
+}
+
+export type Responder = (request: RecordedRequest, index: number) => ScriptedResponse;
+
+export interface ScriptedServer {
+  url: string;
+  port: number;
+  requests: RecordedRequest[];
+  close(): Promise<void>;
+}
+
+/** Answers with `script[i]` for the i-th request (the last entry repeats), or with a responder function. */
+export async function startScriptedServer(script: ScriptedResponse[] | Responder): Promise<ScriptedServer> {
+  const requests: RecordedRequest[] = [];
+  const respond = (req: IncomingMessage, res: ServerResponse, body: string) => {
+    const url = req.url ?? '/';
+    const q = url.indexOf('?');
+    const recorded: RecordedRequest = {
+      method: req.method ?? '',
+      url,
+      path: q < 0 ? url : url.slice(0, q),
+      rawQuery: q < 0 ? '' : url.slice(q + 1),
+      headers: req.headers,
+      body,
+    };
+    const index = requests.length;
+    requests.push(recorded);
+    const entry =
+      typeof script === 'function' ? script(recorded, index) : (script[Math.min(index, script.length - 1)] ?? {});
+    const send = () => {
+      if (entry.destroy) {
+        req.socket.destroy();
+        return;
+      }
+      const text =
+        entry.body === undefined ? '' : typeof entry.body === 'string' ? entry.body : JSON.stringify(entry.body);
+      res.writeHead(entry.status ?? 200, {
+        'content-type': 'application/json;charset=UTF-8',
+        'x-bce-request-id': `req-${index}`,
+        ...entry.headers,
+      });
+      res.end(text);
+    };
+    if (entry.delayMs) setTimeout(send, entry.delayMs);
+    else send();
+  };
+  const server: Server = createServer((req, res) => {
+    let body = '';
+    req.setEncoding('utf8');
+    req.on('data', (chunk: string) => {
+      body += chunk;
+    });
+    req.on('end', () => respond(req, res, body));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as AddressInfo).port;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    port,
+    requests,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+export const TEST_CREDENTIALS = { accessKeyId: 'ak-test', secretAccessKey: 'sk-test' };
