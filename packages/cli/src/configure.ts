@@ -1,0 +1,171 @@
+// `configure`: profiles in ~/.bce/config.json (bce-cli's layout), through the SDK's profiles module.
+import { createInterface } from 'node:readline/promises';
+import type { Profile } from '@peerconn/sdk/profiles';
+import { EXIT, UsageError } from './exit.ts';
+import type { GlobalOptions } from './options.ts';
+import { applyQuery, render } from './output.ts';
+import { report } from './run.ts';
+
+function mask(secret: string): string {
+  return secret.length <= 4 ? '****' : `****${secret.slice(-4)}`;
+}
+
+function describe(name: string, current: boolean, profile: Profile): Record<string, unknown> {
+  const shown: Record<string, unknown> = {
+    name,
+    current,
+    mode: profile.mode,
+    accessKeyId: profile.accessKeyId,
+    secretAccessKey: mask(profile.secretAccessKey),
+  };
+  if (profile.securityToken) shown.securityToken = mask(profile.securityToken);
+  shown.region = profile.region ?? '';
+  shown.endpoint = profile.endpoint ?? '';
+  return shown;
+}
+
+async function show(value: unknown, globals: GlobalOptions): Promise<void> {
+  let shown: unknown;
+  try {
+    shown = await applyQuery(value, globals.query);
+  } catch (error) {
+    throw new UsageError(`--query: ${(error as Error).message}`);
+  }
+  process.stdout.write(render(shown, globals.output));
+}
+
+/** Asks for what the flags left out; only when a person is at the keyboard. */
+async function prompt(
+  missing: Array<{ key: keyof Profile; label: string; current?: string; required: boolean }>,
+): Promise<Partial<Record<keyof Profile, string>>> {
+  const answers: Partial<Record<keyof Profile, string>> = {};
+  const rl = createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    for (const item of missing) {
+      const hint = item.current
+        ? ` [${item.key === 'secretAccessKey' ? mask(item.current) : item.current}]`
+        : '';
+      const answer = (await rl.question(`${item.label}${hint}: `)).trim();
+      if (answer !== '') answers[item.key] = answer;
+      else if (item.current) answers[item.key] = item.current;
+      else if (item.required) throw new UsageError(`${item.label} is required`);
+    }
+  } finally {
+    rl.close();
+  }
+  return answers;
+}
+
+export async function runConfigure(globals: GlobalOptions): Promise<number> {
+  try {
+    const profiles = await import('@peerconn/sdk/profiles');
+    const name = globals.profile ?? process.env.BCE_PROFILE ?? 'default';
+    const existing = profiles.readConfigFile().profiles[name];
+    const values: Partial<Record<keyof Profile, string>> = {};
+    if (globals.accessKeyId) values.accessKeyId = globals.accessKeyId;
+    if (globals.secretAccessKey) values.secretAccessKey = globals.secretAccessKey;
+    if (globals.securityToken) values.securityToken = globals.securityToken;
+    if (globals.region) values.region = globals.region;
+    if (globals.endpoint) values.endpoint = globals.endpoint;
+
+    const keysGiven = values.accessKeyId !== undefined && values.secretAccessKey !== undefined;
+    if (!keysGiven) {
+      if (process.stdin.isTTY !== true) {
+        const flag = values.accessKeyId === undefined ? '--access-key-id' : '--secret-access-key';
+        throw new UsageError(
+          `required option '${flag}' not specified (stdin is not a terminal, so no prompt)`,
+        );
+      }
+      process.stderr.write(`Configuring profile "${name}" in ~/.bce/config.json\n`);
+      Object.assign(
+        values,
+        await prompt([
+          {
+            key: 'accessKeyId',
+            label: 'Access Key ID',
+            current: values.accessKeyId ?? existing?.accessKeyId,
+            required: true,
+          },
+          {
+            key: 'secretAccessKey',
+            label: 'Secret Access Key',
+            current: values.secretAccessKey ?? existing?.secretAccessKey,
+            required: true,
+          },
+          {
+            key: 'region',
+            label: 'Region',
+            current: values.region ?? existing?.region ?? 'bj',
+            required: false,
+          },
+          {
+            key: 'endpoint',
+            label: "Endpoint (empty: the region's BCE endpoint)",
+            current: values.endpoint ?? existing?.endpoint,
+            required: false,
+          },
+        ]),
+      );
+    }
+    const profile: Profile = {
+      mode: values.securityToken ? 'StsToken' : 'AK',
+      accessKeyId: values.accessKeyId as string,
+      secretAccessKey: values.secretAccessKey as string,
+    };
+    if (values.securityToken) profile.securityToken = values.securityToken;
+    const region = values.region ?? existing?.region;
+    const endpoint = values.endpoint ?? existing?.endpoint;
+    if (region) profile.region = region;
+    if (endpoint) profile.endpoint = endpoint;
+    profiles.writeProfile(name, profile);
+    process.stderr.write(`Saved profile "${name}"\n`);
+    return EXIT.ok;
+  } catch (error) {
+    return report(error, globals);
+  }
+}
+
+export async function runConfigureList(globals: GlobalOptions): Promise<number> {
+  try {
+    const { listProfiles } = await import('@peerconn/sdk/profiles');
+    await show(
+      { profiles: listProfiles().map((entry) => describe(entry.name, entry.current, entry.profile)) },
+      globals,
+    );
+    return EXIT.ok;
+  } catch (error) {
+    return report(error, globals);
+  }
+}
+
+export async function runConfigureGet(name: string | undefined, globals: GlobalOptions): Promise<number> {
+  try {
+    const { readConfigFile } = await import('@peerconn/sdk/profiles');
+    const file = readConfigFile();
+    const wanted = name ?? globals.profile ?? process.env.BCE_PROFILE ?? file.current;
+    const profile = wanted === undefined ? undefined : file.profiles[wanted];
+    if (wanted === undefined || !profile) {
+      const known = Object.keys(file.profiles).join(', ') || 'none';
+      throw new UsageError(
+        wanted === undefined
+          ? `no current profile (profiles: ${known}); run peerconn configure`
+          : `no profile "${wanted}" (profiles: ${known}); create it with peerconn configure --profile ${wanted}`,
+      );
+    }
+    await show(describe(wanted, wanted === file.current, profile), globals);
+    return EXIT.ok;
+  } catch (error) {
+    return report(error, globals);
+  }
+}
+
+export async function runConfigureUse(name: string, globals: GlobalOptions): Promise<number> {
+  try {
+    const { setCurrentProfile } = await import('@peerconn/sdk/profiles');
+    setCurrentProfile(name);
+    process.stderr.write(`Current profile is now "${name}"\n`);
+    return EXIT.ok;
+  } catch (error) {
+    return report(error, globals);
+  }
+}

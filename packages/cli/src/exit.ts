@@ -1,0 +1,25 @@
+// Exit codes are part of the CLI's contract with scripts; they are documented in `--help` and docs/cli.md.
+export const EXIT = {
+  ok: 0,
+  usage: 1,
+  service: 2,
+  network: 3,
+  wait: 4,
+} as const;
+
+export const EXIT_CODES_HELP = `Exit codes:
+  0  success
+  1  usage error (unknown flag, missing or bad value, no credentials)
+  2  service error (the service returned a BCE error)
+  3  network error or request timeout
+  4  wait ended in a failure state or timed out`;
+
+/** A mistake in how the CLI was called; reported as `error: …` with exit code 1. */
+export class UsageError extends Error {
+  override readonly name = 'UsageError';
+}
+
+/** A wait that ended in a failure state or ran out of time; exit code 4. */
+export class WaitFailed extends Error {
+  override readonly name = 'WaitFailed';
+}

@@ -1,0 +1,277 @@
+// Builds the command tree from the verb table and dispatches. Only commander and the operation table load
+// here; the SDK, JMESPath and the server load inside the actions that need them, so `--help` stays fast.
+
+import { OPERATIONS, type OperationSpec, pathParams } from '@peerconn/sdk/operations';
+import { Argument, Command, InvalidArgumentError, Option } from 'commander';
+import { EXIT_CODES_HELP } from './exit.ts';
+import type { GlobalOptions } from './options.ts';
+import {
+  type ComposedField,
+  type FieldFlag,
+  genericFields,
+  type ValueKind,
+  VERBS,
+  type Verb,
+} from './verbs.ts';
+
+const OUTPUTS = ['json', 'table', 'text'] as const;
+const WAIT_CONDITIONS = {
+  active: 'the connection is active (fails on consult_failed, expired, error, deleted)',
+  deleted: 'the connection is gone (or shows status deleted)',
+  'dns-open': 'DNS sync of the side is open',
+  'dns-closed': 'DNS sync of the side is closed',
+} as const;
+
+function parseInteger(value: string): number {
+  if (!/^-?\d+$/.test(value.trim())) throw new InvalidArgumentError('Expected an integer.');
+  return Number.parseInt(value, 10);
+}
+
+function parseSeconds(value: string): number {
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isFinite(n) || n <= 0) {
+    throw new InvalidArgumentError('Expected a positive number of seconds.');
+  }
+  return n;
+}
+
+function parseJsonOrText(value: string): unknown {
+  try {
+    return JSON.parse(value);
+  } catch {
+    return value;
+  }
+}
+
+function collect(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), value];
+}
+
+function optionFor(
+  flag: string,
+  value: ValueKind | 'repeat',
+  description: string,
+  extra: { choices?: readonly string[]; placeholder?: string; defaultValue?: string; required?: boolean },
+): Option {
+  const placeholder = extra.placeholder ?? `<${flag.split('-').at(-1) ?? 'value'}>`;
+  const spec = value === 'bool' ? `--${flag}` : `--${flag} ${placeholder}`;
+  const option = new Option(spec, extra.required ? `${description} (required)` : description);
+  if (extra.choices) option.choices(extra.choices);
+  if (value === 'int') option.argParser(parseInteger);
+  if (value === 'json') option.argParser(parseJsonOrText);
+  if (value === 'list') option.argParser((v: string) => v.split(',').filter((s) => s !== ''));
+  if (value === 'repeat') option.argParser(collect);
+  if (extra.defaultValue !== undefined) option.default(extra.defaultValue);
+  return option;
+}
+
+function argumentName(param: string): string {
+  return param === 'peerConnId' ? 'id' : param;
+}
+
+const GROUPS: Record<string, string> = {
+  dns: 'Turn DNS synchronisation of one side on or off',
+  'delete-protect': 'Switch release protection on or off',
+  vpc: 'VPCs: create, list, get, update, delete, relay',
+  'vpc relay': 'Relay (transit) VPCs',
+};
+
+/** Finds or creates the command for a path of words (`vpc relay open` → vpc → relay → open). */
+function commandAt(root: Command, words: readonly string[]): Command {
+  let current = root;
+  words.forEach((word, i) => {
+    const found = current.commands.find((c) => c.name() === word);
+    current = found ?? current.command(word).description(GROUPS[words.slice(0, i + 1).join(' ')] ?? '');
+  });
+  return current;
+}
+
+function addVerb(root: Command, verb: Verb): void {
+  const spec: OperationSpec = OPERATIONS[verb.operation];
+  const parent = commandAt(root, verb.words.slice(0, -1));
+  const cmd = parent.command(verb.words.at(-1) as string).description(verb.summary);
+  for (const param of pathParams(spec)) cmd.argument(`<${argumentName(param)}>`);
+  const fields: Array<FieldFlag | ComposedField> = [...verb.fields, ...genericFields(verb, spec)];
+  for (const field of fields) {
+    if (field.kind === 'field') cmd.addOption(optionFor(field.flag, field.value, field.description, field));
+    else for (const f of field.flags) cmd.addOption(optionFor(f.flag, f.value, f.description, f));
+  }
+  if (verb.pageItems) {
+    cmd.option('--all', `follow nextMarker through every page; prints { "${verb.pageItems}": [...] }`);
+  }
+  cmd.option(
+    '--cli-input-json <file|->',
+    'read input fields (wire names) from a JSON file or stdin; flags win',
+  );
+  cmd.addHelpText('after', `\nExample:\n  $ ${verb.example}\n`);
+  cmd.action(async (...args: unknown[]) => {
+    const command = args.at(-1) as Command;
+    const positionals = args.slice(0, pathParams(spec).length) as string[];
+    const { runVerb } = await import('./run.ts');
+    process.exitCode = await runVerb(verb, fields, positionals, command.opts(), globalsOf(command));
+  });
+}
+
+function globalsOf(cmd: Command): GlobalOptions {
+  return cmd.optsWithGlobals() as GlobalOptions;
+}
+
+function addWait(root: Command): void {
+  const wait = root
+    .command('wait')
+    .description('Wait until a peering connection reaches a state (uses the SDK waiters)')
+    .addHelpText(
+      'after',
+      '\n--timeout is the longest time to wait, in seconds (default 600). Exit code 4 when the connection\n' +
+        'ends in a failure state or the time runs out.\n\nExample:\n  $ peerconn wait active peerconn-9td54fmx143e --timeout 300\n',
+    );
+  for (const [condition, description] of Object.entries(WAIT_CONDITIONS)) {
+    wait
+      .command(condition)
+      .description(`Wait until ${description}`)
+      .argument('<id>')
+      .addOption(
+        new Option('--role <role>', 'side to watch (default: your own side)').choices([
+          'initiator',
+          'acceptor',
+        ]),
+      )
+      .addOption(
+        new Option('--interval <seconds>', 'first delay between polls (default 2)').argParser(parseSeconds),
+      )
+      .addHelpText(
+        'after',
+        `\nExample:\n  $ peerconn wait ${condition} peerconn-9td54fmx143e --timeout 120\n`,
+      )
+      .action(async (id: string, opts: Record<string, unknown>, command: Command) => {
+        const { runWait } = await import('./run.ts');
+        process.exitCode = await runWait(
+          condition as keyof typeof WAIT_CONDITIONS,
+          id,
+          opts,
+          globalsOf(command),
+        );
+      });
+  }
+}
+
+function addConfigure(root: Command): void {
+  const configure = root
+    .command('configure')
+    .description('Create or change a profile in ~/.bce/config.json (prompts when flags are missing)')
+    .addHelpText(
+      'after',
+      '\nUses the global --profile (default: "default"), --access-key-id, --secret-access-key,\n' +
+        '--security-token, --region and --endpoint.\n\nExample:\n' +
+        '  $ peerconn configure --profile alice --access-key-id AK… --secret-access-key SK… \\\n' +
+        '      --region bj --endpoint http://127.0.0.1:8080\n',
+    )
+    .action(async (_opts: unknown, command: Command) => {
+      const { runConfigure } = await import('./configure.ts');
+      process.exitCode = await runConfigure(globalsOf(command));
+    });
+  configure
+    .command('list')
+    .description('List profiles (the current one is marked)')
+    .addHelpText('after', '\nExample:\n  $ peerconn configure list --output table\n')
+    .action(async (_opts: unknown, command: Command) => {
+      const { runConfigureList } = await import('./configure.ts');
+      process.exitCode = await runConfigureList(globalsOf(command));
+    });
+  configure
+    .command('get')
+    .description('Show one profile, secret key masked (default: the current one)')
+    .argument('[name]')
+    .addHelpText('after', '\nExample:\n  $ peerconn configure get alice\n')
+    .action(async (name: string | undefined, _opts: unknown, command: Command) => {
+      const { runConfigureGet } = await import('./configure.ts');
+      process.exitCode = await runConfigureGet(name, globalsOf(command));
+    });
+  configure
+    .command('use')
+    .description('Make a profile the current one')
+    .argument('<name>')
+    .addHelpText('after', '\nExample:\n  $ peerconn configure use alice\n')
+    .action(async (name: string, _opts: unknown, command: Command) => {
+      const { runConfigureUse } = await import('./configure.ts');
+      process.exitCode = await runConfigureUse(name, globalsOf(command));
+    });
+}
+
+export function buildProgram(): Command {
+  const program = new Command('peerconn')
+    .description('Baidu AI Cloud VPC peering connections from the shell, and the local server')
+    .configureHelp({ showGlobalOptions: true, sortSubcommands: false })
+    .showSuggestionAfterError(true)
+    .option('--profile <name>', 'profile from ~/.bce/config.json (env BCE_PROFILE)')
+    .option('--region <region>', 'region, e.g. bj (env BCE_REGION)')
+    .option('--endpoint <url>', 'service endpoint, e.g. http://127.0.0.1:8080 (env BCE_ENDPOINT)')
+    .addOption(
+      new Option('--output <format>', 'output format (env BCE_OUTPUT)')
+        .choices(OUTPUTS)
+        .env('BCE_OUTPUT')
+        .default('json'),
+    )
+    .option('--query <jmespath>', 'JMESPath expression applied to the whole result')
+    .addOption(
+      new Option(
+        '--timeout <seconds>',
+        'per-request timeout; for wait, the longest time to wait (default 600)',
+      ).argParser(parseSeconds),
+    )
+    .option('--debug', 'print each signed request and response to stderr (secret key never printed)')
+    .option('--client-token <token>', 'idempotency token for a mutating call (default: a fresh UUID)')
+    .option('--no-color', 'no colour in table output and messages')
+    .option('--access-key-id <ak>', 'access key (env BCE_ACCESS_KEY_ID); beats env and profile')
+    .option('--secret-access-key <sk>', 'secret key (env BCE_SECRET_ACCESS_KEY)')
+    .option('--security-token <token>', 'STS session token (env BCE_SESSION_TOKEN)')
+    .addHelpText(
+      'after',
+      `\n${EXIT_CODES_HELP}\n\nCredentials: --access-key-id/--secret-access-key, else --profile, else env BCE_ACCESS_KEY_ID/\nBCE_SECRET_ACCESS_KEY/BCE_SESSION_TOKEN, else the current profile of ~/.bce/config.json.\n\nExample:\n  $ peerconn serve &\n  $ peerconn configure --profile alice\n  $ peerconn list --profile alice --output table\n`,
+    );
+
+  for (const verb of VERBS) addVerb(program, verb);
+  addWait(program);
+
+  program
+    .command('serve')
+    .description('Start the local server (same as `npm start`; flags go to the server, see `serve --help`)')
+    .helpOption(false)
+    .allowUnknownOption()
+    .allowExcessArguments()
+    .argument('[server-flags...]')
+    .action(async (flags: string[]) => {
+      await serve(flags);
+    });
+
+  addConfigure(program);
+
+  program
+    .command('completion')
+    .description('Print a shell completion script')
+    .addArgument(new Argument('<shell>', 'shell to complete for').choices(['bash', 'zsh']))
+    .addHelpText(
+      'after',
+      '\nExample:\n  $ source <(peerconn completion bash)\n  $ source <(peerconn completion zsh)     # in ~/.zshrc\n',
+    )
+    .action(async (shell: string) => {
+      const { completionScript } = await import('./completion.ts');
+      process.stdout.write(completionScript(shell as 'bash' | 'zsh', program));
+    });
+
+  return program;
+}
+
+async function serve(flags: string[]): Promise<void> {
+  const { runServerCli } = await import('@peerconn/server');
+  await runServerCli(flags);
+}
+
+export async function main(argv: string[]): Promise<void> {
+  // The server parses its own flags (including --help), so they are passed through untouched.
+  if (argv[0] === 'serve') {
+    await serve(argv.slice(1));
+    return;
+  }
+  await buildProgram().parseAsync(argv, { from: 'user' });
+}

@@ -1,0 +1,84 @@
+// Global flags and the SDK client they describe. Precedence of credentials (flags > --profile > env > current
+// profile) is the SDK's own resolveConfig; the CLI only hands over what the user typed.
+import type { BceClient, ClientConfig, DebugEvent } from '@peerconn/sdk';
+import type { ServiceName } from '@peerconn/sdk/operations';
+import { UsageError } from './exit.ts';
+
+export type OutputFormat = 'json' | 'table' | 'text';
+
+export interface GlobalOptions {
+  profile?: string;
+  region?: string;
+  endpoint?: string;
+  output: OutputFormat;
+  query?: string;
+  /** Seconds. */
+  timeout?: number;
+  debug?: boolean;
+  clientToken?: string;
+  color: boolean;
+  accessKeyId?: string;
+  secretAccessKey?: string;
+  securityToken?: string;
+}
+
+export function clientConfig(
+  globals: GlobalOptions,
+  stderr: NodeJS.WritableStream = process.stderr,
+): ClientConfig {
+  const config: ClientConfig = {};
+  if (globals.accessKeyId !== undefined || globals.secretAccessKey !== undefined) {
+    if (!globals.accessKeyId || !globals.secretAccessKey) {
+      throw new UsageError('--access-key-id and --secret-access-key must be given together');
+    }
+    config.credentials = { accessKeyId: globals.accessKeyId, secretAccessKey: globals.secretAccessKey };
+    if (globals.securityToken) config.credentials.sessionToken = globals.securityToken;
+  }
+  if (globals.profile !== undefined) config.profile = globals.profile;
+  if (globals.region !== undefined) config.region = globals.region;
+  if (globals.endpoint !== undefined) config.endpoint = globals.endpoint;
+  if (globals.timeout !== undefined) config.timeoutMs = Math.round(globals.timeout * 1000);
+  if (globals.debug) config.onDebug = debugPrinter(stderr, () => config.credentials?.secretAccessKey);
+  return config;
+}
+
+function debugPrinter(
+  stderr: NodeJS.WritableStream,
+  secret: () => string | undefined,
+): (event: DebugEvent) => void {
+  return (event) => {
+    let line: string;
+    switch (event.type) {
+      case 'request':
+        line = `> ${event.method} ${event.url} (attempt ${event.attempt})\n${formatHeaders(event.headers, '> ')}${event.body ? `> \n> ${event.body}\n` : ''}`;
+        break;
+      case 'response':
+        line = `< ${event.status} (attempt ${event.attempt})\n${formatHeaders(event.headers, '< ')}${event.body ? `< \n< ${event.body}\n` : ''}`;
+        break;
+      case 'retry':
+        line = `retry after attempt ${event.attempt} in ${event.delayMs} ms: ${event.reason}\n`;
+        break;
+      case 'error':
+        line = `error on attempt ${event.attempt}: ${event.error.message}\n`;
+        break;
+    }
+    // The SDK never passes the secret key, but a stray copy (say in a body echoed back) must not leak either.
+    const key = secret();
+    stderr.write(`[debug] ${key ? line.split(key).join('<redacted>') : line}`);
+  };
+}
+
+function formatHeaders(headers: Record<string, string>, prefix: string): string {
+  return Object.entries(headers)
+    .map(([name, value]) => `${prefix}${name}: ${value}\n`)
+    .join('');
+}
+
+export async function makeClient(service: ServiceName, globals: GlobalOptions): Promise<BceClient> {
+  const config = clientConfig(globals);
+  const sdk = await import('@peerconn/sdk');
+  const client = service === 'vpc' ? new sdk.VpcClient(config) : new sdk.PeerConnClient(config);
+  // Resolving now turns "no credentials" into a usage error before anything is sent.
+  client.resolveConfig();
+  return client;
+}

@@ -1,0 +1,162 @@
+// Renders a result as json (the API response as is), table (aligned, header, fits 80 columns for the known
+// resources) or text (tab-separated, no header, for cut/awk).
+import type { OutputFormat } from './options.ts';
+
+interface Column {
+  header: string;
+  key: string;
+}
+
+interface Shape {
+  /** Recognises one item of this resource. */
+  matches: (item: Record<string, unknown>) => boolean;
+  table: Column[];
+  text: Column[];
+}
+
+const col = (header: string, key: string): Column => ({ header, key });
+
+// A peering connection id is 21 characters and a VPC id 16: these six columns stay within 80.
+const PEER_CONN_TABLE = [
+  col('PEERCONN ID', 'peerConnId'),
+  col('STATUS', 'status'),
+  col('ROLE', 'role'),
+  col('DNS', 'dnsStatus'),
+  col('MBPS', 'bandwidthInMbps'),
+  col('PEER VPC', 'peerVpcId'),
+];
+
+const SHAPES: Shape[] = [
+  {
+    matches: (item) => typeof item.peerConnId === 'string' && 'status' in item,
+    table: PEER_CONN_TABLE,
+    text: [
+      ...PEER_CONN_TABLE,
+      col('LOCAL VPC', 'localVpcId'),
+      col('PEER REGION', 'peerRegion'),
+      col('PEER ACCOUNT', 'peerAccountId'),
+      col('LOCAL IF', 'localIfId'),
+    ],
+  },
+  {
+    matches: (item) => typeof item.vpcId === 'string' && 'cidr' in item,
+    table: [
+      col('VPC ID', 'vpcId'),
+      col('NAME', 'name'),
+      col('CIDR', 'cidr'),
+      col('DEFAULT', 'isDefault'),
+      col('RELAY', 'relay'),
+    ],
+    text: [
+      col('VPC ID', 'vpcId'),
+      col('NAME', 'name'),
+      col('CIDR', 'cidr'),
+      col('DEFAULT', 'isDefault'),
+      col('RELAY', 'relay'),
+    ],
+  },
+  {
+    matches: (item) => typeof item.name === 'string' && 'accessKeyId' in item && 'current' in item,
+    table: [
+      col('CURRENT', 'current'),
+      col('NAME', 'name'),
+      col('ACCESS KEY', 'accessKeyId'),
+      col('REGION', 'region'),
+      col('ENDPOINT', 'endpoint'),
+    ],
+    text: [
+      col('CURRENT', 'current'),
+      col('NAME', 'name'),
+      col('ACCESS KEY', 'accessKeyId'),
+      col('REGION', 'region'),
+      col('ENDPOINT', 'endpoint'),
+    ],
+  },
+];
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+function cell(value: unknown): string {
+  if (value === undefined || value === null) return '';
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  return JSON.stringify(value);
+}
+
+interface Grid {
+  headers: string[];
+  rows: string[][];
+}
+
+/** Items of a list-like result: a bare array, or the single array field of an object (peerConns, vpcs). */
+function listItems(value: unknown): unknown[] | undefined {
+  if (Array.isArray(value)) return value;
+  if (!isRecord(value)) return undefined;
+  const arrays = Object.values(value).filter(Array.isArray);
+  return arrays.length === 1 ? arrays[0] : undefined;
+}
+
+function gridOf(items: unknown[], format: 'table' | 'text'): Grid {
+  const records = items.filter(isRecord);
+  if (records.length !== items.length || records.length === 0) {
+    return { headers: ['VALUE'], rows: items.map((item) => [cell(item)]) };
+  }
+  const shape = SHAPES.find((s) => records.every(s.matches));
+  const columns: Column[] =
+    shape?.[format] ??
+    [...new Set(records.flatMap((r) => Object.keys(r)))].map((key) => ({ header: key.toUpperCase(), key }));
+  return {
+    headers: columns.map((c) => c.header),
+    rows: records.map((r) => columns.map((c) => cell(r[c.key]))),
+  };
+}
+
+function toGrid(value: unknown, format: 'table' | 'text'): Grid {
+  const items = listItems(value);
+  if (items) return gridOf(items, format);
+  if (isRecord(value)) {
+    // getVpc wraps its resource: { vpc: {...} }.
+    const inner = Object.values(value);
+    if (inner.length === 1 && isRecord(inner[0])) return toGrid(inner[0], format);
+    if (SHAPES.some((s) => s.matches(value))) return gridOf([value], format);
+    return { headers: ['KEY', 'VALUE'], rows: Object.entries(value).map(([k, v]) => [k, cell(v)]) };
+  }
+  return { headers: ['VALUE'], rows: [[cell(value)]] };
+}
+
+function renderTable(grid: Grid, color: boolean): string {
+  const widths = grid.headers.map((h, i) => Math.max(h.length, ...grid.rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i] ?? 0)))
+      .join('  ')
+      .trimEnd();
+  const header = line(grid.headers);
+  return `${color ? `\u001b[1m${header}\u001b[0m` : header}\n${grid.rows.map((r) => `${line(r)}\n`).join('')}`;
+}
+
+/** The whole stdout of a command for its result; empty when there is nothing to print. */
+export function render(value: unknown, format: OutputFormat, color = false): string {
+  if (value === undefined) return '';
+  if (format === 'json') return `${JSON.stringify(value, null, 2)}\n`;
+  if (value === null) return '';
+  if (format === 'text' && !isRecord(value) && !Array.isArray(value)) return `${cell(value)}\n`;
+  const grid = toGrid(value, format);
+  if (format === 'text') return grid.rows.map((r) => `${r.join('\t')}\n`).join('');
+  return renderTable(grid, color);
+}
+
+/** Drops the SDK's `$metadata`: json output is exactly the API response. */
+export function stripMetadata(output: unknown): unknown {
+  if (!isRecord(output)) return output;
+  const { $metadata: _metadata, ...rest } = output;
+  return rest;
+}
+
+export async function applyQuery(value: unknown, expression: string | undefined): Promise<unknown> {
+  if (expression === undefined) return value;
+  const { search } = await import('@jmespath-community/jmespath');
+  return search(value as Parameters<typeof search>[0], expression);
+}

@@ -1,0 +1,220 @@
+// Executes a verb: flags → operation input → SDK call (or every page, or a waiter) → rendered stdout.
+// Every failure ends here too, as one stderr line and the documented exit code.
+import { readFileSync } from 'node:fs';
+import type { BceClient, OperationName, PeerConn, PeerConnClient } from '@peerconn/sdk';
+import { OPERATIONS, type OperationSpec, pathParams } from '@peerconn/sdk/operations';
+import { EXIT, UsageError, WaitFailed } from './exit.ts';
+import { type GlobalOptions, makeClient } from './options.ts';
+import { applyQuery, render, stripMetadata } from './output.ts';
+import type { ComposedField, FieldFlag, Verb } from './verbs.ts';
+
+type Options = Readonly<Record<string, unknown>>;
+
+/** commander stores `--local-vpc-id` as `localVpcId`. */
+function optionKey(flag: string): string {
+  return flag.replace(/-([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+}
+
+function readCliInputJson(source: string): Record<string, unknown> {
+  let text: string;
+  try {
+    text = readFileSync(source === '-' ? 0 : source, 'utf8');
+  } catch (error) {
+    throw new UsageError(`--cli-input-json: cannot read ${source}: ${(error as Error).message}`);
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (error) {
+    throw new UsageError(`--cli-input-json: ${source} is not JSON: ${(error as Error).message}`);
+  }
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
+    throw new UsageError('--cli-input-json: expected a JSON object of input fields');
+  }
+  return parsed as Record<string, unknown>;
+}
+
+/** The operation input: --cli-input-json, then flags, then the verb's fixed fields and the positionals. */
+export function buildInput(
+  verb: Verb,
+  fields: ReadonlyArray<FieldFlag | ComposedField>,
+  positionals: readonly string[],
+  options: Options,
+): Record<string, unknown> {
+  const spec: OperationSpec = OPERATIONS[verb.operation];
+  const fromFile = typeof options.cliInputJson === 'string' ? readCliInputJson(options.cliInputJson) : {};
+  const input: Record<string, unknown> = { ...fromFile };
+  for (const field of fields) {
+    if (field.kind === 'field') {
+      const value = options[optionKey(field.flag)];
+      if (value !== undefined) input[field.field] = value;
+      else if (field.required && input[field.field] === undefined) {
+        throw new UsageError(`required option '--${field.flag}' not specified`);
+      }
+      continue;
+    }
+    const values: Record<string, unknown> = {};
+    let given = false;
+    for (const f of field.flags) {
+      const value = options[optionKey(f.flag)];
+      values[optionKey(f.flag)] = value;
+      if (value !== undefined && value !== f.defaultValue) given = true;
+      if (f.required && value === undefined && input[field.field] === undefined) {
+        throw new UsageError(`required option '--${f.flag}' not specified`);
+      }
+    }
+    // A composed field from --cli-input-json is kept unless a flag of it was typed.
+    if (given || input[field.field] === undefined) {
+      const built = field.build(values);
+      if (built !== undefined) input[field.field] = built;
+    }
+  }
+  Object.assign(input, verb.fixed ?? {});
+  pathParams(spec).forEach((param, i) => {
+    input[param] = positionals[i];
+  });
+  return input;
+}
+
+async function allPages(
+  client: BceClient,
+  operation: OperationName,
+  input: Record<string, unknown>,
+  itemsKey: string,
+): Promise<Record<string, unknown[]>> {
+  const items: unknown[] = [];
+  let marker = input.marker;
+  for (;;) {
+    const pageInput = marker === undefined ? { ...input } : { ...input, marker };
+    const page = (await client.call(operation, pageInput as never)) as unknown as Record<string, unknown>;
+    const pageItems = page[itemsKey];
+    if (Array.isArray(pageItems)) items.push(...pageItems);
+    if (page.isTruncated !== true || typeof page.nextMarker !== 'string' || page.nextMarker === '') break;
+    marker = page.nextMarker;
+  }
+  return { [itemsKey]: items };
+}
+
+async function print(result: unknown, globals: GlobalOptions): Promise<void> {
+  let value: unknown;
+  try {
+    value = await applyQuery(result, globals.query);
+  } catch (error) {
+    throw new UsageError(`--query: ${(error as Error).message}`);
+  }
+  const color = globals.color && process.stdout.isTTY === true && !process.env.NO_COLOR;
+  process.stdout.write(render(value, globals.output, color));
+}
+
+export async function runVerb(
+  verb: Verb,
+  fields: ReadonlyArray<FieldFlag | ComposedField>,
+  positionals: readonly string[],
+  options: Options,
+  globals: GlobalOptions,
+): Promise<number> {
+  try {
+    const spec: OperationSpec = OPERATIONS[verb.operation];
+    const input = buildInput(verb, fields, positionals, options);
+    if (spec.mutating && globals.clientToken !== undefined) input.clientToken = globals.clientToken;
+    const client = await makeClient(spec.service, globals);
+    const output =
+      options.all === true && verb.pageItems
+        ? await allPages(client, verb.operation, input, verb.pageItems)
+        : await client.call(verb.operation, input as never);
+    // Operations without data print nothing (exit code 0 is the answer), even as json.
+    if (spec.returnsData) await print(stripMetadata(output), globals);
+    return EXIT.ok;
+  } catch (error) {
+    return report(error, globals);
+  }
+}
+
+export type WaitCondition = 'active' | 'deleted' | 'dns-open' | 'dns-closed';
+
+export async function runWait(
+  condition: WaitCondition,
+  peerConnId: string,
+  options: Options,
+  globals: GlobalOptions,
+): Promise<number> {
+  try {
+    const sdk = await import('@peerconn/sdk');
+    const waiters = {
+      active: sdk.waitUntilPeerConnActive,
+      deleted: sdk.waitUntilPeerConnDeleted,
+      'dns-open': sdk.waitUntilDnsSyncOpen,
+      'dns-closed': sdk.waitUntilDnsSyncClosed,
+    } as const;
+    // For wait, --timeout is how long to wait; each poll keeps the SDK's default request timeout.
+    const maxWaitTime = globals.timeout ?? 600;
+    const client = (await makeClient('peerconn', { ...globals, timeout: undefined })) as PeerConnClient;
+    const interval = typeof options.interval === 'number' ? options.interval : undefined;
+    const waiterConfig: Parameters<typeof sdk.waitUntilPeerConnActive>[0] = { client, maxWaitTime };
+    if (interval !== undefined) {
+      waiterConfig.minDelay = interval;
+      waiterConfig.maxDelay = Math.max(interval, Math.min(maxWaitTime, 120));
+    }
+    const target: { peerConnId: string; role?: 'initiator' | 'acceptor' } = { peerConnId };
+    if (options.role === 'initiator' || options.role === 'acceptor') target.role = options.role;
+    try {
+      const outcome = await waiters[condition](waiterConfig, target);
+      if (outcome.result) await print(stripMetadata(outcome.result), globals);
+      return EXIT.ok;
+    } catch (error) {
+      if (error instanceof sdk.WaiterError && error.state !== 'ABORTED') {
+        const last = error.lastResult as PeerConn | undefined;
+        const seen = last ? ` (last status ${last.status}, dnsStatus ${last.dnsStatus})` : '';
+        const why =
+          error.state === 'TIMEOUT' ? `timed out after ${maxWaitTime}s` : 'ended in a failure state';
+        throw new WaitFailed(`wait ${condition} ${peerConnId} ${why}${seen}`);
+      }
+      throw error;
+    }
+  } catch (error) {
+    return report(error, globals);
+  }
+}
+
+interface ErrorLike {
+  name?: unknown;
+  code?: unknown;
+  message?: unknown;
+  requestId?: unknown;
+  kind?: unknown;
+}
+
+/** One stderr line per failure, and the exit code of its class. */
+export function report(error: unknown, globals: Pick<GlobalOptions, 'debug'>): number {
+  const e = (error ?? {}) as ErrorLike;
+  const message = typeof e.message === 'string' ? e.message : String(error);
+  const write = (line: string) => process.stderr.write(`${line}\n`);
+  switch (e.name) {
+    case 'UsageError':
+      write(`error: ${message}`);
+      return EXIT.usage;
+    case 'WaitFailed':
+      write(`WaitFailed: ${message}`);
+      return EXIT.wait;
+    case 'BceServiceError': {
+      const requestId = typeof e.requestId === 'string' ? ` (requestId ${e.requestId})` : '';
+      write(`${String(e.code)}: ${message}${requestId}`);
+      return EXIT.service;
+    }
+    case 'BceClientError':
+      if (e.kind === 'config') {
+        write(`error: ${message}`);
+        return EXIT.usage;
+      }
+      if (e.kind === 'parse') {
+        write(`ParseError: ${message}`);
+        return EXIT.service;
+      }
+      write(`${e.kind === 'timeout' ? 'Timeout' : 'NetworkError'}: ${message}`);
+      return EXIT.network;
+    default:
+      write(`error: ${message}`);
+      if (globals.debug && error instanceof Error && error.stack) write(error.stack);
+      return EXIT.usage;
+  }
+}

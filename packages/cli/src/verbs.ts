@@ -1,0 +1,540 @@
+// The CLI's verbs. Each one names an operation of the SDK's table; its positional arguments are the
+// operation's path parameters and its flags are the operation's query and body fields. Only what the table
+// cannot say is written here: friendlier flag names, value types, and fields composed from several flags.
+// An operation without a row still becomes a verb (see `autoVerb`), so a new table row needs no CLI code.
+import { OPERATION_LIST, type OperationName, type OperationSpec, pathParams } from '@peerconn/sdk/operations';
+
+export type ValueKind = 'string' | 'int' | 'bool' | 'list' | 'json';
+
+/** One flag that fills one input field. */
+export interface FieldFlag {
+  kind: 'field';
+  field: string;
+  /** Flag name without dashes. */
+  flag: string;
+  value: ValueKind;
+  description: string;
+  required?: boolean;
+  choices?: readonly string[];
+  /** Placeholder shown in help, e.g. `<mbps>`. */
+  placeholder?: string;
+}
+
+/** Several flags composed into one input field (billing, tags). */
+export interface ComposedField {
+  kind: 'composed';
+  field: string;
+  flags: ReadonlyArray<{
+    flag: string;
+    value: ValueKind | 'repeat';
+    description: string;
+    required?: boolean;
+    choices?: readonly string[];
+    placeholder?: string;
+    defaultValue?: string;
+  }>;
+  /** Builds the field from the parsed flag values (keyed by camelCase flag name); undefined omits it. */
+  build: (values: Readonly<Record<string, unknown>>) => unknown;
+}
+
+export type FieldSpec = FieldFlag | ComposedField;
+
+export interface Verb {
+  /** Command words, e.g. ['dns', 'open']. */
+  words: readonly string[];
+  operation: OperationName;
+  summary: string;
+  example: string;
+  /** Fields (query or body) the user controls; fields of the row not named here get generic flags. */
+  fields: readonly FieldSpec[];
+  /** Fields fixed by the verb itself (`delete-protect on` → deleteProtect: true). */
+  fixed?: Readonly<Record<string, unknown>>;
+  /** Key of the item array in a list response; makes `--all` available. */
+  pageItems?: string;
+}
+
+export const BILLING_PAYMENT_TIMINGS = ['Prepaid', 'Postpaid'] as const;
+const ROLES = ['initiator', 'acceptor'] as const;
+
+function parseTags(values: unknown): Array<{ tagKey: string; tagValue?: string }> | undefined {
+  if (!Array.isArray(values) || values.length === 0) return undefined;
+  return values.map((raw) => {
+    const text = String(raw);
+    const eq = text.indexOf('=');
+    return eq < 0 ? { tagKey: text } : { tagKey: text.slice(0, eq), tagValue: text.slice(eq + 1) };
+  });
+}
+
+const tagsField: ComposedField = {
+  kind: 'composed',
+  field: 'tags',
+  flags: [
+    { flag: 'tag', value: 'repeat', description: 'tag as key=value (repeatable)', placeholder: '<k=v>' },
+  ],
+  build: (v) => parseTags(v.tag),
+};
+
+const role = (description: string, required = false): FieldFlag => ({
+  kind: 'field',
+  field: 'role',
+  flag: 'role',
+  value: 'string',
+  choices: ROLES,
+  description,
+  required,
+});
+
+const peerConnVerbs: Verb[] = [
+  {
+    words: ['create'],
+    operation: 'createPeerConn',
+    summary: 'Create a peering connection between two VPCs',
+    example:
+      'peerconn create --local-vpc-id vpc-1a2b3c4d5e6f --peer-vpc-id vpc-6f5e4d3c2b1a --peer-region bj \\\n' +
+      '    --bandwidth 10 --peer-account-id e8deba4d81d3435bb4591ce97233f296 --description "app to db"',
+    fields: [
+      {
+        kind: 'field',
+        field: 'localVpcId',
+        flag: 'local-vpc-id',
+        value: 'string',
+        required: true,
+        description: 'VPC on your side',
+      },
+      {
+        kind: 'field',
+        field: 'peerVpcId',
+        flag: 'peer-vpc-id',
+        value: 'string',
+        required: true,
+        description: 'VPC on the other side',
+      },
+      {
+        kind: 'field',
+        field: 'peerRegion',
+        flag: 'peer-region',
+        value: 'string',
+        required: true,
+        description: 'region of the peer VPC (bj, gz, su, …)',
+      },
+      {
+        kind: 'field',
+        field: 'bandwidthInMbps',
+        flag: 'bandwidth',
+        value: 'int',
+        required: true,
+        placeholder: '<mbps>',
+        description: 'bandwidth in Mbps',
+      },
+      {
+        kind: 'field',
+        field: 'peerAccountId',
+        flag: 'peer-account-id',
+        value: 'string',
+        description: 'account of the peer VPC (cross-account only)',
+      },
+      { kind: 'field', field: 'description', flag: 'description', value: 'string', description: 'free text' },
+      {
+        kind: 'field',
+        field: 'localIfName',
+        flag: 'local-if-name',
+        value: 'string',
+        description: 'name of your interface',
+      },
+      {
+        kind: 'field',
+        field: 'peerIfName',
+        flag: 'peer-if-name',
+        value: 'string',
+        description: "name of the peer's interface (same account only)",
+      },
+      {
+        kind: 'composed',
+        field: 'billing',
+        flags: [
+          {
+            flag: 'payment-timing',
+            value: 'string',
+            choices: BILLING_PAYMENT_TIMINGS,
+            defaultValue: 'Postpaid',
+            description: 'billing mode',
+          },
+          {
+            flag: 'reservation-length',
+            value: 'int',
+            placeholder: '<months>',
+            description: 'prepaid term in months (1-9, 12, 24, 36)',
+          },
+        ],
+        build: (v) => {
+          const paymentTiming = v.paymentTiming as string;
+          const length = v.reservationLength as number | undefined;
+          if (paymentTiming === 'Prepaid' || length !== undefined) {
+            return {
+              paymentTiming,
+              reservation: { reservationLength: length ?? 1, reservationTimeUnit: 'month' },
+            };
+          }
+          return { paymentTiming };
+        },
+      },
+      tagsField,
+      {
+        kind: 'field',
+        field: 'resourceGroupId',
+        flag: 'resource-group-id',
+        value: 'string',
+        description: 'resource group',
+      },
+      {
+        kind: 'field',
+        field: 'deleteProtect',
+        flag: 'delete-protect',
+        value: 'bool',
+        description: 'refuse release until protection is switched off',
+      },
+    ],
+  },
+  {
+    words: ['list'],
+    operation: 'listPeerConns',
+    summary: 'List peering connections (one page, or every page with --all)',
+    example: 'peerconn list --vpc-id vpc-1a2b3c4d5e6f --all --output table',
+    pageItems: 'peerConns',
+    fields: [
+      {
+        kind: 'field',
+        field: 'vpcId',
+        flag: 'vpc-id',
+        value: 'string',
+        description: 'only connections of this VPC',
+      },
+      {
+        kind: 'field',
+        field: 'maxKeys',
+        flag: 'max-keys',
+        value: 'int',
+        placeholder: '<n>',
+        description: 'page size (1-1000)',
+      },
+      {
+        kind: 'field',
+        field: 'marker',
+        flag: 'marker',
+        value: 'string',
+        description: 'start at this page marker (nextMarker of the previous page)',
+      },
+    ],
+  },
+  {
+    words: ['get'],
+    operation: 'getPeerConn',
+    summary: 'Show one side of a peering connection',
+    example: 'peerconn get peerconn-9td54fmx143e --role acceptor',
+    fields: [role('which side to show (default: your own side)')],
+  },
+  {
+    words: ['update'],
+    operation: 'updatePeerConn',
+    summary: 'Rename your interface or change the description',
+    example: 'peerconn update peerconn-9td54fmx143e --local-if-id qpif-ken2yc9j8x56 --local-if-name app-side',
+    fields: [
+      {
+        kind: 'field',
+        field: 'localIfId',
+        flag: 'local-if-id',
+        value: 'string',
+        required: true,
+        description: 'your interface id (localIfId of get)',
+      },
+      {
+        kind: 'field',
+        field: 'localIfName',
+        flag: 'local-if-name',
+        value: 'string',
+        description: 'new interface name',
+      },
+      {
+        kind: 'field',
+        field: 'description',
+        flag: 'description',
+        value: 'string',
+        description: 'new description',
+      },
+    ],
+  },
+  {
+    words: ['accept'],
+    operation: 'acceptPeerConn',
+    summary: 'Accept a cross-account request (acceptor side)',
+    example: 'peerconn accept peerconn-9td54fmx143e --profile acceptor',
+    fields: [],
+  },
+  {
+    words: ['reject'],
+    operation: 'rejectPeerConn',
+    summary: 'Reject a cross-account request (acceptor side)',
+    example: 'peerconn reject peerconn-9td54fmx143e --profile acceptor',
+    fields: [],
+  },
+  {
+    words: ['delete'],
+    operation: 'deletePeerConn',
+    summary: 'Release a peering connection (initiator side)',
+    example: 'peerconn delete peerconn-9td54fmx143e && peerconn wait deleted peerconn-9td54fmx143e',
+    fields: [],
+  },
+  {
+    words: ['resize'],
+    operation: 'resizePeerConn',
+    summary: 'Change the bandwidth',
+    example: 'peerconn resize peerconn-9td54fmx143e --bandwidth 20',
+    fields: [
+      {
+        kind: 'field',
+        field: 'newBandwidthInMbps',
+        flag: 'bandwidth',
+        value: 'int',
+        required: true,
+        placeholder: '<mbps>',
+        description: 'new bandwidth in Mbps',
+      },
+    ],
+  },
+  {
+    words: ['renew'],
+    operation: 'renewPeerConn',
+    summary: 'Extend a prepaid connection',
+    example: 'peerconn renew peerconn-9td54fmx143e --reservation-length 12',
+    fields: [
+      {
+        kind: 'composed',
+        field: 'billing',
+        flags: [
+          {
+            flag: 'reservation-length',
+            value: 'int',
+            required: true,
+            placeholder: '<months>',
+            description: 'months to add (1-9, 12, 24, 36)',
+          },
+        ],
+        build: (v) => ({
+          reservation: { reservationLength: v.reservationLength, reservationTimeUnit: 'month' },
+        }),
+      },
+    ],
+  },
+  {
+    words: ['refund'],
+    operation: 'refundPeerConn',
+    summary: 'Unsubscribe (refund and release) a prepaid connection',
+    example: 'peerconn refund peerconn-9td54fmx143e',
+    fields: [],
+  },
+  {
+    words: ['dns', 'open'],
+    operation: 'openPeerConnDnsSync',
+    summary: "Turn on DNS synchronisation for one side's VPC",
+    example:
+      'peerconn dns open peerconn-9td54fmx143e --role initiator && peerconn wait dns-open peerconn-9td54fmx143e',
+    fields: [role('side whose VPC resolves the other side', true)],
+  },
+  {
+    words: ['dns', 'close'],
+    operation: 'closePeerConnDnsSync',
+    summary: "Turn off DNS synchronisation for one side's VPC",
+    example: 'peerconn dns close peerconn-9td54fmx143e --role initiator',
+    fields: [role('side whose DNS sync to turn off', true)],
+  },
+  {
+    words: ['delete-protect', 'on'],
+    operation: 'updatePeerConnDeleteProtect',
+    summary: 'Refuse release until protection is switched off',
+    example: 'peerconn delete-protect on peerconn-9td54fmx143e',
+    fields: [],
+    fixed: { deleteProtect: true },
+  },
+  {
+    words: ['delete-protect', 'off'],
+    operation: 'updatePeerConnDeleteProtect',
+    summary: 'Allow release again',
+    example: 'peerconn delete-protect off peerconn-9td54fmx143e',
+    fields: [],
+    fixed: { deleteProtect: false },
+  },
+];
+
+const vpcVerbs: Verb[] = [
+  {
+    words: ['vpc', 'create'],
+    operation: 'createVpc',
+    summary: 'Create a VPC',
+    example: 'peerconn vpc create --name app --cidr 192.168.0.0/16',
+    fields: [
+      {
+        kind: 'field',
+        field: 'name',
+        flag: 'name',
+        value: 'string',
+        required: true,
+        description: 'VPC name',
+      },
+      {
+        kind: 'field',
+        field: 'cidr',
+        flag: 'cidr',
+        value: 'string',
+        required: true,
+        description: 'IPv4 range, e.g. 192.168.0.0/16',
+      },
+      { kind: 'field', field: 'description', flag: 'description', value: 'string', description: 'free text' },
+      {
+        kind: 'field',
+        field: 'enableIpv6',
+        flag: 'enable-ipv6',
+        value: 'bool',
+        description: 'also assign an IPv6 range',
+      },
+      tagsField,
+    ],
+  },
+  {
+    words: ['vpc', 'list'],
+    operation: 'listVpcs',
+    summary: 'List VPCs (one page, or every page with --all)',
+    example: 'peerconn vpc list --all --output table',
+    pageItems: 'vpcs',
+    fields: [
+      {
+        kind: 'field',
+        field: 'maxKeys',
+        flag: 'max-keys',
+        value: 'int',
+        placeholder: '<n>',
+        description: 'page size (1-1000)',
+      },
+      {
+        kind: 'field',
+        field: 'marker',
+        flag: 'marker',
+        value: 'string',
+        description: 'start at this page marker',
+      },
+      {
+        kind: 'field',
+        field: 'isDefault',
+        flag: 'default',
+        value: 'bool',
+        description: 'only the default VPC',
+      },
+      {
+        kind: 'field',
+        field: 'vpcIds',
+        flag: 'vpc-ids',
+        value: 'list',
+        placeholder: '<id,id>',
+        description: 'only these VPCs (comma-separated)',
+      },
+    ],
+  },
+  {
+    words: ['vpc', 'get'],
+    operation: 'getVpc',
+    summary: 'Show one VPC',
+    example: 'peerconn vpc get vpc-1a2b3c4d5e6f',
+    fields: [],
+  },
+  {
+    words: ['vpc', 'update'],
+    operation: 'updateVpc',
+    summary: 'Rename a VPC or change its description',
+    example: 'peerconn vpc update vpc-1a2b3c4d5e6f --name app-prod',
+    fields: [
+      { kind: 'field', field: 'name', flag: 'name', value: 'string', description: 'new name' },
+      {
+        kind: 'field',
+        field: 'description',
+        flag: 'description',
+        value: 'string',
+        description: 'new description',
+      },
+      {
+        kind: 'field',
+        field: 'enableIpv6',
+        flag: 'enable-ipv6',
+        value: 'bool',
+        description: 'assign an IPv6 range',
+      },
+    ],
+  },
+  {
+    words: ['vpc', 'delete'],
+    operation: 'deleteVpc',
+    summary: 'Delete a VPC (refused while it has peering connections)',
+    example: 'peerconn vpc delete vpc-1a2b3c4d5e6f',
+    fields: [],
+  },
+  {
+    words: ['vpc', 'relay', 'open'],
+    operation: 'openVpcRelay',
+    summary: 'Make a VPC a relay (transit) VPC',
+    example: 'peerconn vpc relay open vpc-1a2b3c4d5e6f',
+    fields: [],
+  },
+  {
+    words: ['vpc', 'relay', 'shutdown'],
+    operation: 'shutdownVpcRelay',
+    summary: 'Turn relay off on a VPC',
+    example: 'peerconn vpc relay shutdown vpc-1a2b3c4d5e6f',
+    fields: [],
+  },
+];
+
+export function kebab(name: string): string {
+  return name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+}
+
+/** A verb for an operation nobody wrote a row for: `<kebab-name> <path params…> --<kebab-field> <json|text>`. */
+export function autoVerb(spec: OperationSpec): Verb {
+  const args = pathParams(spec)
+    .map((p) => `<${p}>`)
+    .join(' ');
+  return {
+    words: [kebab(spec.name)],
+    operation: spec.name as OperationName,
+    summary: spec.summary,
+    example: `peerconn ${kebab(spec.name)}${args ? ` ${args}` : ''}`,
+    fields: [],
+  };
+}
+
+/**
+ * Fields of the operation the verb's row leaves to generic flags: every query/body field not listed, not
+ * fixed, and not a path parameter. Values are parsed as JSON when they look like it, else taken as text.
+ */
+export function genericFields(verb: Verb, spec: OperationSpec): FieldFlag[] {
+  const covered = new Set<string>([
+    ...verb.fields.map((f) => f.field),
+    ...Object.keys(verb.fixed ?? {}),
+    ...pathParams(spec),
+  ]);
+  const usedFlags = new Set(
+    verb.fields.flatMap((f) => (f.kind === 'field' ? [f.flag] : f.flags.map((x) => x.flag))),
+  );
+  return [...spec.query, ...spec.body]
+    .filter((field) => !covered.has(field))
+    .map((field) => ({
+      kind: 'field' as const,
+      field,
+      flag: usedFlags.has(kebab(field)) ? `${kebab(field)}-value` : kebab(field),
+      value: 'json' as const,
+      description: `${field} (JSON or text)`,
+    }));
+}
+
+export const VERBS: readonly Verb[] = (() => {
+  const written = [...peerConnVerbs, ...vpcVerbs];
+  const named = new Set(written.map((v) => v.operation));
+  return [...written, ...OPERATION_LIST.filter((o) => !named.has(o.name as OperationName)).map(autoVerb)];
+})();
