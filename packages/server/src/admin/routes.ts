@@ -1,0 +1,289 @@
+// The emulator's control plane under /_admin: never reachable through BCE paths, guarded by a bearer token
+// when one is configured.
+import { timingSafeEqual } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { z } from 'zod';
+import {
+  type Snapshot,
+  TRANSITION_NAMES,
+  type TransitionName,
+  type TransitionTiming,
+} from '../engine/api.ts';
+import { serviceError } from '../errors.ts';
+import type { ServerContext } from '../http/app.ts';
+import { readBody } from '../http/body.ts';
+import { decodePath } from '../http/query.ts';
+import { sendEmpty, sendJson } from '../http/respond.ts';
+import { faultRuleSchema } from './faults.ts';
+
+export const ADMIN_PREFIX = '/_admin';
+
+export function isAdminPath(rawPath: string): boolean {
+  return rawPath === ADMIN_PREFIX || rawPath.startsWith(`${ADMIN_PREFIX}/`);
+}
+
+const timingSchema = z.object({
+  mode: z.enum(['immediate', 'delay', 'manual']),
+  delayMs: z.number().int().min(0).optional(),
+});
+const transitionsSchema = z.partialRecord(z.enum(TRANSITION_NAMES), timingSchema);
+const credentialSchema = z.object({
+  accessKeyId: z.string().min(1).max(128),
+  secretAccessKey: z.string().min(1).max(256),
+  sessionToken: z.string().min(1).optional(),
+});
+
+const schemas = {
+  reset: z.object({ accounts: z.boolean().optional() }),
+  account: z.object({
+    id: z
+      .string()
+      .regex(/^[0-9a-f]{32}$/, 'must be 32 lowercase hex characters')
+      .optional(),
+    name: z.string().min(1).max(128),
+    credentials: z.array(credentialSchema).optional(),
+  }),
+  credential: credentialSchema.partial(),
+  clock: z.object({
+    set: z.iso.datetime({ offset: true }).optional(),
+    advanceMs: z.number().int().optional(),
+    advance: z
+      .string()
+      .regex(/^\d+(ms|s|m|h|d)$/, 'must look like 7d, 36h, 90m, 10s or 500ms')
+      .optional(),
+    freeze: z.boolean().optional(),
+  }),
+  timing: z.object({ transitions: transitionsSchema.optional(), all: timingSchema.optional() }),
+  run: z.object({ peerConnId: z.string().min(1).optional() }),
+  snapshot: z.looseObject({
+    format: z.literal('peerconn-snapshot'),
+    version: z.literal(1),
+    exportedAt: z.string(),
+  }),
+};
+
+const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+
+/** `7d` / `36h` / `90m` / `10s` / `500ms` in milliseconds. */
+export function parseDuration(text: string): number {
+  const m = /^(\d+)(ms|s|m|h|d)$/.exec(text);
+  if (!m) throw serviceError('InvalidParameter', `Bad duration "${text}"; use forms like 7d, 36h, 90m, 10s.`);
+  return Number(m[1]) * (UNIT_MS[m[2] as string] as number);
+}
+
+function safeEqual(a: string, b: string): boolean {
+  const left = Buffer.from(a);
+  const right = Buffer.from(b);
+  return left.length === right.length && timingSafeEqual(left, right);
+}
+
+async function readJson<T>(ctx: ServerContext, req: IncomingMessage, schema: z.ZodType<T>): Promise<T> {
+  const text = (await readBody(req, ctx.adminBodyLimitBytes)).toString('utf8');
+  let json: unknown = {};
+  if (text.trim() !== '') {
+    try {
+      json = JSON.parse(text);
+    } catch {
+      throw serviceError('MalformedJSON', 'The JSON you provided was not well-formed.');
+    }
+  }
+  const parsed = schema.safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const field = issue?.path.map(String).join('.') || '(body)';
+    throw serviceError('InappropriateJSON', `Field "${field}": ${issue?.message ?? 'invalid'}.`);
+  }
+  return parsed.data;
+}
+
+type Handler = (
+  ctx: ServerContext,
+  req: IncomingMessage,
+  res: ServerResponse,
+  params: string[],
+) => Promise<void>;
+
+const ROUTES: Array<{ method: string; pattern: RegExp; handler: Handler }> = [
+  {
+    method: 'GET',
+    pattern: /^healthz$/,
+    handler: async (_ctx, _req, res) => sendJson(res, 200, { status: 'ok' }),
+  },
+  {
+    method: 'POST',
+    pattern: /^reset$/,
+    handler: async (ctx, req, res) => {
+      const body = await readJson(ctx, req, schemas.reset);
+      await ctx.engine.reset(body.accounts === undefined ? {} : { accounts: body.accounts });
+      ctx.faults.clear();
+      sendEmpty(res, 204);
+    },
+  },
+  {
+    method: 'GET',
+    pattern: /^accounts$/,
+    handler: async (ctx, _req, res) => sendJson(res, 200, { accounts: await ctx.engine.listAccounts() }),
+  },
+  {
+    method: 'POST',
+    pattern: /^accounts$/,
+    handler: async (ctx, req, res) => {
+      const body = await readJson(ctx, req, schemas.account);
+      const input: Parameters<typeof ctx.engine.createAccount>[0] = { name: body.name };
+      if (body.id !== undefined) input.id = body.id;
+      if (body.credentials !== undefined) input.credentials = body.credentials.map(stripUndefined);
+      sendJson(res, 200, await ctx.engine.createAccount(input));
+    },
+  },
+  {
+    method: 'POST',
+    pattern: /^accounts\/([^/]+)\/credentials$/,
+    handler: async (ctx, req, res, [accountId]) => {
+      const body = stripUndefined(await readJson(ctx, req, schemas.credential));
+      sendJson(res, 200, await ctx.engine.addCredential(accountId as string, body));
+    },
+  },
+  {
+    method: 'DELETE',
+    pattern: /^accounts\/([^/]+)\/credentials\/([^/]+)$/,
+    handler: async (ctx, _req, res, [accountId, accessKeyId]) => {
+      await ctx.engine.removeCredential(accountId as string, accessKeyId as string);
+      sendEmpty(res, 204);
+    },
+  },
+  {
+    method: 'GET',
+    pattern: /^clock$/,
+    handler: async (ctx, _req, res) => sendJson(res, 200, ctx.engine.clock()),
+  },
+  {
+    method: 'POST',
+    pattern: /^clock$/,
+    handler: async (ctx, req, res) => {
+      const body = await readJson(ctx, req, schemas.clock);
+      const change: { set?: string; advanceMs?: number; freeze?: boolean } = {};
+      if (body.set !== undefined) change.set = body.set;
+      if (body.freeze !== undefined) change.freeze = body.freeze;
+      if (body.advanceMs !== undefined || body.advance !== undefined) {
+        change.advanceMs = (body.advanceMs ?? 0) + (body.advance ? parseDuration(body.advance) : 0);
+      }
+      sendJson(res, 200, await ctx.engine.setClock(change));
+    },
+  },
+  {
+    method: 'GET',
+    pattern: /^timing$/,
+    handler: async (ctx, _req, res) => sendJson(res, 200, { transitions: ctx.engine.timing() }),
+  },
+  {
+    method: 'PUT',
+    pattern: /^timing$/,
+    handler: async (ctx, req, res) => {
+      const body = await readJson(ctx, req, schemas.timing);
+      const change: Partial<Record<TransitionName, TransitionTiming>> = {};
+      if (body.all) for (const name of TRANSITION_NAMES) change[name] = stripUndefined(body.all);
+      for (const [name, timing] of Object.entries(body.transitions ?? {})) {
+        if (timing) change[name as TransitionName] = stripUndefined(timing);
+      }
+      sendJson(res, 200, { transitions: await ctx.engine.setTiming(change) });
+    },
+  },
+  {
+    method: 'GET',
+    pattern: /^transitions$/,
+    handler: async (ctx, _req, res) => sendJson(res, 200, { pending: await ctx.engine.pendingTransitions() }),
+  },
+  {
+    method: 'POST',
+    pattern: /^transitions\/run$/,
+    handler: async (ctx, req, res) => {
+      const body = await readJson(ctx, req, schemas.run);
+      sendJson(res, 200, { applied: await ctx.engine.runTransitions(body.peerConnId) });
+    },
+  },
+  {
+    method: 'GET',
+    pattern: /^faults$/,
+    handler: async (ctx, _req, res) => sendJson(res, 200, { faults: ctx.faults.list() }),
+  },
+  {
+    method: 'POST',
+    pattern: /^faults$/,
+    handler: async (ctx, req, res) => {
+      const rule = ctx.faults.add(stripUndefined(await readJson(ctx, req, faultRuleSchema)));
+      sendJson(res, 200, rule);
+    },
+  },
+  {
+    method: 'DELETE',
+    pattern: /^faults$/,
+    handler: async (ctx, _req, res) => {
+      ctx.faults.clear();
+      sendEmpty(res, 204);
+    },
+  },
+  {
+    method: 'DELETE',
+    pattern: /^faults\/([^/]+)$/,
+    handler: async (ctx, _req, res, [id]) => {
+      if (!ctx.faults.remove(id as string)) throw serviceError('NoSuchObject', `No fault rule "${id}".`);
+      sendEmpty(res, 204);
+    },
+  },
+  {
+    method: 'GET',
+    pattern: /^snapshot$/,
+    handler: async (ctx, _req, res) => sendJson(res, 200, await ctx.engine.exportSnapshot()),
+  },
+  {
+    method: 'POST',
+    pattern: /^snapshot$/,
+    handler: async (ctx, req, res) => {
+      const snapshot = (await readJson(ctx, req, schemas.snapshot)) as Snapshot;
+      await ctx.engine.importSnapshot(snapshot);
+      sendEmpty(res, 204);
+    },
+  },
+];
+
+function stripUndefined<T extends object>(value: T): { [K in keyof T]: Exclude<T[K], undefined> } {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as {
+    [K in keyof T]: Exclude<T[K], undefined>;
+  };
+}
+
+function authorize(ctx: ServerContext, req: IncomingMessage): void {
+  if (!ctx.adminToken) return;
+  const header = req.headers.authorization ?? '';
+  const m = /^Bearer\s+(.+)$/i.exec(header.trim());
+  if (!m || !safeEqual(m[1] as string, ctx.adminToken)) {
+    throw serviceError('AccessDenied', 'The admin API needs "Authorization: Bearer <adminToken>".');
+  }
+}
+
+export async function handleAdmin(
+  ctx: ServerContext,
+  req: IncomingMessage,
+  res: ServerResponse,
+  rawPath: string,
+  _requestId: string,
+): Promise<void> {
+  const method = (req.method ?? 'GET').toUpperCase();
+  const rest = decodePath(rawPath).segments.slice(1).join('/');
+  // Health checks come from probes that hold no token and learn nothing from the answer.
+  if (!(method === 'GET' && rest === 'healthz')) authorize(ctx, req);
+  const byPath = ROUTES.flatMap((r) => {
+    const m = r.pattern.exec(rest);
+    return m ? [{ route: r, params: m.slice(1) }] : [];
+  });
+  if (byPath.length === 0) throw serviceError('NotFound', `No admin API at "${rawPath}".`);
+  const chosen = byPath.find((c) => c.route.method === method);
+  if (!chosen) {
+    const allowed = byPath.map((c) => c.route.method).join(', ');
+    throw serviceError(
+      'MethodNotAllowed',
+      `Method ${method} is not allowed on ${rawPath}; allowed: ${allowed}.`,
+    );
+  }
+  await chosen.route.handler(ctx, req, res, chosen.params);
+}

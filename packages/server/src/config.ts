@@ -1,0 +1,284 @@
+// Server options: their defaults, the command-line/env parser behind `npm start` and `peerconn serve`, and the
+// accounts file format.
+import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { z } from 'zod';
+import { TRANSITION_NAMES, type TransitionName, type TransitionTiming } from './engine/api.ts';
+
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+export interface ServerOptions {
+  host?: string;
+  port?: number;
+  listen?: Array<{ region: string; port: number }>;
+  dataPath?: string;
+  accountsFile?: string;
+  region?: string;
+  logLevel?: LogLevel;
+  timing?: Partial<Record<TransitionName, TransitionTiming>>;
+  adminToken?: string;
+  adminPort?: number;
+  keepDeleted?: boolean;
+  quotaPerVpc?: number;
+  quotaPerAccount?: number;
+  bodyLimitBytes?: number;
+  clockSkewSeconds?: number;
+  /** Randomness for fault rules with a ratio; tests pin it. */
+  faultRandom?: () => number;
+  /** How long close() waits for in-flight requests before cutting connections. */
+  drainTimeoutMs?: number;
+}
+
+export const DEFAULTS = {
+  host: '127.0.0.1',
+  port: 8080,
+  dataPath: './data/peerconn.db',
+  region: 'bj',
+  logLevel: 'info' as LogLevel,
+  quotaPerVpc: 10,
+  quotaPerAccount: 10,
+  bodyLimitBytes: 64 * 1024,
+  adminBodyLimitBytes: 64 * 1024 * 1024,
+  clockSkewSeconds: 15 * 60,
+  consultTimeoutMs: 7 * 24 * 3600 * 1000,
+  drainTimeoutMs: 10_000,
+};
+
+/**
+ * Realistic but short: long enough that the intermediate states users wait on are observable, short enough
+ * that a demo does not stall.
+ */
+export const DEFAULT_TIMING: Record<TransitionName, TransitionTiming> = {
+  create: { mode: 'delay', delayMs: 2000 },
+  accept: { mode: 'delay', delayMs: 1000 },
+  update: { mode: 'delay', delayMs: 1000 },
+  delete: { mode: 'delay', delayMs: 2000 },
+  dnsOpen: { mode: 'delay', delayMs: 3000 },
+  dnsClose: { mode: 'delay', delayMs: 2000 },
+};
+
+export const IMMEDIATE_TIMING: Record<TransitionName, TransitionTiming> = Object.fromEntries(
+  TRANSITION_NAMES.map((n) => [n, { mode: 'immediate' }]),
+) as Record<TransitionName, TransitionTiming>;
+
+export class UsageError extends Error {
+  override name = 'UsageError';
+}
+
+function parseOneTiming(text: string): TransitionTiming {
+  if (text === 'immediate' || text === 'manual') return { mode: text };
+  if (/^\d+$/.test(text)) return { mode: 'delay', delayMs: Number(text) };
+  throw new UsageError(`bad timing "${text}": use immediate, manual or a number of milliseconds`);
+}
+
+/** `immediate` | `default` | `manual` | `create=500,delete=manual,…` (unnamed transitions keep the default). */
+export function parseTiming(text: string): Partial<Record<TransitionName, TransitionTiming>> {
+  if (text === 'default') return { ...DEFAULT_TIMING };
+  if (text === 'immediate' || text === 'manual') {
+    return Object.fromEntries(TRANSITION_NAMES.map((n) => [n, { mode: text }]));
+  }
+  const out: Partial<Record<TransitionName, TransitionTiming>> = {};
+  for (const part of text.split(',')) {
+    const [name, value] = part.split('=').map((s) => s.trim());
+    if (!name || value === undefined || !(TRANSITION_NAMES as readonly string[]).includes(name)) {
+      throw new UsageError(
+        `bad --timing entry "${part}": use immediate|default|manual or <transition>=<immediate|manual|ms> with transitions ${TRANSITION_NAMES.join(', ')}`,
+      );
+    }
+    out[name as TransitionName] = parseOneTiming(value);
+  }
+  return out;
+}
+
+const REGION = /^[a-z][a-z0-9-]{0,31}$/;
+
+/** `bj=8080,gz=8081`. */
+export function parseListen(text: string): Array<{ region: string; port: number }> {
+  const seen = new Set<string>();
+  return text.split(',').map((part) => {
+    const m = /^\s*([^=\s]+)\s*=\s*(\d+)\s*$/.exec(part);
+    if (!m || !REGION.test(m[1] as string)) {
+      throw new UsageError(`bad --listen entry "${part}": use <region>=<port>, e.g. bj=8080,gz=8081`);
+    }
+    const region = m[1] as string;
+    if (seen.has(region)) throw new UsageError(`--listen names region "${region}" twice`);
+    seen.add(region);
+    return { region, port: parsePort(m[2] as string, '--listen') };
+  });
+}
+
+function parsePort(text: string, flag: string): number {
+  const n = Number(text);
+  if (!/^\d+$/.test(text) || n > 65535)
+    throw new UsageError(`${flag} must be a port number 0-65535, not "${text}"`);
+  return n;
+}
+
+function parsePositiveInt(text: string, flag: string): number {
+  if (!/^\d+$/.test(text) || Number(text) < 1)
+    throw new UsageError(`${flag} must be a positive integer, not "${text}"`);
+  return Number(text);
+}
+
+function parseBool(text: string, flag: string): boolean {
+  if (['1', 'true', 'yes', ''].includes(text)) return true;
+  if (['0', 'false', 'no'].includes(text)) return false;
+  throw new UsageError(`${flag} must be true or false, not "${text}"`);
+}
+
+export const USAGE = `Usage: peerconn-server [options]   (npm start -- [options], peerconn serve [options])
+
+Runs the local Baidu AI Cloud VPC peering service (wire-compatible with the official SDKs).
+
+Options (environment variable in brackets):
+  --host <addr>             address to bind (127.0.0.1) [PEERCONN_HOST]
+  --port <n>                port; 0 picks a free one (8080) [PEERCONN_PORT]
+  --data <file>             SQLite database file, or :memory: (./data/peerconn.db) [PEERCONN_DATA]
+  --accounts <file.json>    accounts and keys to load [PEERCONN_ACCOUNTS]
+  --region <name>           region for hosts that do not name one (bj) [PEERCONN_REGION]
+  --listen <r=port,...>     one listener per region, e.g. bj=8080,gz=8081 [PEERCONN_LISTEN]
+  --log-level <level>       fatal|error|warn|info|debug|trace|silent (info) [PEERCONN_LOG_LEVEL]
+  --timing <spec>           immediate|default|manual, or per transition: create=500,delete=manual
+                            (transitions: ${TRANSITION_NAMES.join(', ')}) [PEERCONN_TIMING]
+  --admin-port <n>          also serve the admin API on this port [PEERCONN_ADMIN_PORT]
+  --admin-token <token>     bearer token for /_admin (generated when binding beyond loopback) [PEERCONN_ADMIN_TOKEN]
+  --keep-deleted            released connections stay visible as "deleted" [PEERCONN_KEEP_DELETED]
+  --quota-per-vpc <n>       peering connections per VPC (10) [PEERCONN_QUOTA_PER_VPC]
+  --quota-per-account <n>   peering connections per account (10) [PEERCONN_QUOTA_PER_ACCOUNT]
+  --body-limit <bytes>      largest accepted request body (65536) [PEERCONN_BODY_LIMIT]
+  --clock-skew <seconds>    how far in the future a signature may be dated (900) [PEERCONN_CLOCK_SKEW]
+  -h, --help                show this help
+`;
+
+export type CliResult = { help: true } | { help: false; options: ServerOptions };
+
+/** Flags win over `PEERCONN_*` environment variables. Throws UsageError on anything it does not understand. */
+export function parseCliArgs(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): CliResult {
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    ({ values } = parseArgs({
+      args: [...argv],
+      strict: true,
+      allowPositionals: false,
+      options: {
+        host: { type: 'string' },
+        port: { type: 'string' },
+        data: { type: 'string' },
+        accounts: { type: 'string' },
+        region: { type: 'string' },
+        listen: { type: 'string' },
+        'log-level': { type: 'string' },
+        timing: { type: 'string' },
+        'admin-port': { type: 'string' },
+        'admin-token': { type: 'string' },
+        'keep-deleted': { type: 'boolean' },
+        'quota-per-vpc': { type: 'string' },
+        'quota-per-account': { type: 'string' },
+        'body-limit': { type: 'string' },
+        'clock-skew': { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    }));
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  if (values.help) return { help: true };
+  const pick = (flag: string, envName: string): string | undefined => {
+    const v = values[flag];
+    if (typeof v === 'string') return v;
+    const e = env[envName];
+    return e === undefined || e === '' ? undefined : e;
+  };
+  const options: ServerOptions = {};
+  const host = pick('host', 'PEERCONN_HOST');
+  if (host !== undefined) options.host = host;
+  const port = pick('port', 'PEERCONN_PORT');
+  if (port !== undefined) options.port = parsePort(port, '--port');
+  const data = pick('data', 'PEERCONN_DATA');
+  if (data !== undefined) options.dataPath = data;
+  const accounts = pick('accounts', 'PEERCONN_ACCOUNTS');
+  if (accounts !== undefined) options.accountsFile = accounts;
+  const region = pick('region', 'PEERCONN_REGION');
+  if (region !== undefined) {
+    if (!REGION.test(region))
+      throw new UsageError(`--region must be a region name like bj or gz, not "${region}"`);
+    options.region = region;
+  }
+  const listen = pick('listen', 'PEERCONN_LISTEN');
+  if (listen !== undefined) options.listen = parseListen(listen);
+  const level = pick('log-level', 'PEERCONN_LOG_LEVEL');
+  if (level !== undefined) {
+    if (!(LOG_LEVELS as readonly string[]).includes(level)) {
+      throw new UsageError(`--log-level must be one of ${LOG_LEVELS.join(', ')}`);
+    }
+    options.logLevel = level as LogLevel;
+  }
+  const timing = pick('timing', 'PEERCONN_TIMING');
+  if (timing !== undefined) options.timing = parseTiming(timing);
+  const adminPort = pick('admin-port', 'PEERCONN_ADMIN_PORT');
+  if (adminPort !== undefined) options.adminPort = parsePort(adminPort, '--admin-port');
+  const adminToken = pick('admin-token', 'PEERCONN_ADMIN_TOKEN');
+  if (adminToken !== undefined) options.adminToken = adminToken;
+  if (values['keep-deleted'] === true) options.keepDeleted = true;
+  else if (env.PEERCONN_KEEP_DELETED !== undefined) {
+    options.keepDeleted = parseBool(env.PEERCONN_KEEP_DELETED, 'PEERCONN_KEEP_DELETED');
+  }
+  const perVpc = pick('quota-per-vpc', 'PEERCONN_QUOTA_PER_VPC');
+  if (perVpc !== undefined) options.quotaPerVpc = parsePositiveInt(perVpc, '--quota-per-vpc');
+  const perAccount = pick('quota-per-account', 'PEERCONN_QUOTA_PER_ACCOUNT');
+  if (perAccount !== undefined) options.quotaPerAccount = parsePositiveInt(perAccount, '--quota-per-account');
+  const bodyLimit = pick('body-limit', 'PEERCONN_BODY_LIMIT');
+  if (bodyLimit !== undefined) options.bodyLimitBytes = parsePositiveInt(bodyLimit, '--body-limit');
+  const skew = pick('clock-skew', 'PEERCONN_CLOCK_SKEW');
+  if (skew !== undefined) options.clockSkewSeconds = parsePositiveInt(skew, '--clock-skew');
+  return { help: false, options };
+}
+
+const accountsFileSchema = z.object({
+  accounts: z.array(
+    z.object({
+      id: z.string().regex(/^[0-9a-f]{32}$/, 'must be 32 lowercase hex characters'),
+      name: z.string().min(1),
+      credentials: z
+        .array(
+          z.object({
+            accessKeyId: z.string().min(1),
+            secretAccessKey: z.string().min(1),
+            sessionToken: z.string().min(1).optional(),
+          }),
+        )
+        .default([]),
+    }),
+  ),
+});
+
+export type AccountsFile = z.infer<typeof accountsFileSchema>;
+
+/** Reads and validates an accounts file; errors name the file and the offending field. */
+export function loadAccountsFile(path: string): AccountsFile {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new UsageError(`cannot read accounts file ${path}: ${(error as Error).message}`);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    throw new UsageError(`accounts file ${path} is not valid JSON: ${(error as Error).message}`);
+  }
+  const parsed = accountsFileSchema.safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new UsageError(
+      `accounts file ${path}: ${issue?.path.map(String).join('.') || '(root)'} ${issue?.message ?? 'is invalid'}; expected {"accounts":[{"id":"<32 hex>","name":"…","credentials":[{"accessKeyId":"…","secretAccessKey":"…"}]}]}`,
+    );
+  }
+  return parsed.data;
+}
+
+export function isLoopbackHost(host: string): boolean {
+  return host === '127.0.0.1' || host === '::1' || host === 'localhost' || host === '[::1]';
+}

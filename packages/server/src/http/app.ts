@@ -1,0 +1,185 @@
+// The request pipeline for BCE paths: parse → route by the operation table → verify signature → validate →
+// fault injection → engine → render. Anything that escapes as a non-ServiceError is a bug and is logged.
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Logger } from 'pino';
+import { defaultFaultCode, type FaultInjector } from '../admin/faults.ts';
+import { handleAdmin, isAdminPath } from '../admin/routes.ts';
+import type { Engine } from '../engine/api.ts';
+import { ServiceError, serviceError } from '../errors.ts';
+import { verifyRequest } from './auth.ts';
+import { readBody } from './body.ts';
+import { requestFingerprint } from './fingerprint.ts';
+import { decodePath, parseQuery, splitTarget } from './query.ts';
+import { sendEmpty, sendError, sendJson } from './respond.ts';
+import { route } from './router.ts';
+import { parseBody, parseClientToken, parseQueryInput } from './schemas.ts';
+
+export interface ServerContext {
+  engine: Engine;
+  logger: Logger;
+  faults: FaultInjector;
+  bodyLimitBytes: number;
+  adminBodyLimitBytes: number;
+  clockSkewSeconds: number;
+  /** Real wall clock in ms, for signature expiry. */
+  now: () => number;
+  adminToken?: string;
+  sleep: (ms: number) => Promise<void>;
+}
+
+export interface ListenerInfo {
+  region: string;
+  /** A dedicated admin listener answers nothing but `/_admin`. */
+  adminOnly: boolean;
+}
+
+interface RequestLog {
+  operation?: string;
+  account?: string;
+}
+
+const REGION_HOST = /^(?:bcc|vpc)\.([a-z0-9-]+)\.baidubce\.com(?::\d+)?$/i;
+
+export function regionFromHost(host: string | undefined, fallback: string): string {
+  const match = host ? REGION_HOST.exec(host.trim()) : null;
+  return match ? (match[1] as string).toLowerCase() : fallback;
+}
+
+/** Header names lowercased, repeated headers joined with ',' as the signers expect. */
+export function flattenHeaders(req: IncomingMessage): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, values] of Object.entries(req.headersDistinct)) {
+    if (values) out[name] = values.join(',');
+  }
+  return out;
+}
+
+export function createHandler(
+  ctx: ServerContext,
+  listener: ListenerInfo,
+): (req: IncomingMessage, res: ServerResponse) => void {
+  return (req, res) => {
+    const requestId = randomUUID();
+    const started = performance.now();
+    const log: RequestLog = {};
+    res.setHeader('x-bce-request-id', requestId);
+    res.on('finish', () => {
+      ctx.logger.info(
+        {
+          requestId,
+          method: req.method,
+          path: splitTarget(req.url ?? '/').rawPath,
+          operation: log.operation,
+          status: res.statusCode,
+          durationMs: Math.round((performance.now() - started) * 10) / 10,
+          account: log.account,
+        },
+        'request',
+      );
+    });
+    dispatch(ctx, listener, req, res, requestId, log).catch((error: unknown) => {
+      renderFailure(ctx, req, res, requestId, error);
+    });
+  };
+}
+
+async function dispatch(
+  ctx: ServerContext,
+  listener: ListenerInfo,
+  req: IncomingMessage,
+  res: ServerResponse,
+  requestId: string,
+  log: RequestLog,
+): Promise<void> {
+  const { rawPath, rawQuery } = splitTarget(req.url ?? '/');
+  if (isAdminPath(rawPath)) {
+    log.operation = 'admin';
+    await handleAdmin(ctx, req, res, rawPath, requestId);
+    return;
+  }
+  if (listener.adminOnly) {
+    throw serviceError('NotFound', 'This port serves only the admin API under /_admin.');
+  }
+  await handleBce(ctx, listener, req, res, rawPath, rawQuery, requestId, log);
+}
+
+async function handleBce(
+  ctx: ServerContext,
+  listener: ListenerInfo,
+  req: IncomingMessage,
+  res: ServerResponse,
+  rawPath: string,
+  rawQuery: string,
+  requestId: string,
+  log: RequestLog,
+): Promise<void> {
+  const method = (req.method ?? 'GET').toUpperCase();
+  const { path, segments } = decodePath(rawPath);
+  const query = parseQuery(rawQuery);
+  const { operation: spec, pathParams } = route(method, segments, query);
+  log.operation = spec.name;
+
+  const headers = flattenHeaders(req);
+  const caller = await verifyRequest(
+    ctx.engine,
+    { method, path, query, headers },
+    { now: ctx.now, clockSkewSeconds: ctx.clockSkewSeconds },
+  );
+  log.account = caller.accountId;
+
+  const clientToken = spec.mutating ? parseClientToken(query) : undefined;
+  const queryInput = parseQueryInput(spec, query);
+  const body = parseBody(spec, await readBody(req, ctx.bodyLimitBytes));
+  const input: Record<string, unknown> = { ...body, ...queryInput, ...pathParams };
+
+  const fault = ctx.faults.take(spec.name);
+  if (fault) {
+    if (fault.latencyMs) await ctx.sleep(fault.latencyMs);
+    const passThrough = fault.status < 300 && !fault.emptyBody;
+    if (!passThrough) {
+      if (fault.emptyBody) {
+        sendEmpty(res, fault.status);
+      } else {
+        sendError(
+          res,
+          fault.status,
+          fault.code ?? defaultFaultCode(fault.status),
+          fault.message ?? `Injected fault for ${spec.name}.`,
+          requestId,
+        );
+      }
+      return;
+    }
+  }
+
+  const result = await ctx.engine.execute(
+    spec.name,
+    { accountId: caller.accountId, region: regionFromHost(headers.host, listener.region), requestId },
+    input,
+    clientToken ? { clientToken, fingerprint: requestFingerprint(spec.name, path, query, body) } : undefined,
+  );
+  if (spec.returnsData) sendJson(res, 200, result ?? {});
+  else sendEmpty(res);
+}
+
+export function renderFailure(
+  ctx: ServerContext,
+  req: IncomingMessage,
+  res: ServerResponse,
+  requestId: string,
+  error: unknown,
+): void {
+  if (res.headersSent) {
+    ctx.logger.error({ requestId, err: error }, 'failure after the response started');
+    res.destroy();
+    return;
+  }
+  if (error instanceof ServiceError) {
+    if (error.code === 'EntityTooLarge') res.setHeader('Connection', 'close');
+    sendError(res, error.statusCode, error.code, error.message, requestId);
+    return;
+  }
+  ctx.logger.error({ requestId, method: req.method, url: req.url, err: error }, 'unexpected error');
+  sendError(res, 500, 'InternalError', 'We encountered an internal error. Please try again.', requestId);
+}

@@ -1,0 +1,201 @@
+// Shape validation of request bodies and query parameters, one schema per operation. Business rules (ranges,
+// who may do what) belong to the domain; here only "is this the right kind of JSON" is decided.
+
+import { PAYMENT_TIMINGS, PEER_CONN_ROLES } from '@peerconn/sdk/models';
+import type { OperationName, OperationSpec } from '@peerconn/sdk/operations';
+import { z } from 'zod';
+import { serviceError } from '../errors.ts';
+
+// Java's Jackson may write explicit nulls for unset fields; they mean "absent".
+const opt = <T extends z.ZodType>(schema: T) => schema.nullish().transform((v) => v ?? undefined);
+
+const tag = z.object({ tagKey: z.string(), tagValue: opt(z.string()) });
+const reservation = z.object({
+  reservationLength: z.number().int(),
+  reservationTimeUnit: opt(z.string()),
+});
+
+const BODY_SCHEMAS: Partial<Record<OperationName, z.ZodType<Record<string, unknown>>>> = {
+  createPeerConn: z.object({
+    bandwidthInMbps: z.number().int(),
+    description: opt(z.string()),
+    localIfName: opt(z.string()),
+    localVpcId: z.string(),
+    peerAccountId: opt(z.string()),
+    peerVpcId: z.string(),
+    peerRegion: z.string(),
+    peerIfName: opt(z.string()),
+    billing: z.object({
+      paymentTiming: opt(z.enum(PAYMENT_TIMINGS)),
+      reservation: opt(reservation),
+    }),
+    tags: opt(z.array(tag)),
+    resourceGroupId: opt(z.string()),
+    deleteProtect: opt(z.boolean()),
+  }),
+  updatePeerConn: z.object({
+    localIfId: z.string(),
+    description: opt(z.string()),
+    localIfName: opt(z.string()),
+  }),
+  resizePeerConn: z.object({ newBandwidthInMbps: z.number().int() }),
+  renewPeerConn: z.object({ billing: z.object({ reservation }) }),
+  updatePeerConnDeleteProtect: z.object({ deleteProtect: z.boolean() }),
+  createVpc: z.object({
+    name: z.string(),
+    description: opt(z.string()),
+    cidr: z.string(),
+    enableIpv6: opt(z.boolean()),
+    tags: opt(z.array(tag)),
+  }),
+  updateVpc: z.object({
+    name: opt(z.string()),
+    description: opt(z.string()),
+    enableIpv6: opt(z.boolean()),
+  }),
+};
+
+function dropUndefined(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(dropUndefined);
+  if (value !== null && typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) if (v !== undefined) out[k] = dropUndefined(v);
+    return out;
+  }
+  return value;
+}
+
+function describeIssue(issue: z.core.$ZodIssue): string {
+  const field = issue.path.map(String).join('.');
+  if (issue.code === 'invalid_type' && issue.input === undefined) {
+    return `Field "${field}" is required.`;
+  }
+  if (issue.code === 'invalid_type') return `Field "${field}" must be ${article(issue.expected)}.`;
+  if (issue.code === 'invalid_value') {
+    return `Field "${field}" must be one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}.`;
+  }
+  return `Field "${field}": ${issue.message}.`;
+}
+
+function article(expected: string): string {
+  if (expected === 'int') return 'an integer';
+  return /^[aeiou]/.test(expected) ? `an ${expected}` : `a ${expected}`;
+}
+
+/**
+ * Parses and validates a body for the operation. Operations without body fields ignore whatever was sent
+ * (the official SDKs send nothing, `{}` or a duplicated `role`).
+ */
+export function parseBody(
+  spec: OperationSpec & { name: OperationName },
+  raw: Buffer,
+): Record<string, unknown> {
+  const schema = BODY_SCHEMAS[spec.name];
+  if (!schema) return {};
+  const text = raw.toString('utf8');
+  let json: unknown;
+  if (text.trim() === '') {
+    json = {};
+  } else {
+    try {
+      json = JSON.parse(text);
+    } catch {
+      throw serviceError(
+        'MalformedJSON',
+        'The JSON you provided was not well-formed; check the request body.',
+      );
+    }
+  }
+  if (json === null || typeof json !== 'object' || Array.isArray(json)) {
+    throw serviceError('InappropriateJSON', 'The request body must be a JSON object.');
+  }
+  const result = schema.safeParse(json);
+  if (!result.success) {
+    const first = result.error.issues[0];
+    const detail = first ? describeIssue(first) : 'The body does not fit this operation.';
+    throw serviceError('InappropriateJSON', `${detail} (${spec.name})`);
+  }
+  return dropUndefined(result.data) as Record<string, unknown>;
+}
+
+const CLIENT_TOKEN = /^[\x21-\x7e]{1,64}$/;
+
+/** The clientToken, if any: printable ASCII, at most 64 characters. */
+export function parseClientToken(query: ReadonlyMap<string, string>): string | undefined {
+  const token = query.get('clientToken');
+  if (token === undefined || token === '') return undefined;
+  if (!CLIENT_TOKEN.test(token)) {
+    throw serviceError(
+      'InvalidParameter',
+      'clientToken must be printable ASCII without spaces and at most 64 characters long.',
+    );
+  }
+  return token;
+}
+
+function parseRole(value: string | undefined, required: boolean): string | undefined {
+  if (value === undefined || value === '') {
+    if (required)
+      throw serviceError('InvalidParameter', 'Query parameter "role" is required: initiator or acceptor.');
+    return undefined;
+  }
+  if (!(PEER_CONN_ROLES as readonly string[]).includes(value)) {
+    throw serviceError(
+      'InvalidParameter',
+      `Query parameter "role" must be initiator or acceptor, not "${value}".`,
+    );
+  }
+  return value;
+}
+
+function parseMaxKeys(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  if (!/^-?\d{1,10}$/.test(value)) {
+    throw serviceError('InvalidParameter', `Query parameter "maxKeys" must be an integer, not "${value}".`);
+  }
+  return Number(value);
+}
+
+function parseBoolean(name: string, value: string | undefined): boolean | undefined {
+  if (value === undefined || value === '') return undefined;
+  if (value === 'true') return true;
+  if (value === 'false') return false;
+  throw serviceError('InvalidParameter', `Query parameter "${name}" must be true or false, not "${value}".`);
+}
+
+function nonEmpty(value: string | undefined): string | undefined {
+  return value === undefined || value === '' ? undefined : value;
+}
+
+/** Typed query inputs of the operation (numbers as numbers, lists as arrays). */
+export function parseQueryInput(
+  spec: OperationSpec & { name: OperationName },
+  query: ReadonlyMap<string, string>,
+): Record<string, unknown> {
+  const input: Record<string, unknown> = {};
+  for (const field of spec.query) {
+    const raw = query.get(field);
+    let value: unknown;
+    switch (field) {
+      case 'role':
+        value = parseRole(raw, spec.name === 'openPeerConnDnsSync' || spec.name === 'closePeerConnDnsSync');
+        break;
+      case 'maxKeys':
+        value = parseMaxKeys(raw);
+        break;
+      case 'isDefault':
+        value = parseBoolean(field, raw);
+        break;
+      case 'vpcIds':
+        value = nonEmpty(raw)
+          ?.split(',')
+          .map((s) => s.trim())
+          .filter((s) => s !== '');
+        break;
+      default:
+        value = nonEmpty(raw);
+    }
+    if (value !== undefined) input[field] = value;
+  }
+  return input;
+}

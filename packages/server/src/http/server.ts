@@ -1,0 +1,204 @@
+// Assembly: options → engine → accounts → one node:http listener per region (+ optional admin port).
+import { randomBytes, randomUUID } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import { dirname } from 'node:path';
+import { type Logger, pino } from 'pino';
+import { FaultInjector } from '../admin/faults.ts';
+import { DEFAULT_TIMING, DEFAULTS, isLoopbackHost, loadAccountsFile, type ServerOptions } from '../config.ts';
+import type { Account, Engine, EngineConfig } from '../engine/api.ts';
+import { createEngine } from '../engine/index.ts';
+import { createHandler, type ServerContext } from './app.ts';
+import { JSON_CONTENT_TYPE } from './respond.ts';
+
+export interface ListenerAddress {
+  region: string;
+  url: string;
+  port: number;
+}
+
+export interface RunningServer {
+  /** URL of the first listener. */
+  url: string;
+  listeners: ListenerAddress[];
+  /** Base URL of the admin API, ending in `/_admin`. */
+  adminUrl: string;
+  /** The token /_admin requires, when one is in force (given, or generated for a non-loopback bind). */
+  adminToken?: string;
+  /** Accounts after loading the accounts file or creating the demo accounts. */
+  accounts: Account[];
+  /** True when the demo accounts were created by this start. */
+  createdDemoAccounts: boolean;
+  region: string;
+  dataPath: string;
+  engine: Engine;
+  logger: Logger;
+  close(): Promise<void>;
+}
+
+function displayHost(host: string): string {
+  if (host === '0.0.0.0' || host === '::' || host === 'localhost' || host === '127.0.0.1') return '127.0.0.1';
+  return host.includes(':') ? `[${host}]` : host;
+}
+
+async function upsertAccounts(engine: Engine, path: string): Promise<void> {
+  const file = loadAccountsFile(path);
+  const existing = new Map((await engine.listAccounts()).map((a) => [a.id, a]));
+  for (const account of file.accounts) {
+    const current = existing.get(account.id);
+    if (!current) {
+      await engine.createAccount({ id: account.id, name: account.name, credentials: account.credentials });
+      continue;
+    }
+    const known = new Set(current.credentials.map((c) => c.accessKeyId));
+    for (const credential of account.credentials) {
+      if (!known.has(credential.accessKeyId)) await engine.addCredential(account.id, credential);
+    }
+  }
+}
+
+function listen(server: Server, host: string, port: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const onError = (error: Error) => reject(error);
+    server.once('error', onError);
+    server.listen(port, host, () => {
+      server.off('error', onError);
+      resolve((server.address() as AddressInfo).port);
+    });
+  });
+}
+
+/** Malformed HTTP never reaches a handler; answer it in BCE form rather than node's plain-text 400. */
+function answerClientError(error: NodeJS.ErrnoException, socket: Socket): void {
+  if (error.code === 'ECONNRESET' || !socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const requestId = randomUUID();
+  const status = error.code === 'HPE_HEADER_OVERFLOW' ? 431 : 400;
+  const body = JSON.stringify({
+    code: 'InvalidHTTPRequest',
+    message: 'There was an error in your HTTP request; it could not be parsed.',
+    requestId,
+  });
+  socket.end(
+    `HTTP/1.1 ${status} ${status === 431 ? 'Request Header Fields Too Large' : 'Bad Request'}\r\n` +
+      `Content-Type: ${JSON_CONTENT_TYPE}\r\nx-bce-request-id: ${requestId}\r\n` +
+      `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+  );
+}
+
+export async function startServer(options: ServerOptions = {}): Promise<RunningServer> {
+  const host = options.host ?? DEFAULTS.host;
+  const region = options.region ?? options.listen?.[0]?.region ?? DEFAULTS.region;
+  const dataPath = options.dataPath ?? DEFAULTS.dataPath;
+  const logger = pino(
+    { level: options.logLevel ?? DEFAULTS.logLevel, base: { service: 'peerconn-server' } },
+    pino.destination({ fd: 2, sync: true }),
+  );
+  if (dataPath !== ':memory:') mkdirSync(dirname(dataPath), { recursive: true });
+
+  const engineConfig: EngineConfig = {
+    dataPath,
+    defaultRegion: region,
+    quotaPerVpc: options.quotaPerVpc ?? DEFAULTS.quotaPerVpc,
+    quotaPerAccount: options.quotaPerAccount ?? DEFAULTS.quotaPerAccount,
+    consultTimeoutMs: DEFAULTS.consultTimeoutMs,
+    keepDeleted: options.keepDeleted ?? false,
+    timing: { ...DEFAULT_TIMING, ...options.timing },
+  };
+  const engine = await createEngine(engineConfig);
+  const servers: Server[] = [];
+  try {
+    if (options.accountsFile) await upsertAccounts(engine, options.accountsFile);
+    let createdDemoAccounts = false;
+    if (!options.accountsFile && (await engine.listAccounts()).length === 0) {
+      await engine.createAccount({ name: 'demo-a' });
+      await engine.createAccount({ name: 'demo-b' });
+      createdDemoAccounts = true;
+    }
+
+    let adminToken = options.adminToken;
+    if (!adminToken && !isLoopbackHost(host)) adminToken = randomBytes(24).toString('base64url');
+
+    const ctx: ServerContext = {
+      engine,
+      logger,
+      faults: new FaultInjector(options.faultRandom),
+      bodyLimitBytes: options.bodyLimitBytes ?? DEFAULTS.bodyLimitBytes,
+      adminBodyLimitBytes: DEFAULTS.adminBodyLimitBytes,
+      clockSkewSeconds: options.clockSkewSeconds ?? DEFAULTS.clockSkewSeconds,
+      now: () => Date.now(),
+      sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+    };
+    if (adminToken) ctx.adminToken = adminToken;
+
+    const wanted = options.listen ?? [{ region, port: options.port ?? DEFAULTS.port }];
+    const listeners: ListenerAddress[] = [];
+    for (const entry of wanted) {
+      const server = createServer(createHandler(ctx, { region: entry.region, adminOnly: false }));
+      server.on('clientError', answerClientError);
+      servers.push(server);
+      const port = await listen(server, host, entry.port);
+      const url = `http://${displayHost(host)}:${port}`;
+      listeners.push({ region: entry.region, url, port });
+      logger.info({ region: entry.region, url }, 'listening');
+    }
+    let adminBase = (listeners[0] as ListenerAddress).url;
+    if (options.adminPort !== undefined) {
+      const server = createServer(createHandler(ctx, { region, adminOnly: true }));
+      server.on('clientError', answerClientError);
+      servers.push(server);
+      const port = await listen(server, host, options.adminPort);
+      adminBase = `http://${displayHost(host)}:${port}`;
+    }
+
+    let closing: Promise<void> | undefined;
+    const drainMs = options.drainTimeoutMs ?? DEFAULTS.drainTimeoutMs;
+    const close = (): Promise<void> => {
+      closing ??= (async () => {
+        await Promise.all(servers.map((s) => drain(s, drainMs)));
+        await engine.close();
+        logger.info('closed');
+        logger.flush();
+      })();
+      return closing;
+    };
+
+    const running: RunningServer = {
+      url: (listeners[0] as ListenerAddress).url,
+      listeners,
+      adminUrl: `${adminBase}/_admin`,
+      accounts: await engine.listAccounts(),
+      createdDemoAccounts,
+      region,
+      dataPath,
+      engine,
+      logger,
+      close,
+    };
+    if (adminToken) running.adminToken = adminToken;
+    return running;
+  } catch (error) {
+    await Promise.all(servers.map((s) => drain(s, 0)));
+    await engine.close();
+    throw error;
+  }
+}
+
+/** Stops accepting, lets in-flight requests finish, and cuts whatever is still open at the deadline. */
+function drain(server: Server, deadlineMs: number): Promise<void> {
+  return new Promise((resolve) => {
+    if (!server.listening) {
+      resolve();
+      return;
+    }
+    const timer = setTimeout(() => server.closeAllConnections(), deadlineMs);
+    server.close(() => {
+      clearTimeout(timer);
+      resolve();
+    });
+    server.closeIdleConnections();
+  });
+}
