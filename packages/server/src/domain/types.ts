@@ -1,0 +1,77 @@
+// Plain data the rules work on. Times are virtual-clock epoch milliseconds; rendering to wire strings happens
+// in view.ts only.
+import type { DnsStatus, PaymentTiming, PeerConnRole, PeerConnStatus, TagModel } from '@peerconn/sdk/models';
+import type { TransitionName } from '../engine/api.ts';
+
+export interface VpcRecord {
+  vpcId: string;
+  accountId: string;
+  region: string;
+  name: string;
+  cidr: string;
+  description: string;
+  relay: boolean;
+  tags: TagModel[];
+  createdAt: number;
+}
+
+export interface SideRecord {
+  role: PeerConnRole;
+  accountId: string;
+  region: string;
+  vpcId: string;
+  ifId: string;
+  ifName: string;
+  description: string;
+  status: PeerConnStatus;
+  dnsStatus: DnsStatus;
+}
+
+export interface PeerConnRecord {
+  id: string;
+  initiator: SideRecord;
+  /** Kept after removal so the initiator's view still names its peer. */
+  acceptor: SideRecord;
+  /** The acceptor side was removed (reject or consult timeout): invisible to the acceptor account. */
+  acceptorRemoved: boolean;
+  crossAccount: boolean;
+  bandwidthInMbps: number;
+  paymentTiming: PaymentTiming;
+  /** Months of the last purchase, kept so a snapshot shows what was bought. */
+  reservationLength: number | null;
+  createdAt: number;
+  /** Prepaid only. */
+  expiresAt: number | null;
+  deleteProtect: boolean;
+  tags: TagModel[];
+  resourceGroupId: string;
+}
+
+/** Every kind of timed change; the first six follow the configurable timing, the last two the clock only. */
+export type TransitionKind = TransitionName | 'consultTimeout' | 'expiry';
+
+/** Which side a transition concerns; `both` for the ones that move the whole connection. */
+export type TransitionSide = PeerConnRole | 'both';
+
+export interface TransitionRequest {
+  kind: TransitionKind;
+  side: TransitionSide;
+  /** Absolute virtual instant for clock-driven kinds; timing-driven kinds leave it to the timing config. */
+  at?: number;
+}
+
+/** Result of a rule: the new record (null = the connection is gone) and the timed changes it starts. */
+export interface Outcome {
+  record: PeerConnRecord | null;
+  schedule: TransitionRequest[];
+  /** Pending transitions the change makes obsolete. */
+  cancel: Array<{ kind: TransitionKind; side: TransitionSide }>;
+}
+
+export function isLive(record: PeerConnRecord): boolean {
+  return record.initiator.status !== 'deleted';
+}
+
+export function sidesOf(record: PeerConnRecord): SideRecord[] {
+  return record.acceptorRemoved ? [record.initiator] : [record.initiator, record.acceptor];
+}

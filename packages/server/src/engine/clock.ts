@@ -1,0 +1,66 @@
+// The virtual clock: real time plus a persisted offset, optionally frozen. Rules never read it; the engine
+// reads it once per request and hands the instant down.
+import { ServiceError } from '../errors.ts';
+import type { ClockState } from './api.ts';
+
+export interface ClockData {
+  offsetMs: number;
+  /** Virtual instant the clock stands still at, or null when it runs. */
+  frozenAt: number | null;
+}
+
+export class VirtualClock {
+  constructor(
+    private readonly realNow: () => number,
+    private data: ClockData = { offsetMs: 0, frozenAt: null },
+  ) {}
+
+  now(): number {
+    return this.data.frozenAt ?? this.realNow() + this.data.offsetMs;
+  }
+
+  get frozen(): boolean {
+    return this.data.frozenAt !== null;
+  }
+
+  snapshot(): ClockData {
+    return { ...this.data };
+  }
+
+  restore(data: ClockData): void {
+    this.data = { ...data };
+  }
+
+  state(): ClockState {
+    const now = this.now();
+    return { now: new Date(now).toISOString(), offsetMs: now - this.realNow(), frozen: this.frozen };
+  }
+
+  /** Computes the clock after a change without applying it, so the caller can persist first. */
+  changed(change: { set?: string; advanceMs?: number; freeze?: boolean }): ClockData {
+    let now = this.now();
+    if (change.set !== undefined) {
+      const parsed = Date.parse(change.set);
+      if (Number.isNaN(parsed)) {
+        throw new ServiceError(
+          'InappropriateJSON',
+          `Field "set" is invalid: "${change.set}" is not an ISO 8601 instant.`,
+        );
+      }
+      now = parsed;
+    }
+    if (change.advanceMs !== undefined) {
+      if (!Number.isFinite(change.advanceMs) || change.advanceMs < 0) {
+        throw new ServiceError(
+          'InappropriateJSON',
+          'Field "advanceMs" is invalid: must be a non-negative number of ms; use "set" to go back in time.',
+        );
+      }
+      now += change.advanceMs;
+    }
+    const frozen = change.freeze ?? this.frozen;
+    return frozen
+      ? { offsetMs: now - this.realNow(), frozenAt: now }
+      : { offsetMs: now - this.realNow(), frozenAt: null };
+  }
+}

@@ -1,0 +1,85 @@
+// Versioned schema. Append a new entry for every change; never edit an applied one.
+
+export interface Migration {
+  version: number;
+  sql: string;
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    sql: `
+      CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+
+      CREATE TABLE accounts (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        id TEXT NOT NULL UNIQUE,
+        name TEXT NOT NULL
+      );
+      CREATE TABLE credentials (
+        access_key_id TEXT PRIMARY KEY,
+        account_id TEXT NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+        secret TEXT NOT NULL,
+        session_token TEXT
+      );
+      CREATE INDEX credentials_account ON credentials(account_id);
+
+      CREATE TABLE vpcs (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        vpc_id TEXT NOT NULL UNIQUE,
+        account_id TEXT NOT NULL,
+        region TEXT NOT NULL,
+        doc TEXT NOT NULL
+      );
+      CREATE INDEX vpcs_owner_page ON vpcs(account_id, region, seq);
+
+      CREATE TABLE peerconns (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        id TEXT NOT NULL UNIQUE,
+        vpc_lo TEXT NOT NULL,
+        vpc_hi TEXT NOT NULL,
+        live INTEGER NOT NULL,
+        doc TEXT NOT NULL
+      );
+      -- Second line of defence behind the in-transaction check: one live connection per unordered VPC pair.
+      CREATE UNIQUE INDEX peerconns_live_pair ON peerconns(vpc_lo, vpc_hi) WHERE live = 1;
+
+      CREATE TABLE peerconn_sides (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        if_id TEXT NOT NULL UNIQUE,
+        peerconn_id TEXT NOT NULL,
+        role TEXT NOT NULL,
+        account_id TEXT NOT NULL,
+        region TEXT NOT NULL,
+        vpc_id TEXT NOT NULL,
+        live INTEGER NOT NULL
+      );
+      CREATE INDEX sides_owner_page ON peerconn_sides(account_id, region, seq);
+      CREATE INDEX sides_owner_vpc_page ON peerconn_sides(account_id, region, vpc_id, seq);
+      CREATE INDEX sides_vpc_live ON peerconn_sides(vpc_id, live);
+      CREATE INDEX sides_account_live ON peerconn_sides(account_id, live, peerconn_id);
+      CREATE INDEX sides_peerconn ON peerconn_sides(peerconn_id);
+
+      CREATE TABLE transitions (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        peerconn_id TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        side TEXT NOT NULL,
+        due_at INTEGER,
+        UNIQUE (peerconn_id, kind, side)
+      );
+      CREATE INDEX transitions_due ON transitions(due_at, seq) WHERE due_at IS NOT NULL;
+
+      CREATE TABLE client_tokens (
+        account_id TEXT NOT NULL,
+        token TEXT NOT NULL,
+        operation TEXT NOT NULL,
+        fingerprint TEXT NOT NULL,
+        response TEXT NOT NULL,
+        last_used_at INTEGER NOT NULL,
+        PRIMARY KEY (account_id, token)
+      );
+      CREATE INDEX client_tokens_last_used ON client_tokens(last_used_at);
+    `,
+  },
+];
