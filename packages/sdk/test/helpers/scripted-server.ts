@@ -49,14 +49,20 @@ export async function startScriptedServer(script: ScriptedResponse[] | Responder
     const index = requests.length;
     requests.push(recorded);
     const entry =
-      typeof script === 'function' ? script(recorded, index) : (script[Math.min(index, script.length - 1)] ?? {});
+      typeof script === 'function'
+        ? script(recorded, index)
+        : (script[Math.min(index, script.length - 1)] ?? {});
     const send = () => {
       if (entry.destroy) {
         req.socket.destroy();
         return;
       }
       const text =
-        entry.body === undefined ? '' : typeof entry.body === 'string' ? entry.body : JSON.stringify(entry.body);
+        entry.body === undefined
+          ? ''
+          : typeof entry.body === 'string'
+            ? entry.body
+            : JSON.stringify(entry.body);
       res.writeHead(entry.status ?? 200, {
         'content-type': 'application/json;charset=UTF-8',
         'x-bce-request-id': `req-${index}`,

@@ -1,0 +1,362 @@
+// What every operation puts on the wire, captured by a loopback server: method, path, flag as a bare key,
+// query fields, JSON body, clientToken, headers, and a signature that verifies against what arrived.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { type DebugEvent, OPERATION_LIST, PeerConnClient, SDK_VERSION, VpcClient } from '../src/index.ts';
+import { canonicalHeaders, parseAuthorization, sign } from '../src/signer.ts';
+import { type ScriptedServer, startScriptedServer, TEST_CREDENTIALS } from './helpers/scripted-server.ts';
+
+const UUID_V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+
+interface WireCase {
+  input: Record<string, unknown>;
+  method: string;
+  path: string;
+  /** Expected query parts in wire order; clientToken is checked separately. */
+  query: string[];
+  body?: unknown;
+}
+
+const CASES: Record<string, WireCase> = {
+  createPeerConn: {
+    input: {
+      bandwidthInMbps: 10,
+      localVpcId: 'vpc-a',
+      peerVpcId: 'vpc-b',
+      peerRegion: 'bj',
+      billing: { paymentTiming: 'Postpaid' },
+      description: undefined,
+      deleteProtect: false,
+    },
+    method: 'POST',
+    path: '/v1/peerconn',
+    query: [],
+    body: {
+      bandwidthInMbps: 10,
+      localVpcId: 'vpc-a',
+      peerVpcId: 'vpc-b',
+      peerRegion: 'bj',
+      billing: { paymentTiming: 'Postpaid' },
+      deleteProtect: false,
+    },
+  },
+  listPeerConns: {
+    input: { vpcId: 'vpc-a', marker: 'm 1', maxKeys: 2 },
+    method: 'GET',
+    path: '/v1/peerconn',
+    query: ['vpcId=vpc-a', 'marker=m%201', 'maxKeys=2'],
+  },
+  getPeerConn: {
+    input: { peerConnId: 'peerconn-xyz', role: 'acceptor' },
+    method: 'GET',
+    path: '/v1/peerconn/peerconn-xyz',
+    query: ['role=acceptor'],
+  },
+  updatePeerConn: {
+    input: { peerConnId: 'peerconn-xyz', localIfId: 'qpif-1', description: 'd' },
+    method: 'PUT',
+    path: '/v1/peerconn/peerconn-xyz',
+    query: [],
+    body: { localIfId: 'qpif-1', description: 'd' },
+  },
+  acceptPeerConn: {
+    input: { peerConnId: 'p-1' },
+    method: 'PUT',
+    path: '/v1/peerconn/p-1',
+    query: ['accept'],
+  },
+  rejectPeerConn: {
+    input: { peerConnId: 'p-1' },
+    method: 'PUT',
+    path: '/v1/peerconn/p-1',
+    query: ['reject'],
+  },
+  deletePeerConn: { input: { peerConnId: 'p-1' }, method: 'DELETE', path: '/v1/peerconn/p-1', query: [] },
+  resizePeerConn: {
+    input: { peerConnId: 'p-1', newBandwidthInMbps: 20 },
+    method: 'PUT',
+    path: '/v1/peerconn/p-1',
+    query: ['resize'],
+    body: { newBandwidthInMbps: 20 },
+  },
+  renewPeerConn: {
+    input: {
+      peerConnId: 'p-1',
+      billing: { reservation: { reservationLength: 1, reservationTimeUnit: 'month' } },
+    },
+    method: 'PUT',
+    path: '/v1/peerconn/p-1',
+    query: ['purchaseReserved'],
+    body: { billing: { reservation: { reservationLength: 1, reservationTimeUnit: 'month' } } },
+  },
+  refundPeerConn: {
+    input: { peerConnId: 'p-1' },
+    method: 'PUT',
+    path: '/v1/peerconn/p-1',
+    query: ['refund'],
+  },
+  openPeerConnDnsSync: {
+    input: { peerConnId: 'p-1', role: 'initiator' },
+    method: 'PUT',
+    path: '/v1/peerconn/p-1',
+    query: ['open', 'role=initiator'],
+  },
+  closePeerConnDnsSync: {
+    input: { peerConnId: 'p-1', role: 'acceptor' },
+    method: 'PUT',
+    path: '/v1/peerconn/p-1',
+    query: ['close', 'role=acceptor'],
+  },
+  updatePeerConnDeleteProtect: {
+    input: { peerConnId: 'p-1', deleteProtect: true },
+    method: 'PUT',
+    path: '/v1/peerconn/p-1/deleteProtect',
+    query: [],
+    body: { deleteProtect: true },
+  },
+  createVpc: {
+    input: { name: 'v', cidr: '10.0.0.0/16', enableIpv6: false },
+    method: 'POST',
+    path: '/v1/vpc',
+    query: [],
+    body: { name: 'v', cidr: '10.0.0.0/16', enableIpv6: false },
+  },
+  listVpcs: {
+    input: { isDefault: false, vpcIds: ['vpc-a', 'vpc-b'], maxKeys: 5 },
+    method: 'GET',
+    path: '/v1/vpc',
+    query: ['maxKeys=5', 'isDefault=false', 'vpcIds=vpc-a%2Cvpc-b'],
+  },
+  getVpc: { input: { vpcId: 'vpc-a' }, method: 'GET', path: '/v1/vpc/vpc-a', query: [] },
+  updateVpc: {
+    input: { vpcId: 'vpc-a', name: 'n2' },
+    method: 'PUT',
+    path: '/v1/vpc/vpc-a',
+    query: ['modifyAttribute'],
+    body: { name: 'n2' },
+  },
+  deleteVpc: { input: { vpcId: 'vpc-a' }, method: 'DELETE', path: '/v1/vpc/vpc-a', query: [] },
+  openVpcRelay: { input: { vpcId: 'vpc-a' }, method: 'PUT', path: '/v1/vpc/openRelay/vpc-a', query: [] },
+  shutdownVpcRelay: {
+    input: { vpcId: 'vpc-a' },
+    method: 'PUT',
+    path: '/v1/vpc/shutdownRelay/vpc-a',
+    query: [],
+  },
+};
+
+// Answers of the operations that return data, keyed by method and path; the rest get an empty 200.
+const RESPONSES: Record<string, unknown> = {
+  'POST /v1/peerconn': { peerConnId: 'peerconn-new' },
+  'GET /v1/peerconn': { peerConns: [], isTruncated: false, maxKeys: 2 },
+  'GET /v1/peerconn/peerconn-xyz': { peerConnId: 'peerconn-xyz', bandwithInMbp: '30', status: 'active' },
+  'POST /v1/vpc': { vpcId: 'vpc-new' },
+  'GET /v1/vpc': { vpcs: [], isTruncated: 'false', maxKeys: '5' },
+  'GET /v1/vpc/vpc-a': { vpc: { vpcId: 'vpc-a', isDefault: 'true' } },
+};
+
+let server: ScriptedServer;
+before(async () => {
+  server = await startScriptedServer((request) => {
+    const body = RESPONSES[`${request.method} ${request.path}`];
+    return body === undefined ? { body: '' } : { body };
+  });
+});
+after(() => server.close());
+
+function verifySignature(request: ScriptedServer['requests'][number], secret: string): void {
+  const auth = parseAuthorization(String(request.headers.authorization));
+  assert.ok(auth, 'Authorization is a well-formed bce-auth-v1 string');
+  const query: Array<[string, string]> = request.rawQuery
+    ? request.rawQuery.split('&').map((pair) => {
+        const eq = pair.indexOf('=');
+        return eq < 0
+          ? [decodeURIComponent(pair), '']
+          : [decodeURIComponent(pair.slice(0, eq)), decodeURIComponent(pair.slice(eq + 1))];
+      })
+    : [];
+  const received: Record<string, string> = {};
+  for (const [k, v] of Object.entries(request.headers)) if (typeof v === 'string') received[k] = v;
+  const expected = sign({
+    method: request.method,
+    path: decodeURIComponent(request.path),
+    query,
+    headers: received,
+    accessKeyId: auth.accessKeyId,
+    secretAccessKey: secret,
+    timestamp: auth.timestamp,
+    expirationSeconds: auth.expirationSeconds,
+    signedHeaders: auth.signedHeaders,
+  });
+  assert.equal(request.headers.authorization, expected, 'signature verifies against the received request');
+  assert.deepEqual(canonicalHeaders(received, auth.signedHeaders).names, [...auth.signedHeaders].sort());
+}
+
+describe('every operation of the table', () => {
+  test('has a wire case here', () => {
+    assert.deepEqual(Object.keys(CASES).sort(), OPERATION_LIST.map((o) => o.name).sort());
+  });
+
+  for (const op of OPERATION_LIST) {
+    test(`${op.name}: method, path, query, body, clientToken, headers, signature`, async () => {
+      const wire = CASES[op.name];
+      assert.ok(wire, `wire case for ${op.name}`);
+      const before = server.requests.length;
+      const events: DebugEvent[] = [];
+      const client = new PeerConnClient({
+        endpoint: server.url,
+        credentials: TEST_CREDENTIALS,
+        onDebug: (e) => events.push(e),
+      });
+      const output = (await client.call(op.name as 'getPeerConn', wire.input as never)) as unknown as Record<
+        string,
+        unknown
+      >;
+      if (op.returnsData) {
+        const expected = RESPONSES[`${wire.method} ${wire.path}`] as Record<string, unknown>;
+        const key = Object.keys(expected).find((k) => k === 'peerConnId' || k === 'vpcId');
+        if (key) assert.equal(output[key], expected[key], 'output carries the response fields');
+      }
+      assert.equal(server.requests.length, before + 1);
+      const request = server.requests[before]!;
+      assert.equal(request.method, wire.method);
+      assert.equal(request.path, wire.path);
+      const parts = request.rawQuery === '' ? [] : request.rawQuery.split('&');
+      const token = parts.find((p) => p.startsWith('clientToken='));
+      assert.deepEqual(
+        parts.filter((p) => !p.startsWith('clientToken=')),
+        wire.query,
+      );
+      if (op.mutating) {
+        assert.ok(token, 'mutating call carries a clientToken');
+        assert.match(token.slice('clientToken='.length), UUID_V4);
+        assert.equal(parts.at(-1), token, 'clientToken comes last');
+      } else {
+        assert.equal(token, undefined, 'read calls carry no clientToken');
+      }
+      if (wire.body === undefined) {
+        assert.equal(request.body, '');
+      } else {
+        assert.deepEqual(JSON.parse(request.body), wire.body);
+        assert.equal(request.headers['content-length'], String(Buffer.byteLength(request.body)));
+      }
+      assert.equal(request.headers.host, `127.0.0.1:${server.port}`);
+      assert.equal(request.headers['content-type'], 'application/json;charset=utf-8');
+      assert.match(String(request.headers['x-bce-date']), /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/);
+      assert.equal(
+        request.headers['user-agent'],
+        `peerconn-sdk/${SDK_VERSION} node/${process.version} ${process.platform}/${process.arch}`,
+      );
+      verifySignature(request, TEST_CREDENTIALS.secretAccessKey);
+      assert.equal((output.$metadata as { httpStatusCode: number }).httpStatusCode, 200);
+      assert.equal((output.$metadata as { requestId: string }).requestId, `req-${before}`);
+      const sent = events.find((e) => e.type === 'request');
+      assert.ok(sent && sent.type === 'request');
+      assert.match(sent.headers.authorization ?? '', /^bce-auth-v1\/ak-test\//);
+      assert.ok(
+        !JSON.stringify(events).includes(TEST_CREDENTIALS.secretAccessKey),
+        'secret never in debug events',
+      );
+    });
+  }
+});
+
+describe('requests and responses', () => {
+  test('user agent suffix, session token sent as x-bce-security-token and signed', async () => {
+    const client = new PeerConnClient({
+      endpoint: server.url,
+      credentials: { ...TEST_CREDENTIALS, sessionToken: 'sts-token-1' },
+      userAgentSuffix: 'my-tool/2',
+    });
+    const before = server.requests.length;
+    await client.deletePeerConn({ peerConnId: 'p-9', clientToken: 'my-token' });
+    const request = server.requests[before]!;
+    assert.equal(request.headers['x-bce-security-token'], 'sts-token-1');
+    assert.match(String(request.headers['user-agent']), / my-tool\/2$/);
+    assert.equal(request.rawQuery, 'clientToken=my-token');
+    assert.ok(
+      parseAuthorization(String(request.headers.authorization))?.signedHeaders.includes(
+        'x-bce-security-token',
+      ),
+    );
+    verifySignature(request, TEST_CREDENTIALS.secretAccessKey);
+  });
+
+  test('path parameters are URI-encoded and still verify', async () => {
+    const client = new PeerConnClient({ endpoint: server.url, credentials: TEST_CREDENTIALS });
+    const before = server.requests.length;
+    await client.acceptPeerConn({ peerConnId: 'a b/测' });
+    const request = server.requests[before]!;
+    assert.equal(request.path, '/v1/peerconn/a%20b%2F%E6%B5%8B');
+    assert.equal(decodeURIComponent(request.path), '/v1/peerconn/a b/测');
+  });
+
+  test('missing path parameter fails before sending', async () => {
+    const client = new PeerConnClient({ endpoint: server.url, credentials: TEST_CREDENTIALS });
+    const before = server.requests.length;
+    await assert.rejects(client.getPeerConn({ peerConnId: '' }), { name: 'BceClientError', kind: 'config' });
+    assert.equal(server.requests.length, before);
+  });
+
+  test('bandwithInMbp and string numbers/booleans are normalised', async () => {
+    const s = await startScriptedServer([
+      { body: { peerConnId: 'p', status: 'active', bandwithInMbp: '30', deleteProtect: 'true' } },
+      {
+        body: {
+          vpcs: [{ vpcId: 'v', isDefault: 'false' }],
+          isTruncated: 'true',
+          nextMarker: 'n',
+          maxKeys: '1',
+        },
+      },
+    ]);
+    try {
+      const client = new VpcClient({ endpoint: s.url, credentials: TEST_CREDENTIALS });
+      const pc = await client.call('getPeerConn', { peerConnId: 'p' });
+      assert.equal(pc.bandwidthInMbps, 30);
+      assert.equal(pc.deleteProtect, true);
+      assert.ok(!('bandwithInMbp' in pc));
+      const page = await client.listVpcs();
+      assert.equal(page.isTruncated, true);
+      assert.equal(page.maxKeys, 1);
+      assert.equal(page.vpcs[0]?.isDefault, false);
+    } finally {
+      await s.close();
+    }
+  });
+
+  test('empty, {} and whitespace bodies are "no data" for operations without output', async () => {
+    const s = await startScriptedServer([{ body: '' }, { body: '{}' }, { body: '  \n' }]);
+    try {
+      const client = new PeerConnClient({ endpoint: s.url, credentials: TEST_CREDENTIALS });
+      for (let i = 0; i < 3; i += 1) {
+        const out = await client.resizePeerConn({ peerConnId: 'p', newBandwidthInMbps: 5 });
+        assert.deepEqual(Object.keys(out), ['$metadata']);
+      }
+    } finally {
+      await s.close();
+    }
+  });
+
+  test('an empty 200 body where data is expected is a parse error carrying the status', async () => {
+    const s = await startScriptedServer([{ body: '' }]);
+    try {
+      const client = new PeerConnClient({ endpoint: s.url, credentials: TEST_CREDENTIALS });
+      await assert.rejects(client.getPeerConn({ peerConnId: 'p' }), (err: unknown) => {
+        assert.ok(err instanceof Error && err.name === 'BceClientError');
+        const e = err as unknown as { kind: string; statusCode: number; message: string };
+        assert.equal(e.kind, 'parse');
+        assert.equal(e.statusCode, 200);
+        assert.match(e.message, /expected a JSON body/);
+        return true;
+      });
+    } finally {
+      await s.close();
+    }
+  });
+
+  test('call() rejects unknown operation names', async () => {
+    const client = new PeerConnClient({ endpoint: server.url, credentials: TEST_CREDENTIALS });
+    await assert.rejects(client.call('nope' as 'getPeerConn', { peerConnId: 'x' }), { kind: 'config' });
+  });
+});
