@@ -1,0 +1,132 @@
+// Runs the real `peerconn` binary as a child process, with a throwaway HOME and no BCE_* variables from the
+// machine, against a server started in this test process.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { type RunningServer, startServer } from '@peerconn/server';
+
+export const BIN = fileURLToPath(new URL('../bin/peerconn.mjs', import.meta.url));
+
+export interface CliResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+export interface CliOptions {
+  home: string;
+  env?: Record<string, string>;
+  stdin?: string;
+}
+
+export function cleanEnv(home: string, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [key, value] of Object.entries(process.env)) {
+    if (!key.startsWith('BCE_') && key !== 'NODE_TEST_CONTEXT') env[key] = value;
+  }
+  return { ...env, HOME: home, NO_COLOR: '1', ...extra };
+}
+
+/** Asynchronous on purpose: the server answering the child lives in this process's event loop. */
+export function cli(args: readonly string[], options: CliOptions): Promise<CliResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN, ...args], {
+      env: cleanEnv(options.home, options.env),
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+      stdout += chunk;
+    });
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+      stderr += chunk;
+    });
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+    child.stdin.end(options.stdin ?? '');
+  });
+}
+
+export function tempHome(): { home: string; cleanup: () => void } {
+  const home = mkdtempSync(join(tmpdir(), 'peerconn-cli-'));
+  return { home, cleanup: () => rmSync(home, { recursive: true, force: true }) };
+}
+
+export interface Fixture {
+  server: RunningServer;
+  home: string;
+  run: (args: readonly string[], extra?: Omit<CliOptions, 'home'>) => Promise<CliResult>;
+  /** Configures profiles `a` and `b` from the server's two demo accounts; returns their account ids. */
+  configureTwoProfiles: () => Promise<{ a: string; b: string }>;
+  close: () => Promise<void>;
+}
+
+export async function startFixture(
+  timing: Parameters<typeof startServer>[0]['timing'] = {},
+): Promise<Fixture> {
+  const { home, cleanup } = tempHome();
+  const server = await startServer({
+    port: 0,
+    dataPath: join(home, 'peerconn.db'),
+    logLevel: 'silent',
+    timing: {
+      create: { mode: 'immediate' },
+      accept: { mode: 'immediate' },
+      update: { mode: 'immediate' },
+      delete: { mode: 'immediate' },
+      dnsOpen: { mode: 'immediate' },
+      dnsClose: { mode: 'immediate' },
+      ...timing,
+    },
+  });
+  const run = (args: readonly string[], extra: Omit<CliOptions, 'home'> = {}) =>
+    cli(args, { home, ...extra });
+  return {
+    server,
+    home,
+    run,
+    async configureTwoProfiles() {
+      const [first, second] = server.accounts;
+      if (!first?.credentials[0] || !second?.credentials[0])
+        throw new Error('expected two demo accounts with keys');
+      for (const [name, account] of [
+        ['a', first],
+        ['b', second],
+      ] as const) {
+        const key = account.credentials[0]!;
+        const result = await run([
+          'configure',
+          '--profile',
+          name,
+          '--access-key-id',
+          key.accessKeyId,
+          '--secret-access-key',
+          key.secretAccessKey,
+          '--region',
+          'bj',
+          '--endpoint',
+          server.url,
+        ]);
+        if (result.code !== 0) throw new Error(`configure ${name} failed: ${result.stderr}`);
+      }
+      return { a: first.id, b: second.id };
+    },
+    async close() {
+      await server.close();
+      cleanup();
+    },
+  };
+}
+
+export function json(result: CliResult): Record<string, unknown> {
+  try {
+    return JSON.parse(result.stdout) as Record<string, unknown>;
+  } catch {
+    throw new Error(
+      `expected JSON on stdout (exit ${result.code}), got ${JSON.stringify(result.stdout)}; stderr: ${result.stderr}`,
+    );
+  }
+}
