@@ -1,0 +1,582 @@
+// Every refusal rule as a table: each case builds its own world on a fresh database and expects one code.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { Caller, Engine, EngineConfig } from '../src/engine/api.ts';
+import {
+  allTiming,
+  caller,
+  createPc,
+  getPc,
+  makeAccount,
+  makeVpc,
+  openFixture,
+  postpaid,
+  prepaid,
+  rejectsWith,
+} from './engine-fixture.ts';
+
+interface World {
+  engine: Engine;
+  a: Caller;
+  aGz: Caller;
+  b: Caller;
+  bGz: Caller;
+  c: Caller;
+  vpc: { a1: string; a2: string; a3: string; aGz: string; b1: string; bGz: string };
+}
+
+async function withWorld(config: Partial<EngineConfig>, body: (w: World) => Promise<void>): Promise<void> {
+  const fixture = await openFixture(config);
+  try {
+    const { engine } = fixture;
+    const [ida, idb, idc] = [
+      await makeAccount(engine, 'a'),
+      await makeAccount(engine, 'b'),
+      await makeAccount(engine, 'c'),
+    ];
+    const a = caller(ida, 'bj');
+    const aGz = caller(ida, 'gz');
+    const b = caller(idb, 'bj');
+    const bGz = caller(idb, 'gz');
+    const c = caller(idc, 'bj');
+    const vpc = {
+      a1: await makeVpc(engine, a),
+      a2: await makeVpc(engine, a),
+      a3: await makeVpc(engine, a),
+      aGz: await makeVpc(engine, aGz),
+      b1: await makeVpc(engine, b),
+      bGz: await makeVpc(engine, bGz),
+    };
+    await body({ engine, a, aGz, b, bGz, c, vpc });
+  } finally {
+    await fixture.cleanup();
+  }
+}
+
+type Case = [name: string, code: string, run: (w: World) => Promise<unknown>, config?: Partial<EngineConfig>];
+
+const createCases: Case[] = [
+  [
+    'local VPC missing',
+    'NoSuchObject',
+    (w) => createPc(w.engine, w.a, postpaid('vpc-000000000000', w.vpc.a2)),
+  ],
+  [
+    'local VPC of another account',
+    'NoSuchObject',
+    (w) => createPc(w.engine, w.c, postpaid(w.vpc.a1, w.vpc.a2)),
+  ],
+  [
+    'local VPC in another region',
+    'NoSuchObject',
+    (w) => createPc(w.engine, w.a, postpaid(w.vpc.aGz, w.vpc.a2)),
+  ],
+  ['local equals peer VPC', 'InvalidPeerVpc', (w) => createPc(w.engine, w.a, postpaid(w.vpc.a1, w.vpc.a1))],
+  [
+    'peer VPC missing',
+    'InvalidPeerVpc',
+    (w) => createPc(w.engine, w.a, postpaid(w.vpc.a1, 'vpc-zzzzzzzzzzzz')),
+  ],
+  [
+    'peer VPC in another region than peerRegion',
+    'InvalidPeerVpc',
+    (w) => createPc(w.engine, w.a, postpaid(w.vpc.a1, w.vpc.aGz, 'bj')),
+  ],
+  [
+    'peer VPC of an account other than peerAccountId',
+    'InvalidPeerVpc',
+    (w) => createPc(w.engine, w.a, postpaid(w.vpc.a1, w.vpc.b1, 'bj', { peerAccountId: w.c.accountId })),
+  ],
+  [
+    'peer VPC of another account without peerAccountId',
+    'InvalidPeerVpc',
+    (w) => createPc(w.engine, w.a, postpaid(w.vpc.a1, w.vpc.b1)),
+  ],
+  [
+    'malformed peerAccountId',
+    'InappropriateJSON',
+    (w) => createPc(w.engine, w.a, postpaid(w.vpc.a1, w.vpc.b1, 'bj', { peerAccountId: 'not-an-account' })),
+  ],
+  [
+    'peerIfName on cross-account',
+    'InappropriateJSON',
+    (w) =>
+      createPc(
+        w.engine,
+        w.a,
+        postpaid(w.vpc.a1, w.vpc.b1, 'bj', { peerAccountId: w.b.accountId, peerIfName: 'x' }),
+      ),
+  ],
+  [
+    'same region Prepaid',
+    'InvalidBilling',
+    (w) => createPc(w.engine, w.a, prepaid(w.vpc.a1, w.vpc.a2, 'bj')),
+  ],
+  [
+    'bandwidth 0',
+    'InvalidBandwidth',
+    (w) => createPc(w.engine, w.a, postpaid(w.vpc.a1, w.vpc.a2, 'bj', { bandwidthInMbps: 0 })),
+  ],
+  [
+    'bandwidth above 10000',
+    'InvalidBandwidth',
+    (w) => createPc(w.engine, w.a, postpaid(w.vpc.a1, w.vpc.a2, 'bj', { bandwidthInMbps: 10001 })),
+  ],
+  [
+    'fractional bandwidth',
+    'InvalidBandwidth',
+    (w) => createPc(w.engine, w.a, postpaid(w.vpc.a1, w.vpc.a2, 'bj', { bandwidthInMbps: 1.5 })),
+  ],
+  [
+    'unknown paymentTiming',
+    'InappropriateJSON',
+    (w) =>
+      createPc(w.engine, w.a, postpaid(w.vpc.a1, w.vpc.a2, 'bj', { billing: { paymentTiming: 'Monthly' } })),
+  ],
+  [
+    'Prepaid without reservation',
+    'InappropriateJSON',
+    (w) =>
+      createPc(w.engine, w.a, postpaid(w.vpc.a1, w.vpc.aGz, 'gz', { billing: { paymentTiming: 'Prepaid' } })),
+  ],
+  [
+    'reservation of 10 months',
+    'InappropriateJSON',
+    (w) => createPc(w.engine, w.a, prepaid(w.vpc.a1, w.vpc.aGz, 'gz', 10)),
+  ],
+  [
+    'reservation unit year',
+    'InappropriateJSON',
+    (w) =>
+      createPc(w.engine, w.a, {
+        ...prepaid(w.vpc.a1, w.vpc.aGz, 'gz'),
+        billing: {
+          paymentTiming: 'Prepaid',
+          reservation: { reservationLength: 1, reservationTimeUnit: 'year' },
+        },
+      }),
+  ],
+  [
+    'description too long',
+    'InappropriateJSON',
+    (w) => createPc(w.engine, w.a, postpaid(w.vpc.a1, w.vpc.a2, 'bj', { description: 'x'.repeat(201) })),
+  ],
+  [
+    'both VPCs relay',
+    'RelayVpcPeeringNotAllowed',
+    async (w) => {
+      await w.engine.execute('openVpcRelay', w.a, { vpcId: w.vpc.a1 });
+      await w.engine.execute('openVpcRelay', w.a, { vpcId: w.vpc.a2 });
+      return createPc(w.engine, w.a, postpaid(w.vpc.a1, w.vpc.a2));
+    },
+  ],
+  [
+    'same pair twice',
+    'PeerConnAlreadyExists',
+    async (w) => {
+      await createPc(w.engine, w.a, postpaid(w.vpc.a1, w.vpc.a2));
+      return createPc(w.engine, w.a, postpaid(w.vpc.a1, w.vpc.a2));
+    },
+  ],
+  [
+    'same pair in reverse direction',
+    'PeerConnAlreadyExists',
+    async (w) => {
+      await createPc(w.engine, w.a, postpaid(w.vpc.a1, w.vpc.b1, 'bj', { peerAccountId: w.b.accountId }));
+      return createPc(w.engine, w.b, postpaid(w.vpc.b1, w.vpc.a1, 'bj', { peerAccountId: w.a.accountId }));
+    },
+  ],
+  [
+    'pair blocked by a consult_failed connection',
+    'PeerConnAlreadyExists',
+    async (w) => {
+      const id = await createPc(
+        w.engine,
+        w.a,
+        postpaid(w.vpc.a1, w.vpc.b1, 'bj', { peerAccountId: w.b.accountId }),
+      );
+      await w.engine.execute('rejectPeerConn', w.b, { peerConnId: id });
+      return createPc(w.engine, w.a, postpaid(w.vpc.a1, w.vpc.b1, 'bj', { peerAccountId: w.b.accountId }));
+    },
+  ],
+  [
+    'quota per VPC',
+    'PeerConnQuotaExceeded',
+    async (w) => {
+      await createPc(w.engine, w.a, postpaid(w.vpc.a1, w.vpc.a2));
+      await createPc(w.engine, w.a, postpaid(w.vpc.a1, w.vpc.a3));
+      return createPc(w.engine, w.a, postpaid(w.vpc.a1, w.vpc.b1, 'bj', { peerAccountId: w.b.accountId }));
+    },
+    { quotaPerVpc: 2 },
+  ],
+  [
+    'quota per VPC counts the peer side',
+    'PeerConnQuotaExceeded',
+    async (w) => {
+      await createPc(w.engine, w.a, postpaid(w.vpc.a1, w.vpc.a2));
+      return createPc(w.engine, w.a, postpaid(w.vpc.a3, w.vpc.a2));
+    },
+    { quotaPerVpc: 1 },
+  ],
+  [
+    'quota per account',
+    'PeerConnQuotaExceeded',
+    async (w) => {
+      await createPc(w.engine, w.a, postpaid(w.vpc.a1, w.vpc.a2));
+      return createPc(w.engine, w.a, postpaid(w.vpc.a3, w.vpc.aGz, 'gz'));
+    },
+    { quotaPerAccount: 1 },
+  ],
+  [
+    'quota per account of the acceptor',
+    'PeerConnQuotaExceeded',
+    async (w) => {
+      await createPc(w.engine, w.b, postpaid(w.vpc.b1, w.vpc.bGz, 'gz'));
+      return createPc(w.engine, w.a, postpaid(w.vpc.a1, w.vpc.b1, 'bj', { peerAccountId: w.b.accountId }));
+    },
+    { quotaPerAccount: 1 },
+  ],
+];
+
+async function cross(w: World, billing: 'Postpaid' | 'Prepaid' = 'Postpaid'): Promise<string> {
+  const input =
+    billing === 'Postpaid'
+      ? postpaid(w.vpc.a1, w.vpc.bGz, 'gz', { peerAccountId: w.b.accountId })
+      : prepaid(w.vpc.a1, w.vpc.bGz, 'gz', 1, { peerAccountId: w.b.accountId });
+  return createPc(w.engine, w.a, input);
+}
+
+async function crossActive(w: World, billing: 'Postpaid' | 'Prepaid' = 'Postpaid'): Promise<string> {
+  const id = await cross(w, billing);
+  await w.engine.execute('acceptPeerConn', w.bGz, { peerConnId: id });
+  return id;
+}
+
+const sameAccount = (w: World) => createPc(w.engine, w.a, postpaid(w.vpc.a1, w.vpc.a2));
+
+const operationCases: Case[] = [
+  [
+    'accept by the initiator',
+    'OperationNotPermitted',
+    async (w) => w.engine.execute('acceptPeerConn', w.a, { peerConnId: await cross(w) }),
+  ],
+  [
+    'accept a same-account connection',
+    'OperationNotPermitted',
+    async (w) => w.engine.execute('acceptPeerConn', w.a, { peerConnId: await sameAccount(w) }),
+  ],
+  [
+    'accept by a third account',
+    'NoSuchObject',
+    async (w) => w.engine.execute('acceptPeerConn', w.c, { peerConnId: await cross(w) }),
+  ],
+  [
+    'accept at the wrong region endpoint',
+    'NoSuchObject',
+    async (w) => w.engine.execute('acceptPeerConn', w.b, { peerConnId: await cross(w) }),
+  ],
+  [
+    'accept twice',
+    'InvalidPeerConnStatus',
+    async (w) => w.engine.execute('acceptPeerConn', w.bGz, { peerConnId: await crossActive(w) }),
+  ],
+  [
+    'reject by the initiator',
+    'OperationNotPermitted',
+    async (w) => w.engine.execute('rejectPeerConn', w.a, { peerConnId: await cross(w) }),
+  ],
+  [
+    'reject after accept',
+    'InvalidPeerConnStatus',
+    async (w) => w.engine.execute('rejectPeerConn', w.bGz, { peerConnId: await crossActive(w) }),
+  ],
+  [
+    'release by the acceptor',
+    'OperationNotPermitted',
+    async (w) => w.engine.execute('deletePeerConn', w.bGz, { peerConnId: await crossActive(w) }),
+  ],
+  [
+    'resize by the acceptor',
+    'OperationNotPermitted',
+    async (w) =>
+      w.engine.execute('resizePeerConn', w.bGz, { peerConnId: await crossActive(w), newBandwidthInMbps: 20 }),
+  ],
+  [
+    'renew by the acceptor',
+    'OperationNotPermitted',
+    async (w) =>
+      w.engine.execute('renewPeerConn', w.bGz, {
+        peerConnId: await crossActive(w, 'Prepaid'),
+        billing: { reservation: { reservationLength: 1 } },
+      }),
+  ],
+  [
+    'refund by the acceptor',
+    'OperationNotPermitted',
+    async (w) => w.engine.execute('refundPeerConn', w.bGz, { peerConnId: await crossActive(w, 'Prepaid') }),
+  ],
+  [
+    'delete protect by the acceptor',
+    'OperationNotPermitted',
+    async (w) =>
+      w.engine.execute('updatePeerConnDeleteProtect', w.bGz, {
+        peerConnId: await crossActive(w),
+        deleteProtect: true,
+      }),
+  ],
+  [
+    'renew Postpaid',
+    'InvalidBilling',
+    async (w) =>
+      w.engine.execute('renewPeerConn', w.a, {
+        peerConnId: await sameAccount(w),
+        billing: { reservation: { reservationLength: 1 } },
+      }),
+  ],
+  [
+    'renew with a bad reservation',
+    'InappropriateJSON',
+    async (w) =>
+      w.engine.execute('renewPeerConn', w.a, {
+        peerConnId: await crossActive(w, 'Prepaid'),
+        billing: { reservation: { reservationLength: 13 } },
+      }),
+  ],
+  [
+    'refund Postpaid',
+    'InvalidBilling',
+    async (w) => w.engine.execute('refundPeerConn', w.a, { peerConnId: await sameAccount(w) }),
+  ],
+  [
+    'Prepaid resize down',
+    'BandwidthDowngradeNotAllowed',
+    async (w) =>
+      w.engine.execute('resizePeerConn', w.a, {
+        peerConnId: await crossActive(w, 'Prepaid'),
+        newBandwidthInMbps: 5,
+      }),
+  ],
+  [
+    'resize out of range',
+    'InvalidBandwidth',
+    async (w) =>
+      w.engine.execute('resizePeerConn', w.a, { peerConnId: await sameAccount(w), newBandwidthInMbps: 0 }),
+  ],
+  [
+    'resize while consulting',
+    'InvalidPeerConnStatus',
+    async (w) =>
+      w.engine.execute('resizePeerConn', w.a, { peerConnId: await cross(w), newBandwidthInMbps: 20 }),
+  ],
+  [
+    'release an active unexpired Prepaid',
+    'PrepaidReleaseNotAllowed',
+    async (w) => w.engine.execute('deletePeerConn', w.a, { peerConnId: await crossActive(w, 'Prepaid') }),
+  ],
+  [
+    'release while protected',
+    'DeleteProtected',
+    async (w) => {
+      const id = await createPc(w.engine, w.a, postpaid(w.vpc.a1, w.vpc.a2, 'bj', { deleteProtect: true }));
+      return w.engine.execute('deletePeerConn', w.a, { peerConnId: id });
+    },
+  ],
+  [
+    'refund while protected',
+    'DeleteProtected',
+    async (w) => {
+      const id = await crossActive(w, 'Prepaid');
+      await w.engine.execute('updatePeerConnDeleteProtect', w.a, { peerConnId: id, deleteProtect: true });
+      return w.engine.execute('refundPeerConn', w.a, { peerConnId: id });
+    },
+  ],
+  [
+    'release while deleting',
+    'InvalidPeerConnStatus',
+    async (w) => {
+      const id = await sameAccount(w);
+      await w.engine.setTiming({ delete: { mode: 'manual' } });
+      await w.engine.execute('deletePeerConn', w.a, { peerConnId: id });
+      return w.engine.execute('deletePeerConn', w.a, { peerConnId: id });
+    },
+  ],
+  [
+    'delete protect while deleting',
+    'InvalidPeerConnStatus',
+    async (w) => {
+      const id = await sameAccount(w);
+      await w.engine.execute('deletePeerConn', w.a, { peerConnId: id });
+      return w.engine.execute('updatePeerConnDeleteProtect', w.a, { peerConnId: id, deleteProtect: true });
+    },
+    { timing: allTiming({ mode: 'manual' }) },
+  ],
+  [
+    'DNS open without role',
+    'InvalidParameter',
+    async (w) => w.engine.execute('openPeerConnDnsSync', w.a, { peerConnId: await sameAccount(w) }),
+  ],
+  [
+    'DNS open with a bad role',
+    'InvalidParameter',
+    async (w) =>
+      w.engine.execute('openPeerConnDnsSync', w.a, { peerConnId: await sameAccount(w), role: 'owner' }),
+  ],
+  [
+    'DNS open on the other account side',
+    'OperationNotPermitted',
+    async (w) =>
+      w.engine.execute('openPeerConnDnsSync', w.a, { peerConnId: await crossActive(w), role: 'acceptor' }),
+  ],
+  [
+    'DNS open while consulting',
+    'InvalidPeerConnStatus',
+    async (w) =>
+      w.engine.execute('openPeerConnDnsSync', w.a, { peerConnId: await cross(w), role: 'initiator' }),
+  ],
+  [
+    'DNS close while syncing',
+    'InvalidDnsStatus',
+    async (w) => {
+      const id = await sameAccount(w);
+      await w.engine.setTiming({ dnsOpen: { mode: 'manual' } });
+      await w.engine.execute('openPeerConnDnsSync', w.a, { peerConnId: id, role: 'initiator' });
+      await w.engine.runTransitions(id);
+      assert.equal((await getPc(w.engine, w.a, id)).dnsStatus, 'syncing');
+      return w.engine.execute('closePeerConnDnsSync', w.a, { peerConnId: id, role: 'initiator' });
+    },
+  ],
+  [
+    'DNS open while closing',
+    'InvalidDnsStatus',
+    async (w) => {
+      const id = await sameAccount(w);
+      await w.engine.execute('openPeerConnDnsSync', w.a, { peerConnId: id, role: 'acceptor' });
+      await w.engine.setTiming({ dnsClose: { mode: 'manual' } });
+      await w.engine.execute('closePeerConnDnsSync', w.a, { peerConnId: id, role: 'acceptor' });
+      return w.engine.execute('openPeerConnDnsSync', w.a, { peerConnId: id, role: 'acceptor' });
+    },
+  ],
+  [
+    'update with the other side interface',
+    'InappropriateJSON',
+    async (w) => {
+      const id = await crossActive(w);
+      const acceptorIf = (await getPc(w.engine, w.bGz, id)).localIfId;
+      return w.engine.execute('updatePeerConn', w.a, {
+        peerConnId: id,
+        localIfId: acceptorIf,
+        description: 'x',
+      });
+    },
+  ],
+  [
+    'update while updating',
+    'InvalidPeerConnStatus',
+    async (w) => {
+      const id = await sameAccount(w);
+      await w.engine.setTiming({ update: { mode: 'manual' } });
+      const { localIfId } = await getPc(w.engine, w.a, id);
+      await w.engine.execute('updatePeerConn', w.a, { peerConnId: id, localIfId, description: 'one' });
+      return w.engine.execute('updatePeerConn', w.a, { peerConnId: id, localIfId, description: 'two' });
+    },
+  ],
+  ['get a missing id', 'NoSuchObject', (w) => getPc(w.engine, w.a, 'peerconn-000000000000')],
+  ['get by a third account', 'NoSuchObject', async (w) => getPc(w.engine, w.c, await sameAccount(w))],
+  [
+    'get the acceptor role by the initiator only',
+    'NoSuchObject',
+    async (w) => getPc(w.engine, w.a, await cross(w), 'acceptor'),
+  ],
+  ['get with an invalid role', 'InvalidParameter', async (w) => getPc(w.engine, w.a, await cross(w), 'both')],
+  [
+    'get the acceptor side after reject',
+    'NoSuchObject',
+    async (w) => {
+      const id = await cross(w);
+      await w.engine.execute('rejectPeerConn', w.bGz, { peerConnId: id });
+      return getPc(w.engine, w.bGz, id);
+    },
+  ],
+  [
+    'delete a VPC with a peering',
+    'VpcInUse',
+    async (w) => {
+      await sameAccount(w);
+      return w.engine.execute('deleteVpc', w.a, { vpcId: w.vpc.a2 });
+    },
+  ],
+  [
+    'delete a VPC of another account',
+    'NoSuchObject',
+    (w) => w.engine.execute('deleteVpc', w.c, { vpcId: w.vpc.a1 }),
+  ],
+  [
+    'relay on a VPC of another account',
+    'NoSuchObject',
+    (w) => w.engine.execute('openVpcRelay', w.b, { vpcId: w.vpc.a1 }),
+  ],
+  [
+    'CIDR with host bits',
+    'InvalidCidr',
+    (w) => w.engine.execute('createVpc', w.a, { name: 'x', cidr: '10.0.0.1/16' }),
+  ],
+  [
+    'CIDR prefix /31',
+    'InvalidCidr',
+    (w) => w.engine.execute('createVpc', w.a, { name: 'x', cidr: '10.0.0.0/31' }),
+  ],
+  [
+    'CIDR octet 256',
+    'InvalidCidr',
+    (w) => w.engine.execute('createVpc', w.a, { name: 'x', cidr: '10.256.0.0/16' }),
+  ],
+  [
+    'VPC without name',
+    'InappropriateJSON',
+    (w) => w.engine.execute('createVpc', w.a, { cidr: '10.0.0.0/16' }),
+  ],
+  ['list with maxKeys 0', 'InvalidParameter', (w) => w.engine.execute('listPeerConns', w.a, { maxKeys: 0 })],
+  ['list with maxKeys 1001', 'InvalidParameter', (w) => w.engine.execute('listVpcs', w.a, { maxKeys: 1001 })],
+  [
+    'list with an unknown marker',
+    'InvalidParameter',
+    (w) => w.engine.execute('listPeerConns', w.a, { marker: 'qpif-000000000000' }),
+  ],
+  [
+    'list VPCs with a marker of another account',
+    'InvalidParameter',
+    (w) => w.engine.execute('listVpcs', w.c, { marker: w.vpc.a1 }),
+  ],
+];
+
+for (const [name, code, run, config] of [...createCases, ...operationCases]) {
+  test(`rule: ${name} → ${code}`, () =>
+    withWorld(config ?? {}, (w) => rejectsWith(run(w), code).then(() => undefined)));
+}
+
+test('a third account gets the same not-found message shape as for a missing id', () =>
+  withWorld({}, async (w) => {
+    const id = await sameAccount(w);
+    const hidden = await rejectsWith(getPc(w.engine, w.c, id), 'NoSuchObject');
+    const missing = await rejectsWith(getPc(w.engine, w.c, 'peerconn-000000000000'), 'NoSuchObject');
+    assert.equal(
+      hidden.message.replace(id, '<id>'),
+      missing.message.replace('peerconn-000000000000', '<id>'),
+    );
+    assert.equal(hidden.statusCode, 404);
+  }));
+
+test('accepted variants: unit "Month", cross-region Prepaid, Postpaid resize down', () =>
+  withWorld({}, async (w) => {
+    const id = await createPc(w.engine, w.a, {
+      ...prepaid(w.vpc.a1, w.vpc.aGz, 'gz'),
+      billing: {
+        paymentTiming: 'Prepaid',
+        reservation: { reservationLength: 36, reservationTimeUnit: 'Month' },
+      },
+    });
+    assert.equal((await getPc(w.engine, w.a, id)).paymentTiming, 'Prepaid');
+    const pp = await sameAccount(w);
+    await w.engine.execute('resizePeerConn', w.a, { peerConnId: pp, newBandwidthInMbps: 5 });
+    assert.equal((await getPc(w.engine, w.a, pp)).bandwidthInMbps, 5);
+  }));
