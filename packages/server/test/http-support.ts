@@ -1,0 +1,209 @@
+// Shared helpers for the HTTP and e2e tests: an in-process server on a free port, raw HTTP on loopback, and
+// requests signed the way the official Python and Go SDKs sign them.
+import { createHash } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { formatBceTimestamp, sign } from '@peerconn/sdk/signer';
+import type { ServerOptions } from '../src/config.ts';
+import { IMMEDIATE_TIMING } from '../src/config.ts';
+import type { AccountCredential } from '../src/engine/api.ts';
+import { type RunningServer, startServer } from '../src/http/server.ts';
+
+export interface TestServer extends RunningServer {
+  dir: string;
+  port: number;
+  /** First credential of the first two accounts (demo-a, demo-b). */
+  a: AccountCredential & { accountId: string };
+  b: AccountCredential & { accountId: string };
+}
+
+export async function startTestServer(options: ServerOptions = {}): Promise<TestServer> {
+  const dir = mkdtempSync(join(tmpdir(), 'peerconn-http-'));
+  const server = await startServer({
+    port: 0,
+    dataPath: join(dir, 'peerconn.db'),
+    logLevel: 'silent',
+    timing: IMMEDIATE_TIMING,
+    ...options,
+  });
+  const [first, second] = server.accounts;
+  if (!first?.credentials[0] || !second?.credentials[0]) throw new Error('expected two demo accounts');
+  const close = server.close;
+  return Object.assign(server, {
+    dir,
+    port: (server.listeners[0] as { port: number }).port,
+    a: { ...first.credentials[0], accountId: first.id },
+    b: { ...second.credentials[0], accountId: second.id },
+    close: async () => {
+      await close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  });
+}
+
+export interface RawResponse {
+  status: number;
+  headers: IncomingHttpHeaders;
+  text: string;
+  json: unknown;
+}
+
+export interface RawRequest {
+  port: number;
+  method: string;
+  /** Request target exactly as sent: raw path plus raw query. */
+  target: string;
+  headers?: Record<string, string | number>;
+  body?: string | Buffer;
+}
+
+export function raw(req: RawRequest): Promise<RawResponse> {
+  return new Promise((resolve, reject) => {
+    const r = httpRequest(
+      {
+        host: '127.0.0.1',
+        port: req.port,
+        method: req.method,
+        path: req.target,
+        headers: req.headers,
+        agent: false,
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => {
+          const text = Buffer.concat(chunks).toString('utf8');
+          let json: unknown;
+          try {
+            json = text === '' ? undefined : JSON.parse(text);
+          } catch {
+            json = undefined;
+          }
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, text, json });
+        });
+      },
+    );
+    r.on('error', reject);
+    if (req.body !== undefined) r.write(req.body);
+    r.end();
+  });
+}
+
+/** Decoded query entries of a raw query string, bare keys as empty values (what signers canonicalise). */
+export function queryEntries(target: string): Array<[string, string]> {
+  const q = target.indexOf('?');
+  if (q === -1) return [];
+  return target
+    .slice(q + 1)
+    .split('&')
+    .filter((p) => p !== '')
+    .map((p) => {
+      const eq = p.indexOf('=');
+      return eq === -1
+        ? [decodeURIComponent(p), '']
+        : [decodeURIComponent(p.slice(0, eq)), decodeURIComponent(p.slice(eq + 1))];
+    });
+}
+
+export type SignStyle = 'python' | 'go';
+
+export interface SignedRequest {
+  port: number;
+  method: string;
+  target: string;
+  body?: string;
+  credential: AccountCredential;
+  style?: SignStyle;
+  timestamp?: Date;
+  expirationSeconds?: number;
+  /** Headers added after signing (not covered by the signature). */
+  extraHeaders?: Record<string, string>;
+  /** Headers added before signing. */
+  signedExtraHeaders?: Record<string, string>;
+  host?: string;
+}
+
+/**
+ * Python style: every request has Content-Length, `Accept: *\/*`, empty signedHeaders (default mode).
+ * Go style: Content-Length and Content-MD5 only with a body, an unsigned x-bce-request-id, explicit
+ * signedHeaders.
+ */
+export function signedHeaders(req: SignedRequest): Record<string, string> {
+  const style = req.style ?? 'python';
+  const timestamp = req.timestamp ?? new Date();
+  const headers: Record<string, string> = {
+    Host: req.host ?? `127.0.0.1:${req.port}`,
+    'Content-Type': 'application/json;charset=utf-8',
+    'x-bce-date': formatBceTimestamp(timestamp),
+    ...req.signedExtraHeaders,
+  };
+  const body = req.body ?? '';
+  if (style === 'python') {
+    headers['Content-Length'] = String(Buffer.byteLength(body));
+    headers.Accept = '*/*';
+  } else if (body !== '') {
+    headers['Content-Length'] = String(Buffer.byteLength(body));
+    headers['Content-MD5'] = createHash('md5').update(body).digest('base64');
+  }
+  if (req.credential.sessionToken && !headers['x-bce-security-token']) {
+    headers['x-bce-security-token'] = req.credential.sessionToken;
+  }
+  const path = decodeURIComponent(req.target.split('?')[0] as string);
+  const authorization = sign({
+    method: req.method,
+    path,
+    query: queryEntries(req.target),
+    headers,
+    accessKeyId: req.credential.accessKeyId,
+    secretAccessKey: req.credential.secretAccessKey,
+    timestamp,
+    expirationSeconds: req.expirationSeconds ?? 1800,
+    signedHeaders: style === 'python' ? 'default' : undefined,
+  });
+  const out: Record<string, string> = { ...headers, Authorization: authorization, ...req.extraHeaders };
+  if (style === 'go') out['x-bce-request-id'] = crypto.randomUUID();
+  return out;
+}
+
+export function signed(req: SignedRequest): Promise<RawResponse> {
+  const r: RawRequest = {
+    port: req.port,
+    method: req.method,
+    target: req.target,
+    headers: signedHeaders(req),
+  };
+  if (req.body !== undefined) r.body = req.body;
+  return raw(r);
+}
+
+/** Asserts-friendly view of an error response. */
+export function errorOf(res: RawResponse): { status: number; code: unknown; requestIdMatches: boolean } {
+  const body = res.json as { code?: unknown; requestId?: unknown; message?: unknown } | undefined;
+  return {
+    status: res.status,
+    code: body?.code,
+    requestIdMatches: body?.requestId !== undefined && body.requestId === res.headers['x-bce-request-id'],
+  };
+}
+
+let vpcCounter = 0;
+
+/** Creates a VPC for the credential over raw HTTP (Python style) and returns its id. */
+export async function createVpc(
+  server: { port: number },
+  credential: AccountCredential,
+  cidr?: string,
+): Promise<string> {
+  vpcCounter += 1;
+  const res = await signed({
+    port: server.port,
+    method: 'POST',
+    target: `/v1/vpc?clientToken=vpc-${process.pid}-${vpcCounter}-${Date.now()}`,
+    body: JSON.stringify({ name: `vpc-${vpcCounter}`, cidr: cidr ?? `10.${vpcCounter % 250}.0.0/16` }),
+    credential,
+  });
+  if (res.status !== 200) throw new Error(`createVpc failed: ${res.status} ${res.text}`);
+  return (res.json as { vpcId: string }).vpcId;
+}
