@@ -206,9 +206,9 @@ describe('authentication over HTTP', () => {
     for (const value of [
       'Bearer abc',
       'bce-auth-v1/ak/2024-01-02T03:04:05Z/1800/',
-      'bce-auth-v1/ak/2024-13-02T03:04:05Z/1800//' + 'a'.repeat(64),
-      'bce-auth-v1/ak/2024-01-02T03:04:05Z/0//' + 'a'.repeat(64),
-      'bce-auth-v2/ak/2024-01-02T03:04:05Z/1800//' + 'a'.repeat(64),
+      `bce-auth-v1/ak/2024-13-02T03:04:05Z/1800//${'a'.repeat(64)}`,
+      `bce-auth-v1/ak/2024-01-02T03:04:05Z/0//${'a'.repeat(64)}`,
+      `bce-auth-v2/ak/2024-01-02T03:04:05Z/1800//${'a'.repeat(64)}`,
       'bce-auth-v1/ak/2024-01-02T03:04:05Z/1800//zz',
     ]) {
       const res = await raw({
