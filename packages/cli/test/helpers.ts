@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type RunningServer, startServer } from '@peerconn/server';
+import { type RunningServer, type ServerOptions, startServer } from '@peerconn/server';
 
 export const BIN = fileURLToPath(new URL('../bin/peerconn.mjs', import.meta.url));
 
@@ -64,9 +64,7 @@ export interface Fixture {
   close: () => Promise<void>;
 }
 
-export async function startFixture(
-  timing: Parameters<typeof startServer>[0]['timing'] = {},
-): Promise<Fixture> {
+export async function startFixture(timing: ServerOptions['timing'] = {}): Promise<Fixture> {
   const { home, cleanup } = tempHome();
   const server = await startServer({
     port: 0,
