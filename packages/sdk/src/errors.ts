@@ -88,7 +88,7 @@ function describeBody(body: string): string {
   if (trimmed === '') return 'an empty body';
   if (trimmed.startsWith('<')) return 'an HTML body';
   const preview = trimmed.length > 80 ? `${trimmed.slice(0, 80)}…` : trimmed;
-  return `a body that is not a BCE error object (${JSON.stringify(preview)})`;
+  return `a body that is not a BCE error object: ${preview}`;
 }
 
 /**

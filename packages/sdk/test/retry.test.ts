@@ -1,0 +1,350 @@
+// Retry classification, backoff bounds with an injected random source, idempotency tokens across retries,
+// Retry-After, the retry budget, cancellation and per-attempt timeouts, against a scripted loopback server.
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import {
+  BceClientError,
+  BceServiceError,
+  backoffDelayMs,
+  classifyError,
+  type DebugEvent,
+  PeerConnClient,
+  parseRetryAfter,
+  RetryBudget,
+} from '../src/index.ts';
+import { startScriptedServer, TEST_CREDENTIALS } from './helpers/scripted-server.ts';
+
+const zero = () => 0;
+const fail = (status: number, code: string) => ({ status, body: { code, message: code, requestId: 'r' } });
+
+function service(status: number, code: string): BceServiceError {
+  return new BceServiceError({ statusCode: status, code, message: code });
+}
+
+describe('classification', () => {
+  test('retryable and not', () => {
+    for (const status of [500, 502, 503, 504]) assert.equal(classifyError(service(status, 'X')), 'transient');
+    assert.equal(classifyError(service(429, 'Throttling')), 'throttling');
+    assert.equal(classifyError(service(400, 'RequestExpired')), 'transient');
+    for (const status of [400, 401, 403, 404, 409, 412, 413])
+      assert.equal(classifyError(service(status, 'X')), 'none');
+    assert.equal(classifyError(new BceClientError('network', 'x')), 'transient');
+    assert.equal(classifyError(new BceClientError('timeout', 'x')), 'timeout');
+    for (const kind of ['abort', 'parse', 'config'] as const) {
+      assert.equal(classifyError(new BceClientError(kind, 'x')), 'none');
+    }
+    assert.equal(classifyError(new Error('boom')), 'none');
+  });
+});
+
+describe('backoff', () => {
+  test('full jitter stays within [0, min(cap, base·2^n))', () => {
+    for (let n = 0; n < 12; n += 1) {
+      const ceiling = Math.min(20_000, 100 * 2 ** n);
+      assert.equal(backoffDelayMs(n, false, { random: zero }), 0);
+      const top = backoffDelayMs(n, false, { random: () => 0.999_999 });
+      assert.ok(top < ceiling && top >= ceiling - 1, `retry ${n}: ${top} vs ${ceiling}`);
+      assert.equal(backoffDelayMs(n, false, { random: () => 0.5 }), Math.floor(ceiling / 2));
+      const throttled = Math.min(20_000, 500 * 2 ** n);
+      assert.equal(backoffDelayMs(n, true, { random: () => 0.5 }), Math.floor(throttled / 2));
+    }
+    assert.equal(backoffDelayMs(3, false, { random: () => 0.5, baseDelayMs: 10, maxDelayMs: 50 }), 25);
+  });
+
+  test('Retry-After as seconds or HTTP date', () => {
+    assert.equal(parseRetryAfter('2'), 2000);
+    assert.equal(parseRetryAfter('0.5'), 500);
+    const now = Date.parse('2026-01-01T00:00:00Z');
+    assert.equal(parseRetryAfter('Thu, 01 Jan 2026 00:00:03 GMT', now), 3000);
+    assert.equal(parseRetryAfter('Wed, 31 Dec 2025 00:00:00 GMT', now), 0);
+    assert.equal(parseRetryAfter('soon'), undefined);
+    assert.equal(parseRetryAfter(null), undefined);
+  });
+
+  test('budget: 5 per retry, 10 per timeout, refunds on success, never above capacity', () => {
+    const budget = new RetryBudget(22);
+    assert.equal(budget.tryAcquire('transient'), 5);
+    assert.equal(budget.tryAcquire('timeout'), 10);
+    assert.equal(budget.available, 7);
+    assert.equal(budget.tryAcquire('timeout'), undefined);
+    assert.equal(budget.available, 7);
+    budget.onSuccess(10);
+    assert.equal(budget.available, 17);
+    budget.onSuccess(undefined);
+    assert.equal(budget.available, 18);
+    budget.onSuccess(10);
+    assert.equal(budget.available, 22);
+  });
+});
+
+describe('retries over HTTP', () => {
+  test('retries 500/502/503/504/429 and RequestExpired, reusing one clientToken, re-signing each attempt', async () => {
+    const s = await startScriptedServer([
+      fail(500, 'InternalError'),
+      fail(502, 'BadGateway'),
+      fail(503, 'ServiceUnavailable'),
+      fail(504, 'GatewayTimeout'),
+      fail(429, 'Throttling'),
+      fail(400, 'RequestExpired'),
+      { body: '' },
+    ]);
+    try {
+      const client = new PeerConnClient({
+        endpoint: s.url,
+        credentials: TEST_CREDENTIALS,
+        maxRetries: 6,
+        retry: { random: zero },
+      });
+      const out = await client.acceptPeerConn({ peerConnId: 'p-1' });
+      assert.equal(out.$metadata.attempts, 7);
+      assert.equal(s.requests.length, 7);
+      const tokens = new Set(s.requests.map((r) => new URLSearchParams(r.rawQuery).get('clientToken')));
+      assert.equal(tokens.size, 1);
+      assert.ok([...tokens][0]);
+      for (const r of s.requests) assert.match(String(r.headers.authorization), /^bce-auth-v1\/ak-test\//);
+    } finally {
+      await s.close();
+    }
+  });
+
+  test('caller-supplied clientToken is used on every attempt', async () => {
+    const s = await startScriptedServer([fail(503, 'ServiceUnavailable'), { body: { peerConnId: 'p' } }]);
+    try {
+      const client = new PeerConnClient({
+        endpoint: s.url,
+        credentials: TEST_CREDENTIALS,
+        retry: { random: zero },
+      });
+      await client.createPeerConn({
+        clientToken: 'tok-42',
+        bandwidthInMbps: 1,
+        localVpcId: 'a',
+        peerVpcId: 'b',
+        peerRegion: 'bj',
+        billing: { paymentTiming: 'Postpaid' },
+      });
+      assert.deepEqual(
+        s.requests.map((r) => r.rawQuery),
+        ['clientToken=tok-42', 'clientToken=tok-42'],
+      );
+    } finally {
+      await s.close();
+    }
+  });
+
+  test('two logical calls get two different tokens', async () => {
+    const s = await startScriptedServer([{ body: '' }]);
+    try {
+      const client = new PeerConnClient({ endpoint: s.url, credentials: TEST_CREDENTIALS });
+      await client.deletePeerConn({ peerConnId: 'p' });
+      await client.deletePeerConn({ peerConnId: 'p' });
+      assert.notEqual(s.requests[0]?.rawQuery, s.requests[1]?.rawQuery);
+    } finally {
+      await s.close();
+    }
+  });
+
+  test('never retries other 4xx; gives up after maxRetries with the last error and metadata', async () => {
+    const s = await startScriptedServer([fail(409, 'InvalidPeerConnStatus')]);
+    try {
+      const client = new PeerConnClient({
+        endpoint: s.url,
+        credentials: TEST_CREDENTIALS,
+        retry: { random: zero },
+      });
+      await assert.rejects(client.acceptPeerConn({ peerConnId: 'p' }), {
+        name: 'BceServiceError',
+        code: 'InvalidPeerConnStatus',
+        statusCode: 409,
+      });
+      assert.equal(s.requests.length, 1);
+    } finally {
+      await s.close();
+    }
+    const down = await startScriptedServer([fail(503, 'ServiceUnavailable')]);
+    try {
+      const client = new PeerConnClient({
+        endpoint: down.url,
+        credentials: TEST_CREDENTIALS,
+        maxRetries: 2,
+        retry: { random: zero },
+      });
+      await assert.rejects(client.getPeerConn({ peerConnId: 'p' }), (err: unknown) => {
+        assert.ok(err instanceof BceServiceError);
+        assert.equal(err.$metadata.attempts, 3);
+        return true;
+      });
+      assert.equal(down.requests.length, 3);
+    } finally {
+      await down.close();
+    }
+  });
+
+  test('backoff delays come from the injected random source and add up in $metadata', async () => {
+    const s = await startScriptedServer([
+      fail(500, 'InternalError'),
+      fail(500, 'InternalError'),
+      { body: '' },
+    ]);
+    try {
+      const events: DebugEvent[] = [];
+      const client = new PeerConnClient({
+        endpoint: s.url,
+        credentials: TEST_CREDENTIALS,
+        retry: { random: () => 0.5, baseDelayMs: 20 },
+        onDebug: (e) => events.push(e),
+      });
+      const out = await client.deletePeerConn({ peerConnId: 'p' });
+      const delays = events.flatMap((e) => (e.type === 'retry' ? [e.delayMs] : []));
+      assert.deepEqual(delays, [10, 20]);
+      assert.equal(out.$metadata.totalRetryDelayMs, 30);
+    } finally {
+      await s.close();
+    }
+  });
+
+  test('Retry-After is honoured (and capped by maxDelayMs)', async () => {
+    const s = await startScriptedServer([
+      { ...fail(429, 'Throttling'), headers: { 'retry-after': '1' } },
+      { ...fail(503, 'ServiceUnavailable'), headers: { 'retry-after': '3600' } },
+      { body: '' },
+    ]);
+    try {
+      const client = new PeerConnClient({
+        endpoint: s.url,
+        credentials: TEST_CREDENTIALS,
+        retry: { random: zero, maxDelayMs: 150 },
+      });
+      const started = Date.now();
+      const out = await client.deletePeerConn({ peerConnId: 'p' });
+      assert.equal(out.$metadata.totalRetryDelayMs, 300);
+      assert.ok(Date.now() - started >= 290);
+    } finally {
+      await s.close();
+    }
+  });
+
+  test('a sustained outage exhausts the budget and stops retrying', async () => {
+    const s = await startScriptedServer([fail(503, 'ServiceUnavailable')]);
+    try {
+      const client = new PeerConnClient({
+        endpoint: s.url,
+        credentials: TEST_CREDENTIALS,
+        retry: { random: zero, budgetTokens: 30 },
+      });
+      for (let i = 0; i < 4; i += 1) {
+        await assert.rejects(client.getPeerConn({ peerConnId: 'p' }), { code: 'ServiceUnavailable' });
+      }
+      // 30 tokens pay for six retries at 5 each: two calls retry three times, the next two cannot retry at all.
+      assert.equal(s.requests.length, 4 + 4 + 1 + 1);
+      assert.equal(client.retryBudgetAvailable, 0);
+    } finally {
+      await s.close();
+    }
+  });
+
+  test('network errors are retried', async () => {
+    const s = await startScriptedServer([{ destroy: true }, { body: { peerConnId: 'p', status: 'active' } }]);
+    try {
+      const client = new PeerConnClient({
+        endpoint: s.url,
+        credentials: TEST_CREDENTIALS,
+        retry: { random: zero },
+      });
+      const out = await client.getPeerConn({ peerConnId: 'p' });
+      assert.equal(out.$metadata.attempts, 2);
+    } finally {
+      await s.close();
+    }
+  });
+
+  test('connection refused surfaces as a network error after the retries', async () => {
+    const s = await startScriptedServer([{ body: '' }]);
+    const url = s.url;
+    await s.close();
+    const client = new PeerConnClient({
+      endpoint: url,
+      credentials: TEST_CREDENTIALS,
+      maxRetries: 1,
+      retry: { random: zero },
+    });
+    await assert.rejects(client.getPeerConn({ peerConnId: 'p' }), (err: unknown) => {
+      assert.ok(err instanceof BceClientError);
+      assert.equal(err.kind, 'network');
+      assert.match(err.message, /ECONNREFUSED/);
+      assert.equal(err.$metadata?.attempts, 2);
+      return true;
+    });
+  });
+
+  test('per-attempt timeout, then retried', async () => {
+    const s = await startScriptedServer([
+      { delayMs: 500, body: '' },
+      { body: { peerConnId: 'p' } },
+      { delayMs: 500, body: '' },
+    ]);
+    try {
+      const client = new PeerConnClient({
+        endpoint: s.url,
+        credentials: TEST_CREDENTIALS,
+        timeoutMs: 80,
+        retry: { random: zero },
+      });
+      const out = await client.getPeerConn({ peerConnId: 'p' });
+      assert.equal(out.$metadata.attempts, 2);
+      await assert.rejects(client.getPeerConn({ peerConnId: 'p', timeoutMs: 50 }), { kind: 'timeout' });
+    } finally {
+      await s.close();
+    }
+  });
+
+  test('abort during a request', async () => {
+    const s = await startScriptedServer([{ delayMs: 1000, body: '' }]);
+    try {
+      const client = new PeerConnClient({ endpoint: s.url, credentials: TEST_CREDENTIALS });
+      const controller = new AbortController();
+      setTimeout(() => controller.abort(), 50);
+      const started = Date.now();
+      await assert.rejects(client.deletePeerConn({ peerConnId: 'p', abortSignal: controller.signal }), {
+        name: 'BceClientError',
+        kind: 'abort',
+      });
+      assert.ok(Date.now() - started < 1000);
+      assert.equal(s.requests.length, 1);
+    } finally {
+      await s.close();
+    }
+  });
+
+  test('abort during a retry sleep', async () => {
+    const s = await startScriptedServer([
+      { ...fail(503, 'ServiceUnavailable'), headers: { 'retry-after': '10' } },
+    ]);
+    try {
+      const client = new PeerConnClient({ endpoint: s.url, credentials: TEST_CREDENTIALS });
+      const controller = new AbortController();
+      const started = Date.now();
+      setTimeout(() => controller.abort(), 100);
+      await assert.rejects(client.deletePeerConn({ peerConnId: 'p', abortSignal: controller.signal }), {
+        kind: 'abort',
+      });
+      assert.ok(Date.now() - started < 2000, 'the 10 s sleep was cut short');
+      assert.equal(s.requests.length, 1);
+    } finally {
+      await s.close();
+    }
+  });
+
+  test('an already aborted signal sends nothing', async () => {
+    const s = await startScriptedServer([{ body: '' }]);
+    try {
+      const client = new PeerConnClient({ endpoint: s.url, credentials: TEST_CREDENTIALS });
+      await assert.rejects(client.deletePeerConn({ peerConnId: 'p', abortSignal: AbortSignal.abort() }), {
+        kind: 'abort',
+      });
+      assert.equal(s.requests.length, 0);
+    } finally {
+      await s.close();
+    }
+  });
+});
