@@ -1,0 +1,256 @@
+// Listing cost, concurrency, persistence across reopen, and snapshots.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import Database from 'better-sqlite3';
+import type { Snapshot } from '../src/engine/api.ts';
+import type { ServiceError } from '../src/errors.ts';
+import { LIST_SQL } from '../src/store/sqlite.ts';
+import {
+  allTiming,
+  caller,
+  createPc,
+  getPc,
+  makeAccount,
+  makeVpc,
+  openFixture,
+  postpaid,
+  rejectsWith,
+} from './engine-fixture.ts';
+
+interface Page {
+  peerConns: Array<{ peerConnId: string; localIfId: string; role: string }>;
+  marker?: string;
+  nextMarker?: string;
+  isTruncated: boolean;
+  maxKeys: number;
+}
+
+test('pagination walks every side once, in creation order, with markers as the spec says', async () => {
+  const f = await openFixture({ quotaPerVpc: 100, quotaPerAccount: 100 });
+  try {
+    const a = caller(await makeAccount(f.engine, 'a'));
+    const hub = await makeVpc(f.engine, a);
+    const created: string[] = [];
+    for (let i = 0; i < 7; i++)
+      created.push(await createPc(f.engine, a, postpaid(hub, await makeVpc(f.engine, a))));
+    // Another account's and another region's connections must not leak into the list.
+    const other = caller(await makeAccount(f.engine, 'other'));
+    await createPc(f.engine, other, postpaid(await makeVpc(f.engine, other), await makeVpc(f.engine, other)));
+
+    const seen: Array<[string, string]> = [];
+    let marker: string | undefined;
+    let pages = 0;
+    for (;;) {
+      const page = (await f.engine.execute('listPeerConns', a, {
+        maxKeys: 3,
+        ...(marker ? { marker } : {}),
+      })) as Page;
+      pages++;
+      assert.equal(page.maxKeys, 3);
+      assert.equal(page.marker, page.peerConns[0]?.localIfId);
+      seen.push(...page.peerConns.map((p): [string, string] => [p.peerConnId, p.role]));
+      if (!page.isTruncated) {
+        assert.equal('nextMarker' in page, false);
+        break;
+      }
+      assert.equal(page.peerConns.length, 3);
+      marker = page.nextMarker;
+    }
+    assert.equal(pages, 5);
+    assert.deepEqual(
+      seen,
+      created.flatMap((id) => [
+        [id, 'initiator'],
+        [id, 'acceptor'],
+      ]),
+    );
+
+    const byVpc = (await f.engine.execute('listPeerConns', a, { vpcId: hub })) as Page;
+    assert.deepEqual(
+      byVpc.peerConns.map((p) => p.peerConnId),
+      created,
+    );
+    assert.equal(
+      ((await f.engine.execute('listPeerConns', caller(a.accountId, 'gz'), {})) as Page).peerConns.length,
+      0,
+    );
+
+    const vpcs = (await f.engine.execute('listVpcs', a, { maxKeys: 5 })) as {
+      vpcs: Array<{ vpcId: string }>;
+      nextMarker: string;
+    };
+    const rest = (await f.engine.execute('listVpcs', a, { marker: vpcs.nextMarker })) as {
+      vpcs: unknown[];
+      isTruncated: boolean;
+    };
+    assert.deepEqual([vpcs.vpcs.length, rest.vpcs.length, rest.isTruncated], [5, 3, false]);
+    const filtered = (await f.engine.execute('listVpcs', a, { vpcIds: `${hub},vpc-000000000000` })) as {
+      vpcs: Array<{ vpcId: string }>;
+    };
+    assert.deepEqual(
+      filtered.vpcs.map((v) => v.vpcId),
+      [hub],
+    );
+    assert.equal(
+      ((await f.engine.execute('listVpcs', a, { isDefault: true })) as { vpcs: unknown[] }).vpcs.length,
+      0,
+    );
+  } finally {
+    await f.cleanup();
+  }
+});
+
+test('list queries read an index range, never scan the table', async () => {
+  const f = await openFixture();
+  try {
+    const db = new Database(f.path, { readonly: true });
+    try {
+      for (const sql of Object.values(LIST_SQL)) {
+        const plan = (
+          db
+            .prepare(`EXPLAIN QUERY PLAN ${sql}`)
+            .all(...Array.from(sql.matchAll(/\?/g), () => 'x')) as Array<{ detail: string }>
+        )
+          .map((r) => r.detail)
+          .join(' | ');
+        assert.match(plan, /USING (COVERING )?INDEX/, plan);
+        assert.doesNotMatch(plan, /\bSCAN\b|TEMP B-TREE/, plan);
+      }
+    } finally {
+      db.close();
+    }
+  } finally {
+    await f.cleanup();
+  }
+});
+
+test('parallel creates for one VPC pair: exactly one wins; parallel creates never exceed the quota', async () => {
+  const f = await openFixture({ quotaPerVpc: 3 });
+  try {
+    const a = caller(await makeAccount(f.engine, 'a'));
+    const b = caller(await makeAccount(f.engine, 'b'));
+    const [va, vb] = [await makeVpc(f.engine, a), await makeVpc(f.engine, b)];
+    const attempts = await Promise.allSettled(
+      Array.from({ length: 20 }, (_, i) =>
+        i % 2 === 0
+          ? createPc(f.engine, a, postpaid(va, vb, 'bj', { peerAccountId: b.accountId }))
+          : createPc(f.engine, b, postpaid(vb, va, 'bj', { peerAccountId: a.accountId })),
+      ),
+    );
+    assert.equal(attempts.filter((r) => r.status === 'fulfilled').length, 1);
+    for (const r of attempts) {
+      if (r.status === 'rejected') assert.equal((r.reason as ServiceError).code, 'PeerConnAlreadyExists');
+    }
+
+    const hub = await makeVpc(f.engine, a);
+    const spokes = await Promise.all(Array.from({ length: 10 }, () => makeVpc(f.engine, a)));
+    const results = await Promise.allSettled(
+      spokes.map((spoke) => createPc(f.engine, a, postpaid(hub, spoke))),
+    );
+    assert.equal(results.filter((r) => r.status === 'fulfilled').length, 3);
+    assert.ok(
+      results.every(
+        (r) => r.status === 'fulfilled' || (r.reason as ServiceError).code === 'PeerConnQuotaExceeded',
+      ),
+    );
+  } finally {
+    await f.cleanup();
+  }
+});
+
+test('the unique index refuses a second live connection for a pair even if a check were skipped', async () => {
+  const f = await openFixture();
+  try {
+    const a = caller(await makeAccount(f.engine, 'a'));
+    await createPc(f.engine, a, postpaid(await makeVpc(f.engine, a, 'x'), await makeVpc(f.engine, a, 'y')));
+    await f.engine.close();
+    const db = new Database(f.path);
+    try {
+      const row = db.prepare('SELECT vpc_lo, vpc_hi FROM peerconns').get() as {
+        vpc_lo: string;
+        vpc_hi: string;
+      };
+      assert.throws(
+        () =>
+          db
+            .prepare(
+              "INSERT INTO peerconns (id, vpc_lo, vpc_hi, live, doc) VALUES ('peerconn-dup', ?, ?, 1, '{}')",
+            )
+            .run(row.vpc_lo, row.vpc_hi),
+        /UNIQUE/,
+      );
+    } finally {
+      db.close();
+    }
+    await f.reopen();
+  } finally {
+    await f.cleanup();
+  }
+});
+
+test('close and reopen the same file: resources, accounts, clock offset, timing and pending transitions survive', async () => {
+  const f = await openFixture({ timing: allTiming({ mode: 'manual' }) });
+  try {
+    const account = await f.engine.createAccount({ name: 'a' });
+    const a = caller(account.id);
+    const id = await createPc(f.engine, a, postpaid(await makeVpc(f.engine, a), await makeVpc(f.engine, a)));
+    await f.engine.setTiming({ dnsOpen: { mode: 'delay', delayMs: 500 } });
+    await f.engine.setClock({ advanceMs: 3_600_000 });
+    const clockBefore = f.engine.clock();
+    const engine = await f.reopen({ timing: allTiming({ mode: 'immediate' }) });
+    assert.deepEqual(engine.clock(), clockBefore);
+    assert.deepEqual(engine.timing().dnsOpen, { mode: 'delay', delayMs: 500 });
+    assert.deepEqual(engine.timing().create, { mode: 'manual' });
+    assert.equal((await engine.findCredential(account.credentials[0]!.accessKeyId))?.accountId, account.id);
+    assert.equal((await getPc(engine, a, id)).status, 'creating');
+    assert.equal(await engine.runTransitions(), 1);
+    assert.equal((await getPc(engine, a, id)).status, 'active');
+  } finally {
+    await f.cleanup();
+  }
+});
+
+test('snapshot round-trip restores the same views; a bad snapshot changes nothing', async () => {
+  const f = await openFixture();
+  try {
+    const a = caller(await makeAccount(f.engine, 'a'));
+    const b = caller(await makeAccount(f.engine, 'b'));
+    const id = await createPc(
+      f.engine,
+      a,
+      postpaid(await makeVpc(f.engine, a), await makeVpc(f.engine, b), 'bj', { peerAccountId: b.accountId }),
+    );
+    await f.engine.setClock({ advanceMs: 1000 });
+    const snapshot = await f.engine.exportSnapshot();
+    assert.deepEqual([snapshot.format, snapshot.version], ['peerconn-snapshot', 1]);
+    const viewBefore = await getPc(f.engine, b, id);
+    const clockBefore = f.engine.clock();
+
+    await f.engine.reset({ accounts: true });
+    assert.equal((await f.engine.listAccounts()).length, 0);
+    await f.engine.importSnapshot(JSON.parse(JSON.stringify(snapshot)) as Snapshot);
+    assert.deepEqual(await getPc(f.engine, b, id), viewBefore);
+    assert.deepEqual(f.engine.clock(), clockBefore);
+    assert.equal((await f.engine.listAccounts()).length, 2);
+
+    const broken = JSON.parse(JSON.stringify(snapshot)) as {
+      state: { peerConns: Array<{ record: { initiator: { status: string } } }> };
+    };
+    broken.state.peerConns[0]!.record.initiator.status = 'flying';
+    const error = await rejectsWith(
+      f.engine.importSnapshot(broken as unknown as Snapshot),
+      'InappropriateJSON',
+    );
+    assert.match(error.message, /status/);
+    await rejectsWith(
+      f.engine.importSnapshot({ ...snapshot, version: 2 } as unknown as Snapshot),
+      'InappropriateJSON',
+    );
+    const duplicated = JSON.parse(JSON.stringify(snapshot)) as { state: { vpcs: unknown[] } };
+    duplicated.state.vpcs.push(duplicated.state.vpcs[0]);
+    await rejectsWith(f.engine.importSnapshot(duplicated as unknown as Snapshot), 'InappropriateJSON');
+    assert.deepEqual(await getPc(f.engine, b, id), viewBefore);
+  } finally {
+    await f.cleanup();
+  }
+});
