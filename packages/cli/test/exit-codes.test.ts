@@ -1,0 +1,139 @@
+// Every documented exit code, and usage errors that name the flag instead of printing a stack trace.
+import assert from 'node:assert/strict';
+import { createServer } from 'node:net';
+import { after, before, test } from 'node:test';
+import { type Fixture, json, startFixture } from './helpers.ts';
+
+let fx: Fixture;
+let accountB: string;
+
+before(async () => {
+  fx = await startFixture();
+  ({ b: accountB } = await fx.configureTwoProfiles());
+});
+
+after(async () => {
+  await fx.close();
+});
+
+function assertNoStack(stderr: string): void {
+  assert.doesNotMatch(stderr, /^\s+at /m, 'no stack trace');
+}
+
+test('exit 1: unknown flag, missing value, bad value, missing required flag, all named', async () => {
+  const unknown = await fx.run(['list', '--profile', 'a', '--bogus']);
+  assert.equal(unknown.code, 1);
+  assert.match(unknown.stderr, /unknown option '--bogus'/);
+  assertNoStack(unknown.stderr);
+
+  const missingValue = await fx.run(['resize', 'peerconn-abc', '--bandwidth']);
+  assert.equal(missingValue.code, 1);
+  assert.match(missingValue.stderr, /'--bandwidth <mbps>' argument missing/);
+
+  const badValue = await fx.run(['resize', 'peerconn-abc', '--bandwidth', 'ten']);
+  assert.equal(badValue.code, 1);
+  assert.match(badValue.stderr, /--bandwidth <mbps>.*'ten' is invalid/);
+
+  const missingRequired = await fx.run([
+    'create',
+    '--profile',
+    'a',
+    '--local-vpc-id',
+    'vpc-x',
+    '--bandwidth',
+    '5',
+  ]);
+  assert.equal(missingRequired.code, 1);
+  assert.match(missingRequired.stderr, /required option '--peer-vpc-id' not specified/);
+  assert.equal(missingRequired.stdout, '');
+  assertNoStack(missingRequired.stderr);
+
+  const badChoice = await fx.run(['list', '--output', 'yaml']);
+  assert.equal(badChoice.code, 1);
+  assert.match(badChoice.stderr, /--output <format>.*'yaml' is invalid/);
+
+  const missingArgument = await fx.run(['get']);
+  assert.equal(missingArgument.code, 1);
+  assert.match(missingArgument.stderr, /missing required argument 'id'/);
+});
+
+test('exit 1: no credentials anywhere, with a hint how to configure', async () => {
+  const result = await fx.run(['list', '--endpoint', fx.server.url], { env: { HOME: `${fx.home}/nobody` } });
+  assert.equal(result.code, 1);
+  assert.match(result.stderr, /^error: No BCE credentials found.*peerconn configure/);
+});
+
+test('exit 2: service error as "code: message (requestId …)"', async () => {
+  const result = await fx.run(['get', 'peerconn-000000000000', '--profile', 'a']);
+  assert.equal(result.code, 2);
+  assert.match(result.stderr, /^NoSuchObject: .+ \(requestId [0-9a-f-]{36}\)\n$/);
+  assert.equal(result.stdout, '');
+});
+
+test('exit 3: nothing listens on the endpoint', async () => {
+  const port = await new Promise<number>((resolve) => {
+    const probe = createServer().listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      probe.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+  const result = await fx.run([
+    'list',
+    '--endpoint',
+    `http://127.0.0.1:${port}`,
+    '--access-key-id',
+    'ak',
+    '--secret-access-key',
+    'sk',
+    '--timeout',
+    '2',
+  ]);
+  assert.equal(result.code, 3, result.stderr);
+  assert.match(result.stderr, /^NetworkError: /);
+  assertNoStack(result.stderr);
+});
+
+test('exit 4: waiting for active on a rejected request ends in a failure state', async () => {
+  const vpcA = json(
+    await fx.run(['vpc', 'create', '--name', 'a1', '--cidr', '10.8.0.0/16', '--profile', 'a']),
+  );
+  const vpcB = json(
+    await fx.run(['vpc', 'create', '--name', 'b1', '--cidr', '10.9.0.0/16', '--profile', 'b']),
+  );
+  const created = json(
+    await fx.run([
+      'create',
+      '--profile',
+      'a',
+      '--local-vpc-id',
+      String(vpcA.vpcId),
+      '--peer-vpc-id',
+      String(vpcB.vpcId),
+      '--peer-region',
+      'bj',
+      '--peer-account-id',
+      accountB,
+      '--bandwidth',
+      '5',
+    ]),
+  );
+  const id = String(created.peerConnId);
+  assert.equal((await fx.run(['reject', id, '--profile', 'b'])).code, 0);
+  const waited = await fx.run([
+    'wait',
+    'active',
+    id,
+    '--profile',
+    'a',
+    '--timeout',
+    '30',
+    '--interval',
+    '0.2',
+  ]);
+  assert.equal(waited.code, 4);
+  assert.match(
+    waited.stderr,
+    /^WaitFailed: wait active .+ ended in a failure state \(last status consult_failed/,
+  );
+  assert.equal(waited.stdout, '');
+});
