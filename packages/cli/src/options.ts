@@ -64,7 +64,14 @@ function debugPrinter(
     }
     // The SDK never passes the secret key, but a stray copy (say in a body echoed back) must not leak either.
     const key = secret();
-    stderr.write(`[debug] ${key ? line.split(key).join('<redacted>') : line}`);
+    const safe = key ? line.split(key).join('<redacted>') : line;
+    stderr.write(
+      safe
+        .trimEnd()
+        .split('\n')
+        .map((l) => `[debug] ${l}\n`)
+        .join(''),
+    );
   };
 }
 

@@ -114,13 +114,14 @@ function gridOf(items: unknown[], format: 'table' | 'text'): Grid {
 }
 
 function toGrid(value: unknown, format: 'table' | 'text'): Grid {
+  // A resource first: its own arrays (tags) must not be mistaken for a list result.
+  if (isRecord(value) && SHAPES.some((s) => s.matches(value))) return gridOf([value], format);
   const items = listItems(value);
   if (items) return gridOf(items, format);
   if (isRecord(value)) {
     // getVpc wraps its resource: { vpc: {...} }.
     const inner = Object.values(value);
     if (inner.length === 1 && isRecord(inner[0])) return toGrid(inner[0], format);
-    if (SHAPES.some((s) => s.matches(value))) return gridOf([value], format);
     return { headers: ['KEY', 'VALUE'], rows: Object.entries(value).map(([k, v]) => [k, cell(v)]) };
   }
   return { headers: ['VALUE'], rows: [[cell(value)]] };

@@ -96,6 +96,11 @@ test('table: header, aligned columns, one row per item, within 80 columns', asyn
     assert.ok(line.length <= 80, `line longer than 80 columns: ${line}`);
   }
 
+  // One resource is one row, even though it carries arrays of its own (tags).
+  const firstId = lines[1]!.split(' ')[0]!;
+  const one = await fx.run(['get', firstId, '--profile', 'a', '--output', 'table']);
+  assert.match(one.stdout, /^PEERCONN ID +STATUS +ROLE +DNS +MBPS +PEER VPC\npeerconn-\S+ +active .*\n$/);
+
   const vpcs = await fx.run(['vpc', 'get', vpcIds[0]!, '--profile', 'a', '--output', 'table']);
   const [header, row] = vpcs.stdout.trimEnd().split('\n');
   assert.match(header!, /^VPC ID +NAME +CIDR +DEFAULT +RELAY$/);
