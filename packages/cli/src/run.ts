@@ -163,6 +163,9 @@ export async function runWait(
       return EXIT.ok;
     } catch (error) {
       if (error instanceof sdk.WaiterError && error.state !== 'ABORTED') {
+        // A refused or broken request (AccessDenied, no network) is not a state the connection reached.
+        const cause = error.lastError;
+        if (error.state === 'FAILURE' && cause !== undefined && !sdk.isNotFoundError(cause)) throw cause;
         const last = error.lastResult as PeerConn | undefined;
         const seen = last ? ` (last status ${last.status}, dnsStatus ${last.dnsStatus})` : '';
         const why =

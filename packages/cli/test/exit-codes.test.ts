@@ -137,3 +137,22 @@ test('exit 4: waiting for active on a rejected request ends in a failure state',
   );
   assert.equal(waited.stdout, '');
 });
+
+test('exit 2, not 4: a wait refused by the service (bad signature) is a service error', async () => {
+  const key = fx.server.accounts[0]!.credentials[0]!;
+  const result = await fx.run([
+    'wait',
+    'active',
+    'peerconn-000000000000',
+    '--endpoint',
+    fx.server.url,
+    '--access-key-id',
+    key.accessKeyId,
+    '--secret-access-key',
+    'not-the-secret',
+    '--timeout',
+    '10',
+  ]);
+  assert.equal(result.code, 2, result.stderr);
+  assert.match(result.stderr, /^SignatureDoesNotMatch: /);
+});
