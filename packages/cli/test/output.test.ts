@@ -167,3 +167,12 @@ test('--cli-input-json reads wire fields from stdin; flags win over it', async (
   assert.equal(vpc.cidr, '172.16.0.0/16');
   assert.equal(vpc.description, 'piped');
 });
+
+test('--client-token reaches the service: the same token and input create one VPC, not two', async () => {
+  const args = ['vpc', 'create', '--name', 'once', '--cidr', '10.50.0.0/16', '--profile', 'a'];
+  const first = json(await fx.run([...args, '--client-token', 'cli-test-token-1']));
+  const again = json(await fx.run([...args, '--client-token', 'cli-test-token-1']));
+  const other = json(await fx.run([...args, '--client-token', 'cli-test-token-2']));
+  assert.equal(again.vpcId, first.vpcId);
+  assert.notEqual(other.vpcId, first.vpcId);
+});
