@@ -82,8 +82,6 @@ export async function runServerCli(
     process.exitCode = 1;
     return undefined;
   }
-  for (const line of bannerLines(server)) stdout(line);
-
   if (handleSignals) {
     let stopping = false;
     const stop = (signal: NodeJS.Signals) => {
@@ -101,6 +99,8 @@ export async function runServerCli(
     process.once('SIGTERM', stop);
     process.once('SIGINT', stop);
   }
+  // Printed last: whoever reads the banner may signal us right away, so the handlers must already be there.
+  for (const line of bannerLines(server)) stdout(line);
   return server;
 }
 
