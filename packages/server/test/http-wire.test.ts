@@ -414,3 +414,52 @@ describe('fuzz: no input reaches InternalError', () => {
     );
   });
 });
+
+describe('unexpected exceptions', () => {
+  test('a bug in a lower layer becomes InternalError 500 in BCE form and is logged', async () => {
+    const { createServer } = await import('node:http');
+    const { pino } = await import('pino');
+    const { Writable } = await import('node:stream');
+    const { FaultInjector } = await import('../src/admin/faults.ts');
+    const { createHandler } = await import('../src/http/app.ts');
+    const logged: string[] = [];
+    const sink = new Writable({
+      write(chunk, _enc, done) {
+        logged.push(String(chunk));
+        done();
+      },
+    });
+    const broken = {
+      findCredential: async () => {
+        throw new TypeError('store exploded');
+      },
+    } as never;
+    const httpServer = createServer(
+      createHandler(
+        {
+          engine: broken,
+          logger: pino({ level: 'info' }, sink),
+          faults: new FaultInjector(),
+          bodyLimitBytes: 1024,
+          adminBodyLimitBytes: 1024,
+          clockSkewSeconds: 900,
+          now: () => Date.now(),
+          sleep: async () => {},
+        },
+        { region: 'bj', adminOnly: false },
+      ),
+    );
+    await new Promise<void>((r) => httpServer.listen(0, '127.0.0.1', r));
+    try {
+      const port = (httpServer.address() as { port: number }).port;
+      const res = await signed({ port, method: 'GET', target: '/v1/vpc', credential: server.a });
+      assert.deepEqual(errorOf(res), { status: 500, code: 'InternalError', requestIdMatches: true });
+      assert.ok(
+        logged.some((l) => l.includes('store exploded') && l.includes('"level":50')),
+        logged.join(''),
+      );
+    } finally {
+      await new Promise((r) => httpServer.close(r));
+    }
+  });
+});
