@@ -2,7 +2,7 @@
 // code, expiry and skew, STS tokens and the Java Content-Length tolerance over real HTTP.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { sign } from '@peerconn/sdk/signer';
+import { formatBceTimestamp, sign } from '@peerconn/sdk/signer';
 import type { Engine } from '../src/engine/api.ts';
 import { verifyRequest } from '../src/http/auth.ts';
 import { parseQuery } from '../src/http/query.ts';
@@ -309,6 +309,49 @@ describe('authentication over HTTP', () => {
       }, reject);
     });
     assert.equal(res, 200);
+  });
+
+  test('explicit signedHeaders must cover host, so a signature cannot be replayed at another region', async () => {
+    const timestamp = new Date();
+    const dated = { 'x-bce-date': formatBceTimestamp(timestamp) };
+    const signWith = (headers: Record<string, string>, signedHeaders: string[]) =>
+      sign({
+        method: 'GET',
+        path: '/v1/vpc',
+        headers,
+        accessKeyId: server.a.accessKeyId,
+        secretAccessKey: server.a.secretAccessKey,
+        timestamp,
+        signedHeaders,
+      });
+    const send = (headers: Record<string, string>) =>
+      raw({ port: server.port, method: 'GET', target: '/v1/vpc', headers });
+
+    // A correct signature over x-bce-date alone proves nothing about the endpoint: refused as a malformed header.
+    const hostless = await send({
+      Host: 'bcc.gz.baidubce.com',
+      ...dated,
+      Authorization: signWith(dated, ['x-bce-date']),
+    });
+    assert.deepEqual(errorOf(hostless), {
+      status: 400,
+      code: 'InvalidHTTPAuthHeader',
+      requestIdMatches: true,
+    });
+    // Naming only a header that is not sent signs no header at all; the same refusal.
+    const nothingSigned = signWith({}, []).replace(/\/\/([0-9a-f]{64})$/, '/x-none/$1');
+    const onlyUnknown = await send({ Host: 'bcc.gz.baidubce.com', Authorization: nothingSigned });
+    assert.equal(errorOf(onlyUnknown).code, 'InvalidHTTPAuthHeader');
+
+    const bj = { Host: 'bcc.bj.baidubce.com', ...dated };
+    const bjAuth = signWith({ host: bj.Host, ...dated }, ['host', 'x-bce-date']);
+    assert.equal((await send({ ...bj, Authorization: bjAuth })).status, 200);
+    const replayed = await send({ ...bj, Host: 'bcc.gz.baidubce.com', Authorization: bjAuth });
+    assert.deepEqual(errorOf(replayed), {
+      status: 400,
+      code: 'SignatureDoesNotMatch',
+      requestIdMatches: true,
+    });
   });
 
   test('Java tolerance: an unsigned Content-Length: 0 added after default-mode signing is accepted', async () => {

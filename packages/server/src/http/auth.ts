@@ -60,6 +60,14 @@ export async function verifyRequest(
       'The HTTP authorization header is invalid: expected bce-auth-v1/{ak}/{timestamp}/{expiration}/{signedHeaders}/{signature}.',
     );
   }
+  if (auth.signedHeaders.length > 0 && !auth.signedHeaders.includes('host')) {
+    // The Host header picks the region: a signature that does not cover it could be replayed against
+    // another region's endpoint. Baidu's signing rules require host in every explicit list.
+    throw serviceError(
+      'InvalidHTTPAuthHeader',
+      'The HTTP authorization header is invalid: signedHeaders must include host (or be empty for the default set).',
+    );
+  }
   const found = await engine.findCredential(auth.accessKeyId);
   if (!found) {
     throw serviceError('InvalidAccessKeyId', 'The Access Key ID you provided does not exist in our records.');
