@@ -289,6 +289,39 @@ describe('idempotency fingerprint', () => {
       requestIdMatches: true,
     });
   });
+
+  test('a token belongs to one account and one region: reused elsewhere it is a new request', async () => {
+    const body = JSON.stringify({ name: 'scoped', cidr: '10.30.0.0/16' });
+    const create = (credential: TestServer['a'], host?: string) =>
+      signed({
+        port: server.port,
+        method: 'POST',
+        target: '/v1/vpc?clientToken=scoped-token-1',
+        body,
+        credential,
+        ...(host ? { host } : {}),
+      });
+    const vpcIdOf = (res: { status: number; text: string; json: unknown }) => {
+      assert.equal(res.status, 200, res.text);
+      return (res.json as { vpcId: string }).vpcId;
+    };
+    const mine = vpcIdOf(await create(server.a));
+    assert.equal(vpcIdOf(await create(server.a)), mine);
+    const theirs = vpcIdOf(await create(server.b));
+    assert.notEqual(theirs, mine, "account B must not receive account A's response");
+    const inGz = vpcIdOf(await create(server.a, 'bcc.gz.baidubce.com'));
+    assert.notEqual(inGz, mine, 'a token used in bj must not answer for gz');
+    const gzVpc = await signed({
+      port: server.port,
+      method: 'GET',
+      target: `/v1/vpc/${inGz}`,
+      credential: server.a,
+      host: 'bcc.gz.baidubce.com',
+    });
+    assert.equal(gzVpc.status, 200, gzVpc.text);
+    // The original stays what it was for its own account and region.
+    assert.equal(vpcIdOf(await create(server.a)), mine);
+  });
 });
 
 describe('malformed HTTP', () => {

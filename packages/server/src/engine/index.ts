@@ -162,7 +162,7 @@ class PeerConnEngine implements Engine {
     return this.transact(async (tx, now) => {
       const token = spec.mutating ? idempotency : undefined;
       if (token) {
-        const previous = await tx.getToken(caller.accountId, token.clientToken);
+        const previous = await tx.getToken(caller.accountId, caller.region, token.clientToken);
         if (previous && previous.lastUsedAt + TOKEN_LIFETIME_MS > now) {
           if (previous.operation !== operation || previous.fingerprint !== token.fingerprint) {
             throw new ServiceError(
@@ -183,6 +183,7 @@ class PeerConnEngine implements Engine {
       if (token) {
         await tx.putToken({
           accountId: caller.accountId,
+          region: caller.region,
           token: token.clientToken,
           operation,
           fingerprint: token.fingerprint,

@@ -88,6 +88,8 @@ const dumpSchema = z.object({
   tokens: z.array(
     z.object({
       accountId: z.string(),
+      // Absent in snapshots taken before tokens were scoped by region; such tokens never match again.
+      region: z.string().default(''),
       token: z.string(),
       operation: z.string(),
       fingerprint: z.string(),

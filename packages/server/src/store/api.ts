@@ -21,6 +21,7 @@ export interface TransitionRow {
 
 export interface TokenRow {
   accountId: string;
+  region: string;
   token: string;
   operation: string;
   fingerprint: string;
@@ -102,7 +103,7 @@ export interface StoreTx {
   listTransitions(): Promise<TransitionRow[]>;
   manualTransitions(peerConnId?: string): Promise<TransitionRow[]>;
 
-  getToken(accountId: string, token: string): Promise<TokenRow | undefined>;
+  getToken(accountId: string, region: string, token: string): Promise<TokenRow | undefined>;
   putToken(row: TokenRow): Promise<void>;
   pruneTokens(lastUsedBefore: number): Promise<void>;
 

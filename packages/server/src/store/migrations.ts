@@ -82,4 +82,26 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX client_tokens_last_used ON client_tokens(last_used_at);
     `,
   },
+  {
+    // Regions are separate services at Baidu, so a clientToken is scoped to (account, region). Tokens of
+    // version 1 cannot be placed in a region; they are kept under '' and never match again.
+    version: 2,
+    sql: `
+      CREATE TABLE client_tokens_v2 (
+        account_id TEXT NOT NULL,
+        region TEXT NOT NULL,
+        token TEXT NOT NULL,
+        operation TEXT NOT NULL,
+        fingerprint TEXT NOT NULL,
+        response TEXT NOT NULL,
+        last_used_at INTEGER NOT NULL,
+        PRIMARY KEY (account_id, region, token)
+      );
+      INSERT INTO client_tokens_v2
+        SELECT account_id, '', token, operation, fingerprint, response, last_used_at FROM client_tokens;
+      DROP TABLE client_tokens;
+      ALTER TABLE client_tokens_v2 RENAME TO client_tokens;
+      CREATE INDEX client_tokens_last_used ON client_tokens(last_used_at);
+    `,
+  },
 ];

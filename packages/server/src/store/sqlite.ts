@@ -300,16 +300,22 @@ class SqliteTx implements StoreTx {
     return rows.map(toTransition);
   }
 
-  async getToken(accountId: string, token: string): Promise<TokenRow | undefined> {
-    const row = this.get('SELECT * FROM client_tokens WHERE account_id = ? AND token = ?', accountId, token);
+  async getToken(accountId: string, region: string, token: string): Promise<TokenRow | undefined> {
+    const row = this.get(
+      'SELECT * FROM client_tokens WHERE account_id = ? AND region = ? AND token = ?',
+      accountId,
+      region,
+      token,
+    );
     return row ? toToken(row) : undefined;
   }
 
   async putToken(row: TokenRow): Promise<void> {
     this.run(
-      `INSERT OR REPLACE INTO client_tokens (account_id, token, operation, fingerprint, response, last_used_at)
-       VALUES (?, ?, ?, ?, ?, ?)`,
+      `INSERT OR REPLACE INTO client_tokens (account_id, region, token, operation, fingerprint, response, last_used_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?)`,
       row.accountId,
+      row.region,
       row.token,
       row.operation,
       row.fingerprint,
@@ -358,7 +364,7 @@ class SqliteTx implements StoreTx {
         };
       }),
       transitions: await this.listTransitions(),
-      tokens: this.all('SELECT * FROM client_tokens ORDER BY account_id, token').map(toToken),
+      tokens: this.all('SELECT * FROM client_tokens ORDER BY account_id, region, token').map(toToken),
     };
   }
 
@@ -431,6 +437,7 @@ function toTransition(row: Row): TransitionRow {
 function toToken(row: Row): TokenRow {
   return {
     accountId: row.account_id as string,
+    region: row.region as string,
     token: row.token as string,
     operation: row.operation as string,
     fingerprint: row.fingerprint as string,
