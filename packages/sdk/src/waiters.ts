@@ -101,10 +101,14 @@ const ACTIVE: Acceptors = {
   onNotFound: 'FAILURE',
 };
 
+// Terraform's delete wait: these are the states a released connection passes through (or shows until the
+// release is applied); any other state means the release was not accepted and waiting cannot end well.
+const DELETE_PENDING: readonly PeerConnStatus[] = ['deleting', 'consulting', 'consult_failed', 'active'];
+
 const DELETED: Acceptors = {
   goal: 'status deleted (or not found)',
-  // Anything else may still be on its way to deleted (Terraform waits from deleting/consulting/active/...).
-  onResult: (pc) => (pc.status === 'deleted' ? 'SUCCESS' : 'RETRY'),
+  onResult: (pc) =>
+    pc.status === 'deleted' ? 'SUCCESS' : DELETE_PENDING.includes(pc.status) ? 'RETRY' : 'FAILURE',
   onNotFound: 'SUCCESS',
 };
 
@@ -122,8 +126,9 @@ function dnsAcceptors(target: DnsStatus, pending: readonly DnsStatus[], goal: st
 
 // Opening goes close → wait → syncing → open; `closing` means someone turned it off meanwhile.
 const DNS_OPEN = dnsAcceptors('open', ['close', 'wait', 'syncing'], 'dnsStatus open');
-// Closing goes open → closing → close; a concurrent open (wait/syncing) may still end in a later close.
-const DNS_CLOSED = dnsAcceptors('close', ['open', 'closing', 'wait', 'syncing'], 'dnsStatus close');
+// Closing goes open → closing → close (Terraform's sets). A close is refused while syncing and a
+// successful one leaves `closing` at once, so wait/syncing means DNS is being opened: it would end in open.
+const DNS_CLOSED = dnsAcceptors('close', ['open', 'closing'], 'dnsStatus close');
 
 function delaySeconds(attempt: number, minDelay: number, maxDelay: number, random: () => number): number {
   const ceiling = Math.min(maxDelay, minDelay * 2 ** Math.min(attempt - 1, 30));

@@ -205,6 +205,28 @@ describe('waitUntilPeerConnDeleted', () => {
     });
   });
 
+  test("keeps polling through Terraform's pending states (consulting, consult_failed, active, deleting)", async () => {
+    await withServer(
+      [view('consulting'), view('consult_failed'), view('active'), view('deleting'), notFound],
+      async (client) => {
+        const result = await waitUntilPeerConnDeleted({ client, ...FAST }, { peerConnId: 'p-1' });
+        assert.equal(result.state, 'SUCCESS');
+        assert.equal(result.attempts, 5);
+      },
+    );
+  });
+
+  for (const refused of ['creating', 'updating', 'expired', 'error', 'down']) {
+    test(`fails fast on ${refused}: the release was not accepted`, async () => {
+      await withServer([view('deleting'), view(refused), view('deleted')], async (client, requests) => {
+        await assert.rejects(waitUntilPeerConnDeleted({ client, ...FAST }, { peerConnId: 'p-1' }), {
+          state: 'FAILURE',
+        });
+        assert.equal(requests(), 2);
+      });
+    });
+  }
+
   test('an empty 200 body (Terraform\'s "EOF") counts as deleted', async () => {
     await withServer([view('deleting'), { body: '' }], async (client) => {
       const result = await waitUntilPeerConnDeleted({ client, ...FAST }, { peerConnId: 'p-1' });
@@ -240,6 +262,20 @@ describe('DNS waiters', () => {
       });
     });
   });
+
+  for (const opening of ['wait', 'syncing']) {
+    test(`closed fails fast on ${opening}: DNS is being opened, not closed`, async () => {
+      await withServer(
+        [view('active', 'closing'), view('active', opening), view('active', 'close')],
+        async (client, requests) => {
+          await assert.rejects(waitUntilDnsSyncClosed({ client, ...FAST }, { peerConnId: 'p-1' }), {
+            state: 'FAILURE',
+          });
+          assert.equal(requests(), 2);
+        },
+      );
+    });
+  }
 
   test('closed: open → closing → close', async () => {
     await withServer(
