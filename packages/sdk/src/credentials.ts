@@ -16,7 +16,7 @@ export interface ResolveConfigInput {
   credentials?: Credentials;
   region?: string;
   endpoint?: string;
-  /** A profile chosen in code wins over environment keys (it is as explicit as passing the keys). */
+  /** A profile chosen in code wins over the environment (keys, region and endpoint): it is as explicit as passing them. */
   profile?: string;
   /** Environment to read; defaults to process.env. */
   env?: Readonly<Record<string, string | undefined>>;
@@ -30,6 +30,11 @@ export interface ResolvedConfig {
   region: string;
   endpoint: string;
   profileName?: string;
+}
+
+interface Layer {
+  region: string | undefined;
+  endpoint: string | undefined;
 }
 
 function nonEmpty(value: string | undefined): string | undefined {
@@ -107,13 +112,19 @@ export function resolveConfig(input: ResolveConfigInput = {}): ResolvedConfig {
   }
   if (!credentials || !credentialSource) throw new BceClientError('config', MISSING_CREDENTIALS_HELP);
 
+  // Region and endpoint follow the same order as the keys: a profile named by the caller is as explicit as
+  // passing its values, so it beats the environment (a shell exporting BCE_ENDPOINT for one account must not
+  // send another profile's calls there); the file's current or BCE_PROFILE profile comes after it.
   const fromFile = credentialSource === 'profile' ? profile : undefined;
-  const region = nonEmpty(input.region) ?? nonEmpty(env.BCE_REGION) ?? fromFile?.region ?? DEFAULT_REGION;
-  const endpoint =
-    nonEmpty(input.endpoint) ??
-    (nonEmpty(input.region) ? undefined : nonEmpty(env.BCE_ENDPOINT)) ??
-    (nonEmpty(input.region) || nonEmpty(env.BCE_REGION) ? undefined : fromFile?.endpoint) ??
-    regionEndpoint(region);
+  const explicitLayer: Layer = { region: nonEmpty(input.region), endpoint: nonEmpty(input.endpoint) };
+  const envLayer: Layer = { region: nonEmpty(env.BCE_REGION), endpoint: nonEmpty(env.BCE_ENDPOINT) };
+  const fileLayer: Layer = { region: fromFile?.region, endpoint: fromFile?.endpoint };
+  const layers =
+    input.profile !== undefined ? [explicitLayer, fileLayer, envLayer] : [explicitLayer, envLayer, fileLayer];
+  const region = layers.find((l) => l.region !== undefined)?.region ?? DEFAULT_REGION;
+  // The first layer that says anything about where to go decides: its endpoint, else its region's endpoint.
+  const deciding = layers.find((l) => l.endpoint !== undefined || l.region !== undefined);
+  const endpoint = deciding?.endpoint ?? regionEndpoint(deciding?.region ?? region);
 
   const resolved: ResolvedConfig = { credentials, credentialSource, region, endpoint };
   if (credentialSource === 'profile') {

@@ -168,6 +168,50 @@ describe('resolveConfig precedence', () => {
     );
   });
 
+  test('a profile named by the caller is explicit: its keys, region and endpoint beat the environment', () => {
+    const configPath = defaultConfigPath(freshHome());
+    writeProfile('current', { ...PROFILE, endpoint: 'http://127.0.0.1:7001' }, { path: configPath });
+    writeProfile(
+      'b',
+      { ...PROFILE, accessKeyId: 'ak-b', endpoint: 'http://127.0.0.1:7002' },
+      { path: configPath },
+    );
+    writeProfile('gz', { ...PROFILE, accessKeyId: 'ak-gz' }, { path: configPath });
+    const env = { ...ENV, BCE_ENDPOINT: 'http://127.0.0.1:7000', BCE_REGION: 'su' };
+
+    const named = resolveConfig({ profile: 'b', env, configPath });
+    assert.equal(named.credentials.accessKeyId, 'ak-b');
+    assert.equal(named.endpoint, 'http://127.0.0.1:7002');
+    assert.equal(named.region, 'gz');
+
+    // A named profile with a region but no endpoint goes to its region, not to BCE_ENDPOINT.
+    const regional = resolveConfig({ profile: 'gz', env, configPath });
+    assert.equal(regional.endpoint, 'bcc.gz.baidubce.com');
+
+    // What the caller passes still beats the profile.
+    assert.equal(
+      resolveConfig({ profile: 'b', env, configPath, region: 'hkg' }).endpoint,
+      'bcc.hkg.baidubce.com',
+    );
+    assert.equal(
+      resolveConfig({ profile: 'b', env, configPath, endpoint: 'https://x' }).endpoint,
+      'https://x',
+    );
+
+    // BCE_PROFILE is part of the environment's fallback, not an explicit choice: env keys and endpoint win.
+    const byEnv = resolveConfig({ env: { ...env, BCE_PROFILE: 'b' }, configPath });
+    assert.equal(byEnv.credentials.accessKeyId, 'ak-env');
+    assert.equal(byEnv.endpoint, 'http://127.0.0.1:7000');
+
+    // Without env keys the BCE_PROFILE profile supplies keys, but an exported endpoint still applies.
+    const fallback = resolveConfig({
+      env: { BCE_PROFILE: 'b', BCE_ENDPOINT: 'http://127.0.0.1:7000' },
+      configPath,
+    });
+    assert.equal(fallback.credentials.accessKeyId, 'ak-b');
+    assert.equal(fallback.endpoint, 'http://127.0.0.1:7000');
+  });
+
   test('a client without any credentials fails at the first call with a config error, sending nothing', async () => {
     const client = new PeerConnClient({
       env: {},
