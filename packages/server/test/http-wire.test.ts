@@ -2,6 +2,7 @@
 // limits, and that every answer is BCE JSON with a request id — plus a fuzz proving no input reaches a 500.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { sign } from '@peerconn/sdk/signer';
 import fc from 'fast-check';
 import { createVpc, errorOf, raw, signed, startTestServer, type TestServer } from './http-support.ts';
 
@@ -225,6 +226,50 @@ describe('bodies', () => {
         res.text,
       );
     }
+  });
+
+  test('the message tells a missing field from a mistyped one', async () => {
+    const resize = `/v1/peerconn/${peerConnId}?resize`;
+    const cases: Array<[string, RegExp]> = [
+      ['{}', /"newBandwidthInMbps" is required/],
+      ['{"newBandwidthInMbps":null}', /"newBandwidthInMbps" is required/],
+      ['{"newBandwidthInMbps":"20"}', /"newBandwidthInMbps" must be a number/],
+      ['{"newBandwidthInMbps":1.5}', /"newBandwidthInMbps" must be an integer, not 1\.5/],
+      ['{"newBandwidthInMbps":1e300}', /"newBandwidthInMbps" must be an integer/],
+    ];
+    for (const [body, message] of cases) {
+      const res = await call('PUT', resize, body);
+      assert.equal(errorOf(res).code, 'InappropriateJSON', res.text);
+      assert.match(String((res.json as { message: string }).message), message, body);
+    }
+  });
+
+  test('a body that is not UTF-8 → InvalidHTTPRequest 400', async () => {
+    const body = Buffer.concat([
+      Buffer.from('{"deleteProtect":true,"d":"'),
+      Buffer.from([0xff, 0xfe]),
+      Buffer.from('"}'),
+    ]);
+    const headers = {
+      host: `127.0.0.1:${server.port}`,
+      'content-type': 'application/json;charset=utf-8',
+      'content-length': String(body.length),
+    };
+    const authorization = sign({
+      method: 'PUT',
+      path: target(),
+      headers,
+      accessKeyId: server.a.accessKeyId,
+      secretAccessKey: server.a.secretAccessKey,
+    });
+    const res = await raw({
+      port: server.port,
+      method: 'PUT',
+      target: target(),
+      headers: { ...headers, authorization },
+      body,
+    });
+    assert.deepEqual(errorOf(res), { status: 400, code: 'InvalidHTTPRequest', requestIdMatches: true });
   });
 
   test('bodies over the limit → EntityTooLarge 413, declared or streamed', async () => {

@@ -65,10 +65,28 @@ function dropUndefined(value: unknown): unknown {
   return value;
 }
 
-function describeIssue(issue: z.core.$ZodIssue): string {
+/** The value at an issue's path in the parsed JSON; zod does not report inputs unless asked. */
+function valueAt(json: unknown, path: readonly PropertyKey[]): unknown {
+  let value = json;
+  for (const key of path) {
+    if (value === null || typeof value !== 'object' || !Object.hasOwn(value, key)) return undefined;
+    value = (value as Record<PropertyKey, unknown>)[key];
+  }
+  return value;
+}
+
+function describeIssue(issue: z.core.$ZodIssue, json: unknown): string {
   const field = issue.path.map(String).join('.');
-  if (issue.code === 'invalid_type' && issue.input === undefined) {
+  const given = valueAt(json, issue.path);
+  if (issue.code === 'invalid_type' && (given === undefined || given === null)) {
     return `Field "${field}" is required.`;
+  }
+  if (
+    issue.code === 'too_big' ||
+    issue.code === 'too_small' ||
+    (issue.code === 'invalid_type' && issue.expected === 'int')
+  ) {
+    return `Field "${field}" must be an integer${typeof given === 'number' ? `, not ${given}` : ''}.`;
   }
   if (issue.code === 'invalid_type') return `Field "${field}" must be ${article(issue.expected)}.`;
   if (issue.code === 'invalid_value') {
@@ -82,6 +100,8 @@ function article(expected: string): string {
   return /^[aeiou]/.test(expected) ? `an ${expected}` : `a ${expected}`;
 }
 
+const STRICT_UTF8 = new TextDecoder('utf-8', { fatal: true });
+
 /**
  * Parses and validates a body for the operation. Operations without body fields ignore whatever was sent
  * (the official SDKs send nothing, `{}` or a duplicated `role`).
@@ -92,7 +112,15 @@ export function parseBody(
 ): Record<string, unknown> {
   const schema = BODY_SCHEMAS[spec.name];
   if (!schema) return {};
-  const text = raw.toString('utf8');
+  let text: string;
+  try {
+    text = STRICT_UTF8.decode(raw);
+  } catch {
+    throw serviceError(
+      'InvalidHTTPRequest',
+      'The request body is not valid UTF-8; send JSON encoded as UTF-8.',
+    );
+  }
   let json: unknown;
   if (text.trim() === '') {
     json = {};
@@ -112,7 +140,7 @@ export function parseBody(
   const result = schema.safeParse(json);
   if (!result.success) {
     const first = result.error.issues[0];
-    const detail = first ? describeIssue(first) : 'The body does not fit this operation.';
+    const detail = first ? describeIssue(first, json) : 'The body does not fit this operation.';
     throw serviceError('InappropriateJSON', `${detail} (${spec.name})`);
   }
   return dropUndefined(result.data) as Record<string, unknown>;
