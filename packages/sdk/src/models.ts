@@ -102,7 +102,8 @@ export interface CreatePeerConnInput extends MutatingCallOptions {
   description?: string;
   localIfName?: string;
   peerIfName?: string;
-  billing: Billing;
+  /** Defaults to `{ paymentTiming: 'Postpaid' }`, as the Python SDK does (the service requires the field). */
+  billing?: Billing;
   tags?: TagModel[];
   resourceGroupId?: string;
   deleteProtect?: boolean;
@@ -178,6 +179,23 @@ export interface Vpc {
   createdTime?: string;
   /** Whether the VPC is a relay (transit) VPC. */
   relay?: boolean;
+  /** Only in the detail view (getVpc, Baidu's ShowVpcModel). */
+  subnets?: Subnet[];
+}
+
+/** A subnet as the VPC detail lists it (Baidu's Subnet model). */
+export interface Subnet {
+  subnetId: string;
+  name: string;
+  zoneName?: string;
+  cidr: string;
+  ipv6Cidr?: string;
+  vpcId: string;
+  subnetType?: string;
+  description?: string;
+  createdTime?: string;
+  availableIp?: number;
+  tags?: TagModel[];
 }
 
 export interface CreateVpcInput extends MutatingCallOptions {
