@@ -205,6 +205,11 @@ function parseSuccessBody(
 
 const CALL_OPTION_KEYS = new Set(['abortSignal', 'timeoutMs', 'clientToken']);
 
+// Fields the service requires but the official SDKs fill in when the caller leaves them out.
+const FIELD_DEFAULTS: Partial<Record<OperationName, InputRecord>> = {
+  createPeerConn: { billing: { paymentTiming: 'Postpaid' } },
+};
+
 /** Shared machinery of PeerConnClient and VpcClient; `call` reaches every operation of the table. */
 export class BceClient {
   readonly config: Readonly<ClientConfig>;
@@ -268,6 +273,9 @@ export class BceClient {
     const timeoutMs = typeof input.timeoutMs === 'number' ? input.timeoutMs : this.timeoutMs;
     const fields: InputRecord = {};
     for (const [key, value] of Object.entries(input)) if (!CALL_OPTION_KEYS.has(key)) fields[key] = value;
+    for (const [key, value] of Object.entries(FIELD_DEFAULTS[spec.name as OperationName] ?? {})) {
+      if (fields[key] === undefined) fields[key] = value;
+    }
 
     // One token per logical call, reused by every retry, so the service can deduplicate the side effect.
     const clientToken = spec.mutating

@@ -282,6 +282,21 @@ describe('requests and responses', () => {
     verifySignature(request, TEST_CREDENTIALS.secretAccessKey);
   });
 
+  test('create without billing sends Postpaid billing, as the Python SDK does; given billing is kept', async () => {
+    const client = new PeerConnClient({ endpoint: server.url, credentials: TEST_CREDENTIALS });
+    const base = { bandwidthInMbps: 5, localVpcId: 'vpc-a', peerVpcId: 'vpc-b', peerRegion: 'bj' };
+    const before = server.requests.length;
+    await client.createPeerConn(base);
+    const prepaid = {
+      paymentTiming: 'Prepaid' as const,
+      reservation: { reservationLength: 3, reservationTimeUnit: 'month' },
+    };
+    await client.createPeerConn({ ...base, billing: prepaid });
+    const [defaulted, given] = server.requests.slice(before).map((r) => JSON.parse(r.body));
+    assert.deepEqual(defaulted, { ...base, billing: { paymentTiming: 'Postpaid' } });
+    assert.deepEqual(given.billing, prepaid);
+  });
+
   test('path parameters are URI-encoded and still verify', async () => {
     const client = new PeerConnClient({ endpoint: server.url, credentials: TEST_CREDENTIALS });
     const before = server.requests.length;
