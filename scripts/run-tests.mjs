@@ -17,7 +17,7 @@ function findTests(dir) {
 const roots =
   process.argv.slice(2).length > 0
     ? process.argv.slice(2)
-    : ['packages/sdk/test', 'packages/server/test', 'packages/cli/test'];
+    : ['packages/sdk/test', 'packages/server/test', 'packages/cli/test', 'test'];
 const files = roots.flatMap((root) => (statSync(root).isDirectory() ? findTests(root) : [root])).sort();
 if (files.length === 0) {
   console.error('run-tests: no *.test.ts files found under', roots.join(', '));

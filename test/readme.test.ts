@@ -1,0 +1,89 @@
+// The README's complete cross-account SDK example, extracted from the README itself and run unchanged against
+// a started server, so the README cannot drift from what the SDK and server actually do.
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { startServer } from '@peerconn/server';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+
+function codeBlockAfter(markdown: string, heading: string, language: string): string {
+  const start = markdown.indexOf(heading);
+  assert.notEqual(start, -1, `README has no "${heading}" section`);
+  const fence = `\`\`\`${language}\n`;
+  const open = markdown.indexOf(fence, start);
+  const close = markdown.indexOf('\n```', open + fence.length);
+  assert.ok(open !== -1 && close !== -1, `no ${language} code block after "${heading}"`);
+  return markdown.slice(open + fence.length, close + 1);
+}
+
+test('the README cross-account example runs green against the server', async () => {
+  const readme = readFileSync(join(root, 'README.md'), 'utf8');
+  const code = codeBlockAfter(readme, '### A complete cross-account example', 'ts');
+  const scratch = join(root, '.tmp');
+  mkdirSync(scratch, { recursive: true });
+  const file = join(scratch, `readme-example-${process.pid}.ts`);
+  // A trailing probe proves the example reached its end: the connection is gone for both accounts.
+  writeFileSync(file, `${code}\nconsole.log(JSON.stringify({ done: peerConnId }));\n`);
+
+  const dir = mkdtempSync(join(tmpdir(), 'peerconn-readme-'));
+  const server = await startServer({
+    port: 0,
+    dataPath: join(dir, 'readme.db'),
+    logLevel: 'silent',
+    timing: {
+      create: { mode: 'delay', delayMs: 300 },
+      accept: { mode: 'immediate' },
+      update: { mode: 'immediate' },
+      delete: { mode: 'immediate' },
+    },
+  });
+  try {
+    const [a, b] = server.accounts;
+    assert.ok(a?.credentials[0] && b?.credentials[0], 'the server has two demo accounts');
+    // Asynchronous spawn: the server runs in this process and must keep answering while the example runs.
+    const child = spawn(process.execPath, ['--import', 'tsx', file], {
+      cwd: root,
+      timeout: 60_000,
+      env: {
+        ...process.env,
+        BCE_ENDPOINT: server.url,
+        A_AK: a.credentials[0].accessKeyId,
+        A_SK: a.credentials[0].secretAccessKey,
+        B_AK: b.credentials[0].accessKeyId,
+        B_SK: b.credentials[0].secretAccessKey,
+        B_ACCOUNT_ID: b.id,
+      },
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk;
+    });
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk;
+    });
+    const status = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    const result = { status, stdout, stderr };
+    assert.equal(result.status, 0, `example failed:\n${result.stderr}`);
+    const lines = result.stdout.trim().split('\n');
+    const done = JSON.parse(lines.at(-1) ?? '{}') as { done?: string };
+    assert.match(done.done ?? '', /^peerconn-[a-z0-9]{12}$/);
+    // The first line is the example's own `console.log(peerConnId, requestId)`.
+    assert.match(lines[0] ?? '', new RegExp(`^${done.done} [0-9a-f-]{36}$`));
+    const list = await server.engine.execute(
+      'listPeerConns',
+      { accountId: a.id, region: server.region, requestId: 'probe' },
+      {},
+    );
+    assert.deepEqual((list as { peerConns: unknown[] }).peerConns, []);
+  } finally {
+    await server.close();
+    rmSync(dir, { recursive: true, force: true });
+    rmSync(file, { force: true });
+  }
+});
