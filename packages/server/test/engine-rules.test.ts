@@ -580,3 +580,24 @@ test('accepted variants: unit "Month", cross-region Prepaid, Postpaid resize dow
     await w.engine.execute('resizePeerConn', w.a, { peerConnId: pp, newBandwidthInMbps: 5 });
     assert.equal((await getPc(w.engine, w.a, pp)).bandwidthInMbps, 5);
   }));
+
+test("a quota refusal names the limit but not another account's usage", () =>
+  withWorld({ quotaPerAccount: 2, quotaPerVpc: 5 }, async (w) => {
+    const bj2 = await makeVpc(w.engine, w.b);
+    await createPc(w.engine, w.b, postpaid(w.vpc.b1, w.vpc.bGz, 'gz'));
+    await createPc(w.engine, w.b, postpaid(bj2, w.vpc.bGz, 'gz'));
+    const refused = await rejectsWith(
+      createPc(w.engine, w.a, postpaid(w.vpc.a1, w.vpc.b1, 'bj', { peerAccountId: w.b.accountId })),
+      'PeerConnQuotaExceeded',
+    );
+    assert.match(refused.message, /limit of 2/);
+    assert.doesNotMatch(refused.message, new RegExp(`${w.b.accountId}|already has`));
+    // Our own usage is ours to see.
+    await createPc(w.engine, w.a, postpaid(w.vpc.a1, w.vpc.a2));
+    await createPc(w.engine, w.a, postpaid(w.vpc.a1, w.vpc.a3));
+    const own = await rejectsWith(
+      createPc(w.engine, w.a, postpaid(w.vpc.a2, w.vpc.a3)),
+      'PeerConnQuotaExceeded',
+    );
+    assert.match(own.message, /already has 2 peering connections \(limit 2\)/);
+  }));

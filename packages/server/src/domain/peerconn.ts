@@ -212,18 +212,21 @@ export function decideCreate(request: CreateRequest, caller: CallerScope, facts:
       `A peering connection between ${request.localVpcId} and ${request.peerVpcId} already exists (one per VPC pair, either direction); release it first.`,
     );
   }
-  const quota = (what: string, used: number, limit: number) => {
+  const quota = (what: string, used: number, limit: number, ours: boolean) => {
     if (used >= limit) {
-      throw new ServiceError(
-        'PeerConnQuotaExceeded',
-        `Quota exceeded: ${what} already has ${used} peering connections (limit ${limit}); release one first.`,
-      );
+      // The other account's usage is its own business: name the limit, not its count.
+      const count = ours
+        ? ` already has ${used} peering connections (limit ${limit})`
+        : ` is at its limit of ${limit} peering connections`;
+      throw new ServiceError('PeerConnQuotaExceeded', `Quota exceeded: ${what}${count}; release one first.`);
     }
   };
-  quota(`VPC ${localVpc.vpcId}`, facts.liveOnLocalVpc, facts.quotaPerVpc);
-  quota(`VPC ${peerVpc.vpcId}`, facts.liveOnPeerVpc, facts.quotaPerVpc);
-  quota(`account ${caller.accountId}`, facts.liveForInitiator, facts.quotaPerAccount);
-  if (crossAccount) quota(`account ${request.peerAccountId}`, facts.liveForAcceptor, facts.quotaPerAccount);
+  quota(`VPC ${localVpc.vpcId}`, facts.liveOnLocalVpc, facts.quotaPerVpc, true);
+  quota(`VPC ${peerVpc.vpcId}`, facts.liveOnPeerVpc, facts.quotaPerVpc, !crossAccount);
+  quota(`account ${caller.accountId}`, facts.liveForInitiator, facts.quotaPerAccount, true);
+  if (crossAccount) {
+    quota(`the peer account`, facts.liveForAcceptor, facts.quotaPerAccount, false);
+  }
 
   const base = { description: request.description, status: 'creating' as const, dnsStatus: 'close' as const };
   const expiresAt =
