@@ -76,12 +76,29 @@ const GROUPS: Record<string, string> = {
   'vpc relay': 'Relay (transit) VPCs',
 };
 
+const GROUP_EXAMPLES: Record<string, string> = {
+  dns:
+    'peerconn dns open peerconn-9td54fmx143e --role initiator\n' +
+    '  $ peerconn dns close peerconn-9td54fmx143e --role acceptor --profile acceptor',
+  'delete-protect':
+    'peerconn delete-protect on peerconn-9td54fmx143e\n  $ peerconn delete-protect off peerconn-9td54fmx143e',
+  vpc: 'peerconn vpc create --name app --cidr 192.168.0.0/16\n  $ peerconn vpc list --output table',
+  'vpc relay': 'peerconn vpc relay open vpc-1a2b3c4d5e6f\n  $ peerconn vpc relay shutdown vpc-1a2b3c4d5e6f',
+};
+
 /** Finds or creates the command for a path of words (`vpc relay open` → vpc → relay → open). */
 function commandAt(root: Command, words: readonly string[]): Command {
   let current = root;
   words.forEach((word, i) => {
     const found = current.commands.find((c) => c.name() === word);
-    current = found ?? current.command(word).description(GROUPS[words.slice(0, i + 1).join(' ')] ?? '');
+    if (found) {
+      current = found;
+      return;
+    }
+    const path = words.slice(0, i + 1).join(' ');
+    current = current.command(word).description(GROUPS[path] ?? '');
+    const example = GROUP_EXAMPLES[path];
+    if (example) current.addHelpText('after', `\nExample:\n  $ ${example}\n`);
   });
   return current;
 }
@@ -262,9 +279,18 @@ export function buildProgram(): Command {
   return program;
 }
 
+const SERVE_EXAMPLE = `
+Example:
+  $ peerconn serve --port 8080 --data ./data/peerconn.db
+  $ peerconn serve --listen bj=8080,gz=8081 --timing immediate --log-level warn
+`;
+
 async function serve(flags: string[]): Promise<void> {
   const { runServerCli } = await import('@peerconn/server');
   await runServerCli(flags);
+  // The server prints its own usage; the CLI adds the example every verb's help carries.
+  const asked = flags.includes('--help') || flags.includes('-h');
+  if (asked && process.exitCode !== 1) process.stdout.write(SERVE_EXAMPLE);
 }
 
 export async function main(argv: string[]): Promise<void> {

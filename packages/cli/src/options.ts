@@ -22,9 +22,13 @@ export interface GlobalOptions {
   securityToken?: string;
 }
 
+/** Secrets of the credentials the client ended up with (flags, env or profile), for redaction. */
+export type SecretsOf = () => ReadonlyArray<string | undefined>;
+
 export function clientConfig(
   globals: GlobalOptions,
   stderr: NodeJS.WritableStream = process.stderr,
+  secrets: SecretsOf = () => [],
 ): ClientConfig {
   const config: ClientConfig = {};
   if (globals.accessKeyId !== undefined || globals.secretAccessKey !== undefined) {
@@ -38,14 +42,17 @@ export function clientConfig(
   if (globals.region !== undefined) config.region = globals.region;
   if (globals.endpoint !== undefined) config.endpoint = globals.endpoint;
   if (globals.timeout !== undefined) config.timeoutMs = Math.round(globals.timeout * 1000);
-  if (globals.debug) config.onDebug = debugPrinter(stderr, () => config.credentials?.secretAccessKey);
+  if (globals.debug) {
+    config.onDebug = debugPrinter(stderr, () => [
+      config.credentials?.secretAccessKey,
+      config.credentials?.sessionToken,
+      ...secrets(),
+    ]);
+  }
   return config;
 }
 
-function debugPrinter(
-  stderr: NodeJS.WritableStream,
-  secret: () => string | undefined,
-): (event: DebugEvent) => void {
+export function debugPrinter(stderr: NodeJS.WritableStream, secrets: SecretsOf): (event: DebugEvent) => void {
   return (event) => {
     let line: string;
     switch (event.type) {
@@ -62,9 +69,10 @@ function debugPrinter(
         line = `error on attempt ${event.attempt}: ${event.error.message}\n`;
         break;
     }
-    // The SDK never passes the secret key, but a stray copy (say in a body echoed back) must not leak either.
-    const key = secret();
-    const safe = key ? line.split(key).join('<redacted>') : line;
+    // The SDK never sends the secret key, but a stray copy (say in a body echoed back) must not leak either;
+    // an STS session token is sent, as a header, and is as much a credential as the key.
+    let safe = line;
+    for (const secret of secrets()) if (secret) safe = safe.split(secret).join('<redacted>');
     stderr.write(
       safe
         .trimEnd()
@@ -81,10 +89,19 @@ function formatHeaders(headers: Record<string, string>, prefix: string): string 
     .join('');
 }
 
-export async function makeClient(service: ServiceName, globals: GlobalOptions): Promise<BceClient> {
-  const config = clientConfig(globals);
+export async function makeClient(
+  service: ServiceName,
+  globals: GlobalOptions,
+  stderr: NodeJS.WritableStream = process.stderr,
+): Promise<BceClient> {
+  let client: BceClient | undefined;
+  // Keys from the environment or a profile are only known once the client resolved them.
+  const config = clientConfig(globals, stderr, () => {
+    const credentials = client?.resolveConfig().credentials;
+    return [credentials?.secretAccessKey, credentials?.sessionToken];
+  });
   const sdk = await import('@peerconn/sdk');
-  const client = service === 'vpc' ? new sdk.VpcClient(config) : new sdk.PeerConnClient(config);
+  client = service === 'vpc' ? new sdk.VpcClient(config) : new sdk.PeerConnClient(config);
   // Resolving now turns "no credentials" into a usage error before anything is sent.
   client.resolveConfig();
   return client;

@@ -1,0 +1,152 @@
+// The command line promised to users (the verbs and flag names of the CLI issue, word for word), checked
+// against the real command tree, plus help examples on the group commands and redaction in --debug.
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
+import type { Command } from 'commander';
+import { buildProgram } from '../src/main.ts';
+import { makeClient } from '../src/options.ts';
+import { cli, tempHome } from './helpers.ts';
+
+const { home, cleanup } = tempHome();
+after(() => cleanup());
+
+function find(root: Command, words: readonly string[]): Command | undefined {
+  let current: Command | undefined = root;
+  for (const word of words) current = current?.commands.find((c) => c.name() === word);
+  return current;
+}
+
+const longFlags = (cmd: Command) => new Set(cmd.options.flatMap((o) => (o.long ? [o.long] : [])));
+const argNames = (cmd: Command) => cmd.registeredArguments.map((a) => a.name());
+
+const PROMISED: Array<{ words: string[]; args?: string[]; flags?: string[] }> = [
+  {
+    words: ['create'],
+    flags: [
+      '--local-vpc-id',
+      '--peer-vpc-id',
+      '--peer-region',
+      '--bandwidth',
+      '--peer-account-id',
+      '--description',
+      '--local-if-name',
+      '--peer-if-name',
+      '--payment-timing',
+      '--reservation-length',
+      '--tag',
+      '--delete-protect',
+    ],
+  },
+  { words: ['list'], flags: ['--vpc-id', '--max-keys', '--marker', '--all'] },
+  { words: ['get'], args: ['id'], flags: ['--role'] },
+  { words: ['update'], args: ['id'], flags: ['--local-if-id', '--local-if-name', '--description'] },
+  { words: ['accept'], args: ['id'] },
+  { words: ['reject'], args: ['id'] },
+  { words: ['delete'], args: ['id'] },
+  { words: ['resize'], args: ['id'], flags: ['--bandwidth'] },
+  { words: ['renew'], args: ['id'], flags: ['--reservation-length'] },
+  { words: ['refund'], args: ['id'] },
+  { words: ['dns', 'open'], args: ['id'], flags: ['--role'] },
+  { words: ['dns', 'close'], args: ['id'], flags: ['--role'] },
+  { words: ['delete-protect', 'on'], args: ['id'] },
+  { words: ['delete-protect', 'off'], args: ['id'] },
+  { words: ['vpc', 'create'], flags: ['--name', '--cidr'] },
+  { words: ['vpc', 'list'] },
+  { words: ['vpc', 'get'], args: ['vpcId'] },
+  { words: ['vpc', 'update'], args: ['vpcId'] },
+  { words: ['vpc', 'delete'], args: ['vpcId'] },
+  { words: ['vpc', 'relay', 'open'], args: ['vpcId'] },
+  { words: ['vpc', 'relay', 'shutdown'], args: ['vpcId'] },
+  { words: ['wait', 'active'], args: ['id'] },
+  { words: ['wait', 'deleted'], args: ['id'] },
+  { words: ['wait', 'dns-open'], args: ['id'] },
+  { words: ['wait', 'dns-closed'], args: ['id'] },
+  { words: ['serve'] },
+  { words: ['configure'] },
+  { words: ['configure', 'list'] },
+  { words: ['configure', 'get'] },
+  { words: ['completion'], args: ['shell'] },
+];
+
+test("every verb and flag of the CLI issue exists under exactly that name; globals are the issue's", () => {
+  const program = buildProgram();
+  for (const { words, args = [], flags = [] } of PROMISED) {
+    const cmd = find(program, words);
+    assert.ok(cmd, `peerconn ${words.join(' ')} exists`);
+    assert.deepEqual(argNames(cmd).slice(0, args.length), args, `peerconn ${words.join(' ')} arguments`);
+    const own = longFlags(cmd);
+    for (const flag of flags) assert.ok(own.has(flag), `peerconn ${words.join(' ')} has ${flag}`);
+  }
+  const globals = longFlags(program);
+  for (const flag of [
+    '--profile',
+    '--region',
+    '--endpoint',
+    '--output',
+    '--query',
+    '--timeout',
+    '--debug',
+    '--client-token',
+    '--no-color',
+  ]) {
+    assert.ok(globals.has(flag), `global ${flag}`);
+  }
+  const output = program.options.find((o) => o.long === '--output');
+  assert.deepEqual(output?.argChoices, ['json', 'table', 'text']);
+  assert.equal(output?.defaultValue, 'json');
+  assert.equal(output?.envVar, 'BCE_OUTPUT');
+  assert.deepEqual(find(program, ['dns', 'open'])?.options.find((o) => o.long === '--role')?.argChoices, [
+    'initiator',
+    'acceptor',
+  ]);
+});
+
+test('group commands and serve show a real example in --help', async () => {
+  for (const words of [['dns'], ['delete-protect'], ['vpc'], ['vpc', 'relay'], ['wait'], ['serve']]) {
+    const help = await cli([...words, '--help'], { home });
+    assert.equal(help.code, 0, help.stderr);
+    assert.match(help.stdout, /Example:\n {2}\$ peerconn \S/, `peerconn ${words.join(' ')} --help`);
+  }
+});
+
+test('--debug redacts keys that came from the environment, the STS token included', async () => {
+  const saved = { ...process.env };
+  const dir = mkdtempSync(join(tmpdir(), 'peerconn-debug-'));
+  const secret = 'env-secret-0123456789';
+  const token = 'sts-token-abcdef';
+  try {
+    process.env.HOME = dir;
+    process.env.BCE_ACCESS_KEY_ID = 'env-ak';
+    process.env.BCE_SECRET_ACCESS_KEY = secret;
+    process.env.BCE_SESSION_TOKEN = token;
+    let written = '';
+    const stderr = {
+      write(chunk: string) {
+        written += chunk;
+        return true;
+      },
+    } as unknown as NodeJS.WritableStream;
+    const client = await makeClient(
+      'peerconn',
+      { output: 'json', color: true, debug: true, endpoint: 'http://127.0.0.1:9' },
+      stderr,
+    );
+    client.config.onDebug?.({
+      type: 'request',
+      attempt: 1,
+      method: 'PUT',
+      url: 'http://127.0.0.1:9/v1/peerconn/p',
+      headers: { 'x-bce-security-token': token },
+      body: `{"echo":"${secret}"}`,
+    });
+    assert.match(written, /x-bce-security-token: <redacted>/);
+    assert.match(written, /"echo":"<redacted>"/);
+    assert.ok(!written.includes(secret) && !written.includes(token), written);
+  } finally {
+    process.env = saved;
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
