@@ -28,6 +28,8 @@ export interface ServerOptions {
   faultRandom?: () => number;
   /** How long close() waits for in-flight requests before cutting connections. */
   drainTimeoutMs?: number;
+  /** How long a client may take to send a whole request (headers and body) before it is answered 408. */
+  requestTimeoutMs?: number;
 }
 
 export const DEFAULTS = {
@@ -43,6 +45,7 @@ export const DEFAULTS = {
   clockSkewSeconds: 15 * 60,
   consultTimeoutMs: 7 * 24 * 3600 * 1000,
   drainTimeoutMs: 10_000,
+  requestTimeoutMs: 30_000,
 };
 
 /**

@@ -4,7 +4,15 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { sign } from '@peerconn/sdk/signer';
 import fc from 'fast-check';
-import { createVpc, errorOf, raw, signed, startTestServer, type TestServer } from './http-support.ts';
+import {
+  createVpc,
+  errorOf,
+  raw,
+  signed,
+  signedHeaders,
+  startTestServer,
+  type TestServer,
+} from './http-support.ts';
 
 let server: TestServer;
 let vpcA: string;
@@ -384,6 +392,48 @@ describe('malformed HTTP', () => {
     assert.match(text, /^HTTP\/1\.1 400/);
     assert.match(text, /x-bce-request-id: [0-9a-f-]{36}/);
     assert.match(text, /"code":"InvalidHTTPRequest"/);
+  });
+
+  test('a client that stalls mid-request is answered 408 RequestTimeout and cut off', async () => {
+    const slow = await startTestServer({ requestTimeoutMs: 300 });
+    try {
+      const { connect } = await import('node:net');
+      const stall = (first: string) =>
+        new Promise<{ text: string; ms: number }>((resolve, reject) => {
+          const started = Date.now();
+          const socket = connect(slow.port, '127.0.0.1', () => socket.write(first));
+          let out = '';
+          socket.on('data', (c) => {
+            out += c;
+          });
+          socket.on('close', () => resolve({ text: out, ms: Date.now() - started }));
+          socket.on('error', reject);
+        });
+      // Signed, so routing and authentication pass and the server really waits for the body.
+      const body = JSON.stringify({ name: 'slow', cidr: '10.0.0.0/16' });
+      const headers = signedHeaders({
+        port: slow.port,
+        method: 'POST',
+        target: '/v1/vpc',
+        body,
+        credential: slow.a,
+      });
+      const head = Object.entries(headers)
+        .map(([k, v]) => `${k}: ${v}\r\n`)
+        .join('');
+      for (const first of [
+        `POST /v1/vpc HTTP/1.1\r\n${head}\r\n${body.slice(0, 5)}`,
+        'GET /v1/vpc HTTP/1.1\r\nHost: x\r\nX-Half: ',
+      ]) {
+        const { text, ms } = await stall(first);
+        assert.match(text, /^HTTP\/1\.1 408/, JSON.stringify(text));
+        assert.match(text, /x-bce-request-id: [0-9a-f-]{36}/);
+        assert.match(text, /"code":"RequestTimeout"/);
+        assert.ok(ms < 5000, `closed after ${ms} ms`);
+      }
+    } finally {
+      await slow.close();
+    }
   });
 });
 

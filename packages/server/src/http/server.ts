@@ -1,7 +1,7 @@
 // Assembly: options → engine → accounts → one node:http listener per region (+ optional admin port).
 import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
+import { createServer, type ServerOptions as HttpOptions, type Server, STATUS_CODES } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { dirname } from 'node:path';
 import { type Logger, pino } from 'pino';
@@ -76,14 +76,23 @@ function answerClientError(error: NodeJS.ErrnoException, socket: Socket): void {
     return;
   }
   const requestId = randomUUID();
-  const status = error.code === 'HPE_HEADER_OVERFLOW' ? 431 : 400;
-  const body = JSON.stringify({
-    code: 'InvalidHTTPRequest',
-    message: 'There was an error in your HTTP request; it could not be parsed.',
-    requestId,
-  });
+  const timedOut = error.code === 'ERR_HTTP_REQUEST_TIMEOUT';
+  const status = timedOut ? 408 : error.code === 'HPE_HEADER_OVERFLOW' ? 431 : 400;
+  const body = JSON.stringify(
+    timedOut
+      ? {
+          code: 'RequestTimeout',
+          message: 'The request was not received in time; send headers and body without pausing.',
+          requestId,
+        }
+      : {
+          code: 'InvalidHTTPRequest',
+          message: 'There was an error in your HTTP request; it could not be parsed.',
+          requestId,
+        },
+  );
   socket.end(
-    `HTTP/1.1 ${status} ${status === 431 ? 'Request Header Fields Too Large' : 'Bad Request'}\r\n` +
+    `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\n` +
       `Content-Type: ${JSON_CONTENT_TYPE}\r\nx-bce-request-id: ${requestId}\r\n` +
       `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
   );
@@ -134,10 +143,17 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     };
     if (adminToken) ctx.adminToken = adminToken;
 
+    // Without these a client that trickles its headers or body holds a socket for node's 5 minutes.
+    const requestTimeout = options.requestTimeoutMs ?? DEFAULTS.requestTimeoutMs;
+    const http: HttpOptions = {
+      requestTimeout,
+      headersTimeout: requestTimeout,
+      connectionsCheckingInterval: Math.max(50, Math.min(1000, Math.floor(requestTimeout / 4))),
+    };
     const wanted = options.listen ?? [{ region, port: options.port ?? DEFAULTS.port }];
     const listeners: ListenerAddress[] = [];
     for (const entry of wanted) {
-      const server = createServer(createHandler(ctx, { region: entry.region, adminOnly: false }));
+      const server = createServer(http, createHandler(ctx, { region: entry.region, adminOnly: false }));
       server.on('clientError', answerClientError);
       servers.push(server);
       const port = await listen(server, host, entry.port);
@@ -147,7 +163,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     }
     let adminBase = (listeners[0] as ListenerAddress).url;
     if (options.adminPort !== undefined) {
-      const server = createServer(createHandler(ctx, { region, adminOnly: true }));
+      const server = createServer(http, createHandler(ctx, { region, adminOnly: true }));
       server.on('clientError', answerClientError);
       servers.push(server);
       const port = await listen(server, host, options.adminPort);
