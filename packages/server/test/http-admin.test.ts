@@ -2,7 +2,9 @@
 // injection (times, ratio, latency, empty body), reset and snapshot round trips, and the separate admin port.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { FaultInjector, MAX_FAULT_RULES } from '../src/admin/faults.ts';
 import { isLoopbackHost } from '../src/config.ts';
+import { ServiceError } from '../src/errors.ts';
 import { createVpc, errorOf, raw, signed, startTestServer, type TestServer } from './http-support.ts';
 
 async function admin(
@@ -229,6 +231,17 @@ describe('fault injection', () => {
     assert.equal((await admin(server, 'DELETE', '/faults')).status, 204);
     assert.equal((await listVpcs()).status, 200);
   });
+});
+
+test('fault rules are capped so the per-request scan stays bounded', async () => {
+  const injector = new FaultInjector();
+  for (let i = 0; i < MAX_FAULT_RULES; i++) injector.add({ operation: `op${i}`, status: 503 });
+  assert.throws(
+    () => injector.add({ status: 503 }),
+    (e: unknown) => e instanceof ServiceError && e.code === 'InvalidParameter',
+  );
+  injector.clear();
+  assert.equal(injector.add({ status: 503 }).status, 503);
 });
 
 describe('snapshot and reset', () => {

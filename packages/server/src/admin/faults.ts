@@ -2,6 +2,7 @@
 // clients' retry and not-found handling can be exercised on demand.
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
+import { ServiceError } from '../errors.ts';
 
 export const faultRuleSchema = z.object({
   operation: z.string().min(1).optional(),
@@ -35,12 +36,21 @@ export function defaultFaultCode(status: number): string {
   return DEFAULT_CODES[status] ?? (status >= 500 ? 'InternalError' : 'InjectedFault');
 }
 
+/** Every BCE request scans the rules; a runaway script must not make that scan (or memory) unbounded. */
+export const MAX_FAULT_RULES = 1000;
+
 export class FaultInjector {
   private rules: FaultRule[] = [];
 
   constructor(private readonly random: () => number = Math.random) {}
 
   add(input: FaultRuleInput): FaultRule {
+    if (this.rules.length >= MAX_FAULT_RULES) {
+      throw new ServiceError(
+        'InvalidParameter',
+        `At most ${MAX_FAULT_RULES} fault rules may be active; DELETE /_admin/faults clears them.`,
+      );
+    }
     const rule: FaultRule = { ...input, id: `fault-${randomUUID().slice(0, 8)}` };
     if (input.times !== undefined) rule.remaining = input.times;
     this.rules.push(rule);
