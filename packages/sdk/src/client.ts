@@ -89,6 +89,8 @@ export interface ClientConfig {
   maxRetries?: number;
   /** Per-attempt timeout; default 30000 ms. */
   timeoutMs?: number;
+  /** Deadline for a whole call, retries and their sleeps included; none by default. */
+  callTimeoutMs?: number;
   retry?: RetryOptions;
   onDebug?: (event: DebugEvent) => void;
   userAgentSuffix?: string;
@@ -203,7 +205,7 @@ function parseSuccessBody(
   return value as InputRecord;
 }
 
-const CALL_OPTION_KEYS = new Set(['abortSignal', 'timeoutMs', 'clientToken']);
+const CALL_OPTION_KEYS = new Set(['abortSignal', 'timeoutMs', 'callTimeoutMs', 'clientToken']);
 
 // Fields the service requires but the official SDKs fill in when the caller leaves them out.
 const FIELD_DEFAULTS: Partial<Record<OperationName, InputRecord>> = {
@@ -267,9 +269,41 @@ export class BceClient {
   }
 
   private async send(spec: OperationSpec, input: InputRecord): Promise<InputRecord> {
+    const callerSignal = input.abortSignal instanceof AbortSignal ? input.abortSignal : undefined;
+    const callTimeoutMs =
+      typeof input.callTimeoutMs === 'number' ? input.callTimeoutMs : this.config.callTimeoutMs;
+    if (callTimeoutMs === undefined) return this.sendWithRetries(spec, input, callerSignal);
+    const deadline = AbortSignal.timeout(callTimeoutMs);
+    const signal = callerSignal ? AbortSignal.any([callerSignal, deadline]) : deadline;
+    try {
+      return await this.sendWithRetries(spec, input, signal);
+    } catch (error) {
+      // The deadline reaches the attempts as an abort; the caller asked for a timeout, so report one.
+      if (
+        error instanceof BceClientError &&
+        error.kind === 'abort' &&
+        deadline.aborted &&
+        !callerSignal?.aborted
+      ) {
+        const timeout = new BceClientError(
+          'timeout',
+          `Expected ${spec.name} to finish within ${callTimeoutMs} ms (callTimeoutMs, retries included), but it did not`,
+          { cause: error },
+        );
+        if (error.$metadata) timeout.$metadata = error.$metadata;
+        throw timeout;
+      }
+      throw error;
+    }
+  }
+
+  private async sendWithRetries(
+    spec: OperationSpec,
+    input: InputRecord,
+    abortSignal: AbortSignal | undefined,
+  ): Promise<InputRecord> {
     const { credentials } = this.resolveConfig();
     const base = this.baseUrl as URL;
-    const abortSignal = input.abortSignal instanceof AbortSignal ? input.abortSignal : undefined;
     const timeoutMs = typeof input.timeoutMs === 'number' ? input.timeoutMs : this.timeoutMs;
     const fields: InputRecord = {};
     for (const [key, value] of Object.entries(input)) if (!CALL_OPTION_KEYS.has(key)) fields[key] = value;

@@ -22,6 +22,8 @@ export const ERROR_CODES = {
   /** No route for this method and path. */
   NotFound: 404,
   MethodNotAllowed: 405,
+  /** The request was not received completely in time (slow client). */
+  RequestTimeout: 408,
   /** Request body larger than the server's limit. */
   EntityTooLarge: 413,
   /** Injected by the server's fault injection, or a real throttle. */

@@ -84,6 +84,8 @@ export interface CallOptions {
   abortSignal?: AbortSignal;
   /** Overrides the client's per-attempt timeout for this call. */
   timeoutMs?: number;
+  /** Deadline for this whole call, retries and their sleeps included (overrides the client's). */
+  callTimeoutMs?: number;
 }
 
 export interface MutatingCallOptions extends CallOptions {

@@ -335,6 +335,38 @@ describe('retries over HTTP', () => {
     }
   });
 
+  test('callTimeoutMs bounds the whole call, retry sleeps included, and reports a timeout', async () => {
+    const s = await startScriptedServer([
+      { ...fail(503, 'ServiceUnavailable'), headers: { 'retry-after': '10' } },
+    ]);
+    try {
+      const client = new PeerConnClient({
+        endpoint: s.url,
+        credentials: TEST_CREDENTIALS,
+        callTimeoutMs: 150,
+      });
+      const started = Date.now();
+      const error = await client.deletePeerConn({ peerConnId: 'p' }).then(
+        () => assert.fail('expected a timeout'),
+        (e: unknown) => e,
+      );
+      assert.ok(error instanceof BceClientError);
+      assert.equal(error.kind, 'timeout');
+      assert.match(error.message, /150 ms/);
+      assert.ok(Date.now() - started < 2000, 'the 10 s Retry-After sleep was cut short');
+      assert.equal(s.requests.length, 1);
+      // The caller's own abort stays an abort even with a deadline in force.
+      const controller = new AbortController();
+      setTimeout(() => controller.abort(), 20);
+      await assert.rejects(
+        client.deletePeerConn({ peerConnId: 'p', abortSignal: controller.signal, callTimeoutMs: 5000 }),
+        { kind: 'abort' },
+      );
+    } finally {
+      await s.close();
+    }
+  });
+
   test('an already aborted signal sends nothing', async () => {
     const s = await startScriptedServer([{ body: '' }]);
     try {

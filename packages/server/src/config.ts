@@ -137,6 +137,7 @@ Runs the local Baidu AI Cloud VPC peering service (wire-compatible with the offi
 Options (environment variable in brackets):
   --host <addr>             address to bind (127.0.0.1) [PEERCONN_HOST]
   --port <n>                port; 0 picks a free one (8080) [PEERCONN_PORT]
+  --store <kind>            where state lives: sqlite (the only store so far) [PEERCONN_STORE]
   --data <file>             SQLite database file, or :memory: (./data/peerconn.db) [PEERCONN_DATA]
   --accounts <file.json>    accounts and keys to load [PEERCONN_ACCOUNTS]
   --region <name>           region for hosts that do not name one (bj) [PEERCONN_REGION]
@@ -168,6 +169,7 @@ export function parseCliArgs(argv: readonly string[], env: NodeJS.ProcessEnv = p
         host: { type: 'string' },
         port: { type: 'string' },
         data: { type: 'string' },
+        store: { type: 'string' },
         accounts: { type: 'string' },
         region: { type: 'string' },
         listen: { type: 'string' },
@@ -198,6 +200,12 @@ export function parseCliArgs(argv: readonly string[], env: NodeJS.ProcessEnv = p
   if (host !== undefined) options.host = host;
   const port = pick('port', 'PEERCONN_PORT');
   if (port !== undefined) options.port = parsePort(port, '--port');
+  const store = pick('store', 'PEERCONN_STORE');
+  if (store !== undefined && store !== 'sqlite') {
+    throw new UsageError(
+      `--store ${store} is not available: this version keeps state in SQLite only (--store sqlite, the default); a shared PostgreSQL store is planned`,
+    );
+  }
   const data = pick('data', 'PEERCONN_DATA');
   if (data !== undefined) options.dataPath = data;
   const accounts = pick('accounts', 'PEERCONN_ACCOUNTS');

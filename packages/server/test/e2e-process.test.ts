@@ -137,6 +137,9 @@ test('usage errors exit 1 with a clear message; --help exits 0', async () => {
   const badTiming = await runToExit(['--timing', 'create=soon']);
   assert.equal(badTiming.code, 1);
   assert.match(badTiming.stderr, /timing/);
+  const store = await runToExit(['--store', 'postgres']);
+  assert.equal(store.code, 1);
+  assert.match(store.stderr, /--store postgres is not available/);
   const help = await runToExit(['--help']);
   assert.equal(help.code, 0);
   assert.match(help.stdout, /--listen/);

@@ -120,6 +120,9 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const engine = await createEngine(engineConfig);
   const servers: Server[] = [];
   try {
+    // The database keeps the timing set through the admin API across restarts; timing asked for at start-up
+    // (flag, env or option) is the newer wish and wins.
+    if (options.timing && Object.keys(options.timing).length > 0) await engine.setTiming(options.timing);
     if (options.accountsFile) await upsertAccounts(engine, options.accountsFile);
     let createdDemoAccounts = false;
     if (!options.accountsFile && (await engine.listAccounts()).length === 0) {
