@@ -218,6 +218,7 @@ export class BceClient {
   readonly maxRetries: number;
   readonly timeoutMs: number;
   private readonly budget: RetryBudget;
+  private readonly userAgent: string;
   private resolved: ResolvedConfig | undefined;
   private baseUrl: URL | undefined;
 
@@ -226,6 +227,7 @@ export class BceClient {
     this.maxRetries = Math.max(0, config.maxRetries ?? RETRY_DEFAULTS.maxRetries);
     this.timeoutMs = config.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     this.budget = new RetryBudget(config.retry?.budgetTokens);
+    this.userAgent = userAgent(config.userAgentSuffix);
     // An explicit endpoint is validated now so a typo fails at construction, not at the first call.
     if (config.endpoint !== undefined) this.baseUrl = parseEndpoint(config.endpoint);
   }
@@ -319,7 +321,6 @@ export class BceClient {
       : undefined;
     const built = buildRequest(spec, fields, clientToken);
     const url = new URL(`${built.path}${renderQuery(built.query)}`, base);
-    const random = this.config.retry?.random;
 
     let attempt = 0;
     let totalRetryDelayMs = 0;
@@ -332,7 +333,7 @@ export class BceClient {
         host: url.host,
         'content-type': 'application/json;charset=utf-8',
         'x-bce-date': formatBceTimestamp(new Date()),
-        'user-agent': userAgent(this.config.userAgentSuffix),
+        'user-agent': this.userAgent,
       };
       if (built.body !== undefined) headers['content-length'] = String(Buffer.byteLength(built.body));
       if (credentials.sessionToken) headers['x-bce-security-token'] = credentials.sessionToken;
@@ -415,10 +416,7 @@ export class BceClient {
       const delayMs =
         retryAfterMs !== undefined
           ? Math.min(retryAfterMs, cap)
-          : backoffDelayMs(attempt - 1, kind === 'throttling', {
-              ...this.config.retry,
-              ...(random ? { random } : {}),
-            });
+          : backoffDelayMs(attempt - 1, kind === 'throttling', this.config.retry);
       this.config.onDebug?.({
         type: 'retry',
         attempt,
