@@ -3,7 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import { type Credentials, type ResolvedConfig, resolveConfig } from './credentials.ts';
 import { parseEndpoint } from './endpoint.ts';
-import { BceClientError, BceServiceError, parseServiceError } from './errors.ts';
+import { abortError, BceClientError, BceServiceError, parseServiceError } from './errors.ts';
 import type {
   CreatePeerConnInput,
   CreatePeerConnOutput,
@@ -31,7 +31,6 @@ import type {
 import { normalizeOutput } from './normalize.ts';
 import { OPERATIONS, type OperationName, type OperationSpec, pathParams } from './operations.ts';
 import {
-  abortError,
   backoffDelayMs,
   classifyError,
   parseRetryAfter,

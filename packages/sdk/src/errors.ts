@@ -62,6 +62,11 @@ export class BceClientError extends Error {
   }
 }
 
+/** The error every layer throws once the caller's signal has fired. */
+export function abortError(signal: AbortSignal): BceClientError {
+  return new BceClientError('abort', 'The operation was aborted by the caller', { cause: signal.reason });
+}
+
 // Go's fallbacks when an error response has no usable body, so codes match what Go users see.
 const FALLBACK_CODES: Record<number, string> = {
   400: 'InvalidHTTPRequest',

@@ -1,6 +1,9 @@
 // Which failures are worth another attempt, how long to wait, and a per-client budget so that a sustained
 // outage stops producing retries instead of multiplying load (AWS "standard" retry mode numbers).
-import { BceClientError, BceServiceError } from './errors.ts';
+import { abortError, BceClientError, BceServiceError } from './errors.ts';
+
+// Defined beside the other errors; re-exported because `@peerconn/sdk/retry` offered it (seams change only additively).
+export { abortError };
 
 export interface RetryOptions {
   /** Base of the exponential backoff; default 100 ms. */
@@ -120,8 +123,4 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
     }, ms);
     signal?.addEventListener('abort', onAbort, { once: true });
   });
-}
-
-export function abortError(signal: AbortSignal): BceClientError {
-  return new BceClientError('abort', 'The operation was aborted by the caller', { cause: signal.reason });
 }

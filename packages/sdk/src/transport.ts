@@ -1,6 +1,6 @@
 // One HTTP exchange over Node's fetch (undici keeps connections alive by default), bounded by a per-attempt
 // timeout and the caller's AbortSignal. Retries and signing live above this layer.
-import { BceClientError } from './errors.ts';
+import { abortError, BceClientError } from './errors.ts';
 
 export interface TransportRequest {
   method: string;
@@ -46,11 +46,7 @@ export interface SendOptions {
  */
 export async function sendOnce(request: TransportRequest, options: SendOptions): Promise<TransportResponse> {
   const callerSignal = options.signal;
-  if (callerSignal?.aborted) {
-    throw new BceClientError('abort', 'The operation was aborted by the caller', {
-      cause: callerSignal.reason,
-    });
-  }
+  if (callerSignal?.aborted) throw abortError(callerSignal);
   const deadline = AbortSignal.timeout(options.timeoutMs);
   const signal = callerSignal ? AbortSignal.any([callerSignal, deadline]) : deadline;
   try {
@@ -65,11 +61,7 @@ export async function sendOnce(request: TransportRequest, options: SendOptions):
     const body = await response.text();
     return { status: response.status, statusText: response.statusText, headers: response.headers, body };
   } catch (cause) {
-    if (callerSignal?.aborted) {
-      throw new BceClientError('abort', 'The operation was aborted by the caller', {
-        cause: callerSignal.reason,
-      });
-    }
+    if (callerSignal?.aborted) throw abortError(callerSignal);
     if (deadline.aborted) {
       throw new BceClientError(
         'timeout',
