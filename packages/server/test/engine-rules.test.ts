@@ -483,9 +483,14 @@ const operationCases: Case[] = [
   ['get a missing id', 'NoSuchObject', (w) => getPc(w.engine, w.a, 'peerconn-000000000000')],
   ['get by a third account', 'NoSuchObject', async (w) => getPc(w.engine, w.c, await sameAccount(w))],
   [
-    'get the acceptor role by the initiator only',
+    // A party may read the other side (the Terraform provider's Read does), but not one that was removed.
+    'get the acceptor role by the initiator after reject',
     'NoSuchObject',
-    async (w) => getPc(w.engine, w.a, await cross(w), 'acceptor'),
+    async (w) => {
+      const id = await cross(w);
+      await w.engine.execute('rejectPeerConn', w.bGz, { peerConnId: id });
+      return getPc(w.engine, w.a, id, 'acceptor');
+    },
   ],
   ['get with an invalid role', 'InvalidParameter', async (w) => getPc(w.engine, w.a, await cross(w), 'both')],
   [

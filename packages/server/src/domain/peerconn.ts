@@ -52,11 +52,15 @@ export function parseRole(value: unknown): PeerConnRole | undefined {
 
 /**
  * The side GET describes. Without a role the initiator comes first when the caller owns both (Baidu answers
- * at random there; determinism makes tests and waiters reproducible).
+ * at random there; determinism makes tests and waiters reproducible). With a role, a party to the connection
+ * may read the other party's side: the Terraform provider's Read fetches role=acceptor with the initiator's
+ * credentials for every peering, cross-account included, and cannot survive a not-found there.
  */
 export function sideForRead(record: PeerConnRecord, caller: CallerScope, role?: PeerConnRole): SideRecord {
   const sides = visibleSides(record, caller);
-  const side = role ? sides.find((s) => s.role === role) : sides[0];
+  if (sides.length === 0) throw peerConnNotFound(record.id);
+  if (!role) return sides[0] as SideRecord;
+  const side = sidesOf(record).find((s) => s.role === role);
   if (!side) throw peerConnNotFound(record.id);
   return side;
 }
