@@ -25,13 +25,24 @@ interface PageShape {
 
 type FetchPage<Page> = (marker: string | undefined) => Promise<Page>;
 
+/** An iterator whose `next()` calls run one after another, each on the state the previous one left. */
+function serialised<T>(step: () => Promise<IteratorResult<T>>): AsyncIterator<T> {
+  let chain: Promise<unknown> = Promise.resolve();
+  return {
+    next(): Promise<IteratorResult<T>> {
+      const result = chain.then(step);
+      chain = result.catch(() => undefined);
+      return result;
+    },
+  };
+}
+
 function pageIterator<Page extends PageShape>(
   fetchPage: FetchPage<Page>,
   firstMarker?: string,
 ): AsyncIterator<Page> {
   let marker = firstMarker;
   let done = false;
-  let chain: Promise<unknown> = Promise.resolve();
   const seen = new Set<string>();
   const step = async (): Promise<IteratorResult<Page>> => {
     if (done) return { done: true, value: undefined };
@@ -52,13 +63,7 @@ function pageIterator<Page extends PageShape>(
     }
     return { done: false, value: page };
   };
-  return {
-    next(): Promise<IteratorResult<Page>> {
-      const result = chain.then(step);
-      chain = result.catch(() => undefined);
-      return result;
-    },
-  };
+  return serialised(step);
 }
 
 function makePaginator<Item, Page extends PageShape>(
@@ -70,7 +75,6 @@ function makePaginator<Item, Page extends PageShape>(
     const pages = pageIterator(fetchPage, firstMarker);
     const buffer: Item[] = [];
     let finished = false;
-    let chain: Promise<unknown> = Promise.resolve();
     const step = async (): Promise<IteratorResult<Item>> => {
       while (buffer.length === 0 && !finished) {
         const page = await pages.next();
@@ -80,13 +84,7 @@ function makePaginator<Item, Page extends PageShape>(
       if (buffer.length === 0) return { done: true, value: undefined };
       return { done: false, value: buffer.shift() as Item };
     };
-    return {
-      next(): Promise<IteratorResult<Item>> {
-        const result = chain.then(step);
-        chain = result.catch(() => undefined);
-        return result;
-      },
-    };
+    return serialised(step);
   };
   return {
     [Symbol.asyncIterator]: items,
