@@ -68,17 +68,9 @@ export function resolveConfig(input: ResolveConfigInput = {}): ResolvedConfig {
   }
 
   const profileName = input.profile ?? nonEmpty(env.BCE_PROFILE);
-  // Reading the file only when it can matter keeps clients with explicit keys free of file-system access.
+  // Read only when no key was given in code or the environment, so such clients never touch the file system;
+  // set only when the keys came from it, so its region and endpoint count below exactly then.
   let profile: Profile | undefined;
-  let profileLoaded = false;
-  const loadProfile = (): Profile | undefined => {
-    if (!profileLoaded) {
-      profile = getProfile(profileName, configPath);
-      profileLoaded = true;
-    }
-    return profile;
-  };
-
   let credentials: Credentials | undefined;
   let credentialSource: CredentialSource | undefined;
   const envKey = nonEmpty(env.BCE_ACCESS_KEY_ID);
@@ -86,23 +78,18 @@ export function resolveConfig(input: ResolveConfigInput = {}): ResolvedConfig {
   if (input.credentials) {
     credentials = { ...input.credentials };
     credentialSource = 'explicit';
-  } else if (input.profile !== undefined) {
-    const chosen = loadProfile();
-    if (chosen) {
-      credentials = fromProfile(chosen);
-      credentialSource = 'profile';
-    }
-  } else if (envKey && envSecret) {
+  } else if (input.profile === undefined && envKey && envSecret) {
     credentials = { accessKeyId: envKey, secretAccessKey: envSecret };
     const token = nonEmpty(env.BCE_SESSION_TOKEN);
     if (token) credentials.sessionToken = token;
     credentialSource = 'env';
   } else {
-    const chosen = loadProfile();
-    if (chosen) {
-      credentials = fromProfile(chosen);
+    // A profile named in code must exist (getProfile throws otherwise) and is never replaced by the legacy file.
+    profile = getProfile(profileName, configPath);
+    if (profile) {
+      credentials = fromProfile(profile);
       credentialSource = 'profile';
-    } else {
+    } else if (input.profile === undefined) {
       const legacy = readLegacyCredentials(join(dirname(configPath), 'credentials'));
       if (legacy) {
         credentials = legacy;
@@ -115,10 +102,9 @@ export function resolveConfig(input: ResolveConfigInput = {}): ResolvedConfig {
   // Region and endpoint follow the same order as the keys: a profile named by the caller is as explicit as
   // passing its values, so it beats the environment (a shell exporting BCE_ENDPOINT for one account must not
   // send another profile's calls there); the file's current or BCE_PROFILE profile comes after it.
-  const fromFile = credentialSource === 'profile' ? profile : undefined;
   const explicitLayer: Layer = { region: nonEmpty(input.region), endpoint: nonEmpty(input.endpoint) };
   const envLayer: Layer = { region: nonEmpty(env.BCE_REGION), endpoint: nonEmpty(env.BCE_ENDPOINT) };
-  const fileLayer: Layer = { region: fromFile?.region, endpoint: fromFile?.endpoint };
+  const fileLayer: Layer = { region: profile?.region, endpoint: profile?.endpoint };
   const layers =
     input.profile !== undefined ? [explicitLayer, fileLayer, envLayer] : [explicitLayer, envLayer, fileLayer];
   const region = layers.find((l) => l.region !== undefined)?.region ?? DEFAULT_REGION;
@@ -127,9 +113,6 @@ export function resolveConfig(input: ResolveConfigInput = {}): ResolvedConfig {
   const endpoint = deciding?.endpoint ?? regionEndpoint(deciding?.region ?? region);
 
   const resolved: ResolvedConfig = { credentials, credentialSource, region, endpoint };
-  if (credentialSource === 'profile') {
-    const name = profileName ?? undefined;
-    if (name) resolved.profileName = name;
-  }
+  if (credentialSource === 'profile' && profileName) resolved.profileName = profileName;
   return resolved;
 }
