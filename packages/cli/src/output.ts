@@ -26,6 +26,22 @@ const PEER_CONN_TABLE = [
   col('PEER VPC', 'peerVpcId'),
 ];
 
+const VPC_COLUMNS = [
+  col('VPC ID', 'vpcId'),
+  col('NAME', 'name'),
+  col('CIDR', 'cidr'),
+  col('DEFAULT', 'isDefault'),
+  col('RELAY', 'relay'),
+];
+
+const PROFILE_COLUMNS = [
+  col('CURRENT', 'current'),
+  col('NAME', 'name'),
+  col('ACCESS KEY', 'accessKeyId'),
+  col('REGION', 'region'),
+  col('ENDPOINT', 'endpoint'),
+];
+
 const SHAPES: Shape[] = [
   {
     matches: (item) => typeof item.peerConnId === 'string' && 'status' in item,
@@ -40,37 +56,13 @@ const SHAPES: Shape[] = [
   },
   {
     matches: (item) => typeof item.vpcId === 'string' && 'cidr' in item,
-    table: [
-      col('VPC ID', 'vpcId'),
-      col('NAME', 'name'),
-      col('CIDR', 'cidr'),
-      col('DEFAULT', 'isDefault'),
-      col('RELAY', 'relay'),
-    ],
-    text: [
-      col('VPC ID', 'vpcId'),
-      col('NAME', 'name'),
-      col('CIDR', 'cidr'),
-      col('DEFAULT', 'isDefault'),
-      col('RELAY', 'relay'),
-    ],
+    table: VPC_COLUMNS,
+    text: VPC_COLUMNS,
   },
   {
     matches: (item) => typeof item.name === 'string' && 'accessKeyId' in item && 'current' in item,
-    table: [
-      col('CURRENT', 'current'),
-      col('NAME', 'name'),
-      col('ACCESS KEY', 'accessKeyId'),
-      col('REGION', 'region'),
-      col('ENDPOINT', 'endpoint'),
-    ],
-    text: [
-      col('CURRENT', 'current'),
-      col('NAME', 'name'),
-      col('ACCESS KEY', 'accessKeyId'),
-      col('REGION', 'region'),
-      col('ENDPOINT', 'endpoint'),
-    ],
+    table: PROFILE_COLUMNS,
+    text: PROFILE_COLUMNS,
   },
 ];
 
