@@ -3,8 +3,7 @@ import { createInterface } from 'node:readline/promises';
 import type { Profile } from '@peerconn/sdk/profiles';
 import { EXIT, UsageError } from './exit.ts';
 import type { GlobalOptions } from './options.ts';
-import { applyQuery, render } from './output.ts';
-import { report } from './run.ts';
+import { print, report } from './run.ts';
 
 function mask(secret: string): string {
   return secret.length <= 4 ? '****' : `****${secret.slice(-4)}`;
@@ -22,16 +21,6 @@ function describe(name: string, current: boolean, profile: Profile): Record<stri
   shown.region = profile.region ?? '';
   shown.endpoint = profile.endpoint ?? '';
   return shown;
-}
-
-async function show(value: unknown, globals: GlobalOptions): Promise<void> {
-  let shown: unknown;
-  try {
-    shown = await applyQuery(value, globals.query);
-  } catch (error) {
-    throw new UsageError(`--query: ${(error as Error).message}`);
-  }
-  process.stdout.write(render(shown, globals.output));
 }
 
 /** Asks for what the flags left out; only when a person is at the keyboard. */
@@ -128,9 +117,10 @@ export async function runConfigure(globals: GlobalOptions): Promise<number> {
 export async function runConfigureList(globals: GlobalOptions): Promise<number> {
   try {
     const { listProfiles } = await import('@peerconn/sdk/profiles');
-    await show(
+    await print(
       { profiles: listProfiles().map((entry) => describe(entry.name, entry.current, entry.profile)) },
       globals,
+      false,
     );
     return EXIT.ok;
   } catch (error) {
@@ -152,7 +142,7 @@ export async function runConfigureGet(name: string | undefined, globals: GlobalO
           : `no profile "${wanted}" (profiles: ${known}); create it with peerconn configure --profile ${wanted}`,
       );
     }
-    await show(describe(wanted, wanted === file.current, profile), globals);
+    await print(describe(wanted, wanted === file.current, profile), globals, false);
     return EXIT.ok;
   } catch (error) {
     return report(error, globals);

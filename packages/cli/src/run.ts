@@ -95,14 +95,18 @@ async function allPages(
   return { [itemsKey]: items };
 }
 
-async function print(result: unknown, globals: GlobalOptions): Promise<void> {
+/** Writes the result to stdout after --query, in the --output format. */
+export async function print(
+  result: unknown,
+  globals: GlobalOptions,
+  color = globals.color && process.stdout.isTTY === true && !process.env.NO_COLOR,
+): Promise<void> {
   let value: unknown;
   try {
     value = await applyQuery(result, globals.query);
   } catch (error) {
     throw new UsageError(`--query: ${(error as Error).message}`);
   }
-  const color = globals.color && process.stdout.isTTY === true && !process.env.NO_COLOR;
   process.stdout.write(render(value, globals.output, color));
 }
 
