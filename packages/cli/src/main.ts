@@ -1,6 +1,7 @@
-// Builds the command tree from the verb table and dispatches. Only commander and the operation table load
-// here; the SDK, JMESPath and the server load inside the actions that need them, so `--help` stays fast.
+// Builds the command tree from the verb table and dispatches. Only commander, the operation table and the
+// wire's literal unions load here; the SDK, JMESPath and the server load inside the actions that need them, so `--help` stays fast.
 
+import { PEER_CONN_ROLES } from '@peerconn/sdk/models';
 import { OPERATIONS, type OperationSpec, pathParams } from '@peerconn/sdk/operations';
 import { Argument, Command, InvalidArgumentError, Option } from 'commander';
 import { EXIT_CODES_HELP } from './exit.ts';
@@ -148,10 +149,7 @@ function addWait(root: Command): void {
       .description(`Wait until ${description}`)
       .argument('<id>')
       .addOption(
-        new Option('--role <role>', 'side to watch (default: your own side)').choices([
-          'initiator',
-          'acceptor',
-        ]),
+        new Option('--role <role>', 'side to watch (default: your own side)').choices(PEER_CONN_ROLES),
       )
       .addOption(
         new Option('--interval <seconds>', 'first delay between polls (default 2)').argParser(parseSeconds),

@@ -1,7 +1,7 @@
 // Executes a verb: flags → operation input → SDK call (or every page, or a waiter) → rendered stdout.
 // Every failure ends here too, as one stderr line and the documented exit code.
 import { readFileSync } from 'node:fs';
-import type { BceClient, OperationName, PeerConn, PeerConnClient } from '@peerconn/sdk';
+import type { BceClient, OperationName, PeerConnClient, WaiterConfig, WaiterInput } from '@peerconn/sdk';
 import { OPERATIONS, type OperationSpec, pathParams } from '@peerconn/sdk/operations';
 import { EXIT, UsageError, WaitFailed } from './exit.ts';
 import { type GlobalOptions, makeClient } from './options.ts';
@@ -154,12 +154,12 @@ export async function runWait(
     const maxWaitTime = globals.timeout ?? 600;
     const client = (await makeClient('peerconn', { ...globals, timeout: undefined })) as PeerConnClient;
     const interval = typeof options.interval === 'number' ? options.interval : undefined;
-    const waiterConfig: Parameters<typeof sdk.waitUntilPeerConnActive>[0] = { client, maxWaitTime };
+    const waiterConfig: WaiterConfig = { client, maxWaitTime };
     if (interval !== undefined) {
       waiterConfig.minDelay = interval;
       waiterConfig.maxDelay = Math.max(interval, Math.min(maxWaitTime, 120));
     }
-    const target: { peerConnId: string; role?: 'initiator' | 'acceptor' } = { peerConnId };
+    const target: WaiterInput = { peerConnId };
     if (options.role === 'initiator' || options.role === 'acceptor') target.role = options.role;
     try {
       const outcome = await waiters[condition](waiterConfig, target);
@@ -170,7 +170,7 @@ export async function runWait(
         // A refused or broken request (AccessDenied, no network) is not a state the connection reached.
         const cause = error.lastError;
         if (error.state === 'FAILURE' && cause !== undefined && !sdk.isNotFoundError(cause)) throw cause;
-        const last = error.lastResult as PeerConn | undefined;
+        const last = error.lastResult;
         const seen = last ? ` (last status ${last.status}, dnsStatus ${last.dnsStatus})` : '';
         const why =
           error.state === 'TIMEOUT' ? `timed out after ${maxWaitTime}s` : 'ended in a failure state';

@@ -2,6 +2,7 @@
 // operation's path parameters and its flags are the operation's query and body fields. Only what the table
 // cannot say is written here: friendlier flag names, value types, and fields composed from several flags.
 // An operation without a row still becomes a verb (see `autoVerb`), so a new table row needs no CLI code.
+import { PAYMENT_TIMINGS, PEER_CONN_ROLES } from '@peerconn/sdk/models';
 import { OPERATION_LIST, type OperationName, type OperationSpec, pathParams } from '@peerconn/sdk/operations';
 
 export type ValueKind = 'string' | 'int' | 'bool' | 'list' | 'json';
@@ -53,9 +54,6 @@ export interface Verb {
   pageItems?: string;
 }
 
-export const BILLING_PAYMENT_TIMINGS = ['Prepaid', 'Postpaid'] as const;
-const ROLES = ['initiator', 'acceptor'] as const;
-
 function parseTags(values: unknown): Array<{ tagKey: string; tagValue?: string }> | undefined {
   if (!Array.isArray(values) || values.length === 0) return undefined;
   return values.map((raw) => {
@@ -79,7 +77,7 @@ const role = (description: string, required = false): FieldFlag => ({
   field: 'role',
   flag: 'role',
   value: 'string',
-  choices: ROLES,
+  choices: PEER_CONN_ROLES,
   description,
   required,
 });
@@ -155,7 +153,7 @@ const peerConnVerbs: Verb[] = [
           {
             flag: 'payment-timing',
             value: 'string',
-            choices: BILLING_PAYMENT_TIMINGS,
+            choices: PAYMENT_TIMINGS,
             defaultValue: 'Postpaid',
             description: 'billing mode',
           },
