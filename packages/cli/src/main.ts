@@ -6,6 +6,7 @@ import { OPERATIONS, type OperationSpec, pathParams } from '@peerconn/sdk/operat
 import { Argument, Command, InvalidArgumentError, Option } from 'commander';
 import { EXIT_CODES_HELP } from './exit.ts';
 import type { GlobalOptions } from './options.ts';
+import type { WaitCondition } from './run.ts';
 import {
   type ComposedField,
   type FieldFlag,
@@ -16,12 +17,12 @@ import {
 } from './verbs.ts';
 
 const OUTPUTS = ['json', 'table', 'text'] as const;
-const WAIT_CONDITIONS = {
+const WAIT_CONDITIONS: Readonly<Record<WaitCondition, string>> = {
   active: 'the connection is active (fails on consult_failed, expired, error, deleted)',
   deleted: 'the connection is gone (or shows status deleted)',
   'dns-open': 'DNS sync of the side is open',
   'dns-closed': 'DNS sync of the side is closed',
-} as const;
+};
 
 function parseInteger(value: string): number {
   if (!/^-?\d+$/.test(value.trim())) throw new InvalidArgumentError('Expected an integer.');
@@ -160,12 +161,7 @@ function addWait(root: Command): void {
       )
       .action(async (id: string, opts: Record<string, unknown>, command: Command) => {
         const { runWait } = await import('./run.ts');
-        process.exitCode = await runWait(
-          condition as keyof typeof WAIT_CONDITIONS,
-          id,
-          opts,
-          globalsOf(command),
-        );
+        process.exitCode = await runWait(condition as WaitCondition, id, opts, globalsOf(command));
       });
   }
 }
