@@ -7,12 +7,8 @@ interface Node {
   words: string[];
 }
 
-function optionsOf(cmd: Command): readonly Option[] {
-  return cmd.options;
-}
-
 function walk(cmd: Command, path: string[], globals: readonly Option[], out: Node[]): void {
-  const flags = [...optionsOf(cmd), ...(path.length > 0 ? globals : [])].flatMap((o) =>
+  const flags = [...cmd.options, ...(path.length > 0 ? globals : [])].flatMap((o) =>
     o.long ? [o.long] : [],
   );
   const subcommands = cmd.commands.map((c) => c.name());
