@@ -110,12 +110,22 @@ export function canonicalRequest(
   headers: HeaderInput,
   headersToSign?: readonly string[],
 ): string {
-  return [
-    method.toUpperCase(),
-    canonicalUri(path),
-    canonicalQueryString(query),
-    canonicalHeaders(headers, headersToSign).text,
-  ].join('\n');
+  return canonicalRequestWithNames(method, path, query, headers, headersToSign).text;
+}
+
+/** The canonical request, and the header names it covered (what `sign` lists as signedHeaders). */
+function canonicalRequestWithNames(
+  method: string,
+  path: string,
+  query: QueryInput,
+  headers: HeaderInput,
+  headersToSign: readonly string[] | undefined,
+): { text: string; names: string[] } {
+  const canonical = canonicalHeaders(headers, headersToSign);
+  const text = [method.toUpperCase(), canonicalUri(path), canonicalQueryString(query), canonical.text].join(
+    '\n',
+  );
+  return { text, names: canonical.names };
 }
 
 /** UTC `YYYY-MM-DDThh:mm:ssZ`. */
@@ -184,18 +194,17 @@ export function sign(request: SignRequest): string {
   const expiration = request.expirationSeconds ?? DEFAULT_EXPIRATION_SECONDS;
   const prefix = authStringPrefix(request.accessKeyId, timestamp, expiration);
   const defaultMode = request.signedHeaders === 'default';
-  const toSign = defaultMode
-    ? undefined
-    : ((request.signedHeaders as readonly string[] | undefined) ?? explicitSet(request.headers));
-  const headers = canonicalHeaders(request.headers, toSign);
-  const canonical = [
-    request.method.toUpperCase(),
-    canonicalUri(request.path),
-    canonicalQueryString(request.query ?? []),
-    headers.text,
-  ].join('\n');
-  const signature = signCanonicalRequest(signingKey(request.secretAccessKey, prefix), canonical);
-  const listed = defaultMode ? '' : headers.names.join(';');
+  const toSign =
+    request.signedHeaders === 'default' ? undefined : (request.signedHeaders ?? explicitSet(request.headers));
+  const canonical = canonicalRequestWithNames(
+    request.method,
+    request.path,
+    request.query ?? [],
+    request.headers,
+    toSign,
+  );
+  const signature = signCanonicalRequest(signingKey(request.secretAccessKey, prefix), canonical.text);
+  const listed = defaultMode ? '' : canonical.names.join(';');
   return `${prefix}/${listed}/${signature}`;
 }
 
