@@ -72,6 +72,15 @@ const tagsField: ComposedField = {
   build: (v) => parseTags(v.tag),
 };
 
+const maxKeysField: FieldFlag = {
+  kind: 'field',
+  field: 'maxKeys',
+  flag: 'max-keys',
+  value: 'int',
+  placeholder: '<n>',
+  description: 'page size (1-1000)',
+};
+
 const role = (description: string, required = false): FieldFlag => ({
   kind: 'field',
   field: 'role',
@@ -207,14 +216,7 @@ const peerConnVerbs: Verb[] = [
         value: 'string',
         description: 'only connections of this VPC',
       },
-      {
-        kind: 'field',
-        field: 'maxKeys',
-        flag: 'max-keys',
-        value: 'int',
-        placeholder: '<n>',
-        description: 'page size (1-1000)',
-      },
+      maxKeysField,
       {
         kind: 'field',
         field: 'marker',
@@ -404,14 +406,7 @@ const vpcVerbs: Verb[] = [
     example: 'peerconn vpc list --all --output table',
     pageItems: 'vpcs',
     fields: [
-      {
-        kind: 'field',
-        field: 'maxKeys',
-        flag: 'max-keys',
-        value: 'int',
-        placeholder: '<n>',
-        description: 'page size (1-1000)',
-      },
+      maxKeysField,
       {
         kind: 'field',
         field: 'marker',
