@@ -18,7 +18,8 @@ import {
 
 const OUTPUTS = ['json', 'table', 'text'] as const;
 const WAIT_CONDITIONS: Readonly<Record<WaitCondition, string>> = {
-  active: 'the connection is active (fails on consult_failed, expired, error, deleted)',
+  active:
+    'the connection is active (fails on consult_failed, expired, error, deleted, deleting, down, stopping, not found)',
   deleted: 'the connection is gone (or shows status deleted)',
   'dns-open': 'DNS sync of the side is open',
   'dns-closed': 'DNS sync of the side is closed',

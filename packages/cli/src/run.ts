@@ -82,17 +82,11 @@ async function allPages(
   input: Record<string, unknown>,
   itemsKey: string,
 ): Promise<Record<string, unknown[]>> {
-  const items: unknown[] = [];
-  let marker = input.marker;
-  for (;;) {
-    const pageInput = marker === undefined ? { ...input } : { ...input, marker };
-    const page = (await client.call(operation, pageInput as never)) as unknown as Record<string, unknown>;
-    const pageItems = page[itemsKey];
-    if (Array.isArray(pageItems)) items.push(...pageItems);
-    if (page.isTruncated !== true || typeof page.nextMarker !== 'string' || page.nextMarker === '') break;
-    marker = page.nextMarker;
-  }
-  return { [itemsKey]: items };
+  // The SDK's paginator, so --all stops on a repeated or missing nextMarker instead of looping forever.
+  const { paginateOperation } = await import('@peerconn/sdk');
+  const call = (name: string, pageInput: Record<string, unknown>) =>
+    client.call(name as never, pageInput as never);
+  return { [itemsKey]: await paginateOperation({ call }, operation, input, itemsKey).toArray() };
 }
 
 /** Writes the result to stdout after --query, in the --output format. */

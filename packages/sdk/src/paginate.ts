@@ -137,3 +137,26 @@ export function paginateVpcs(
     input.marker,
   );
 }
+
+/** A list operation chosen by name, for tools that work from the operation table (the CLI's `--all`). */
+export function paginateOperation(
+  client: { call(operation: string, input: Record<string, unknown>): Promise<unknown> },
+  operation: string,
+  input: Record<string, unknown>,
+  itemsKey: string,
+): Paginator<unknown, Record<string, unknown> & PageShape> {
+  type Page = Record<string, unknown> & PageShape;
+  return makePaginator(
+    async (marker) => {
+      const pageInput = { ...input };
+      if (marker === undefined) delete pageInput.marker;
+      else pageInput.marker = marker;
+      return (await client.call(operation, pageInput)) as Page;
+    },
+    (page) => {
+      const items = page[itemsKey];
+      return Array.isArray(items) ? items : [];
+    },
+    typeof input.marker === 'string' ? input.marker : undefined,
+  );
+}

@@ -1,7 +1,13 @@
 // Paginators over several pages (following nextMarker), pages(), parallel next() without double fetches.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { PeerConnClient, paginatePeerConns, paginateVpcs, VpcClient } from '../src/index.ts';
+import {
+  PeerConnClient,
+  paginateOperation,
+  paginatePeerConns,
+  paginateVpcs,
+  VpcClient,
+} from '../src/index.ts';
 import { type RecordedRequest, startScriptedServer, TEST_CREDENTIALS } from './helpers/scripted-server.ts';
 
 const IDS = Array.from({ length: 7 }, (_, i) => `peerconn-${String(i).padStart(12, '0')}`);
@@ -126,6 +132,34 @@ describe('paginateVpcs', () => {
         ['v1', 'v2', 'v3'],
       );
       assert.equal(s.requests[1]?.rawQuery, 'marker=v3&maxKeys=2');
+    } finally {
+      await s.close();
+    }
+  });
+});
+
+describe('paginateOperation', () => {
+  test('pages any list operation by name and stops on a repeated nextMarker', async () => {
+    const s = await startScriptedServer([
+      { body: { vpcs: [{ vpcId: 'v1' }], isTruncated: true, nextMarker: 'v2', maxKeys: 1 } },
+      { body: { vpcs: [{ vpcId: 'v2' }], isTruncated: true, nextMarker: 'v3', maxKeys: 1 } },
+      { body: { vpcs: [{ vpcId: 'v3' }], isTruncated: false, maxKeys: 1 } },
+      { body: { vpcs: [{ vpcId: 'x1' }], isTruncated: true, nextMarker: 'x2', maxKeys: 1 } },
+      { body: { vpcs: [{ vpcId: 'x2' }], isTruncated: true, nextMarker: 'x2', maxKeys: 1 } },
+    ]);
+    try {
+      const client = new VpcClient({ endpoint: s.url, credentials: TEST_CREDENTIALS });
+      const all = await paginateOperation(client, 'listVpcs', { maxKeys: 1 }, 'vpcs').toArray();
+      assert.deepEqual(
+        all.map((v) => (v as { vpcId: string }).vpcId),
+        ['v1', 'v2', 'v3'],
+      );
+      assert.equal(s.requests[2]?.rawQuery, 'marker=v3&maxKeys=1');
+      await assert.rejects(
+        paginateOperation(client, 'listVpcs', { maxKeys: 1 }, 'vpcs').toArray(),
+        /Expected a new nextMarker on a truncated page, got "x2"/,
+      );
+      assert.equal(s.requests.length, 5, 'no page fetched after the repeat');
     } finally {
       await s.close();
     }
