@@ -30,6 +30,8 @@ await build({
   platform: 'node',
   target: 'node20',
   outExtension: { '.js': '.mjs' },
+  // The workspace packages are bundled from their TypeScript sources, not from a possibly older dist.
+  conditions: ['source'],
   plugins: [keepWorkspaceInline],
   logLevel: 'warning',
 });

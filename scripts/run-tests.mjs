@@ -23,7 +23,11 @@ if (files.length === 0) {
   console.error('run-tests: no *.test.ts files found under', roots.join(', '));
   process.exit(1);
 }
+// `--conditions=source` makes workspace packages resolve to their TypeScript sources (see packages/sdk
+// exports); through NODE_OPTIONS it also reaches every process a test spawns.
+const nodeOptions = [process.env.NODE_OPTIONS, '--conditions=source'].filter(Boolean).join(' ');
 const result = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', ...files], {
   stdio: 'inherit',
+  env: { ...process.env, NODE_OPTIONS: nodeOptions },
 });
 process.exit(result.status ?? 1);

@@ -29,6 +29,11 @@ let main;
 if (bundleIsFresh()) {
   ({ main } = await import(bundle));
 } else {
+  // Resolve workspace packages to their sources too (the `source` export condition), then compile with tsx.
+  const { register: registerHooks } = await import('node:module');
+  registerHooks(
+    'data:text/javascript,export function resolve(s,c,n){return n(s,{...c,conditions:[...c.conditions,"source"]})}',
+  );
   const { register } = await import('tsx/esm/api');
   register();
   ({ main } = await import('../src/main.ts'));
