@@ -449,6 +449,9 @@ function toToken(row: Row): TokenRow {
 export class SqliteStore implements Store {
   private readonly db: Database.Database;
   private readonly tx: SqliteTx;
+  private readonly begin: Database.Statement;
+  private readonly commit: Database.Statement;
+  private readonly rollback: Database.Statement;
   private queue: Promise<unknown> = Promise.resolve();
 
   constructor(path: string) {
@@ -460,17 +463,21 @@ export class SqliteStore implements Store {
     this.db.pragma('foreign_keys = ON');
     migrate(this.db);
     this.tx = new SqliteTx(this.db);
+    // Prepared once: every request runs these, and exec() would parse them each time.
+    this.begin = this.db.prepare('BEGIN IMMEDIATE');
+    this.commit = this.db.prepare('COMMIT');
+    this.rollback = this.db.prepare('ROLLBACK');
   }
 
   transaction<T>(work: (tx: StoreTx) => Promise<T>): Promise<T> {
     const run = async (): Promise<T> => {
-      this.db.exec('BEGIN IMMEDIATE');
+      this.begin.run();
       try {
         const result = await work(this.tx);
-        this.db.exec('COMMIT');
+        this.commit.run();
         return result;
       } catch (error) {
-        if (this.db.inTransaction) this.db.exec('ROLLBACK');
+        if (this.db.inTransaction) this.rollback.run();
         throw error;
       }
     };
