@@ -1,0 +1,79 @@
+// The README's five-minute shell tour, extracted from the README and run by bash against a started server,
+// with the banner's keys filled into its placeholders, so the commands a newcomer copies stay true.
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { startServer } from '@peerconn/server';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+
+function tourScript(): string {
+  const readme = readFileSync(join(root, 'README.md'), 'utf8');
+  const intro = readme.indexOf('In another shell, one CLI profile per demo account');
+  assert.notEqual(intro, -1, 'README lost the tour');
+  const open = readme.indexOf('```bash\n', intro);
+  const close = readme.indexOf('\n```', open + 8);
+  assert.ok(open !== -1 && close !== -1, 'no bash block in the tour');
+  return readme.slice(open + 8, close + 1);
+}
+
+test('the README tour runs green from a shell', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'peerconn-tour-'));
+  const server = await startServer({
+    port: 0,
+    dataPath: join(dir, 'tour.db'),
+    logLevel: 'silent',
+    timing: {
+      create: { mode: 'delay', delayMs: 300 },
+      accept: { mode: 'delay', delayMs: 200 },
+      update: { mode: 'delay', delayMs: 200 },
+      delete: { mode: 'delay', delayMs: 200 },
+      dnsOpen: { mode: 'delay', delayMs: 200 },
+      dnsClose: { mode: 'delay', delayMs: 200 },
+    },
+  });
+  try {
+    const [a, b] = server.accounts;
+    const ka = a?.credentials[0];
+    const kb = b?.credentials[0];
+    assert.ok(a && b && ka && kb, 'two demo accounts');
+    const script = tourScript()
+      .replaceAll('<demo-a ak>', ka.accessKeyId)
+      .replaceAll('<demo-a sk>', ka.secretAccessKey)
+      .replaceAll('<demo-b ak>', kb.accessKeyId)
+      .replaceAll('<demo-b sk>', kb.secretAccessKey)
+      .replaceAll('<demo-b id>', b.id)
+      .replaceAll('http://127.0.0.1:8080', server.url);
+    assert.doesNotMatch(script, /<[a-z-]+ [a-z]+>/, 'every placeholder was filled');
+    const env: NodeJS.ProcessEnv = { ...process.env, HOME: dir, NO_COLOR: '1' };
+    for (const key of Object.keys(env)) if (key.startsWith('BCE_')) delete env[key];
+    // Asynchronous spawn: the server answers from this very process while the shell runs.
+    const child = spawn('bash', ['-euo', 'pipefail', '-c', script], { cwd: root, env, timeout: 90_000 });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk;
+    });
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk;
+    });
+    const status = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    assert.equal(status, 0, `tour failed:\n${stderr}\n${stdout}`);
+    // The table printed by `peerconn list --output table` shows the resized, active connection.
+    assert.match(stdout, /PEERCONN ID\s+STATUS\s+ROLE\s+DNS\s+MBPS\s+PEER VPC/);
+    assert.match(stdout, /peerconn-[a-z0-9]{12}\s+active\s+initiator\s+open\s+20\s+vpc-[a-z0-9]{12}/);
+    const list = (await server.engine.execute(
+      'listPeerConns',
+      { accountId: a.id, region: server.region, requestId: 'probe' },
+      {},
+    )) as { peerConns: unknown[] };
+    assert.deepEqual(list.peerConns, [], 'the tour released what it created');
+  } finally {
+    await server.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
