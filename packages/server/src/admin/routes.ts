@@ -1,6 +1,5 @@
 // The emulator's control plane under /_admin: never reachable through BCE paths, guarded by a bearer token
 // when one is configured.
-import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
 import {
@@ -11,6 +10,7 @@ import {
 } from '../engine/api.ts';
 import { serviceError } from '../errors.ts';
 import type { ServerContext } from '../http/app.ts';
+import { safeEqual } from '../http/auth.ts';
 import { readBody } from '../http/body.ts';
 import { decodePath } from '../http/query.ts';
 import { sendEmpty, sendJson } from '../http/respond.ts';
@@ -69,12 +69,6 @@ export function parseDuration(text: string): number {
   const m = /^(\d+)(ms|s|m|h|d)$/.exec(text);
   if (!m) throw serviceError('InvalidParameter', `Bad duration "${text}"; use forms like 7d, 36h, 90m, 10s.`);
   return Number(m[1]) * (UNIT_MS[m[2] as string] as number);
-}
-
-function safeEqual(a: string, b: string): boolean {
-  const left = Buffer.from(a);
-  const right = Buffer.from(b);
-  return left.length === right.length && timingSafeEqual(left, right);
 }
 
 async function readJson<T>(ctx: ServerContext, req: IncomingMessage, schema: z.ZodType<T>): Promise<T> {

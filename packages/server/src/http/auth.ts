@@ -34,11 +34,11 @@ export interface VerifiedCaller {
   accessKeyId: string;
 }
 
-function safeEqual(a: string, b: string): boolean {
+/** Compares secrets in constant time, so response timing does not reveal how much of a guess was right. */
+export function safeEqual(a: string, b: string): boolean {
   const left = Buffer.from(a, 'utf8');
   const right = Buffer.from(b, 'utf8');
-  if (left.length !== right.length) return false;
-  return timingSafeEqual(left, right);
+  return left.length === right.length && timingSafeEqual(left, right);
 }
 
 export async function verifyRequest(
