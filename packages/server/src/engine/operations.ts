@@ -174,6 +174,31 @@ async function createPeerConn(ctx: OperationContext, input: Input): Promise<unkn
   return { peerConnId: id };
 }
 
+interface Page<T> {
+  items: T[];
+  marker?: string;
+  isTruncated: boolean;
+  nextMarker?: string;
+  maxKeys: number;
+}
+
+/**
+ * Cuts a page from rows fetched with one extra: that extra row only tells whether the list goes on, and its id
+ * is the next page's marker. Field order is the wire's (marker, isTruncated, nextMarker, maxKeys).
+ */
+function toPage<T>(rows: T[], limit: number, idOf: (row: T) => string): Page<T> {
+  const items = rows.slice(0, limit);
+  const first = items[0];
+  const next = rows[limit];
+  return {
+    items,
+    ...(first !== undefined ? { marker: idOf(first) } : {}),
+    isTruncated: next !== undefined,
+    ...(next !== undefined ? { nextMarker: idOf(next) } : {}),
+    maxKeys: limit,
+  };
+}
+
 function invalidMarker(marker: string): ServiceError {
   return new ServiceError(
     'InvalidParameter',
@@ -200,16 +225,12 @@ async function listPeerConns(ctx: OperationContext, input: Input): Promise<unkno
     fromSeq = at.seq;
   }
   const rows = await ctx.tx.listSides({ accountId, region, vpcId, fromSeq, limit: limit + 1 });
-  const page = rows.slice(0, limit);
-  const next = rows[limit];
+  const { items, ...paging } = toPage(rows, limit, (row) => row.ifId);
   return {
-    peerConns: page.map((row) =>
+    peerConns: items.map((row) =>
       renderSide(row.record, row.role === 'initiator' ? row.record.initiator : row.record.acceptor),
     ),
-    ...(page[0] ? { marker: page[0].ifId } : {}),
-    isTruncated: next !== undefined,
-    ...(next ? { nextMarker: next.ifId } : {}),
-    maxKeys: limit,
+    ...paging,
   };
 }
 
@@ -235,24 +256,15 @@ async function listVpcs(ctx: OperationContext, input: Input): Promise<unknown> {
   const { accountId, region } = ctx.caller;
   let fromSeq = 0;
   if (marker !== undefined) {
-    const vpc = await ctx.tx.getVpc(marker);
-    const seq = await ctx.tx.vpcSeq(marker);
-    if (!vpc || seq === undefined || vpc.accountId !== accountId || vpc.region !== region)
-      throw invalidMarker(marker);
-    fromSeq = seq;
+    const at = await ctx.tx.vpcSeq(marker);
+    if (!at || at.accountId !== accountId || at.region !== region) throw invalidMarker(marker);
+    fromSeq = at.seq;
   }
   // Emulated accounts have no default VPC, so asking for default ones yields an empty page.
   const rows =
     input.isDefault === true
       ? []
       : await ctx.tx.listVpcs({ accountId, region, fromSeq, limit: limit + 1, vpcIds });
-  const page = rows.slice(0, limit);
-  const next = rows[limit];
-  return {
-    vpcs: page.map(renderVpc),
-    ...(page[0] ? { marker: page[0].vpcId } : {}),
-    isTruncated: next !== undefined,
-    ...(next ? { nextMarker: next.vpcId } : {}),
-    maxKeys: limit,
-  };
+  const { items, ...paging } = toPage(rows, limit, (vpc) => vpc.vpcId);
+  return { vpcs: items.map(renderVpc), ...paging };
 }

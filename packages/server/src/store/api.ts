@@ -74,8 +74,8 @@ export interface StoreTx {
   insertVpc(vpc: VpcRecord): Promise<void>;
   updateVpc(vpc: VpcRecord): Promise<void>;
   deleteVpc(vpcId: string): Promise<void>;
-  /** Creation-order key of a VPC, for markers; undefined when unknown. */
-  vpcSeq(vpcId: string): Promise<number | undefined>;
+  /** Creation-order key and owner of a VPC (the list marker); undefined when unknown. */
+  vpcSeq(vpcId: string): Promise<{ seq: number; accountId: string; region: string } | undefined>;
   listVpcs(query: PageQuery & { vpcIds?: string[] }): Promise<Array<VpcRecord & { seq: number }>>;
 
   getPeerConn(id: string): Promise<PeerConnRecord | undefined>;

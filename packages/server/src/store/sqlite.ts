@@ -136,8 +136,10 @@ class SqliteTx implements StoreTx {
     this.run('DELETE FROM vpcs WHERE vpc_id = ?', vpcId);
   }
 
-  async vpcSeq(vpcId: string): Promise<number | undefined> {
-    return this.get('SELECT seq FROM vpcs WHERE vpc_id = ?', vpcId)?.seq as number | undefined;
+  async vpcSeq(vpcId: string): Promise<{ seq: number; accountId: string; region: string } | undefined> {
+    const row = this.get('SELECT seq, account_id, region FROM vpcs WHERE vpc_id = ?', vpcId);
+    if (!row) return undefined;
+    return { seq: row.seq as number, accountId: row.account_id as string, region: row.region as string };
   }
 
   async listVpcs(query: PageQuery & { vpcIds?: string[] }): Promise<Array<VpcRecord & { seq: number }>> {
