@@ -6,7 +6,7 @@ import { applyTransition } from '../domain/peerconn.ts';
 import { DAY_MS } from '../domain/time.ts';
 import { isAccountId } from '../domain/values.ts';
 import { ServiceError } from '../errors.ts';
-import type { StoreTx } from '../store/api.ts';
+import type { StoreTx, TransitionRow } from '../store/api.ts';
 import { SqliteStore } from '../store/sqlite.ts';
 import {
   type Account,
@@ -94,37 +94,39 @@ class PeerConnEngine implements Engine {
   private async transact<T>(work: (tx: StoreTx, now: number) => Promise<T>): Promise<T> {
     if (this.closed)
       throw new ServiceError('ServiceUnavailable', 'The server is shutting down; retry shortly.');
-    let earliest: number | undefined;
+    let nextDueAt: number | undefined;
     const result = await this.store.transaction(async (tx) => {
       const now = this.clockSource.now();
       await this.applyDue(tx, now);
       const value = await work(tx, now);
-      await this.applyDue(tx, now);
-      earliest = await tx.earliestDue();
+      ({ nextDueAt } = await this.applyDue(tx, now));
       return value;
     });
-    this.arm(earliest);
+    this.arm(nextDueAt);
     return result;
   }
 
-  /** Applies every timed transition due by `upTo`, each at its own due instant, in due order. */
-  private async applyDue(tx: StoreTx, upTo: number): Promise<number> {
+  /**
+   * Applies every timed transition due by `upTo`, each at its own due instant, in due order. Returns how many
+   * ran and the due instant of the first one left, which the timer is armed for.
+   */
+  private async applyDue(
+    tx: StoreTx,
+    upTo: number,
+  ): Promise<{ applied: number; nextDueAt: number | undefined }> {
     let applied = 0;
-    for (; applied < MAX_TRANSITIONS_PER_PASS; applied++) {
-      const row = await tx.nextDue(upTo);
-      if (!row || row.dueAt === null) break;
-      await this.applyOne(tx, row.peerConnId, row.kind, row.side, row.dueAt);
+    for (;;) {
+      const row = await tx.nextTimed();
+      if (!row || row.dueAt > upTo || applied >= MAX_TRANSITIONS_PER_PASS) {
+        return { applied, nextDueAt: row?.dueAt };
+      }
+      await this.applyOne(tx, row, row.dueAt);
+      applied++;
     }
-    return applied;
   }
 
-  private async applyOne(
-    tx: StoreTx,
-    peerConnId: string,
-    kind: Parameters<typeof applyTransition>[1],
-    side: Parameters<typeof applyTransition>[2],
-    at: number,
-  ): Promise<void> {
+  private async applyOne(tx: StoreTx, row: TransitionRow, at: number): Promise<void> {
+    const { peerConnId, kind, side } = row;
     await tx.deleteTransition(peerConnId, kind, side);
     const record = await tx.getPeerConn(peerConnId);
     if (!record) return;
@@ -132,11 +134,11 @@ class PeerConnEngine implements Engine {
     await applyOutcome(tx, peerConnId, outcome, at, this.timingTable);
   }
 
-  private arm(earliest: number | undefined): void {
+  private arm(nextDueAt: number | undefined): void {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
-    if (this.closed || earliest === undefined || this.clockSource.frozen) return;
-    const wait = Math.min(Math.max(0, earliest - this.clockSource.now()), MAX_TIMER_MS);
+    if (this.closed || nextDueAt === undefined || this.clockSource.frozen) return;
+    const wait = Math.min(Math.max(0, nextDueAt - this.clockSource.now()), MAX_TIMER_MS);
     this.timer = setTimeout(() => {
       this.timer = undefined;
       // A failed pass is retried by the next request's catch-up; the timer must never crash the process.
@@ -331,8 +333,8 @@ class PeerConnEngine implements Engine {
   runTransitions(peerConnId?: string): Promise<number> {
     return this.transact(async (tx, now) => {
       const manual = await tx.manualTransitions(peerConnId);
-      for (const row of manual) await this.applyOne(tx, row.peerConnId, row.kind, row.side, now);
-      return manual.length + (await this.applyDue(tx, now));
+      for (const row of manual) await this.applyOne(tx, row, now);
+      return manual.length + (await this.applyDue(tx, now)).applied;
     });
   }
 

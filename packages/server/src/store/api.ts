@@ -97,9 +97,11 @@ export interface StoreTx {
   upsertTransition(row: TransitionRow): Promise<void>;
   deleteTransition(peerConnId: string, kind: TransitionKind, side: TransitionSide): Promise<void>;
   deleteTransitionsOf(peerConnId: string): Promise<void>;
-  /** The earliest timed transition due at or before `upTo`, ties broken by insertion order. */
-  nextDue(upTo: number): Promise<TransitionRow | undefined>;
-  earliestDue(): Promise<number | undefined>;
+  /**
+   * The earliest timed (non-manual) transition, ties broken by insertion order. One read answers both what
+   * the scheduler applies next and when to wake up for it.
+   */
+  nextTimed(): Promise<(TransitionRow & { dueAt: number }) | undefined>;
   listTransitions(): Promise<TransitionRow[]>;
   manualTransitions(peerConnId?: string): Promise<TransitionRow[]>;
 

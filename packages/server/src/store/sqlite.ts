@@ -272,18 +272,12 @@ class SqliteTx implements StoreTx {
     this.run('DELETE FROM transitions WHERE peerconn_id = ?', peerConnId);
   }
 
-  async nextDue(upTo: number): Promise<TransitionRow | undefined> {
+  async nextTimed(): Promise<(TransitionRow & { dueAt: number }) | undefined> {
     const row = this.get(
-      `SELECT peerconn_id, kind, side, due_at FROM transitions WHERE due_at IS NOT NULL AND due_at <= ?
+      `SELECT peerconn_id, kind, side, due_at FROM transitions WHERE due_at IS NOT NULL
        ORDER BY due_at, seq LIMIT 1`,
-      upTo,
     );
-    return row ? toTransition(row) : undefined;
-  }
-
-  async earliestDue(): Promise<number | undefined> {
-    const row = this.get('SELECT min(due_at) AS due FROM transitions WHERE due_at IS NOT NULL');
-    return (row?.due as number | null) ?? undefined;
+    return row ? { ...toTransition(row), dueAt: row.due_at as number } : undefined;
   }
 
   async listTransitions(): Promise<TransitionRow[]> {
