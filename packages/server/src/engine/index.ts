@@ -73,10 +73,19 @@ function validTiming(value: unknown, name: string): TransitionTiming {
   return { mode, delayMs };
 }
 
-function validClockData(value: unknown): ClockData | undefined {
-  const data = value as Partial<ClockData> | null;
+/** The clock as persisted under CLOCK_KEY (in the database or a snapshot's meta); undefined when absent. */
+function parseClockData(raw: string | undefined): ClockData | undefined {
+  if (!raw) return undefined;
+  const data = JSON.parse(raw) as Partial<ClockData> | null;
   if (typeof data?.offsetMs !== 'number') return undefined;
   return { offsetMs: data.offsetMs, frozenAt: typeof data.frozenAt === 'number' ? data.frozenAt : null };
+}
+
+/** A complete timing table: every transition name validated, in TRANSITION_NAMES order. */
+function timingTable(source: Record<string, unknown>): Record<TransitionName, TransitionTiming> {
+  const table = {} as Record<TransitionName, TransitionTiming>;
+  for (const name of TRANSITION_NAMES) table[name] = validTiming(source[name], name);
+  return table;
 }
 
 class PeerConnEngine implements Engine {
@@ -345,7 +354,7 @@ class PeerConnEngine implements Engine {
 
   async importSnapshot(snapshot: Snapshot): Promise<void> {
     const dump = fromSnapshot(snapshot);
-    const clock = validClockData(dump.meta[CLOCK_KEY] ? JSON.parse(dump.meta[CLOCK_KEY]) : undefined);
+    const clock = parseClockData(dump.meta[CLOCK_KEY]);
     const timing = parseTiming(dump.meta[TIMING_KEY]) ?? this.timingTable;
     try {
       await this.store.transaction((tx) => tx.load(dump));
@@ -378,10 +387,7 @@ function parseTiming(raw: string | undefined): Record<TransitionName, Transition
     return undefined;
   }
   if (typeof parsed !== 'object' || parsed === null) return undefined;
-  const table = parsed as Record<string, unknown>;
-  const result = {} as Record<TransitionName, TransitionTiming>;
-  for (const name of TRANSITION_NAMES) result[name] = validTiming(table[name], name);
-  return result;
+  return timingTable(parsed as Record<string, unknown>);
 }
 
 /**
@@ -393,16 +399,13 @@ export async function createEngine(config: EngineConfig & { now?: () => number }
   const store = new SqliteStore(config.dataPath);
   try {
     const seeded = await store.transaction(async (tx) => {
-      const clockRaw = await tx.getMeta(CLOCK_KEY);
-      const timingRaw = await tx.getMeta(TIMING_KEY);
-      let timing = parseTiming(timingRaw);
+      const clock = parseClockData(await tx.getMeta(CLOCK_KEY));
+      let timing = parseTiming(await tx.getMeta(TIMING_KEY));
       if (!timing) {
-        timing = Object.fromEntries(
-          TRANSITION_NAMES.map((name) => [name, validTiming(engineConfig.timing[name], name)]),
-        ) as Record<TransitionName, TransitionTiming>;
+        timing = timingTable(engineConfig.timing);
         await tx.setMeta(TIMING_KEY, JSON.stringify(timing));
       }
-      return { clock: clockRaw ? validClockData(JSON.parse(clockRaw)) : undefined, timing };
+      return { clock, timing };
     });
     const engine = new PeerConnEngine(
       store,
