@@ -20,6 +20,7 @@ import {
   reservationMonths,
   tags,
 } from './values.ts';
+import { ownedVpc } from './vpc.ts';
 
 export interface CallerScope {
   accountId: string;
@@ -158,8 +159,9 @@ export interface CreateFacts {
   initiatorIfId: string;
   acceptorIfId: string;
   now: number;
+  /** The VPC stored under localVpcId, whoever owns it; decideCreate checks that it is the caller's. */
   localVpc: VpcRecord | undefined;
-  /** The peer VPC as found in peerAccountId's account and peerRegion; undefined when either does not match. */
+  /** The VPC stored under peerVpcId, whoever owns it; decideCreate checks peerAccountId and peerRegion. */
   peerVpc: VpcRecord | undefined;
   pairTaken: boolean;
   liveOnLocalVpc: number;
@@ -172,7 +174,8 @@ export interface CreateFacts {
 }
 
 export function decideCreate(request: CreateRequest, caller: CallerScope, facts: CreateFacts): Outcome {
-  const { localVpc, peerVpc } = facts;
+  const localVpc = ownedVpc(facts.localVpc, caller);
+  const peerVpc = ownedVpc(facts.peerVpc, { accountId: request.peerAccountId, region: request.peerRegion });
   if (!localVpc) {
     throw new ServiceError(
       'NoSuchObject',

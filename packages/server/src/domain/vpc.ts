@@ -19,11 +19,16 @@ export function vpcNotFound(vpcId: string, caller: CallerScope): ServiceError {
   );
 }
 
+/** The VPC when it belongs to `owner` in `owner.region`; anywhere else it counts as missing. */
+export function ownedVpc(vpc: VpcRecord | undefined, owner: CallerScope): VpcRecord | undefined {
+  return vpc && vpc.accountId === owner.accountId && vpc.region === owner.region ? vpc : undefined;
+}
+
 /** Only the owner, at the VPC's own region, sees a VPC; everyone else gets the not-found of a missing id. */
 export function requireOwnVpc(vpc: VpcRecord | undefined, vpcId: string, caller: CallerScope): VpcRecord {
-  if (!vpc || vpc.accountId !== caller.accountId || vpc.region !== caller.region)
-    throw vpcNotFound(vpcId, caller);
-  return vpc;
+  const own = ownedVpc(vpc, caller);
+  if (!own) throw vpcNotFound(vpcId, caller);
+  return own;
 }
 
 export function newVpc(input: Input, caller: CallerScope, vpcId: string, now: number): VpcRecord {

@@ -147,20 +147,14 @@ export async function runOperation(
 async function createPeerConn(ctx: OperationContext, input: Input): Promise<unknown> {
   const request = rules.parseCreate(input, ctx.caller);
   const { tx, caller, config } = ctx;
-  const local = await tx.getVpc(request.localVpcId);
-  const peer = await tx.getVpc(request.peerVpcId);
-  const localVpc =
-    local && local.accountId === caller.accountId && local.region === caller.region ? local : undefined;
-  const peerVpc =
-    peer && peer.accountId === request.peerAccountId && peer.region === request.peerRegion ? peer : undefined;
   const id = newPeerConnId();
   const result = rules.decideCreate(request, caller, {
     id,
     initiatorIfId: newInterfaceId(),
     acceptorIfId: newInterfaceId(),
     now: ctx.now,
-    localVpc,
-    peerVpc,
+    localVpc: await tx.getVpc(request.localVpcId),
+    peerVpc: await tx.getVpc(request.peerVpcId),
     pairTaken: await tx.livePairExists(request.localVpcId, request.peerVpcId),
     liveOnLocalVpc: await tx.countLiveOnVpc(request.localVpcId),
     liveOnPeerVpc: await tx.countLiveOnVpc(request.peerVpcId),
