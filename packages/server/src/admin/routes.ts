@@ -260,7 +260,6 @@ export async function handleAdmin(
   req: IncomingMessage,
   res: ServerResponse,
   rawPath: string,
-  _requestId: string,
 ): Promise<void> {
   const method = (req.method ?? 'GET').toUpperCase();
   const rest = decodePath(rawPath).segments.slice(1).join('/');

@@ -95,7 +95,7 @@ async function dispatch(
   const { rawPath, rawQuery } = splitTarget(req.url ?? '/');
   if (isAdminPath(rawPath)) {
     log.operation = 'admin';
-    await handleAdmin(ctx, req, res, rawPath, requestId);
+    await handleAdmin(ctx, req, res, rawPath);
     return;
   }
   if (listener.adminOnly) {
