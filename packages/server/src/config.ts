@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
+import { ACCOUNT_ID_PATTERN } from './domain/values.ts';
 import { TRANSITION_NAMES, type TransitionName, type TransitionTiming } from './engine/api.ts';
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -249,7 +250,7 @@ export function parseCliArgs(argv: readonly string[], env: NodeJS.ProcessEnv = p
 const accountsFileSchema = z.object({
   accounts: z.array(
     z.object({
-      id: z.string().regex(/^[0-9a-f]{32}$/, 'must be 32 lowercase hex characters'),
+      id: z.string().regex(ACCOUNT_ID_PATTERN, 'must be 32 lowercase hex characters'),
       name: z.string().min(1),
       credentials: z
         .array(

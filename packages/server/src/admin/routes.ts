@@ -2,6 +2,7 @@
 // when one is configured.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
+import { ACCOUNT_ID_PATTERN } from '../domain/values.ts';
 import {
   type Snapshot,
   TRANSITION_NAMES,
@@ -36,10 +37,7 @@ const credentialSchema = z.object({
 const schemas = {
   reset: z.object({ accounts: z.boolean().optional() }),
   account: z.object({
-    id: z
-      .string()
-      .regex(/^[0-9a-f]{32}$/, 'must be 32 lowercase hex characters')
-      .optional(),
+    id: z.string().regex(ACCOUNT_ID_PATTERN, 'must be 32 lowercase hex characters').optional(),
     name: z.string().min(1).max(128),
     credentials: z.array(credentialSchema).optional(),
   }),

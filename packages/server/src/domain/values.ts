@@ -139,10 +139,11 @@ export function optionalMarker(value: unknown): string | undefined {
   return value;
 }
 
-const ACCOUNT_ID = /^[0-9a-f]{32}$/;
+/** Baidu account ids: 32 lowercase hex characters. The admin API, accounts file and snapshots check the same. */
+export const ACCOUNT_ID_PATTERN = /^[0-9a-f]{32}$/;
 
 export function isAccountId(value: string): boolean {
-  return ACCOUNT_ID.test(value);
+  return ACCOUNT_ID_PATTERN.test(value);
 }
 
 /**

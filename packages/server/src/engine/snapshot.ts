@@ -1,6 +1,7 @@
 // Snapshot format: versioned JSON of the whole store. Import validates everything before touching the store.
 import { DNS_STATUSES, PAYMENT_TIMINGS, PEER_CONN_ROLES, PEER_CONN_STATUSES } from '@peerconn/sdk/models';
 import { z } from 'zod';
+import { ACCOUNT_ID_PATTERN } from '../domain/values.ts';
 import { ServiceError } from '../errors.ts';
 import type { StoreDump } from '../store/api.ts';
 import type { Snapshot } from './api.ts';
@@ -37,7 +38,11 @@ const kind = z.enum([
 const dumpSchema = z.object({
   meta: z.record(z.string(), z.string()),
   accounts: z.array(
-    z.object({ id: z.string().regex(/^[0-9a-f]{32}$/), name: z.string(), credentials: z.array(credential) }),
+    z.object({
+      id: z.string().regex(ACCOUNT_ID_PATTERN),
+      name: z.string(),
+      credentials: z.array(credential),
+    }),
   ),
   vpcs: z.array(
     z.object({
