@@ -249,6 +249,21 @@ test('snapshot round-trip restores the same views; a bad snapshot changes nothin
     const duplicated = JSON.parse(JSON.stringify(snapshot)) as { state: { vpcs: unknown[] } };
     duplicated.state.vpcs.push(duplicated.state.vpcs[0]);
     await rejectsWith(f.engine.importSnapshot(duplicated as unknown as Snapshot), 'InappropriateJSON');
+    for (const [key, value] of [
+      ['clock', '{not json'],
+      ['clock', '{"offsetMs":"soon"}'],
+      ['timing', '[1,'],
+      ['timing', '{"create":{"mode":"later"}}'],
+    ]) {
+      const bad = JSON.parse(JSON.stringify(snapshot)) as { state: { meta: Record<string, string> } };
+      bad.state.meta[key as string] = value as string;
+      const refused = await rejectsWith(
+        f.engine.importSnapshot(bad as unknown as Snapshot),
+        'InappropriateJSON',
+      );
+      assert.match(refused.message, key === 'clock' ? /clock|Snapshot rejected/ : /timing|Timing/);
+    }
+    assert.deepEqual(f.engine.clock().offsetMs, clockBefore.offsetMs);
     assert.deepEqual(await getPc(f.engine, b, id), viewBefore);
   } finally {
     await f.cleanup();

@@ -73,12 +73,20 @@ function validTiming(value: unknown, name: string): TransitionTiming {
   return { mode, delayMs };
 }
 
-/** The clock as persisted under CLOCK_KEY (in the database or a snapshot's meta); undefined when absent. */
+/** The clock as persisted under CLOCK_KEY (in the database or a snapshot's meta); undefined when absent or unreadable. */
 function parseClockData(raw: string | undefined): ClockData | undefined {
   if (!raw) return undefined;
-  const data = JSON.parse(raw) as Partial<ClockData> | null;
-  if (typeof data?.offsetMs !== 'number') return undefined;
-  return { offsetMs: data.offsetMs, frozenAt: typeof data.frozenAt === 'number' ? data.frozenAt : null };
+  let data: Partial<ClockData> | null;
+  try {
+    data = JSON.parse(raw) as Partial<ClockData> | null;
+  } catch {
+    return undefined;
+  }
+  if (typeof data?.offsetMs !== 'number' || !Number.isFinite(data.offsetMs)) return undefined;
+  return {
+    offsetMs: data.offsetMs,
+    frozenAt: typeof data.frozenAt === 'number' && Number.isFinite(data.frozenAt) ? data.frozenAt : null,
+  };
 }
 
 /** A complete timing table: every transition name validated, in TRANSITION_NAMES order. */
@@ -355,7 +363,20 @@ class PeerConnEngine implements Engine {
   async importSnapshot(snapshot: Snapshot): Promise<void> {
     const dump = fromSnapshot(snapshot);
     const clock = parseClockData(dump.meta[CLOCK_KEY]);
-    const timing = parseTiming(dump.meta[TIMING_KEY]) ?? this.timingTable;
+    // A snapshot is user input: an unreadable clock or timing is refused, not silently replaced.
+    if (dump.meta[CLOCK_KEY] && !clock) {
+      throw new ServiceError(
+        'InappropriateJSON',
+        `Snapshot rejected, nothing was changed: meta.${CLOCK_KEY} must be JSON {"offsetMs": number, "frozenAt": number|null}.`,
+      );
+    }
+    const timing = parseTiming(dump.meta[TIMING_KEY]);
+    if (dump.meta[TIMING_KEY] !== undefined && !timing) {
+      throw new ServiceError(
+        'InappropriateJSON',
+        `Snapshot rejected, nothing was changed: meta.${TIMING_KEY} must be a JSON object of transition timings.`,
+      );
+    }
     try {
       await this.store.transaction((tx) => tx.load(dump));
     } catch (error) {
@@ -366,7 +387,7 @@ class PeerConnEngine implements Engine {
       );
     }
     this.clockSource.restore(clock ?? { offsetMs: 0, frozenAt: null });
-    this.timingTable = timing;
+    this.timingTable = timing ?? this.timingTable;
     await this.catchUp();
   }
 
