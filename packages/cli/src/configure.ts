@@ -1,5 +1,6 @@
 // `configure`: profiles in ~/.bce/config.json (bce-cli's layout), through the SDK's profiles module.
 import { createInterface } from 'node:readline/promises';
+import { Writable } from 'node:stream';
 import type { Profile } from '@peerconn/sdk/profiles';
 import { EXIT, UsageError } from './exit.ts';
 import type { GlobalOptions } from './options.ts';
@@ -28,13 +29,33 @@ async function prompt(
   missing: Array<{ key: keyof Profile; label: string; current?: string; required: boolean }>,
 ): Promise<Partial<Record<keyof Profile, string>>> {
   const answers: Partial<Record<keyof Profile, string>> = {};
-  const rl = createInterface({ input: process.stdin, output: process.stderr });
+  // Readline echoes what is typed through its output; muting that stream keeps the secret off the screen.
+  let muted = false;
+  const output = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      if (!muted) process.stderr.write(chunk);
+      done();
+    },
+  });
+  const rl = createInterface({ input: process.stdin, output, terminal: true });
   try {
     for (const item of missing) {
-      const hint = item.current
-        ? ` [${item.key === 'secretAccessKey' ? mask(item.current) : item.current}]`
-        : '';
-      const answer = (await rl.question(`${item.label}${hint}: `)).trim();
+      const secret = item.key === 'secretAccessKey';
+      const hint = item.current ? ` [${secret ? mask(item.current) : item.current}]` : '';
+      const question = `${item.label}${hint}: `;
+      let answer: string;
+      if (secret) {
+        process.stderr.write(question);
+        muted = true;
+        try {
+          answer = (await rl.question('')).trim();
+        } finally {
+          muted = false;
+        }
+        process.stderr.write('\n');
+      } else {
+        answer = (await rl.question(question)).trim();
+      }
       if (answer !== '') answers[item.key] = answer;
       else if (item.current) answers[item.key] = item.current;
       else if (item.required) throw new UsageError(`${item.label} is required`);
