@@ -340,7 +340,10 @@ export class BceClient {
       delete signable['user-agent'];
       headers.authorization = sign({
         method: built.method,
-        path: built.path,
+        // built.path is already URI-encoded for the wire; the signer encodes the path itself, so it gets the
+        // decoded one (signing the encoded path encoded every % again and no path parameter needing
+        // encoding verified).
+        path: decodeURIComponent(built.path),
         query: built.query,
         headers: signable,
         accessKeyId: credentials.accessKeyId,
