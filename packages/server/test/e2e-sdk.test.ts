@@ -72,7 +72,9 @@ test('cross-account, cross-region lifecycle through two listeners', async () => 
 
   // The acceptor sees its own side, from its own region's endpoint, once creation has finished.
   let acceptorView = await b.peerconn.getPeerConn({ peerConnId, role: 'acceptor' });
-  for (let i = 0; i < 50 && acceptorView.status !== 'consulting'; i++) {
+  // A deadline, not a count of short sleeps: the 150 ms transition may run late on a loaded machine.
+  const deadline = Date.now() + 10_000;
+  while (acceptorView.status !== 'consulting' && Date.now() < deadline) {
     await new Promise((r) => setTimeout(r, 50));
     acceptorView = await b.peerconn.getPeerConn({ peerConnId, role: 'acceptor' });
   }
@@ -184,4 +186,17 @@ test('fault injection: the SDK retries injected 503s and reports the attempts', 
   const created = await a.vpc.createVpc({ name: 'once', cidr: '10.171.0.0/16' });
   assert.equal(created.$metadata.attempts, 2);
   assert.equal((await a.vpc.listVpcs({})).vpcs.length, before + 1);
+});
+
+test('path parameters that need URI-encoding are signed so the server verifies them', async () => {
+  const a = clients(bj, server.a);
+  // None of these exists: past authentication the server can only answer NoSuchObject / not found.
+  for (const peerConnId of ['a b', 'x/y', '测试', "it's(1)"]) {
+    const error = await a.peerconn.getPeerConn({ peerConnId }).catch((e: unknown) => e);
+    assert.ok(error instanceof BceServiceError, String(error));
+    assert.equal(error.code, 'NoSuchObject', `${JSON.stringify(peerConnId)}: ${error.message}`);
+  }
+  const vpcError = await a.vpc.getVpc({ vpcId: 'vpc with space' }).catch((e: unknown) => e);
+  assert.ok(vpcError instanceof BceServiceError);
+  assert.notEqual(vpcError.code, 'SignatureDoesNotMatch', vpcError.message);
 });
