@@ -35,6 +35,8 @@ export interface ScriptedServer {
 /** Answers with `script[i]` for the i-th request (the last entry repeats), or with a responder function. */
 export async function startScriptedServer(script: ScriptedResponse[] | Responder): Promise<ScriptedServer> {
   const requests: RecordedRequest[] = [];
+  // Delayed answers still pending; close() cancels them so no timer outlives the server and holds the run open.
+  const pending = new Set<NodeJS.Timeout>();
   const respond = (req: IncomingMessage, res: ServerResponse, body: string) => {
     const url = req.url ?? '/';
     const q = url.indexOf('?');
@@ -70,8 +72,13 @@ export async function startScriptedServer(script: ScriptedResponse[] | Responder
       });
       res.end(text);
     };
-    if (entry.delayMs) setTimeout(send, entry.delayMs);
-    else send();
+    if (entry.delayMs) {
+      const timer = setTimeout(() => {
+        pending.delete(timer);
+        send();
+      }, entry.delayMs);
+      pending.add(timer);
+    } else send();
   };
   const server: Server = createServer((req, res) => {
     let body = '';
@@ -89,6 +96,8 @@ export async function startScriptedServer(script: ScriptedResponse[] | Responder
     requests,
     close: () =>
       new Promise<void>((resolve) => {
+        for (const timer of pending) clearTimeout(timer);
+        pending.clear();
         server.closeAllConnections();
         server.close(() => resolve());
       }),
