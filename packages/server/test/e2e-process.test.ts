@@ -193,12 +193,21 @@ test('SIGTERM drains an in-flight request, then exits 0 and logs to stderr', asy
     'info',
   ]);
   const { port, url } = started.banner.listeners[0] as { port: number; url: string };
+  // A one-shot rule: it disappears from the list when the request matches it, i.e. once the request is
+  // inside the server and sleeping. Waiting for that (instead of a fixed 150 ms) makes sure SIGTERM lands
+  // while the request is in flight, not before it arrived.
   await fetch(`${url}/_admin/faults`, {
     method: 'POST',
-    body: JSON.stringify({ operation: 'listVpcs', status: 200, latencyMs: 600 }),
+    body: JSON.stringify({ operation: 'listVpcs', status: 200, latencyMs: 600, times: 1 }),
   });
   const inFlight = signed({ port, method: 'GET', target: '/v1/vpc', credential: credential(started.banner) });
-  await new Promise((r) => setTimeout(r, 150));
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    const rules = (await (await fetch(`${url}/_admin/faults`)).json()) as unknown;
+    if (JSON.stringify(rules).includes('listVpcs') === false) break;
+    assert.ok(Date.now() < deadline, 'the request reached the server within 20 s');
+    await new Promise((r) => setTimeout(r, 10));
+  }
   started.child.kill('SIGTERM');
   const res = await inFlight;
   assert.equal(res.status, 200, res.text);
