@@ -6,15 +6,26 @@ import { formatBceTimestamp, sign } from '@peerconn/sdk/signer';
 import type { Engine } from '../src/engine/api.ts';
 import { verifyRequest } from '../src/http/auth.ts';
 import { parseQuery } from '../src/http/query.ts';
+import { type Fixture, openFixture } from './engine-fixture.ts';
 import { errorOf, raw, signed, signedHeaders, startTestServer, type TestServer } from './http-support.ts';
 
 describe('spec vectors replayed against the verifier', () => {
-  const stub = {
-    findCredential: async (ak: string) =>
-      ak === 'ak-example'
-        ? { accountId: 'a'.repeat(32), credential: { accessKeyId: ak, secretAccessKey: 'sk-example' } }
-        : undefined,
-  } as unknown as Engine;
+  // The real engine on a real SQLite file holds the vectors' key, not a stand-in lookup.
+  const ACCOUNT = 'a'.repeat(32);
+  let fixture: Fixture;
+  let engine: Engine;
+  before(async () => {
+    fixture = await openFixture();
+    engine = fixture.engine;
+    await engine.createAccount({
+      id: ACCOUNT,
+      name: 'vectors',
+      credentials: [{ accessKeyId: 'ak-example', secretAccessKey: 'sk-example' }],
+    });
+  });
+  after(async () => {
+    await fixture.cleanup();
+  });
   const now = () => Date.parse('2024-01-02T03:04:10Z');
   const common = {
     host: 'bcc.bj.baidubce.com',
@@ -95,7 +106,7 @@ describe('spec vectors replayed against the verifier', () => {
     test(`vector B ${method} ${target}`, async () => {
       const [path, query = ''] = target.split('?') as [string, string?];
       const caller = await verifyRequest(
-        stub,
+        engine,
         {
           method,
           path,
@@ -110,7 +121,7 @@ describe('spec vectors replayed against the verifier', () => {
 
   test('vector C1 (bare ?accept, host;x-bce-date) and C2 (content-type;host;x-bce-date)', async () => {
     const c1 = await verifyRequest(
-      stub,
+      engine,
       {
         method: 'PUT',
         path: '/v1/peerconn/peerconn-xyz',
@@ -125,7 +136,7 @@ describe('spec vectors replayed against the verifier', () => {
     );
     assert.equal(c1.accessKeyId, 'ak-example');
     const c2 = await verifyRequest(
-      stub,
+      engine,
       {
         method: 'GET',
         path: '/v1/peerconn/peerconn-xyz',
@@ -143,7 +154,7 @@ describe('spec vectors replayed against the verifier', () => {
   test('a vector replayed after its expiry is RequestExpired', async () => {
     await assert.rejects(
       verifyRequest(
-        stub,
+        engine,
         {
           method: 'GET',
           path: '/v1/peerconn/peerconn-xyz',
