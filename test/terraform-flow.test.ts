@@ -373,6 +373,7 @@ test('baiducloud_peer_conn, same account and region, Postpaid 20 Mbps: create, r
 
   // The wire shape Go produces, checked on everything this flow sent.
   const sent = alice.http.sent.slice(sentBefore);
+  assert.ok(sent.length > 0, 'the flow sent requests to check');
   const requestIds = new Set<string>();
   for (const r of sent) {
     const signed = r.headers.Authorization?.split('/')[4];
