@@ -3,7 +3,6 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Caller, Engine, EngineConfig } from '../src/engine/api.ts';
 import {
-  allTiming,
   caller,
   createPc,
   getPc,
@@ -54,6 +53,22 @@ async function withWorld(config: Partial<EngineConfig>, body: (w: World) => Prom
 }
 
 type Case = [name: string, code: string, run: (w: World) => Promise<unknown>, config?: Partial<EngineConfig>];
+
+/**
+ * Runs a step that builds a scenario's world. A failing step is a broken setup, never the refusal under test:
+ * it becomes a plain Error, which rejectsWith (expecting a ServiceError) reports instead of accepting it.
+ */
+async function setup<T>(step: Promise<T>): Promise<T> {
+  try {
+    return await step;
+  } catch (error) {
+    throw new Error(`setup failed, so the scenario never reached the state under test: ${String(error)}`);
+  }
+}
+
+async function statusOf(w: World, id: string, who: Caller = w.a): Promise<string> {
+  return (await setup(getPc(w.engine, who, id))).status;
+}
 
 const createCases: Case[] = [
   [
@@ -165,8 +180,8 @@ const createCases: Case[] = [
     'both VPCs relay',
     'RelayVpcPeeringNotAllowed',
     async (w) => {
-      await w.engine.execute('openVpcRelay', w.a, { vpcId: w.vpc.a1 });
-      await w.engine.execute('openVpcRelay', w.a, { vpcId: w.vpc.a2 });
+      await setup(w.engine.execute('openVpcRelay', w.a, { vpcId: w.vpc.a1 }));
+      await setup(w.engine.execute('openVpcRelay', w.a, { vpcId: w.vpc.a2 }));
       return createPc(w.engine, w.a, postpaid(w.vpc.a1, w.vpc.a2));
     },
   ],
@@ -174,7 +189,7 @@ const createCases: Case[] = [
     'same pair twice',
     'PeerConnAlreadyExists',
     async (w) => {
-      await createPc(w.engine, w.a, postpaid(w.vpc.a1, w.vpc.a2));
+      await setup(createPc(w.engine, w.a, postpaid(w.vpc.a1, w.vpc.a2)));
       return createPc(w.engine, w.a, postpaid(w.vpc.a1, w.vpc.a2));
     },
   ],
@@ -182,7 +197,9 @@ const createCases: Case[] = [
     'same pair in reverse direction',
     'PeerConnAlreadyExists',
     async (w) => {
-      await createPc(w.engine, w.a, postpaid(w.vpc.a1, w.vpc.b1, 'bj', { peerAccountId: w.b.accountId }));
+      await setup(
+        createPc(w.engine, w.a, postpaid(w.vpc.a1, w.vpc.b1, 'bj', { peerAccountId: w.b.accountId })),
+      );
       return createPc(w.engine, w.b, postpaid(w.vpc.b1, w.vpc.a1, 'bj', { peerAccountId: w.a.accountId }));
     },
   ],
@@ -190,12 +207,11 @@ const createCases: Case[] = [
     'pair blocked by a consult_failed connection',
     'PeerConnAlreadyExists',
     async (w) => {
-      const id = await createPc(
-        w.engine,
-        w.a,
-        postpaid(w.vpc.a1, w.vpc.b1, 'bj', { peerAccountId: w.b.accountId }),
+      const id = await setup(
+        createPc(w.engine, w.a, postpaid(w.vpc.a1, w.vpc.b1, 'bj', { peerAccountId: w.b.accountId })),
       );
-      await w.engine.execute('rejectPeerConn', w.b, { peerConnId: id });
+      await setup(w.engine.execute('rejectPeerConn', w.b, { peerConnId: id }));
+      assert.equal(await statusOf(w, id), 'consult_failed');
       return createPc(w.engine, w.a, postpaid(w.vpc.a1, w.vpc.b1, 'bj', { peerAccountId: w.b.accountId }));
     },
   ],
@@ -203,8 +219,8 @@ const createCases: Case[] = [
     'quota per VPC',
     'PeerConnQuotaExceeded',
     async (w) => {
-      await createPc(w.engine, w.a, postpaid(w.vpc.a1, w.vpc.a2));
-      await createPc(w.engine, w.a, postpaid(w.vpc.a1, w.vpc.a3));
+      await setup(createPc(w.engine, w.a, postpaid(w.vpc.a1, w.vpc.a2)));
+      await setup(createPc(w.engine, w.a, postpaid(w.vpc.a1, w.vpc.a3)));
       return createPc(w.engine, w.a, postpaid(w.vpc.a1, w.vpc.b1, 'bj', { peerAccountId: w.b.accountId }));
     },
     { quotaPerVpc: 2 },
@@ -213,7 +229,7 @@ const createCases: Case[] = [
     'quota per VPC counts the peer side',
     'PeerConnQuotaExceeded',
     async (w) => {
-      await createPc(w.engine, w.a, postpaid(w.vpc.a1, w.vpc.a2));
+      await setup(createPc(w.engine, w.a, postpaid(w.vpc.a1, w.vpc.a2)));
       return createPc(w.engine, w.a, postpaid(w.vpc.a3, w.vpc.a2));
     },
     { quotaPerVpc: 1 },
@@ -222,7 +238,7 @@ const createCases: Case[] = [
     'quota per account',
     'PeerConnQuotaExceeded',
     async (w) => {
-      await createPc(w.engine, w.a, postpaid(w.vpc.a1, w.vpc.a2));
+      await setup(createPc(w.engine, w.a, postpaid(w.vpc.a1, w.vpc.a2)));
       return createPc(w.engine, w.a, postpaid(w.vpc.a3, w.vpc.aGz, 'gz'));
     },
     { quotaPerAccount: 1 },
@@ -231,7 +247,7 @@ const createCases: Case[] = [
     'quota per account of the acceptor',
     'PeerConnQuotaExceeded',
     async (w) => {
-      await createPc(w.engine, w.b, postpaid(w.vpc.b1, w.vpc.bGz, 'gz'));
+      await setup(createPc(w.engine, w.b, postpaid(w.vpc.b1, w.vpc.bGz, 'gz')));
       return createPc(w.engine, w.a, postpaid(w.vpc.a1, w.vpc.b1, 'bj', { peerAccountId: w.b.accountId }));
     },
     { quotaPerAccount: 1 },
@@ -243,16 +259,23 @@ async function cross(w: World, billing: 'Postpaid' | 'Prepaid' = 'Postpaid'): Pr
     billing === 'Postpaid'
       ? postpaid(w.vpc.a1, w.vpc.bGz, 'gz', { peerAccountId: w.b.accountId })
       : prepaid(w.vpc.a1, w.vpc.bGz, 'gz', 1, { peerAccountId: w.b.accountId });
-  return createPc(w.engine, w.a, input);
+  const id = await setup(createPc(w.engine, w.a, input));
+  assert.equal(await statusOf(w, id), 'consulting', 'setup: a cross-account request waits in consulting');
+  return id;
 }
 
 async function crossActive(w: World, billing: 'Postpaid' | 'Prepaid' = 'Postpaid'): Promise<string> {
   const id = await cross(w, billing);
-  await w.engine.execute('acceptPeerConn', w.bGz, { peerConnId: id });
+  await setup(w.engine.execute('acceptPeerConn', w.bGz, { peerConnId: id }));
+  assert.equal(await statusOf(w, id), 'active', 'setup: the accepted connection is active');
   return id;
 }
 
-const sameAccount = (w: World) => createPc(w.engine, w.a, postpaid(w.vpc.a1, w.vpc.a2));
+async function sameAccount(w: World): Promise<string> {
+  const id = await setup(createPc(w.engine, w.a, postpaid(w.vpc.a1, w.vpc.a2)));
+  assert.equal(await statusOf(w, id), 'active', 'setup: a same-account connection is active at once');
+  return id;
+}
 
 const operationCases: Case[] = [
   [
@@ -377,7 +400,9 @@ const operationCases: Case[] = [
     'release while protected',
     'DeleteProtected',
     async (w) => {
-      const id = await createPc(w.engine, w.a, postpaid(w.vpc.a1, w.vpc.a2, 'bj', { deleteProtect: true }));
+      const id = await setup(
+        createPc(w.engine, w.a, postpaid(w.vpc.a1, w.vpc.a2, 'bj', { deleteProtect: true })),
+      );
       return w.engine.execute('deletePeerConn', w.a, { peerConnId: id });
     },
   ],
@@ -386,7 +411,9 @@ const operationCases: Case[] = [
     'DeleteProtected',
     async (w) => {
       const id = await crossActive(w, 'Prepaid');
-      await w.engine.execute('updatePeerConnDeleteProtect', w.a, { peerConnId: id, deleteProtect: true });
+      await setup(
+        w.engine.execute('updatePeerConnDeleteProtect', w.a, { peerConnId: id, deleteProtect: true }),
+      );
       return w.engine.execute('refundPeerConn', w.a, { peerConnId: id });
     },
   ],
@@ -396,7 +423,8 @@ const operationCases: Case[] = [
     async (w) => {
       const id = await sameAccount(w);
       await w.engine.setTiming({ delete: { mode: 'manual' } });
-      await w.engine.execute('deletePeerConn', w.a, { peerConnId: id });
+      await setup(w.engine.execute('deletePeerConn', w.a, { peerConnId: id }));
+      assert.equal(await statusOf(w, id), 'deleting');
       return w.engine.execute('deletePeerConn', w.a, { peerConnId: id });
     },
   ],
@@ -405,10 +433,11 @@ const operationCases: Case[] = [
     'InvalidPeerConnStatus',
     async (w) => {
       const id = await sameAccount(w);
-      await w.engine.execute('deletePeerConn', w.a, { peerConnId: id });
+      await w.engine.setTiming({ delete: { mode: 'manual' } });
+      await setup(w.engine.execute('deletePeerConn', w.a, { peerConnId: id }));
+      assert.equal(await statusOf(w, id), 'deleting');
       return w.engine.execute('updatePeerConnDeleteProtect', w.a, { peerConnId: id, deleteProtect: true });
     },
-    { timing: allTiming({ mode: 'manual' }) },
   ],
   [
     'DNS open without role',
@@ -439,7 +468,7 @@ const operationCases: Case[] = [
     async (w) => {
       const id = await sameAccount(w);
       await w.engine.setTiming({ dnsOpen: { mode: 'manual' } });
-      await w.engine.execute('openPeerConnDnsSync', w.a, { peerConnId: id, role: 'initiator' });
+      await setup(w.engine.execute('openPeerConnDnsSync', w.a, { peerConnId: id, role: 'initiator' }));
       await w.engine.runTransitions(id);
       assert.equal((await getPc(w.engine, w.a, id)).dnsStatus, 'syncing');
       return w.engine.execute('closePeerConnDnsSync', w.a, { peerConnId: id, role: 'initiator' });
@@ -450,9 +479,10 @@ const operationCases: Case[] = [
     'InvalidDnsStatus',
     async (w) => {
       const id = await sameAccount(w);
-      await w.engine.execute('openPeerConnDnsSync', w.a, { peerConnId: id, role: 'acceptor' });
+      await setup(w.engine.execute('openPeerConnDnsSync', w.a, { peerConnId: id, role: 'acceptor' }));
       await w.engine.setTiming({ dnsClose: { mode: 'manual' } });
-      await w.engine.execute('closePeerConnDnsSync', w.a, { peerConnId: id, role: 'acceptor' });
+      await setup(w.engine.execute('closePeerConnDnsSync', w.a, { peerConnId: id, role: 'acceptor' }));
+      assert.equal((await setup(getPc(w.engine, w.a, id, 'acceptor'))).dnsStatus, 'closing');
       return w.engine.execute('openPeerConnDnsSync', w.a, { peerConnId: id, role: 'acceptor' });
     },
   ],
@@ -461,7 +491,7 @@ const operationCases: Case[] = [
     'InappropriateJSON',
     async (w) => {
       const id = await crossActive(w);
-      const acceptorIf = (await getPc(w.engine, w.bGz, id)).localIfId;
+      const acceptorIf = (await setup(getPc(w.engine, w.bGz, id))).localIfId;
       return w.engine.execute('updatePeerConn', w.a, {
         peerConnId: id,
         localIfId: acceptorIf,
@@ -475,8 +505,9 @@ const operationCases: Case[] = [
     async (w) => {
       const id = await sameAccount(w);
       await w.engine.setTiming({ update: { mode: 'manual' } });
-      const { localIfId } = await getPc(w.engine, w.a, id);
-      await w.engine.execute('updatePeerConn', w.a, { peerConnId: id, localIfId, description: 'one' });
+      const { localIfId } = await setup(getPc(w.engine, w.a, id));
+      await setup(w.engine.execute('updatePeerConn', w.a, { peerConnId: id, localIfId, description: 'one' }));
+      assert.equal(await statusOf(w, id), 'updating');
       return w.engine.execute('updatePeerConn', w.a, { peerConnId: id, localIfId, description: 'two' });
     },
   ],
@@ -488,7 +519,8 @@ const operationCases: Case[] = [
     'NoSuchObject',
     async (w) => {
       const id = await cross(w);
-      await w.engine.execute('rejectPeerConn', w.bGz, { peerConnId: id });
+      await setup(w.engine.execute('rejectPeerConn', w.bGz, { peerConnId: id }));
+      assert.equal(await statusOf(w, id), 'consult_failed', 'the initiator side is still readable');
       return getPc(w.engine, w.a, id, 'acceptor');
     },
   ],
@@ -498,7 +530,7 @@ const operationCases: Case[] = [
     'NoSuchObject',
     async (w) => {
       const id = await cross(w);
-      await w.engine.execute('rejectPeerConn', w.bGz, { peerConnId: id });
+      await setup(w.engine.execute('rejectPeerConn', w.bGz, { peerConnId: id }));
       return getPc(w.engine, w.bGz, id);
     },
   ],
@@ -554,10 +586,56 @@ const operationCases: Case[] = [
   ],
 ];
 
+// Codes with more than one cause: the message must name the one the scenario is about, or a refusal for
+// another reason (a different quota, a different status) would pass.
+const causes: Record<string, (w: World) => RegExp> = {
+  'local equals peer VPC': () => /must differ from the local VPC/,
+  'peer VPC missing': () => /Peer VPC vpc-zzzzzzzzzzzz was not found/,
+  'peer VPC in another region than peerRegion': (w) =>
+    new RegExp(`Peer VPC ${w.vpc.aGz} was not found in region bj`),
+  'peer VPC of an account other than peerAccountId': (w) =>
+    new RegExp(`Peer VPC ${w.vpc.b1} was not found in region bj of account ${w.c.accountId}`),
+  'peer VPC of another account without peerAccountId': (w) =>
+    new RegExp(`Peer VPC ${w.vpc.b1} was not found in region bj of account ${w.a.accountId}`),
+  'quota per VPC': (w) => new RegExp(`VPC ${w.vpc.a1} already has 2 peering connections \\(limit 2\\)`),
+  'quota per VPC counts the peer side': (w) =>
+    new RegExp(`VPC ${w.vpc.a2} already has 1 peering connections \\(limit 1\\)`),
+  'quota per account': (w) => new RegExp(`account ${w.a.accountId} already has 1 peering connections`),
+  'quota per account of the acceptor': () => /the peer account is at its limit of 1 /,
+  'accept twice': () => /it is active, and only a consulting request/,
+  'reject after accept': () => /it is active, and only a consulting request/,
+  'resize while consulting': () => /while it is consulting/,
+  'release while deleting': () => /deleting/,
+  'delete protect while deleting': () => /is deleting; release protection can no longer change/,
+  'DNS open while consulting': () => /while it is consulting/,
+  'DNS close while syncing': () => /DNS sync of the initiator side is syncing/,
+  'DNS open while closing': () => /DNS sync of the acceptor side is closing/,
+  'update while updating': () => /while it is updating/,
+};
+const ambiguous = new Set([
+  'InvalidPeerVpc',
+  'PeerConnQuotaExceeded',
+  'InvalidPeerConnStatus',
+  'InvalidDnsStatus',
+]);
+
 for (const [name, code, run, config] of [...createCases, ...operationCases]) {
   test(`rule: ${name} → ${code}`, () =>
-    withWorld(config ?? {}, (w) => rejectsWith(run(w), code).then(() => undefined)));
+    withWorld(config ?? {}, async (w) => {
+      const refused = await rejectsWith(run(w), code);
+      const cause = causes[name];
+      assert.ok(cause || !ambiguous.has(code), `${code} has several causes: pin this one's message`);
+      if (cause) assert.match(refused.message, cause(w));
+    }));
 }
+
+test('every pinned cause belongs to a case', () => {
+  const names = new Set([...createCases, ...operationCases].map(([name]) => name));
+  assert.deepEqual(
+    Object.keys(causes).filter((name) => !names.has(name)),
+    [],
+  );
+});
 
 test('a third account gets the same not-found message shape as for a missing id', () =>
   withWorld({}, async (w) => {
