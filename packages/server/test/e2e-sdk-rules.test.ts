@@ -49,9 +49,26 @@ function vpcs(w: Who, region = 'bj'): VpcClient {
   });
 }
 
+/**
+ * Runs a step that builds a scenario. A failing step is a broken setup, never the refusal under test: it
+ * becomes a plain Error, which the scenario check (expecting a BceServiceError) reports instead of accepting.
+ */
+async function setup<T>(step: Promise<T>): Promise<T> {
+  try {
+    return await step;
+  } catch (error) {
+    throw new Error(`setup failed, so the scenario never reached the state under test: ${String(error)}`);
+  }
+}
+
 async function vpc(w: Who, region = 'bj'): Promise<string> {
   cidr += 1;
-  return (await vpcs(w, region).createVpc({ name: `r${cidr}`, cidr: `10.${cidr % 250}.0.0/16` })).vpcId;
+  return (await setup(vpcs(w, region).createVpc({ name: `r${cidr}`, cidr: `10.${cidr % 250}.0.0/16` })))
+    .vpcId;
+}
+
+async function statusOf(w: Who, peerConnId: string, region = 'bj'): Promise<string> {
+  return (await setup(pc(w, region).getPeerConn({ peerConnId }))).status;
 }
 
 const postpaid = { paymentTiming: 'Postpaid' as const };
@@ -64,14 +81,17 @@ const prepaid = {
 async function sameAccount(extra: Record<string, unknown> = {}) {
   const local = await vpc('a');
   const peer = await vpc('a');
-  const { peerConnId } = await pc('a').createPeerConn({
-    bandwidthInMbps: 10,
-    localVpcId: local,
-    peerVpcId: peer,
-    peerRegion: 'bj',
-    billing: postpaid,
-    ...extra,
-  });
+  const { peerConnId } = await setup(
+    pc('a').createPeerConn({
+      bandwidthInMbps: 10,
+      localVpcId: local,
+      peerVpcId: peer,
+      peerRegion: 'bj',
+      billing: postpaid,
+      ...extra,
+    }),
+  );
+  assert.equal(await statusOf('a', peerConnId), 'active', 'setup: same-account is active at once');
   return { peerConnId, local, peer };
 }
 
@@ -79,15 +99,21 @@ async function sameAccount(extra: Record<string, unknown> = {}) {
 async function crossAccount(options: { accept?: boolean; billing?: typeof prepaid | typeof postpaid } = {}) {
   const local = await vpc('a');
   const peer = await vpc('b', 'gz');
-  const { peerConnId } = await pc('a').createPeerConn({
-    bandwidthInMbps: 10,
-    localVpcId: local,
-    peerVpcId: peer,
-    peerRegion: 'gz',
-    peerAccountId: server.b.accountId,
-    billing: options.billing ?? postpaid,
-  });
-  if (options.accept) await pc('b', 'gz').acceptPeerConn({ peerConnId });
+  const { peerConnId } = await setup(
+    pc('a').createPeerConn({
+      bandwidthInMbps: 10,
+      localVpcId: local,
+      peerVpcId: peer,
+      peerRegion: 'gz',
+      peerAccountId: server.b.accountId,
+      billing: options.billing ?? postpaid,
+    }),
+  );
+  assert.equal(await statusOf('a', peerConnId), 'consulting', 'setup: the request waits in consulting');
+  if (options.accept) {
+    await setup(pc('b', 'gz').acceptPeerConn({ peerConnId }));
+    assert.equal(await statusOf('a', peerConnId), 'active', 'setup: the accepted connection is active');
+  }
   return { peerConnId, local, peer };
 }
 
@@ -219,8 +245,8 @@ const scenarios: Scenario[] = [
     'RelayVpcPeeringNotAllowed',
     async () => {
       const [l, p] = [await vpc('a'), await vpc('a')];
-      await vpcs('a').openVpcRelay({ vpcId: l });
-      await vpcs('a').openVpcRelay({ vpcId: p });
+      await setup(vpcs('a').openVpcRelay({ vpcId: l }));
+      await setup(vpcs('a').openVpcRelay({ vpcId: p }));
       return pc('a').createPeerConn({
         bandwidthInMbps: 10,
         localVpcId: l,
@@ -259,7 +285,7 @@ const scenarios: Scenario[] = [
           peerRegion: 'bj',
           billing: postpaid,
         });
-      for (let i = 0; i < 3; i++) await create();
+      for (let i = 0; i < 3; i++) await setup(create());
       return create();
     },
   ],
@@ -403,9 +429,9 @@ const scenarios: Scenario[] = [
       const { peerConnId } = await sameAccount();
       await admin('PUT', '/timing', { transitions: { dnsOpen: { mode: 'manual' } } });
       try {
-        await pc('a').openPeerConnDnsSync({ peerConnId, role: 'initiator' });
+        await setup(pc('a').openPeerConnDnsSync({ peerConnId, role: 'initiator' }));
         await admin('POST', '/transitions/run', { peerConnId });
-        const side = await pc('a').getPeerConn({ peerConnId, role: 'initiator' });
+        const side = await setup(pc('a').getPeerConn({ peerConnId, role: 'initiator' }));
         assert.equal(side.dnsStatus, 'syncing');
         return await pc('a').openPeerConnDnsSync({ peerConnId, role: 'initiator' });
       } finally {
@@ -438,7 +464,7 @@ const scenarios: Scenario[] = [
     'InappropriateJSON',
     async () => {
       const { peerConnId } = await crossAccount({ accept: true });
-      const theirs = await pc('b', 'gz').getPeerConn({ peerConnId });
+      const theirs = await setup(pc('b', 'gz').getPeerConn({ peerConnId }));
       return pc('a').updatePeerConn({ peerConnId, localIfId: theirs.localIfId, description: 'x' });
     },
   ],
@@ -449,11 +475,13 @@ const scenarios: Scenario[] = [
     'IdempotentParameterMismatch',
     async () => {
       const { peerConnId } = await sameAccount();
-      await pc('a').resizePeerConn({
-        peerConnId,
-        newBandwidthInMbps: 20,
-        clientToken: `rules-${peerConnId}`,
-      });
+      await setup(
+        pc('a').resizePeerConn({
+          peerConnId,
+          newBandwidthInMbps: 20,
+          clientToken: `rules-${peerConnId}`,
+        }),
+      );
       return pc('a').resizePeerConn({
         peerConnId,
         newBandwidthInMbps: 30,
@@ -481,11 +509,38 @@ const scenarios: Scenario[] = [
     'InvalidParameter',
     async () => {
       const { peerConnId } = await sameAccount();
-      const mine = await pc('a').getPeerConn({ peerConnId });
+      const mine = await setup(pc('a').getPeerConn({ peerConnId }));
       return pc('b').listPeerConns({ marker: mine.localIfId });
     },
   ],
 ];
+
+// Codes with more than one cause: the message must name the one the scenario is about (the account quota of
+// 40 is shared by every scenario here, so a per-VPC refusal must not be confused with it).
+const causes: Record<string, RegExp> = {
+  'local VPC = peer VPC': /must differ from the local VPC/,
+  'peer VPC not in peerRegion of peerAccountId': /was not found in region bj of account/,
+  'quota per VPC (configured 3)':
+    /^Quota exceeded: VPC vpc-\S+ already has 3 peering connections \(limit 3\)/,
+  'accept outside consulting': /it is active, and only a consulting request can be answered/,
+  'resize outside active': /while it is consulting/,
+  'DNS open on a connection that is not active': /while it is consulting/,
+  'DNS open while syncing': /DNS sync of the initiator side is syncing/,
+};
+const ambiguous = new Set([
+  'InvalidPeerVpc',
+  'PeerConnQuotaExceeded',
+  'InvalidPeerConnStatus',
+  'InvalidDnsStatus',
+]);
+
+test('every pinned cause belongs to a scenario', () => {
+  const rules = new Set(scenarios.map(([rule]) => rule));
+  assert.deepEqual(
+    Object.keys(causes).filter((rule) => !rules.has(rule)),
+    [],
+  );
+});
 
 describe('every rule through the SDK over HTTP', () => {
   for (const [rule, status, code, run] of scenarios) {
@@ -499,6 +554,9 @@ describe('every rule through the SDK over HTTP', () => {
       assert.equal(error.statusCode, status, error.message);
       assert.match(error.requestId ?? '', /^[0-9a-f-]{36}$/);
       assert.ok(error.message.length > 0);
+      const cause = causes[rule];
+      assert.ok(cause || !ambiguous.has(code), `${code} has several causes: pin this one's message`);
+      if (cause) assert.match(error.message, cause);
     });
   }
 
