@@ -2,6 +2,7 @@
 // code, expiry and skew, STS tokens and the Java Content-Length tolerance over real HTTP.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import baiducloud from '@baiducloud/sdk';
 import { formatBceTimestamp, sign } from '@peerconn/sdk/signer';
 import type { Engine } from '../src/engine/api.ts';
 import { verifyRequest } from '../src/http/auth.ts';
@@ -403,5 +404,155 @@ describe('authentication over HTTP', () => {
     assert.deepEqual(errorOf(noToken), { status: 403, code: 'AccessDenied', requestIdMatches: true });
     const wrongToken = await list({ credential: { ...sts, sessionToken: 'session-token-2' } });
     assert.deepEqual(errorOf(wrongToken), { status: 403, code: 'AccessDenied', requestIdMatches: true });
+  });
+});
+
+// The tests above sign with our own signer, which the server's verifier shares code with. Here the signature
+// comes from an independent implementation, @baiducloud/sdk's Auth, so a canonicalisation bug on both sides
+// cannot cancel out.
+describe('requests signed by @baiducloud/sdk Auth over HTTP', () => {
+  const { Auth } = baiducloud;
+  let server: TestServer;
+  before(async () => {
+    server = await startTestServer();
+  });
+  after(async () => {
+    await server.close();
+  });
+
+  interface OracleRequest {
+    method: string;
+    path: string;
+    query?: Record<string, string>;
+    body?: string;
+    /** Passed to Auth as headersToSign; omitted: Auth's own default set (host, content-*, x-bce-*). */
+    headersToSign?: string[];
+    /** Drop the signedHeaders list, as the Python SDK's default mode sends it (the signature is unchanged). */
+    emptySignedHeaders?: boolean;
+  }
+
+  function oracleHeaders(req: OracleRequest): { target: string; headers: Record<string, string> } {
+    const seconds = Math.floor(Date.now() / 1000);
+    const headers: Record<string, string> = {
+      Host: `127.0.0.1:${server.port}`,
+      'Content-Type': 'application/json; charset=utf-8',
+      'Content-Length': String(Buffer.byteLength(req.body ?? '')),
+      'x-bce-date': new Date(seconds * 1000).toISOString().replace(/\.\d+Z$/, 'Z'),
+    };
+    const auth = new Auth(server.a.accessKeyId, server.a.secretAccessKey);
+    const query = req.query ?? {};
+    let authorization: string = auth.generateAuthorization(
+      req.method,
+      auth.normalize(req.path, false),
+      query,
+      headers,
+      seconds,
+      1800,
+      req.headersToSign,
+    );
+    if (req.emptySignedHeaders) {
+      const fields = authorization.split('/');
+      fields[4] = '';
+      authorization = fields.join('/');
+    }
+    const rawQuery = Object.entries(query)
+      .map(([k, v]) =>
+        v === '' ? encodeURIComponent(k) : `${encodeURIComponent(k)}=${encodeURIComponent(v)}`,
+      )
+      .join('&');
+    const target = `${auth.normalize(req.path, false)}${rawQuery ? `?${rawQuery}` : ''}`;
+    return { target, headers: { ...headers, Authorization: authorization } };
+  }
+
+  function send(
+    req: OracleRequest,
+    tamper: (r: { target: string; headers: Record<string, string> }) => void = () => {},
+  ) {
+    const prepared = oracleHeaders(req);
+    tamper(prepared);
+    return raw({
+      port: server.port,
+      method: req.method,
+      target: prepared.target,
+      headers: prepared.headers,
+      ...(req.body === undefined ? {} : { body: req.body }),
+    });
+  }
+
+  test("Auth's default header set, the same signature in default mode (empty list), and an explicit list are accepted", async () => {
+    const created = await send({
+      method: 'POST',
+      path: '/v1/vpc',
+      query: { clientToken: 'oracle-default-1' },
+      body: JSON.stringify({ name: 'oracle', cidr: '10.77.0.0/16' }),
+    });
+    assert.equal(created.status, 200, created.text);
+    const { vpcId } = created.json as { vpcId: string };
+    assert.match(vpcId, /^vpc-/);
+
+    const defaultMode = { method: 'GET', path: `/v1/vpc/${vpcId}`, emptySignedHeaders: true };
+    assert.match(
+      oracleHeaders(defaultMode).headers.Authorization as string,
+      /^bce-auth-v1\/[^/]+\/[^/]+\/1800\/\/[0-9a-f]{64}$/,
+    );
+    const got = await send(defaultMode);
+    assert.equal(got.status, 200, got.text);
+    assert.equal((got.json as { vpc: { vpcId: string } }).vpc.vpcId, vpcId);
+
+    const explicit = {
+      method: 'GET',
+      path: '/v1/vpc',
+      query: { maxKeys: '5', vpcIds: vpcId },
+      headersToSign: ['host', 'x-bce-date'],
+    };
+    assert.match(oracleHeaders(explicit).headers.Authorization as string, /\/host;x-bce-date\/[0-9a-f]{64}$/);
+    const listed = await send(explicit);
+    assert.equal(listed.status, 200, listed.text);
+    assert.deepEqual(
+      (listed.json as { vpcs: Array<{ vpcId: string }> }).vpcs.map((v) => v.vpcId),
+      [vpcId],
+    );
+
+    // A path that needs encoding and a bare flag: past authentication, the engine answers not-found.
+    const encoded = await send({ method: 'PUT', path: '/v1/peerconn/peer conn*x', query: { accept: '' } });
+    assert.notEqual(errorOf(encoded).code, 'SignatureDoesNotMatch', encoded.text);
+    assert.equal(errorOf(encoded).status, 404, encoded.text);
+  });
+
+  test('an Auth-signed request changed after signing is refused: query, signed header, path', async () => {
+    const base = { method: 'GET', path: '/v1/vpc', query: { maxKeys: '5' } };
+    assert.equal((await send(base)).status, 200, 'untampered, it is accepted');
+    const tampers: Array<[string, (r: { target: string; headers: Record<string, string> }) => void]> = [
+      [
+        'query',
+        (r) => {
+          r.target = r.target.replace('maxKeys=5', 'maxKeys=6');
+        },
+      ],
+      [
+        'content-type',
+        (r) => {
+          r.headers['Content-Type'] = 'text/plain';
+        },
+      ],
+      [
+        'path',
+        (r) => {
+          r.target = r.target.replace('/v1/vpc', '/v1/peerconn');
+        },
+      ],
+    ];
+    for (const [what, tamper] of tampers) {
+      const res = await send(base, tamper);
+      assert.deepEqual(
+        errorOf(res),
+        { status: 400, code: 'SignatureDoesNotMatch', requestIdMatches: true },
+        `${what}: ${res.text}`,
+      );
+    }
+    const defaultMode = await send({ ...base, emptySignedHeaders: true }, (r) => {
+      r.headers['Content-Type'] = 'text/plain';
+    });
+    assert.equal(errorOf(defaultMode).code, 'SignatureDoesNotMatch', 'default mode signs content-type too');
   });
 });
