@@ -25,8 +25,13 @@ test('serve prints "listening bj http://127.0.0.1:<port>" and the demo keys, ans
       '--timing',
       'immediate',
     ],
-    { env: cleanEnv(home), stdio: ['ignore', 'pipe', 'pipe'] },
+    // The timeout ends a child that never prints its banner, so the line loop below cannot wait forever.
+    { env: cleanEnv(home), stdio: ['ignore', 'pipe', 'pipe'], timeout: 60_000 },
   );
+  // Listened for from the start: a child that dies early must fail the test, not leave it waiting for an
+  // 'exit' event that has already been emitted.
+  const exited = once(child, 'exit') as Promise<[number | null, NodeJS.Signals | null]>;
+  exited.catch(() => {}); // awaited below; this only keeps an early spawn error from being unhandled
   try {
     const lines = createInterface({ input: child.stdout });
     let url: string | undefined;
@@ -59,8 +64,8 @@ test('serve prints "listening bj http://127.0.0.1:<port>" and the demo keys, ans
   } finally {
     child.kill('SIGTERM');
   }
-  const [code] = (await once(child, 'exit')) as [number | null];
-  assert.equal(code, 0);
+  const [code, signal] = await exited;
+  assert.deepEqual([code, signal], [0, null], 'exits 0 on SIGTERM');
 });
 
 test('serve passes its flags to the server: --help prints the server usage, bad flags exit 1', async () => {
