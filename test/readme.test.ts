@@ -75,12 +75,15 @@ test('the README cross-account example runs green against the server', async () 
     assert.match(done.done ?? '', /^peerconn-[a-z0-9]{12}$/);
     // The first line is the example's own `console.log(peerConnId, requestId)`.
     assert.match(lines[0] ?? '', new RegExp(`^${done.done} [0-9a-f-]{36}$`));
-    const list = await server.engine.execute(
-      'listPeerConns',
-      { accountId: a.id, region: server.region, requestId: 'probe' },
-      {},
-    );
-    assert.deepEqual((list as { peerConns: unknown[] }).peerConns, []);
+    // Gone for both accounts, as the probe's comment promises: the initiator's and the acceptor's lists.
+    for (const account of [a, b]) {
+      const list = await server.engine.execute(
+        'listPeerConns',
+        { accountId: account.id, region: server.region, requestId: 'probe' },
+        {},
+      );
+      assert.deepEqual((list as { peerConns: unknown[] }).peerConns, [], `account ${account.id}`);
+    }
   } finally {
     await server.close();
     rmSync(dir, { recursive: true, force: true });
