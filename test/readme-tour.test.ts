@@ -1,13 +1,13 @@
 // The README's five-minute shell tour, extracted from the README and run by bash against a started server,
 // with the banner's keys filled into its placeholders, so the commands a newcomer copies stay true.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { startServer } from '@peerconn/server';
+import { runChild } from './run-child.ts';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -51,17 +51,11 @@ test('the README tour runs green from a shell', async () => {
     assert.doesNotMatch(script, /<[a-z-]+ [a-z]+>/, 'every placeholder was filled');
     const env: NodeJS.ProcessEnv = { ...process.env, HOME: dir, NO_COLOR: '1' };
     for (const key of Object.keys(env)) if (key.startsWith('BCE_')) delete env[key];
-    // Asynchronous spawn: the server answers from this very process while the shell runs.
-    const child = spawn('bash', ['-euo', 'pipefail', '-c', script], { cwd: root, env, timeout: 90_000 });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      stdout += chunk;
+    const { status, stdout, stderr } = await runChild('bash', ['-euo', 'pipefail', '-c', script], {
+      cwd: root,
+      env,
+      timeout: 90_000,
     });
-    child.stderr.on('data', (chunk: Buffer) => {
-      stderr += chunk;
-    });
-    const status = await new Promise<number | null>((resolve) => child.on('close', resolve));
     assert.equal(status, 0, `tour failed:\n${stderr}\n${stdout}`);
     // The table printed by `peerconn list --output table` shows the resized, active connection.
     assert.match(stdout, /PEERCONN ID\s+STATUS\s+ROLE\s+DNS\s+MBPS\s+PEER VPC/);

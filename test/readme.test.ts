@@ -1,13 +1,13 @@
 // The README's complete cross-account SDK example, extracted from the README itself and run unchanged against
 // a started server, so the README cannot drift from what the SDK and server actually do.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { startServer } from '@peerconn/server';
+import { runChild } from './run-child.ts';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -45,8 +45,7 @@ test('the README cross-account example runs green against the server', async () 
   try {
     const [a, b] = server.accounts;
     assert.ok(a?.credentials[0] && b?.credentials[0], 'the server has two demo accounts');
-    // Asynchronous spawn: the server runs in this process and must keep answering while the example runs.
-    const child = spawn(process.execPath, ['--import', 'tsx', file], {
+    const result = await runChild(process.execPath, ['--import', 'tsx', file], {
       cwd: root,
       timeout: 60_000,
       env: {
@@ -59,16 +58,6 @@ test('the README cross-account example runs green against the server', async () 
         B_ACCOUNT_ID: b.id,
       },
     });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      stdout += chunk;
-    });
-    child.stderr.on('data', (chunk: Buffer) => {
-      stderr += chunk;
-    });
-    const status = await new Promise<number | null>((resolve) => child.on('close', resolve));
-    const result = { status, stdout, stderr };
     assert.equal(result.status, 0, `example failed:\n${result.stderr}`);
     const lines = result.stdout.trim().split('\n');
     const done = JSON.parse(lines.at(-1) ?? '{}') as { done?: string };
