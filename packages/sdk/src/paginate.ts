@@ -2,7 +2,6 @@
 // one promise chain, so concurrent next() calls each get their own item and no page is fetched twice.
 import { BceClientError } from './errors.ts';
 import type {
-  CallOptions,
   ListPeerConnsInput,
   ListPeerConnsOutput,
   ListVpcsInput,
@@ -108,11 +107,11 @@ export interface ListVpcsClient {
   listVpcs(input: ListVpcsInput): Promise<ListVpcsOutput>;
 }
 
-function withMarker<T extends CallOptions & { marker?: string }>(input: T, marker: string | undefined): T {
-  const next = { ...input };
+function withMarker<T extends { marker?: unknown }>(input: T, marker: string | undefined): T {
+  const next: { marker?: unknown } = { ...input };
   if (marker === undefined) delete next.marker;
   else next.marker = marker;
-  return next;
+  return next as T;
 }
 
 /** Every peering connection visible to the caller (optionally of one VPC), page by page as needed. */
@@ -147,12 +146,7 @@ export function paginateOperation(
 ): Paginator<unknown, Record<string, unknown> & PageShape> {
   type Page = Record<string, unknown> & PageShape;
   return makePaginator(
-    async (marker) => {
-      const pageInput = { ...input };
-      if (marker === undefined) delete pageInput.marker;
-      else pageInput.marker = marker;
-      return (await client.call(operation, pageInput)) as Page;
-    },
+    async (marker) => (await client.call(operation, withMarker(input, marker))) as Page,
     (page) => {
       const items = page[itemsKey];
       return Array.isArray(items) ? items : [];
