@@ -101,7 +101,49 @@ async function dispatch(
   if (listener.adminOnly) {
     throw serviceError('NotFound', 'This port serves only the admin API under /_admin.');
   }
+  if (rawPath === WHOAMI_PATH) {
+    log.operation = 'whoami';
+    await handleWhoami(ctx, listener, req, res, log);
+    return;
+  }
   await handleBce(ctx, listener, req, res, rawPath, rawQuery, requestId, log);
+}
+
+/**
+ * A peerconn extension, signed like any BCE request: tells the caller which account its key belongs to, so
+ * tools (`peerconn whoami`) need no ids copied from the banner. The real cloud answers 404 here.
+ */
+export const WHOAMI_PATH = '/_whoami';
+
+async function handleWhoami(
+  ctx: ServerContext,
+  listener: ListenerInfo,
+  req: IncomingMessage,
+  res: ServerResponse,
+  log: RequestLog,
+): Promise<void> {
+  const method = (req.method ?? 'GET').toUpperCase();
+  if (method !== 'GET') {
+    throw serviceError(
+      'MethodNotAllowed',
+      `Method ${method} is not allowed on ${WHOAMI_PATH}; allowed: GET.`,
+    );
+  }
+  const { rawQuery } = splitTarget(req.url ?? '/');
+  const headers = flattenHeaders(req);
+  const caller = await verifyRequest(
+    ctx.engine,
+    { method, path: WHOAMI_PATH, query: parseQuery(rawQuery), headers },
+    { now: ctx.now, clockSkewSeconds: ctx.clockSkewSeconds },
+  );
+  log.account = caller.accountId;
+  const account = (await ctx.engine.listAccounts()).find((a) => a.id === caller.accountId);
+  sendJson(res, 200, {
+    accountId: caller.accountId,
+    accountName: account?.name ?? '',
+    accessKeyId: caller.accessKeyId,
+    region: regionFromHost(headers.host, listener.region),
+  });
 }
 
 async function handleBce(
