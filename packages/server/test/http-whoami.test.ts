@@ -64,7 +64,7 @@ test('unsigned, wrongly signed and non-GET requests are refused with BCE errors'
     target: '/_whoami',
     headers: signedHeaders(server.a.accessKeyId, 'not-the-secret', `127.0.0.1:${server.port}`),
   });
-  assert.equal(forged.status, 403);
+  assert.equal(forged.status, 400);
   assert.equal((forged.json as { code: string }).code, 'SignatureDoesNotMatch');
 
   const post = await raw({ port: server.port, method: 'POST', target: '/_whoami' });
