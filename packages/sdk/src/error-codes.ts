@@ -58,6 +58,8 @@ export const ERROR_CODES = {
   DeleteProtected: 409,
   /** A VPC that still has peering connections cannot be deleted. */
   VpcInUse: 409,
+  /** An emulator account that still owns resources cannot be deleted (admin API). */
+  AccountInUse: 409,
   /** VPC CIDR invalid or overlapping where it must not. */
   InvalidCidr: 400,
 } as const;

@@ -3,8 +3,17 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
+import {
+  isTimingPreset,
+  TIMING_PRESET_NAMES,
+  type TimingTable,
+  TRANSITION_NAMES,
+  type TransitionName,
+  type TransitionTiming,
+  timingPreset,
+} from './domain/timing.ts';
 import { ACCOUNT_ID_PATTERN } from './domain/values.ts';
-import { TRANSITION_NAMES, type TransitionName, type TransitionTiming } from './engine/api.ts';
+import { isPostgresUrl } from './store/url.ts';
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
@@ -13,6 +22,12 @@ export interface ServerOptions {
   host?: string;
   port?: number;
   listen?: Array<{ region: string; port: number }>;
+  /** `sqlite` (default) or a `postgres://user:password@host:port/database` URL. */
+  store?: string;
+  /** PostgreSQL connections per server process. */
+  poolSize?: number;
+  /** PostgreSQL schema for the tables (default: the connection's search_path). */
+  storeSchema?: string;
   dataPath?: string;
   accountsFile?: string;
   region?: string;
@@ -49,23 +64,6 @@ export const DEFAULTS = {
   requestTimeoutMs: 30_000,
 };
 
-/**
- * Realistic but short: long enough that the intermediate states users wait on are observable, short enough
- * that a demo does not stall.
- */
-export const DEFAULT_TIMING: Record<TransitionName, TransitionTiming> = {
-  create: { mode: 'delay', delayMs: 2000 },
-  accept: { mode: 'delay', delayMs: 1000 },
-  update: { mode: 'delay', delayMs: 1000 },
-  delete: { mode: 'delay', delayMs: 2000 },
-  dnsOpen: { mode: 'delay', delayMs: 3000 },
-  dnsClose: { mode: 'delay', delayMs: 2000 },
-};
-
-export const IMMEDIATE_TIMING: Record<TransitionName, TransitionTiming> = Object.fromEntries(
-  TRANSITION_NAMES.map((n) => [n, { mode: 'immediate' }]),
-) as Record<TransitionName, TransitionTiming>;
-
 export class UsageError extends Error {
   override name = 'UsageError';
 }
@@ -76,18 +74,15 @@ function parseOneTiming(text: string): TransitionTiming {
   throw new UsageError(`bad timing "${text}": use immediate, manual or a number of milliseconds`);
 }
 
-/** `immediate` | `default` | `manual` | `create=500,delete=manual,…` (unnamed transitions keep the default). */
-export function parseTiming(text: string): Partial<Record<TransitionName, TransitionTiming>> {
-  if (text === 'default') return { ...DEFAULT_TIMING };
-  if (text === 'immediate' || text === 'manual') {
-    return Object.fromEntries(TRANSITION_NAMES.map((n) => [n, { mode: text }]));
-  }
+/** A preset name (`default`, `immediate`, `manual`) or `create=500,delete=manual,…` (others keep theirs). */
+export function parseTiming(text: string): Partial<TimingTable> {
+  if (isTimingPreset(text)) return timingPreset(text);
   const out: Partial<Record<TransitionName, TransitionTiming>> = {};
   for (const part of text.split(',')) {
     const [name, value] = part.split('=').map((s) => s.trim());
     if (!name || value === undefined || !(TRANSITION_NAMES as readonly string[]).includes(name)) {
       throw new UsageError(
-        `bad --timing entry "${part}": use immediate|default|manual or <transition>=<immediate|manual|ms> with transitions ${TRANSITION_NAMES.join(', ')}`,
+        `bad --timing entry "${part}": use ${TIMING_PRESET_NAMES.join('|')} or <transition>=<immediate|manual|ms> with transitions ${TRANSITION_NAMES.join(', ')}`,
       );
     }
     out[name as TransitionName] = parseOneTiming(value);
@@ -138,13 +133,16 @@ Runs the local Baidu AI Cloud VPC peering service (wire-compatible with the offi
 Options (environment variable in brackets):
   --host <addr>             address to bind (127.0.0.1) [PEERCONN_HOST]
   --port <n>                port; 0 picks a free one (8080) [PEERCONN_PORT]
-  --store <kind>            where state lives: sqlite (the only store so far) [PEERCONN_STORE]
-  --data <file>             SQLite database file, or :memory: (./data/peerconn.db) [PEERCONN_DATA]
+  --store <kind>            where state lives: sqlite (default), or postgres://user:pass@host:port/db to
+                            share one state between several server processes [PEERCONN_STORE, DATABASE_URL]
+  --pool-size <n>           PostgreSQL connections per process (10) [PEERCONN_POOL_SIZE]
+  --data <file>             SQLite database file, or :memory: (./data/peerconn.db); ignored with PostgreSQL
+                            [PEERCONN_DATA]
   --accounts <file.json>    accounts and keys to load [PEERCONN_ACCOUNTS]
   --region <name>           region for hosts that do not name one (bj) [PEERCONN_REGION]
   --listen <r=port,...>     one listener per region, e.g. bj=8080,gz=8081 [PEERCONN_LISTEN]
   --log-level <level>       fatal|error|warn|info|debug|trace|silent (info) [PEERCONN_LOG_LEVEL]
-  --timing <spec>           immediate|default|manual, or per transition: create=500,delete=manual
+  --timing <spec>           ${TIMING_PRESET_NAMES.join('|')}, or per transition: create=500,delete=manual
                             (transitions: ${TRANSITION_NAMES.join(', ')}) [PEERCONN_TIMING]
   --admin-port <n>          also serve the admin API on this port [PEERCONN_ADMIN_PORT]
   --admin-token <token>     bearer token for /_admin (generated when binding beyond loopback) [PEERCONN_ADMIN_TOKEN]
@@ -171,6 +169,7 @@ export function parseCliArgs(argv: readonly string[], env: NodeJS.ProcessEnv = p
         port: { type: 'string' },
         data: { type: 'string' },
         store: { type: 'string' },
+        'pool-size': { type: 'string' },
         accounts: { type: 'string' },
         region: { type: 'string' },
         listen: { type: 'string' },
@@ -201,12 +200,18 @@ export function parseCliArgs(argv: readonly string[], env: NodeJS.ProcessEnv = p
   if (host !== undefined) options.host = host;
   const port = pick('port', 'PEERCONN_PORT');
   if (port !== undefined) options.port = parsePort(port, '--port');
-  const store = pick('store', 'PEERCONN_STORE');
-  if (store !== undefined && store !== 'sqlite') {
-    throw new UsageError(
-      `--store ${store} is not available: this version keeps state in SQLite only (--store sqlite, the default); a shared PostgreSQL store is planned`,
-    );
+  const store = pick('store', 'PEERCONN_STORE') ?? (env.DATABASE_URL || undefined);
+  if (store !== undefined) {
+    if (store !== 'sqlite' && !isPostgresUrl(store)) {
+      throw new UsageError(
+        // Not echoed: a mistyped URL may still carry a password.
+        '--store must be sqlite or a postgres://user:password@host:port/database URL',
+      );
+    }
+    options.store = store;
   }
+  const poolSize = pick('pool-size', 'PEERCONN_POOL_SIZE');
+  if (poolSize !== undefined) options.poolSize = parsePositiveInt(poolSize, '--pool-size');
   const data = pick('data', 'PEERCONN_DATA');
   if (data !== undefined) options.dataPath = data;
   const accounts = pick('accounts', 'PEERCONN_ACCOUNTS');

@@ -11,6 +11,6 @@ export type {
   TransitionName,
   TransitionTiming,
 } from './engine/api.ts';
-export type { ListenerAddress, RunningServer } from './http/server.ts';
-export { startServer } from './http/server.ts';
 export { runServerCli } from './main.ts';
+export type { ListenerAddress, RunningServer } from './server.ts';
+export { startServer } from './server.ts';

@@ -2,7 +2,7 @@
 import { realpathSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { parseCliArgs, USAGE, UsageError } from './config.ts';
-import { type RunningServer, startServer } from './http/server.ts';
+import { type RunningServer, startServer } from './server.ts';
 
 export interface CliIo {
   stdout: (line: string) => void;
@@ -23,7 +23,7 @@ export function bannerLines(server: RunningServer): string[] {
   const lines = ['peerconn server: local Baidu AI Cloud VPC peering service'];
   for (const l of server.listeners) lines.push(`listening ${l.region} ${l.url}`);
   lines.push(`region ${server.region} (for hosts that are not bcc.<region>.baidubce.com)`);
-  lines.push(`data ${server.dataPath}`);
+  lines.push(server.store.kind === 'postgres' ? `store ${server.store.location}` : `data ${server.dataPath}`);
   lines.push(`admin ${server.adminUrl}`);
   if (server.adminToken) lines.push(`admin-token ${server.adminToken}`);
   for (const account of server.accounts) {

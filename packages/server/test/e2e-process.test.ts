@@ -139,7 +139,13 @@ test('usage errors exit 1 with a clear message; --help exits 0', async () => {
   assert.match(badTiming.stderr, /timing/);
   const store = await runToExit(['--store', 'postgres']);
   assert.equal(store.code, 1);
-  assert.match(store.stderr, /--store postgres is not available/);
+  assert.match(
+    store.stderr,
+    /--store must be sqlite or a postgres:\/\/user:password@host:port\/database URL/,
+  );
+  const secret = await runToExit(['--store', 'mysql://root:hunter2@db/x']);
+  assert.equal(secret.code, 1);
+  assert.doesNotMatch(secret.stderr, /hunter2/, 'a mistyped URL is not echoed with its password');
   const help = await runToExit(['--help']);
   assert.equal(help.code, 0);
   assert.match(help.stdout, /--listen/);

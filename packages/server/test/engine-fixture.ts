@@ -1,47 +1,71 @@
-// Shared setup for the engine tests: a real engine on a real SQLite file in a temp dir, with the real-time
-// source pinned so only setClock moves time.
+// Shared setup for the engine tests: a real engine on a real store (a SQLite file in a temp dir, or a fresh
+// PostgreSQL schema, see store-choice.ts), with the real-time source pinned so only setClock moves time.
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Caller, Engine, EngineConfig, TransitionName, TransitionTiming } from '../src/engine/api.ts';
-import { createEngine, defaultEngineConfig } from '../src/engine/index.ts';
+import { DEFAULTS } from '../src/config.ts';
+import { type TimingTable, type TransitionTiming, timingPreset } from '../src/domain/timing.ts';
+import type { Caller, Engine, EngineConfig } from '../src/engine/api.ts';
+import { createEngine, type EngineOptions } from '../src/engine/index.ts';
 import { ServiceError } from '../src/errors.ts';
+import { dropPlace, newStorePlace, openPlace, type StorePlace } from './store-choice.ts';
 
 export const REAL_NOW = Date.parse('2026-01-15T08:00:00Z');
 
 export interface Fixture {
   engine: Engine;
+  /** The SQLite file (unused when the suite runs on PostgreSQL). */
   path: string;
   dir: string;
-  reopen(extra?: Partial<EngineConfig>): Promise<Engine>;
+  place: StorePlace;
+  reopen(extra?: Partial<EngineConfig>, options?: EngineOptions): Promise<Engine>;
   cleanup(): Promise<void>;
 }
 
-export function allTiming(rule: TransitionTiming): Record<TransitionName, TransitionTiming> {
+/** The engine settings the server starts with, as tests start them. */
+export function engineConfig(extra: Partial<EngineConfig> = {}): EngineConfig {
+  return {
+    quotaPerVpc: DEFAULTS.quotaPerVpc,
+    quotaPerAccount: DEFAULTS.quotaPerAccount,
+    consultTimeoutMs: DEFAULTS.consultTimeoutMs,
+    keepDeleted: false,
+    timing: timingPreset('default'),
+    ...extra,
+  };
+}
+
+export function allTiming(rule: TransitionTiming): TimingTable {
   return { create: rule, accept: rule, update: rule, delete: rule, dnsOpen: rule, dnsClose: rule };
+}
+
+/** An engine on the fixture's store; `now` defaults to the pinned REAL_NOW. */
+export async function engineOn(
+  place: StorePlace,
+  config: EngineConfig,
+  options: EngineOptions = { now: () => REAL_NOW },
+): Promise<Engine> {
+  return createEngine(await openPlace(place), config, options);
 }
 
 export async function openFixture(extra: Partial<EngineConfig> = {}): Promise<Fixture> {
   const dir = mkdtempSync(join(tmpdir(), 'peerconn-engine-'));
   const path = join(dir, 'test.db');
-  const config = {
-    ...defaultEngineConfig(),
-    dataPath: path,
-    timing: allTiming({ mode: 'immediate' }),
-    ...extra,
-  };
+  const place = newStorePlace(path);
+  const config = engineConfig({ timing: allTiming({ mode: 'immediate' }), ...extra });
   const fixture: Fixture = {
-    engine: await createEngine({ ...config, now: () => REAL_NOW }),
+    engine: await engineOn(place, config),
     path,
     dir,
-    async reopen(more = {}) {
+    place,
+    async reopen(more = {}, options) {
       await fixture.engine.close();
-      fixture.engine = await createEngine({ ...config, ...more, now: () => REAL_NOW });
+      fixture.engine = await engineOn(place, { ...config, ...more }, options);
       return fixture.engine;
     },
     async cleanup() {
       await fixture.engine.close();
+      await dropPlace(place);
       rmSync(dir, { recursive: true, force: true });
     },
   };

@@ -3,11 +3,12 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { DAY_MS } from '../src/domain/time.ts';
-import { createEngine, defaultEngineConfig } from '../src/engine/index.ts';
 import {
   allTiming,
   caller,
   createPc,
+  engineConfig,
+  engineOn,
   getPc,
   makeAccount,
   makeVpc,
@@ -216,20 +217,34 @@ test('the scheduler timer applies a due transition without any request', async (
   try {
     // Real time must move for the timer, so this engine runs on the wall clock.
     await f.engine.close();
-    f.engine = await createEngine({ ...defaultEngineConfig(), dataPath: f.path });
+    f.engine = await engineOn(f.place, engineConfig(), {});
     await f.engine.setTiming(allTiming({ mode: 'delay', delayMs: 30 }));
     const a = caller(await makeAccount(f.engine, 'a'));
-    const id = await createPc(f.engine, a, postpaid(await makeVpc(f.engine, a), await makeVpc(f.engine, a)));
-    const before = (await f.engine.pendingTransitions()).length;
-    // pendingTransitions does not catch up by itself, so an empty list proves the timer ran. Polled against a
-    // generous deadline: a fixed 120 ms sleep raced the 30 ms timer on a loaded machine.
-    let pending = before;
-    const deadline = Date.now() + 10_000;
-    while (pending > 0 && Date.now() < deadline) {
-      await new Promise((resolve) => setTimeout(resolve, 20));
-      pending = (await f.engine.pendingTransitions()).length;
-    }
-    assert.deepEqual([before, pending], [1, 0]);
+    const [v1, v2] = [await makeVpc(f.engine, a), await makeVpc(f.engine, a)];
+    // Nothing calls the engine until the timeline grows, so only the timer can have applied the transition.
+    let stop = () => {};
+    const grew = new Promise<void>((resolve, reject) => {
+      const timeout = setTimeout(() => reject(new Error('no transition within 10 s')), 10_000);
+      stop = () => clearTimeout(timeout);
+      let events = 0;
+      const off = f.engine.onEvents(() => {
+        // The first notice is the create itself; the second is the transition.
+        if (++events === 2) {
+          off();
+          resolve();
+        }
+      });
+    });
+    const id = await createPc(f.engine, a, postpaid(v1, v2));
+    await grew.finally(stop);
+    const timeline = await f.engine.listEvents({ peerConnId: id });
+    assert.deepEqual(
+      timeline.map((e) => e.cause),
+      [
+        { type: 'request', operation: 'createPeerConn', requestId: 'test-request', accountId: a.accountId },
+        { type: 'transition', transition: 'create', trigger: 'timer' },
+      ],
+    );
     assert.equal((await getPc(f.engine, a, id)).status, 'active');
   } finally {
     await f.cleanup();

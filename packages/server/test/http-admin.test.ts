@@ -2,9 +2,10 @@
 // injection (times, ratio, latency, empty body), reset and snapshot round trips, and the separate admin port.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { FaultInjector, MAX_FAULT_RULES } from '../src/admin/faults.ts';
 import { isLoopbackHost } from '../src/config.ts';
+import { MAX_FAULT_RULES } from '../src/domain/faults.ts';
 import { ServiceError } from '../src/errors.ts';
+import { openFixture } from './engine-fixture.ts';
 import { createVpc, errorOf, raw, signed, startTestServer, type TestServer } from './http-support.ts';
 
 async function admin(
@@ -234,14 +235,21 @@ describe('fault injection', () => {
 });
 
 test('fault rules are capped so the per-request scan stays bounded', async () => {
-  const injector = new FaultInjector();
-  for (let i = 0; i < MAX_FAULT_RULES; i++) injector.add({ operation: `op${i}`, status: 503 });
-  assert.throws(
-    () => injector.add({ status: 503 }),
-    (e: unknown) => e instanceof ServiceError && e.code === 'InvalidParameter',
-  );
-  injector.clear();
-  assert.equal(injector.add({ status: 503 }).status, 503);
+  const f = await openFixture();
+  try {
+    await Promise.all(
+      Array.from({ length: MAX_FAULT_RULES }, () => f.engine.addFault({ operation: 'getVpc', status: 503 })),
+    );
+    await assert.rejects(
+      f.engine.addFault({ status: 503 }),
+      (e: unknown) => e instanceof ServiceError && e.code === 'InvalidParameter',
+    );
+    assert.equal(f.engine.listFaults().length, MAX_FAULT_RULES);
+    await f.engine.clearFaults();
+    assert.equal((await f.engine.addFault({ status: 503 })).status, 503);
+  } finally {
+    await f.cleanup();
+  }
 });
 
 describe('snapshot and reset', () => {

@@ -7,9 +7,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { formatBceTimestamp, sign } from '@peerconn/sdk/signer';
 import type { ServerOptions } from '../src/config.ts';
-import { IMMEDIATE_TIMING } from '../src/config.ts';
+import { timingPreset } from '../src/domain/timing.ts';
 import type { AccountCredential } from '../src/engine/api.ts';
-import { type RunningServer, startServer } from '../src/http/server.ts';
+import { type RunningServer, startServer } from '../src/server.ts';
+import { dropPlace, newStorePlace } from './store-choice.ts';
 
 export interface TestServer extends RunningServer {
   dir: string;
@@ -21,11 +22,14 @@ export interface TestServer extends RunningServer {
 
 export async function startTestServer(options: ServerOptions = {}): Promise<TestServer> {
   const dir = mkdtempSync(join(tmpdir(), 'peerconn-http-'));
+  const place = newStorePlace(join(dir, 'peerconn.db'));
   const server = await startServer({
     port: 0,
-    dataPath: join(dir, 'peerconn.db'),
+    dataPath: place.dataPath,
+    ...(place.store ? { store: place.store } : {}),
+    ...(place.schema ? { storeSchema: place.schema } : {}),
     logLevel: 'silent',
-    timing: IMMEDIATE_TIMING,
+    timing: timingPreset('immediate'),
     ...options,
   });
   const [first, second] = server.accounts;
@@ -38,6 +42,7 @@ export async function startTestServer(options: ServerOptions = {}): Promise<Test
     b: { ...second.credentials[0], accountId: second.id },
     close: async () => {
       await close();
+      await dropPlace(place);
       rmSync(dir, { recursive: true, force: true });
     },
   });

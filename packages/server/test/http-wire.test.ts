@@ -551,7 +551,6 @@ describe('unexpected exceptions', () => {
     const { createServer } = await import('node:http');
     const { pino } = await import('pino');
     const { Writable } = await import('node:stream');
-    const { FaultInjector } = await import('../src/admin/faults.ts');
     const { createHandler } = await import('../src/http/app.ts');
     const logged: string[] = [];
     const sink = new Writable({
@@ -560,20 +559,24 @@ describe('unexpected exceptions', () => {
         done();
       },
     });
-    // A real engine whose SQLite handle is gone: its first lookup throws a plain (non-service) error from
+    // A real engine whose store was closed under it: its first lookup throws a plain (non-service) error from
     // the store, the way a bug below the HTTP layer would.
-    const { openFixture } = await import('./engine-fixture.ts');
-    const fixture = await openFixture();
-    const broken = fixture.engine;
-    await broken.close();
+    const { engineConfig } = await import('./engine-fixture.ts');
+    const { createEngine } = await import('../src/engine/index.ts');
+    const { mkdtempSync, rmSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const { SqliteStore } = await import('../src/store/sqlite.ts');
+    const dir = mkdtempSync(join(tmpdir(), 'peerconn-broken-'));
+    const store = new SqliteStore(join(dir, 'broken.db'));
+    const broken = await createEngine(store, engineConfig());
+    await store.close();
     const httpServer = createServer(
       createHandler(
         {
           engine: broken,
           logger: pino({ level: 'info' }, sink),
-          faults: new FaultInjector(),
           bodyLimitBytes: 1024,
-          adminBodyLimitBytes: 1024,
           clockSkewSeconds: 900,
           now: () => Date.now(),
           sleep: async () => {},
@@ -588,12 +591,13 @@ describe('unexpected exceptions', () => {
       assert.deepEqual(errorOf(res), { status: 500, code: 'InternalError', requestIdMatches: true });
       assert.doesNotMatch(res.text, /database|sqlite/i, 'the cause is logged, not sent to the client');
       assert.ok(
-        logged.some((l) => /database connection is not open/.test(l) && l.includes('"level":50')),
+        logged.some((l) => /store is closed/.test(l) && l.includes('"level":50')),
         logged.join(''),
       );
     } finally {
       await new Promise((r) => httpServer.close(r));
-      await fixture.cleanup();
+      await broken.close();
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });

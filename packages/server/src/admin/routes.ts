@@ -1,48 +1,71 @@
 // The emulator's control plane under /_admin: never reachable through BCE paths, guarded by a bearer token
-// when one is configured.
+// when one is configured. Bodies are checked strictly: a field the API does not know is an error, never
+// silently ignored.
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { OPERATIONS } from '@peerconn/sdk/operations';
 import { z } from 'zod';
-import { ACCOUNT_ID_PATTERN } from '../domain/values.ts';
 import {
-  type Snapshot,
+  TIMING_PRESET_NAMES,
+  type TimingTable,
   TRANSITION_NAMES,
-  type TransitionName,
-  type TransitionTiming,
-} from '../engine/api.ts';
+  timingChangeSchema,
+  timingPreset,
+  transitionTimingSchema,
+} from '../domain/timing.ts';
+import { ACCOUNT_ID_PATTERN } from '../domain/values.ts';
+import type { Engine, Snapshot } from '../engine/api.ts';
 import { serviceError } from '../errors.ts';
-import type { ServerContext } from '../http/app.ts';
+import type { Extension } from '../http/app.ts';
 import { safeEqual } from '../http/auth.ts';
 import { readBody } from '../http/body.ts';
-import { decodePath } from '../http/query.ts';
+import { decodePath, parseQuery, splitTarget } from '../http/query.ts';
 import { sendEmpty, sendJson } from '../http/respond.ts';
-import { faultRuleSchema } from './faults.ts';
 
 export const ADMIN_PREFIX = '/_admin';
+
+/** What the admin API needs from the server it runs in. */
+export interface AdminContext {
+  engine: Engine;
+  adminBodyLimitBytes: number;
+  /** When set, every admin call but the health check needs `Authorization: Bearer <adminToken>`. */
+  adminToken?: string;
+}
 
 export function isAdminPath(rawPath: string): boolean {
   return rawPath === ADMIN_PREFIX || rawPath.startsWith(`${ADMIN_PREFIX}/`);
 }
 
-const timingSchema = z.object({
-  mode: z.enum(['immediate', 'delay', 'manual']),
-  delayMs: z.number().int().min(0).optional(),
+const faultRuleSchema = z.strictObject({
+  operation: z
+    .string()
+    .refine((name) => name === '*' || Object.hasOwn(OPERATIONS, name), {
+      message: `must be "*" or an operation name (${Object.keys(OPERATIONS).join(', ')})`,
+    })
+    .optional(),
+  status: z.number().int().min(100).max(599),
+  code: z.string().min(1).optional(),
+  message: z.string().optional(),
+  latencyMs: z.number().int().min(0).max(600_000).optional(),
+  emptyBody: z.boolean().optional(),
+  times: z.number().int().min(1).optional(),
+  ratio: z.number().min(0).max(1).optional(),
 });
-const transitionsSchema = z.partialRecord(z.enum(TRANSITION_NAMES), timingSchema);
-const credentialSchema = z.object({
+
+const credentialSchema = z.strictObject({
   accessKeyId: z.string().min(1).max(128),
   secretAccessKey: z.string().min(1).max(256),
   sessionToken: z.string().min(1).optional(),
 });
 
 const schemas = {
-  reset: z.object({ accounts: z.boolean().optional() }),
-  account: z.object({
+  reset: z.strictObject({ accounts: z.boolean().optional() }),
+  account: z.strictObject({
     id: z.string().regex(ACCOUNT_ID_PATTERN, 'must be 32 lowercase hex characters').optional(),
     name: z.string().min(1).max(128),
     credentials: z.array(credentialSchema).optional(),
   }),
   credential: credentialSchema.partial(),
-  clock: z.object({
+  clock: z.strictObject({
     set: z.iso.datetime({ offset: true }).optional(),
     advanceMs: z.number().int().optional(),
     advance: z
@@ -51,8 +74,12 @@ const schemas = {
       .optional(),
     freeze: z.boolean().optional(),
   }),
-  timing: z.object({ transitions: transitionsSchema.optional(), all: timingSchema.optional() }),
-  run: z.object({ peerConnId: z.string().min(1).optional() }),
+  timing: z.strictObject({
+    preset: z.enum(TIMING_PRESET_NAMES).optional(),
+    all: transitionTimingSchema.optional(),
+    transitions: timingChangeSchema.optional(),
+  }),
+  run: z.strictObject({ peerConnId: z.string().min(1).optional() }),
   snapshot: z.looseObject({
     format: z.literal('peerconn-snapshot'),
     version: z.literal(1),
@@ -69,7 +96,7 @@ export function parseDuration(text: string): number {
   return Number(m[1]) * (UNIT_MS[m[2] as string] as number);
 }
 
-async function readJson<T>(ctx: ServerContext, req: IncomingMessage, schema: z.ZodType<T>): Promise<T> {
+async function readJson<T>(ctx: AdminContext, req: IncomingMessage, schema: z.ZodType<T>): Promise<T> {
   const text = (await readBody(req, ctx.adminBodyLimitBytes)).toString('utf8');
   let json: unknown = {};
   if (text.trim() !== '') {
@@ -89,7 +116,7 @@ async function readJson<T>(ctx: ServerContext, req: IncomingMessage, schema: z.Z
 }
 
 type Handler = (
-  ctx: ServerContext,
+  ctx: AdminContext,
   req: IncomingMessage,
   res: ServerResponse,
   params: string[],
@@ -107,7 +134,6 @@ const ROUTES: Array<{ method: string; pattern: RegExp; handler: Handler }> = [
     handler: async (ctx, req, res) => {
       const body = await readJson(ctx, req, schemas.reset);
       await ctx.engine.reset(body.accounts === undefined ? {} : { accounts: body.accounts });
-      ctx.faults.clear();
       sendEmpty(res, 204);
     },
   },
@@ -125,6 +151,14 @@ const ROUTES: Array<{ method: string; pattern: RegExp; handler: Handler }> = [
       if (body.id !== undefined) input.id = body.id;
       if (body.credentials !== undefined) input.credentials = body.credentials.map(stripUndefined);
       sendJson(res, 200, await ctx.engine.createAccount(input));
+    },
+  },
+  {
+    method: 'DELETE',
+    pattern: /^accounts\/([^/]+)$/,
+    handler: async (ctx, _req, res, [accountId]) => {
+      await ctx.engine.deleteAccount(accountId as string);
+      sendEmpty(res, 204);
     },
   },
   {
@@ -172,10 +206,11 @@ const ROUTES: Array<{ method: string; pattern: RegExp; handler: Handler }> = [
     pattern: /^timing$/,
     handler: async (ctx, req, res) => {
       const body = await readJson(ctx, req, schemas.timing);
-      const change: Partial<Record<TransitionName, TransitionTiming>> = {};
-      if (body.all) for (const name of TRANSITION_NAMES) change[name] = stripUndefined(body.all);
+      // Applied in this order: a preset, then `all`, then single transitions, so they combine as one reads them.
+      const change: Partial<TimingTable> = body.preset ? timingPreset(body.preset) : {};
+      if (body.all) for (const name of TRANSITION_NAMES) change[name] = { ...body.all };
       for (const [name, timing] of Object.entries(body.transitions ?? {})) {
-        if (timing) change[name as TransitionName] = stripUndefined(timing);
+        if (timing) change[name as keyof TimingTable] = timing;
       }
       sendJson(res, 200, { transitions: await ctx.engine.setTiming(change) });
     },
@@ -196,13 +231,13 @@ const ROUTES: Array<{ method: string; pattern: RegExp; handler: Handler }> = [
   {
     method: 'GET',
     pattern: /^faults$/,
-    handler: async (ctx, _req, res) => sendJson(res, 200, { faults: ctx.faults.list() }),
+    handler: async (ctx, _req, res) => sendJson(res, 200, { faults: ctx.engine.listFaults() }),
   },
   {
     method: 'POST',
     pattern: /^faults$/,
     handler: async (ctx, req, res) => {
-      const rule = ctx.faults.add(stripUndefined(await readJson(ctx, req, faultRuleSchema)));
+      const rule = await ctx.engine.addFault(stripUndefined(await readJson(ctx, req, faultRuleSchema)));
       sendJson(res, 200, rule);
     },
   },
@@ -210,7 +245,7 @@ const ROUTES: Array<{ method: string; pattern: RegExp; handler: Handler }> = [
     method: 'DELETE',
     pattern: /^faults$/,
     handler: async (ctx, _req, res) => {
-      ctx.faults.clear();
+      await ctx.engine.clearFaults();
       sendEmpty(res, 204);
     },
   },
@@ -218,8 +253,23 @@ const ROUTES: Array<{ method: string; pattern: RegExp; handler: Handler }> = [
     method: 'DELETE',
     pattern: /^faults\/([^/]+)$/,
     handler: async (ctx, _req, res, [id]) => {
-      if (!ctx.faults.remove(id as string)) throw serviceError('NoSuchObject', `No fault rule "${id}".`);
+      await ctx.engine.removeFault(id as string);
       sendEmpty(res, 204);
+    },
+  },
+  {
+    method: 'GET',
+    pattern: /^events$/,
+    handler: async (ctx, req, res) => {
+      const query = parseQuery(splitTarget(req.url ?? '/').rawQuery);
+      const peerConnId = query.get('peerConnId') || undefined;
+      const afterSeq = wholeNumber(query.get('afterSeq'), 'afterSeq', 0);
+      const limit = wholeNumber(query.get('limit'), 'limit', 1000);
+      if (limit < 1 || limit > 10_000) {
+        throw serviceError('InvalidParameter', 'Parameter "limit" must be between 1 and 10000.');
+      }
+      const events = await ctx.engine.listEvents({ ...(peerConnId ? { peerConnId } : {}), afterSeq, limit });
+      sendJson(res, 200, { events });
     },
   },
   {
@@ -238,13 +288,21 @@ const ROUTES: Array<{ method: string; pattern: RegExp; handler: Handler }> = [
   },
 ];
 
+function wholeNumber(value: string | undefined, name: string, fallback: number): number {
+  if (value === undefined || value === '') return fallback;
+  if (!/^\d{1,15}$/.test(value)) {
+    throw serviceError('InvalidParameter', `Parameter "${name}" must be a whole number, not "${value}".`);
+  }
+  return Number(value);
+}
+
 function stripUndefined<T extends object>(value: T): { [K in keyof T]: Exclude<T[K], undefined> } {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as {
     [K in keyof T]: Exclude<T[K], undefined>;
   };
 }
 
-function authorize(ctx: ServerContext, req: IncomingMessage): void {
+function authorize(ctx: AdminContext, req: IncomingMessage): void {
   if (!ctx.adminToken) return;
   const header = req.headers.authorization ?? '';
   const m = /^Bearer\s+(.+)$/i.exec(header.trim());
@@ -254,7 +312,7 @@ function authorize(ctx: ServerContext, req: IncomingMessage): void {
 }
 
 export async function handleAdmin(
-  ctx: ServerContext,
+  ctx: AdminContext,
   req: IncomingMessage,
   res: ServerResponse,
   rawPath: string,
@@ -277,4 +335,14 @@ export async function handleAdmin(
     );
   }
   await chosen.route.handler(ctx, req, res, chosen.params);
+}
+
+/** The admin API as an extension of the HTTP server: on every listener, and on the admin-only one. */
+export function adminExtension(ctx: AdminContext): Extension {
+  return {
+    name: 'admin',
+    onAdminListener: true,
+    matches: isAdminPath,
+    handle: (req, res, rawPath) => handleAdmin(ctx, req, res, rawPath),
+  };
 }

@@ -1,7 +1,20 @@
 // Plain data the rules work on. Times are virtual-clock epoch milliseconds; rendering to wire strings happens
 // in view.ts only.
 import type { DnsStatus, PaymentTiming, PeerConnRole, PeerConnStatus, TagModel } from '@peerconn/sdk/models';
-import type { TransitionName } from '../engine/api.ts';
+import type { TransitionName } from './timing.ts';
+
+export interface AccountCredential {
+  accessKeyId: string;
+  secretAccessKey: string;
+  /** When set, requests with this key must carry x-bce-security-token with this value. */
+  sessionToken?: string;
+}
+
+export interface Account {
+  id: string;
+  name: string;
+  credentials: AccountCredential[];
+}
 
 export interface VpcRecord {
   vpcId: string;

@@ -1,6 +1,15 @@
 // The contract between the server's core (domain rules + store + scheduler) and its adapters (HTTP, admin
 // HTTP, main). The core never sees HTTP; the adapters never touch the store.
 import type { OperationName } from '@peerconn/sdk/operations';
+import type { PeerConnEvent } from '../domain/events.ts';
+import type { FaultRule, FaultRuleInput } from '../domain/faults.ts';
+import type { TimingTable, TransitionName } from '../domain/timing.ts';
+import type { Account, AccountCredential } from '../domain/types.ts';
+
+export type { EventCause, EventChange, PeerConnEvent } from '../domain/events.ts';
+export type { FaultRule, FaultRuleInput } from '../domain/faults.ts';
+export type { TimingTable, TransitionName, TransitionTiming } from '../domain/timing.ts';
+export type { Account, AccountCredential } from '../domain/types.ts';
 
 /** Who is calling, as established by signature verification and the endpoint that received the request. */
 export interface Caller {
@@ -22,35 +31,6 @@ export interface Idempotency {
  * (packages/sdk/src/models.ts) minus clientToken/abortSignal/timeoutMs, with numbers as numbers.
  */
 export type OperationInput = Record<string, unknown>;
-
-export type TransitionMode = 'immediate' | 'delay' | 'manual';
-
-export interface TransitionTiming {
-  mode: TransitionMode;
-  /** For `delay`: virtual milliseconds until the transition is due. */
-  delayMs?: number;
-}
-
-/**
- * Timed transitions. create: creating → active|consulting; accept: starting → active;
- * update: updating → active (update and resize); delete: deleting → gone; dnsOpen: wait → syncing → open;
- * dnsClose: closing → close. The 7-day consult timeout and Prepaid expiry run on the virtual clock.
- */
-export const TRANSITION_NAMES = ['create', 'accept', 'update', 'delete', 'dnsOpen', 'dnsClose'] as const;
-export type TransitionName = (typeof TRANSITION_NAMES)[number];
-
-export interface AccountCredential {
-  accessKeyId: string;
-  secretAccessKey: string;
-  /** When set, requests with this key must carry x-bce-security-token with this value. */
-  sessionToken?: string;
-}
-
-export interface Account {
-  id: string;
-  name: string;
-  credentials: AccountCredential[];
-}
 
 export interface ClockState {
   /** Virtual now, `YYYY-MM-DDThh:mm:ssZ` plus milliseconds as ISO 8601. */
@@ -76,16 +56,13 @@ export interface Snapshot {
 }
 
 export interface EngineConfig {
-  /** SQLite file path, or ':memory:'. */
-  dataPath: string;
-  /** Default region for requests whose Host does not name one. */
-  defaultRegion: string;
   quotaPerVpc: number;
   quotaPerAccount: number;
   consultTimeoutMs: number;
   /** After release, GET answers NoSuchObject (false) or shows status `deleted` (true). */
   keepDeleted: boolean;
-  timing: Record<TransitionName, TransitionTiming>;
+  /** Timing of a fresh database; a database keeps the timing set through the admin API. */
+  timing: TimingTable;
 }
 
 export interface Engine {
@@ -113,12 +90,21 @@ export interface Engine {
   removeCredential(accountId: string, accessKeyId: string): Promise<void>;
   /** Clears resources and tokens; accounts stay unless asked. */
   reset(options?: { accounts?: boolean }): Promise<void>;
+  deleteAccount(accountId: string): Promise<void>;
+  listFaults(): FaultRule[];
+  addFault(input: FaultRuleInput): Promise<FaultRule>;
+  removeFault(id: string): Promise<void>;
+  clearFaults(): Promise<void>;
+  /** The rule that fires for this request of `operation`, if any (counting it down). */
+  takeFault(operation: string): Promise<FaultRule | undefined>;
+  /** The timeline, oldest first: all connections or one, after a sequence number. */
+  listEvents(query?: { peerConnId?: string; afterSeq?: number; limit?: number }): Promise<PeerConnEvent[]>;
+  /** Calls `listener` whenever events were recorded (in this process or, on PostgreSQL, another). */
+  onEvents(listener: () => void): () => void;
   clock(): ClockState;
   setClock(change: { set?: string; advanceMs?: number; freeze?: boolean }): Promise<ClockState>;
-  timing(): Record<TransitionName, TransitionTiming>;
-  setTiming(
-    change: Partial<Record<TransitionName, TransitionTiming>>,
-  ): Promise<Record<TransitionName, TransitionTiming>>;
+  timing(): TimingTable;
+  setTiming(change: Partial<TimingTable>): Promise<TimingTable>;
   pendingTransitions(): Promise<PendingTransition[]>;
   /** Applies pending manual (and due) transitions, all or for one connection; returns how many ran. */
   runTransitions(peerConnId?: string): Promise<number>;

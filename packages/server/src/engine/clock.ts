@@ -64,3 +64,19 @@ export class VirtualClock {
       : { offsetMs: now - this.realNow(), frozenAt: null };
   }
 }
+
+/** The clock as persisted (in the database or a snapshot's meta); undefined when absent or unreadable. */
+export function parseClockData(raw: string | undefined): ClockData | undefined {
+  if (!raw) return undefined;
+  let data: Partial<ClockData> | null;
+  try {
+    data = JSON.parse(raw) as Partial<ClockData> | null;
+  } catch {
+    return undefined;
+  }
+  if (typeof data?.offsetMs !== 'number' || !Number.isFinite(data.offsetMs)) return undefined;
+  return {
+    offsetMs: data.offsetMs,
+    frozenAt: typeof data.frozenAt === 'number' && Number.isFinite(data.frozenAt) ? data.frozenAt : null,
+  };
+}

@@ -1,31 +1,33 @@
-// The engine: one store transaction per request, the virtual clock, and the single scheduler that applies
-// timed transitions (a timer armed for the next due instant, plus a catch-up before every request).
+// The engine: runs each operation against the injected store (reads on committed data, writes in one
+// transaction each), owns the virtual clock and the timing table, and applies timed transitions through the
+// scheduler. Everything it caches (clock, timing, credentials, fault rules, the next due instant) is refreshed
+// from the store's signals, so several engines on one PostgreSQL database behave as one service.
 import type { OperationName } from '@peerconn/sdk/operations';
 import { OPERATIONS } from '@peerconn/sdk/operations';
-import { applyTransition } from '../domain/peerconn.ts';
+import type { PeerConnEvent } from '../domain/events.ts';
+import type { FaultRule, FaultRuleInput } from '../domain/faults.ts';
 import { DAY_MS } from '../domain/time.ts';
+import { readTimingTable, type TimingTable, TRANSITION_NAMES } from '../domain/timing.ts';
+import type { Account, AccountCredential } from '../domain/types.ts';
 import { isAccountId } from '../domain/values.ts';
 import { ServiceError } from '../errors.ts';
-import type { StoreTx, TransitionRow } from '../store/api.ts';
-import { SqliteStore } from '../store/sqlite.ts';
-import {
-  type Account,
-  type AccountCredential,
-  type Caller,
-  type ClockState,
-  type Engine,
-  type EngineConfig,
-  type Idempotency,
-  type OperationInput,
-  type PendingTransition,
-  type Snapshot,
-  TRANSITION_NAMES,
-  type TransitionName,
-  type TransitionTiming,
+import type { Store, StoreSignal, StoreTx } from '../store/api.ts';
+import type {
+  Caller,
+  ClockState,
+  Engine,
+  EngineConfig,
+  Idempotency,
+  OperationInput,
+  PendingTransition,
+  Snapshot,
 } from './api.ts';
-import { type ClockData, VirtualClock } from './clock.ts';
+import { type ClockData, parseClockData, VirtualClock } from './clock.ts';
+import { CredentialCache } from './credentials.ts';
+import { FaultRules } from './faults.ts';
 import { newAccessKeyId, newAccountId, newSecretAccessKey } from './ids.ts';
-import { applyOutcome, runOperation } from './operations.ts';
+import { applyQueued, lockKeysOf, runRead, runWrite } from './operations.ts';
+import { type CatchUpTrigger, Scheduler } from './scheduler.ts';
 import { fromSnapshot, toSnapshot } from './snapshot.ts';
 
 export type { Engine, EngineConfig } from './api.ts';
@@ -33,140 +35,135 @@ export type { Engine, EngineConfig } from './api.ts';
 const TOKEN_LIFETIME_MS = DAY_MS;
 const CLOCK_KEY = 'clock';
 const TIMING_KEY = 'timing';
-/** setTimeout's ceiling; a later due instant is reached by re-arming. */
-const MAX_TIMER_MS = 2 ** 31 - 1;
+/** The scheduler's lock across server processes: one catch-up pass at a time applies due transitions. */
+const SCHEDULER_LOCK = 'scheduler';
 /** Guards against a transition that keeps rescheduling itself at the same instant. */
 const MAX_TRANSITIONS_PER_PASS = 100_000;
+/** The timeline keeps this many of the newest events. */
+const EVENTS_KEPT = 100_000;
+/** Old tokens and events are pruned on one write in this many, not on every one. */
+const HOUSEKEEPING_EVERY = 256;
 
-export function defaultEngineConfig(): EngineConfig {
-  const timing = Object.fromEntries(
-    TRANSITION_NAMES.map((name) => [name, { mode: 'delay', delayMs: 2000 } satisfies TransitionTiming]),
-  ) as Record<TransitionName, TransitionTiming>;
-  return {
-    dataPath: './data/peerconn.db',
-    defaultRegion: 'bj',
-    quotaPerVpc: 10,
-    quotaPerAccount: 10,
-    consultTimeoutMs: 7 * DAY_MS,
-    keepDeleted: false,
-    timing,
-  };
-}
-
-function validTiming(value: unknown, name: string): TransitionTiming {
-  const rule = value as Partial<TransitionTiming> | null;
-  const mode = rule?.mode;
-  if (mode !== 'immediate' && mode !== 'delay' && mode !== 'manual') {
-    throw new ServiceError(
-      'InappropriateJSON',
-      `Timing of "${name}" is invalid: mode must be immediate, delay or manual.`,
-    );
-  }
-  if (mode !== 'delay') return { mode };
-  const delayMs = rule?.delayMs;
-  if (typeof delayMs !== 'number' || !Number.isInteger(delayMs) || delayMs < 0) {
-    throw new ServiceError(
-      'InappropriateJSON',
-      `Timing of "${name}" is invalid: delay needs delayMs, a whole number ≥ 0.`,
-    );
-  }
-  return { mode, delayMs };
-}
-
-/** The clock as persisted under CLOCK_KEY (in the database or a snapshot's meta); undefined when absent or unreadable. */
-function parseClockData(raw: string | undefined): ClockData | undefined {
-  if (!raw) return undefined;
-  let data: Partial<ClockData> | null;
-  try {
-    data = JSON.parse(raw) as Partial<ClockData> | null;
-  } catch {
-    return undefined;
-  }
-  if (typeof data?.offsetMs !== 'number' || !Number.isFinite(data.offsetMs)) return undefined;
-  return {
-    offsetMs: data.offsetMs,
-    frozenAt: typeof data.frozenAt === 'number' && Number.isFinite(data.frozenAt) ? data.frozenAt : null,
-  };
-}
-
-/** A complete timing table: every transition name validated, in TRANSITION_NAMES order. */
-function timingTable(source: Record<string, unknown>): Record<TransitionName, TransitionTiming> {
-  const table = {} as Record<TransitionName, TransitionTiming>;
-  for (const name of TRANSITION_NAMES) table[name] = validTiming(source[name], name);
-  return table;
+export interface EngineOptions {
+  /** Real time in ms; tests pin it. */
+  now?: () => number;
+  /** Randomness for fault rules with a ratio; tests pin it. */
+  faultRandom?: () => number;
+  /** Failures of background work (a timer's catch-up, a reload after another process's change). */
+  onBackgroundError?: (error: unknown, what: string) => void;
 }
 
 class PeerConnEngine implements Engine {
-  private timer: NodeJS.Timeout | undefined;
   private closed = false;
+  private readonly scheduler: Scheduler;
+  private readonly credentials: CredentialCache;
+  private readonly faults: FaultRules;
+  private readonly eventListeners = new Set<() => void>();
+  private readonly unsubscribe: () => void;
+  private writes = 0;
 
   constructor(
-    private readonly store: SqliteStore,
+    private readonly store: Store,
     private readonly config: EngineConfig,
     private readonly clockSource: VirtualClock,
-    private timingTable: Record<TransitionName, TransitionTiming>,
-  ) {}
-
-  /** One transaction with the catch-up of due transitions before and after the work, then re-arms the timer. */
-  private async transact<T>(work: (tx: StoreTx, now: number) => Promise<T>): Promise<T> {
-    if (this.closed)
-      throw new ServiceError('ServiceUnavailable', 'The server is shutting down; retry shortly.');
-    let nextDueAt: number | undefined;
-    const result = await this.store.transaction(async (tx) => {
-      const now = this.clockSource.now();
-      await this.applyDue(tx, now);
-      const value = await work(tx, now);
-      ({ nextDueAt } = await this.applyDue(tx, now));
-      return value;
-    });
-    this.arm(nextDueAt);
-    return result;
+    private timingTable: TimingTable,
+    private readonly options: EngineOptions,
+  ) {
+    this.scheduler = new Scheduler(
+      clockSource,
+      (upTo, trigger) => this.catchUpPass(upTo, trigger),
+      (error) => this.backgroundError(error, 'scheduled transitions'),
+    );
+    this.credentials = new CredentialCache(store);
+    this.faults = new FaultRules(store, options.faultRandom);
+    this.unsubscribe = store.subscribe((signal) => this.onSignal(signal));
   }
 
-  /**
-   * Applies every timed transition due by `upTo`, each at its own due instant, in due order. Returns how many
-   * ran and the due instant of the first one left, which the timer is armed for.
-   */
-  private async applyDue(
-    tx: StoreTx,
-    upTo: number,
-  ): Promise<{ applied: number; nextDueAt: number | undefined }> {
+  async start(): Promise<void> {
+    await this.faults.reload();
+    await this.scheduler.catchUp('request');
+  }
+
+  private backgroundError(error: unknown, what: string): void {
+    this.options.onBackgroundError?.(error, what);
+  }
+
+  private background(work: Promise<unknown>, what: string): void {
+    work.catch((error: unknown) => this.backgroundError(error, what));
+  }
+
+  private onSignal(signal: StoreSignal): void {
+    switch (signal.type) {
+      case 'due':
+        this.scheduler.noteDue(signal.at);
+        return;
+      case 'settings':
+        this.background(this.reloadSettings(), 'reloading clock and timing');
+        return;
+      case 'accounts':
+        this.credentials.invalidate();
+        return;
+      case 'faults':
+        this.background(this.faults.reload(), 'reloading fault rules');
+        return;
+      case 'events':
+        for (const listener of this.eventListeners) listener();
+        return;
+      case 'all':
+        this.credentials.invalidate();
+        this.scheduler.forget();
+        this.background(this.reloadSettings(), 'reloading clock and timing');
+        this.background(this.faults.reload(), 'reloading fault rules');
+        for (const listener of this.eventListeners) listener();
+        return;
+    }
+  }
+
+  private async reloadSettings(): Promise<void> {
+    const { clock, timing } = await this.store.read(async (reader) => ({
+      clock: parseClockData(await reader.getMeta(CLOCK_KEY)),
+      timing: parseTiming(await reader.getMeta(TIMING_KEY)),
+    }));
+    this.clockSource.restore(clock ?? { offsetMs: 0, frozenAt: null });
+    if (timing) this.timingTable = timing;
+    this.scheduler.arm();
+  }
+
+  private requireOpen(): void {
+    if (this.closed)
+      throw new ServiceError('ServiceUnavailable', 'The server is shutting down; retry shortly.');
+  }
+
+  /** Applies due transitions first when the scheduler says some are owed, so every answer reflects them. */
+  private async catchUpIfDue(): Promise<void> {
+    this.requireOpen();
+    if (this.scheduler.isDue(this.clockSource.now())) await this.scheduler.catchUp('request');
+  }
+
+  private async catchUpPass(upTo: number, trigger: CatchUpTrigger) {
+    return this.store.write(
+      async (tx) => {
+        const applied = await this.applyDue(tx, upTo, trigger);
+        const next = await tx.nextTimed();
+        return { applied, nextDueAt: next?.dueAt };
+      },
+      { lockKeys: [SCHEDULER_LOCK] },
+    );
+  }
+
+  /** Applies every timed transition due by `upTo`, each at its own due instant, in due order. */
+  private async applyDue(tx: StoreTx, upTo: number, trigger: CatchUpTrigger): Promise<number> {
     let applied = 0;
     for (;;) {
       const row = await tx.nextTimed();
-      if (!row || row.dueAt > upTo || applied >= MAX_TRANSITIONS_PER_PASS) {
-        return { applied, nextDueAt: row?.dueAt };
-      }
-      await this.applyOne(tx, row, row.dueAt);
+      if (!row || row.dueAt > upTo || applied >= MAX_TRANSITIONS_PER_PASS) return applied;
+      await applyQueued(this.writeContext(tx, row.dueAt), row, row.dueAt, trigger);
       applied++;
     }
   }
 
-  private async applyOne(tx: StoreTx, row: TransitionRow, at: number): Promise<void> {
-    const { peerConnId, kind, side } = row;
-    await tx.deleteTransition(peerConnId, kind, side);
-    const record = await tx.getPeerConn(peerConnId);
-    if (!record) return;
-    const outcome = applyTransition(record, kind, side, at, this.config.keepDeleted);
-    await applyOutcome(tx, peerConnId, outcome, at, this.timingTable);
-  }
-
-  private arm(nextDueAt: number | undefined): void {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = undefined;
-    if (this.closed || nextDueAt === undefined || this.clockSource.frozen) return;
-    const wait = Math.min(Math.max(0, nextDueAt - this.clockSource.now()), MAX_TIMER_MS);
-    this.timer = setTimeout(() => {
-      this.timer = undefined;
-      // A failed pass is retried by the next request's catch-up; the timer must never crash the process.
-      this.catchUp().catch(() => undefined);
-    }, wait);
-    this.timer.unref();
-  }
-
-  /** Applies whatever fell due while nobody asked, and arms the timer for the next instant. */
-  async catchUp(): Promise<void> {
-    await this.transact(async () => undefined);
+  private writeContext(tx: StoreTx, now: number) {
+    return { tx, now, config: this.config, timing: this.timingTable };
   }
 
   async execute(
@@ -175,51 +172,74 @@ class PeerConnEngine implements Engine {
     input: OperationInput,
     idempotency?: Idempotency,
   ): Promise<unknown> {
-    const spec = OPERATIONS[operation];
+    const spec = Object.hasOwn(OPERATIONS, operation) ? OPERATIONS[operation] : undefined;
     if (!spec) throw new ServiceError('NotFound', `Unknown operation ${String(operation)}.`);
+    await this.catchUpIfDue();
     const scope = { accountId: caller.accountId, region: caller.region };
-    return this.transact(async (tx, now) => {
-      const token = spec.mutating ? idempotency : undefined;
-      if (token) {
-        const previous = await tx.getToken(caller.accountId, caller.region, token.clientToken);
-        if (previous && previous.lastUsedAt + TOKEN_LIFETIME_MS > now) {
-          if (previous.operation !== operation || previous.fingerprint !== token.fingerprint) {
-            throw new ServiceError(
-              'IdempotentParameterMismatch',
-              'The request uses the same client token as a previous, but non-identical request. Use a new clientToken for a different request.',
-            );
-          }
-          await tx.putToken({ ...previous, lastUsedAt: now });
-          return previous.response === 'null' ? undefined : JSON.parse(previous.response);
-        }
-        await tx.pruneTokens(now - TOKEN_LIFETIME_MS);
-      }
-      const body = await runOperation(
-        { tx, now, caller: scope, config: this.config, timing: this.timingTable },
-        operation,
-        input,
-      );
-      if (token) {
-        await tx.putToken({
-          accountId: caller.accountId,
-          region: caller.region,
-          token: token.clientToken,
+    if (!spec.mutating) {
+      return this.store.read((reader) =>
+        runRead(
+          { reader, now: this.clockSource.now(), caller: scope, config: this.config },
           operation,
-          fingerprint: token.fingerprint,
-          response: JSON.stringify(body ?? null),
-          lastUsedAt: now,
-        });
-      }
-      return body;
-    });
+          input,
+        ),
+      );
+    }
+    const housekeeping = ++this.writes % HOUSEKEEPING_EVERY === 0;
+    return this.store.write(
+      async (tx) => {
+        const now = this.clockSource.now();
+        const token = idempotency;
+        if (token) {
+          const previous = await tx.getToken(caller.accountId, caller.region, token.clientToken);
+          if (previous && previous.lastUsedAt + TOKEN_LIFETIME_MS > now) {
+            if (previous.operation !== operation || previous.fingerprint !== token.fingerprint) {
+              throw new ServiceError(
+                'IdempotentParameterMismatch',
+                'The request uses the same client token as a previous, but non-identical request. Use a new clientToken for a different request.',
+              );
+            }
+            await tx.putToken({ ...previous, lastUsedAt: now });
+            return previous.response === 'null' ? undefined : JSON.parse(previous.response);
+          }
+        }
+        if (housekeeping) {
+          await tx.pruneTokens(now - TOKEN_LIFETIME_MS);
+          await tx.pruneEvents(EVENTS_KEPT);
+        }
+        const body = await runWrite(
+          {
+            ...this.writeContext(tx, now),
+            caller: scope,
+            cause: { type: 'request', operation, requestId: caller.requestId, accountId: caller.accountId },
+          },
+          operation,
+          input,
+        );
+        if (token) {
+          await tx.putToken({
+            accountId: caller.accountId,
+            region: caller.region,
+            token: token.clientToken,
+            operation,
+            fingerprint: token.fingerprint,
+            response: JSON.stringify(body ?? null),
+            lastUsedAt: now,
+          });
+        }
+        return body;
+      },
+      { lockKeys: lockKeysOf(operation, scope, input) },
+    );
   }
 
   findCredential(accessKeyId: string) {
-    return this.store.transaction((tx) => tx.findCredential(accessKeyId));
+    this.requireOpen();
+    return this.credentials.find(accessKeyId);
   }
 
   listAccounts(): Promise<Account[]> {
-    return this.store.transaction((tx) => tx.listAccounts());
+    return this.store.read((reader) => reader.listAccounts());
   }
 
   async createAccount(input: {
@@ -241,12 +261,13 @@ class PeerConnEngine implements Engine {
         ? input.credentials
         : [{ accessKeyId: newAccessKeyId(), secretAccessKey: newSecretAccessKey() }];
     const account: Account = { id, name: input.name, credentials };
-    return this.store.transaction(async (tx) => {
+    return this.store.write(async (tx) => {
       if (await tx.getAccount(id)) {
         throw new ServiceError('InappropriateJSON', `Field "id" is invalid: account ${id} already exists.`);
       }
       for (const credential of credentials) await this.requireFreeKey(tx, credential);
       await tx.insertAccount(account);
+      tx.announce({ type: 'accounts' });
       return account;
     });
   }
@@ -272,28 +293,93 @@ class PeerConnEngine implements Engine {
       secretAccessKey: partial?.secretAccessKey || newSecretAccessKey(),
       ...(partial?.sessionToken ? { sessionToken: partial.sessionToken } : {}),
     };
-    return this.store.transaction(async (tx) => {
+    return this.store.write(async (tx) => {
       if (!(await tx.getAccount(accountId)))
         throw new ServiceError('NoSuchObject', `Account ${accountId} does not exist.`);
       await this.requireFreeKey(tx, credential);
       await tx.insertCredential(accountId, credential);
+      tx.announce({ type: 'accounts' });
       return credential;
     });
   }
 
   removeCredential(accountId: string, accessKeyId: string): Promise<void> {
-    return this.store.transaction(async (tx) => {
+    return this.store.write(async (tx) => {
       if (!(await tx.deleteCredential(accountId, accessKeyId))) {
         throw new ServiceError('NoSuchObject', `Account ${accountId} has no access key ${accessKeyId}.`);
       }
+      tx.announce({ type: 'accounts' });
+    });
+  }
+
+  deleteAccount(accountId: string): Promise<void> {
+    return this.store.write(async (tx) => {
+      const usage = await tx.accountUsage(accountId);
+      if (usage.vpcs > 0 || usage.peerConns > 0) {
+        throw new ServiceError(
+          'AccountInUse',
+          `Account ${accountId} still owns ${usage.vpcs} VPC(s) and ${usage.peerConns} peering connection side(s); release and delete them first, or reset the server.`,
+        );
+      }
+      if (!(await tx.deleteAccount(accountId))) {
+        throw new ServiceError('NoSuchObject', `Account ${accountId} does not exist.`);
+      }
+      tx.announce({ type: 'accounts' });
     });
   }
 
   async reset(options?: { accounts?: boolean }): Promise<void> {
-    await this.transact(async (tx) => {
+    this.requireOpen();
+    await this.store.write(async (tx) => {
       await tx.clearResources();
+      await tx.clearFaults();
       if (options?.accounts) await tx.clearAccounts();
+      tx.announce({ type: 'all' });
     });
+  }
+
+  listFaults(): FaultRule[] {
+    return this.faults.list();
+  }
+
+  addFault(input: FaultRuleInput): Promise<FaultRule> {
+    return this.faults.add(input);
+  }
+
+  async removeFault(id: string): Promise<void> {
+    if (!(await this.faults.remove(id))) throw new ServiceError('NoSuchObject', `No fault rule "${id}".`);
+  }
+
+  clearFaults(): Promise<void> {
+    return this.faults.clear();
+  }
+
+  takeFault(operation: string): Promise<FaultRule | undefined> {
+    return this.faults.take(operation);
+  }
+
+  async listEvents(
+    query: { peerConnId?: string; afterSeq?: number; limit?: number } = {},
+  ): Promise<PeerConnEvent[]> {
+    await this.catchUpIfDue();
+    const rows = await this.store.read((reader) =>
+      reader.listEvents({
+        ...(query.peerConnId ? { peerConnId: query.peerConnId } : {}),
+        afterSeq: query.afterSeq ?? 0,
+        limit: query.limit ?? 1000,
+      }),
+    );
+    return rows.map((row) => ({
+      seq: row.seq,
+      peerConnId: row.peerConnId,
+      at: new Date(row.at).toISOString(),
+      ...(JSON.parse(row.body) as Pick<PeerConnEvent, 'cause' | 'changes'>),
+    }));
+  }
+
+  onEvents(listener: () => void): () => void {
+    this.eventListeners.add(listener);
+    return () => this.eventListeners.delete(listener);
   }
 
   clock(): ClockState {
@@ -301,44 +387,51 @@ class PeerConnEngine implements Engine {
   }
 
   async setClock(change: { set?: string; advanceMs?: number; freeze?: boolean }): Promise<ClockState> {
+    this.requireOpen();
     const next = this.clockSource.changed(change);
-    const previous = this.clockSource.snapshot();
+    await this.store.write(async (tx) => {
+      await tx.setMeta(CLOCK_KEY, JSON.stringify(next));
+      tx.announce({ type: 'settings' });
+    });
     this.clockSource.restore(next);
-    try {
-      await this.transact(async (tx) => {
-        await tx.setMeta(CLOCK_KEY, JSON.stringify(next));
-      });
-    } catch (error) {
-      this.clockSource.restore(previous);
-      throw error;
-    }
+    this.scheduler.arm();
+    if (this.scheduler.isDue(this.clockSource.now())) await this.scheduler.catchUp('clock');
     return this.clockSource.state();
   }
 
-  timing(): Record<TransitionName, TransitionTiming> {
-    return { ...this.timingTable };
+  timing(): TimingTable {
+    return structuredClone(this.timingTable);
   }
 
-  async setTiming(
-    change: Partial<Record<TransitionName, TransitionTiming>>,
-  ): Promise<Record<TransitionName, TransitionTiming>> {
+  async setTiming(change: Partial<TimingTable>): Promise<TimingTable> {
+    this.requireOpen();
     const next = { ...this.timingTable };
     for (const [name, rule] of Object.entries(change)) {
-      if (!(TRANSITION_NAMES as readonly string[]).includes(name)) {
+      if (!(TRANSITION_NAMES as readonly string[]).includes(name) || rule === undefined) {
         throw new ServiceError(
           'InappropriateJSON',
           `Unknown transition "${name}"; known: ${TRANSITION_NAMES.join(', ')}.`,
         );
       }
-      next[name as TransitionName] = validTiming(rule, name);
+      next[name as keyof TimingTable] = rule;
     }
-    await this.store.transaction((tx) => tx.setMeta(TIMING_KEY, JSON.stringify(next)));
-    this.timingTable = next;
+    const table = readTimingTable(next);
+    if (!table)
+      throw new ServiceError(
+        'InappropriateJSON',
+        'The timing is invalid: see GET /_admin/timing for the form.',
+      );
+    await this.store.write(async (tx) => {
+      await tx.setMeta(TIMING_KEY, JSON.stringify(table));
+      tx.announce({ type: 'settings' });
+    });
+    this.timingTable = table;
     return this.timing();
   }
 
   async pendingTransitions(): Promise<PendingTransition[]> {
-    const rows = await this.store.transaction((tx) => tx.listTransitions());
+    await this.catchUpIfDue();
+    const rows = await this.store.read((reader) => reader.listTransitions());
     return rows.map((row) => ({
       peerConnId: row.peerConnId,
       name: row.kind,
@@ -347,20 +440,28 @@ class PeerConnEngine implements Engine {
     }));
   }
 
-  runTransitions(peerConnId?: string): Promise<number> {
-    return this.transact(async (tx, now) => {
-      const manual = await tx.manualTransitions(peerConnId);
-      for (const row of manual) await this.applyOne(tx, row, now);
-      return manual.length + (await this.applyDue(tx, now)).applied;
-    });
+  async runTransitions(peerConnId?: string): Promise<number> {
+    this.requireOpen();
+    const manual = await this.store.write(
+      async (tx) => {
+        const now = this.clockSource.now();
+        const rows = await tx.manualTransitions(peerConnId);
+        for (const row of rows) await applyQueued(this.writeContext(tx, now), row, now, 'run');
+        return rows.length;
+      },
+      { lockKeys: [SCHEDULER_LOCK] },
+    );
+    return manual + (await this.scheduler.catchUp('run'));
   }
 
   async exportSnapshot(): Promise<Snapshot> {
-    const dump = await this.transact((tx) => tx.dump());
+    await this.catchUpIfDue();
+    const dump = await this.store.read((reader) => reader.dump());
     return toSnapshot(dump, new Date(this.clockSource.now()).toISOString());
   }
 
   async importSnapshot(snapshot: Snapshot): Promise<void> {
+    this.requireOpen();
     const dump = fromSnapshot(snapshot);
     const clock = parseClockData(dump.meta[CLOCK_KEY]);
     // A snapshot is user input: an unreadable clock or timing is refused, not silently replaced.
@@ -378,7 +479,11 @@ class PeerConnEngine implements Engine {
       );
     }
     try {
-      await this.store.transaction((tx) => tx.load(dump));
+      await this.store.write(async (tx) => {
+        await tx.load(dump);
+        if (!timing) await tx.setMeta(TIMING_KEY, JSON.stringify(this.timingTable));
+        tx.announce({ type: 'all' });
+      });
     } catch (error) {
       if (error instanceof ServiceError) throw error;
       throw new ServiceError(
@@ -388,53 +493,57 @@ class PeerConnEngine implements Engine {
     }
     this.clockSource.restore(clock ?? { offsetMs: 0, frozenAt: null });
     this.timingTable = timing ?? this.timingTable;
-    await this.catchUp();
+    await this.scheduler.catchUp('request');
   }
 
   async close(): Promise<void> {
+    if (this.closed) return;
     this.closed = true;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = undefined;
+    this.scheduler.stop();
+    await this.scheduler.idle();
+    this.unsubscribe();
     await this.store.close();
   }
 }
 
-function parseTiming(raw: string | undefined): Record<TransitionName, TransitionTiming> | undefined {
+function parseTiming(raw: string | undefined): TimingTable | undefined {
   if (raw === undefined) return undefined;
-  let parsed: unknown;
   try {
-    parsed = JSON.parse(raw);
+    return readTimingTable(JSON.parse(raw));
   } catch {
     return undefined;
   }
-  if (typeof parsed !== 'object' || parsed === null) return undefined;
-  return timingTable(parsed as Record<string, unknown>);
 }
 
 /**
- * Opens (or creates) the store and returns a ready engine. The persisted clock offset and timing win over
- * `config.timing`, which seeds a fresh database only; call setTiming to change them afterwards.
+ * Returns a ready engine on `store`, which it owns from now on (engine.close() closes it). The clock and the
+ * timing kept in the store win over `config.timing`, which seeds a fresh database only.
  */
-export async function createEngine(config: EngineConfig & { now?: () => number }): Promise<Engine> {
-  const { now: realNow = Date.now, ...engineConfig } = config;
-  const store = new SqliteStore(config.dataPath);
+export async function createEngine(
+  store: Store,
+  config: EngineConfig,
+  options: EngineOptions = {},
+): Promise<Engine> {
   try {
-    const seeded = await store.transaction(async (tx) => {
-      const clock = parseClockData(await tx.getMeta(CLOCK_KEY));
+    const seeded = await store.write(async (tx) => {
+      const clock: ClockData | undefined = parseClockData(await tx.getMeta(CLOCK_KEY));
       let timing = parseTiming(await tx.getMeta(TIMING_KEY));
       if (!timing) {
-        timing = timingTable(engineConfig.timing);
+        timing = readTimingTable(config.timing);
+        if (!timing)
+          throw new ServiceError('InappropriateJSON', 'The configured timing table is incomplete.');
         await tx.setMeta(TIMING_KEY, JSON.stringify(timing));
       }
       return { clock, timing };
     });
     const engine = new PeerConnEngine(
       store,
-      engineConfig,
-      new VirtualClock(realNow, seeded.clock),
+      config,
+      new VirtualClock(options.now ?? Date.now, seeded.clock),
       seeded.timing,
+      options,
     );
-    await engine.catchUp();
+    await engine.start();
     return engine;
   } catch (error) {
     await store.close();

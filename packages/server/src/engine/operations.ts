@@ -1,31 +1,57 @@
 // One handler per operation of the table: read the facts from the store, ask the domain, persist the outcome.
-// Runs inside the request's transaction; knows nothing about HTTP.
+// Reads run on committed data (no write lock); writes run inside the request's write transaction. Nothing here
+// knows about HTTP.
 import type { OperationName } from '@peerconn/sdk/operations';
+import { OPERATIONS } from '@peerconn/sdk/operations';
+import { type EventCause, recordChanges } from '../domain/events.ts';
 import * as rules from '../domain/peerconn.ts';
+import type { TimingTable } from '../domain/timing.ts';
 import type { Outcome, PeerConnRecord, TransitionRequest } from '../domain/types.ts';
 import { type Input, maxKeys, optionalMarker, optionalString } from '../domain/values.ts';
 import { renderSide, renderVpc } from '../domain/view.ts';
 import * as vpcRules from '../domain/vpc.ts';
 import { ServiceError } from '../errors.ts';
-import type { StoreTx } from '../store/api.ts';
-import type { EngineConfig, TransitionName, TransitionTiming } from './api.ts';
+import type { StoreReader, StoreTx, TransitionRow } from '../store/api.ts';
+import type { EngineConfig } from './api.ts';
 import { newInterfaceId, newPeerConnId, newVpcId } from './ids.ts';
 
-export interface OperationContext {
-  tx: StoreTx;
+export interface ReadContext {
+  reader: StoreReader;
   now: number;
   caller: rules.CallerScope;
   config: EngineConfig;
-  timing: Record<TransitionName, TransitionTiming>;
 }
 
+export interface WriteContext {
+  tx: StoreTx;
+  now: number;
+  config: EngineConfig;
+  timing: TimingTable;
+  /** Why the changes of this transaction happen, for the timeline. */
+  cause: EventCause;
+}
+
+export interface RequestContext extends WriteContext {
+  caller: rules.CallerScope;
+}
+
+/** Guards against a transition that keeps starting itself at the same instant. */
+const MAX_INLINE_STEPS = 64;
+
+/**
+ * Persists what a rule decided: the record (or its removal), the cancelled and the newly scheduled
+ * transitions, and the timeline entry. Transitions due already (immediate timing) are applied here, in the same
+ * transaction, instead of being queued: nobody else can see them before the commit, so they run exactly once.
+ */
 export async function applyOutcome(
-  tx: StoreTx,
+  ctx: WriteContext,
   peerConnId: string,
+  before: PeerConnRecord | undefined,
   result: Outcome,
-  now: number,
-  timing: Record<TransitionName, TransitionTiming>,
+  depth = 0,
 ): Promise<void> {
+  const { tx, now } = ctx;
+  await recordEvent(ctx, peerConnId, before, result.record);
   if (result.record === null) {
     await tx.deletePeerConn(peerConnId);
     await tx.deleteTransitionsOf(peerConnId);
@@ -33,21 +59,67 @@ export async function applyOutcome(
   }
   await tx.savePeerConn(result.record);
   for (const { kind, side } of result.cancel) await tx.deleteTransition(peerConnId, kind, side);
+  const dueNow: TransitionRequest[] = [];
   for (const request of result.schedule) {
-    await tx.upsertTransition({
-      peerConnId,
-      kind: request.kind,
-      side: request.side,
-      dueAt: dueAt(request, now, timing),
-    });
+    const at = dueAt(request, now, ctx.timing);
+    if (at !== null && at <= now && depth < MAX_INLINE_STEPS) {
+      await tx.deleteTransition(peerConnId, request.kind, request.side);
+      dueNow.push(request);
+      continue;
+    }
+    await tx.upsertTransition({ peerConnId, kind: request.kind, side: request.side, dueAt: at });
+    if (at !== null) tx.announce({ type: 'due', at });
+  }
+  let record: PeerConnRecord | null = result.record;
+  for (const request of dueNow) {
+    if (record === null) return;
+    const next = rules.applyTransition(record, request.kind, request.side, now, ctx.config.keepDeleted);
+    const inline: WriteContext = {
+      ...ctx,
+      cause: { type: 'transition', transition: request.kind, trigger: 'inline' },
+    };
+    await applyOutcome(inline, peerConnId, record, next, depth + 1);
+    record = next.record;
   }
 }
 
-function dueAt(
-  request: TransitionRequest,
-  now: number,
-  timing: Record<TransitionName, TransitionTiming>,
-): number | null {
+/** Applies one queued transition at instant `at`, on behalf of `trigger`. */
+export async function applyQueued(
+  ctx: Omit<WriteContext, 'cause'>,
+  row: TransitionRow,
+  at: number,
+  trigger: 'timer' | 'clock' | 'run' | 'request',
+): Promise<void> {
+  const { peerConnId, kind, side } = row;
+  await ctx.tx.deleteTransition(peerConnId, kind, side);
+  const record = await ctx.tx.getPeerConn(peerConnId);
+  if (!record) return;
+  const outcome = rules.applyTransition(record, kind, side, at, ctx.config.keepDeleted);
+  await applyOutcome(
+    { ...ctx, now: at, cause: { type: 'transition', transition: kind, trigger } },
+    peerConnId,
+    record,
+    outcome,
+  );
+}
+
+async function recordEvent(
+  ctx: WriteContext,
+  peerConnId: string,
+  before: PeerConnRecord | undefined,
+  after: PeerConnRecord | null,
+): Promise<void> {
+  const changes = recordChanges(before, after);
+  if (changes.length === 0) return;
+  await ctx.tx.insertEvent({
+    peerConnId,
+    at: ctx.now,
+    body: JSON.stringify({ cause: ctx.cause, changes }),
+  });
+  ctx.tx.announce({ type: 'events' });
+}
+
+function dueAt(request: TransitionRequest, now: number, timing: TimingTable): number | null {
   if (request.at !== undefined) return request.at;
   if (request.kind === 'consultTimeout' || request.kind === 'expiry') return now;
   const rule = timing[request.kind];
@@ -56,7 +128,7 @@ function dueAt(
   return now + (rule.delayMs ?? 0);
 }
 
-async function loadPeerConn(ctx: OperationContext, input: Input): Promise<PeerConnRecord> {
+async function loadPeerConn(reader: StoreReader, input: Input): Promise<PeerConnRecord> {
   const id = input.peerConnId;
   if (typeof id !== 'string' || id === '') {
     throw new ServiceError(
@@ -64,20 +136,20 @@ async function loadPeerConn(ctx: OperationContext, input: Input): Promise<PeerCo
       'The path must name a peering connection: /v1/peerconn/{peerConnId}.',
     );
   }
-  const record = await ctx.tx.getPeerConn(id);
+  const record = await reader.getPeerConn(id);
   if (!record) throw rules.peerConnNotFound(id);
   return record;
 }
 
-async function loadOwnVpc(ctx: OperationContext, input: Input) {
+async function loadOwnVpc(reader: StoreReader, caller: rules.CallerScope, input: Input) {
   const id = input.vpcId;
   if (typeof id !== 'string' || id === '') {
     throw new ServiceError('InvalidURI', 'The path must name a VPC: /v1/vpc/{vpcId}.');
   }
-  return vpcRules.requireOwnVpc(await ctx.tx.getVpc(id), id, ctx.caller);
+  return vpcRules.requireOwnVpc(await reader.getVpc(id), id, caller);
 }
 
-type PeerConnRule = (record: PeerConnRecord, ctx: OperationContext, input: Input) => Outcome;
+type PeerConnRule = (record: PeerConnRecord, ctx: RequestContext, input: Input) => Outcome;
 
 const PEER_CONN_CHANGES: Partial<Record<OperationName, PeerConnRule>> = {
   updatePeerConn: (record, ctx, input) => rules.update(record, ctx.caller, input),
@@ -92,51 +164,65 @@ const PEER_CONN_CHANGES: Partial<Record<OperationName, PeerConnRule>> = {
   updatePeerConnDeleteProtect: (record, ctx, input) => rules.switchDeleteProtect(record, ctx.caller, input),
 };
 
-/** Runs one operation; returns the response body, or undefined for operations without one. */
-export async function runOperation(
-  ctx: OperationContext,
+export function isReadOnly(operation: OperationName): boolean {
+  return !OPERATIONS[operation].mutating;
+}
+
+/** Runs one read-only operation on committed data; returns the response body. */
+export async function runRead(ctx: ReadContext, operation: OperationName, input: Input): Promise<unknown> {
+  const { reader, caller } = ctx;
+  switch (operation) {
+    case 'getPeerConn': {
+      const record = await loadPeerConn(reader, input);
+      return renderSide(record, rules.sideForRead(record, caller, rules.parseRole(input.role)));
+    }
+    case 'listPeerConns':
+      return listPeerConns(ctx, input);
+    case 'listVpcs':
+      return listVpcs(ctx, input);
+    case 'getVpc':
+      return { vpc: renderVpc(await loadOwnVpc(reader, caller, input)) };
+    default:
+      throw new ServiceError('NotFound', `Operation ${operation} is not implemented by this server.`);
+  }
+}
+
+/** Runs one mutating operation inside the request's transaction; returns the response body or undefined. */
+export async function runWrite(
+  ctx: RequestContext,
   operation: OperationName,
   input: Input,
 ): Promise<unknown> {
+  const { tx, caller } = ctx;
   const change = PEER_CONN_CHANGES[operation];
   if (change) {
-    const record = await loadPeerConn(ctx, input);
-    await applyOutcome(ctx.tx, record.id, change(record, ctx, input), ctx.now, ctx.timing);
+    const record = await loadPeerConn(tx, input);
+    await applyOutcome(ctx, record.id, record, change(record, ctx, input));
     return undefined;
   }
   switch (operation) {
     case 'createPeerConn':
       return createPeerConn(ctx, input);
-    case 'listPeerConns':
-      return listPeerConns(ctx, input);
-    case 'getPeerConn': {
-      const record = await loadPeerConn(ctx, input);
-      return renderSide(record, rules.sideForRead(record, ctx.caller, rules.parseRole(input.role)));
-    }
     case 'createVpc': {
-      const vpc = vpcRules.newVpc(input, ctx.caller, newVpcId(), ctx.now);
-      await ctx.tx.insertVpc(vpc);
+      const vpc = vpcRules.newVpc(input, caller, newVpcId(), ctx.now);
+      await tx.insertVpc(vpc);
       return { vpcId: vpc.vpcId };
     }
-    case 'listVpcs':
-      return listVpcs(ctx, input);
-    case 'getVpc':
-      return { vpc: renderVpc(await loadOwnVpc(ctx, input)) };
     case 'updateVpc': {
-      const vpc = await loadOwnVpc(ctx, input);
-      await ctx.tx.updateVpc(vpcRules.updateVpc(vpc, input));
+      const vpc = await loadOwnVpc(tx, caller, input);
+      await tx.updateVpc(vpcRules.updateVpc(vpc, input));
       return undefined;
     }
     case 'deleteVpc': {
-      const vpc = await loadOwnVpc(ctx, input);
-      vpcRules.requireDeletable(vpc, await ctx.tx.countLiveOnVpc(vpc.vpcId));
-      await ctx.tx.deleteVpc(vpc.vpcId);
+      const vpc = await loadOwnVpc(tx, caller, input);
+      vpcRules.requireDeletable(vpc, await tx.countLiveOnVpc(vpc.vpcId));
+      await tx.deleteVpc(vpc.vpcId);
       return undefined;
     }
     case 'openVpcRelay':
     case 'shutdownVpcRelay': {
-      const vpc = await loadOwnVpc(ctx, input);
-      await ctx.tx.updateVpc({ ...vpc, relay: operation === 'openVpcRelay' });
+      const vpc = await loadOwnVpc(tx, caller, input);
+      await tx.updateVpc({ ...vpc, relay: operation === 'openVpcRelay' });
       return undefined;
     }
     default:
@@ -144,7 +230,20 @@ export async function runOperation(
   }
 }
 
-async function createPeerConn(ctx: OperationContext, input: Input): Promise<unknown> {
+/**
+ * The names a write of this operation serialises on across server processes (see WriteOptions.lockKeys):
+ * the accounts whose quotas, VPCs and tokens it reads.
+ */
+export function lockKeysOf(operation: OperationName, caller: rules.CallerScope, input: Input): string[] {
+  const keys = [`account:${caller.accountId}`];
+  const peer = input.peerAccountId;
+  if (operation === 'createPeerConn' && typeof peer === 'string' && peer !== caller.accountId) {
+    keys.push(`account:${peer}`);
+  }
+  return keys.sort();
+}
+
+async function createPeerConn(ctx: RequestContext, input: Input): Promise<unknown> {
   const request = rules.parseCreate(input, ctx.caller);
   const { tx, caller, config } = ctx;
   const id = newPeerConnId();
@@ -164,7 +263,7 @@ async function createPeerConn(ctx: OperationContext, input: Input): Promise<unkn
     quotaPerAccount: config.quotaPerAccount,
     consultTimeoutMs: config.consultTimeoutMs,
   });
-  await applyOutcome(tx, id, result, ctx.now, ctx.timing);
+  await applyOutcome(ctx, id, undefined, result);
   return { peerConnId: id };
 }
 
@@ -200,14 +299,14 @@ function invalidMarker(marker: string): ServiceError {
   );
 }
 
-async function listPeerConns(ctx: OperationContext, input: Input): Promise<unknown> {
+async function listPeerConns(ctx: ReadContext, input: Input): Promise<unknown> {
   const limit = maxKeys(input.maxKeys);
   const marker = optionalMarker(input.marker);
   const vpcId = optionalString(input, 'vpcId', 64) || undefined;
   const { accountId, region } = ctx.caller;
   let fromSeq = 0;
   if (marker !== undefined) {
-    const at = await ctx.tx.sideSeq(marker);
+    const at = await ctx.reader.sideSeq(marker);
     if (
       !at ||
       at.accountId !== accountId ||
@@ -218,7 +317,7 @@ async function listPeerConns(ctx: OperationContext, input: Input): Promise<unkno
     }
     fromSeq = at.seq;
   }
-  const rows = await ctx.tx.listSides({ accountId, region, vpcId, fromSeq, limit: limit + 1 });
+  const rows = await ctx.reader.listSides({ accountId, region, vpcId, fromSeq, limit: limit + 1 });
   const { items, ...paging } = toPage(rows, limit, (row) => row.ifId);
   return {
     peerConns: items.map((row) =>
@@ -240,7 +339,7 @@ function vpcIdsFilter(value: unknown): string[] | undefined {
   return list.map((v) => v.trim()).filter((v) => v !== '');
 }
 
-async function listVpcs(ctx: OperationContext, input: Input): Promise<unknown> {
+async function listVpcs(ctx: ReadContext, input: Input): Promise<unknown> {
   const limit = maxKeys(input.maxKeys);
   const marker = optionalMarker(input.marker);
   const vpcIds = vpcIdsFilter(input.vpcIds);
@@ -250,7 +349,7 @@ async function listVpcs(ctx: OperationContext, input: Input): Promise<unknown> {
   const { accountId, region } = ctx.caller;
   let fromSeq = 0;
   if (marker !== undefined) {
-    const at = await ctx.tx.vpcSeq(marker);
+    const at = await ctx.reader.vpcSeq(marker);
     if (!at || at.accountId !== accountId || at.region !== region) throw invalidMarker(marker);
     fromSeq = at.seq;
   }
@@ -258,7 +357,7 @@ async function listVpcs(ctx: OperationContext, input: Input): Promise<unknown> {
   const rows =
     input.isDefault === true
       ? []
-      : await ctx.tx.listVpcs({ accountId, region, fromSeq, limit: limit + 1, vpcIds });
+      : await ctx.reader.listVpcs({ accountId, region, fromSeq, limit: limit + 1, vpcIds });
   const { items, ...paging } = toPage(rows, limit, (vpc) => vpc.vpcId);
   return { vpcs: items.map(renderVpc), ...paging };
 }

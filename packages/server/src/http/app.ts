@@ -1,10 +1,10 @@
 // The request pipeline for BCE paths: parse → route by the operation table → verify signature → validate →
-// fault injection → engine → render. Anything that escapes as a non-ServiceError is a bug and is logged.
+// fault injection → engine → render. Paths outside the BCE API (the admin API, the console) are handed to the
+// extensions the server was assembled with. Anything that escapes as a non-ServiceError is a bug and is logged.
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
-import { defaultFaultCode, type FaultInjector } from '../admin/faults.ts';
-import { handleAdmin, isAdminPath } from '../admin/routes.ts';
+import { defaultFaultCode } from '../domain/faults.ts';
 import type { Engine } from '../engine/api.ts';
 import { ServiceError, serviceError } from '../errors.ts';
 import { verifyRequest } from './auth.ts';
@@ -15,17 +15,26 @@ import { sendEmpty, sendError, sendJson } from './respond.ts';
 import { route } from './router.ts';
 import { parseBody, parseClientToken, parseQueryInput } from './schemas.ts';
 
-export interface ServerContext {
+/** What the BCE pipeline needs from the server it runs in. */
+export interface HttpContext {
   engine: Engine;
   logger: Logger;
-  faults: FaultInjector;
   bodyLimitBytes: number;
-  adminBodyLimitBytes: number;
   clockSkewSeconds: number;
   /** Real wall clock in ms, for signature expiry. */
   now: () => number;
-  adminToken?: string;
   sleep: (ms: number) => Promise<void>;
+}
+
+/** A part of the server that answers paths outside the BCE API (`/_admin`, the console). */
+export interface Extension {
+  /** Whether this extension answers the path; checked in order, before BCE routing. */
+  matches(rawPath: string): boolean;
+  /** Whether it is also served on a listener dedicated to the admin API (`--admin-port`). */
+  onAdminListener: boolean;
+  /** Name logged as the request's operation. */
+  name: string;
+  handle(req: IncomingMessage, res: ServerResponse, rawPath: string): Promise<void>;
 }
 
 export interface ListenerInfo {
@@ -56,8 +65,9 @@ export function flattenHeaders(req: IncomingMessage): Record<string, string> {
 }
 
 export function createHandler(
-  ctx: ServerContext,
+  ctx: HttpContext,
   listener: ListenerInfo,
+  extensions: readonly Extension[] = [],
 ): (req: IncomingMessage, res: ServerResponse) => void {
   return (req, res) => {
     const requestId = randomUUID();
@@ -78,24 +88,26 @@ export function createHandler(
         'request',
       );
     });
-    dispatch(ctx, listener, req, res, requestId, log).catch((error: unknown) => {
+    dispatch(ctx, listener, extensions, req, res, requestId, log).catch((error: unknown) => {
       renderFailure(ctx, req, res, requestId, error);
     });
   };
 }
 
 async function dispatch(
-  ctx: ServerContext,
+  ctx: HttpContext,
   listener: ListenerInfo,
+  extensions: readonly Extension[],
   req: IncomingMessage,
   res: ServerResponse,
   requestId: string,
   log: RequestLog,
 ): Promise<void> {
   const { rawPath, rawQuery } = splitTarget(req.url ?? '/');
-  if (isAdminPath(rawPath)) {
-    log.operation = 'admin';
-    await handleAdmin(ctx, req, res, rawPath);
+  for (const extension of extensions) {
+    if (!extension.matches(rawPath) || (listener.adminOnly && !extension.onAdminListener)) continue;
+    log.operation = extension.name;
+    await extension.handle(req, res, rawPath);
     return;
   }
   if (listener.adminOnly) {
@@ -116,7 +128,7 @@ async function dispatch(
 export const WHOAMI_PATH = '/_whoami';
 
 async function handleWhoami(
-  ctx: ServerContext,
+  ctx: HttpContext,
   listener: ListenerInfo,
   req: IncomingMessage,
   res: ServerResponse,
@@ -147,7 +159,7 @@ async function handleWhoami(
 }
 
 async function handleBce(
-  ctx: ServerContext,
+  ctx: HttpContext,
   listener: ListenerInfo,
   req: IncomingMessage,
   res: ServerResponse,
@@ -175,7 +187,7 @@ async function handleBce(
   const body = parseBody(spec, await readBody(req, ctx.bodyLimitBytes));
   const input: Record<string, unknown> = { ...body, ...queryInput, ...pathParams };
 
-  const fault = ctx.faults.take(spec.name);
+  const fault = await ctx.engine.takeFault(spec.name);
   if (fault) {
     if (fault.latencyMs) await ctx.sleep(fault.latencyMs);
     const passThrough = fault.status < 300 && !fault.emptyBody;
@@ -206,7 +218,7 @@ async function handleBce(
 }
 
 export function renderFailure(
-  ctx: ServerContext,
+  ctx: HttpContext,
   req: IncomingMessage,
   res: ServerResponse,
   requestId: string,

@@ -1,9 +1,21 @@
-// The persistence contract. Every request runs in one transaction (`Store.transaction`), which must be
-// serialisable for the invariants checked inside it (SQLite: BEGIN IMMEDIATE; PostgreSQL: SERIALIZABLE or
-// row locks). Methods are async so a network-backed implementation fits the same shape.
-
-import type { PeerConnRecord, TransitionKind, TransitionSide, VpcRecord } from '../domain/types.ts';
-import type { AccountCredential } from '../engine/api.ts';
+// The persistence contract, implemented by SQLite (embedded, one process) and PostgreSQL (shared by any number
+// of server processes).
+//
+// Reads and writes are split. `read` runs on committed data and never waits for a writer (SQLite: a second
+// connection on the WAL; PostgreSQL: a pooled query). `write` runs one serialisable transaction: SQLite groups
+// the writes that arrive together into one transaction and one fsync, each isolated by a savepoint; PostgreSQL
+// runs SERIALIZABLE transactions and retries serialization failures itself, invisibly to the caller.
+//
+// Whatever a write wants others to learn (a transition scheduled, settings changed, an event recorded) it
+// announces with `tx.announce`; after the commit the store hands it to every subscriber — in this process and,
+// for PostgreSQL, in every other server process on the same database.
+import type {
+  AccountCredential,
+  PeerConnRecord,
+  TransitionKind,
+  TransitionSide,
+  VpcRecord,
+} from '../domain/types.ts';
 
 export interface AccountRow {
   id: string;
@@ -43,6 +55,25 @@ export interface SideListItem {
   role: 'initiator' | 'acceptor';
 }
 
+/** A fault rule as stored: the rule itself is opaque JSON to the store; `remaining` counts down atomically. */
+export interface FaultRow {
+  id: string;
+  /** JSON of the rule. */
+  rule: string;
+  /** How many more times it fires; null = unlimited. */
+  remaining: number | null;
+}
+
+/** One recorded change of a peering connection (the timeline). */
+export interface EventRow {
+  seq: number;
+  peerConnId: string;
+  /** Virtual instant of the change. */
+  at: number;
+  /** JSON of the event body (cause and changes). */
+  body: string;
+}
+
 /** Everything the store holds, as plain rows: the body of a snapshot. */
 export interface StoreDump {
   meta: Record<string, string>;
@@ -57,31 +88,38 @@ export interface StoreDump {
   tokens: TokenRow[];
 }
 
-export interface StoreTx {
+/** What a committed write tells the rest of the service (and the other server processes). */
+export type StoreSignal =
+  /** A timed transition is due at this virtual instant. */
+  | { type: 'due'; at: number }
+  /** The clock or the timing table changed. */
+  | { type: 'settings' }
+  /** Accounts or credentials changed. */
+  | { type: 'accounts' }
+  /** Fault rules changed. */
+  | { type: 'faults' }
+  /** Events were recorded (the timeline grew). */
+  | { type: 'events' }
+  /** Everything may have changed (reset, snapshot import). */
+  | { type: 'all' };
+
+export interface StoreReader {
   getMeta(key: string): Promise<string | undefined>;
-  setMeta(key: string, value: string): Promise<void>;
 
   listAccounts(): Promise<AccountRow[]>;
   getAccount(id: string): Promise<AccountRow | undefined>;
-  insertAccount(account: AccountRow): Promise<void>;
-  insertCredential(accountId: string, credential: AccountCredential): Promise<void>;
-  deleteCredential(accountId: string, accessKeyId: string): Promise<boolean>;
   findCredential(
     accessKeyId: string,
   ): Promise<{ accountId: string; credential: AccountCredential } | undefined>;
+  /** What an account still owns, in every region: its VPCs and the sides of peering connections. */
+  accountUsage(accountId: string): Promise<{ vpcs: number; peerConns: number }>;
 
   getVpc(vpcId: string): Promise<VpcRecord | undefined>;
-  insertVpc(vpc: VpcRecord): Promise<void>;
-  updateVpc(vpc: VpcRecord): Promise<void>;
-  deleteVpc(vpcId: string): Promise<void>;
   /** Creation-order key and owner of a VPC (the list marker); undefined when unknown. */
   vpcSeq(vpcId: string): Promise<{ seq: number; accountId: string; region: string } | undefined>;
   listVpcs(query: PageQuery & { vpcIds?: string[] }): Promise<Array<VpcRecord & { seq: number }>>;
 
   getPeerConn(id: string): Promise<PeerConnRecord | undefined>;
-  /** Inserts or updates, keeping each side's creation-order key across updates. */
-  savePeerConn(record: PeerConnRecord): Promise<void>;
-  deletePeerConn(id: string): Promise<void>;
   /** Whether a live connection joins these two VPCs, in either direction. */
   livePairExists(vpcA: string, vpcB: string): Promise<boolean>;
   countLiveOnVpc(vpcId: string): Promise<number>;
@@ -94,9 +132,6 @@ export interface StoreTx {
     query: PageQuery & { vpcId?: string },
   ): Promise<Array<SideListItem & { seq: number; ifId: string }>>;
 
-  upsertTransition(row: TransitionRow): Promise<void>;
-  deleteTransition(peerConnId: string, kind: TransitionKind, side: TransitionSide): Promise<void>;
-  deleteTransitionsOf(peerConnId: string): Promise<void>;
   /**
    * The earliest timed (non-manual) transition, ties broken by insertion order. One read answers both what
    * the scheduler applies next and when to wake up for it.
@@ -105,18 +140,77 @@ export interface StoreTx {
   listTransitions(): Promise<TransitionRow[]>;
   manualTransitions(peerConnId?: string): Promise<TransitionRow[]>;
 
+  listFaults(): Promise<FaultRow[]>;
+
+  /** Events after `afterSeq`, oldest first, optionally of one connection. */
+  listEvents(query: { peerConnId?: string; afterSeq?: number; limit: number }): Promise<EventRow[]>;
+
+  dump(): Promise<StoreDump>;
+}
+
+export interface StoreTx extends StoreReader {
+  /** Runs after the commit: tells every subscriber (here and in other processes) what changed. */
+  announce(signal: StoreSignal): void;
+
+  setMeta(key: string, value: string): Promise<void>;
+
+  insertAccount(account: AccountRow): Promise<void>;
+  deleteAccount(id: string): Promise<boolean>;
+  insertCredential(accountId: string, credential: AccountCredential): Promise<void>;
+  deleteCredential(accountId: string, accessKeyId: string): Promise<boolean>;
+
+  insertVpc(vpc: VpcRecord): Promise<void>;
+  updateVpc(vpc: VpcRecord): Promise<void>;
+  deleteVpc(vpcId: string): Promise<void>;
+
+  /** Inserts or updates, keeping each side's creation-order key across updates. */
+  savePeerConn(record: PeerConnRecord): Promise<void>;
+  deletePeerConn(id: string): Promise<void>;
+
+  upsertTransition(row: TransitionRow): Promise<void>;
+  deleteTransition(peerConnId: string, kind: TransitionKind, side: TransitionSide): Promise<void>;
+  deleteTransitionsOf(peerConnId: string): Promise<void>;
+
   getToken(accountId: string, region: string, token: string): Promise<TokenRow | undefined>;
   putToken(row: TokenRow): Promise<void>;
   pruneTokens(lastUsedBefore: number): Promise<void>;
 
+  insertFault(row: FaultRow): Promise<void>;
+  deleteFault(id: string): Promise<boolean>;
+  clearFaults(): Promise<void>;
+  /**
+   * Counts one firing of a rule with a limit: the remaining count after it, or undefined when the rule is gone
+   * or already spent (another request, perhaps in another process, took the last one). Spent rules are deleted.
+   */
+  takeFault(id: string): Promise<number | undefined>;
+
+  insertEvent(event: Omit<EventRow, 'seq'>): Promise<void>;
+  /** Keeps the newest `keep` events. */
+  pruneEvents(keep: number): Promise<void>;
+
   clearResources(): Promise<void>;
   clearAccounts(): Promise<void>;
-  dump(): Promise<StoreDump>;
   load(dump: StoreDump): Promise<void>;
 }
 
+export interface WriteOptions {
+  /**
+   * Names this write serialises on across processes (PostgreSQL advisory locks, taken in this order before the
+   * work runs). Correctness never depends on them — SERIALIZABLE does — but they turn a storm of conflicting
+   * writes into a queue instead of a storm of retries. SQLite ignores them: its writes are serial anyway.
+   */
+  lockKeys?: readonly string[];
+}
+
 export interface Store {
+  readonly kind: 'sqlite' | 'postgres';
+  /** Where the data lives, safe to print (a PostgreSQL URL has its password masked). */
+  readonly location: string;
+  /** Runs `work` on committed data without waiting for writers. */
+  read<T>(work: (reader: StoreReader) => Promise<T>): Promise<T>;
   /** Runs `work` in one serialisable transaction: commits on return, rolls back on throw. */
-  transaction<T>(work: (tx: StoreTx) => Promise<T>): Promise<T>;
+  write<T>(work: (tx: StoreTx) => Promise<T>, options?: WriteOptions): Promise<T>;
+  /** Calls `listener` with every signal announced by a committed write, from this process or another. */
+  subscribe(listener: (signal: StoreSignal) => void): () => void;
   close(): Promise<void>;
 }

@@ -1,16 +1,20 @@
-// Assembly: options → engine → accounts → one node:http listener per region (+ optional admin port).
+// The server's wiring, above every adapter: options → store → engine → accounts → one node:http listener per
+// region (+ optional admin port), with the admin API plugged into the HTTP pipeline as an extension.
 import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { createServer, type ServerOptions as HttpOptions, type Server, STATUS_CODES } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { dirname } from 'node:path';
 import { type Logger, pino } from 'pino';
-import { FaultInjector } from '../admin/faults.ts';
-import { DEFAULT_TIMING, DEFAULTS, isLoopbackHost, loadAccountsFile, type ServerOptions } from '../config.ts';
-import type { Account, Engine, EngineConfig } from '../engine/api.ts';
-import { createEngine } from '../engine/index.ts';
-import { createHandler, type ServerContext } from './app.ts';
-import { JSON_CONTENT_TYPE } from './respond.ts';
+import { adminExtension } from './admin/routes.ts';
+import { DEFAULTS, isLoopbackHost, loadAccountsFile, type ServerOptions } from './config.ts';
+import { timingPreset } from './domain/timing.ts';
+import type { Account, Engine, EngineConfig } from './engine/api.ts';
+import { createEngine } from './engine/index.ts';
+import { createHandler, type Extension, type HttpContext } from './http/app.ts';
+import { JSON_CONTENT_TYPE } from './http/respond.ts';
+import { openStore } from './store/open.ts';
+import { isPostgresUrl } from './store/url.ts';
 
 export interface ListenerAddress {
   region: string;
@@ -32,6 +36,8 @@ export interface RunningServer {
   createdDemoAccounts: boolean;
   region: string;
   dataPath: string;
+  /** `sqlite` or `postgres`, and where the data lives (a PostgreSQL URL with its password masked). */
+  store: { kind: 'sqlite' | 'postgres'; location: string };
   engine: Engine;
   logger: Logger;
   close(): Promise<void>;
@@ -102,22 +108,32 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const host = options.host ?? DEFAULTS.host;
   const region = options.region ?? options.listen?.[0]?.region ?? DEFAULTS.region;
   const dataPath = options.dataPath ?? DEFAULTS.dataPath;
+  const postgres = options.store !== undefined && isPostgresUrl(options.store);
+  // Asynchronous: a request's log line costs a buffer append, not a write(2). close() flushes it.
+  const logDestination = pino.destination({ fd: 2, sync: false });
   const logger = pino(
     { level: options.logLevel ?? DEFAULTS.logLevel, base: { service: 'peerconn-server' } },
-    pino.destination({ fd: 2, sync: true }),
+    logDestination,
   );
-  if (dataPath !== ':memory:') mkdirSync(dirname(dataPath), { recursive: true });
+  if (!postgres && dataPath !== ':memory:') mkdirSync(dirname(dataPath), { recursive: true });
 
   const engineConfig: EngineConfig = {
-    dataPath,
-    defaultRegion: region,
     quotaPerVpc: options.quotaPerVpc ?? DEFAULTS.quotaPerVpc,
     quotaPerAccount: options.quotaPerAccount ?? DEFAULTS.quotaPerAccount,
     consultTimeoutMs: DEFAULTS.consultTimeoutMs,
     keepDeleted: options.keepDeleted ?? false,
-    timing: { ...DEFAULT_TIMING, ...options.timing },
+    timing: { ...timingPreset('default'), ...options.timing },
   };
-  const engine = await createEngine(engineConfig);
+  const store = await openStore({
+    store: options.store,
+    dataPath,
+    poolSize: options.poolSize,
+    schema: options.storeSchema,
+  });
+  const engine = await createEngine(store, engineConfig, {
+    ...(options.faultRandom ? { faultRandom: options.faultRandom } : {}),
+    onBackgroundError: (error, what) => logger.error({ err: error }, `background work failed: ${what}`),
+  });
   const servers: Server[] = [];
   try {
     // The database keeps the timing set through the admin API across restarts; timing asked for at start-up
@@ -134,17 +150,21 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     let adminToken = options.adminToken;
     if (!adminToken && !isLoopbackHost(host)) adminToken = randomBytes(24).toString('base64url');
 
-    const ctx: ServerContext = {
+    const ctx: HttpContext = {
       engine,
       logger,
-      faults: new FaultInjector(options.faultRandom),
       bodyLimitBytes: options.bodyLimitBytes ?? DEFAULTS.bodyLimitBytes,
-      adminBodyLimitBytes: DEFAULTS.adminBodyLimitBytes,
       clockSkewSeconds: options.clockSkewSeconds ?? DEFAULTS.clockSkewSeconds,
       now: () => Date.now(),
       sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
     };
-    if (adminToken) ctx.adminToken = adminToken;
+    const extensions: Extension[] = [
+      adminExtension({
+        engine,
+        adminBodyLimitBytes: DEFAULTS.adminBodyLimitBytes,
+        ...(adminToken ? { adminToken } : {}),
+      }),
+    ];
 
     // Without these a client that trickles its headers or body holds a socket for node's 5 minutes.
     const requestTimeout = options.requestTimeoutMs ?? DEFAULTS.requestTimeoutMs;
@@ -156,7 +176,10 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     const wanted = options.listen ?? [{ region, port: options.port ?? DEFAULTS.port }];
     const listeners: ListenerAddress[] = [];
     for (const entry of wanted) {
-      const server = createServer(http, createHandler(ctx, { region: entry.region, adminOnly: false }));
+      const server = createServer(
+        http,
+        createHandler(ctx, { region: entry.region, adminOnly: false }, extensions),
+      );
       server.on('clientError', answerClientError);
       servers.push(server);
       const port = await listen(server, host, entry.port);
@@ -166,7 +189,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     }
     let adminBase = (listeners[0] as ListenerAddress).url;
     if (options.adminPort !== undefined) {
-      const server = createServer(http, createHandler(ctx, { region, adminOnly: true }));
+      const server = createServer(http, createHandler(ctx, { region, adminOnly: true }, extensions));
       server.on('clientError', answerClientError);
       servers.push(server);
       const port = await listen(server, host, options.adminPort);
@@ -180,7 +203,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
         await Promise.all(servers.map((s) => drain(s, drainMs)));
         await engine.close();
         logger.info('closed');
-        logger.flush();
+        logDestination.flushSync();
       })();
       return closing;
     };
@@ -193,6 +216,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       createdDemoAccounts,
       region,
       dataPath,
+      store: { kind: store.kind, location: store.location },
       engine,
       logger,
       close,
@@ -202,6 +226,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   } catch (error) {
     await Promise.all(servers.map((s) => drain(s, 0)));
     await engine.close();
+    logDestination.flushSync();
     throw error;
   }
 }

@@ -1,0 +1,610 @@
+// The store's queries, written once for both databases. SQLite and PostgreSQL differ here only in what a
+// `SqlDriver` hides (placeholders, how a statement reaches the database) and in the few `Dialect` hooks below;
+// the schemas they run on are kept equivalent by their migrations (migrations.ts).
+import type {
+  AccountCredential,
+  PeerConnRecord,
+  TransitionKind,
+  TransitionSide,
+  VpcRecord,
+} from '../domain/types.ts';
+import { isLive, sidesOf } from '../domain/types.ts';
+import type {
+  AccountRow,
+  EventRow,
+  FaultRow,
+  PageQuery,
+  SideListItem,
+  StoreDump,
+  StoreReader,
+  StoreSignal,
+  StoreTx,
+  TokenRow,
+  TransitionRow,
+} from './api.ts';
+
+export type Row = Record<string, unknown>;
+
+/** One connection's way to run SQL written with `?` placeholders. */
+export interface SqlDriver {
+  all(sql: string, params: readonly unknown[]): Promise<Row[]> | Row[];
+  get(sql: string, params: readonly unknown[]): Promise<Row | undefined> | Row | undefined;
+  /** Returns the number of rows changed. */
+  run(sql: string, params: readonly unknown[]): Promise<number> | number;
+}
+
+export interface Dialect {
+  /** A condition that `column` is one of the strings of the list bound to the next placeholder. */
+  inList(column: string): string;
+  /** How the list for `inList` is bound. */
+  listParam(values: readonly string[]): unknown;
+  /** Statements run after a load wrote explicit sequence numbers (PostgreSQL moves its sequences past them). */
+  afterLoad: readonly string[];
+}
+
+/** SQL of the list pages, exported so tests can check with EXPLAIN QUERY PLAN that they read an index. */
+export const LIST_SQL = {
+  sides: `SELECT s.seq, s.if_id, s.role, p.doc FROM peerconn_sides s JOIN peerconns p ON p.id = s.peerconn_id
+          WHERE s.account_id = ? AND s.region = ? AND s.seq >= ? ORDER BY s.seq LIMIT ?`,
+  sidesByVpc: `SELECT s.seq, s.if_id, s.role, p.doc FROM peerconn_sides s JOIN peerconns p ON p.id = s.peerconn_id
+          WHERE s.account_id = ? AND s.region = ? AND s.vpc_id = ? AND s.seq >= ? ORDER BY s.seq LIMIT ?`,
+  vpcs: `SELECT seq, doc FROM vpcs WHERE account_id = ? AND region = ? AND seq >= ? ORDER BY seq LIMIT ?`,
+} as const;
+
+const TRANSITION_COLUMNS = 'peerconn_id, kind, side, due_at';
+const TOKEN_COLUMNS = 'account_id, region, token, operation, fingerprint, response, last_used_at';
+
+function pairKey(a: string, b: string): [string, string] {
+  return a < b ? [a, b] : [b, a];
+}
+
+/** Integers may arrive as strings (PostgreSQL bigint without a parser) or bigint; the store speaks numbers. */
+function num(value: unknown): number {
+  return typeof value === 'number' ? value : Number(value);
+}
+
+export class SqlReader implements StoreReader {
+  constructor(
+    protected readonly db: SqlDriver,
+    protected readonly dialect: Dialect,
+  ) {}
+
+  protected async all(sql: string, ...params: unknown[]): Promise<Row[]> {
+    return this.db.all(sql, params);
+  }
+
+  protected async get(sql: string, ...params: unknown[]): Promise<Row | undefined> {
+    return this.db.get(sql, params);
+  }
+
+  async getMeta(key: string): Promise<string | undefined> {
+    return (await this.get('SELECT value FROM meta WHERE key = ?', key))?.value as string | undefined;
+  }
+
+  private async credentialsOf(accountId: string): Promise<AccountCredential[]> {
+    const rows = await this.all(
+      'SELECT access_key_id, secret, session_token FROM credentials WHERE account_id = ? ORDER BY seq',
+      accountId,
+    );
+    return rows.map(toCredential);
+  }
+
+  async listAccounts(): Promise<AccountRow[]> {
+    const accounts = await this.all('SELECT id, name FROM accounts ORDER BY seq');
+    const credentials = await this.all(
+      'SELECT account_id, access_key_id, secret, session_token FROM credentials ORDER BY seq',
+    );
+    const byAccount = new Map<string, AccountCredential[]>();
+    for (const row of credentials) {
+      const list = byAccount.get(row.account_id as string) ?? [];
+      list.push(toCredential(row));
+      byAccount.set(row.account_id as string, list);
+    }
+    return accounts.map((row) => ({
+      id: row.id as string,
+      name: row.name as string,
+      credentials: byAccount.get(row.id as string) ?? [],
+    }));
+  }
+
+  async getAccount(id: string): Promise<AccountRow | undefined> {
+    const row = await this.get('SELECT id, name FROM accounts WHERE id = ?', id);
+    if (!row) return undefined;
+    return { id, name: row.name as string, credentials: await this.credentialsOf(id) };
+  }
+
+  async findCredential(
+    accessKeyId: string,
+  ): Promise<{ accountId: string; credential: AccountCredential } | undefined> {
+    const row = await this.get(
+      'SELECT access_key_id, account_id, secret, session_token FROM credentials WHERE access_key_id = ?',
+      accessKeyId,
+    );
+    return row ? { accountId: row.account_id as string, credential: toCredential(row) } : undefined;
+  }
+
+  async accountUsage(accountId: string): Promise<{ vpcs: number; peerConns: number }> {
+    const vpcs = await this.get('SELECT count(*) AS n FROM vpcs WHERE account_id = ?', accountId);
+    const sides = await this.get('SELECT count(*) AS n FROM peerconn_sides WHERE account_id = ?', accountId);
+    return { vpcs: num(vpcs?.n ?? 0), peerConns: num(sides?.n ?? 0) };
+  }
+
+  async getVpc(vpcId: string): Promise<VpcRecord | undefined> {
+    const row = await this.get('SELECT doc FROM vpcs WHERE vpc_id = ?', vpcId);
+    return row ? (JSON.parse(row.doc as string) as VpcRecord) : undefined;
+  }
+
+  async vpcSeq(vpcId: string): Promise<{ seq: number; accountId: string; region: string } | undefined> {
+    const row = await this.get('SELECT seq, account_id, region FROM vpcs WHERE vpc_id = ?', vpcId);
+    if (!row) return undefined;
+    return { seq: num(row.seq), accountId: row.account_id as string, region: row.region as string };
+  }
+
+  async listVpcs(query: PageQuery & { vpcIds?: string[] }): Promise<Array<VpcRecord & { seq: number }>> {
+    const rows = query.vpcIds
+      ? await this.all(
+          `SELECT seq, doc FROM vpcs WHERE account_id = ? AND region = ? AND seq >= ?
+           AND ${this.dialect.inList('vpc_id')} ORDER BY seq LIMIT ?`,
+          query.accountId,
+          query.region,
+          query.fromSeq ?? 0,
+          this.dialect.listParam(query.vpcIds),
+          query.limit,
+        )
+      : await this.all(LIST_SQL.vpcs, query.accountId, query.region, query.fromSeq ?? 0, query.limit);
+    return rows.map((row) => ({ ...(JSON.parse(row.doc as string) as VpcRecord), seq: num(row.seq) }));
+  }
+
+  async getPeerConn(id: string): Promise<PeerConnRecord | undefined> {
+    const row = await this.get('SELECT doc FROM peerconns WHERE id = ?', id);
+    return row ? (JSON.parse(row.doc as string) as PeerConnRecord) : undefined;
+  }
+
+  async livePairExists(vpcA: string, vpcB: string): Promise<boolean> {
+    const [lo, hi] = pairKey(vpcA, vpcB);
+    const row = await this.get(
+      'SELECT 1 AS hit FROM peerconns WHERE vpc_lo = ? AND vpc_hi = ? AND live = 1',
+      lo,
+      hi,
+    );
+    return row !== undefined;
+  }
+
+  async countLiveOnVpc(vpcId: string): Promise<number> {
+    const row = await this.get(
+      'SELECT count(*) AS n FROM peerconn_sides WHERE vpc_id = ? AND live = 1',
+      vpcId,
+    );
+    return num(row?.n ?? 0);
+  }
+
+  async countLiveForAccount(accountId: string): Promise<number> {
+    const row = await this.get(
+      'SELECT count(DISTINCT peerconn_id) AS n FROM peerconn_sides WHERE account_id = ? AND live = 1',
+      accountId,
+    );
+    return num(row?.n ?? 0);
+  }
+
+  async sideSeq(
+    ifId: string,
+  ): Promise<{ seq: number; accountId: string; region: string; vpcId: string } | undefined> {
+    const row = await this.get(
+      'SELECT seq, account_id, region, vpc_id FROM peerconn_sides WHERE if_id = ?',
+      ifId,
+    );
+    if (!row) return undefined;
+    return {
+      seq: num(row.seq),
+      accountId: row.account_id as string,
+      region: row.region as string,
+      vpcId: row.vpc_id as string,
+    };
+  }
+
+  async listSides(
+    query: PageQuery & { vpcId?: string },
+  ): Promise<Array<SideListItem & { seq: number; ifId: string }>> {
+    const rows = query.vpcId
+      ? await this.all(
+          LIST_SQL.sidesByVpc,
+          query.accountId,
+          query.region,
+          query.vpcId,
+          query.fromSeq ?? 0,
+          query.limit,
+        )
+      : await this.all(LIST_SQL.sides, query.accountId, query.region, query.fromSeq ?? 0, query.limit);
+    return rows.map((row) => ({
+      seq: num(row.seq),
+      ifId: row.if_id as string,
+      role: row.role as 'initiator' | 'acceptor',
+      record: JSON.parse(row.doc as string) as PeerConnRecord,
+    }));
+  }
+
+  async nextTimed(): Promise<(TransitionRow & { dueAt: number }) | undefined> {
+    const row = await this.get(
+      `SELECT ${TRANSITION_COLUMNS} FROM transitions WHERE due_at IS NOT NULL ORDER BY due_at, seq LIMIT 1`,
+    );
+    return row ? { ...toTransition(row), dueAt: num(row.due_at) } : undefined;
+  }
+
+  async listTransitions(): Promise<TransitionRow[]> {
+    const rows = await this.all(
+      `SELECT ${TRANSITION_COLUMNS} FROM transitions ORDER BY due_at IS NULL, due_at, seq`,
+    );
+    return rows.map(toTransition);
+  }
+
+  async manualTransitions(peerConnId?: string): Promise<TransitionRow[]> {
+    const rows = peerConnId
+      ? await this.all(
+          `SELECT ${TRANSITION_COLUMNS} FROM transitions WHERE due_at IS NULL AND peerconn_id = ? ORDER BY seq`,
+          peerConnId,
+        )
+      : await this.all(`SELECT ${TRANSITION_COLUMNS} FROM transitions WHERE due_at IS NULL ORDER BY seq`);
+    return rows.map(toTransition);
+  }
+
+  async listFaults(): Promise<FaultRow[]> {
+    const rows = await this.all('SELECT id, rule, remaining FROM fault_rules ORDER BY seq');
+    return rows.map((row) => ({
+      id: row.id as string,
+      rule: row.rule as string,
+      remaining: row.remaining === null || row.remaining === undefined ? null : num(row.remaining),
+    }));
+  }
+
+  async listEvents(query: { peerConnId?: string; afterSeq?: number; limit: number }): Promise<EventRow[]> {
+    const rows = query.peerConnId
+      ? await this.all(
+          'SELECT seq, peerconn_id, at, body FROM events WHERE peerconn_id = ? AND seq > ? ORDER BY seq LIMIT ?',
+          query.peerConnId,
+          query.afterSeq ?? 0,
+          query.limit,
+        )
+      : await this.all(
+          'SELECT seq, peerconn_id, at, body FROM events WHERE seq > ? ORDER BY seq LIMIT ?',
+          query.afterSeq ?? 0,
+          query.limit,
+        );
+    return rows.map((row) => ({
+      seq: num(row.seq),
+      peerConnId: row.peerconn_id as string,
+      at: num(row.at),
+      body: row.body as string,
+    }));
+  }
+
+  async dump(): Promise<StoreDump> {
+    const meta: Record<string, string> = {};
+    for (const row of await this.all('SELECT key, value FROM meta ORDER BY key')) {
+      meta[row.key as string] = row.value as string;
+    }
+    const sideSeqs = new Map<string, number>();
+    for (const row of await this.all('SELECT if_id, seq FROM peerconn_sides')) {
+      sideSeqs.set(row.if_id as string, num(row.seq));
+    }
+    const vpcs = await this.all('SELECT seq, doc FROM vpcs ORDER BY seq');
+    const peerConns = await this.all('SELECT seq, doc FROM peerconns ORDER BY seq');
+    const tokens = await this.all(
+      `SELECT ${TOKEN_COLUMNS} FROM client_tokens ORDER BY account_id, region, token`,
+    );
+    return {
+      meta,
+      accounts: await this.listAccounts(),
+      vpcs: vpcs.map((row) => ({ ...(JSON.parse(row.doc as string) as VpcRecord), seq: num(row.seq) })),
+      peerConns: peerConns.map((row) => {
+        const record = JSON.parse(row.doc as string) as PeerConnRecord;
+        return {
+          seq: num(row.seq),
+          record,
+          sideSeqs: {
+            initiator: sideSeqs.get(record.initiator.ifId) ?? 0,
+            acceptor: sideSeqs.get(record.acceptor.ifId) ?? 0,
+          },
+        };
+      }),
+      transitions: await this.listTransitions(),
+      tokens: tokens.map(toToken),
+    };
+  }
+}
+
+export class SqlTx extends SqlReader implements StoreTx {
+  /** What this transaction announces; the store delivers it after the commit and drops it on rollback. */
+  readonly signals: StoreSignal[] = [];
+
+  announce(signal: StoreSignal): void {
+    this.signals.push(signal);
+  }
+
+  private async run(sql: string, ...params: unknown[]): Promise<number> {
+    return this.db.run(sql, params);
+  }
+
+  async setMeta(key: string, value: string): Promise<void> {
+    await this.run(
+      'INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
+      key,
+      value,
+    );
+  }
+
+  async insertAccount(account: AccountRow): Promise<void> {
+    await this.run('INSERT INTO accounts (id, name) VALUES (?, ?)', account.id, account.name);
+    for (const credential of account.credentials) await this.insertCredential(account.id, credential);
+  }
+
+  async deleteAccount(id: string): Promise<boolean> {
+    await this.run('DELETE FROM credentials WHERE account_id = ?', id);
+    return (await this.run('DELETE FROM accounts WHERE id = ?', id)) > 0;
+  }
+
+  async insertCredential(accountId: string, credential: AccountCredential): Promise<void> {
+    await this.run(
+      'INSERT INTO credentials (access_key_id, account_id, secret, session_token) VALUES (?, ?, ?, ?)',
+      credential.accessKeyId,
+      accountId,
+      credential.secretAccessKey,
+      credential.sessionToken ?? null,
+    );
+  }
+
+  async deleteCredential(accountId: string, accessKeyId: string): Promise<boolean> {
+    const changed = await this.run(
+      'DELETE FROM credentials WHERE account_id = ? AND access_key_id = ?',
+      accountId,
+      accessKeyId,
+    );
+    return changed > 0;
+  }
+
+  async insertVpc(vpc: VpcRecord): Promise<void> {
+    await this.insertVpcAt(vpc, undefined);
+  }
+
+  private async insertVpcAt(vpc: VpcRecord, seq: number | undefined): Promise<void> {
+    const doc = JSON.stringify(vpc);
+    if (seq === undefined) {
+      await this.run(
+        'INSERT INTO vpcs (vpc_id, account_id, region, doc) VALUES (?, ?, ?, ?)',
+        vpc.vpcId,
+        vpc.accountId,
+        vpc.region,
+        doc,
+      );
+    } else {
+      await this.run(
+        'INSERT INTO vpcs (seq, vpc_id, account_id, region, doc) VALUES (?, ?, ?, ?, ?)',
+        seq,
+        vpc.vpcId,
+        vpc.accountId,
+        vpc.region,
+        doc,
+      );
+    }
+  }
+
+  async updateVpc(vpc: VpcRecord): Promise<void> {
+    await this.run('UPDATE vpcs SET doc = ? WHERE vpc_id = ?', JSON.stringify(vpc), vpc.vpcId);
+  }
+
+  async deleteVpc(vpcId: string): Promise<void> {
+    await this.run('DELETE FROM vpcs WHERE vpc_id = ?', vpcId);
+  }
+
+  async savePeerConn(record: PeerConnRecord): Promise<void> {
+    const [lo, hi] = pairKey(record.initiator.vpcId, record.acceptor.vpcId);
+    const live = isLive(record) ? 1 : 0;
+    await this.run(
+      `INSERT INTO peerconns (id, vpc_lo, vpc_hi, live, doc) VALUES (?, ?, ?, ?, ?)
+       ON CONFLICT (id) DO UPDATE SET live = excluded.live, doc = excluded.doc`,
+      record.id,
+      lo,
+      hi,
+      live,
+      JSON.stringify(record),
+    );
+    await this.saveSides(record, live, undefined);
+  }
+
+  /** Writes the present sides (with explicit creation-order keys when loading) and drops a removed acceptor. */
+  private async saveSides(
+    record: PeerConnRecord,
+    live: number,
+    seqs: { initiator: number; acceptor: number } | undefined,
+  ): Promise<void> {
+    const present = sidesOf(record);
+    for (const side of present) {
+      const values = [side.ifId, record.id, side.role, side.accountId, side.region, side.vpcId, live];
+      if (seqs) {
+        await this.run(
+          `INSERT INTO peerconn_sides (seq, if_id, peerconn_id, role, account_id, region, vpc_id, live)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+          seqs[side.role],
+          ...values,
+        );
+      } else {
+        await this.run(
+          `INSERT INTO peerconn_sides (if_id, peerconn_id, role, account_id, region, vpc_id, live)
+           VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (if_id) DO UPDATE SET live = excluded.live`,
+          ...values,
+        );
+      }
+    }
+    if (present.length === 1) {
+      await this.run('DELETE FROM peerconn_sides WHERE if_id = ?', record.acceptor.ifId);
+    }
+  }
+
+  async deletePeerConn(id: string): Promise<void> {
+    await this.run('DELETE FROM peerconn_sides WHERE peerconn_id = ?', id);
+    await this.run('DELETE FROM peerconns WHERE id = ?', id);
+  }
+
+  async upsertTransition(row: TransitionRow): Promise<void> {
+    // Delete and insert rather than update: the row gets a fresh sequence, so a rescheduled transition orders
+    // after older ones due at the same instant.
+    await this.deleteTransition(row.peerConnId, row.kind, row.side);
+    await this.run(
+      `INSERT INTO transitions (${TRANSITION_COLUMNS}) VALUES (?, ?, ?, ?)`,
+      row.peerConnId,
+      row.kind,
+      row.side,
+      row.dueAt,
+    );
+  }
+
+  async deleteTransition(peerConnId: string, kind: TransitionKind, side: TransitionSide): Promise<void> {
+    await this.run(
+      'DELETE FROM transitions WHERE peerconn_id = ? AND kind = ? AND side = ?',
+      peerConnId,
+      kind,
+      side,
+    );
+  }
+
+  async deleteTransitionsOf(peerConnId: string): Promise<void> {
+    await this.run('DELETE FROM transitions WHERE peerconn_id = ?', peerConnId);
+  }
+
+  async getToken(accountId: string, region: string, token: string): Promise<TokenRow | undefined> {
+    const row = await this.get(
+      `SELECT ${TOKEN_COLUMNS} FROM client_tokens WHERE account_id = ? AND region = ? AND token = ?`,
+      accountId,
+      region,
+      token,
+    );
+    return row ? toToken(row) : undefined;
+  }
+
+  async putToken(row: TokenRow): Promise<void> {
+    await this.run(
+      `INSERT INTO client_tokens (${TOKEN_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (account_id, region, token) DO UPDATE SET operation = excluded.operation,
+         fingerprint = excluded.fingerprint, response = excluded.response, last_used_at = excluded.last_used_at`,
+      row.accountId,
+      row.region,
+      row.token,
+      row.operation,
+      row.fingerprint,
+      row.response,
+      row.lastUsedAt,
+    );
+  }
+
+  async pruneTokens(lastUsedBefore: number): Promise<void> {
+    await this.run('DELETE FROM client_tokens WHERE last_used_at < ?', lastUsedBefore);
+  }
+
+  async insertFault(row: FaultRow): Promise<void> {
+    await this.run(
+      'INSERT INTO fault_rules (id, rule, remaining) VALUES (?, ?, ?)',
+      row.id,
+      row.rule,
+      row.remaining,
+    );
+  }
+
+  async deleteFault(id: string): Promise<boolean> {
+    return (await this.run('DELETE FROM fault_rules WHERE id = ?', id)) > 0;
+  }
+
+  async clearFaults(): Promise<void> {
+    await this.run('DELETE FROM fault_rules');
+  }
+
+  async takeFault(id: string): Promise<number | undefined> {
+    const row = await this.get(
+      'UPDATE fault_rules SET remaining = remaining - 1 WHERE id = ? AND remaining > 0 RETURNING remaining',
+      id,
+    );
+    if (!row) return undefined;
+    const remaining = num(row.remaining);
+    if (remaining <= 0) await this.deleteFault(id);
+    return remaining;
+  }
+
+  async insertEvent(event: Omit<EventRow, 'seq'>): Promise<void> {
+    await this.run(
+      'INSERT INTO events (peerconn_id, at, body) VALUES (?, ?, ?)',
+      event.peerConnId,
+      event.at,
+      event.body,
+    );
+  }
+
+  async pruneEvents(keep: number): Promise<void> {
+    await this.run('DELETE FROM events WHERE seq <= (SELECT max(seq) FROM events) - ?', keep);
+  }
+
+  async clearResources(): Promise<void> {
+    for (const table of ['transitions', 'peerconn_sides', 'peerconns', 'vpcs', 'client_tokens', 'events']) {
+      await this.run(`DELETE FROM ${table}`);
+    }
+  }
+
+  async clearAccounts(): Promise<void> {
+    await this.run('DELETE FROM credentials');
+    await this.run('DELETE FROM accounts');
+  }
+
+  async load(dump: StoreDump): Promise<void> {
+    await this.clearResources();
+    await this.clearAccounts();
+    await this.clearFaults();
+    await this.run('DELETE FROM meta');
+    for (const [key, value] of Object.entries(dump.meta)) await this.setMeta(key, value);
+    for (const account of dump.accounts) await this.insertAccount(account);
+    for (const { seq, ...vpc } of dump.vpcs) await this.insertVpcAt(vpc, seq);
+    for (const { seq, record, sideSeqs } of dump.peerConns) {
+      const [lo, hi] = pairKey(record.initiator.vpcId, record.acceptor.vpcId);
+      const live = isLive(record) ? 1 : 0;
+      await this.run(
+        'INSERT INTO peerconns (seq, id, vpc_lo, vpc_hi, live, doc) VALUES (?, ?, ?, ?, ?, ?)',
+        seq,
+        record.id,
+        lo,
+        hi,
+        live,
+        JSON.stringify(record),
+      );
+      await this.saveSides(record, live, sideSeqs);
+    }
+    for (const transition of dump.transitions) await this.upsertTransition(transition);
+    for (const token of dump.tokens) await this.putToken(token);
+    for (const statement of this.dialect.afterLoad) await this.run(statement);
+  }
+}
+
+function toCredential(row: Row): AccountCredential {
+  const credential: AccountCredential = {
+    accessKeyId: row.access_key_id as string,
+    secretAccessKey: row.secret as string,
+  };
+  if (typeof row.session_token === 'string') credential.sessionToken = row.session_token;
+  return credential;
+}
+
+function toTransition(row: Row): TransitionRow {
+  return {
+    peerConnId: row.peerconn_id as string,
+    kind: row.kind as TransitionKind,
+    side: row.side as TransitionSide,
+    dueAt: row.due_at === null || row.due_at === undefined ? null : num(row.due_at),
+  };
+}
+
+function toToken(row: Row): TokenRow {
+  return {
+    accountId: row.account_id as string,
+    region: row.region as string,
+    token: row.token as string,
+    operation: row.operation as string,
+    fingerprint: row.fingerprint as string,
+    response: row.response as string,
+    lastUsedAt: num(row.last_used_at),
+  };
+}
