@@ -1,9 +1,51 @@
-// Wire rendering of records: the caller's side of a peering connection (spec §6.1) and VPCs.
+// Wire rendering of records: the caller's side of a peering connection and VPCs (docs/wire.md, "Responses").
+// Records are immutable once stored, so each rendering is remembered per record and its JSON text per
+// rendering: a list of a hundred connections costs a hundred lookups and one join, not a hundred renderings.
 import type { PeerConn, Vpc } from '@peerconn/sdk/models';
 import { wireTime } from './time.ts';
 import type { PeerConnRecord, SideRecord, VpcRecord } from './types.ts';
 
+const renderedSides = new WeakMap<PeerConnRecord, { initiator?: PeerConn; acceptor?: PeerConn }>();
+const renderedVpcs = new WeakMap<VpcRecord, Vpc>();
+const jsonTexts = new WeakMap<object, string>();
+
+/** Freezes a rendering and remembers its JSON text for `toJsonText`. */
+function remember<T extends object>(value: T): T {
+  jsonTexts.set(value, JSON.stringify(value));
+  return Object.freeze(value);
+}
+
+/**
+ * JSON.stringify for response bodies, splicing in the remembered text of renderings. Bodies are plain data
+ * (objects, arrays, strings, numbers, booleans, null); undefined members are left out as JSON.stringify does.
+ */
+export function toJsonText(value: unknown): string {
+  if (typeof value !== 'object' || value === null) return JSON.stringify(value) ?? 'null';
+  const known = jsonTexts.get(value);
+  if (known !== undefined) return known;
+  if (Array.isArray(value)) return `[${value.map(toJsonText).join(',')}]`;
+  const parts: string[] = [];
+  for (const [key, member] of Object.entries(value)) {
+    if (member !== undefined) parts.push(`${JSON.stringify(key)}:${toJsonText(member)}`);
+  }
+  return `{${parts.join(',')}}`;
+}
+
+/** The caller's view of one side; the same object (and JSON text) for the same stored record. */
 export function renderSide(record: PeerConnRecord, side: SideRecord): PeerConn {
+  let cached = renderedSides.get(record);
+  if (!cached) {
+    cached = {};
+    renderedSides.set(record, cached);
+  }
+  const hit = cached[side.role];
+  if (hit && (side === record.initiator || side === record.acceptor)) return hit;
+  const rendered = remember(renderSideOnce(record, side));
+  if (side === record.initiator || side === record.acceptor) cached[side.role] = rendered;
+  return rendered;
+}
+
+function renderSideOnce(record: PeerConnRecord, side: SideRecord): PeerConn {
   const other = side.role === 'initiator' ? record.acceptor : record.initiator;
   return {
     peerConnId: record.id,
@@ -29,6 +71,14 @@ export function renderSide(record: PeerConnRecord, side: SideRecord): PeerConn {
 }
 
 export function renderVpc(vpc: VpcRecord): Vpc {
+  const hit = renderedVpcs.get(vpc);
+  if (hit) return hit;
+  const rendered = remember(renderVpcOnce(vpc));
+  renderedVpcs.set(vpc, rendered);
+  return rendered;
+}
+
+function renderVpcOnce(vpc: VpcRecord): Vpc {
   return {
     vpcId: vpc.vpcId,
     name: vpc.name,

@@ -358,6 +358,6 @@ async function listVpcs(ctx: ReadContext, input: Input): Promise<unknown> {
     input.isDefault === true
       ? []
       : await ctx.reader.listVpcs({ accountId, region, fromSeq, limit: limit + 1, vpcIds });
-  const { items, ...paging } = toPage(rows, limit, (vpc) => vpc.vpcId);
-  return { vpcs: items.map(renderVpc), ...paging };
+  const { items, ...paging } = toPage(rows, limit, (row) => row.vpc.vpcId);
+  return { vpcs: items.map((row) => renderVpc(row.vpc)), ...paging };
 }

@@ -57,9 +57,13 @@ export function regionFromHost(host: string | undefined, fallback: string): stri
 
 /** Header names lowercased, repeated headers joined with ',' as the signers expect. */
 export function flattenHeaders(req: IncomingMessage): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [name, values] of Object.entries(req.headersDistinct)) {
-    if (values) out[name] = values.join(',');
+  const out: Record<string, string> = Object.create(null);
+  const raw = req.rawHeaders;
+  for (let i = 0; i + 1 < raw.length; i += 2) {
+    const name = (raw[i] as string).toLowerCase();
+    const value = raw[i + 1] as string;
+    const seen = out[name];
+    out[name] = seen === undefined ? value : `${seen},${value}`;
   }
   return out;
 }
@@ -184,7 +188,7 @@ async function handleBce(
 
   const clientToken = spec.mutating ? parseClientToken(query) : undefined;
   const queryInput = parseQueryInput(spec, query);
-  const body = parseBody(spec, await readBody(req, ctx.bodyLimitBytes));
+  const body = parseBody(spec, await readBody(req, ctx.bodyLimitBytes, headers));
   const input: Record<string, unknown> = { ...body, ...queryInput, ...pathParams };
 
   const fault = await ctx.engine.takeFault(spec.name);

@@ -1,5 +1,5 @@
-// bce-auth-v1 verification (spec §3.3). Expiry uses the real wall clock: SDKs sign with real time, while the
-// emulator's virtual clock may be days ahead.
+// bce-auth-v1 verification (docs/wire.md, "How the server verifies"). Expiry uses the real wall clock: SDKs sign
+// with real time, while the emulator's virtual clock may be days ahead.
 import { timingSafeEqual } from 'node:crypto';
 import {
   authStringPrefix,
@@ -32,6 +32,23 @@ export interface VerifyOptions {
 export interface VerifiedCaller {
   accountId: string;
   accessKeyId: string;
+}
+
+/**
+ * Derived signing keys by auth-string prefix (key id, timestamp, expiration): every request a client signs
+ * within the same second shares one, so it is derived once. The secret is part of the entry, so a rotated
+ * secret never reuses a key derived from the old one.
+ */
+const signingKeys = new Map<string, { secret: string; key: string }>();
+const SIGNING_KEYS_KEPT = 1024;
+
+function cachedSigningKey(secret: string, prefix: string): string {
+  const hit = signingKeys.get(prefix);
+  if (hit && hit.secret === secret) return hit.key;
+  const key = signingKey(secret, prefix);
+  if (signingKeys.size >= SIGNING_KEYS_KEPT) signingKeys.clear();
+  signingKeys.set(prefix, { secret, key });
+  return key;
 }
 
 /** Compares secrets in constant time, so response timing does not reveal how much of a guess was right. */
@@ -80,7 +97,7 @@ export async function verifyRequest(
       `Request has expired. Timestamp date is ${auth.timestamp}; check the clock of the signing machine.`,
     );
   }
-  const key = signingKey(
+  const key = cachedSigningKey(
     found.credential.secretAccessKey,
     authStringPrefix(auth.accessKeyId, auth.timestamp, auth.expirationSeconds),
   );

@@ -3,8 +3,22 @@
 import type { IncomingMessage } from 'node:http';
 import { ServiceError, serviceError } from '../errors.ts';
 
-export function readBody(req: IncomingMessage, limitBytes: number): Promise<Buffer> {
-  const declared = req.headers['content-length'];
+const EMPTY = Buffer.alloc(0);
+
+/**
+ * The request body, up to `limitBytes`. `headers` (lowercase names), when the caller has them, lets a request
+ * that declares no body be answered without waiting for the stream's end.
+ */
+export function readBody(
+  req: IncomingMessage,
+  limitBytes: number,
+  headers: Record<string, string> = req.headers as Record<string, string>,
+): Promise<Buffer> {
+  const declared = headers['content-length'];
+  if ((declared === undefined || declared === '0') && headers['transfer-encoding'] === undefined) {
+    req.resume();
+    return Promise.resolve(EMPTY);
+  }
   if (declared !== undefined && Number(declared) > limitBytes) {
     req.resume();
     return Promise.reject(tooLarge(limitBytes));

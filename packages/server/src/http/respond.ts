@@ -1,21 +1,19 @@
-// Rendering of BCE responses: every answer is JSON-typed and carries the request id.
+// Rendering of BCE responses: every answer is JSON-typed and carries the request id. Bodies leave as one string
+// in res.end(), so node writes status line, headers and body in a single write.
 import type { ServerResponse } from 'node:http';
+import { toJsonText } from '../domain/view.ts';
 
 export const JSON_CONTENT_TYPE = 'application/json;charset=UTF-8';
 
 export function sendJson(res: ServerResponse, status: number, body: unknown): void {
-  const payload = Buffer.from(JSON.stringify(body), 'utf8');
-  res.statusCode = status;
-  res.setHeader('Content-Type', JSON_CONTENT_TYPE);
-  res.setHeader('Content-Length', payload.length);
-  res.end(payload);
+  const text = toJsonText(body);
+  res.writeHead(status, { 'Content-Type': JSON_CONTENT_TYPE, 'Content-Length': Buffer.byteLength(text) });
+  res.end(text);
 }
 
 /** A success (or injected fault) with no body: `Content-Length: 0`, which every official SDK reads as "no data". */
 export function sendEmpty(res: ServerResponse, status = 200): void {
-  res.statusCode = status;
-  res.setHeader('Content-Type', JSON_CONTENT_TYPE);
-  res.setHeader('Content-Length', 0);
+  res.writeHead(status, { 'Content-Type': JSON_CONTENT_TYPE, 'Content-Length': 0 });
   res.end();
 }
 

@@ -117,7 +117,7 @@ export interface StoreReader {
   getVpc(vpcId: string): Promise<VpcRecord | undefined>;
   /** Creation-order key and owner of a VPC (the list marker); undefined when unknown. */
   vpcSeq(vpcId: string): Promise<{ seq: number; accountId: string; region: string } | undefined>;
-  listVpcs(query: PageQuery & { vpcIds?: string[] }): Promise<Array<VpcRecord & { seq: number }>>;
+  listVpcs(query: PageQuery & { vpcIds?: string[] }): Promise<Array<{ seq: number; vpc: VpcRecord }>>;
 
   getPeerConn(id: string): Promise<PeerConnRecord | undefined>;
   /** Whether a live connection joins these two VPCs, in either direction. */

@@ -58,6 +58,47 @@ function pairKey(a: string, b: string): [string, string] {
   return a < b ? [a, b] : [b, a];
 }
 
+/**
+ * Parsed documents by their text. A stored record is never changed in place (a change writes a new text), so
+ * the same text always means the same record: the parse is shared, frozen so no caller can alter it, and the
+ * renderings remembered for it (domain/view.ts) stay valid. Bounded; the oldest entry goes first.
+ */
+class DocCache {
+  private readonly entries = new Map<string, unknown>();
+
+  constructor(private readonly capacity: number) {}
+
+  parse<T>(text: string): T {
+    const hit = this.entries.get(text);
+    if (hit !== undefined) return hit as T;
+    const value = deepFreeze(JSON.parse(text) as T);
+    if (this.entries.size >= this.capacity) {
+      const oldest = this.entries.keys().next();
+      if (!oldest.done) this.entries.delete(oldest.value);
+    }
+    this.entries.set(text, value);
+    return value;
+  }
+}
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const member of Object.values(value)) deepFreeze(member);
+  }
+  return value;
+}
+
+const docs = new DocCache(10_000);
+
+function peerConnDoc(row: Row): PeerConnRecord {
+  return docs.parse<PeerConnRecord>(row.doc as string);
+}
+
+function vpcDoc(row: Row): VpcRecord {
+  return docs.parse<VpcRecord>(row.doc as string);
+}
+
 /** Integers may arrive as strings (PostgreSQL bigint without a parser) or bigint; the store speaks numbers. */
 function num(value: unknown): number {
   return typeof value === 'number' ? value : Number(value);
@@ -131,7 +172,7 @@ export class SqlReader implements StoreReader {
 
   async getVpc(vpcId: string): Promise<VpcRecord | undefined> {
     const row = await this.get('SELECT doc FROM vpcs WHERE vpc_id = ?', vpcId);
-    return row ? (JSON.parse(row.doc as string) as VpcRecord) : undefined;
+    return row ? vpcDoc(row) : undefined;
   }
 
   async vpcSeq(vpcId: string): Promise<{ seq: number; accountId: string; region: string } | undefined> {
@@ -140,7 +181,7 @@ export class SqlReader implements StoreReader {
     return { seq: num(row.seq), accountId: row.account_id as string, region: row.region as string };
   }
 
-  async listVpcs(query: PageQuery & { vpcIds?: string[] }): Promise<Array<VpcRecord & { seq: number }>> {
+  async listVpcs(query: PageQuery & { vpcIds?: string[] }): Promise<Array<{ seq: number; vpc: VpcRecord }>> {
     const rows = query.vpcIds
       ? await this.all(
           `SELECT seq, doc FROM vpcs WHERE account_id = ? AND region = ? AND seq >= ?
@@ -152,12 +193,12 @@ export class SqlReader implements StoreReader {
           query.limit,
         )
       : await this.all(LIST_SQL.vpcs, query.accountId, query.region, query.fromSeq ?? 0, query.limit);
-    return rows.map((row) => ({ ...(JSON.parse(row.doc as string) as VpcRecord), seq: num(row.seq) }));
+    return rows.map((row) => ({ seq: num(row.seq), vpc: vpcDoc(row) }));
   }
 
   async getPeerConn(id: string): Promise<PeerConnRecord | undefined> {
     const row = await this.get('SELECT doc FROM peerconns WHERE id = ?', id);
-    return row ? (JSON.parse(row.doc as string) as PeerConnRecord) : undefined;
+    return row ? peerConnDoc(row) : undefined;
   }
 
   async livePairExists(vpcA: string, vpcB: string): Promise<boolean> {
@@ -219,7 +260,7 @@ export class SqlReader implements StoreReader {
       seq: num(row.seq),
       ifId: row.if_id as string,
       role: row.role as 'initiator' | 'acceptor',
-      record: JSON.parse(row.doc as string) as PeerConnRecord,
+      record: peerConnDoc(row),
     }));
   }
 

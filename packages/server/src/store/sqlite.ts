@@ -7,6 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import type { PeerConnRecord, VpcRecord } from '../domain/types.ts';
 import type { Store, StoreReader, StoreSignal, StoreTx } from './api.ts';
 import { SQLITE_MIGRATIONS } from './migrations.ts';
 import { type Dialect, type Row, type SqlDriver, SqlReader, SqlTx } from './sql.ts';
@@ -50,6 +51,39 @@ class SqliteDriver implements SqlDriver {
   }
 }
 
+/**
+ * The reader with the records read by id remembered until the next commit. Only this process writes the file
+ * (see the lock in SqliteStore), and every committed batch clears the memory after its COMMIT, so a remembered
+ * record is always the committed one.
+ */
+class CachingReader extends SqlReader {
+  private peerConns = new Map<string, PeerConnRecord | undefined>();
+  private vpcs = new Map<string, VpcRecord | undefined>();
+
+  forget(): void {
+    if (this.peerConns.size > 0) this.peerConns = new Map();
+    if (this.vpcs.size > 0) this.vpcs = new Map();
+  }
+
+  override async getPeerConn(id: string): Promise<PeerConnRecord | undefined> {
+    if (this.peerConns.has(id)) return this.peerConns.get(id);
+    const record = await super.getPeerConn(id);
+    if (this.peerConns.size >= RECORDS_REMEMBERED) this.peerConns.clear();
+    this.peerConns.set(id, record);
+    return record;
+  }
+
+  override async getVpc(vpcId: string): Promise<VpcRecord | undefined> {
+    if (this.vpcs.has(vpcId)) return this.vpcs.get(vpcId);
+    const vpc = await super.getVpc(vpcId);
+    if (this.vpcs.size >= RECORDS_REMEMBERED) this.vpcs.clear();
+    this.vpcs.set(vpcId, vpc);
+    return vpc;
+  }
+}
+
+const RECORDS_REMEMBERED = 10_000;
+
 interface WriteJob {
   work: (tx: StoreTx) => Promise<unknown>;
   resolve: (value: unknown) => void;
@@ -62,7 +96,9 @@ export class SqliteStore implements Store {
   private readonly writer: Database.Database;
   private readonly readerDb: Database.Database;
   private readonly writerDriver: SqliteDriver;
-  private readonly reader: StoreReader;
+  private readonly reader: CachingReader;
+  /** Held open for the store's life: a second server on the same file fails to start instead of diverging. */
+  private readonly lock: Database.Database | undefined;
   private readonly listeners = new Set<(signal: StoreSignal) => void>();
   private readonly pending: WriteJob[] = [];
   private flushing: Promise<void> | undefined;
@@ -79,6 +115,7 @@ export class SqliteStore implements Store {
     this.scratchDir = memory ? mkdtempSync(join(tmpdir(), 'peerconn-memory-')) : undefined;
     const file = this.scratchDir ? join(this.scratchDir, 'peerconn.db') : path;
     this.location = path;
+    this.lock = memory ? undefined : takeLock(`${file}-lock`);
     this.writer = new Database(file);
     this.writer.pragma('journal_mode = WAL');
     // FULL: with WAL this syncs on every commit, so an acknowledged write survives power loss, not just kill -9.
@@ -91,7 +128,7 @@ export class SqliteStore implements Store {
     this.readerDb.pragma('busy_timeout = 5000');
     this.readerDb.pragma('query_only = ON');
     this.writerDriver = new SqliteDriver(this.writer);
-    this.reader = new SqlReader(new SqliteDriver(this.readerDb), SQLITE_DIALECT);
+    this.reader = new CachingReader(new SqliteDriver(this.readerDb), SQLITE_DIALECT);
     // Prepared once: every batch runs these, and exec() would parse them each time.
     this.sql = {
       begin: this.writer.prepare('BEGIN IMMEDIATE'),
@@ -163,6 +200,8 @@ export class SqliteStore implements Store {
       if (this.writer.inTransaction) this.sql.rollback.run();
       for (const { job } of done) job.reject(error);
       return;
+    } finally {
+      this.reader.forget();
     }
     // Subscribers learn what changed before any caller hears back, so the next request sees fresh caches.
     for (const entry of done) if (entry.ok) for (const signal of entry.signals) this.emit(signal);
@@ -181,8 +220,34 @@ export class SqliteStore implements Store {
     while (this.flushing || this.pending.length > 0) await (this.flushing ?? this.flush());
     if (this.readerDb.open) this.readerDb.close();
     if (this.writer.open) this.writer.close();
+    if (this.lock?.open) this.lock.close();
     if (this.scratchDir) rmSync(this.scratchDir, { recursive: true, force: true });
   }
+}
+
+/**
+ * An exclusive lock on a companion file, held by an open connection in exclusive locking mode. The operating
+ * system drops it when the process ends, however it ends.
+ */
+function takeLock(path: string): Database.Database {
+  const lock = new Database(path);
+  try {
+    lock.pragma('locking_mode = EXCLUSIVE');
+    lock.pragma('busy_timeout = 0');
+    lock.exec(
+      'CREATE TABLE IF NOT EXISTS holder (pid INTEGER); BEGIN EXCLUSIVE; DELETE FROM holder; COMMIT;',
+    );
+    lock.prepare('INSERT INTO holder (pid) VALUES (?)').run(process.pid);
+  } catch (error) {
+    lock.close();
+    if ((error as { code?: string }).code === 'SQLITE_BUSY') {
+      throw new Error(
+        `another peerconn server is using ${path.replace(/-lock$/, '')}; stop it, choose another --data file, or share state between servers with --store postgres://…`,
+      );
+    }
+    throw error;
+  }
+  return lock;
 }
 
 function migrate(db: Database.Database): void {
