@@ -136,6 +136,8 @@ Options (environment variable in brackets):
   --store <kind>            where state lives: sqlite (default), or postgres://user:pass@host:port/db to
                             share one state between several server processes [PEERCONN_STORE, DATABASE_URL]
   --pool-size <n>           PostgreSQL connections per process (10) [PEERCONN_POOL_SIZE]
+  --store-schema <name>     PostgreSQL schema for the tables, so several emulated clouds can share one
+                            database (the connection's search_path, normally public) [PEERCONN_STORE_SCHEMA]
   --data <file>             SQLite database file, or :memory: (./data/peerconn.db); ignored with PostgreSQL
                             [PEERCONN_DATA]
   --accounts <file.json>    accounts and keys to load [PEERCONN_ACCOUNTS]
@@ -170,6 +172,7 @@ export function parseCliArgs(argv: readonly string[], env: NodeJS.ProcessEnv = p
         data: { type: 'string' },
         store: { type: 'string' },
         'pool-size': { type: 'string' },
+        'store-schema': { type: 'string' },
         accounts: { type: 'string' },
         region: { type: 'string' },
         listen: { type: 'string' },
@@ -212,6 +215,13 @@ export function parseCliArgs(argv: readonly string[], env: NodeJS.ProcessEnv = p
   }
   const poolSize = pick('pool-size', 'PEERCONN_POOL_SIZE');
   if (poolSize !== undefined) options.poolSize = parsePositiveInt(poolSize, '--pool-size');
+  const schema = pick('store-schema', 'PEERCONN_STORE_SCHEMA');
+  if (schema !== undefined) {
+    if (!/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) {
+      throw new UsageError(`--store-schema must be a lowercase SQL name like peerconn_ci, not "${schema}"`);
+    }
+    options.storeSchema = schema;
+  }
   const data = pick('data', 'PEERCONN_DATA');
   if (data !== undefined) options.dataPath = data;
   const accounts = pick('accounts', 'PEERCONN_ACCOUNTS');

@@ -48,22 +48,6 @@ function displayHost(host: string): string {
   return host.includes(':') ? `[${host}]` : host;
 }
 
-async function upsertAccounts(engine: Engine, path: string): Promise<void> {
-  const file = loadAccountsFile(path);
-  const existing = new Map((await engine.listAccounts()).map((a) => [a.id, a]));
-  for (const account of file.accounts) {
-    const current = existing.get(account.id);
-    if (!current) {
-      await engine.createAccount({ id: account.id, name: account.name, credentials: account.credentials });
-      continue;
-    }
-    const known = new Set(current.credentials.map((c) => c.accessKeyId));
-    for (const credential of account.credentials) {
-      if (!known.has(credential.accessKeyId)) await engine.addCredential(account.id, credential);
-    }
-  }
-}
-
 function listen(server: Server, host: string, port: number): Promise<number> {
   return new Promise((resolve, reject) => {
     const onError = (error: Error) => reject(error);
@@ -139,12 +123,14 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     // The database keeps the timing set through the admin API across restarts; timing asked for at start-up
     // (flag, env or option) is the newer wish and wins.
     if (options.timing && Object.keys(options.timing).length > 0) await engine.setTiming(options.timing);
-    if (options.accountsFile) await upsertAccounts(engine, options.accountsFile);
+    // One transaction each, so servers starting together on one PostgreSQL database agree on the accounts.
     let createdDemoAccounts = false;
-    if (!options.accountsFile && (await engine.listAccounts()).length === 0) {
-      await engine.createAccount({ name: 'demo-a' });
-      await engine.createAccount({ name: 'demo-b' });
-      createdDemoAccounts = true;
+    if (options.accountsFile) {
+      await engine.ensureAccounts(loadAccountsFile(options.accountsFile).accounts);
+    } else {
+      createdDemoAccounts = await engine.ensureAccounts([{ name: 'demo-a' }, { name: 'demo-b' }], {
+        onlyIfNone: true,
+      });
     }
 
     let adminToken = options.adminToken;

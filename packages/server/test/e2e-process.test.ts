@@ -1,133 +1,11 @@
 // The server as a process: banner parsing, flags and accounts file, usage errors, durability across kill -9,
 // and SIGTERM draining in-flight requests before exiting 0.
 import assert from 'node:assert/strict';
-import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { after, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
 import { createVpc, errorOf, signed } from './http-support.ts';
-
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
-const MAIN = join(ROOT, 'packages', 'server', 'src', 'main.ts');
-const dirs: string[] = [];
-const children: ChildProcess[] = [];
-
-after(() => {
-  for (const child of children) {
-    if (child.pid !== undefined) {
-      try {
-        process.kill(-child.pid, 'SIGKILL');
-      } catch {
-        // already gone
-      }
-    }
-  }
-  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
-});
-
-function tempDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'peerconn-proc-'));
-  dirs.push(dir);
-  return dir;
-}
-
-interface Banner {
-  listeners: Array<{ region: string; url: string; port: number }>;
-  accounts: Array<{ name: string; id: string; accessKeyId: string; secretAccessKey: string }>;
-  lines: string[];
-}
-
-function parseBanner(lines: string[]): Banner {
-  const listeners = lines.flatMap((l) => {
-    const m = /^listening (\S+) (http:\/\/127\.0\.0\.1:(\d+))$/.exec(l);
-    return m ? [{ region: m[1] as string, url: m[2] as string, port: Number(m[3]) }] : [];
-  });
-  const accounts = lines.flatMap((l) => {
-    const m = /^account (\S+) id=([0-9a-f]{32}) accessKeyId=(\S+) secretAccessKey=(\S+)$/.exec(l);
-    return m
-      ? [
-          {
-            name: m[1] as string,
-            id: m[2] as string,
-            accessKeyId: m[3] as string,
-            secretAccessKey: m[4] as string,
-          },
-        ]
-      : [];
-  });
-  return { listeners, accounts, lines };
-}
-
-interface Started {
-  child: ChildProcess;
-  banner: Banner;
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }>;
-}
-
-/** Spawns main.ts and resolves once the banner (through its last account line) has been printed. */
-function startProcess(
-  args: string[],
-  command: string[] = [process.execPath, '--import', 'tsx', MAIN],
-): Promise<Started> {
-  const [cmd, ...pre] = command as [string, ...string[]];
-  // Detached: the child leads its own process group, so a signal reaches node even when npm sits in between.
-  const child = spawn(cmd, [...pre, ...args], {
-    cwd: ROOT,
-    detached: true,
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, PEERCONN_ACCOUNTS: '' },
-  });
-  children.push(child);
-  let stdout = '';
-  let stderr = '';
-  const exited = new Promise<{
-    code: number | null;
-    signal: NodeJS.Signals | null;
-    stdout: string;
-    stderr: string;
-  }>((resolve) => child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr })));
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no banner within 20 s:\n${stdout}\n${stderr}`)), 20_000);
-    child.stderr?.on('data', (c) => {
-      stderr += c;
-    });
-    child.stdout?.on('data', (c) => {
-      stdout += c;
-      if (/^try: /m.test(stdout)) {
-        clearTimeout(timer);
-        resolve({ child, banner: parseBanner(stdout.split('\n')), exited });
-      }
-    });
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`exited with ${code} before the banner:\n${stdout}\n${stderr}`));
-    });
-  });
-}
-
-function runToExit(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', MAIN, ...args], {
-    cwd: ROOT,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (c) => {
-    stdout += c;
-  });
-  child.stderr.on('data', (c) => {
-    stderr += c;
-  });
-  return new Promise((resolve) => child.on('exit', (code) => resolve({ code, stdout, stderr })));
-}
-
-const credential = (b: Banner, i = 0) => {
-  const acc = b.accounts[i];
-  assert.ok(acc, 'account in banner');
-  return { accessKeyId: acc.accessKeyId, secretAccessKey: acc.secretAccessKey };
-};
+import { credential, ROOT, runToExit, startProcess, tempDir } from './process-support.ts';
 
 test('usage errors exit 1 with a clear message; --help exits 0', async () => {
   const unknown = await runToExit(['--prot', '9000']);
@@ -305,4 +183,96 @@ test('npm start passes flags through; the bin launcher runs main', async () => {
   assert.equal(viaBin.banner.listeners.length, 1);
   viaBin.child.kill('SIGTERM');
   assert.equal((await viaBin.exited).code, 0);
+});
+
+/** Every VPC id of the account, page by page. */
+async function allVpcIds(port: number, who: { accessKeyId: string; secretAccessKey: string }) {
+  const ids = new Set<string>();
+  let marker = '';
+  for (;;) {
+    const page = await signed({
+      port,
+      method: 'GET',
+      target: `/v1/vpc?maxKeys=1000${marker ? `&marker=${marker}` : ''}`,
+      credential: who,
+    });
+    const body = page.json as { vpcs: Array<{ vpcId: string }>; isTruncated: boolean; nextMarker?: string };
+    for (const vpc of body.vpcs) ids.add(vpc.vpcId);
+    if (!body.isTruncated) return ids;
+    marker = body.nextMarker as string;
+  }
+}
+
+test('kill -9 under 50 concurrent writers: every acknowledged write survives, and its token replays it', async () => {
+  const dir = tempDir();
+  const data = join(dir, 'peerconn.db');
+  const first = await startProcess(['--port', '0', '--data', data, '--log-level', 'silent']);
+  const port = first.banner.listeners[0]?.port as number;
+  const who = credential(first.banner);
+  const acknowledged = new Map<string, string>();
+  let stop = false;
+  let counter = 0;
+  const writer = async (w: number) => {
+    while (!stop) {
+      const token = `crash-${w}-${counter++}`;
+      try {
+        const res = await signed({
+          port,
+          method: 'POST',
+          target: `/v1/vpc?clientToken=${token}`,
+          body: JSON.stringify({ name: token, cidr: '10.9.0.0/16' }),
+          credential: who,
+        });
+        if (res.status === 200) acknowledged.set(token, (res.json as { vpcId: string }).vpcId);
+      } catch {
+        return; // the server is gone: this request was never acknowledged
+      }
+    }
+  };
+  const writers = Array.from({ length: 50 }, (_, w) => writer(w));
+  const deadline = Date.now() + 30_000;
+  while (acknowledged.size < 300 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
+  first.child.kill('SIGKILL');
+  stop = true;
+  await Promise.all(writers);
+  await first.exited;
+  assert.ok(acknowledged.size >= 300, `only ${acknowledged.size} writes were acknowledged before the kill`);
+
+  const second = await startProcess(['--port', '0', '--data', data, '--log-level', 'silent']);
+  const port2 = second.banner.listeners[0]?.port as number;
+  const listed = await allVpcIds(port2, who);
+  const missing = [...acknowledged.values()].filter((id) => !listed.has(id));
+  assert.deepEqual(missing, [], 'acknowledged VPCs missing after kill -9');
+  // Replaying a sample of acknowledged tokens answers the first response and creates nothing new.
+  const sample = [...acknowledged].slice(0, 25);
+  for (const [token, vpcId] of sample) {
+    const again = await signed({
+      port: port2,
+      method: 'POST',
+      target: `/v1/vpc?clientToken=${token}`,
+      body: JSON.stringify({ name: token, cidr: '10.9.0.0/16' }),
+      credential: who,
+    });
+    assert.equal(again.status, 200, again.text);
+    assert.equal((again.json as { vpcId: string }).vpcId, vpcId);
+  }
+  assert.equal((await allVpcIds(port2, who)).size, listed.size, 'replays created nothing');
+  second.child.kill('SIGTERM');
+  assert.equal((await second.exited).code, 0);
+});
+
+test('a second server on the same data file refuses to start, naming the way to share state', async () => {
+  const dir = tempDir();
+  const data = join(dir, 'shared.db');
+  const first = await startProcess(['--port', '0', '--data', data, '--log-level', 'silent']);
+  const second = await runToExit(['--port', '0', '--data', data, '--log-level', 'silent']);
+  assert.equal(second.code, 1);
+  assert.match(second.stderr, /another peerconn server is using .*shared\.db/);
+  assert.match(second.stderr, /--store postgres:\/\//);
+  first.child.kill('SIGTERM');
+  assert.equal((await first.exited).code, 0);
+  // Once the first is gone the file is free again.
+  const third = await startProcess(['--port', '0', '--data', data, '--log-level', 'silent']);
+  third.child.kill('SIGTERM');
+  assert.equal((await third.exited).code, 0);
 });

@@ -86,6 +86,14 @@ export interface Engine {
   listAccounts(): Promise<Account[]>;
   /** Creates an account; id (32 hex) and one key pair are generated when not given. */
   createAccount(input: { id?: string; name: string; credentials?: AccountCredential[] }): Promise<Account>;
+  /**
+   * Creates the accounts that do not exist yet and gives existing ones the listed keys they lack, in one
+   * transaction. With `onlyIfNone`, does nothing when any account exists. Resolves to whether it created any.
+   */
+  ensureAccounts(
+    accounts: Array<{ id?: string; name: string; credentials?: AccountCredential[] }>,
+    options?: { onlyIfNone?: boolean },
+  ): Promise<boolean>;
   addCredential(accountId: string, credential?: Partial<AccountCredential>): Promise<AccountCredential>;
   removeCredential(accountId: string, accessKeyId: string): Promise<void>;
   /** Clears resources and tokens; accounts stay unless asked. */

@@ -37,6 +37,8 @@ const CLOCK_KEY = 'clock';
 const TIMING_KEY = 'timing';
 /** The scheduler's lock across server processes: one catch-up pass at a time applies due transitions. */
 const SCHEDULER_LOCK = 'scheduler';
+/** Account creation across server processes: one at a time, so "create unless present" cannot race. */
+const ACCOUNTS_LOCK = 'accounts';
 /** Guards against a transition that keeps rescheduling itself at the same instant. */
 const MAX_TRANSITIONS_PER_PASS = 100_000;
 /** The timeline keeps this many of the newest events. */
@@ -247,29 +249,55 @@ class PeerConnEngine implements Engine {
     name: string;
     credentials?: AccountCredential[];
   }): Promise<Account> {
-    const id = input.id ?? newAccountId();
-    if (!isAccountId(id)) {
-      throw new ServiceError(
-        'InappropriateJSON',
-        'Field "id" is invalid: an account id is 32 lowercase hex characters.',
-      );
-    }
-    if (typeof input.name !== 'string')
-      throw new ServiceError('InappropriateJSON', 'Field "name" is required.');
-    const credentials =
-      input.credentials && input.credentials.length > 0
-        ? input.credentials
-        : [{ accessKeyId: newAccessKeyId(), secretAccessKey: newSecretAccessKey() }];
-    const account: Account = { id, name: input.name, credentials };
-    return this.store.write(async (tx) => {
-      if (await tx.getAccount(id)) {
-        throw new ServiceError('InappropriateJSON', `Field "id" is invalid: account ${id} already exists.`);
-      }
-      for (const credential of credentials) await this.requireFreeKey(tx, credential);
-      await tx.insertAccount(account);
-      tx.announce({ type: 'accounts' });
-      return account;
-    });
+    const account = newAccount(input);
+    return this.store.write(
+      async (tx) => {
+        if (await tx.getAccount(account.id)) {
+          throw new ServiceError(
+            'InappropriateJSON',
+            `Field "id" is invalid: account ${account.id} already exists.`,
+          );
+        }
+        for (const credential of account.credentials) await this.requireFreeKey(tx, credential);
+        await tx.insertAccount(account);
+        tx.announce({ type: 'accounts' });
+        return account;
+      },
+      { lockKeys: [ACCOUNTS_LOCK] },
+    );
+  }
+
+  ensureAccounts(
+    accounts: Array<{ id?: string; name: string; credentials?: AccountCredential[] }>,
+    options: { onlyIfNone?: boolean } = {},
+  ): Promise<boolean> {
+    const wanted = accounts.map(newAccount);
+    return this.store.write(
+      async (tx) => {
+        const existing = await tx.listAccounts();
+        if (options.onlyIfNone && existing.length > 0) return false;
+        const byId = new Map(existing.map((account) => [account.id, account]));
+        let created = false;
+        for (const account of wanted) {
+          const current = byId.get(account.id);
+          if (!current) {
+            for (const credential of account.credentials) await this.requireFreeKey(tx, credential);
+            await tx.insertAccount(account);
+            created = true;
+            continue;
+          }
+          const known = new Set(current.credentials.map((c) => c.accessKeyId));
+          for (const credential of account.credentials) {
+            if (known.has(credential.accessKeyId)) continue;
+            await this.requireFreeKey(tx, credential);
+            await tx.insertCredential(account.id, credential);
+          }
+        }
+        tx.announce({ type: 'accounts' });
+        return created;
+      },
+      { lockKeys: [ACCOUNTS_LOCK] },
+    );
   }
 
   private async requireFreeKey(tx: StoreTx, credential: AccountCredential): Promise<void> {
@@ -504,6 +532,24 @@ class PeerConnEngine implements Engine {
     this.unsubscribe();
     await this.store.close();
   }
+}
+
+/** A complete account from what a caller gave: an id and one key pair are generated when missing. */
+function newAccount(input: { id?: string; name: string; credentials?: AccountCredential[] }): Account {
+  const id = input.id ?? newAccountId();
+  if (!isAccountId(id)) {
+    throw new ServiceError(
+      'InappropriateJSON',
+      'Field "id" is invalid: an account id is 32 lowercase hex characters.',
+    );
+  }
+  if (typeof input.name !== 'string')
+    throw new ServiceError('InappropriateJSON', 'Field "name" is required.');
+  const credentials =
+    input.credentials && input.credentials.length > 0
+      ? input.credentials
+      : [{ accessKeyId: newAccessKeyId(), secretAccessKey: newSecretAccessKey() }];
+  return { id, name: input.name, credentials };
 }
 
 function parseTiming(raw: string | undefined): TimingTable | undefined {

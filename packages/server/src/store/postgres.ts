@@ -3,9 +3,9 @@
 // - Writes run as SERIALIZABLE transactions. A serialization failure, a deadlock or a unique violation from a
 //   concurrent insert is retried here, from the start of the work, so callers never see it; check-then-write
 //   rules (one connection per VPC pair, quotas, clientToken idempotency) hold across processes.
-// - Advisory locks named by the write (WriteOptions.lockKeys) queue conflicting writers instead of letting them
-//   fail and retry; the scheduler's lock makes catch-up passes run one at a time, so a due transition is
-//   applied exactly once whichever process's timer fires first.
+// - Advisory locks named by the write (WriteOptions.lockKeys), held for the transaction, queue conflicting
+//   writers instead of letting them fail and retry; the scheduler's lock makes catch-up passes run one at a
+//   time, so a due transition is applied exactly once whichever process's timer fires first.
 // - Signals travel to the other processes with NOTIFY, sent inside the transaction and so delivered only
 //   if it commits. A short poll of the earliest due instant covers a missed notification.
 import { createHash, randomUUID } from 'node:crypto';
@@ -31,6 +31,8 @@ const MAX_WRITE_ATTEMPTS = 40;
 /** serialization_failure, deadlock_detected, unique_violation (a concurrent insert of the same key). */
 const RETRYABLE_CODES = new Set(['40001', '40P01', '23505']);
 const IDENTIFIER = /^[a-z_][a-z0-9_]{0,62}$/;
+const LOCK_SQL = 'SELECT pg_advisory_lock(hashtextextended($1, 0))';
+const UNLOCK_SQL = 'SELECT pg_advisory_unlock(hashtextextended($1, 0))';
 
 const TABLES_WITH_LOADED_SEQUENCES = ['vpcs', 'peerconns', 'peerconn_sides'];
 
@@ -167,18 +169,19 @@ export class PostgresStore implements Store {
 
   async write<T>(work: (tx: StoreTx) => Promise<T>, options: WriteOptions = {}): Promise<T> {
     if (this.closed) throw new Error('The store is closed.');
+    const keys = options.lockKeys ?? [];
     for (let attempt = 1; ; attempt++) {
       const client = await this.pool.connect();
-      let released = false;
+      let broken = false;
+      let locked = 0;
       try {
-        await client.query('BEGIN ISOLATION LEVEL SERIALIZABLE');
-        for (const key of options.lockKeys ?? []) {
-          await client.query({
-            name: 'peerconn_lock',
-            text: 'SELECT pg_advisory_xact_lock(hashtextextended($1, 0))',
-            values: [key],
-          });
+        // Session locks taken before BEGIN: a SERIALIZABLE transaction's snapshot is taken by its first
+        // statement, and a snapshot taken while waiting in the queue would be stale by the time the lock is ours.
+        for (const key of keys) {
+          await client.query({ name: 'peerconn_lock', text: LOCK_SQL, values: [key] });
+          locked++;
         }
+        await client.query('BEGIN ISOLATION LEVEL SERIALIZABLE');
         const tx = new SqlTx(new PostgresDriver(client), POSTGRES_DIALECT);
         const value = await work(tx);
         const signals = compact(tx.signals);
@@ -195,13 +198,19 @@ export class PostgresStore implements Store {
         try {
           await client.query('ROLLBACK');
         } catch {
-          // The connection is broken; dropping it below is all that is left to do.
-          client.release(true);
-          released = true;
+          broken = true;
         }
         if (!isRetryable(error) || attempt >= MAX_WRITE_ATTEMPTS) throw error;
       } finally {
-        if (!released) client.release();
+        try {
+          for (const key of keys.slice(0, locked).reverse()) {
+            await client.query({ name: 'peerconn_unlock', text: UNLOCK_SQL, values: [key] });
+          }
+        } catch {
+          broken = true;
+        }
+        // A connection in an unknown state (its locks included) is closed rather than reused.
+        client.release(broken);
       }
       await backoff(attempt);
     }

@@ -103,6 +103,8 @@ export class SqliteStore implements Store {
   private readonly pending: WriteJob[] = [];
   private flushing: Promise<void> | undefined;
   private closed = false;
+  /** Committed batches and the writes they carried: how much group commit saves, for tests and diagnostics. */
+  readonly stats = { batches: 0, writes: 0 };
   /** For ':memory:': a private temporary file, so that the reader and the writer share one database. */
   private readonly scratchDir: string | undefined;
   private readonly sql: Record<
@@ -203,6 +205,8 @@ export class SqliteStore implements Store {
     } finally {
       this.reader.forget();
     }
+    this.stats.batches++;
+    this.stats.writes += done.length;
     // Subscribers learn what changed before any caller hears back, so the next request sees fresh caches.
     for (const entry of done) if (entry.ok) for (const signal of entry.signals) this.emit(signal);
     for (const entry of done) {

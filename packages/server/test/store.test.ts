@@ -1,0 +1,219 @@
+// The Store contract, on the store the suite runs on (SQLite, or PostgreSQL with PEERCONN_TEST_POSTGRES):
+// reads see only committed data, a failed write leaves nothing and never fails its neighbours, signals arrive
+// after commit and never after a rollback, fault counters count down atomically, and a dump loads back.
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import type { PeerConnRecord, VpcRecord } from '../src/domain/types.ts';
+import type { Store, StoreSignal } from '../src/store/api.ts';
+import { SqliteStore } from '../src/store/sqlite.ts';
+import { dropPlace, newStorePlace, openPlace, TEST_STORE_KIND } from './store-choice.ts';
+
+async function withStore(run: (store: Store, reopen: () => Promise<Store>) => Promise<void>): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'peerconn-store-'));
+  const place = newStorePlace(join(dir, 'store.db'));
+  let store = await openPlace(place);
+  try {
+    await run(store, async () => {
+      await store.close();
+      store = await openPlace(place);
+      return store;
+    });
+  } finally {
+    await store.close();
+    await dropPlace(place);
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function vpc(vpcId: string, accountId = 'a'.repeat(32)): VpcRecord {
+  return {
+    vpcId,
+    accountId,
+    region: 'bj',
+    name: vpcId,
+    cidr: '10.0.0.0/16',
+    description: '',
+    relay: false,
+    tags: [],
+    createdAt: 0,
+  };
+}
+
+function peerConn(id: string, lo: string, hi: string): PeerConnRecord {
+  const side = (role: 'initiator' | 'acceptor', vpcId: string) => ({
+    role,
+    accountId: 'a'.repeat(32),
+    region: 'bj',
+    vpcId,
+    ifId: `qpif-${id}-${role}`,
+    ifName: '',
+    description: '',
+    status: 'active' as const,
+    dnsStatus: 'close' as const,
+  });
+  return {
+    id,
+    initiator: side('initiator', lo),
+    acceptor: side('acceptor', hi),
+    acceptorRemoved: false,
+    crossAccount: false,
+    bandwidthInMbps: 10,
+    paymentTiming: 'Postpaid',
+    reservationLength: null,
+    createdAt: 0,
+    expiresAt: null,
+    deleteProtect: false,
+    tags: [],
+    resourceGroupId: '',
+  };
+}
+
+test('a write is invisible to readers until it commits, and a failed write leaves nothing', async () => {
+  await withStore(async (store) => {
+    let seenInside: VpcRecord | undefined | 'unread' = 'unread';
+    await store.write(async (tx) => {
+      await tx.insertVpc(vpc('vpc-one'));
+      seenInside = await store.read((r) => r.getVpc('vpc-one'));
+    });
+    assert.equal(seenInside, undefined, 'a reader saw an uncommitted row');
+    assert.equal((await store.read((r) => r.getVpc('vpc-one')))?.vpcId, 'vpc-one');
+
+    await assert.rejects(
+      store.write(async (tx) => {
+        await tx.insertVpc(vpc('vpc-two'));
+        throw new Error('changed my mind');
+      }),
+      /changed my mind/,
+    );
+    assert.equal(await store.read((r) => r.getVpc('vpc-two')), undefined);
+  });
+});
+
+test('concurrent writes: a failing one is rolled back alone, its neighbours commit', async () => {
+  await withStore(async (store) => {
+    const outcomes = await Promise.allSettled(
+      Array.from({ length: 50 }, (_, i) =>
+        store.write(async (tx) => {
+          await tx.insertVpc(vpc(`vpc-${i}`));
+          if (i % 5 === 0) throw new Error(`write ${i} fails`);
+          return i;
+        }),
+      ),
+    );
+    const committed = outcomes.flatMap((o) => (o.status === 'fulfilled' ? [o.value] : []));
+    assert.equal(committed.length, 40);
+    for (let i = 0; i < 50; i++) {
+      const row = await store.read((r) => r.getVpc(`vpc-${i}`));
+      assert.equal(row?.vpcId, i % 5 === 0 ? undefined : `vpc-${i}`, `vpc-${i}`);
+    }
+    // A constraint violation inside one write (the unique live pair) is that write's failure only.
+    await store.write(async (tx) => tx.savePeerConn(peerConn('pc-a', 'vpc-1', 'vpc-2')));
+    const pair = await Promise.allSettled([
+      store.write(async (tx) => tx.savePeerConn(peerConn('pc-b', 'vpc-2', 'vpc-1'))),
+      store.write(async (tx) => tx.savePeerConn(peerConn('pc-c', 'vpc-3', 'vpc-4'))),
+    ]);
+    assert.equal(pair[0].status, 'rejected');
+    assert.equal(pair[1].status, 'fulfilled');
+    assert.equal(await store.read((r) => r.getPeerConn('pc-b')), undefined);
+    assert.equal((await store.read((r) => r.getPeerConn('pc-c')))?.id, 'pc-c');
+  });
+});
+
+test('signals reach subscribers after the commit, and never from a rolled-back write', async () => {
+  await withStore(async (store) => {
+    const heard: StoreSignal[] = [];
+    const visibleWhenHeard: boolean[] = [];
+    store.subscribe((signal) => {
+      heard.push(signal);
+      // Synchronous check of committed state is only meaningful on SQLite's in-process reader.
+      if (TEST_STORE_KIND === 'sqlite') {
+        void store
+          .read((r) => r.getVpc('vpc-signal'))
+          .then((row) => visibleWhenHeard.push(row !== undefined));
+      }
+    });
+    await assert.rejects(
+      store.write(async (tx) => {
+        tx.announce({ type: 'accounts' });
+        throw new Error('rolled back');
+      }),
+    );
+    assert.deepEqual(heard, []);
+    await store.write(async (tx) => {
+      await tx.insertVpc(vpc('vpc-signal'));
+      tx.announce({ type: 'due', at: 42 });
+    });
+    assert.deepEqual(heard, [{ type: 'due', at: 42 }]);
+    await new Promise((r) => setImmediate(r));
+    if (TEST_STORE_KIND === 'sqlite') assert.deepEqual(visibleWhenHeard, [true]);
+  });
+});
+
+test('a fault rule with a limit fires exactly that many times under concurrency', async () => {
+  await withStore(async (store) => {
+    await store.write(async (tx) => tx.insertFault({ id: 'f1', rule: '{"status":503}', remaining: 7 }));
+    const takes = await Promise.all(
+      Array.from({ length: 30 }, () => store.write((tx) => tx.takeFault('f1'))),
+    );
+    const fired = takes.filter((left) => left !== undefined);
+    assert.equal(fired.length, 7);
+    assert.deepEqual(
+      [...fired].sort((a, b) => (a as number) - (b as number)),
+      [0, 1, 2, 3, 4, 5, 6],
+    );
+    assert.deepEqual(await store.read((r) => r.listFaults()), [], 'a spent rule is deleted');
+  });
+});
+
+test('dump and load round-trip, and the sequences continue after the loaded ones', async () => {
+  await withStore(async (store, reopen) => {
+    await store.write(async (tx) => {
+      await tx.insertAccount({
+        id: 'a'.repeat(32),
+        name: 'a',
+        credentials: [{ accessKeyId: 'ak', secretAccessKey: 'sk' }],
+      });
+      await tx.insertVpc(vpc('vpc-1'));
+      await tx.insertVpc(vpc('vpc-2'));
+      await tx.savePeerConn(peerConn('pc-1', 'vpc-1', 'vpc-2'));
+      await tx.upsertTransition({ peerConnId: 'pc-1', kind: 'update', side: 'both', dueAt: 1000 });
+      await tx.setMeta('clock', '{"offsetMs":5,"frozenAt":null}');
+    });
+    const dump = await store.read((r) => r.dump());
+    await store.write((tx) => tx.load(dump));
+    assert.deepEqual(await store.read((r) => r.dump()), dump);
+    const reopened = await reopen();
+    assert.deepEqual(await reopened.read((r) => r.dump()), dump);
+    // New rows are ordered after the loaded ones.
+    await reopened.write(async (tx) => tx.insertVpc(vpc('vpc-3')));
+    const page = await reopened.read((r) =>
+      r.listVpcs({ accountId: 'a'.repeat(32), region: 'bj', limit: 10 }),
+    );
+    assert.deepEqual(
+      page.map((row) => row.vpc.vpcId),
+      ['vpc-1', 'vpc-2', 'vpc-3'],
+    );
+  });
+});
+
+test('SQLite groups writes that arrive together into shared transactions', {
+  skip: TEST_STORE_KIND !== 'sqlite' && 'group commit is how the SQLite store writes',
+}, async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'peerconn-group-'));
+  const store = new SqliteStore(join(dir, 'group.db'));
+  try {
+    await Promise.all(
+      Array.from({ length: 100 }, (_, i) => store.write((tx) => tx.insertVpc(vpc(`vpc-${i}`)))),
+    );
+    assert.equal(store.stats.writes, 100);
+    assert.ok(store.stats.batches < 10, `100 concurrent writes took ${store.stats.batches} transactions`);
+    for (let i = 0; i < 100; i++) await store.write((tx) => tx.insertVpc(vpc(`vpc-seq-${i}`)));
+    assert.equal(store.stats.batches >= 100, true, 'writes awaited one by one each get their own');
+  } finally {
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
