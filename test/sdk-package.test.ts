@@ -59,7 +59,7 @@ test('the tarball holds compiled JavaScript and declarations, and no tests', () 
   assert.ok(!packedFiles.some((f) => f.startsWith('test/')), 'tests are not published');
 });
 
-test('plain Node imports it (ESM and require) and it signs the spec vector C1', () => {
+test('plain Node imports it (ESM and require) and it signs vector C1 of docs/wire.md', () => {
   const esm = `
     import { sign, PeerConnClient, OPERATIONS } from '@peerconn/sdk';
     import { uriEncode } from '@peerconn/sdk/signer';

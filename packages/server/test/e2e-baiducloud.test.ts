@@ -22,7 +22,7 @@ type BceBaseClientCtor = new (
   regionSupported: boolean,
 ) => BceBaseClientLike;
 
-// The package is CommonJS without types for BceBaseClient; the shape used here is the one stack.md measured.
+// The package is CommonJS without types for BceBaseClient; the shape used here is the one it has at 1.0.7.
 const bce = createRequire(import.meta.url)('@baiducloud/sdk') as { BceBaseClient: BceBaseClientCtor };
 
 let server: TestServer;

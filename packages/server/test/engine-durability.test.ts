@@ -26,7 +26,7 @@ interface Page {
   maxKeys: number;
 }
 
-test('pagination walks every side once, in creation order, with markers as the spec says', async () => {
+test('pagination walks every side once, in creation order, with markers as docs/wire.md says ("List pages")', async () => {
   const f = await openFixture({ quotaPerVpc: 100, quotaPerAccount: 100 });
   try {
     const a = caller(await makeAccount(f.engine, 'a'));

@@ -1,4 +1,4 @@
-// bce-auth-v1 verification: the spec's byte-exact vectors replayed against the verifier, then every failure
+// bce-auth-v1 verification: the byte-exact vectors of docs/wire.md ("Worked vectors") replayed against the verifier, then every failure
 // code, expiry and skew, STS tokens and the Java Content-Length tolerance over real HTTP.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
@@ -10,7 +10,7 @@ import { parseQuery } from '../src/http/query.ts';
 import { type Fixture, openFixture } from './engine-fixture.ts';
 import { errorOf, raw, signed, signedHeaders, startTestServer, type TestServer } from './http-support.ts';
 
-describe('spec vectors replayed against the verifier', () => {
+describe('the worked vectors of docs/wire.md replayed against the verifier', () => {
   // The real engine on a real SQLite file holds the vectors' key, not a stand-in lookup.
   const ACCOUNT = 'a'.repeat(32);
   let fixture: Fixture;

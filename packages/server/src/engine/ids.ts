@@ -1,4 +1,4 @@
-// Random identifiers in the formats Baidu uses (spec §6.7).
+// Random identifiers in the formats Baidu uses (docs/wire.md, "Transport conventions").
 import { randomBytes } from 'node:crypto';
 
 const ALPHABET = 'abcdefghijklmnopqrstuvwxyz0123456789';
