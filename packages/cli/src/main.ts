@@ -167,47 +167,61 @@ function addWait(root: Command): void {
   }
 }
 
+type ConfigureModule = typeof import('./configure.ts');
+type ConfigureRun = (m: ConfigureModule, name: string | undefined, globals: GlobalOptions) => Promise<number>;
+
+// `configure` and its sub-commands differ only in words, argument and which runner they call.
+const CONFIGURE_COMMANDS: ReadonlyArray<{
+  words: readonly string[];
+  description: string;
+  argument?: string;
+  example: string;
+  run: ConfigureRun;
+}> = [
+  {
+    words: [],
+    description: 'Create or change a profile in ~/.bce/config.json (prompts when flags are missing)',
+    example:
+      'Uses the global --profile (default: "default"), --access-key-id, --secret-access-key,\n' +
+      '--security-token, --region and --endpoint.\n\nExample:\n' +
+      '  $ peerconn configure --profile alice --access-key-id AK… --secret-access-key SK… \\\n' +
+      '      --region bj --endpoint http://127.0.0.1:8080',
+    run: (m, _name, globals) => m.runConfigure(globals),
+  },
+  {
+    words: ['list'],
+    description: 'List profiles (the current one is marked)',
+    example: 'Example:\n  $ peerconn configure list --output table',
+    run: (m, _name, globals) => m.runConfigureList(globals),
+  },
+  {
+    words: ['get'],
+    description: 'Show one profile, secret key masked (default: the current one)',
+    argument: '[name]',
+    example: 'Example:\n  $ peerconn configure get alice',
+    run: (m, name, globals) => m.runConfigureGet(name, globals),
+  },
+  {
+    words: ['use'],
+    description: 'Make a profile the current one',
+    argument: '<name>',
+    example: 'Example:\n  $ peerconn configure use alice',
+    run: (m, name, globals) => m.runConfigureUse(name as string, globals),
+  },
+];
+
 function addConfigure(root: Command): void {
-  const configure = root
-    .command('configure')
-    .description('Create or change a profile in ~/.bce/config.json (prompts when flags are missing)')
-    .addHelpText(
-      'after',
-      '\nUses the global --profile (default: "default"), --access-key-id, --secret-access-key,\n' +
-        '--security-token, --region and --endpoint.\n\nExample:\n' +
-        '  $ peerconn configure --profile alice --access-key-id AK… --secret-access-key SK… \\\n' +
-        '      --region bj --endpoint http://127.0.0.1:8080\n',
-    )
-    .action(async (_opts: unknown, command: Command) => {
-      const { runConfigure } = await import('./configure.ts');
-      process.exitCode = await runConfigure(globalsOf(command));
+  const configure = root.command('configure');
+  for (const entry of CONFIGURE_COMMANDS) {
+    const cmd = entry.words.length === 0 ? configure : configure.command(entry.words.join(' '));
+    cmd.description(entry.description).addHelpText('after', `\n${entry.example}\n`);
+    if (entry.argument) cmd.argument(entry.argument);
+    cmd.action(async (...args: unknown[]) => {
+      const command = args.at(-1) as Command;
+      const name = entry.argument && typeof args[0] === 'string' ? args[0] : undefined;
+      process.exitCode = await entry.run(await import('./configure.ts'), name, globalsOf(command));
     });
-  configure
-    .command('list')
-    .description('List profiles (the current one is marked)')
-    .addHelpText('after', '\nExample:\n  $ peerconn configure list --output table\n')
-    .action(async (_opts: unknown, command: Command) => {
-      const { runConfigureList } = await import('./configure.ts');
-      process.exitCode = await runConfigureList(globalsOf(command));
-    });
-  configure
-    .command('get')
-    .description('Show one profile, secret key masked (default: the current one)')
-    .argument('[name]')
-    .addHelpText('after', '\nExample:\n  $ peerconn configure get alice\n')
-    .action(async (name: string | undefined, _opts: unknown, command: Command) => {
-      const { runConfigureGet } = await import('./configure.ts');
-      process.exitCode = await runConfigureGet(name, globalsOf(command));
-    });
-  configure
-    .command('use')
-    .description('Make a profile the current one')
-    .argument('<name>')
-    .addHelpText('after', '\nExample:\n  $ peerconn configure use alice\n')
-    .action(async (name: string, _opts: unknown, command: Command) => {
-      const { runConfigureUse } = await import('./configure.ts');
-      process.exitCode = await runConfigureUse(name, globalsOf(command));
-    });
+  }
 }
 
 export function buildProgram(): Command {
