@@ -15,6 +15,7 @@ import {
   VERBS,
   type Verb,
 } from './verbs.ts';
+import { versionLine } from './version.ts';
 
 const OUTPUTS = ['json', 'table', 'text'] as const;
 const WAIT_CONDITIONS: Readonly<Record<WaitCondition, string>> = {
@@ -229,6 +230,7 @@ export function buildProgram(): Command {
     .description('Baidu AI Cloud VPC peering connections from the shell, and the local server')
     .configureHelp({ showGlobalOptions: true, sortSubcommands: false })
     .showSuggestionAfterError(true)
+    .version(versionLine(), '--version', 'print the version of peerconn, the SDK and Node, and exit')
     .option('--profile <name>', 'profile from ~/.bce/config.json (env BCE_PROFILE)')
     .option('--region <region>', 'region, e.g. bj (env BCE_REGION)')
     .option('--endpoint <url>', 'service endpoint, e.g. http://127.0.0.1:8080 (env BCE_ENDPOINT)')

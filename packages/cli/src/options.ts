@@ -3,6 +3,7 @@
 import type { BceClient, ClientConfig, DebugEvent } from '@peerconn/sdk';
 import type { ServiceName } from '@peerconn/sdk/operations';
 import { UsageError } from './exit.ts';
+import { CLI_VERSION, versionLine } from './version.ts';
 
 export type OutputFormat = 'json' | 'table' | 'text';
 
@@ -30,7 +31,8 @@ export function clientConfig(
   stderr: NodeJS.WritableStream = process.stderr,
   secrets: SecretsOf = () => [],
 ): ClientConfig {
-  const config: ClientConfig = {};
+  // The service sees which CLI build called it; the SDK's own name/version comes first in the User-Agent.
+  const config: ClientConfig = { userAgentSuffix: `peerconn-cli/${CLI_VERSION}` };
   if (globals.accessKeyId !== undefined || globals.secretAccessKey !== undefined) {
     if (!globals.accessKeyId || !globals.secretAccessKey) {
       throw new UsageError('--access-key-id and --secret-access-key must be given together');
@@ -100,6 +102,7 @@ export async function makeClient(
     const credentials = client?.resolveConfig().credentials;
     return [credentials?.secretAccessKey, credentials?.sessionToken];
   });
+  if (globals.debug) stderr.write(`[debug] ${versionLine()}\n`);
   const sdk = await import('@peerconn/sdk');
   client = service === 'vpc' ? new sdk.VpcClient(config) : new sdk.PeerConnClient(config);
   // Resolving now turns "no credentials" into a usage error before anything is sent.
