@@ -225,20 +225,63 @@ function addConfigure(root: Command): void {
   }
 }
 
+const GLOBALS_POINTER =
+  'Global options (--profile, --output, --query, --debug, …) and where keys, region and endpoint come\n' +
+  'from: peerconn help globals';
+
+const GLOBALS_NOTES = `Every command takes these, before or after its own arguments.
+
+Keys come from the first of: --access-key-id with --secret-access-key; the --profile profile; the
+environment's keys; the profile the environment names, else the current profile of ~/.bce/config.json.
+--profile is explicit, so it beats keys in the environment.`;
+
+function findCommand(root: Command, words: readonly string[]): Command | undefined {
+  let current: Command | undefined = root;
+  for (const word of words) current = current?.commands.find((c) => c.name() === word);
+  return current;
+}
+
+/** The global options block, shown once: here, rather than under each verb. */
+export function globalsHelp(program: Command): string {
+  const help = program.createHelp();
+  const options = program.options.filter((o) => o.long !== '--version');
+  const width = Math.max(...options.map((o) => help.optionTerm(o).length));
+  const items = options.map((o) =>
+    help.formatItem(help.optionTerm(o), width, help.optionDescription(o), help),
+  );
+  return `Global options:\n${items.join('\n')}\n\n${GLOBALS_NOTES}\n`;
+}
+
+/** `help [command…]` as commander's, plus `help globals`. */
+function addHelp(program: Command): void {
+  program.helpCommand(false);
+  program
+    .command('help')
+    .description('Show help for a command; `help globals` for the options every command takes')
+    .argument('[command...]')
+    .action((words: string[]) => {
+      if (words.length === 1 && words[0] === 'globals') {
+        process.stdout.write(globalsHelp(program));
+        return;
+      }
+      const target = findCommand(program, words);
+      if (!target) program.error(`error: unknown command '${words.join(' ')}' (try: peerconn help)`);
+      target.outputHelp();
+    });
+}
+
 export function buildProgram(): Command {
   const program = new Command('peerconn')
     .description('Baidu AI Cloud VPC peering connections from the shell, and the local server')
-    .configureHelp({ showGlobalOptions: true, sortSubcommands: false })
+    // The global options are listed here and by `help globals`, not again under every verb.
+    .configureHelp({ showGlobalOptions: false, sortSubcommands: false })
     .showSuggestionAfterError(true)
     .version(versionLine(), '--version', 'print the version of peerconn, the SDK and Node, and exit')
     .option('--profile <name>', 'profile from ~/.bce/config.json (env BCE_PROFILE)')
     .option('--region <region>', 'region, e.g. bj (env BCE_REGION)')
     .option('--endpoint <url>', 'service endpoint, e.g. http://127.0.0.1:8080 (env BCE_ENDPOINT)')
     .addOption(
-      new Option('--output <format>', 'output format (env BCE_OUTPUT)')
-        .choices(OUTPUTS)
-        .env('BCE_OUTPUT')
-        .default('json'),
+      new Option('--output <format>', 'output format').choices(OUTPUTS).env('BCE_OUTPUT').default('json'),
     )
     .option('--query <jmespath>', 'JMESPath expression applied to the whole result')
     .addOption(
@@ -247,16 +290,21 @@ export function buildProgram(): Command {
         'per-request timeout; for wait, the longest time to wait (default 600)',
       ).argParser(parseSeconds),
     )
-    .option('--debug', 'print each signed request and response to stderr (secret key never printed)')
+    .option(
+      '--debug',
+      'print the version, then each signed request and response, to stderr (secrets redacted)',
+    )
     .option('--client-token <token>', 'idempotency token for a mutating call (default: a fresh UUID)')
-    .option('--no-color', 'no colour in table output and messages')
-    .option('--access-key-id <ak>', 'access key (env BCE_ACCESS_KEY_ID); beats env and profile')
+    .option('--no-color', 'no colour in table output (nor when env NO_COLOR is set)')
+    .option('--access-key-id <ak>', 'access key (env BCE_ACCESS_KEY_ID)')
     .option('--secret-access-key <sk>', 'secret key (env BCE_SECRET_ACCESS_KEY)')
     .option('--security-token <token>', 'STS session token (env BCE_SESSION_TOKEN)')
     .addHelpText(
       'after',
-      `\n${EXIT_CODES_HELP}\n\nCredentials: --access-key-id/--secret-access-key, else --profile, else env BCE_ACCESS_KEY_ID/\nBCE_SECRET_ACCESS_KEY/BCE_SESSION_TOKEN, else the current profile of ~/.bce/config.json.\n\nExample:\n  $ peerconn serve &\n  $ peerconn configure --profile alice\n  $ peerconn list --profile alice --output table\n`,
-    );
+      `\n${EXIT_CODES_HELP}\n\nExample:\n  $ peerconn serve &\n  $ peerconn configure --profile alice\n  $ peerconn list --profile alice --output table\n`,
+    )
+    .addHelpText('afterAll', GLOBALS_POINTER);
+  addHelp(program);
 
   for (const verb of VERBS) addVerb(program, verb);
   addWait(program);
@@ -305,6 +353,11 @@ async function serve(flags: string[]): Promise<void> {
 }
 
 export async function main(argv: string[]): Promise<void> {
+  // `peerconn list | head` closes the pipe early; that ends the output, not in a stack trace.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw error;
+  });
   // The server parses its own flags (including --help), so they are passed through untouched.
   if (argv[0] === 'serve') {
     await serve(argv.slice(1));
