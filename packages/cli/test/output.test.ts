@@ -107,6 +107,16 @@ test('table: header, aligned columns, one row per item, within 80 columns', asyn
   assert.match(row!, new RegExp(`^${vpcIds[0]} +net0 +10\\.1\\.0\\.0/16 +false`));
 });
 
+test('an empty list: table prints the header and "(none)", text prints nothing', async () => {
+  const table = await fx.run(['list', '--profile', 'b', '--output', 'table']);
+  assert.equal(table.code, 0, table.stderr);
+  assert.match(table.stdout, /^PEERCONN ID +STATUS +ROLE +DNS +MBPS +PEER VPC\n\(none\)\n$/);
+  const text = await fx.run(['list', '--profile', 'b', '--output', 'text']);
+  assert.equal(text.stdout, '');
+  const queried = await fx.run(['list', '--profile', 'b', '--output', 'table', '--query', 'peerConns']);
+  assert.equal(queried.stdout, 'VALUE\n(none)\n');
+});
+
 test('text: tab-separated rows without header, for cut and awk; BCE_OUTPUT selects it', async () => {
   const result = await fx.run(['list', '--profile', 'a'], { env: { BCE_OUTPUT: 'text' } });
   assert.equal(result.code, 0, result.stderr);
