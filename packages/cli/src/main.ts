@@ -107,6 +107,28 @@ function commandAt(root: Command, words: readonly string[]): Command {
   return current;
 }
 
+/** aws-cli's pagination flags; `--all` (every page) is the default and stays accepted. */
+function addPaginationOptions(cmd: Command, itemsKey: string): void {
+  const positive = (value: string) => {
+    const n = parseInteger(value);
+    if (n < 1) throw new InvalidArgumentError('Expected a whole number of at least 1.');
+    return n;
+  };
+  cmd
+    .addOption(
+      new Option(
+        '--max-items <n>',
+        `print at most n items in all; when more exist, json adds "nextMarker" and table/text say so on stderr`,
+      ).argParser(positive),
+    )
+    .addOption(
+      new Option('--page-size <n>', 'items per request, 1-1000 (the wire maxKeys)').argParser(positive),
+    )
+    .option('--starting-token <marker>', 'start where an earlier listing stopped (its nextMarker)')
+    .option('--no-paginate', 'one request only; prints the response as is (isTruncated, nextMarker)')
+    .option('--all', `every page, printed as { "${itemsKey}": [...] } (the default)`);
+}
+
 function addVerb(root: Command, verb: Verb): void {
   const spec: OperationSpec = OPERATIONS[verb.operation];
   const parent = commandAt(root, verb.words.slice(0, -1));
@@ -117,9 +139,7 @@ function addVerb(root: Command, verb: Verb): void {
     if (field.kind === 'field') cmd.addOption(optionFor(field.flag, field.value, field.description, field));
     else for (const f of field.flags) cmd.addOption(optionFor(f.flag, f.value, f.description, f));
   }
-  if (verb.pageItems) {
-    cmd.option('--all', `follow nextMarker through every page; prints { "${verb.pageItems}": [...] }`);
-  }
+  if (verb.pageItems) addPaginationOptions(cmd, verb.pageItems);
   cmd.option(
     '--cli-input-json <file|->',
     'read input fields (wire names) from a JSON file or stdin; flags win',

@@ -76,17 +76,98 @@ export function buildInput(
   return input;
 }
 
-async function allPages(
+/** The pagination flags of a list verb, after reconciling them with the wire-named --max-keys/--marker. */
+interface Paging {
+  paginate: boolean;
+  maxItems?: number;
+  pageSize?: number;
+  startingToken?: string;
+}
+
+function pagingOf(options: Options, input: Record<string, unknown>): Paging {
+  const pick = (flag: string, value: unknown, wireFlag: string, wire: unknown) => {
+    if (value !== undefined && wire !== undefined && value !== wire) {
+      throw new UsageError(`${flag} and ${wireFlag} name the same thing; give one of them`);
+    }
+    return value ?? wire;
+  };
+  const paging: Paging = { paginate: options.paginate !== false };
+  const pageSize = pick('--page-size', options.pageSize, '--max-keys', input.maxKeys);
+  const startingToken = pick('--starting-token', options.startingToken, '--marker', input.marker);
+  if (typeof pageSize === 'number') paging.pageSize = pageSize;
+  if (typeof startingToken === 'string') paging.startingToken = startingToken;
+  if (typeof options.maxItems === 'number') paging.maxItems = options.maxItems;
+  if (!paging.paginate && options.all === true) {
+    throw new UsageError('--all and --no-paginate contradict each other; give one of them');
+  }
+  if (!paging.paginate && paging.maxItems !== undefined) {
+    throw new UsageError('--max-items counts across pages; with --no-paginate, use --page-size');
+  }
+  return paging;
+}
+
+const MAX_KEYS_LIMIT = 1000;
+
+/** Where a listing stopped while more exist; json output carries the marker itself. */
+function noteMore(marker: unknown, globals: GlobalOptions): void {
+  if (globals.output === 'json' || typeof marker !== 'string') return;
+  process.stderr.write(`more results: continue with --starting-token ${marker}\n`);
+}
+
+/**
+ * A list verb: every page by default (aws-cli's auto-pagination), or one (--no-paginate). With --max-items,
+ * the last request asks for exactly the items still wanted, so the listing stops on a page boundary and the
+ * page's nextMarker is an exact place to continue from.
+ */
+async function list(
   client: BceClient,
   operation: OperationName,
   input: Record<string, unknown>,
   itemsKey: string,
-): Promise<Record<string, unknown[]>> {
-  // The SDK's paginator, so --all stops on a repeated or missing nextMarker instead of looping forever.
+  paging: Paging,
+  globals: GlobalOptions,
+): Promise<unknown> {
+  // The table's list outputs all have the shape paginateOperation reads; one cast, here.
+  const call = async (name: string, pageInput: Record<string, unknown>) =>
+    (await client.call(name as never, pageInput as never)) as unknown as Record<string, unknown>;
+  const base = { ...input };
+  delete base.maxKeys;
+  delete base.marker;
+  if (paging.startingToken !== undefined) base.marker = paging.startingToken;
+  if (!paging.paginate) {
+    const page = await call(operation, {
+      ...base,
+      ...(paging.pageSize !== undefined ? { maxKeys: paging.pageSize } : {}),
+    });
+    if (page.isTruncated === true) noteMore(page.nextMarker, globals);
+    return page;
+  }
+  const items: unknown[] = [];
+  const { maxItems, pageSize } = paging;
+  const sizeOfNextPage = (): number | undefined => {
+    if (maxItems === undefined) return pageSize;
+    return Math.min(pageSize ?? MAX_KEYS_LIMIT, maxItems - items.length);
+  };
+  const sized = {
+    call: (name: string, pageInput: Record<string, unknown>) => {
+      const size = sizeOfNextPage();
+      return call(name, size === undefined ? pageInput : { ...pageInput, maxKeys: size });
+    },
+  };
+  // The SDK's paginator, so a repeated or missing nextMarker stops the listing instead of looping forever.
   const { paginateOperation } = await import('@peerconn/sdk');
-  const call = (name: string, pageInput: Record<string, unknown>) =>
-    client.call(name as never, pageInput as never);
-  return { [itemsKey]: await paginateOperation({ call }, operation, input, itemsKey).toArray() };
+  let nextMarker: string | undefined;
+  for await (const page of paginateOperation(sized, operation, base, itemsKey).pages()) {
+    const pageItems = page[itemsKey];
+    if (Array.isArray(pageItems)) items.push(...pageItems);
+    if (maxItems !== undefined && items.length >= maxItems) {
+      if (page.isTruncated) nextMarker = page.nextMarker;
+      break;
+    }
+  }
+  if (nextMarker === undefined) return { [itemsKey]: items };
+  noteMore(nextMarker, globals);
+  return { [itemsKey]: items.slice(0, maxItems), nextMarker };
 }
 
 /** Writes the result to stdout after --query, in the --output format. */
@@ -115,10 +196,11 @@ export async function runVerb(
     const spec: OperationSpec = OPERATIONS[verb.operation];
     const input = buildInput(verb, fields, positionals, options);
     if (spec.mutating && globals.clientToken !== undefined) input.clientToken = globals.clientToken;
+    const paging = verb.pageItems ? pagingOf(options, input) : undefined;
     const client = await makeClient(spec.service, globals);
     const output =
-      options.all === true && verb.pageItems
-        ? await allPages(client, verb.operation, input, verb.pageItems)
+      verb.pageItems && paging
+        ? await list(client, verb.operation, input, verb.pageItems, paging, globals)
         : await client.call(verb.operation, input as never);
     // Operations without data print nothing (exit code 0 is the answer), even as json.
     if (spec.returnsData) await print(stripMetadata(output), globals);

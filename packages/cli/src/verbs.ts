@@ -50,7 +50,7 @@ export interface Verb {
   fields: readonly FieldSpec[];
   /** Fields fixed by the verb itself (`delete-protect on` → deleteProtect: true). */
   fixed?: Readonly<Record<string, unknown>>;
-  /** Key of the item array in a list response; makes `--all` available. */
+  /** Key of the item array in a list response; makes the verb paginate (--max-items, --no-paginate, …). */
   pageItems?: string;
 }
 
@@ -78,7 +78,15 @@ const maxKeysField: FieldFlag = {
   flag: 'max-keys',
   value: 'int',
   placeholder: '<n>',
-  description: 'page size (1-1000)',
+  description: 'same as --page-size (the wire name)',
+};
+
+const markerField: FieldFlag = {
+  kind: 'field',
+  field: 'marker',
+  flag: 'marker',
+  value: 'string',
+  description: 'same as --starting-token (the wire name)',
 };
 
 const role = (description: string, required = false): FieldFlag => ({
@@ -205,8 +213,9 @@ const peerConnVerbs: Verb[] = [
   {
     words: ['list'],
     operation: 'listPeerConns',
-    summary: 'List peering connections (one page, or every page with --all)',
-    example: 'peerconn list --vpc-id vpc-1a2b3c4d5e6f --all --output table',
+    summary: 'List peering connections (every page; --max-items or --no-paginate for fewer)',
+    example:
+      'peerconn list --vpc-id vpc-1a2b3c4d5e6f --output table\n  $ peerconn list --max-items 20 --output table   # then: --starting-token <nextMarker>',
     pageItems: 'peerConns',
     fields: [
       {
@@ -217,13 +226,7 @@ const peerConnVerbs: Verb[] = [
         description: 'only connections of this VPC',
       },
       maxKeysField,
-      {
-        kind: 'field',
-        field: 'marker',
-        flag: 'marker',
-        value: 'string',
-        description: 'start at this page marker (nextMarker of the previous page)',
-      },
+      markerField,
     ],
   },
   {
@@ -402,18 +405,12 @@ const vpcVerbs: Verb[] = [
   {
     words: ['vpc', 'list'],
     operation: 'listVpcs',
-    summary: 'List VPCs (one page, or every page with --all)',
-    example: 'peerconn vpc list --all --output table',
+    summary: 'List VPCs (every page; --max-items or --no-paginate for fewer)',
+    example: 'peerconn vpc list --output table',
     pageItems: 'vpcs',
     fields: [
       maxKeysField,
-      {
-        kind: 'field',
-        field: 'marker',
-        flag: 'marker',
-        value: 'string',
-        description: 'start at this page marker',
-      },
+      markerField,
       {
         kind: 'field',
         field: 'isDefault',
