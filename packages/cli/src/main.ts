@@ -253,7 +253,12 @@ const GLOBALS_NOTES = `Every command takes these, before or after its own argume
 
 Keys come from the first of: --access-key-id with --secret-access-key; the --profile profile; the
 environment's keys; the profile the environment names, else the current profile of ~/.bce/config.json.
---profile is explicit, so it beats keys in the environment.`;
+--profile is explicit, so it beats keys in the environment.
+
+Endpoint and region are looked up in the same order (flags, the --profile profile, the environment, the
+profile the keys came from), each on its own. The first endpoint configured gets the requests; a region
+from a flag or the environment never moves them elsewhere: it picks bcc.<region>.baidubce.com only when no
+endpoint is configured anywhere (or the profile deciding has a region and no endpoint).`;
 
 function findCommand(root: Command, words: readonly string[]): Command | undefined {
   let current: Command | undefined = root;
@@ -298,7 +303,10 @@ export function buildProgram(): Command {
     .showSuggestionAfterError(true)
     .version(versionLine(), '--version', 'print the version of peerconn, the SDK and Node, and exit')
     .option('--profile <name>', 'profile from ~/.bce/config.json (env BCE_PROFILE)')
-    .option('--region <region>', 'region, e.g. bj (env BCE_REGION)')
+    .option(
+      '--region <region>',
+      'region, e.g. bj; picks bcc.<region>.baidubce.com only when no endpoint is configured (env BCE_REGION)',
+    )
     .option('--endpoint <url>', 'service endpoint, e.g. http://127.0.0.1:8080 (env BCE_ENDPOINT)')
     .addOption(
       new Option('--output <format>', 'output format').choices(OUTPUTS).env('BCE_OUTPUT').default('json'),
