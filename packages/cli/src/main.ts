@@ -315,7 +315,7 @@ export function buildProgram(): Command {
     .addOption(
       new Option(
         '--timeout <seconds>',
-        'per-request timeout; for wait, the longest time to wait (default 600)',
+        'deadline for the whole command, retries included; for wait, the longest time to wait (default 600)',
       ).argParser(parseSeconds),
     )
     .option(

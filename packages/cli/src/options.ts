@@ -43,7 +43,6 @@ export function clientConfig(
   if (globals.profile !== undefined) config.profile = globals.profile;
   if (globals.region !== undefined) config.region = globals.region;
   if (globals.endpoint !== undefined) config.endpoint = globals.endpoint;
-  if (globals.timeout !== undefined) config.timeoutMs = Math.round(globals.timeout * 1000);
   if (globals.debug) {
     config.onDebug = debugPrinter(stderr, () => [
       config.credentials?.secretAccessKey,
@@ -106,6 +105,30 @@ export async function makeClient(
   const sdk = await import('@peerconn/sdk');
   client = service === 'vpc' ? new sdk.VpcClient(config) : new sdk.PeerConnClient(config);
   // Resolving now turns "no credentials" into a usage error before anything is sent.
-  client.resolveConfig();
+  try {
+    client.resolveConfig();
+  } catch (error) {
+    // The SDK's text tells a programmer what to pass to the client; a CLI user needs commands and flags.
+    if (error instanceof sdk.BceClientError && error.message === sdk.MISSING_CREDENTIALS_HELP) {
+      throw new UsageError(NO_CREDENTIALS);
+    }
+    throw error;
+  }
   return client;
+}
+
+const NO_CREDENTIALS =
+  'No BCE credentials found. Run `peerconn configure` to save keys in a profile (add --profile <name> to ' +
+  'name it, then pass --profile <name>), pass --access-key-id and --secret-access-key, or set ' +
+  'BCE_ACCESS_KEY_ID and BCE_SECRET_ACCESS_KEY.';
+
+/** The whole-command deadline of --timeout: one signal every request of the command is sent with. */
+export interface Deadline {
+  signal: AbortSignal | undefined;
+  seconds: number | undefined;
+}
+
+export function commandDeadline(globals: Pick<GlobalOptions, 'timeout'>): Deadline {
+  if (globals.timeout === undefined) return { signal: undefined, seconds: undefined };
+  return { signal: AbortSignal.timeout(Math.round(globals.timeout * 1000)), seconds: globals.timeout };
 }

@@ -3,8 +3,8 @@
 import { readFileSync } from 'node:fs';
 import type { BceClient, OperationName, PeerConnClient, WaiterConfig, WaiterInput } from '@peerconn/sdk';
 import { OPERATIONS, type OperationSpec, pathParams } from '@peerconn/sdk/operations';
-import { EXIT, UsageError, WaitFailed } from './exit.ts';
-import { type GlobalOptions, makeClient } from './options.ts';
+import { CommandTimeout, EXIT, NetworkFailure, UsageError, WaitFailed } from './exit.ts';
+import { commandDeadline, type Deadline, type GlobalOptions, makeClient } from './options.ts';
 import { applyQuery, render, stripMetadata } from './output.ts';
 import type { ComposedField, FieldFlag, Verb } from './verbs.ts';
 
@@ -192,12 +192,16 @@ export async function runVerb(
   options: Options,
   globals: GlobalOptions,
 ): Promise<number> {
+  const deadline = commandDeadline(globals);
+  let endpoint: string | undefined;
   try {
     const spec: OperationSpec = OPERATIONS[verb.operation];
     const input = buildInput(verb, fields, positionals, options);
     if (spec.mutating && globals.clientToken !== undefined) input.clientToken = globals.clientToken;
+    if (deadline.signal) input.abortSignal = deadline.signal;
     const paging = verb.pageItems ? pagingOf(options, input) : undefined;
     const client = await makeClient(spec.service, globals);
+    endpoint = client.endpoint;
     const output =
       verb.pageItems && paging
         ? await list(client, verb.operation, input, verb.pageItems, paging, globals)
@@ -206,7 +210,7 @@ export async function runVerb(
     if (spec.returnsData) await print(stripMetadata(output), globals);
     return EXIT.ok;
   } catch (error) {
-    return report(error, globals);
+    return report(explainFailure(error, { command: verb.words.join(' '), deadline, endpoint }), globals);
   }
 }
 
@@ -218,6 +222,7 @@ export async function runWait(
   options: Options,
   globals: GlobalOptions,
 ): Promise<number> {
+  let endpoint: string | undefined;
   try {
     const sdk = await import('@peerconn/sdk');
     const waiters = {
@@ -228,7 +233,8 @@ export async function runWait(
     } as const;
     // For wait, --timeout is how long to wait; each poll keeps the SDK's default request timeout.
     const maxWaitTime = globals.timeout ?? 600;
-    const client = (await makeClient('peerconn', { ...globals, timeout: undefined })) as PeerConnClient;
+    const client = (await makeClient('peerconn', globals)) as PeerConnClient;
+    endpoint = client.endpoint;
     const interval = typeof options.interval === 'number' ? options.interval : undefined;
     const waiterConfig: WaiterConfig = { client, maxWaitTime };
     if (interval !== undefined) {
@@ -255,8 +261,59 @@ export async function runWait(
       throw error;
     }
   } catch (error) {
-    return report(error, globals);
+    return report(explainFailure(error, { command: `wait ${condition}`, endpoint }), globals);
   }
+}
+
+function causes(error: unknown): Array<{ code?: unknown; message?: unknown }> {
+  const chain: Array<{ code?: unknown; message?: unknown; cause?: unknown }> = [];
+  let current: unknown = error;
+  while (current !== null && typeof current === 'object' && chain.length < 8) {
+    const link = current as { code?: unknown; message?: unknown; cause?: unknown };
+    chain.push(link);
+    current = link.cause;
+  }
+  return chain;
+}
+
+function isAbort(error: unknown): boolean {
+  const e = error as { name?: unknown; kind?: unknown } | undefined;
+  return (
+    (e?.name === 'BceClientError' && e.kind === 'abort') ||
+    e?.name === 'AbortError' ||
+    e?.name === 'TimeoutError'
+  );
+}
+
+/**
+ * Turns failures whose SDK or transport text does not tell a CLI user what happened into one that does: the
+ * --timeout deadline, and https spoken to a plain-HTTP server (OpenSSL's own text is no help there).
+ */
+export function explainFailure(
+  error: unknown,
+  context: { command: string; deadline?: Deadline; endpoint?: string | undefined },
+): unknown {
+  const { deadline, endpoint } = context;
+  if (deadline?.signal?.aborted && isAbort(error)) {
+    return new CommandTimeout(
+      `${context.command} did not finish within ${deadline.seconds} s (--timeout covers the whole command, retries included)`,
+    );
+  }
+  const e = error as { name?: unknown; kind?: unknown } | undefined;
+  if (e?.name === 'BceClientError' && e.kind === 'network' && endpoint?.startsWith('https://')) {
+    const tls = causes(error).some(
+      (c) =>
+        (typeof c.code === 'string' && /^(ERR_SSL_|EPROTO$)/.test(c.code)) ||
+        /SSL routines/.test(String(c.message)),
+    );
+    if (tls) {
+      const host = new URL(endpoint).host;
+      return new NetworkFailure(
+        `could not speak TLS to ${host}; if the server is plain HTTP, use --endpoint http://${host} (or put that in the profile)`,
+      );
+    }
+  }
+  return error;
 }
 
 interface ErrorLike {
@@ -279,6 +336,12 @@ export function report(error: unknown, globals: Pick<GlobalOptions, 'debug'>): n
     case 'WaitFailed':
       write(`WaitFailed: ${message}`);
       return EXIT.wait;
+    case 'CommandTimeout':
+      write(`Timeout: ${message}`);
+      return EXIT.network;
+    case 'NetworkFailure':
+      write(`NetworkError: ${message}`);
+      return EXIT.network;
     case 'BceServiceError': {
       const requestId = typeof e.requestId === 'string' ? ` (requestId ${e.requestId})` : '';
       write(`${String(e.code)}: ${message}${requestId}`);
