@@ -185,6 +185,21 @@ export async function print(
   process.stdout.write(render(value, globals.output, color));
 }
 
+/** Fills the field a verb can look up (update's localIfId) by reading the resource as the caller. */
+async function lookUp(client: BceClient, verb: Verb, input: Record<string, unknown>): Promise<void> {
+  const lookup = verb.lookup;
+  if (!lookup || input[lookup.field] !== undefined) return;
+  const read: Record<string, unknown> = { abortSignal: input.abortSignal };
+  for (const param of pathParams(OPERATIONS[lookup.operation])) read[param] = input[param];
+  const found = ((await client.call(lookup.operation, read as never)) as unknown as Record<string, unknown>)[
+    lookup.from
+  ];
+  if (typeof found !== 'string' || found === '') {
+    throw new UsageError(`${lookup.operation} shows no ${lookup.from}; pass --${lookup.flag}`);
+  }
+  input[lookup.field] = found;
+}
+
 export async function runVerb(
   verb: Verb,
   fields: ReadonlyArray<FieldFlag | ComposedField>,
@@ -202,6 +217,7 @@ export async function runVerb(
     const paging = verb.pageItems ? pagingOf(options, input) : undefined;
     const client = await makeClient(spec.service, globals);
     endpoint = client.endpoint;
+    await lookUp(client, verb, input);
     const output =
       verb.pageItems && paging
         ? await list(client, verb.operation, input, verb.pageItems, paging, globals)

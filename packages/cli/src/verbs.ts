@@ -50,6 +50,8 @@ export interface Verb {
   fields: readonly FieldSpec[];
   /** Fields fixed by the verb itself (`delete-protect on` → deleteProtect: true). */
   fixed?: Readonly<Record<string, unknown>>;
+  /** A field the CLI reads from the resource (as the caller) when its flag is left out. */
+  lookup?: { field: string; flag: string; operation: OperationName; from: string };
   /** Key of the item array in a list response; makes the verb paginate (--max-items, --no-paginate, …). */
   pageItems?: string;
 }
@@ -240,15 +242,17 @@ const peerConnVerbs: Verb[] = [
     words: ['update'],
     operation: 'updatePeerConn',
     summary: 'Rename your interface or change the description',
-    example: 'peerconn update peerconn-9td54fmx143e --local-if-id qpif-ken2yc9j8x56 --local-if-name app-side',
+    example: 'peerconn update peerconn-9td54fmx143e --local-if-name app-side --description "app to db"',
+    // The service wants the caller's interface id, which a GET of the connection shows; asking for it
+    // would only make the user run that GET by hand.
+    lookup: { field: 'localIfId', flag: 'local-if-id', operation: 'getPeerConn', from: 'localIfId' },
     fields: [
       {
         kind: 'field',
         field: 'localIfId',
         flag: 'local-if-id',
         value: 'string',
-        required: true,
-        description: 'your interface id (localIfId of get)',
+        description: 'your interface id (default: the localIfId `get` shows you)',
       },
       {
         kind: 'field',
