@@ -338,6 +338,20 @@ export function buildProgram(): Command {
   addWait(program);
 
   program
+    .command('whoami')
+    .description('Show the account, access key, region, endpoint and profile your keys reach')
+    .addHelpText(
+      'after',
+      '\nAsks the service (GET /_whoami, signed like every request); the real BCE has no such call, so there\n' +
+        'the account id is shown as null and a note says so.\n\n' +
+        'Example:\n  $ BOB=$(peerconn whoami --profile bob --query accountId --output text)\n',
+    )
+    .action(async (_opts: unknown, command: Command) => {
+      const { runWhoami } = await import('./whoami.ts');
+      process.exitCode = await runWhoami(globalsOf(command));
+    });
+
+  program
     .command('serve')
     .description('Start the local server (same as `npm start`; flags go to the server, see `serve --help`)')
     .helpOption(false)

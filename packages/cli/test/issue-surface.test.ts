@@ -81,6 +81,8 @@ const PROMISED: Array<{ words: string[]; args?: string[]; flags?: string[] }> = 
   { words: ['configure', 'list'] },
   { words: ['configure', 'get'] },
   { words: ['completion'], args: ['shell'] },
+  { words: ['whoami'] },
+  { words: ['help'] },
 ];
 
 test("every verb and flag of the CLI issue exists under exactly that name; globals are the issue's", () => {
