@@ -4,6 +4,7 @@
 import { PEER_CONN_ROLES } from '@peerconn/sdk/models';
 import { OPERATIONS, type OperationSpec, pathParams } from '@peerconn/sdk/operations';
 import { Argument, Command, InvalidArgumentError, Option } from 'commander';
+import { HIDDEN_COMPLETE_COMMAND } from './completion.ts';
 import { EXIT_CODES_HELP } from './exit.ts';
 import type { GlobalOptions } from './options.ts';
 import type { WaitCondition } from './run.ts';
@@ -372,9 +373,9 @@ export function buildProgram(): Command {
       'after',
       '\nExample:\n  $ source <(peerconn completion bash)\n  $ source <(peerconn completion zsh)     # in ~/.zshrc\n',
     )
-    .action(async (shell: string) => {
+    .action(async (shell: 'bash' | 'zsh') => {
       const { completionScript } = await import('./completion.ts');
-      process.stdout.write(completionScript(shell as 'bash' | 'zsh', program));
+      process.stdout.write(completionScript(shell));
     });
 
   return program;
@@ -403,6 +404,14 @@ export async function main(argv: string[]): Promise<void> {
   // The server parses its own flags (including --help), so they are passed through untouched.
   if (argv[0] === 'serve') {
     await serve(argv.slice(1));
+    return;
+  }
+  // What the completion script runs on TAB: not a command of the tree, so it takes any words and shows in
+  // no help.
+  if (argv[0] === HIDDEN_COMPLETE_COMMAND) {
+    const { complete } = await import('./completion.ts');
+    const candidates = await complete(buildProgram(), argv.slice(1));
+    process.stdout.write(candidates.map((c) => `${c}\n`).join(''));
     return;
   }
   await buildProgram().parseAsync(argv, { from: 'user' });
