@@ -340,43 +340,44 @@ interface ErrorLike {
   kind?: unknown;
 }
 
+type ExitCode = (typeof EXIT)[keyof typeof EXIT];
+
+// The CLI's own failures: the word their line starts with, and their exit code.
+const CLI_FAILURES: Readonly<Record<string, readonly [string, ExitCode]>> = {
+  UsageError: ['error', EXIT.usage],
+  WaitFailed: ['WaitFailed', EXIT.wait],
+  CommandTimeout: ['Timeout', EXIT.network],
+  NetworkFailure: ['NetworkError', EXIT.network],
+};
+
+// The SDK's client-side failures by kind, the same way; any other kind is a network failure.
+const CLIENT_FAILURES: Readonly<Record<string, readonly [string, ExitCode]>> = {
+  config: ['error', EXIT.usage],
+  parse: ['ParseError', EXIT.service],
+  timeout: ['Timeout', EXIT.network],
+};
+
 /** One stderr line per failure, and the exit code of its class. */
 export function report(error: unknown, globals: Pick<GlobalOptions, 'debug'>): number {
   const e = (error ?? {}) as ErrorLike;
   const message = typeof e.message === 'string' ? e.message : String(error);
   const write = (line: string) => process.stderr.write(`${line}\n`);
-  switch (e.name) {
-    case 'UsageError':
-      write(`error: ${message}`);
-      return EXIT.usage;
-    case 'WaitFailed':
-      write(`WaitFailed: ${message}`);
-      return EXIT.wait;
-    case 'CommandTimeout':
-      write(`Timeout: ${message}`);
-      return EXIT.network;
-    case 'NetworkFailure':
-      write(`NetworkError: ${message}`);
-      return EXIT.network;
-    case 'BceServiceError': {
-      const requestId = typeof e.requestId === 'string' ? ` (requestId ${e.requestId})` : '';
-      write(`${String(e.code)}: ${message}${requestId}`);
-      return EXIT.service;
-    }
-    case 'BceClientError':
-      if (e.kind === 'config') {
-        write(`error: ${message}`);
-        return EXIT.usage;
-      }
-      if (e.kind === 'parse') {
-        write(`ParseError: ${message}`);
-        return EXIT.service;
-      }
-      write(`${e.kind === 'timeout' ? 'Timeout' : 'NetworkError'}: ${message}`);
-      return EXIT.network;
-    default:
-      write(`error: ${message}`);
-      if (globals.debug && error instanceof Error && error.stack) write(error.stack);
-      return EXIT.usage;
+  if (e.name === 'BceServiceError') {
+    const requestId = typeof e.requestId === 'string' ? ` (requestId ${e.requestId})` : '';
+    write(`${String(e.code)}: ${message}${requestId}`);
+    return EXIT.service;
   }
+  const known =
+    typeof e.name === 'string' && Object.hasOwn(CLI_FAILURES, e.name)
+      ? CLI_FAILURES[e.name]
+      : e.name === 'BceClientError'
+        ? (CLIENT_FAILURES[String(e.kind)] ?? ['NetworkError', EXIT.network])
+        : undefined;
+  if (known) {
+    write(`${known[0]}: ${message}`);
+    return known[1];
+  }
+  write(`error: ${message}`);
+  if (globals.debug && error instanceof Error && error.stack) write(error.stack);
+  return EXIT.usage;
 }

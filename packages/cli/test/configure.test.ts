@@ -1,10 +1,10 @@
 // `configure` round trip in a temporary HOME, the shell completion script, and help texts.
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { BIN, cleanEnv, cli, tempHome } from './helpers.ts';
+import { cleanEnv, cli, PEERCONN_FUNCTION, runProcess, tempHome } from './helpers.ts';
 
 const { home, cleanup } = tempHome();
 const run = (args: string[]) => cli(args, { home });
@@ -108,25 +108,16 @@ test('completion bash: the script asks peerconn for candidates (profiles, serve 
   writeFileSync(script, result.stdout);
   // The shell calls `peerconn` as the user typed it; here that is a function running this checkout's binary.
   const complete = async (words: string[]) => {
-    const shell = await new Promise<string>((resolve, reject) => {
-      const child = spawn(
-        'bash',
-        [
-          '-c',
-          `peerconn() { ${JSON.stringify(process.execPath)} ${JSON.stringify(BIN)} "$@"; }; source ${script}; ` +
-            `COMP_WORDS=(${words.map((w) => `'${w}'`).join(' ')}); COMP_CWORD=${words.length - 1}; _peerconn; ` +
-            `printf '%s\\n' "\${COMPREPLY[@]}"`,
-        ],
-        { env: cleanEnv(home), stdio: ['ignore', 'pipe', 'inherit'] },
-      );
-      let out = '';
-      child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-        out += chunk;
-      });
-      child.on('error', reject);
-      child.on('close', () => resolve(out));
-    });
-    return shell.trim().split('\n');
+    const shell = await runProcess(
+      'bash',
+      [
+        '-c',
+        `${PEERCONN_FUNCTION}; source ${script}; COMP_WORDS=(${words.map((w) => `'${w}'`).join(' ')}); ` +
+          `COMP_CWORD=${words.length - 1}; _peerconn; printf '%s\\n' "\${COMPREPLY[@]}"`,
+      ],
+      { env: cleanEnv(home) },
+    );
+    return shell.stdout.trim().split('\n');
   };
   assert.deepEqual(await complete(['peerconn', 'list', '--profile', '']), ['alice', 'bob']);
   assert.deepEqual(await complete(['peerconn', 'serve', '--p']), ['--port']);

@@ -1,10 +1,9 @@
 // docs/cli.md's profile setup and cross-account lifecycle, extracted from the page and run by bash against a
 // server in this process, with the banner's keys filled in, so the commands the page shows stay true.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { after, before, test } from 'node:test';
-import { BIN, cleanEnv, type Fixture, startFixture } from './helpers.ts';
+import { cleanEnv, type Fixture, PEERCONN_FUNCTION, runProcess, startFixture } from './helpers.ts';
 
 const page = readFileSync(new URL('../../../docs/cli.md', import.meta.url), 'utf8');
 
@@ -16,28 +15,6 @@ function blockAfter(marker: string): string {
   const close = page.indexOf('\n```', open + 6);
   assert.ok(open !== -1 && close !== -1, `no sh block after "${marker}"`);
   return page.slice(open + 6, close + 1);
-}
-
-function bash(
-  script: string,
-  home: string,
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('bash', ['-euo', 'pipefail', '-c', script], {
-      env: cleanEnv(home),
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-      stdout += chunk;
-    });
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
-      stderr += chunk;
-    });
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
 }
 
 let fx: Fixture;
@@ -57,13 +34,12 @@ test('the profile setup and the lifecycle of docs/cli.md run green, ids from who
     .replaceAll('<demo-b accessKeyId>', kb.accessKeyId)
     .replaceAll('<demo-b secretAccessKey>', kb.secretAccessKey);
   const lifecycle = blockAfter('## The cross-account lifecycle from the shell');
-  const script =
-    `peerconn() { ${JSON.stringify(process.execPath)} ${JSON.stringify(BIN)} "$@"; }\n${setup}${lifecycle}echo "BOB_ACCOUNT=$BOB_ACCOUNT"\n`.replaceAll(
-      'http://127.0.0.1:8080',
-      fx.server.url,
-    );
+  const script = `${PEERCONN_FUNCTION}\n${setup}${lifecycle}echo "BOB_ACCOUNT=$BOB_ACCOUNT"\n`.replaceAll(
+    'http://127.0.0.1:8080',
+    fx.server.url,
+  );
   assert.doesNotMatch(script, /<[a-z][a-z -]*>/, 'every placeholder was filled');
-  const result = await bash(script, fx.home);
+  const result = await runProcess('bash', ['-euo', 'pipefail', '-c', script], { env: cleanEnv(fx.home) });
   assert.equal(result.code, 0, `docs tour failed:\n${result.stderr}\n${result.stdout}`);
   assert.match(result.stdout, new RegExp(`^BOB_ACCOUNT=${b.id}$`, 'm'), "whoami gave bob's account id");
 });

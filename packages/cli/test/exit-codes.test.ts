@@ -16,6 +16,20 @@ after(async () => {
   await fx.close();
 });
 
+/** `list` with keys on the command line against whatever listens on a loopback port. */
+function listWithKeysAt(port: number, ...extra: string[]) {
+  return fx.run([
+    'list',
+    '--endpoint',
+    `http://127.0.0.1:${port}`,
+    '--access-key-id',
+    'ak',
+    '--secret-access-key',
+    'sk-0123456789',
+    ...extra,
+  ]);
+}
+
 function assertNoStack(stderr: string): void {
   assert.doesNotMatch(stderr, /^\s+at /m, 'no stack trace');
 }
@@ -75,18 +89,7 @@ test('exit 3: --timeout is a deadline for the whole command, retries included, a
   await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
   const port = (silent.address() as AddressInfo).port;
   try {
-    const result = await fx.run([
-      'list',
-      '--endpoint',
-      `http://127.0.0.1:${port}`,
-      '--access-key-id',
-      'ak',
-      '--secret-access-key',
-      'sk-0123456789',
-      '--timeout',
-      '1',
-      '--debug',
-    ]);
+    const result = await listWithKeysAt(port, '--timeout', '1', '--debug');
     assert.equal(result.code, 3, result.stderr);
     const attempts = result.stderr.split('\n').filter((line) => line.startsWith('[debug] > GET'));
     assert.equal(attempts.length, 1, 'the deadline ends the command, not one attempt of several');
@@ -127,17 +130,7 @@ test('exit 3: nothing listens on the endpoint', async () => {
       probe.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
     });
   });
-  const result = await fx.run([
-    'list',
-    '--endpoint',
-    `http://127.0.0.1:${port}`,
-    '--access-key-id',
-    'ak',
-    '--secret-access-key',
-    'sk',
-    '--timeout',
-    '2',
-  ]);
+  const result = await listWithKeysAt(port, '--timeout', '2');
   assert.equal(result.code, 3, result.stderr);
   assert.match(result.stderr, /^NetworkError: /);
   assertNoStack(result.stderr);

@@ -8,7 +8,7 @@ import { after, test } from 'node:test';
 import type { Command } from 'commander';
 import { buildProgram } from '../src/main.ts';
 import { makeClient } from '../src/options.ts';
-import { cli, tempHome } from './helpers.ts';
+import { cli, GLOBAL_FLAGS, tempHome } from './helpers.ts';
 
 const { home, cleanup } = tempHome();
 after(() => cleanup());
@@ -95,17 +95,7 @@ test("every verb and flag of the CLI issue exists under exactly that name; globa
     for (const flag of flags) assert.ok(own.has(flag), `peerconn ${words.join(' ')} has ${flag}`);
   }
   const globals = longFlags(program);
-  for (const flag of [
-    '--profile',
-    '--region',
-    '--endpoint',
-    '--output',
-    '--query',
-    '--timeout',
-    '--debug',
-    '--client-token',
-    '--no-color',
-  ]) {
+  for (const flag of GLOBAL_FLAGS) {
     assert.ok(globals.has(flag), `global ${flag}`);
   }
   const output = program.options.find((o) => o.long === '--output');

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { after, before, test } from 'node:test';
 import { SDK_VERSION } from '@peerconn/sdk/version';
 import { CLI_VERSION } from '../src/version.ts';
-import { type Fixture, startFixture } from './helpers.ts';
+import { type Fixture, GLOBAL_FLAGS, startFixture } from './helpers.ts';
 
 let fx: Fixture;
 before(async () => {
@@ -52,20 +52,6 @@ const ENV_NAMES = [
   'BCE_SECRET_ACCESS_KEY',
   'BCE_SESSION_TOKEN',
   'NO_COLOR',
-];
-const GLOBAL_FLAGS = [
-  '--profile',
-  '--region',
-  '--endpoint',
-  '--output',
-  '--query',
-  '--timeout',
-  '--debug',
-  '--client-token',
-  '--no-color',
-  '--access-key-id',
-  '--secret-access-key',
-  '--security-token',
 ];
 
 const count = (text: string, word: string) => text.split(word).length - 1;
