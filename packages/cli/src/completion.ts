@@ -1,72 +1,115 @@
-// Shell completion generated from the live command tree, so verbs derived from the operation table are
-// completed without being listed here.
+// Shell completion. The shell script only forwards the words typed so far to `peerconn __complete`; this
+// engine answers from the live command tree (so verbs derived from the operation table complete without
+// being listed), the profile file (for --profile) and the server's own usage text (for serve's flags).
 import type { Command, Option } from 'commander';
 
-interface Node {
-  path: string;
-  words: string[];
+export interface CompletionSources {
+  /** Profile names of ~/.bce/config.json; read only when a --profile value is being completed. */
+  profiles: () => Promise<readonly string[]>;
+  /** The flags of `peerconn serve`, which the server parses itself. */
+  serveFlags: () => Promise<readonly string[]>;
 }
 
-function walk(cmd: Command, path: string[], globals: readonly Option[], out: Node[]): void {
-  const flags = [...cmd.options, ...(path.length > 0 ? globals : [])].flatMap((o) =>
-    o.long ? [o.long] : [],
-  );
-  const subcommands = cmd.commands.map((c) => c.name());
-  out.push({ path: path.join(' '), words: [...subcommands, ...flags, '--help'] });
-  for (const sub of cmd.commands) walk(sub, [...path, sub.name()], globals, out);
-}
+export const HIDDEN_COMPLETE_COMMAND = '__complete';
 
-function choiceOptions(cmd: Command, out: Map<string, readonly string[]>): void {
-  for (const option of cmd.options) {
-    if (option.long && option.argChoices) out.set(option.long, option.argChoices);
+export type Shell = 'bash' | 'zsh';
+
+async function profileNames(): Promise<readonly string[]> {
+  try {
+    const { listProfiles } = await import('@peerconn/sdk/profiles');
+    return listProfiles().map((entry) => entry.name);
+  } catch {
+    // A broken profile file must not break the shell's TAB; `configure list` reports it properly.
+    return [];
   }
-  for (const sub of cmd.commands) choiceOptions(sub, out);
 }
 
-function bashScript(program: Command): string {
-  const nodes: Node[] = [];
-  walk(program, [], program.options, nodes);
-  const choices = new Map<string, readonly string[]>();
-  choiceOptions(program, choices);
-  const cases = nodes.map((n) => `    '${n.path}') echo '${n.words.join(' ')}' ;;`).join('\n');
-  const valueCases = [...choices]
-    .map(
-      ([flag, values]) => `    ${flag}) COMPREPLY=($(compgen -W '${values.join(' ')}' -- "$cur")); return ;;`,
-    )
-    .join('\n');
+/** serve's flags, read from the usage text the server prints, so a flag added there completes here too. */
+export async function serverUsageFlags(): Promise<readonly string[]> {
+  const { USAGE } = await import('@peerconn/server');
+  return [...USAGE.matchAll(/^ {2}(?:-\w, )?(--[a-z][a-z-]*)/gm)].map((m) => m[1] as string);
+}
+
+export const defaultSources: CompletionSources = { profiles: profileNames, serveFlags: serverUsageFlags };
+
+/** The command's own options, then those of every command above it (the globals live on the root). */
+function optionsInScope(cmd: Command): Option[] {
+  const options: Option[] = [];
+  for (let current: Command | null = cmd; current; current = current.parent) options.push(...current.options);
+  return options;
+}
+
+function takesValue(option: Option): boolean {
+  return option.required || option.optional;
+}
+
+/**
+ * Candidates for the last of `words` (the words after `peerconn`; the last one is the word being completed and
+ * may be empty), filtered by what it starts with.
+ */
+export async function complete(
+  program: Command,
+  words: readonly string[],
+  sources: CompletionSources = defaultSources,
+): Promise<string[]> {
+  const current = words.at(-1) ?? '';
+  let cmd = program;
+  let valueFor: Option | undefined;
+  let positionals = 0;
+  for (const word of words.slice(0, -1)) {
+    if (valueFor) {
+      valueFor = undefined;
+      continue;
+    }
+    if (cmd.name() === 'serve') continue;
+    if (word.startsWith('-')) {
+      const option = optionsInScope(cmd).find((o) => o.long === word || o.short === word);
+      if (option && takesValue(option)) valueFor = option;
+      continue;
+    }
+    const sub = cmd.commands.find((c) => c.name() === word);
+    if (sub) {
+      cmd = sub;
+      positionals = 0;
+    } else {
+      positionals += 1;
+    }
+  }
+
+  let candidates: readonly string[];
+  if (valueFor) {
+    candidates = valueFor.long === '--profile' ? await sources.profiles() : (valueFor.argChoices ?? []);
+  } else if (cmd.name() === 'serve' && cmd.parent === program) {
+    candidates = [...new Set([...(await sources.serveFlags()), '--help'])];
+  } else if (current.startsWith('-')) {
+    const flags = optionsInScope(cmd).flatMap((o) => (o.long && !o.hidden ? [o.long] : []));
+    candidates = [...new Set([...flags, '--help'])];
+  } else if (cmd.name() === 'help' && cmd.parent === program) {
+    candidates = ['globals', ...program.commands.map((c) => c.name())];
+  } else {
+    const argument = cmd.registeredArguments[positionals];
+    candidates = [...cmd.commands.map((c) => c.name()), ...(argument?.argChoices ?? [])];
+  }
+  return candidates.filter((word) => word.startsWith(current));
+}
+
+function bashScript(): string {
   return `# bash completion for peerconn; load with: source <(peerconn completion bash)
-_peerconn_words() {
-  case "$1" in
-${cases}
-  esac
-}
-
+# The candidates come from peerconn itself, so they follow the installed version, the profiles you have and
+# the flags of \`peerconn serve\`.
 _peerconn() {
-  local cur prev path word i
-  cur="\${COMP_WORDS[COMP_CWORD]}"
-  prev="\${COMP_WORDS[COMP_CWORD-1]}"
-  case "$prev" in
-${valueCases}
-  esac
-  path=""
-  for ((i = 1; i < COMP_CWORD; i++)); do
-    word="\${COMP_WORDS[i]}"
-    [[ "$word" == -* ]] && continue
-    if [[ " $(_peerconn_words "$path") " == *" $word "* ]]; then
-      path="\${path:+$path }$word"
-    fi
-  done
-  COMPREPLY=($(compgen -W "$(_peerconn_words "$path")" -- "$cur"))
+  local IFS=$'\\n'
+  COMPREPLY=($("\${COMP_WORDS[0]}" ${HIDDEN_COMPLETE_COMMAND} "\${COMP_WORDS[@]:1:COMP_CWORD}" 2>/dev/null))
 }
 
 complete -o default -F _peerconn peerconn
 `;
 }
 
-export function completionScript(shell: 'bash' | 'zsh', program: Command): string {
-  const bash = bashScript(program);
+export function completionScript(shell: Shell): string {
+  const bash = bashScript();
   if (shell === 'bash') return bash;
-  // zsh runs the bash script through its bashcompinit layer: one generator, identical behaviour.
+  // zsh runs the bash script through its bashcompinit layer: one script, identical behaviour.
   return `# zsh completion for peerconn; load with: source <(peerconn completion zsh)
 autoload -U +X compinit && compinit
 autoload -U +X bashcompinit && bashcompinit

@@ -23,3 +23,13 @@ export class UsageError extends Error {
 export class WaitFailed extends Error {
   override readonly name = 'WaitFailed';
 }
+
+/** The whole command ran past --timeout; exit code 3 like any request timeout. */
+export class CommandTimeout extends Error {
+  override readonly name = 'CommandTimeout';
+}
+
+/** A network failure the CLI can explain better than the transport's own text; exit code 3. */
+export class NetworkFailure extends Error {
+  override readonly name = 'NetworkFailure';
+}

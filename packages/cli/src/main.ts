@@ -4,6 +4,7 @@
 import { PEER_CONN_ROLES } from '@peerconn/sdk/models';
 import { OPERATIONS, type OperationSpec, pathParams } from '@peerconn/sdk/operations';
 import { Argument, Command, InvalidArgumentError, Option } from 'commander';
+import { HIDDEN_COMPLETE_COMMAND } from './completion.ts';
 import { EXIT_CODES_HELP } from './exit.ts';
 import type { GlobalOptions } from './options.ts';
 import type { WaitCondition } from './run.ts';
@@ -15,6 +16,7 @@ import {
   VERBS,
   type Verb,
 } from './verbs.ts';
+import { versionLine } from './version.ts';
 
 const OUTPUTS = ['json', 'table', 'text'] as const;
 const WAIT_CONDITIONS: Readonly<Record<WaitCondition, string>> = {
@@ -106,6 +108,28 @@ function commandAt(root: Command, words: readonly string[]): Command {
   return current;
 }
 
+/** aws-cli's pagination flags; `--all` (every page) is the default and stays accepted. */
+function addPaginationOptions(cmd: Command, itemsKey: string): void {
+  const positive = (value: string) => {
+    const n = parseInteger(value);
+    if (n < 1) throw new InvalidArgumentError('Expected a whole number of at least 1.');
+    return n;
+  };
+  cmd
+    .addOption(
+      new Option(
+        '--max-items <n>',
+        `print at most n items in all; when more exist, json adds "nextMarker" and table/text say so on stderr`,
+      ).argParser(positive),
+    )
+    .addOption(
+      new Option('--page-size <n>', 'items per request, 1-1000 (the wire maxKeys)').argParser(positive),
+    )
+    .option('--starting-token <marker>', 'start where an earlier listing stopped (its nextMarker)')
+    .option('--no-paginate', 'one request only; prints the response as is (isTruncated, nextMarker)')
+    .option('--all', `every page, printed as { "${itemsKey}": [...] } (the default)`);
+}
+
 function addVerb(root: Command, verb: Verb): void {
   const spec: OperationSpec = OPERATIONS[verb.operation];
   const parent = commandAt(root, verb.words.slice(0, -1));
@@ -116,9 +140,7 @@ function addVerb(root: Command, verb: Verb): void {
     if (field.kind === 'field') cmd.addOption(optionFor(field.flag, field.value, field.description, field));
     else for (const f of field.flags) cmd.addOption(optionFor(f.flag, f.value, f.description, f));
   }
-  if (verb.pageItems) {
-    cmd.option('--all', `follow nextMarker through every page; prints { "${verb.pageItems}": [...] }`);
-  }
+  if (verb.pageItems) addPaginationOptions(cmd, verb.pageItems);
   cmd.option(
     '--cli-input-json <file|->',
     'read input fields (wire names) from a JSON file or stdin; flags win',
@@ -167,83 +189,168 @@ function addWait(root: Command): void {
   }
 }
 
+type ConfigureModule = typeof import('./configure.ts');
+type ConfigureRun = (m: ConfigureModule, name: string | undefined, globals: GlobalOptions) => Promise<number>;
+
+// `configure` and its sub-commands differ only in words, argument and which runner they call.
+const CONFIGURE_COMMANDS: ReadonlyArray<{
+  words: readonly string[];
+  description: string;
+  argument?: string;
+  example: string;
+  run: ConfigureRun;
+}> = [
+  {
+    words: [],
+    description: 'Create or change a profile in ~/.bce/config.json (prompts when flags are missing)',
+    example:
+      'Uses the global --profile (default: "default"), --access-key-id, --secret-access-key,\n' +
+      '--security-token, --region and --endpoint.\n\nExample:\n' +
+      '  $ peerconn configure --profile alice --access-key-id AK… --secret-access-key SK… \\\n' +
+      '      --region bj --endpoint http://127.0.0.1:8080',
+    run: (m, _name, globals) => m.runConfigure(globals),
+  },
+  {
+    words: ['list'],
+    description: 'List profiles (the current one is marked)',
+    example: 'Example:\n  $ peerconn configure list --output table',
+    run: (m, _name, globals) => m.runConfigureList(globals),
+  },
+  {
+    words: ['get'],
+    description: 'Show one profile, secret key masked (default: the current one)',
+    argument: '[name]',
+    example: 'Example:\n  $ peerconn configure get alice',
+    run: (m, name, globals) => m.runConfigureGet(name, globals),
+  },
+  {
+    words: ['use'],
+    description: 'Make a profile the current one',
+    argument: '<name>',
+    example: 'Example:\n  $ peerconn configure use alice',
+    run: (m, name, globals) => m.runConfigureUse(name as string, globals),
+  },
+];
+
 function addConfigure(root: Command): void {
-  const configure = root
-    .command('configure')
-    .description('Create or change a profile in ~/.bce/config.json (prompts when flags are missing)')
-    .addHelpText(
-      'after',
-      '\nUses the global --profile (default: "default"), --access-key-id, --secret-access-key,\n' +
-        '--security-token, --region and --endpoint.\n\nExample:\n' +
-        '  $ peerconn configure --profile alice --access-key-id AK… --secret-access-key SK… \\\n' +
-        '      --region bj --endpoint http://127.0.0.1:8080\n',
-    )
-    .action(async (_opts: unknown, command: Command) => {
-      const { runConfigure } = await import('./configure.ts');
-      process.exitCode = await runConfigure(globalsOf(command));
+  const configure = root.command('configure');
+  for (const entry of CONFIGURE_COMMANDS) {
+    const cmd = entry.words.length === 0 ? configure : configure.command(entry.words.join(' '));
+    cmd.description(entry.description).addHelpText('after', `\n${entry.example}\n`);
+    if (entry.argument) cmd.argument(entry.argument);
+    cmd.action(async (...args: unknown[]) => {
+      const command = args.at(-1) as Command;
+      const name = entry.argument && typeof args[0] === 'string' ? args[0] : undefined;
+      process.exitCode = await entry.run(await import('./configure.ts'), name, globalsOf(command));
     });
-  configure
-    .command('list')
-    .description('List profiles (the current one is marked)')
-    .addHelpText('after', '\nExample:\n  $ peerconn configure list --output table\n')
-    .action(async (_opts: unknown, command: Command) => {
-      const { runConfigureList } = await import('./configure.ts');
-      process.exitCode = await runConfigureList(globalsOf(command));
-    });
-  configure
-    .command('get')
-    .description('Show one profile, secret key masked (default: the current one)')
-    .argument('[name]')
-    .addHelpText('after', '\nExample:\n  $ peerconn configure get alice\n')
-    .action(async (name: string | undefined, _opts: unknown, command: Command) => {
-      const { runConfigureGet } = await import('./configure.ts');
-      process.exitCode = await runConfigureGet(name, globalsOf(command));
-    });
-  configure
-    .command('use')
-    .description('Make a profile the current one')
-    .argument('<name>')
-    .addHelpText('after', '\nExample:\n  $ peerconn configure use alice\n')
-    .action(async (name: string, _opts: unknown, command: Command) => {
-      const { runConfigureUse } = await import('./configure.ts');
-      process.exitCode = await runConfigureUse(name, globalsOf(command));
+  }
+}
+
+const GLOBALS_POINTER =
+  'Global options (--profile, --output, --query, --debug, …) and where keys, region and endpoint come\n' +
+  'from: peerconn help globals';
+
+const GLOBALS_NOTES = `Every command takes these, before or after its own arguments.
+
+Keys come from the first of: --access-key-id with --secret-access-key; the --profile profile; the
+environment's keys; the profile the environment names, else the current profile of ~/.bce/config.json.
+--profile is explicit, so it beats keys in the environment.
+
+Endpoint and region are looked up in the same order (flags, the --profile profile, the environment, the
+profile the keys came from), each on its own. The first endpoint configured gets the requests; a region
+from a flag or the environment never moves them elsewhere: it picks bcc.<region>.baidubce.com only when no
+endpoint is configured anywhere (or the profile deciding has a region and no endpoint).`;
+
+function findCommand(root: Command, words: readonly string[]): Command | undefined {
+  let current: Command | undefined = root;
+  for (const word of words) current = current?.commands.find((c) => c.name() === word);
+  return current;
+}
+
+/** The global options block, shown once: here, rather than under each verb. */
+export function globalsHelp(program: Command): string {
+  const help = program.createHelp();
+  const options = program.options.filter((o) => o.long !== '--version');
+  const width = Math.max(...options.map((o) => help.optionTerm(o).length));
+  const items = options.map((o) =>
+    help.formatItem(help.optionTerm(o), width, help.optionDescription(o), help),
+  );
+  return `Global options:\n${items.join('\n')}\n\n${GLOBALS_NOTES}\n`;
+}
+
+/** `help [command…]` as commander's, plus `help globals`. */
+function addHelp(program: Command): void {
+  program.helpCommand(false);
+  program
+    .command('help')
+    .description('Show help for a command; `help globals` for the options every command takes')
+    .argument('[command...]')
+    .action((words: string[]) => {
+      if (words.length === 1 && words[0] === 'globals') {
+        process.stdout.write(globalsHelp(program));
+        return;
+      }
+      const target = findCommand(program, words);
+      if (!target) program.error(`error: unknown command '${words.join(' ')}' (try: peerconn help)`);
+      target.outputHelp();
     });
 }
 
 export function buildProgram(): Command {
   const program = new Command('peerconn')
     .description('Baidu AI Cloud VPC peering connections from the shell, and the local server')
-    .configureHelp({ showGlobalOptions: true, sortSubcommands: false })
+    // The global options are listed here and by `help globals`, not again under every verb.
+    .configureHelp({ showGlobalOptions: false, sortSubcommands: false })
     .showSuggestionAfterError(true)
+    .version(versionLine(), '--version', 'print the version of peerconn, the SDK and Node, and exit')
     .option('--profile <name>', 'profile from ~/.bce/config.json (env BCE_PROFILE)')
-    .option('--region <region>', 'region, e.g. bj (env BCE_REGION)')
+    .option(
+      '--region <region>',
+      'region, e.g. bj; picks bcc.<region>.baidubce.com only when no endpoint is configured (env BCE_REGION)',
+    )
     .option('--endpoint <url>', 'service endpoint, e.g. http://127.0.0.1:8080 (env BCE_ENDPOINT)')
     .addOption(
-      new Option('--output <format>', 'output format (env BCE_OUTPUT)')
-        .choices(OUTPUTS)
-        .env('BCE_OUTPUT')
-        .default('json'),
+      new Option('--output <format>', 'output format').choices(OUTPUTS).env('BCE_OUTPUT').default('json'),
     )
     .option('--query <jmespath>', 'JMESPath expression applied to the whole result')
     .addOption(
       new Option(
         '--timeout <seconds>',
-        'per-request timeout; for wait, the longest time to wait (default 600)',
+        'deadline for the whole command, retries included; for wait, the longest time to wait (default 600)',
       ).argParser(parseSeconds),
     )
-    .option('--debug', 'print each signed request and response to stderr (secret key never printed)')
+    .option(
+      '--debug',
+      'print the version, then each signed request and response, to stderr (secrets redacted)',
+    )
     .option('--client-token <token>', 'idempotency token for a mutating call (default: a fresh UUID)')
-    .option('--no-color', 'no colour in table output and messages')
-    .option('--access-key-id <ak>', 'access key (env BCE_ACCESS_KEY_ID); beats env and profile')
+    .option('--no-color', 'no colour in table output (nor when env NO_COLOR is set)')
+    .option('--access-key-id <ak>', 'access key (env BCE_ACCESS_KEY_ID)')
     .option('--secret-access-key <sk>', 'secret key (env BCE_SECRET_ACCESS_KEY)')
     .option('--security-token <token>', 'STS session token (env BCE_SESSION_TOKEN)')
     .addHelpText(
       'after',
-      `\n${EXIT_CODES_HELP}\n\nCredentials: --access-key-id/--secret-access-key, else --profile, else env BCE_ACCESS_KEY_ID/\nBCE_SECRET_ACCESS_KEY/BCE_SESSION_TOKEN, else the current profile of ~/.bce/config.json.\n\nExample:\n  $ peerconn serve &\n  $ peerconn configure --profile alice\n  $ peerconn list --profile alice --output table\n`,
-    );
+      `\n${EXIT_CODES_HELP}\n\nExample:\n  $ peerconn serve &\n  $ peerconn configure --profile alice\n  $ peerconn list --profile alice --output table\n`,
+    )
+    .addHelpText('afterAll', GLOBALS_POINTER);
+  addHelp(program);
 
   for (const verb of VERBS) addVerb(program, verb);
   addWait(program);
+
+  program
+    .command('whoami')
+    .description('Show the account, access key, region, endpoint and profile your keys reach')
+    .addHelpText(
+      'after',
+      '\nAsks the service (GET /_whoami, signed like every request); the real BCE has no such call, so there\n' +
+        'the account id is shown as null and a note says so.\n\n' +
+        'Example:\n  $ BOB=$(peerconn whoami --profile bob --query accountId --output text)\n',
+    )
+    .action(async (_opts: unknown, command: Command) => {
+      const { runWhoami } = await import('./whoami.ts');
+      process.exitCode = await runWhoami(globalsOf(command));
+    });
 
   program
     .command('serve')
@@ -266,9 +373,9 @@ export function buildProgram(): Command {
       'after',
       '\nExample:\n  $ source <(peerconn completion bash)\n  $ source <(peerconn completion zsh)     # in ~/.zshrc\n',
     )
-    .action(async (shell: string) => {
+    .action(async (shell: 'bash' | 'zsh') => {
       const { completionScript } = await import('./completion.ts');
-      process.stdout.write(completionScript(shell as 'bash' | 'zsh', program));
+      process.stdout.write(completionScript(shell));
     });
 
   return program;
@@ -289,9 +396,22 @@ async function serve(flags: string[]): Promise<void> {
 }
 
 export async function main(argv: string[]): Promise<void> {
+  // `peerconn list | head` closes the pipe early; that ends the output, not in a stack trace.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw error;
+  });
   // The server parses its own flags (including --help), so they are passed through untouched.
   if (argv[0] === 'serve') {
     await serve(argv.slice(1));
+    return;
+  }
+  // What the completion script runs on TAB: not a command of the tree, so it takes any words and shows in
+  // no help.
+  if (argv[0] === HIDDEN_COMPLETE_COMMAND) {
+    const { complete } = await import('./completion.ts');
+    const candidates = await complete(buildProgram(), argv.slice(1));
+    process.stdout.write(candidates.map((c) => `${c}\n`).join(''));
     return;
   }
   await buildProgram().parseAsync(argv, { from: 'user' });

@@ -3,6 +3,7 @@
 import type { BceClient, ClientConfig, DebugEvent } from '@peerconn/sdk';
 import type { ServiceName } from '@peerconn/sdk/operations';
 import { UsageError } from './exit.ts';
+import { CLI_VERSION, versionLine } from './version.ts';
 
 export type OutputFormat = 'json' | 'table' | 'text';
 
@@ -30,7 +31,8 @@ export function clientConfig(
   stderr: NodeJS.WritableStream = process.stderr,
   secrets: SecretsOf = () => [],
 ): ClientConfig {
-  const config: ClientConfig = {};
+  // The service sees which CLI build called it; the SDK's own name/version comes first in the User-Agent.
+  const config: ClientConfig = { userAgentSuffix: `peerconn-cli/${CLI_VERSION}` };
   if (globals.accessKeyId !== undefined || globals.secretAccessKey !== undefined) {
     if (!globals.accessKeyId || !globals.secretAccessKey) {
       throw new UsageError('--access-key-id and --secret-access-key must be given together');
@@ -41,7 +43,6 @@ export function clientConfig(
   if (globals.profile !== undefined) config.profile = globals.profile;
   if (globals.region !== undefined) config.region = globals.region;
   if (globals.endpoint !== undefined) config.endpoint = globals.endpoint;
-  if (globals.timeout !== undefined) config.timeoutMs = Math.round(globals.timeout * 1000);
   if (globals.debug) {
     config.onDebug = debugPrinter(stderr, () => [
       config.credentials?.secretAccessKey,
@@ -100,9 +101,34 @@ export async function makeClient(
     const credentials = client?.resolveConfig().credentials;
     return [credentials?.secretAccessKey, credentials?.sessionToken];
   });
+  if (globals.debug) stderr.write(`[debug] ${versionLine()}\n`);
   const sdk = await import('@peerconn/sdk');
   client = service === 'vpc' ? new sdk.VpcClient(config) : new sdk.PeerConnClient(config);
   // Resolving now turns "no credentials" into a usage error before anything is sent.
-  client.resolveConfig();
+  try {
+    client.resolveConfig();
+  } catch (error) {
+    // The SDK's text tells a programmer what to pass to the client; a CLI user needs commands and flags.
+    if (error instanceof sdk.BceClientError && error.message === sdk.MISSING_CREDENTIALS_HELP) {
+      throw new UsageError(NO_CREDENTIALS);
+    }
+    throw error;
+  }
   return client;
+}
+
+const NO_CREDENTIALS =
+  'No BCE credentials found. Run `peerconn configure` to save keys in a profile (add --profile <name> to ' +
+  'name it, then pass --profile <name>), pass --access-key-id and --secret-access-key, or set ' +
+  'BCE_ACCESS_KEY_ID and BCE_SECRET_ACCESS_KEY.';
+
+/** The whole-command deadline of --timeout: one signal every request of the command is sent with. */
+export interface Deadline {
+  signal: AbortSignal | undefined;
+  seconds: number | undefined;
+}
+
+export function commandDeadline(globals: Pick<GlobalOptions, 'timeout'>): Deadline {
+  if (globals.timeout === undefined) return { signal: undefined, seconds: undefined };
+  return { signal: AbortSignal.timeout(Math.round(globals.timeout * 1000)), seconds: globals.timeout };
 }

@@ -8,6 +8,8 @@ interface Column {
 }
 
 interface Shape {
+  /** The array field a list response keeps these items in, so an empty list still gets their header. */
+  listKey: string;
   /** Recognises one item of this resource. */
   matches: (item: Record<string, unknown>) => boolean;
   table: Column[];
@@ -44,6 +46,7 @@ const PROFILE_COLUMNS = [
 
 const SHAPES: Shape[] = [
   {
+    listKey: 'peerConns',
     matches: (item) => typeof item.peerConnId === 'string' && 'status' in item,
     table: PEER_CONN_TABLE,
     text: [
@@ -55,11 +58,13 @@ const SHAPES: Shape[] = [
     ],
   },
   {
+    listKey: 'vpcs',
     matches: (item) => typeof item.vpcId === 'string' && 'cidr' in item,
     table: VPC_COLUMNS,
     text: VPC_COLUMNS,
   },
   {
+    listKey: 'profiles',
     matches: (item) => typeof item.name === 'string' && 'accessKeyId' in item && 'current' in item,
     table: PROFILE_COLUMNS,
     text: PROFILE_COLUMNS,
@@ -82,17 +87,29 @@ interface Grid {
   rows: string[][];
 }
 
-/** Items of a list-like result: a bare array, or the single array field of an object (peerConns, vpcs). */
-function listItems(value: unknown): unknown[] | undefined {
-  if (Array.isArray(value)) return value;
-  if (!isRecord(value)) return undefined;
-  const arrays = Object.values(value).filter(Array.isArray);
-  return arrays.length === 1 ? arrays[0] : undefined;
+interface ListLike {
+  items: unknown[];
+  /** The field the items came from; undefined for a bare array. */
+  key?: string;
 }
 
-function gridOf(items: unknown[], format: 'table' | 'text'): Grid {
+/** Items of a list-like result: a bare array, or the single array field of an object (peerConns, vpcs). */
+function listItems(value: unknown): ListLike | undefined {
+  if (Array.isArray(value)) return { items: value };
+  if (!isRecord(value)) return undefined;
+  const arrays = Object.entries(value).filter(([, v]) => Array.isArray(v));
+  if (arrays.length !== 1) return undefined;
+  const [key, items] = arrays[0] as [string, unknown[]];
+  return { key, items };
+}
+
+function gridOf(items: unknown[], format: 'table' | 'text', key?: string): Grid {
+  if (items.length === 0) {
+    const shape = SHAPES.find((s) => s.listKey === key);
+    return { headers: shape ? shape[format].map((c) => c.header) : ['VALUE'], rows: [] };
+  }
   const records = items.filter(isRecord);
-  if (records.length !== items.length || records.length === 0) {
+  if (records.length !== items.length) {
     return { headers: ['VALUE'], rows: items.map((item) => [cell(item)]) };
   }
   const shape = SHAPES.find((s) => records.every(s.matches));
@@ -108,8 +125,8 @@ function gridOf(items: unknown[], format: 'table' | 'text'): Grid {
 function toGrid(value: unknown, format: 'table' | 'text'): Grid {
   // A resource first: its own arrays (tags) must not be mistaken for a list result.
   if (isRecord(value) && SHAPES.some((s) => s.matches(value))) return gridOf([value], format);
-  const items = listItems(value);
-  if (items) return gridOf(items, format);
+  const list = listItems(value);
+  if (list) return gridOf(list.items, format, list.key);
   if (isRecord(value)) {
     // getVpc wraps its resource: { vpc: {...} }.
     const inner = Object.values(value);
@@ -127,7 +144,9 @@ function renderTable(grid: Grid, color: boolean): string {
       .join('  ')
       .trimEnd();
   const header = line(grid.headers);
-  return `${color ? `\u001b[1m${header}\u001b[0m` : header}\n${grid.rows.map((r) => `${line(r)}\n`).join('')}`;
+  // A header alone reads like a broken command; say that the list is empty.
+  const body = grid.rows.length === 0 ? '(none)\n' : grid.rows.map((r) => `${line(r)}\n`).join('');
+  return `${color ? `\u001b[1m${header}\u001b[0m` : header}\n${body}`;
 }
 
 /** The whole stdout of a command for its result; empty when there is nothing to print. */

@@ -3,8 +3,8 @@
 import { readFileSync } from 'node:fs';
 import type { BceClient, OperationName, PeerConnClient, WaiterConfig, WaiterInput } from '@peerconn/sdk';
 import { OPERATIONS, type OperationSpec, pathParams } from '@peerconn/sdk/operations';
-import { EXIT, UsageError, WaitFailed } from './exit.ts';
-import { type GlobalOptions, makeClient } from './options.ts';
+import { CommandTimeout, EXIT, NetworkFailure, UsageError, WaitFailed } from './exit.ts';
+import { commandDeadline, type Deadline, type GlobalOptions, makeClient } from './options.ts';
 import { applyQuery, render, stripMetadata } from './output.ts';
 import type { ComposedField, FieldFlag, Verb } from './verbs.ts';
 
@@ -76,17 +76,98 @@ export function buildInput(
   return input;
 }
 
-async function allPages(
+/** The pagination flags of a list verb, after reconciling them with the wire-named --max-keys/--marker. */
+interface Paging {
+  paginate: boolean;
+  maxItems?: number;
+  pageSize?: number;
+  startingToken?: string;
+}
+
+function pagingOf(options: Options, input: Record<string, unknown>): Paging {
+  const pick = (flag: string, value: unknown, wireFlag: string, wire: unknown) => {
+    if (value !== undefined && wire !== undefined && value !== wire) {
+      throw new UsageError(`${flag} and ${wireFlag} name the same thing; give one of them`);
+    }
+    return value ?? wire;
+  };
+  const paging: Paging = { paginate: options.paginate !== false };
+  const pageSize = pick('--page-size', options.pageSize, '--max-keys', input.maxKeys);
+  const startingToken = pick('--starting-token', options.startingToken, '--marker', input.marker);
+  if (typeof pageSize === 'number') paging.pageSize = pageSize;
+  if (typeof startingToken === 'string') paging.startingToken = startingToken;
+  if (typeof options.maxItems === 'number') paging.maxItems = options.maxItems;
+  if (!paging.paginate && options.all === true) {
+    throw new UsageError('--all and --no-paginate contradict each other; give one of them');
+  }
+  if (!paging.paginate && paging.maxItems !== undefined) {
+    throw new UsageError('--max-items counts across pages; with --no-paginate, use --page-size');
+  }
+  return paging;
+}
+
+const MAX_KEYS_LIMIT = 1000;
+
+/** Where a listing stopped while more exist; json output carries the marker itself. */
+function noteMore(marker: unknown, globals: GlobalOptions): void {
+  if (globals.output === 'json' || typeof marker !== 'string') return;
+  process.stderr.write(`more results: continue with --starting-token ${marker}\n`);
+}
+
+/**
+ * A list verb: every page by default (aws-cli's auto-pagination), or one (--no-paginate). With --max-items,
+ * the last request asks for exactly the items still wanted, so the listing stops on a page boundary and the
+ * page's nextMarker is an exact place to continue from.
+ */
+async function list(
   client: BceClient,
   operation: OperationName,
   input: Record<string, unknown>,
   itemsKey: string,
-): Promise<Record<string, unknown[]>> {
-  // The SDK's paginator, so --all stops on a repeated or missing nextMarker instead of looping forever.
+  paging: Paging,
+  globals: GlobalOptions,
+): Promise<unknown> {
+  // The table's list outputs all have the shape paginateOperation reads; one cast, here.
+  const call = async (name: string, pageInput: Record<string, unknown>) =>
+    (await client.call(name as never, pageInput as never)) as unknown as Record<string, unknown>;
+  const base = { ...input };
+  delete base.maxKeys;
+  delete base.marker;
+  if (paging.startingToken !== undefined) base.marker = paging.startingToken;
+  if (!paging.paginate) {
+    const page = await call(operation, {
+      ...base,
+      ...(paging.pageSize !== undefined ? { maxKeys: paging.pageSize } : {}),
+    });
+    if (page.isTruncated === true) noteMore(page.nextMarker, globals);
+    return page;
+  }
+  const items: unknown[] = [];
+  const { maxItems, pageSize } = paging;
+  const sizeOfNextPage = (): number | undefined => {
+    if (maxItems === undefined) return pageSize;
+    return Math.min(pageSize ?? MAX_KEYS_LIMIT, maxItems - items.length);
+  };
+  const sized = {
+    call: (name: string, pageInput: Record<string, unknown>) => {
+      const size = sizeOfNextPage();
+      return call(name, size === undefined ? pageInput : { ...pageInput, maxKeys: size });
+    },
+  };
+  // The SDK's paginator, so a repeated or missing nextMarker stops the listing instead of looping forever.
   const { paginateOperation } = await import('@peerconn/sdk');
-  const call = (name: string, pageInput: Record<string, unknown>) =>
-    client.call(name as never, pageInput as never);
-  return { [itemsKey]: await paginateOperation({ call }, operation, input, itemsKey).toArray() };
+  let nextMarker: string | undefined;
+  for await (const page of paginateOperation(sized, operation, base, itemsKey).pages()) {
+    const pageItems = page[itemsKey];
+    if (Array.isArray(pageItems)) items.push(...pageItems);
+    if (maxItems !== undefined && items.length >= maxItems) {
+      if (page.isTruncated) nextMarker = page.nextMarker;
+      break;
+    }
+  }
+  if (nextMarker === undefined) return { [itemsKey]: items };
+  noteMore(nextMarker, globals);
+  return { [itemsKey]: items.slice(0, maxItems), nextMarker };
 }
 
 /** Writes the result to stdout after --query, in the --output format. */
@@ -104,6 +185,21 @@ export async function print(
   process.stdout.write(render(value, globals.output, color));
 }
 
+/** Fills the field a verb can look up (update's localIfId) by reading the resource as the caller. */
+async function lookUp(client: BceClient, verb: Verb, input: Record<string, unknown>): Promise<void> {
+  const lookup = verb.lookup;
+  if (!lookup || input[lookup.field] !== undefined) return;
+  const read: Record<string, unknown> = { abortSignal: input.abortSignal };
+  for (const param of pathParams(OPERATIONS[lookup.operation])) read[param] = input[param];
+  const found = ((await client.call(lookup.operation, read as never)) as unknown as Record<string, unknown>)[
+    lookup.from
+  ];
+  if (typeof found !== 'string' || found === '') {
+    throw new UsageError(`${lookup.operation} shows no ${lookup.from}; pass --${lookup.flag}`);
+  }
+  input[lookup.field] = found;
+}
+
 export async function runVerb(
   verb: Verb,
   fields: ReadonlyArray<FieldFlag | ComposedField>,
@@ -111,20 +207,26 @@ export async function runVerb(
   options: Options,
   globals: GlobalOptions,
 ): Promise<number> {
+  const deadline = commandDeadline(globals);
+  let endpoint: string | undefined;
   try {
     const spec: OperationSpec = OPERATIONS[verb.operation];
     const input = buildInput(verb, fields, positionals, options);
     if (spec.mutating && globals.clientToken !== undefined) input.clientToken = globals.clientToken;
+    if (deadline.signal) input.abortSignal = deadline.signal;
+    const paging = verb.pageItems ? pagingOf(options, input) : undefined;
     const client = await makeClient(spec.service, globals);
+    endpoint = client.endpoint;
+    await lookUp(client, verb, input);
     const output =
-      options.all === true && verb.pageItems
-        ? await allPages(client, verb.operation, input, verb.pageItems)
+      verb.pageItems && paging
+        ? await list(client, verb.operation, input, verb.pageItems, paging, globals)
         : await client.call(verb.operation, input as never);
     // Operations without data print nothing (exit code 0 is the answer), even as json.
     if (spec.returnsData) await print(stripMetadata(output), globals);
     return EXIT.ok;
   } catch (error) {
-    return report(error, globals);
+    return report(explainFailure(error, { command: verb.words.join(' '), deadline, endpoint }), globals);
   }
 }
 
@@ -136,6 +238,7 @@ export async function runWait(
   options: Options,
   globals: GlobalOptions,
 ): Promise<number> {
+  let endpoint: string | undefined;
   try {
     const sdk = await import('@peerconn/sdk');
     const waiters = {
@@ -146,7 +249,8 @@ export async function runWait(
     } as const;
     // For wait, --timeout is how long to wait; each poll keeps the SDK's default request timeout.
     const maxWaitTime = globals.timeout ?? 600;
-    const client = (await makeClient('peerconn', { ...globals, timeout: undefined })) as PeerConnClient;
+    const client = (await makeClient('peerconn', globals)) as PeerConnClient;
+    endpoint = client.endpoint;
     const interval = typeof options.interval === 'number' ? options.interval : undefined;
     const waiterConfig: WaiterConfig = { client, maxWaitTime };
     if (interval !== undefined) {
@@ -173,8 +277,59 @@ export async function runWait(
       throw error;
     }
   } catch (error) {
-    return report(error, globals);
+    return report(explainFailure(error, { command: `wait ${condition}`, endpoint }), globals);
   }
+}
+
+function causes(error: unknown): Array<{ code?: unknown; message?: unknown }> {
+  const chain: Array<{ code?: unknown; message?: unknown; cause?: unknown }> = [];
+  let current: unknown = error;
+  while (current !== null && typeof current === 'object' && chain.length < 8) {
+    const link = current as { code?: unknown; message?: unknown; cause?: unknown };
+    chain.push(link);
+    current = link.cause;
+  }
+  return chain;
+}
+
+function isAbort(error: unknown): boolean {
+  const e = error as { name?: unknown; kind?: unknown } | undefined;
+  return (
+    (e?.name === 'BceClientError' && e.kind === 'abort') ||
+    e?.name === 'AbortError' ||
+    e?.name === 'TimeoutError'
+  );
+}
+
+/**
+ * Turns failures whose SDK or transport text does not tell a CLI user what happened into one that does: the
+ * --timeout deadline, and https spoken to a plain-HTTP server (OpenSSL's own text is no help there).
+ */
+export function explainFailure(
+  error: unknown,
+  context: { command: string; deadline?: Deadline; endpoint?: string | undefined },
+): unknown {
+  const { deadline, endpoint } = context;
+  if (deadline?.signal?.aborted && isAbort(error)) {
+    return new CommandTimeout(
+      `${context.command} did not finish within ${deadline.seconds} s (--timeout covers the whole command, retries included)`,
+    );
+  }
+  const e = error as { name?: unknown; kind?: unknown } | undefined;
+  if (e?.name === 'BceClientError' && e.kind === 'network' && endpoint?.startsWith('https://')) {
+    const tls = causes(error).some(
+      (c) =>
+        (typeof c.code === 'string' && /^(ERR_SSL_|EPROTO$)/.test(c.code)) ||
+        /SSL routines/.test(String(c.message)),
+    );
+    if (tls) {
+      const host = new URL(endpoint).host;
+      return new NetworkFailure(
+        `could not speak TLS to ${host}; if the server is plain HTTP, use --endpoint http://${host} (or put that in the profile)`,
+      );
+    }
+  }
+  return error;
 }
 
 interface ErrorLike {
@@ -185,37 +340,44 @@ interface ErrorLike {
   kind?: unknown;
 }
 
+type ExitCode = (typeof EXIT)[keyof typeof EXIT];
+
+// The CLI's own failures: the word their line starts with, and their exit code.
+const CLI_FAILURES: Readonly<Record<string, readonly [string, ExitCode]>> = {
+  UsageError: ['error', EXIT.usage],
+  WaitFailed: ['WaitFailed', EXIT.wait],
+  CommandTimeout: ['Timeout', EXIT.network],
+  NetworkFailure: ['NetworkError', EXIT.network],
+};
+
+// The SDK's client-side failures by kind, the same way; any other kind is a network failure.
+const CLIENT_FAILURES: Readonly<Record<string, readonly [string, ExitCode]>> = {
+  config: ['error', EXIT.usage],
+  parse: ['ParseError', EXIT.service],
+  timeout: ['Timeout', EXIT.network],
+};
+
 /** One stderr line per failure, and the exit code of its class. */
 export function report(error: unknown, globals: Pick<GlobalOptions, 'debug'>): number {
   const e = (error ?? {}) as ErrorLike;
   const message = typeof e.message === 'string' ? e.message : String(error);
   const write = (line: string) => process.stderr.write(`${line}\n`);
-  switch (e.name) {
-    case 'UsageError':
-      write(`error: ${message}`);
-      return EXIT.usage;
-    case 'WaitFailed':
-      write(`WaitFailed: ${message}`);
-      return EXIT.wait;
-    case 'BceServiceError': {
-      const requestId = typeof e.requestId === 'string' ? ` (requestId ${e.requestId})` : '';
-      write(`${String(e.code)}: ${message}${requestId}`);
-      return EXIT.service;
-    }
-    case 'BceClientError':
-      if (e.kind === 'config') {
-        write(`error: ${message}`);
-        return EXIT.usage;
-      }
-      if (e.kind === 'parse') {
-        write(`ParseError: ${message}`);
-        return EXIT.service;
-      }
-      write(`${e.kind === 'timeout' ? 'Timeout' : 'NetworkError'}: ${message}`);
-      return EXIT.network;
-    default:
-      write(`error: ${message}`);
-      if (globals.debug && error instanceof Error && error.stack) write(error.stack);
-      return EXIT.usage;
+  if (e.name === 'BceServiceError') {
+    const requestId = typeof e.requestId === 'string' ? ` (requestId ${e.requestId})` : '';
+    write(`${String(e.code)}: ${message}${requestId}`);
+    return EXIT.service;
   }
+  const known =
+    typeof e.name === 'string' && Object.hasOwn(CLI_FAILURES, e.name)
+      ? CLI_FAILURES[e.name]
+      : e.name === 'BceClientError'
+        ? (CLIENT_FAILURES[String(e.kind)] ?? ['NetworkError', EXIT.network])
+        : undefined;
+  if (known) {
+    write(`${known[0]}: ${message}`);
+    return known[1];
+  }
+  write(`error: ${message}`);
+  if (globals.debug && error instanceof Error && error.stack) write(error.stack);
+  return EXIT.usage;
 }

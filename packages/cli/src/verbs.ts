@@ -50,7 +50,9 @@ export interface Verb {
   fields: readonly FieldSpec[];
   /** Fields fixed by the verb itself (`delete-protect on` → deleteProtect: true). */
   fixed?: Readonly<Record<string, unknown>>;
-  /** Key of the item array in a list response; makes `--all` available. */
+  /** A field the CLI reads from the resource (as the caller) when its flag is left out. */
+  lookup?: { field: string; flag: string; operation: OperationName; from: string };
+  /** Key of the item array in a list response; makes the verb paginate (--max-items, --no-paginate, …). */
   pageItems?: string;
 }
 
@@ -78,7 +80,15 @@ const maxKeysField: FieldFlag = {
   flag: 'max-keys',
   value: 'int',
   placeholder: '<n>',
-  description: 'page size (1-1000)',
+  description: 'same as --page-size (the wire name)',
+};
+
+const markerField: FieldFlag = {
+  kind: 'field',
+  field: 'marker',
+  flag: 'marker',
+  value: 'string',
+  description: 'same as --starting-token (the wire name)',
 };
 
 const role = (description: string, required = false): FieldFlag => ({
@@ -205,8 +215,9 @@ const peerConnVerbs: Verb[] = [
   {
     words: ['list'],
     operation: 'listPeerConns',
-    summary: 'List peering connections (one page, or every page with --all)',
-    example: 'peerconn list --vpc-id vpc-1a2b3c4d5e6f --all --output table',
+    summary: 'List peering connections (every page; --max-items or --no-paginate for fewer)',
+    example:
+      'peerconn list --vpc-id vpc-1a2b3c4d5e6f --output table\n  $ peerconn list --max-items 20 --output table   # then: --starting-token <nextMarker>',
     pageItems: 'peerConns',
     fields: [
       {
@@ -217,13 +228,7 @@ const peerConnVerbs: Verb[] = [
         description: 'only connections of this VPC',
       },
       maxKeysField,
-      {
-        kind: 'field',
-        field: 'marker',
-        flag: 'marker',
-        value: 'string',
-        description: 'start at this page marker (nextMarker of the previous page)',
-      },
+      markerField,
     ],
   },
   {
@@ -237,15 +242,17 @@ const peerConnVerbs: Verb[] = [
     words: ['update'],
     operation: 'updatePeerConn',
     summary: 'Rename your interface or change the description',
-    example: 'peerconn update peerconn-9td54fmx143e --local-if-id qpif-ken2yc9j8x56 --local-if-name app-side',
+    example: 'peerconn update peerconn-9td54fmx143e --local-if-name app-side --description "app to db"',
+    // The service wants the caller's interface id, which a GET of the connection shows; asking for it
+    // would only make the user run that GET by hand.
+    lookup: { field: 'localIfId', flag: 'local-if-id', operation: 'getPeerConn', from: 'localIfId' },
     fields: [
       {
         kind: 'field',
         field: 'localIfId',
         flag: 'local-if-id',
         value: 'string',
-        required: true,
-        description: 'your interface id (localIfId of get)',
+        description: 'your interface id (default: the localIfId `get` shows you)',
       },
       {
         kind: 'field',
@@ -402,18 +409,12 @@ const vpcVerbs: Verb[] = [
   {
     words: ['vpc', 'list'],
     operation: 'listVpcs',
-    summary: 'List VPCs (one page, or every page with --all)',
-    example: 'peerconn vpc list --all --output table',
+    summary: 'List VPCs (every page; --max-items or --no-paginate for fewer)',
+    example: 'peerconn vpc list --output table',
     pageItems: 'vpcs',
     fields: [
       maxKeysField,
-      {
-        kind: 'field',
-        field: 'marker',
-        flag: 'marker',
-        value: 'string',
-        description: 'start at this page marker',
-      },
+      markerField,
       {
         kind: 'field',
         field: 'isDefault',

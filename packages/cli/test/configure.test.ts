@@ -4,7 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { cli, tempHome } from './helpers.ts';
+import { cleanEnv, cli, PEERCONN_FUNCTION, runProcess, tempHome } from './helpers.ts';
 
 const { home, cleanup } = tempHome();
 const run = (args: string[]) => cli(args, { home });
@@ -95,7 +95,7 @@ test('a profile with an endpoint is used by the verbs (closed port → network e
   assert.equal(result.code, 3, result.stderr);
 });
 
-test('completion bash is a working bash script generated from the command tree', async (t) => {
+test('completion bash: the script asks peerconn for candidates (profiles, serve flags, shells)', async (t) => {
   const result = await run(['completion', 'bash']);
   assert.equal(result.code, 0, result.stderr);
   assert.match(result.stdout, /complete -o default -F _peerconn peerconn/);
@@ -106,22 +106,24 @@ test('completion bash is a working bash script generated from the command tree',
   }
   const script = join(home, 'completion.bash');
   writeFileSync(script, result.stdout);
-  const complete = (words: string[]) =>
-    spawnSync(
+  // The shell calls `peerconn` as the user typed it; here that is a function running this checkout's binary.
+  const complete = async (words: string[]) => {
+    const shell = await runProcess(
       'bash',
       [
         '-c',
-        `source ${script}; COMP_WORDS=(${words.map((w) => `'${w}'`).join(' ')}); COMP_CWORD=${words.length - 1}; _peerconn; printf '%s\\n' "\${COMPREPLY[@]}"`,
+        `${PEERCONN_FUNCTION}; source ${script}; COMP_WORDS=(${words.map((w) => `'${w}'`).join(' ')}); ` +
+          `COMP_CWORD=${words.length - 1}; _peerconn; printf '%s\\n' "\${COMPREPLY[@]}"`,
       ],
-      { encoding: 'utf8' },
-    ).stdout.trim();
-  assert.equal(complete(['peerconn', 'vpc', 're']), 'relay');
-  assert.equal(complete(['peerconn', 'vpc', 'relay', 'sh']), 'shutdown');
-  assert.deepEqual(complete(['peerconn', 'dns', 'open', 'x', '--role', '']).split('\n'), [
-    'initiator',
-    'acceptor',
-  ]);
-  assert.match(complete(['peerconn', 'create', '--peer-']), /--peer-vpc-id/);
+      { env: cleanEnv(home) },
+    );
+    return shell.stdout.trim().split('\n');
+  };
+  assert.deepEqual(await complete(['peerconn', 'list', '--profile', '']), ['alice', 'bob']);
+  assert.deepEqual(await complete(['peerconn', 'serve', '--p']), ['--port']);
+  assert.deepEqual(await complete(['peerconn', 'completion', '']), ['bash', 'zsh']);
+  assert.deepEqual(await complete(['peerconn', 'vpc', 're']), ['relay']);
+  assert.deepEqual(await complete(['peerconn', 'dns', 'open', 'x', '--role', '']), ['initiator', 'acceptor']);
 
   const zsh = await run(['completion', 'zsh']);
   assert.match(zsh.stdout, /bashcompinit/);

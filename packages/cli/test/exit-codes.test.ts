@@ -1,6 +1,6 @@
 // Every documented exit code, and usage errors that name the flag instead of printing a stack trace.
 import assert from 'node:assert/strict';
-import { createServer } from 'node:net';
+import { type AddressInfo, createServer, type Socket } from 'node:net';
 import { after, before, test } from 'node:test';
 import { type Fixture, json, startFixture } from './helpers.ts';
 
@@ -15,6 +15,20 @@ before(async () => {
 after(async () => {
   await fx.close();
 });
+
+/** `list` with keys on the command line against whatever listens on a loopback port. */
+function listWithKeysAt(port: number, ...extra: string[]) {
+  return fx.run([
+    'list',
+    '--endpoint',
+    `http://127.0.0.1:${port}`,
+    '--access-key-id',
+    'ak',
+    '--secret-access-key',
+    'sk-0123456789',
+    ...extra,
+  ]);
+}
 
 function assertNoStack(stderr: string): void {
   assert.doesNotMatch(stderr, /^\s+at /m, 'no stack trace');
@@ -60,7 +74,46 @@ test('exit 1: unknown flag, missing value, bad value, missing required flag, all
 test('exit 1: no credentials anywhere, with a hint how to configure', async () => {
   const result = await fx.run(['list', '--endpoint', fx.server.url], { env: { HOME: `${fx.home}/nobody` } });
   assert.equal(result.code, 1);
-  assert.match(result.stderr, /^error: No BCE credentials found.*peerconn configure/);
+  assert.match(result.stderr, /^error: No BCE credentials found\. Run `peerconn configure`/);
+  assert.match(result.stderr, /--profile <name>.*--access-key-id and --secret-access-key.*BCE_ACCESS_KEY_ID/);
+  assert.doesNotMatch(result.stderr, /to the client|\{ credentials/, 'no SDK wording');
+  assert.equal(result.stderr.split('\n').length, 2, 'one line');
+});
+
+test('exit 3: --timeout is a deadline for the whole command, retries included, and says so', async () => {
+  // Accepts connections and never answers, so every attempt would run into its own timeout.
+  const sockets = new Set<Socket>();
+  const silent = createServer((socket) => {
+    sockets.add(socket);
+  });
+  await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+  const port = (silent.address() as AddressInfo).port;
+  try {
+    const result = await listWithKeysAt(port, '--timeout', '1', '--debug');
+    assert.equal(result.code, 3, result.stderr);
+    const attempts = result.stderr.split('\n').filter((line) => line.startsWith('[debug] > GET'));
+    assert.equal(attempts.length, 1, 'the deadline ends the command, not one attempt of several');
+    const last = result.stderr.trimEnd().split('\n').at(-1);
+    assert.equal(
+      last,
+      'Timeout: list did not finish within 1 s (--timeout covers the whole command, retries included)',
+    );
+    assert.doesNotMatch(result.stderr, /1000 ms/);
+  } finally {
+    for (const socket of sockets) socket.destroy();
+    await new Promise((resolve) => silent.close(resolve));
+  }
+});
+
+test('exit 3: https spoken to a plain-HTTP server is explained in one line, without OpenSSL text', async () => {
+  const hostPort = new URL(fx.server.url).host;
+  const result = await fx.run(['list', '--endpoint', hostPort, '--profile', 'a']);
+  assert.equal(result.code, 3, result.stderr);
+  assert.equal(
+    result.stderr,
+    `NetworkError: could not speak TLS to ${hostPort}; if the server is plain HTTP, use --endpoint ` +
+      `http://${hostPort} (or put that in the profile)\n`,
+  );
 });
 
 test('exit 2: service error as "code: message (requestId …)"', async () => {
@@ -77,17 +130,7 @@ test('exit 3: nothing listens on the endpoint', async () => {
       probe.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
     });
   });
-  const result = await fx.run([
-    'list',
-    '--endpoint',
-    `http://127.0.0.1:${port}`,
-    '--access-key-id',
-    'ak',
-    '--secret-access-key',
-    'sk',
-    '--timeout',
-    '2',
-  ]);
+  const result = await listWithKeysAt(port, '--timeout', '2');
   assert.equal(result.code, 3, result.stderr);
   assert.match(result.stderr, /^NetworkError: /);
   assertNoStack(result.stderr);

@@ -30,12 +30,13 @@ export function cleanEnv(home: string, extra: Record<string, string> = {}): Node
 }
 
 /** Asynchronous on purpose: the server answering the child lives in this process's event loop. */
-export function cli(args: readonly string[], options: CliOptions): Promise<CliResult> {
+export function runProcess(
+  command: string,
+  args: readonly string[],
+  options: { env: NodeJS.ProcessEnv; stdin?: string },
+): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], {
-      env: cleanEnv(options.home, options.env),
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
+    const child = spawn(command, args, { env: options.env, stdio: ['pipe', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
@@ -49,6 +50,31 @@ export function cli(args: readonly string[], options: CliOptions): Promise<CliRe
     child.stdin.end(options.stdin ?? '');
   });
 }
+
+export function cli(args: readonly string[], options: CliOptions): Promise<CliResult> {
+  const run: { env: NodeJS.ProcessEnv; stdin?: string } = { env: cleanEnv(options.home, options.env) };
+  if (options.stdin !== undefined) run.stdin = options.stdin;
+  return runProcess(process.execPath, [BIN, ...args], run);
+}
+
+/** A bash function line that makes `peerconn` in a script run this checkout's binary. */
+export const PEERCONN_FUNCTION = `peerconn() { ${JSON.stringify(process.execPath)} ${JSON.stringify(BIN)} "$@"; }`;
+
+/** The global flags every command takes. */
+export const GLOBAL_FLAGS = [
+  '--profile',
+  '--region',
+  '--endpoint',
+  '--output',
+  '--query',
+  '--timeout',
+  '--debug',
+  '--client-token',
+  '--no-color',
+  '--access-key-id',
+  '--secret-access-key',
+  '--security-token',
+] as const;
 
 export function tempHome(): { home: string; cleanup: () => void } {
   const home = mkdtempSync(join(tmpdir(), 'peerconn-cli-'));

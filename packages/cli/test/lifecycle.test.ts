@@ -106,6 +106,29 @@ test('cross-account lifecycle: vpcs, create, accept, wait, dns, resize, delete',
   assert.equal(dnsOpen.code, 0, dnsOpen.stderr);
   assert.equal(json(dnsOpen).dnsStatus, 'open');
 
+  // update reads the caller's own side for its localIfId when --local-if-id is left out, on either side.
+  for (const profile of ['a', 'b']) {
+    const before = json(await fx.run(['get', id, '--profile', profile]));
+    const updated = await fx.run([
+      'update',
+      id,
+      '--local-if-name',
+      `${profile}-side`,
+      '--description',
+      `seen from ${profile}`,
+      '--profile',
+      profile,
+      '--debug',
+    ]);
+    assert.equal(updated.code, 0, updated.stderr);
+    const sent = updated.stderr.split('\n').filter((l) => /^\[debug\] > (GET|PUT) /.test(l));
+    assert.match(sent[0]!, new RegExp(`> GET \\S+/v1/peerconn/${id} `), 'first the side is read');
+    assert.match(sent[1]!, new RegExp(`> PUT \\S+/v1/peerconn/${id}\\?`), 'then updated');
+    assert.ok(updated.stderr.includes(`"localIfId":"${before.localIfId}"`), 'with its own interface id');
+    const after = json(await fx.run(['get', id, '--profile', profile]));
+    assert.equal(after.localIfName, `${profile}-side`);
+  }
+
   assert.equal((await fx.run(['resize', id, '--bandwidth', '20', '--profile', 'a'])).code, 0);
   const resized = await fx.run([
     'get',

@@ -34,8 +34,8 @@ after(async () => {
   await fx.close();
 });
 
-test('json is the API response pretty-printed, without $metadata', async () => {
-  const result = await fx.run(['list', '--profile', 'a']);
+test('--no-paginate: json is the API response pretty-printed, without $metadata', async () => {
+  const result = await fx.run(['list', '--profile', 'a', '--no-paginate']);
   assert.equal(result.code, 0, result.stderr);
   const body = json(result);
   assert.ok(!('$metadata' in body));
@@ -44,42 +44,102 @@ test('json is the API response pretty-printed, without $metadata', async () => {
   assert.equal(result.stdout, `${JSON.stringify(body, null, 2)}\n`);
 });
 
-test('--all follows nextMarker across pages and aggregates { peerConns }', async () => {
-  const onePage = json(await fx.run(['list', '--profile', 'a']));
+type Item = { peerConnId: string; role: string };
+const keys = (body: Record<string, unknown>) =>
+  (body.peerConns as Item[]).map((p) => `${p.peerConnId}/${p.role}`);
+const requestLines = (stderr: string) =>
+  stderr.split('\n').filter((line) => line.startsWith('[debug] > GET'));
+
+test('list follows nextMarker across pages by default; --page-size (or --max-keys) is the request size', async () => {
+  const onePage = json(await fx.run(['list', '--profile', 'a', '--no-paginate']));
   const total = (onePage.peerConns as unknown[]).length;
-  assert.ok(total > 2, `need more than one page of 2, have ${total}`);
+  assert.ok(total > 3, `need more than two pages of 2, have ${total}`);
 
-  const firstPage = json(await fx.run(['list', '--profile', 'a', '--max-keys', '2']));
+  const firstPage = json(await fx.run(['list', '--profile', 'a', '--page-size', '2', '--no-paginate']));
   assert.equal(firstPage.isTruncated, true);
+  assert.equal((firstPage.peerConns as unknown[]).length, 2);
 
-  const all = await fx.run(['list', '--profile', 'a', '--max-keys', '2', '--all', '--debug']);
-  assert.equal(all.code, 0, all.stderr);
-  const body = json(all);
-  assert.deepEqual(Object.keys(body), ['peerConns']);
-  assert.deepEqual(
-    (body.peerConns as Array<{ peerConnId: string; role: string }>)
-      .map((p) => `${p.peerConnId}/${p.role}`)
-      .sort(),
-    (onePage.peerConns as Array<{ peerConnId: string; role: string }>)
-      .map((p) => `${p.peerConnId}/${p.role}`)
-      .sort(),
-  );
-  const requests = all.stderr.split('\n').filter((line) => line.startsWith('[debug] > GET'));
-  assert.equal(requests.length, Math.ceil(total / 2));
-  assert.match(all.stderr, /authorization: bce-auth-v1\//);
-  assert.ok(!all.stderr.includes(secretA), 'the secret key never reaches the debug output');
+  for (const flags of [
+    ['--page-size', '2'],
+    ['--max-keys', '2'],
+    ['--max-keys', '2', '--all'],
+  ]) {
+    const all = await fx.run(['list', '--profile', 'a', ...flags, '--debug']);
+    assert.equal(all.code, 0, all.stderr);
+    const body = json(all);
+    assert.deepEqual(Object.keys(body), ['peerConns'], flags.join(' '));
+    assert.deepEqual(keys(body).sort(), keys(onePage).sort(), flags.join(' '));
+    assert.equal(requestLines(all.stderr).length, Math.ceil(total / 2), flags.join(' '));
+    assert.match(all.stderr, /authorization: bce-auth-v1\//);
+    assert.ok(!all.stderr.includes(secretA), 'the secret key never reaches the debug output');
+  }
 
   const counted = await fx.run([
     'list',
     '--profile',
     'a',
-    '--max-keys',
+    '--page-size',
     '2',
-    '--all',
     '--query',
     'length(peerConns)',
   ]);
   assert.equal(counted.stdout, `${total}\n`);
+});
+
+test('--max-items stops on an exact item; its nextMarker (json) or stderr note continues with --starting-token', async () => {
+  const everything = keys(json(await fx.run(['list', '--profile', 'a'])));
+  const first = await fx.run(['list', '--profile', 'a', '--max-items', '3', '--page-size', '2', '--debug']);
+  assert.equal(first.code, 0, first.stderr);
+  const body = json(first);
+  assert.equal(keys(body).length, 3);
+  assert.equal(typeof body.nextMarker, 'string');
+  // Two items, then exactly the one still wanted: the listing ends on a page boundary.
+  const sizes = requestLines(first.stderr).map((line) => /maxKeys=(\d+)/.exec(line)?.[1]);
+  assert.deepEqual(sizes, ['2', '1']);
+  assert.doesNotMatch(first.stderr, /more results/, 'json carries the marker itself');
+
+  const rest = json(await fx.run(['list', '--profile', 'a', '--starting-token', String(body.nextMarker)]));
+  assert.ok(!('nextMarker' in rest));
+  assert.deepEqual([...keys(body), ...keys(rest)].sort(), [...everything].sort());
+
+  const table = await fx.run(['list', '--profile', 'a', '--max-items', '3', '--output', 'table']);
+  assert.equal(table.code, 0, table.stderr);
+  assert.equal(table.stdout.trimEnd().split('\n').length, 4, 'header and three rows');
+  const note = /^more results: continue with --starting-token (\S+)\n$/.exec(table.stderr);
+  assert.ok(note, `stderr says more exist: ${JSON.stringify(table.stderr)}`);
+  const next = await fx.run(['list', '--profile', 'a', '--starting-token', note[1]!, '--output', 'text']);
+  assert.equal(next.stdout.trimEnd().split('\n').length, everything.length - 3);
+  assert.equal(next.stderr, '');
+
+  const enough = await fx.run(['list', '--profile', 'a', '--max-items', '100', '--output', 'table']);
+  assert.equal(enough.stderr, '', 'no note when nothing is left');
+});
+
+test('--no-paginate shows one page; table/text say on stderr that more exist', async () => {
+  const table = await fx.run([
+    'list',
+    '--profile',
+    'a',
+    '--no-paginate',
+    '--page-size',
+    '2',
+    '--output',
+    'table',
+  ]);
+  assert.equal(table.code, 0, table.stderr);
+  assert.equal(table.stdout.trimEnd().split('\n').length, 3);
+  assert.match(table.stderr, /^more results: continue with --starting-token \S+\n$/);
+
+  for (const [flags, message] of [
+    [['--all', '--no-paginate'], /--all and --no-paginate contradict/],
+    [['--max-items', '2', '--no-paginate'], /with --no-paginate, use --page-size/],
+    [['--page-size', '2', '--max-keys', '3'], /--page-size and --max-keys name the same thing/],
+    [['--max-items', '0'], /--max-items <n>.*'0' is invalid/],
+  ] as const) {
+    const refused = await fx.run(['list', '--profile', 'a', ...flags]);
+    assert.equal(refused.code, 1, flags.join(' '));
+    assert.match(refused.stderr, message);
+  }
 });
 
 test('table: header, aligned columns, one row per item, within 80 columns', async () => {
@@ -105,6 +165,16 @@ test('table: header, aligned columns, one row per item, within 80 columns', asyn
   const [header, row] = vpcs.stdout.trimEnd().split('\n');
   assert.match(header!, /^VPC ID +NAME +CIDR +DEFAULT +RELAY$/);
   assert.match(row!, new RegExp(`^${vpcIds[0]} +net0 +10\\.1\\.0\\.0/16 +false`));
+});
+
+test('an empty list: table prints the header and "(none)", text prints nothing', async () => {
+  const table = await fx.run(['list', '--profile', 'b', '--output', 'table']);
+  assert.equal(table.code, 0, table.stderr);
+  assert.match(table.stdout, /^PEERCONN ID +STATUS +ROLE +DNS +MBPS +PEER VPC\n\(none\)\n$/);
+  const text = await fx.run(['list', '--profile', 'b', '--output', 'text']);
+  assert.equal(text.stdout, '');
+  const queried = await fx.run(['list', '--profile', 'b', '--output', 'table', '--query', 'peerConns']);
+  assert.equal(queried.stdout, 'VALUE\n(none)\n');
 });
 
 test('text: tab-separated rows without header, for cut and awk; BCE_OUTPUT selects it', async () => {

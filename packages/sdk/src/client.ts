@@ -80,7 +80,7 @@ export interface ClientConfig {
   /** `http://host:port`, `https://host` or a bare host (https). */
   endpoint?: string;
   credentials?: Credentials;
-  /** Maps to `bcc.<region>.baidubce.com` when no endpoint is given. */
+  /** Maps to `bcc.<region>.baidubce.com` when no endpoint is configured (here, in the environment or the profile). */
   region?: string;
   /** Profile name in `~/.bce/config.json`. */
   profile?: string;

@@ -35,6 +35,11 @@ export interface ResolvedConfig {
 interface Layer {
   region: string | undefined;
   endpoint: string | undefined;
+  /**
+   * A profile's region without an endpoint says where its keys belong (that BCE region). A region passed in
+   * code or the environment only picks a region: it never moves keys away from an endpoint configured below.
+   */
+  regionIsTarget: boolean;
 }
 
 function nonEmpty(value: string | undefined): string | undefined {
@@ -102,15 +107,26 @@ export function resolveConfig(input: ResolveConfigInput = {}): ResolvedConfig {
   // Region and endpoint follow the same order as the keys: a profile named by the caller is as explicit as
   // passing its values, so it beats the environment (a shell exporting BCE_ENDPOINT for one account must not
   // send another profile's calls there); the file's current or BCE_PROFILE profile comes after it.
-  const explicitLayer: Layer = { region: nonEmpty(input.region), endpoint: nonEmpty(input.endpoint) };
-  const envLayer: Layer = { region: nonEmpty(env.BCE_REGION), endpoint: nonEmpty(env.BCE_ENDPOINT) };
-  const fileLayer: Layer = { region: profile?.region, endpoint: profile?.endpoint };
+  const explicitLayer: Layer = {
+    region: nonEmpty(input.region),
+    endpoint: nonEmpty(input.endpoint),
+    regionIsTarget: false,
+  };
+  const envLayer: Layer = {
+    region: nonEmpty(env.BCE_REGION),
+    endpoint: nonEmpty(env.BCE_ENDPOINT),
+    regionIsTarget: false,
+  };
+  const fileLayer: Layer = { region: profile?.region, endpoint: profile?.endpoint, regionIsTarget: true };
   const layers =
     input.profile !== undefined ? [explicitLayer, fileLayer, envLayer] : [explicitLayer, envLayer, fileLayer];
   const region = layers.find((l) => l.region !== undefined)?.region ?? DEFAULT_REGION;
-  // The first layer that says anything about where to go decides: its endpoint, else its region's endpoint.
-  const deciding = layers.find((l) => l.endpoint !== undefined || l.region !== undefined);
-  const endpoint = deciding?.endpoint ?? regionEndpoint(deciding?.region ?? region);
+  // The first layer that names a place decides: its endpoint, or for a profile with only a region, that
+  // region's BCE host. With no such layer the region picks the BCE host.
+  const deciding = layers.find(
+    (l) => l.endpoint !== undefined || (l.regionIsTarget && l.region !== undefined),
+  );
+  const endpoint = deciding?.endpoint ?? regionEndpoint(region);
 
   const resolved: ResolvedConfig = { credentials, credentialSource, region, endpoint };
   if (credentialSource === 'profile' && profileName) resolved.profileName = profileName;

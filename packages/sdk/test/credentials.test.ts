@@ -160,7 +160,16 @@ describe('resolveConfig precedence', () => {
       'http://127.0.0.1:1',
     );
     assert.equal(resolveConfig({ env: {}, configPath }).endpoint, 'http://127.0.0.1:9999');
-    assert.equal(resolveConfig({ env: {}, configPath, region: 'hkg' }).endpoint, 'bcc.hkg.baidubce.com');
+    // A region passed in code picks the region, not the host: the profile's endpoint still gets the keys.
+    const regionOnly = resolveConfig({ env: {}, configPath, region: 'hkg' });
+    assert.equal(regionOnly.endpoint, 'http://127.0.0.1:9999');
+    assert.equal(regionOnly.region, 'hkg');
+    assert.equal(
+      resolveConfig({ env: { BCE_REGION: 'hkg' }, configPath }).endpoint,
+      'http://127.0.0.1:9999',
+      'nor does BCE_REGION move them',
+    );
+    assert.equal(resolveConfig({ env: keys, configPath, region: 'hkg' }).endpoint, 'bcc.hkg.baidubce.com');
     assert.equal(
       resolveConfig({ env: { ...keys, BCE_ENDPOINT: 'http://e:1' }, configPath, endpoint: 'https://x' })
         .endpoint,
@@ -188,9 +197,12 @@ describe('resolveConfig precedence', () => {
     const regional = resolveConfig({ profile: 'gz', env, configPath });
     assert.equal(regional.endpoint, 'bcc.gz.baidubce.com');
 
-    // What the caller passes still beats the profile.
+    // An endpoint passed by the caller beats the profile's; a region only renames the region.
+    const regionOnly = resolveConfig({ profile: 'b', env, configPath, region: 'hkg' });
+    assert.equal(regionOnly.endpoint, 'http://127.0.0.1:7002');
+    assert.equal(regionOnly.region, 'hkg');
     assert.equal(
-      resolveConfig({ profile: 'b', env, configPath, region: 'hkg' }).endpoint,
+      resolveConfig({ profile: 'gz', env, configPath, region: 'hkg' }).endpoint,
       'bcc.hkg.baidubce.com',
     );
     assert.equal(

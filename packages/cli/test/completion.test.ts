@@ -1,0 +1,50 @@
+// The completion engine answers from the live command tree, the profile file and the server's usage text.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { USAGE } from '@peerconn/server';
+import { type CompletionSources, complete, serverUsageFlags } from '../src/completion.ts';
+import { buildProgram } from '../src/main.ts';
+
+const program = buildProgram();
+const sources: CompletionSources = {
+  profiles: async () => ['alice', 'bob', 'prod'],
+  serveFlags: serverUsageFlags,
+};
+const tab = (...words: string[]) => complete(program, words, sources);
+
+test('--profile <TAB> offers the profile names, wherever the flag stands', async () => {
+  assert.deepEqual(await tab('--profile', ''), ['alice', 'bob', 'prod']);
+  assert.deepEqual(await tab('list', '--profile', ''), ['alice', 'bob', 'prod']);
+  assert.deepEqual(await tab('vpc', 'list', '--output', 'table', '--profile', 'b'), ['bob']);
+});
+
+test("serve --p<TAB> offers serve's own flags, read from the server's usage", async () => {
+  assert.deepEqual(await tab('serve', '--p'), ['--port']);
+  const all = await tab('serve', '--port', '0', '');
+  for (const flag of ['--data', '--listen', '--timing', '--log-level', '--help'])
+    assert.ok(all.includes(flag), flag);
+  assert.ok(!all.includes('--profile'), "the CLI's globals are not serve's flags");
+  assert.equal(all.filter((flag) => flag === '--help').length, 1);
+  const usageFlags = [...USAGE.matchAll(/^ {2}(?:-\w, )?(--[a-z-]+)/gm)].map((m) => m[1]);
+  assert.deepEqual(new Set(all), new Set(usageFlags), 'every flag of the usage, nothing else');
+});
+
+test('completion <TAB> offers the shells; help <TAB> the commands and globals', async () => {
+  assert.deepEqual(await tab('completion', ''), ['bash', 'zsh']);
+  assert.deepEqual(await tab('completion', 'z'), ['zsh']);
+  assert.deepEqual(await tab('help', 'gl'), ['globals']);
+});
+
+test('verbs, sub-verbs, their flags and the globals, and the values of choice flags', async () => {
+  assert.deepEqual(await tab('vpc', 're'), ['relay']);
+  assert.deepEqual(await tab('vpc', 'relay', 'sh'), ['shutdown']);
+  assert.deepEqual(await tab('dns', 'open', 'x', '--role', ''), ['initiator', 'acceptor']);
+  assert.deepEqual(await tab('list', '--output', ''), ['json', 'table', 'text']);
+  const createFlags = await tab('create', '--peer-');
+  assert.deepEqual(createFlags, ['--peer-vpc-id', '--peer-region', '--peer-account-id', '--peer-if-name']);
+  assert.deepEqual(await tab('list', '--max-'), ['--max-keys', '--max-items']);
+  assert.ok((await tab('list', '--')).includes('--access-key-id'), 'globals complete after a verb');
+  assert.deepEqual(await tab('wh'), ['whoami']);
+  // A value that is not a choice (a path, an id) leaves the shell to complete it.
+  assert.deepEqual(await tab('vpc', 'create', '--cli-input-json', ''), []);
+});
