@@ -46,7 +46,6 @@ test('the README tour runs green from a shell', async () => {
       .replaceAll('<demo-a sk>', ka.secretAccessKey)
       .replaceAll('<demo-b ak>', kb.accessKeyId)
       .replaceAll('<demo-b sk>', kb.secretAccessKey)
-      .replaceAll('<demo-b id>', b.id)
       .replaceAll('http://127.0.0.1:8080', server.url);
     assert.doesNotMatch(script, /<[a-z-]+ [a-z]+>/, 'every placeholder was filled');
     const env: NodeJS.ProcessEnv = { ...process.env, HOME: dir, NO_COLOR: '1' };

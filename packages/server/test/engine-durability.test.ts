@@ -85,7 +85,7 @@ test('pagination walks every side once, in creation order, with markers as docs/
       isTruncated: boolean;
     };
     assert.deepEqual([vpcs.vpcs.length, rest.vpcs.length, rest.isTruncated], [5, 3, false]);
-    const filtered = (await f.engine.execute('listVpcs', a, { vpcIds: `${hub},vpc-000000000000` })) as {
+    const filtered = (await f.engine.execute('listVpcs', a, { vpcIds: [hub, 'vpc-000000000000'] })) as {
       vpcs: Array<{ vpcId: string }>;
     };
     assert.deepEqual(

@@ -4,7 +4,9 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { PeerConnRole } from '@peerconn/sdk/models';
 import { DEFAULTS } from '../src/config.ts';
+import type { CreatePeerConnFields } from '../src/domain/requests.ts';
 import { type TimingTable, type TransitionTiming, timingPreset } from '../src/domain/timing.ts';
 import type { Caller, Engine, EngineConfig } from '../src/engine/api.ts';
 import { createEngine, type EngineOptions } from '../src/engine/index.ts';
@@ -126,7 +128,7 @@ export async function getPc(
   engine: Engine,
   who: Caller,
   peerConnId: string,
-  role?: string,
+  role?: PeerConnRole,
 ): Promise<PeerConnView> {
   return (await engine.execute(
     'getPeerConn',
@@ -139,8 +141,8 @@ export function postpaid(
   localVpcId: string,
   peerVpcId: string,
   peerRegion = 'bj',
-  more: Record<string, unknown> = {},
-) {
+  more: Partial<CreatePeerConnFields> = {},
+): CreatePeerConnFields {
   return {
     localVpcId,
     peerVpcId,
@@ -156,8 +158,8 @@ export function prepaid(
   peerVpcId: string,
   peerRegion: string,
   months = 1,
-  more: Record<string, unknown> = {},
-) {
+  more: Partial<CreatePeerConnFields> = {},
+): CreatePeerConnFields {
   return {
     localVpcId,
     peerVpcId,
@@ -171,6 +173,6 @@ export function prepaid(
   };
 }
 
-export async function createPc(engine: Engine, who: Caller, input: Record<string, unknown>): Promise<string> {
+export async function createPc(engine: Engine, who: Caller, input: CreatePeerConnFields): Promise<string> {
   return ((await engine.execute('createPeerConn', who, input)) as { peerConnId: string }).peerConnId;
 }

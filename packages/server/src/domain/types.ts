@@ -16,6 +16,12 @@ export interface Account {
   credentials: AccountCredential[];
 }
 
+/** Who acts, as far as the rules care: an account at one region's endpoint. */
+export interface CallerScope {
+  accountId: string;
+  region: string;
+}
+
 export interface VpcRecord {
   vpcId: string;
   accountId: string;

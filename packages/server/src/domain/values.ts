@@ -1,9 +1,10 @@
-// Value rules for input fields: ranges, enums, lengths and formats. The HTTP layer already checked shapes;
-// these checks repeat the type test only so the core never trusts an adapter blindly.
+// Value rules for input fields: ranges, lengths and formats. Types and shapes were checked where the request
+// was parsed (the HTTP edge); these rules receive typed values and decide whether they are allowed.
 import {
-  PAYMENT_TIMINGS,
+  type Billing,
   type PaymentTiming,
   RESERVATION_LENGTHS,
+  type Reservation,
   type TagModel,
 } from '@peerconn/sdk/models';
 import { ServiceError } from '../errors.ts';
@@ -15,42 +16,25 @@ export const DESCRIPTION_MAX_LENGTH = 200;
 export const MAX_TAGS = 20;
 export const MAX_KEYS_LIMIT = 1000;
 
-export type Input = Record<string, unknown>;
-
 function inappropriate(field: string, expected: string): ServiceError {
   return new ServiceError('InappropriateJSON', `Field "${field}" is invalid: ${expected}.`);
 }
 
-export function optionalString(input: Input, field: string, maxLength: number): string | undefined {
-  const value = input[field];
-  if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'string') throw inappropriate(field, 'expected a string');
-  if (value.length > maxLength) throw inappropriate(field, `at most ${maxLength} characters`);
+/** An optional text field: at most `maxLength` characters. */
+export function limited(field: string, value: string | undefined, maxLength: number): string | undefined {
+  if (value !== undefined && value.length > maxLength)
+    throw inappropriate(field, `at most ${maxLength} characters`);
   return value;
 }
 
-export function requiredString(input: Input, field: string, maxLength = 256): string {
-  const value = optionalString(input, field, maxLength);
+/** A required text field: present, not empty, at most `maxLength` characters. */
+export function required(field: string, value: string | undefined, maxLength = 256): string {
   if (value === undefined || value === '') throw inappropriate(field, 'required and must not be empty');
-  return value;
+  return limited(field, value, maxLength) as string;
 }
 
-export function optionalBoolean(input: Input, field: string): boolean | undefined {
-  const value = input[field];
-  if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'boolean') throw inappropriate(field, 'expected true or false');
-  return value;
-}
-
-export function requiredBoolean(input: Input, field: string): boolean {
-  const value = optionalBoolean(input, field);
-  if (value === undefined) throw inappropriate(field, 'required, true or false');
-  return value;
-}
-
-export function bandwidth(input: Input, field: string): number {
-  const value = input[field];
-  if (typeof value !== 'number' || !Number.isInteger(value)) {
+export function bandwidth(field: string, value: number): number {
+  if (!Number.isInteger(value)) {
     throw new ServiceError(
       'InvalidBandwidth',
       `Field "${field}" must be a whole number of Mbps between ${BANDWIDTH_MIN_MBPS} and ${BANDWIDTH_MAX_MBPS}.`,
@@ -65,26 +49,14 @@ export function bandwidth(input: Input, field: string): number {
   return value;
 }
 
-function asObject(value: unknown, field: string): Input {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw inappropriate(field, 'expected an object');
-  }
-  return value as Input;
-}
-
 /** Months of a reservation; only months exist, compared case-insensitively as the SDKs send both spellings. */
-export function reservationMonths(value: unknown, field: string): number {
-  const reservation = asObject(value, field);
+export function reservationMonths(field: string, reservation: Reservation): number {
   const length = reservation.reservationLength;
-  if (
-    typeof length !== 'number' ||
-    !(RESERVATION_LENGTHS as readonly number[]).includes(length) ||
-    !Number.isInteger(length)
-  ) {
+  if (!(RESERVATION_LENGTHS as readonly number[]).includes(length)) {
     throw inappropriate(`${field}.reservationLength`, `one of ${RESERVATION_LENGTHS.join(', ')} (months)`);
   }
   const unit = reservation.reservationTimeUnit;
-  if (unit !== undefined && unit !== null && (typeof unit !== 'string' || unit.toLowerCase() !== 'month')) {
+  if (unit !== undefined && unit.toLowerCase() !== 'month') {
     throw inappropriate(`${field}.reservationTimeUnit`, 'only "month" is supported');
   }
   return length;
@@ -95,47 +67,32 @@ export interface BillingChoice {
   months: number | null;
 }
 
-export function billing(input: Input, field: string): BillingChoice {
-  const value = asObject(input[field], field);
-  const timing = value.paymentTiming ?? 'Postpaid';
-  if (typeof timing !== 'string' || !(PAYMENT_TIMINGS as readonly string[]).includes(timing)) {
-    throw inappropriate(`${field}.paymentTiming`, `one of ${PAYMENT_TIMINGS.join(', ')}`);
-  }
-  if (timing === 'Postpaid') return { paymentTiming: 'Postpaid', months: null };
-  if (value.reservation === undefined || value.reservation === null) {
+export function billing(field: string, value: Billing): BillingChoice {
+  if ((value.paymentTiming ?? 'Postpaid') === 'Postpaid') return { paymentTiming: 'Postpaid', months: null };
+  if (value.reservation === undefined) {
     throw inappropriate(`${field}.reservation`, 'required for Prepaid (reservationLength in months)');
   }
-  return { paymentTiming: 'Prepaid', months: reservationMonths(value.reservation, `${field}.reservation`) };
+  return { paymentTiming: 'Prepaid', months: reservationMonths(`${field}.reservation`, value.reservation) };
 }
 
-export function tags(input: Input, field: string): TagModel[] {
-  const value = input[field];
-  if (value === undefined || value === null) return [];
-  if (!Array.isArray(value)) throw inappropriate(field, 'expected a list of {tagKey, tagValue}');
+export function tags(field: string, value: TagModel[] | undefined): TagModel[] {
+  if (value === undefined) return [];
   if (value.length > MAX_TAGS) throw inappropriate(field, `at most ${MAX_TAGS} tags`);
-  return value.map((item, index) => {
-    const tag = asObject(item, `${field}[${index}]`);
-    const key = requiredString(tag, 'tagKey', 128);
-    const tagValue = optionalString(tag, 'tagValue', 256);
+  return value.map((tag, index) => {
+    const key = required(`${field}[${index}].tagKey`, tag.tagKey, 128);
+    const tagValue = limited(`${field}[${index}].tagValue`, tag.tagValue, 256);
     return tagValue === undefined ? { tagKey: key } : { tagKey: key, tagValue };
   });
 }
 
-export function maxKeys(value: unknown): number {
-  if (value === undefined || value === null) return MAX_KEYS_LIMIT;
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > MAX_KEYS_LIMIT) {
+export function maxKeys(value: number | undefined): number {
+  if (value === undefined) return MAX_KEYS_LIMIT;
+  if (!Number.isInteger(value) || value < 1 || value > MAX_KEYS_LIMIT) {
     throw new ServiceError(
       'InvalidParameter',
       `Parameter "maxKeys" must be a whole number from 1 to ${MAX_KEYS_LIMIT}; omit it for ${MAX_KEYS_LIMIT}.`,
     );
   }
-  return value;
-}
-
-export function optionalMarker(value: unknown): string | undefined {
-  if (value === undefined || value === null || value === '') return undefined;
-  if (typeof value !== 'string')
-    throw new ServiceError('InvalidParameter', 'Parameter "marker" must be a string.');
   return value;
 }
 

@@ -1,16 +1,8 @@
 // VPC rules: the slice of the VPC API that peering depends on (ownership, CIDR, relay, deletion).
 import { ServiceError } from '../errors.ts';
-import type { CallerScope } from './peerconn.ts';
-import type { VpcRecord } from './types.ts';
-import {
-  DESCRIPTION_MAX_LENGTH,
-  type Input,
-  ipv4Cidr,
-  NAME_MAX_LENGTH,
-  optionalString,
-  requiredString,
-  tags,
-} from './values.ts';
+import type { CreateVpcFields, UpdateVpcFields } from './requests.ts';
+import type { CallerScope, VpcRecord } from './types.ts';
+import { DESCRIPTION_MAX_LENGTH, ipv4Cidr, limited, NAME_MAX_LENGTH, required, tags } from './values.ts';
 
 export function vpcNotFound(vpcId: string, caller: CallerScope): ServiceError {
   return new ServiceError(
@@ -31,31 +23,31 @@ export function requireOwnVpc(vpc: VpcRecord | undefined, vpcId: string, caller:
   return own;
 }
 
-export function newVpc(input: Input, caller: CallerScope, vpcId: string, now: number): VpcRecord {
-  const name = requiredString(input, 'name', NAME_MAX_LENGTH);
-  const cidr = ipv4Cidr(requiredString(input, 'cidr', 32));
+export function newVpc(fields: CreateVpcFields, caller: CallerScope, vpcId: string, now: number): VpcRecord {
+  const name = required('name', fields.name, NAME_MAX_LENGTH);
+  const cidr = ipv4Cidr(required('cidr', fields.cidr, 32));
   return {
     vpcId,
     accountId: caller.accountId,
     region: caller.region,
     name,
     cidr,
-    description: optionalString(input, 'description', DESCRIPTION_MAX_LENGTH) ?? '',
+    description: limited('description', fields.description, DESCRIPTION_MAX_LENGTH) ?? '',
     relay: false,
-    tags: tags(input, 'tags'),
+    tags: tags('tags', fields.tags),
     createdAt: now,
   };
 }
 
-export function updateVpc(vpc: VpcRecord, input: Input): VpcRecord {
-  const name = optionalString(input, 'name', NAME_MAX_LENGTH);
+export function updateVpc(vpc: VpcRecord, fields: Omit<UpdateVpcFields, 'vpcId'>): VpcRecord {
+  const name = limited('name', fields.name, NAME_MAX_LENGTH);
   if (name === '') {
     throw new ServiceError(
       'InappropriateJSON',
       'Field "name" is invalid: must not be empty; omit it to keep the name.',
     );
   }
-  const description = optionalString(input, 'description', DESCRIPTION_MAX_LENGTH);
+  const description = limited('description', fields.description, DESCRIPTION_MAX_LENGTH);
   return { ...vpc, name: name ?? vpc.name, description: description ?? vpc.description };
 }
 

@@ -1,8 +1,10 @@
 // The contract between the server's core (domain rules + store + scheduler) and its adapters (HTTP, admin
 // HTTP, main). The core never sees HTTP; the adapters never touch the store.
+import type { OperationInput } from '@peerconn/sdk/client';
 import type { OperationName } from '@peerconn/sdk/operations';
 import type { PeerConnEvent } from '../domain/events.ts';
 import type { FaultRule, FaultRuleInput } from '../domain/faults.ts';
+import type { Fields } from '../domain/requests.ts';
 import type { TimingTable, TransitionName } from '../domain/timing.ts';
 import type { Account, AccountCredential } from '../domain/types.ts';
 
@@ -27,10 +29,10 @@ export interface Idempotency {
 }
 
 /**
- * Input of one operation after wire parsing and shape validation: exactly the fields of the SDK input type
- * (packages/sdk/src/models.ts) minus clientToken/abortSignal/timeoutMs, with numbers as numbers.
+ * Input of one operation after wire parsing and shape validation at the edge: exactly the wire fields of the
+ * SDK's input type for it (packages/sdk/src/models.ts), without the SDK's call options.
  */
-export type OperationInput = Record<string, unknown>;
+export type RequestFields<N extends OperationName> = Fields<OperationInput<N>>;
 
 export interface ClockState {
   /** Virtual now, `YYYY-MM-DDThh:mm:ssZ` plus milliseconds as ISO 8601. */
@@ -70,10 +72,10 @@ export interface Engine {
    * Runs one operation for the caller inside one store transaction, with idempotency when given.
    * Returns the response body (undefined for operations that return no data); throws ServiceError.
    */
-  execute(
-    operation: OperationName,
+  execute<N extends OperationName>(
+    operation: N,
     caller: Caller,
-    input: OperationInput,
+    input: RequestFields<N>,
     idempotency?: Idempotency,
   ): Promise<unknown>;
 

@@ -18,15 +18,16 @@ import type {
   Engine,
   EngineConfig,
   Idempotency,
-  OperationInput,
   PendingTransition,
+  RequestFields,
   Snapshot,
 } from './api.ts';
 import { type ClockData, parseClockData, VirtualClock } from './clock.ts';
 import { CredentialCache } from './credentials.ts';
 import { FaultRules } from './faults.ts';
 import { newAccessKeyId, newAccountId, newSecretAccessKey } from './ids.ts';
-import { applyQueued, lockKeysOf, runRead, runWrite } from './operations.ts';
+import { lockKeysOf, runRead, runWrite } from './operations.ts';
+import { applyQueued } from './outcomes.ts';
 import { type CatchUpTrigger, Scheduler } from './scheduler.ts';
 import { fromSnapshot, toSnapshot } from './snapshot.ts';
 
@@ -168,10 +169,10 @@ class PeerConnEngine implements Engine {
     return { tx, now, config: this.config, timing: this.timingTable };
   }
 
-  async execute(
-    operation: OperationName,
+  async execute<N extends OperationName>(
+    operation: N,
     caller: Caller,
-    input: OperationInput,
+    input: RequestFields<N>,
     idempotency?: Idempotency,
   ): Promise<unknown> {
     const spec = Object.hasOwn(OPERATIONS, operation) ? OPERATIONS[operation] : undefined;

@@ -1,0 +1,37 @@
+// What each request carries once parsed at the edge: the wire fields of the SDK's input types (the one
+// definition of every operation's fields, next to the operation table), without the SDK's call options.
+import type {
+  CreatePeerConnInput,
+  CreateVpcInput,
+  GetPeerConnInput,
+  GetVpcInput,
+  ListPeerConnsInput,
+  ListVpcsInput,
+  MutatingCallOptions,
+  PeerConnDnsSyncInput,
+  PeerConnIdInput,
+  RenewPeerConnInput,
+  ResizePeerConnInput,
+  UpdatePeerConnDeleteProtectInput,
+  UpdatePeerConnInput,
+  UpdateVpcInput,
+  VpcIdInput,
+} from '@peerconn/sdk/models';
+
+/** The wire fields of an SDK input type. */
+export type Fields<T> = Omit<T, keyof MutatingCallOptions>;
+
+export type CreatePeerConnFields = Fields<CreatePeerConnInput>;
+export type ListPeerConnsFields = Fields<ListPeerConnsInput>;
+export type GetPeerConnFields = Fields<GetPeerConnInput>;
+export type UpdatePeerConnFields = Fields<UpdatePeerConnInput>;
+export type PeerConnIdFields = Fields<PeerConnIdInput>;
+export type ResizePeerConnFields = Fields<ResizePeerConnInput>;
+export type RenewPeerConnFields = Fields<RenewPeerConnInput>;
+export type PeerConnDnsSyncFields = Fields<PeerConnDnsSyncInput>;
+export type UpdatePeerConnDeleteProtectFields = Fields<UpdatePeerConnDeleteProtectInput>;
+export type CreateVpcFields = Fields<CreateVpcInput>;
+export type ListVpcsFields = Fields<ListVpcsInput>;
+export type GetVpcFields = Fields<GetVpcInput>;
+export type UpdateVpcFields = Fields<UpdateVpcInput>;
+export type VpcIdFields = Fields<VpcIdInput>;

@@ -1,0 +1,80 @@
+// The VPC operations the peering rules depend on.
+import type {
+  CreateVpcFields,
+  GetVpcFields,
+  ListVpcsFields,
+  UpdateVpcFields,
+  VpcIdFields,
+} from '../domain/requests.ts';
+import type { CallerScope } from '../domain/types.ts';
+import { maxKeys } from '../domain/values.ts';
+import { renderVpc } from '../domain/view.ts';
+import * as vpcRules from '../domain/vpc.ts';
+import type { StoreReader } from '../store/api.ts';
+import { newVpcId } from './ids.ts';
+import { invalidMarker, markerOf, toPage } from './lists.ts';
+import type { ReadContext, RequestContext } from './outcomes.ts';
+
+async function loadOwnVpc(reader: StoreReader, caller: CallerScope, vpcId: string) {
+  return vpcRules.requireOwnVpc(await reader.getVpc(vpcId), vpcId, caller);
+}
+
+export async function createVpc(ctx: RequestContext, fields: CreateVpcFields) {
+  const vpc = vpcRules.newVpc(fields, ctx.caller, newVpcId(), ctx.now);
+  await ctx.tx.insertVpc(vpc);
+  return { vpcId: vpc.vpcId };
+}
+
+export async function getVpc(ctx: ReadContext, fields: GetVpcFields) {
+  return { vpc: renderVpc(await loadOwnVpc(ctx.reader, ctx.caller, fields.vpcId)) };
+}
+
+export async function updateVpc(ctx: RequestContext, fields: UpdateVpcFields): Promise<undefined> {
+  const vpc = await loadOwnVpc(ctx.tx, ctx.caller, fields.vpcId);
+  await ctx.tx.updateVpc(vpcRules.updateVpc(vpc, fields));
+  return undefined;
+}
+
+export async function deleteVpc(ctx: RequestContext, fields: VpcIdFields): Promise<undefined> {
+  const vpc = await loadOwnVpc(ctx.tx, ctx.caller, fields.vpcId);
+  vpcRules.requireDeletable(vpc, await ctx.tx.countLiveOnVpc(vpc.vpcId));
+  await ctx.tx.deleteVpc(vpc.vpcId);
+  return undefined;
+}
+
+function relay(on: boolean) {
+  return async (ctx: RequestContext, fields: VpcIdFields): Promise<undefined> => {
+    const vpc = await loadOwnVpc(ctx.tx, ctx.caller, fields.vpcId);
+    await ctx.tx.updateVpc({ ...vpc, relay: on });
+    return undefined;
+  };
+}
+
+export const openVpcRelay = relay(true);
+export const shutdownVpcRelay = relay(false);
+
+export async function listVpcs(ctx: ReadContext, fields: ListVpcsFields) {
+  const limit = maxKeys(fields.maxKeys);
+  const marker = markerOf(fields.marker);
+  const vpcIds = fields.vpcIds?.map((v) => v.trim()).filter((v) => v !== '');
+  const { accountId, region } = ctx.caller;
+  let fromSeq = 0;
+  if (marker !== undefined) {
+    const at = await ctx.reader.vpcSeq(marker);
+    if (!at || at.accountId !== accountId || at.region !== region) throw invalidMarker(marker);
+    fromSeq = at.seq;
+  }
+  // Emulated accounts have no default VPC, so asking for default ones yields an empty page.
+  const rows =
+    fields.isDefault === true
+      ? []
+      : await ctx.reader.listVpcs({
+          accountId,
+          region,
+          fromSeq,
+          limit: limit + 1,
+          ...(vpcIds && vpcIds.length > 0 ? { vpcIds } : {}),
+        });
+  const { items, ...paging } = toPage(rows, limit, (row) => row.vpc.vpcId);
+  return { vpcs: items.map((row) => renderVpc(row.vpc)), ...paging };
+}
