@@ -153,7 +153,9 @@ async function main(): Promise<number> {
   const out = values.out ?? (smoke ? undefined : join(repoRoot, 'bench/results'));
   if (!smoke && rounds < 3) process.stderr.write('bench: fewer than 3 rounds; medians will be noisy\n');
 
-  const log = (line: string) => process.stderr.write(`${line}\n`);
+  const started = performance.now();
+  const log = (line: string) =>
+    process.stderr.write(`[${((performance.now() - started) / 1000).toFixed(1).padStart(6)} s] ${line}\n`);
   const options: HarnessOptions = { smoke, rounds, durationSec, log, store, instances, only };
   const report: BenchReport = {
     machine: machine(),

@@ -87,8 +87,24 @@ async function throughput(
     const helloUrls = hellos.map((b) => b.url);
     const replayUrls = replays.map((b) => b.url);
 
-    const load = (targets: string[], requests: LoadSpec['requests'], label: string, seconds = durationSec) =>
-      runLoad(dir, { targets, connections: CONNECTIONS, durationSec: seconds, requests }, label);
+    const load = async (
+      targets: string[],
+      requests: LoadSpec['requests'],
+      label: string,
+      seconds = durationSec,
+    ) => {
+      const started = performance.now();
+      const r = await runLoad(
+        dir,
+        { targets, connections: CONNECTIONS, durationSec: seconds, requests },
+        label,
+      );
+      const wall = ((performance.now() - started) / 1000).toFixed(1);
+      log(
+        `  ${label}: ${round(r.rps)} req/s, p50 ${round(r.latencyMs.p50)} ms, p99 ${round(r.latencyMs.p99)} ms (${r.ok} in ${r.durationSec} s; ${wall} s wall)`,
+      );
+      return r;
+    };
     const fixed = (request: WireRequest): LoadSpec['requests'] => ({ kind: 'fixed', request });
     const pool = (file: string, wrap: boolean): LoadSpec['requests'] => ({ kind: 'pool', file, wrap });
 
@@ -101,33 +117,31 @@ async function throughput(
     /** Requests a subject run may need: a margin over the best rate seen so far, never fewer than a floor. */
     const poolSize = (rate: number) => Math.max(CONNECTIONS * 20, Math.ceil(rate * durationSec * 1.6));
 
-    const warm = smoke ? 0.3 : 2;
-    log('warming up');
-    await load(helloUrls, fixed(getReq), 'warm-up hello', warm);
-    await load(serverUrls, fixed(getReq), 'warm-up GET', warm);
-    await load(replayUrls, fixed(listReq), 'warm-up replay', warm);
-    await load(serverUrls, fixed(listReq), 'warm-up LIST', warm);
-    const rate = {
-      vpc: (
-        await load(serverUrls, pool(writePool(dir, 'warm-vpc', vpcPool(2000)), false), 'warm-up CREATE', warm)
-      ).rps,
-      peer: (
-        await load(
-          serverUrls,
-          pool(writePool(dir, 'warm-peer', await peerPool(1000)), false),
-          'warm-up CREATE peering',
-          warm,
-        )
-      ).rps,
-      mixed: (
-        await load(
-          serverUrls,
-          pool(writePool(dir, 'warm-mixed', mixedPool(4000)), false),
-          'warm-up mixed',
-          warm,
-        )
-      ).rps,
+    // Warm-up runs let both JITs settle and tell how many distinct requests a subject run may consume; smoke
+    // mode skips them (its pools are sized by the floor of poolSize).
+    const rate = { vpc: 0, peer: 0, mixed: 0 };
+    const need = {
+      get: wants(settings, 'server.get'),
+      list: wants(settings, 'server.list'),
+      vpc: wants(settings, 'server.create.vpc'),
+      peer: wants(settings, 'server.create.peerconn'),
+      mixed: wants(settings, 'server.mixed'),
     };
+    if (!smoke) {
+      const warm = 2;
+      log('warming up');
+      await load(helloUrls, fixed(getReq), 'warm-up hello', warm);
+      await load(serverUrls, fixed(getReq), 'warm-up GET', warm);
+      if (need.list) {
+        await load(replayUrls, fixed(listReq), 'warm-up replay', warm);
+        await load(serverUrls, fixed(listReq), 'warm-up LIST', warm);
+      }
+      const warmPool = async (name: string, requests: WireRequest[]) =>
+        (await load(serverUrls, pool(writePool(dir, name, requests), false), `warm-up ${name}`, warm)).rps;
+      if (need.vpc) rate.vpc = await warmPool('createVpc', vpcPool(4000));
+      if (need.peer) rate.peer = await warmPool('createPeerConn', await peerPool(2000));
+      if (need.mixed) rate.mixed = await warmPool('mixed', mixedPool(8000));
+    }
 
     const results: Record<string, LoadResult[]> = {};
     const keep = (key: string, r: LoadResult) => {
@@ -157,17 +171,20 @@ async function throughput(
 
     for (let r = 0; r < rounds; r++) {
       log(`round ${r + 1}/${rounds}`);
-      await alternate(r, [
-        async () => keep('get.base', await load(helloUrls, fixed(getReq), 'hello-world')),
-        async () => keep('get', await load(serverUrls, fixed(getReq), 'GET')),
-      ]);
-      await alternate(r, [
-        async () => keep('list.base', await load(replayUrls, fixed(listReq), 'LIST bytes replay')),
-        async () => keep('list', await load(serverUrls, fixed(listReq), 'LIST')),
-      ]);
-      await pooled(r, 'vpc', 'CREATE createVpc', vpcPool(poolSize(rate.vpc)), 'vpc');
-      await pooled(r, 'peer', 'CREATE createPeerConn', await peerPool(poolSize(rate.peer)), 'peer');
-      await pooled(r, 'mixed', 'mixed 90/10', mixedPool(poolSize(rate.mixed)), 'mixed');
+      if (need.get)
+        await alternate(r, [
+          async () => keep('get.base', await load(helloUrls, fixed(getReq), 'hello-world')),
+          async () => keep('get', await load(serverUrls, fixed(getReq), 'GET')),
+        ]);
+      if (need.list)
+        await alternate(r, [
+          async () => keep('list.base', await load(replayUrls, fixed(listReq), 'LIST bytes replay')),
+          async () => keep('list', await load(serverUrls, fixed(listReq), 'LIST')),
+        ]);
+      if (need.vpc) await pooled(r, 'vpc', 'CREATE createVpc', vpcPool(poolSize(rate.vpc)), 'vpc');
+      if (need.peer)
+        await pooled(r, 'peer', 'CREATE createPeerConn', await peerPool(poolSize(rate.peer)), 'peer');
+      if (need.mixed) await pooled(r, 'mixed', 'mixed 90/10', mixedPool(poolSize(rate.mixed)), 'mixed');
     }
 
     const rps = (key: string) => (results[key] ?? []).map((r) => r.rps);

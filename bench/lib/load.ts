@@ -1,6 +1,6 @@
-// Parent side of the load generator: writes a spec, runs bench/lib/load-worker.ts in a child process, parses
-// its result. With `wrk` on PATH nothing changes here: autocannon is always the generator, so every figure in
-// a table comes from the same tool.
+// Parent side of the load generator: writes a spec, runs bench/lib/load-worker.mjs in a child process, parses
+// its result. autocannon drives every run, baselines included, so all figures of a table come from one tool;
+// it can also feed a pool of distinct signed requests, which replaying one request (wrk's default) cannot.
 import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -41,11 +41,11 @@ export async function runLoad(workDir: string, spec: LoadSpec, label: string): P
   writeFileSync(specPath, JSON.stringify(spec));
   const { stdout, stderr, code } = await new Promise<{ stdout: string; stderr: string; code: number | null }>(
     (resolve, reject) => {
-      const child = spawn(
-        process.execPath,
-        ['--conditions=source', '--import', 'tsx', 'bench/lib/load-worker.ts', specPath],
-        { cwd: repoRoot, env: childEnv(), stdio: ['ignore', 'pipe', 'pipe'] },
-      );
+      const child = spawn(process.execPath, ['bench/lib/load-worker.mjs', specPath], {
+        cwd: repoRoot,
+        env: childEnv(),
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
       let out = '';
       let err = '';
       child.stdout.on('data', (c: Buffer) => {
