@@ -82,13 +82,16 @@ function readBanner(
       lines.push(line);
       if (done(lines)) {
         clearTimeout(timer);
+        child.off('exit', onExit);
         rl.removeAllListeners('line');
         // Keep draining stdout so a chatty child never blocks on a full pipe.
         child.stdout!.resume();
         resolve({ lines, elapsedMs });
       }
     });
-    child.once('exit', (code, signal) => fail(`exited early (code ${code}, signal ${signal})`));
+    const onExit = (code: number | null, signal: NodeJS.Signals | null) =>
+      fail(`exited early (code ${code}, signal ${signal})`);
+    child.once('exit', onExit);
   });
 }
 

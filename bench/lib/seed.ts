@@ -146,6 +146,7 @@ export interface LargeSeed {
   total: number;
   /** Connections the listing account (accounts[0]) holds. */
   listingAccount: number;
+  listingAccountId: string;
   viaApi: number;
   viaSnapshot: number;
 }
@@ -239,5 +240,11 @@ export async function seedLarge(
     log(`  ${target - rest} connections stored (${at()})`);
   }
   const total = target - rest;
-  return { total, listingAccount: listing, viaApi: total - viaSnapshot, viaSnapshot };
+  return {
+    total,
+    listingAccount: listing,
+    listingAccountId: account.id,
+    viaApi: total - viaSnapshot,
+    viaSnapshot,
+  };
 }
