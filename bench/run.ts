@@ -7,6 +7,7 @@ import { parseArgs } from 'node:util';
 import type { BenchEntry, BenchModule } from './entry.ts';
 import { type HarnessOptions, wants } from './lib/harness.ts';
 import { repoRoot } from './lib/procs.ts';
+import { round } from './lib/stats.ts';
 import { closeSetupClient } from './lib/wire.ts';
 import { BENCH_MODULES } from './modules.ts';
 
@@ -85,7 +86,7 @@ function machine(): Machine {
 const fmt = (v: number | null, unit = '') =>
   v === null
     ? '—'
-    : `${Number.isFinite(v) ? v.toLocaleString('en-US', { maximumFractionDigits: 4 }) : String(v)}${unit ? ` ${unit}` : ''}`;
+    : `${Number.isFinite(v) ? round(v).toLocaleString('en-US', { maximumFractionDigits: 4 }) : String(v)}${unit ? ` ${unit}` : ''}`;
 
 export function markdown(report: BenchReport): string {
   const { machine: m, settings: s } = report;
