@@ -16,7 +16,7 @@ const USAGE = `Usage: npm run bench -- [options]
   --smoke             a few seconds in all: tiny stores, one short round (checks every benchmark still runs)
   --only <prefix>     only entries whose name starts with <prefix> (e.g. server.get, server.scale, cli)
   --rounds <n>        interleaved rounds per measure (default 3; 1 with --smoke)
-  --duration <s>      seconds of load per run (default 5; 0.5 with --smoke)
+  --duration <s>      seconds of load per run (default 5; 0.25 with --smoke)
   --store <kind>      passed to the server as --store (default sqlite)
   --instances <n>     server processes sharing the store, load spread over them (default 1)
   --out <dir>         where latest.json and latest.md go (default bench/results; none with --smoke)
@@ -147,7 +147,7 @@ async function main(): Promise<number> {
   }
   const smoke = values.smoke === true;
   const rounds = Math.round(positive(values.rounds, '--rounds', smoke ? 1 : 3));
-  const durationSec = positive(values.duration, '--duration', smoke ? 0.5 : 5);
+  const durationSec = positive(values.duration, '--duration', smoke ? 0.25 : 5);
   const instances = Math.round(positive(values.instances, '--instances', 1));
   const store = values.store ?? 'sqlite';
   const only = values.only;

@@ -373,12 +373,16 @@ async function scale(options: BenchOptions, settings: HarnessSettings, dir: stri
 
 export const run: BenchModule = async (options) => {
   const settings = settingsOf(options);
-  const entries: BenchEntry[] = [];
+  const groups: Array<() => Promise<BenchEntry[]>> = [];
   if (['server.get', 'server.list', 'server.create', 'server.mixed'].some((stem) => wants(settings, stem))) {
-    entries.push(...(await withWorkDir('server', (dir) => throughput(options, settings, dir))));
+    groups.push(() => withWorkDir('server', (dir) => throughput(options, settings, dir)));
   }
   if (wants(settings, 'server.scale')) {
-    entries.push(...(await withWorkDir('scale', (dir) => scale(options, settings, dir))));
+    groups.push(() => withWorkDir('scale', (dir) => scale(options, settings, dir)));
   }
+  // A smoke run only checks that each figure is still produced, so its groups may share the machine.
+  if (options.smoke) return (await Promise.all(groups.map((g) => g()))).flat();
+  const entries: BenchEntry[] = [];
+  for (const group of groups) entries.push(...(await group()));
   return entries;
 };
