@@ -4,7 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BenchEntry, BenchModule } from './entry.ts';
-import { settingsOf, wants, withWorkDir } from './lib/harness.ts';
+import { selected, settingsOf, wants, withWorkDir } from './lib/harness.ts';
 import { childEnv, repoRoot, spawnServer, timeNode } from './lib/procs.ts';
 import { PairSource, seedPeerings } from './lib/seed.ts';
 import { alternate, boundedEntry, median } from './lib/stats.ts';
@@ -113,7 +113,7 @@ export const run: BenchModule = async (options) => {
           `Wall time of \`peerconn get <id> --role initiator\` against a running local server (one signed GET over loopback), median of ${reps} runs per round; baseline: \`node -e 0\`.${buildNote}`,
         ),
       ];
-      return entries.filter((e) => settings.only === undefined || e.name.startsWith(settings.only));
+      return entries.filter((e) => selected(settings, e.name));
     } finally {
       await server.stop();
     }

@@ -4,17 +4,18 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import type { BenchEntry, BenchModule } from './entry.ts';
-import { type HarnessOptions, wants } from './lib/harness.ts';
+import type { BenchModule } from './entry.ts';
+import { type HarnessOptions, selected, wants } from './lib/harness.ts';
 import { repoRoot } from './lib/procs.ts';
-import { round } from './lib/stats.ts';
+import { type BenchReport, fmt, type Machine, markdown, toJson } from './lib/report.ts';
 import { closeSetupClient } from './lib/wire.ts';
 import { BENCH_MODULES } from './modules.ts';
 
 const USAGE = `Usage: npm run bench -- [options]
 
   --smoke             a few seconds in all: tiny stores, one short round (checks every benchmark still runs)
-  --only <prefix>     only entries whose name starts with <prefix> (e.g. server.get, server.scale, cli)
+  --only <prefixes>   only entries whose name starts with one of these comma-separated prefixes
+                      (e.g. server.get, server.scale, cli or server,cli)
   --rounds <n>        interleaved rounds per measure (default 3; 1 with --smoke)
   --duration <s>      seconds of load per run (default 5; 0.25 with --smoke)
   --store <kind>      passed to the server as --store (default sqlite)
@@ -22,32 +23,6 @@ const USAGE = `Usage: npm run bench -- [options]
   --out <dir>         where latest.json and latest.md go (default bench/results; none with --smoke)
   -h, --help          this text
 `;
-
-export interface Machine {
-  cpu: string;
-  cores: number;
-  memoryGb: number;
-  node: string;
-  platform: string;
-  loadGenerator: string;
-  date: string;
-  /** 1-, 5- and 15-minute load averages when the run started and when it ended: other work skews every figure. */
-  loadAverage: { start: number[]; end: number[] };
-}
-
-export interface BenchReport {
-  machine: Machine;
-  settings: {
-    smoke: boolean;
-    rounds: number;
-    durationSec: number;
-    store: string;
-    instances: number;
-    only: string | null;
-  };
-  entries: BenchEntry[];
-  errors: Array<{ module: string; message: string }>;
-}
 
 function fail(message: string): never {
   process.stderr.write(`bench: ${message}\n${USAGE}`);
@@ -83,42 +58,6 @@ function machine(): Machine {
   };
 }
 
-const fmt = (v: number | null, unit = '') =>
-  v === null
-    ? '—'
-    : `${Number.isFinite(v) ? round(v).toLocaleString('en-US', { maximumFractionDigits: 4 }) : String(v)}${unit ? ` ${unit}` : ''}`;
-
-export function markdown(report: BenchReport): string {
-  const { machine: m, settings: s } = report;
-  const lines = [
-    '# Benchmark results',
-    '',
-    `${m.date} · ${m.cpu}, ${m.cores} cores, ${m.memoryGb} GB · Node ${m.node} · ${m.platform} · load generator: ${m.loadGenerator}`,
-    '',
-    `Load average (1/5/15 min) at start ${m.loadAverage.start.join(' / ')}, at end ${m.loadAverage.end.join(' / ')}: anything else running on the machine skews the figures.`,
-    '',
-    `Mode: ${s.smoke ? 'smoke' : 'full'}, ${s.rounds} interleaved round(s) of ${s.durationSec} s, store ${s.store}, ${s.instances} instance(s)${s.only ? `, only ${s.only}` : ''}. Reproduce: \`npm run bench\`.`,
-    '',
-    '| Measure | Value | Baseline (same run) | Ratio | Target | Meets | Rounds |',
-    '|---|---|---|---|---|---|---|',
-  ];
-  for (const e of report.entries) {
-    lines.push(
-      `| ${e.name} | ${fmt(e.value, e.unit)} | ${fmt(e.baseline, e.unit)} | ${fmt(e.ratio)} | ${e.target} | ${e.meets ? 'yes' : '**no**'} | ${e.samples.map((v) => fmt(v)).join(', ')} |`,
-    );
-  }
-  const noted = report.entries.filter((e) => e.note);
-  if (noted.length > 0) {
-    lines.push('', '## What each figure is', '');
-    for (const e of noted) lines.push(`- **${e.name}**: ${e.note}`);
-  }
-  if (report.errors.length > 0) {
-    lines.push('', '## Failed modules', '');
-    for (const e of report.errors) lines.push(`- ${e.module}: ${e.message.split('\n')[0]}`);
-  }
-  return `${lines.join('\n')}\n`;
-}
-
 const FLAGS = {
   smoke: { type: 'boolean' },
   only: { type: 'string' },
@@ -150,7 +89,10 @@ async function main(): Promise<number> {
   const durationSec = positive(values.duration, '--duration', smoke ? 0.25 : 5);
   const instances = Math.round(positive(values.instances, '--instances', 1));
   const store = values.store ?? 'sqlite';
-  const only = values.only;
+  const only = values.only
+    ?.split(',')
+    .map((p) => p.trim())
+    .filter((p) => p !== '');
   const out = values.out ?? (smoke ? undefined : join(repoRoot, 'bench/results'));
   if (!smoke && rounds < 3) process.stderr.write('bench: fewer than 3 rounds; medians will be noisy\n');
 
@@ -165,7 +107,7 @@ async function main(): Promise<number> {
     errors: [],
   };
   for (const { key, file } of BENCH_MODULES) {
-    if (!wants({ store, instances, only }, key)) continue;
+    if (!wants({ only }, key)) continue;
     log(`== ${key} (${file})`);
     try {
       const mod = (await import(new URL(file, import.meta.url).href)) as Record<string, unknown>;
@@ -173,7 +115,7 @@ async function main(): Promise<number> {
       const entries = await mod.run(options);
       for (const e of entries)
         log(`   ${e.name}: ${fmt(e.value, e.unit)} (target ${e.target}: ${e.meets ? 'met' : 'NOT met'})`);
-      report.entries.push(...entries.filter((e) => only === undefined || e.name.startsWith(only)));
+      report.entries.push(...entries.filter((e) => selected({ only }, e.name)));
     } catch (error) {
       const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
       log(`   FAILED: ${message}`);
@@ -186,7 +128,7 @@ async function main(): Promise<number> {
   process.stdout.write(md);
   if (out) {
     mkdirSync(out, { recursive: true });
-    writeFileSync(join(out, 'latest.json'), `${JSON.stringify(report, null, 2)}\n`);
+    writeFileSync(join(out, 'latest.json'), toJson(report));
     writeFileSync(join(out, 'latest.md'), md);
     log(`wrote ${join(out, 'latest.json')} and latest.md`);
   }

@@ -3,7 +3,14 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BenchEntry, BenchModule, BenchOptions } from './entry.ts';
-import { type HarnessSettings, settingsOf, storeSuffix, wants, withWorkDir } from './lib/harness.ts';
+import {
+  type HarnessSettings,
+  selected,
+  settingsOf,
+  storeSuffix,
+  wants,
+  withWorkDir,
+} from './lib/harness.ts';
 import { type LoadResult, type LoadSpec, runLoad, writePool } from './lib/load.ts';
 import {
   type BareProcess,
@@ -250,7 +257,7 @@ async function throughput(
         `${CONNECTIONS} connections, 90% the signed GET, 10% distinct createVpc; throughput ${round(median(rps('mixed')))} req/s (hello-world with the same requests: ${round(median(rps('mixed.base')))} req/s). Baseline: hello-world p99 with the same requests.${shortNote('mixed')}`,
       ),
     ];
-    return entries.filter((e) => settings.only === undefined || e.name.startsWith(settings.only));
+    return entries.filter((e) => selected(settings, e.name));
   } finally {
     await stopAll([...servers, ...bares]);
   }
@@ -368,7 +375,7 @@ async function scale(options: BenchOptions, settings: HarnessSettings, dir: stri
       'start-up ≤ 1000 ms',
       `Spawn to the "listening" banner line (node --import tsx, as npm start) with ${stored}; baseline: the same server on an empty database; node -e 0 took ${round(median(startup.nodeE0))} ms.`,
     ),
-  ].filter((e) => settings.only === undefined || e.name.startsWith(settings.only));
+  ].filter((e) => selected(settings, e.name));
 }
 
 export const run: BenchModule = async (options) => {

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import type { BenchEntry } from '../bench/entry.ts';
+import { toJson } from '../bench/lib/report.ts';
 import { pairAt } from '../bench/lib/seed.ts';
 import { median, ratioEntry } from '../bench/lib/stats.ts';
 import { BENCH_MODULES } from '../bench/modules.ts';
@@ -124,4 +125,14 @@ test('ratio entries: median of the rounds, ratio to the baseline median, target 
   const slower = ratioEntry('y', 'ms', [2, 2, 2], [1, 1, 1], { kind: 'ratio-at-most', bound: 1.5 });
   assert.equal(slower.ratio, 2);
   assert.equal(slower.meets, false);
+});
+
+test('latest.json layout: parses back to the same report, arrays of plain values kept on one line', () => {
+  const report = { a: [1, 2.5], b: { c: ['x', 'y'], d: [] }, e: [{ f: null, g: 'h' }], i: undefined };
+  const text = toJson(report);
+  assert.deepEqual(JSON.parse(text), { a: [1, 2.5], b: { c: ['x', 'y'], d: [] }, e: [{ f: null, g: 'h' }] });
+  assert.equal(
+    text,
+    '{\n  "a": [1, 2.5],\n  "b": {\n    "c": ["x", "y"],\n    "d": []\n  },\n  "e": [\n    {\n      "f": null,\n      "g": "h"\n    }\n  ]\n}\n',
+  );
 });

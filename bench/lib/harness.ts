@@ -9,8 +9,8 @@ export interface HarnessSettings {
   store: string;
   /** Server processes sharing that store; load is spread over all of them. */
   instances: number;
-  /** Only entries whose name starts with this prefix are wanted. */
-  only: string | undefined;
+  /** Only entries whose name starts with one of these prefixes are wanted (all when undefined). */
+  only: string[] | undefined;
 }
 
 export type HarnessOptions = BenchOptions & Partial<HarnessSettings>;
@@ -18,14 +18,22 @@ export type HarnessOptions = BenchOptions & Partial<HarnessSettings>;
 export function settingsOf(options: BenchOptions): HarnessSettings {
   const store = 'store' in options && typeof options.store === 'string' ? options.store : 'sqlite';
   const instances = 'instances' in options && typeof options.instances === 'number' ? options.instances : 1;
-  const only = 'only' in options && typeof options.only === 'string' ? options.only : undefined;
+  const only =
+    'only' in options && Array.isArray(options.only) && options.only.every((p) => typeof p === 'string')
+      ? (options.only as string[])
+      : undefined;
   return { store, instances, only };
 }
 
-/** Whether any entry named `stem…` can match the `--only` prefix. */
-export function wants(settings: HarnessSettings, stem: string): boolean {
+/** Whether any entry named `stem…` can match an `--only` prefix. */
+export function wants(settings: Pick<HarnessSettings, 'only'>, stem: string): boolean {
   const { only } = settings;
-  return only === undefined || stem.startsWith(only) || only.startsWith(stem);
+  return only === undefined || only.some((p) => stem.startsWith(p) || p.startsWith(stem));
+}
+
+/** Whether the entry itself is wanted. */
+export function selected(settings: Pick<HarnessSettings, 'only'>, name: string): boolean {
+  return settings.only === undefined || settings.only.some((p) => name.startsWith(p));
 }
 
 /** Entry-name suffix naming the store (and the instance count when it is not 1). */
