@@ -5,8 +5,8 @@ import { availableParallelism, cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { BenchModule } from './entry.ts';
-import { type HarnessOptions, selected, wants } from './lib/harness.ts';
-import { repoRoot } from './lib/procs.ts';
+import { type HarnessOptions, removeWorkDirs, selected, wants } from './lib/harness.ts';
+import { killChildren, repoRoot } from './lib/procs.ts';
 import { type BenchReport, fmt, type Machine, markdown, toJson } from './lib/report.ts';
 import { closeSetupClient } from './lib/wire.ts';
 import { BENCH_MODULES } from './modules.ts';
@@ -135,4 +135,10 @@ async function main(): Promise<number> {
   return report.errors.length > 0 ? 1 : 0;
 }
 
+// An interrupted run leaves no server running and no scratch directory behind.
+process.once('exit', () => {
+  killChildren();
+  removeWorkDirs();
+});
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => process.exit(130));
 process.exitCode = await main();

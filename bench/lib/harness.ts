@@ -41,12 +41,22 @@ export function storeSuffix(settings: HarnessSettings): string {
   return settings.instances === 1 ? settings.store : `${settings.store}-x${settings.instances}`;
 }
 
+const workDirs = new Set<string>();
+
 /** A scratch directory removed when `body` settles, whatever the outcome. */
 export async function withWorkDir<T>(prefix: string, body: (dir: string) => Promise<T>): Promise<T> {
   const dir = mkdtempSync(join(tmpdir(), `peerconn-bench-${prefix}-`));
+  workDirs.add(dir);
   try {
     return await body(dir);
   } finally {
     rmSync(dir, { recursive: true, force: true });
+    workDirs.delete(dir);
   }
+}
+
+/** For an interrupted run: removes the scratch directories still in use (synchronous). */
+export function removeWorkDirs(): void {
+  for (const dir of workDirs) rmSync(dir, { recursive: true, force: true });
+  workDirs.clear();
 }

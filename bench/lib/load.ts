@@ -4,7 +4,7 @@
 import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { childEnv, repoRoot } from './procs.ts';
+import { childEnv, repoRoot, track } from './procs.ts';
 import type { WireRequest } from './wire.ts';
 
 export interface LoadSpec {
@@ -41,11 +41,13 @@ export async function runLoad(workDir: string, spec: LoadSpec, label: string): P
   writeFileSync(specPath, JSON.stringify(spec));
   const { stdout, stderr, code } = await new Promise<{ stdout: string; stderr: string; code: number | null }>(
     (resolve, reject) => {
-      const child = spawn(process.execPath, ['bench/lib/load-worker.mjs', specPath], {
-        cwd: repoRoot,
-        env: childEnv(),
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
+      const child = track(
+        spawn(process.execPath, ['bench/lib/load-worker.mjs', specPath], {
+          cwd: repoRoot,
+          env: childEnv(),
+          stdio: ['ignore', 'pipe', 'pipe'],
+        }),
+      );
       let out = '';
       let err = '';
       child.stdout.on('data', (c: Buffer) => {

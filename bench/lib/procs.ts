@@ -9,6 +9,21 @@ import type { Credential } from './wire.ts';
 
 export const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '../..');
 
+/** Every child still running, so that an interrupted run leaves no server behind. */
+const live = new Set<ChildProcess>();
+
+export function track<T extends ChildProcess>(child: T): T {
+  live.add(child);
+  child.once('exit', () => live.delete(child));
+  return child;
+}
+
+/** Kills whatever this process started and is still running (synchronous: safe in an 'exit' handler). */
+export function killChildren(): void {
+  for (const child of live) child.kill('SIGKILL');
+  live.clear();
+}
+
 export interface Account extends Credential {
   name: string;
   id: string;
@@ -135,11 +150,13 @@ export async function spawnServer(options: ServerSpawnOptions): Promise<ServerPr
   ];
   const log = openSync(options.logPath, 'a');
   const started = performance.now();
-  const child = spawn(process.execPath, args, {
-    cwd: repoRoot,
-    env: childEnv(),
-    stdio: ['ignore', 'pipe', log],
-  });
+  const child = track(
+    spawn(process.execPath, args, {
+      cwd: repoRoot,
+      env: childEnv(),
+      stdio: ['ignore', 'pipe', log],
+    }),
+  );
   closeSync(log);
   child.once('exit', () => child.stdout?.destroy());
   // The banner ends with the account lines and a `try:` hint; `admin-token`/`(no keys)` variants end earlier.
@@ -188,11 +205,13 @@ export async function spawnBare(mode: 'hello' | { replay: string }): Promise<Bar
   const script = join(repoRoot, 'bench/lib/bare-server.mjs');
   const args = mode === 'hello' ? [script, 'hello'] : [script, 'replay', mode.replay];
   const started = performance.now();
-  const child = spawn(process.execPath, args, {
-    cwd: repoRoot,
-    env: childEnv(),
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const child = track(
+    spawn(process.execPath, args, {
+      cwd: repoRoot,
+      env: childEnv(),
+      stdio: ['ignore', 'pipe', 'inherit'],
+    }),
+  );
   const banner = await readBanner(
     child,
     started,
@@ -217,7 +236,9 @@ export function rssMb(pid: number): number {
 export function timeNode(args: string[], env: NodeJS.ProcessEnv = childEnv()): Promise<number> {
   return new Promise((resolve, reject) => {
     const started = performance.now();
-    const child = spawn(process.execPath, args, { cwd: repoRoot, env, stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = track(
+      spawn(process.execPath, args, { cwd: repoRoot, env, stdio: ['ignore', 'ignore', 'pipe'] }),
+    );
     let stderr = '';
     child.stderr!.on('data', (c: Buffer) => {
       stderr += c.toString('utf8');
