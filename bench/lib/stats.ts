@@ -50,6 +50,20 @@ export interface AbsoluteTarget {
   bound: number;
 }
 
+/**
+ * Subject ÷ baseline round by round. `ratio` is the ratio of the medians (bench/entry.ts); these show how much
+ * of a spread between rounds was drift that hit both sides alike.
+ */
+function perRound(subject: readonly number[], baseline: readonly number[] | null): string {
+  if (!baseline || baseline.length !== subject.length || subject.length < 2) return '';
+  return ` Per-round ratios: ${subject.map((v, i) => round(v / baseline[i]!)).join(', ')}.`;
+}
+
+function withNote(note: string | undefined, extra: string): { note?: string } {
+  const text = `${note ?? ''}${extra}`.trim();
+  return text ? { note: text } : {};
+}
+
 /** An entry whose target is a ratio to the baseline measured in the same rounds. */
 export function ratioEntry(
   name: string,
@@ -72,7 +86,7 @@ export function ratioEntry(
     target: `ratio ${target.kind === 'ratio-at-least' ? '≥' : '≤'} ${target.bound}`,
     meets,
     samples: subject.map(round),
-    ...(note ? { note } : {}),
+    ...withNote(note, perRound(subject, baseline)),
   };
 }
 
@@ -100,6 +114,6 @@ export function boundedEntry(
     target: targetText,
     meets: value <= bound,
     samples: subject.map(round),
-    ...(note ? { note } : {}),
+    ...withNote(note, perRound(subject, baseline)),
   };
 }
