@@ -1,8 +1,144 @@
-// `npm run bench`: each benchmark measures its own baseline in the same run and prints the ratio.
-import { benchCliStartup } from './cli-startup.bench.ts';
-import { report } from './measure.ts';
-import { benchServer } from './server.bench.ts';
-import { benchSigner } from './signer.bench.ts';
+// `npm run bench [-- flags]`: runs every module of bench/modules.ts, prints a Markdown table and writes
+// latest.json / latest.md. See docs/benchmarks.md.
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { availableParallelism, cpus, loadavg, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import type { BenchModule } from './entry.ts';
+import { type HarnessOptions, removeWorkDirs, selected, wants } from './lib/harness.ts';
+import { killChildren, repoRoot } from './lib/procs.ts';
+import { type BenchReport, fmt, type Machine, markdown, toJson } from './lib/report.ts';
+import { closeSetupClient } from './lib/wire.ts';
+import { BENCH_MODULES } from './modules.ts';
 
-const benches = [benchSigner, benchServer, benchCliStartup];
-for (const bench of benches) report(await bench());
+const USAGE = `Usage: npm run bench -- [options]
+
+  --smoke             a few seconds in all: tiny stores, one short round (checks every benchmark still runs)
+  --only <prefixes>   only entries whose name starts with one of these comma-separated prefixes
+                      (e.g. server.get, server.scale, cli or server,cli)
+  --rounds <n>        interleaved rounds per measure (default 3; 1 with --smoke)
+  --duration <s>      seconds of load per run (default 5; 0.25 with --smoke)
+  --store <kind>      passed to the server as --store (default sqlite)
+  --instances <n>     server processes sharing the store, load spread over them (default 1)
+  --out <dir>         where latest.json and latest.md go (default bench/results; none with --smoke)
+  -h, --help          this text
+`;
+
+function fail(message: string): never {
+  process.stderr.write(`bench: ${message}\n${USAGE}`);
+  process.exit(2);
+}
+
+function positive(text: string | undefined, flag: string, fallback: number): number {
+  if (text === undefined) return fallback;
+  const n = Number(text);
+  if (!Number.isFinite(n) || n <= 0) fail(`${flag} must be a positive number, not "${text}"`);
+  return n;
+}
+
+function isBenchModule(value: unknown): value is BenchModule {
+  return typeof value === 'function';
+}
+
+function machine(): Machine {
+  const autocannon = JSON.parse(
+    readFileSync(join(repoRoot, 'node_modules/autocannon/package.json'), 'utf8'),
+  ) as {
+    version: string;
+  };
+  return {
+    cpu: cpus()[0]?.model ?? 'unknown',
+    cores: availableParallelism(),
+    memoryGb: Math.round(totalmem() / 2 ** 30),
+    node: process.version,
+    platform: `${process.platform} ${process.arch}`,
+    loadGenerator: `autocannon ${autocannon.version} (child process, loopback)`,
+    date: new Date().toISOString(),
+    loadAverage: { start: loadavg().map((v) => Number(v.toFixed(2))), end: [] },
+  };
+}
+
+const FLAGS = {
+  smoke: { type: 'boolean' },
+  only: { type: 'string' },
+  rounds: { type: 'string' },
+  duration: { type: 'string' },
+  store: { type: 'string' },
+  instances: { type: 'string' },
+  out: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+function parseFlags() {
+  try {
+    return parseArgs({ args: process.argv.slice(2), strict: true, allowPositionals: false, options: FLAGS })
+      .values;
+  } catch (error) {
+    fail((error as Error).message);
+  }
+}
+
+async function main(): Promise<number> {
+  const values = parseFlags();
+  if (values.help) {
+    process.stdout.write(USAGE);
+    return 0;
+  }
+  const smoke = values.smoke === true;
+  const rounds = Math.round(positive(values.rounds, '--rounds', smoke ? 1 : 3));
+  const durationSec = positive(values.duration, '--duration', smoke ? 0.25 : 5);
+  const instances = Math.round(positive(values.instances, '--instances', 1));
+  const store = values.store ?? 'sqlite';
+  const only = values.only
+    ?.split(',')
+    .map((p) => p.trim())
+    .filter((p) => p !== '');
+  const out = values.out ?? (smoke ? undefined : join(repoRoot, 'bench/results'));
+  if (!smoke && rounds < 3) process.stderr.write('bench: fewer than 3 rounds; medians will be noisy\n');
+
+  const started = performance.now();
+  const log = (line: string) =>
+    process.stderr.write(`[${((performance.now() - started) / 1000).toFixed(1).padStart(6)} s] ${line}\n`);
+  const options: HarnessOptions = { smoke, rounds, durationSec, log, store, instances, only };
+  const report: BenchReport = {
+    machine: machine(),
+    settings: { smoke, rounds, durationSec, store, instances, only: only ?? null },
+    entries: [],
+    errors: [],
+  };
+  for (const { key, file } of BENCH_MODULES) {
+    if (!wants({ only }, key)) continue;
+    log(`== ${key} (${file})`);
+    try {
+      const mod = (await import(new URL(file, import.meta.url).href)) as Record<string, unknown>;
+      if (!isBenchModule(mod.run)) throw new Error(`${file} does not export run: BenchModule`);
+      const entries = await mod.run(options);
+      for (const e of entries)
+        log(`   ${e.name}: ${fmt(e.value, e.unit)} (target ${e.target}: ${e.meets ? 'met' : 'NOT met'})`);
+      report.entries.push(...entries.filter((e) => selected({ only }, e.name)));
+    } catch (error) {
+      const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
+      log(`   FAILED: ${message}`);
+      report.errors.push({ module: key, message });
+    }
+  }
+  closeSetupClient();
+  report.machine.loadAverage.end = loadavg().map((v) => Number(v.toFixed(2)));
+  const md = markdown(report);
+  process.stdout.write(md);
+  if (out) {
+    mkdirSync(out, { recursive: true });
+    writeFileSync(join(out, 'latest.json'), toJson(report));
+    writeFileSync(join(out, 'latest.md'), md);
+    log(`wrote ${join(out, 'latest.json')} and latest.md`);
+  }
+  return report.errors.length > 0 ? 1 : 0;
+}
+
+// An interrupted run leaves no server running and no scratch directory behind.
+process.once('exit', () => {
+  killChildren();
+  removeWorkDirs();
+});
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => process.exit(130));
+process.exitCode = await main();
