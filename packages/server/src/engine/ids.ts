@@ -1,16 +1,27 @@
 // Random identifiers in the formats Baidu uses (docs/wire.md, "Transport conventions").
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomFillSync } from 'node:crypto';
 
 const ALPHABET = 'abcdefghijklmnopqrstuvwxyz0123456789';
 
+/** Random bytes drawn from a pool refilled a few kilobytes at a time: one system call per many ids. */
+const pool = Buffer.alloc(4096);
+let used = pool.length;
+
+function randomByte(): number {
+  if (used === pool.length) {
+    randomFillSync(pool);
+    used = 0;
+  }
+  return pool[used++] as number;
+}
+
 function randomString(length: number, alphabet: string): string {
-  // 252 is the largest multiple of 36 below 256: rejecting above it keeps every character equally likely.
+  // Rejecting bytes at or above the largest multiple of the alphabet's size keeps every character equally likely.
   const limit = 256 - (256 % alphabet.length);
   let out = '';
   while (out.length < length) {
-    for (const byte of randomBytes(length * 2)) {
-      if (byte < limit && out.length < length) out += alphabet[byte % alphabet.length];
-    }
+    const byte = randomByte();
+    if (byte < limit) out += alphabet[byte % alphabet.length];
   }
   return out;
 }

@@ -1,8 +1,8 @@
 // The embedded store on better-sqlite3: one writer connection and one reader connection on the same WAL file.
 // Readers see the last committed state and never wait for the writer. Writes are grouped: every write that
 // arrives while the event loop is busy joins the next batch, which runs in one transaction and costs one fsync;
-// each write in it runs inside its own savepoint, so one write's failure is rolled back alone and never reaches
-// its batch-mates. A write is acknowledged (its promise resolves) only after the batch's COMMIT returned.
+// one write's failure is never seen by its batch-mates (see runBatch). A write is acknowledged (its promise
+// resolves) only after the batch's COMMIT returned.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -24,6 +24,8 @@ const MAX_BATCH = 256;
 /** Statements prepared once per connection: the same few queries run on every request. */
 class SqliteDriver implements SqlDriver {
   private readonly statements = new Map<string, Database.Statement>();
+  /** Statements run that may have changed the database (see SqliteStore.runBatch). */
+  writes = 0;
 
   constructor(private readonly db: Database.Database) {}
 
@@ -41,11 +43,14 @@ class SqliteDriver implements SqlDriver {
   }
 
   get(sql: string, params: readonly unknown[]): Row | undefined {
-    return this.stmt(sql).get(...params) as Row | undefined;
+    const statement = this.stmt(sql);
+    if (!statement.readonly) this.writes++;
+    return statement.get(...params) as Row | undefined;
   }
 
   run(sql: string, params: readonly unknown[]): number {
     const statement = this.stmt(sql);
+    if (!statement.readonly) this.writes++;
     if (statement.reader) return statement.all(...params).length;
     return statement.run(...params).changes;
   }
@@ -107,10 +112,7 @@ export class SqliteStore implements Store {
   readonly stats = { batches: 0, writes: 0 };
   /** For ':memory:': a private temporary file, so that the reader and the writer share one database. */
   private readonly scratchDir: string | undefined;
-  private readonly sql: Record<
-    'begin' | 'commit' | 'rollback' | 'savepoint' | 'release' | 'undo',
-    Database.Statement
-  >;
+  private readonly sql: Record<'begin' | 'commit' | 'rollback', Database.Statement>;
 
   constructor(path: string) {
     const memory = path === ':memory:';
@@ -136,9 +138,6 @@ export class SqliteStore implements Store {
       begin: this.writer.prepare('BEGIN IMMEDIATE'),
       commit: this.writer.prepare('COMMIT'),
       rollback: this.writer.prepare('ROLLBACK'),
-      savepoint: this.writer.prepare('SAVEPOINT job'),
-      release: this.writer.prepare('RELEASE job'),
-      undo: this.writer.prepare('ROLLBACK TO job'),
     };
   }
 
@@ -172,47 +171,70 @@ export class SqliteStore implements Store {
     return this.flushing;
   }
 
+  /**
+   * Runs a batch in one transaction. A write that fails before changing anything (the common case: a rule
+   * refuses the request) is simply left out. A write that fails after changing something is rejected, the
+   * transaction rolled back, and the rest of the batch run again without it: its changes must not reach its
+   * batch-mates, and a savepoint around every write would cost two statements each for a rare case.
+   */
   private async runBatch(batch: WriteJob[]): Promise<void> {
-    try {
-      this.sql.begin.run();
-    } catch (error) {
-      for (const job of batch) job.reject(error);
-      return;
-    }
-    const done: Array<
-      | { job: WriteJob; ok: true; value: unknown; signals: StoreSignal[] }
-      | { job: WriteJob; ok: false; error: unknown }
-    > = [];
-    for (const job of batch) {
-      const tx = new SqlTx(this.writerDriver, SQLITE_DIALECT);
-      this.sql.savepoint.run();
+    let jobs = batch;
+    while (jobs.length > 0) {
       try {
-        const value = await job.work(tx);
-        this.sql.release.run();
-        done.push({ job, ok: true, value, signals: tx.signals });
+        this.sql.begin.run();
       } catch (error) {
-        this.sql.undo.run();
-        this.sql.release.run();
-        done.push({ job, ok: false, error });
+        for (const job of jobs) job.reject(error);
+        return;
       }
-    }
-    try {
-      this.sql.commit.run();
-    } catch (error) {
-      if (this.writer.inTransaction) this.sql.rollback.run();
-      for (const { job } of done) job.reject(error);
+      const done: Array<
+        | { job: WriteJob; ok: true; value: unknown; signals: StoreSignal[] }
+        | { job: WriteJob; ok: false; error: unknown }
+      > = [];
+      let spoiled: { job: WriteJob; error: unknown } | undefined;
+      for (const job of jobs) {
+        const tx = new SqlTx(this.writerDriver, SQLITE_DIALECT);
+        const writesBefore = this.writerDriver.writes;
+        try {
+          const value = await job.work(tx);
+          done.push({ job, ok: true, value, signals: tx.signals });
+        } catch (error) {
+          if (this.writerDriver.writes === writesBefore) {
+            done.push({ job, ok: false, error });
+            continue;
+          }
+          spoiled = { job, error };
+          break;
+        }
+      }
+      if (spoiled) {
+        this.rollbackQuietly();
+        spoiled.job.reject(spoiled.error);
+        jobs = jobs.filter((job) => job !== spoiled.job);
+        continue;
+      }
+      try {
+        this.sql.commit.run();
+      } catch (error) {
+        this.rollbackQuietly();
+        for (const { job } of done) job.reject(error);
+        return;
+      } finally {
+        this.reader.forget();
+      }
+      this.stats.batches++;
+      this.stats.writes += done.length;
+      // Subscribers learn what changed before any caller hears back, so the next request sees fresh caches.
+      for (const entry of done) if (entry.ok) for (const signal of entry.signals) this.emit(signal);
+      for (const entry of done) {
+        if (entry.ok) entry.job.resolve(entry.value);
+        else entry.job.reject(entry.error);
+      }
       return;
-    } finally {
-      this.reader.forget();
     }
-    this.stats.batches++;
-    this.stats.writes += done.length;
-    // Subscribers learn what changed before any caller hears back, so the next request sees fresh caches.
-    for (const entry of done) if (entry.ok) for (const signal of entry.signals) this.emit(signal);
-    for (const entry of done) {
-      if (entry.ok) entry.job.resolve(entry.value);
-      else entry.job.reject(entry.error);
-    }
+  }
+
+  private rollbackQuietly(): void {
+    if (this.writer.inTransaction) this.sql.rollback.run();
   }
 
   private emit(signal: StoreSignal): void {
