@@ -3,7 +3,7 @@
 // knows about HTTP.
 import type { OperationName } from '@peerconn/sdk/operations';
 import { OPERATIONS } from '@peerconn/sdk/operations';
-import { type EventCause, recordChanges } from '../domain/events.ts';
+import { type EventCause, type PeerConnChange, recordChanges } from '../domain/events.ts';
 import * as rules from '../domain/peerconn.ts';
 import type { TimingTable } from '../domain/timing.ts';
 import type { Outcome, PeerConnRecord, TransitionRequest } from '../domain/types.ts';
@@ -29,6 +29,8 @@ export interface WriteContext {
   timing: TimingTable;
   /** Why the changes of this transaction happen, for the timeline. */
   cause: EventCause;
+  /** When present, every recorded change is also collected here, to be reported after the commit. */
+  recorded?: PeerConnChange[];
 }
 
 export interface RequestContext extends WriteContext {
@@ -116,6 +118,7 @@ async function recordEvent(
     at: ctx.now,
     body: JSON.stringify({ cause: ctx.cause, changes }),
   });
+  ctx.recorded?.push({ peerConnId, at: new Date(ctx.now).toISOString(), cause: ctx.cause, changes });
   ctx.tx.announce({ type: 'events' });
 }
 
