@@ -47,11 +47,12 @@ function formatOffset(ms: number): string {
  */
 export function stateLines(server: RunningServer): string[] {
   const lines: string[] = [];
+  const seeded = server.seed?.applied === true;
   const clock = server.engine.clock();
   if (!clock.realTime) {
     const how = clock.frozen ? 'frozen' : `running ${formatOffset(clock.offsetMs)} from real time`;
     lines.push(
-      `WARNING clock ${clock.now} (${how}), kept in the database: POST ${server.adminUrl}/clock {"realTime":true} returns to real time`,
+      `WARNING clock ${clock.now} (${how}), ${seeded ? 'from the seed' : 'kept in the database'}: POST ${server.adminUrl}/clock {"realTime":true} returns to real time`,
     );
   }
   const timing = timingName(server.engine.timing());
@@ -59,7 +60,7 @@ export function stateLines(server: RunningServer): string[] {
     lines.push(
       server.timingFromOptions
         ? `timing ${timing} (from --timing)`
-        : `WARNING timing ${timing}, kept in the database from an earlier run: --timing default or PUT ${server.adminUrl}/timing {"preset":"default"} restores the default`,
+        : `WARNING timing ${timing}, ${seeded ? 'from the seed' : 'kept in the database from an earlier run'}: --timing default or PUT ${server.adminUrl}/timing {"preset":"default"} restores the default`,
     );
   }
   if (server.seed) {

@@ -150,6 +150,12 @@ describe('--seed', () => {
       });
       assert.equal(got.status, 200, got.text);
       assert.equal(first.engine.timing().create.mode, 'manual', 'the snapshot brings its timing');
+      assert.ok(
+        bannerLines(first).some((l) =>
+          l.startsWith('WARNING timing custom, from the seed: --timing default'),
+        ),
+        bannerLines(first).join('\n'),
+      );
       await first.engine.createAccount({ name: 'added-later' });
     } finally {
       await first.close();
