@@ -390,7 +390,10 @@ describe('bash and sh blocks: run in one shell per document', () => {
         const lines = code.split('\n').map((line) => shellLine(line, ports, sessionPort));
         return `echo '>>> ${where(block)}' >&2\n${lines.join('\n')}`;
       });
-      const script = `set -euo pipefail\n${PRELUDE}\n${parts.join('\n')}`;
+      // The docs' shell examples use curl and jq; say so rather than fail somewhere in the middle.
+      const tools =
+        'for tool in curl jq setsid; do command -v "$tool" >/dev/null || { echo "docs: $tool is not installed" >&2; exit 1; }; done';
+      const script = `set -euo pipefail\n${tools}\n${PRELUDE}\n${parts.join('\n')}`;
       const result = await runScript(
         script,
         cwd,
