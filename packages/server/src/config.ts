@@ -13,10 +13,32 @@ import {
   timingPreset,
 } from './domain/timing.ts';
 import { ACCOUNT_ID_PATTERN } from './domain/values.ts';
+import type { Snapshot } from './engine/api.ts';
 import { isPostgresUrl } from './store/url.ts';
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+/** `json`: one pino JSON object per line; `pretty`: one readable line per entry; `auto`: pretty on a terminal. */
+export type LogFormat = 'auto' | 'json' | 'pretty';
+const LOG_FORMATS: readonly LogFormat[] = ['auto', 'json', 'pretty'];
+
+/**
+ * The demo accounts a fresh database gets: fixed ids and keys, the same on every machine and after every
+ * `rm -r data/`, so saved profiles and scripts keep working (LocalStack's `test`/`test` idea). Only for a
+ * local emulator: `--random-demo-keys` or an accounts file gives private ones.
+ */
+export const DEMO_ACCOUNTS = [
+  {
+    id: 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa',
+    name: 'demo-a',
+    credentials: [{ accessKeyId: 'demo-a-ak', secretAccessKey: 'demo-a-sk' }],
+  },
+  {
+    id: 'bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb',
+    name: 'demo-b',
+    credentials: [{ accessKeyId: 'demo-b-ak', secretAccessKey: 'demo-b-sk' }],
+  },
+] as const;
 
 export interface ServerOptions {
   host?: string;
@@ -32,6 +54,14 @@ export interface ServerOptions {
   accountsFile?: string;
   region?: string;
   logLevel?: LogLevel;
+  /** How log lines look on stderr (default `auto`: readable on a terminal, JSON otherwise). */
+  logFormat?: LogFormat;
+  /** Where log lines go (default stderr); tests collect them here. */
+  logStream?: { write(line: string): void };
+  /** Demo accounts of a fresh database get random ids and keys instead of the fixed, documented ones. */
+  randomDemoKeys?: boolean;
+  /** A snapshot file (GET /_admin/snapshot) loaded at start-up into a database that has no accounts yet. */
+  seedFile?: string;
   timing?: Partial<Record<TransitionName, TransitionTiming>>;
   adminToken?: string;
   adminPort?: number;
@@ -143,7 +173,14 @@ Options (environment variable in brackets):
   --accounts <file.json>    accounts and keys to load [PEERCONN_ACCOUNTS]
   --region <name>           region for hosts that do not name one (bj) [PEERCONN_REGION]
   --listen <r=port,...>     one listener per region, e.g. bj=8080,gz=8081 [PEERCONN_LISTEN]
-  --log-level <level>       fatal|error|warn|info|debug|trace|silent (info) [PEERCONN_LOG_LEVEL]
+  --log-level <level>       fatal|error|warn|info|debug|trace|silent (info); debug adds the canonical
+                            request of a failed signature check [PEERCONN_LOG_LEVEL]
+  --log-format <format>     auto|json|pretty: pretty lines on a terminal, JSON otherwise (auto)
+                            [PEERCONN_LOG_FORMAT]
+  --seed <snapshot.json>    load a snapshot (GET /_admin/snapshot) into a database with no accounts yet
+                            [PEERCONN_SEED]
+  --random-demo-keys        demo accounts of a fresh database get random ids and keys instead of the
+                            fixed ones (demo-a-ak/demo-a-sk, demo-b-ak/demo-b-sk) [PEERCONN_RANDOM_DEMO_KEYS]
   --timing <spec>           ${TIMING_PRESET_NAMES.join('|')}, or per transition: create=500,delete=manual
                             (transitions: ${TRANSITION_NAMES.join(', ')}) [PEERCONN_TIMING]
   --admin-port <n>          also serve the admin API on this port [PEERCONN_ADMIN_PORT]
@@ -177,6 +214,9 @@ export function parseCliArgs(argv: readonly string[], env: NodeJS.ProcessEnv = p
         region: { type: 'string' },
         listen: { type: 'string' },
         'log-level': { type: 'string' },
+        'log-format': { type: 'string' },
+        seed: { type: 'string' },
+        'random-demo-keys': { type: 'boolean' },
         timing: { type: 'string' },
         'admin-port': { type: 'string' },
         'admin-token': { type: 'string' },
@@ -241,6 +281,19 @@ export function parseCliArgs(argv: readonly string[], env: NodeJS.ProcessEnv = p
     }
     options.logLevel = level as LogLevel;
   }
+  const format = pick('log-format', 'PEERCONN_LOG_FORMAT');
+  if (format !== undefined) {
+    if (!(LOG_FORMATS as readonly string[]).includes(format)) {
+      throw new UsageError(`--log-format must be one of ${LOG_FORMATS.join(', ')}`);
+    }
+    options.logFormat = format as LogFormat;
+  }
+  const seed = pick('seed', 'PEERCONN_SEED');
+  if (seed !== undefined) options.seedFile = seed;
+  if (values['random-demo-keys'] === true) options.randomDemoKeys = true;
+  else if (env.PEERCONN_RANDOM_DEMO_KEYS !== undefined && env.PEERCONN_RANDOM_DEMO_KEYS !== '') {
+    options.randomDemoKeys = parseBool(env.PEERCONN_RANDOM_DEMO_KEYS, 'PEERCONN_RANDOM_DEMO_KEYS');
+  }
   const timing = pick('timing', 'PEERCONN_TIMING');
   if (timing !== undefined) options.timing = parseTiming(timing);
   const adminPort = pick('admin-port', 'PEERCONN_ADMIN_PORT');
@@ -263,21 +316,37 @@ export function parseCliArgs(argv: readonly string[], env: NodeJS.ProcessEnv = p
 }
 
 const accountsFileSchema = z.object({
-  accounts: z.array(
-    z.object({
-      id: z.string().regex(ACCOUNT_ID_PATTERN, 'must be 32 lowercase hex characters'),
-      name: z.string().min(1),
-      credentials: z
-        .array(
-          z.object({
-            accessKeyId: z.string().min(1),
-            secretAccessKey: z.string().min(1),
-            sessionToken: z.string().min(1).optional(),
-          }),
-        )
-        .default([]),
+  accounts: z
+    .array(
+      z.object({
+        id: z.string().regex(ACCOUNT_ID_PATTERN, 'must be 32 lowercase hex characters'),
+        name: z.string().min(1),
+        credentials: z
+          .array(
+            z.object({
+              accessKeyId: z.string().min(1),
+              secretAccessKey: z.string().min(1),
+              sessionToken: z.string().min(1).optional(),
+            }),
+          )
+          .default([]),
+      }),
+    )
+    .superRefine((accounts, ctx) => {
+      for (const field of ['id', 'name'] as const) {
+        const seen = new Set<string>();
+        accounts.forEach((account, index) => {
+          if (seen.has(account[field])) {
+            ctx.addIssue({
+              code: 'custom',
+              path: [index, field],
+              message: `repeats "${account[field]}" (each account needs its own ${field})`,
+            });
+          }
+          seen.add(account[field]);
+        });
+      }
     }),
-  ),
 });
 
 export type AccountsFile = z.infer<typeof accountsFileSchema>;
@@ -304,6 +373,29 @@ export function loadAccountsFile(path: string): AccountsFile {
     );
   }
   return parsed.data;
+}
+
+/** Reads a seed file: JSON as GET /_admin/snapshot writes it; its content is checked when it is loaded. */
+export function loadSeedFile(path: string): { file: string; snapshot: Snapshot } {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new UsageError(`cannot read seed file ${path}: ${(error as Error).message}`);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    throw new UsageError(`seed file ${path} is not valid JSON: ${(error as Error).message}`);
+  }
+  const head = json as Partial<Snapshot> | null;
+  if (head === null || typeof head !== 'object' || head.format !== 'peerconn-snapshot') {
+    throw new UsageError(
+      `seed file ${path} is not a snapshot: expected {"format":"peerconn-snapshot","version":1,…} as GET /_admin/snapshot writes it`,
+    );
+  }
+  return { file: path, snapshot: head as Snapshot };
 }
 
 export function isLoopbackHost(host: string): boolean {

@@ -4,6 +4,11 @@ import { ERROR_CODES, type KnownErrorCode } from '@peerconn/sdk/error-codes';
 export class ServiceError extends Error {
   readonly code: KnownErrorCode;
   readonly statusCode: number;
+  /**
+   * What the server computed, for a person debugging the refusal (the canonical request of a failed signature
+   * check). Logged at debug level only, never part of the answer otherwise.
+   */
+  detail?: Readonly<Record<string, string>>;
 
   constructor(code: KnownErrorCode, message: string, statusCode: number = ERROR_CODES[code]) {
     super(message);

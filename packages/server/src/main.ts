@@ -2,7 +2,11 @@
 import { realpathSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { parseCliArgs, USAGE, UsageError } from './config.ts';
+import { timingName } from './domain/timing.ts';
 import { type RunningServer, startServer } from './server.ts';
+
+/** How often a server started by npm checks that npm is still there. */
+const PARENT_CHECK_MS = 500;
 
 export interface CliIo {
   stdout: (line: string) => void;
@@ -19,6 +23,56 @@ const defaultIo: CliIo = {
   handleSignals: true,
 };
 
+/** `7d 2h`, `36m`, `1.5s`: an offset of the virtual clock as a person reads it. */
+function formatOffset(ms: number): string {
+  const sign = ms < 0 ? '-' : '+';
+  let rest = Math.abs(ms);
+  if (rest < 60_000) return `${sign}${Math.round(rest / 100) / 10}s`;
+  const parts: string[] = [];
+  for (const [unit, size] of [
+    ['d', 86_400_000],
+    ['h', 3_600_000],
+    ['m', 60_000],
+  ] as const) {
+    const n = Math.floor(rest / size);
+    if (n > 0) parts.push(`${n}${unit}`);
+    rest -= n * size;
+  }
+  return `${sign}${parts.slice(0, 2).join(' ')}`;
+}
+
+/**
+ * What a restart keeps and a newcomer would not guess: a virtual clock that is not real time, timing other than
+ * the default, a seed that was or was not loaded. Empty when everything is as on a fresh start.
+ */
+export function stateLines(server: RunningServer): string[] {
+  const lines: string[] = [];
+  const seeded = server.seed?.applied === true;
+  const clock = server.engine.clock();
+  if (!clock.realTime) {
+    const how = clock.frozen ? 'frozen' : `running ${formatOffset(clock.offsetMs)} from real time`;
+    lines.push(
+      `WARNING clock ${clock.now} (${how}), ${seeded ? 'from the seed' : 'kept in the database'}: POST ${server.adminUrl}/clock {"realTime":true} returns to real time`,
+    );
+  }
+  const timing = timingName(server.engine.timing());
+  if (timing !== 'default') {
+    lines.push(
+      server.timingFromOptions
+        ? `timing ${timing} (from --timing)`
+        : `WARNING timing ${timing}, ${seeded ? 'from the seed' : 'kept in the database from an earlier run'}: --timing default or PUT ${server.adminUrl}/timing {"preset":"default"} restores the default`,
+    );
+  }
+  if (server.seed) {
+    lines.push(
+      server.seed.applied
+        ? `seed ${server.seed.file} loaded`
+        : `seed ${server.seed.file} not loaded: the database already has accounts (it seeds an empty one only)`,
+    );
+  }
+  return lines;
+}
+
 export function bannerLines(server: RunningServer): string[] {
   const lines = ['peerconn server: local Baidu AI Cloud VPC peering service'];
   for (const l of server.listeners) lines.push(`listening ${l.region} ${l.url}`);
@@ -26,6 +80,7 @@ export function bannerLines(server: RunningServer): string[] {
   lines.push(server.store.kind === 'postgres' ? `store ${server.store.location}` : `data ${server.dataPath}`);
   lines.push(`admin ${server.adminUrl}`);
   if (server.adminToken) lines.push(`admin-token ${server.adminToken}`);
+  lines.push(...stateLines(server));
   for (const account of server.accounts) {
     if (account.credentials.length === 0) lines.push(`account ${account.name} id=${account.id} (no keys)`);
     for (const c of account.credentials) {
@@ -82,9 +137,12 @@ export async function runServerCli(
     process.exitCode = 1;
     return undefined;
   }
+  for (const line of stateLines(server)) {
+    if (line.startsWith('WARNING ')) server.logger.warn(line.slice('WARNING '.length));
+  }
   if (handleSignals) {
     let stopping = false;
-    const stop = (signal: NodeJS.Signals) => {
+    const stop = (signal: NodeJS.Signals | 'launcher gone') => {
       if (stopping) return;
       stopping = true;
       server.logger.info({ signal }, 'shutting down: draining in-flight requests');
@@ -98,6 +156,14 @@ export async function runServerCli(
     };
     process.once('SIGTERM', stop);
     process.once('SIGINT', stop);
+    // Started by npm (`npm start`, `npx`): when npm goes away without passing a signal on (kill -9, a closed
+    // CI step), the server must not live on as an orphan holding the port. Reparenting shows in process.ppid.
+    if (env.npm_lifecycle_event !== undefined) {
+      const launcher = process.ppid;
+      setInterval(() => {
+        if (process.ppid !== launcher) stop('launcher gone');
+      }, PARENT_CHECK_MS).unref();
+    }
   }
   // Printed last: whoever reads the banner may signal us right away, so the handlers must already be there.
   for (const line of bannerLines(server)) stdout(line);

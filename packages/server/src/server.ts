@@ -5,14 +5,25 @@ import { mkdirSync } from 'node:fs';
 import { createServer, type ServerOptions as HttpOptions, type Server, STATUS_CODES } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { dirname } from 'node:path';
-import { type Logger, pino } from 'pino';
+import type { Logger } from 'pino';
+import { createIndexPage, type IndexLink } from './admin/index-page.ts';
 import { adminExtension } from './admin/routes.ts';
-import { DEFAULTS, isLoopbackHost, loadAccountsFile, type ServerOptions } from './config.ts';
+import {
+  DEFAULTS,
+  DEMO_ACCOUNTS,
+  isLoopbackHost,
+  loadAccountsFile,
+  loadSeedFile,
+  type ServerOptions,
+  UsageError,
+} from './config.ts';
 import { timingPreset } from './domain/timing.ts';
 import type { Account, Engine, EngineConfig } from './engine/api.ts';
 import { createEngine } from './engine/index.ts';
+import { ServiceError } from './errors.ts';
 import { createHandler, type Extension, type HttpContext } from './http/app.ts';
 import { JSON_CONTENT_TYPE } from './http/respond.ts';
+import { createServerLog, describeChange } from './logging.ts';
 import { openStore } from './store/open.ts';
 import { isPostgresUrl } from './store/url.ts';
 
@@ -34,6 +45,12 @@ export interface RunningServer {
   accounts: Account[];
   /** True when the demo accounts were created by this start. */
   createdDemoAccounts: boolean;
+  /** Whether this start was given a timing (flag, env or option), which then replaced the stored one. */
+  timingFromOptions: boolean;
+  /** The seed file, and whether this start loaded it (it is skipped when the database has accounts). */
+  seed?: { file: string; applied: boolean };
+  /** Adds a link to the index page at `/` and `/_admin` (a console registers itself here). */
+  addIndexLink(link: IndexLink): void;
   region: string;
   dataPath: string;
   /** `sqlite` or `postgres`, and where the data lives (a PostgreSQL URL with its password masked). */
@@ -93,12 +110,14 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const region = options.region ?? options.listen?.[0]?.region ?? DEFAULTS.region;
   const dataPath = options.dataPath ?? DEFAULTS.dataPath;
   const postgres = options.store !== undefined && isPostgresUrl(options.store);
-  // Asynchronous: a request's log line costs a buffer append, not a write(2). close() flushes it.
-  const logDestination = pino.destination({ fd: 2, sync: false });
-  const logger = pino(
-    { level: options.logLevel ?? DEFAULTS.logLevel, base: { service: 'peerconn-server' } },
-    logDestination,
-  );
+  const log = createServerLog({
+    level: options.logLevel ?? DEFAULTS.logLevel,
+    format: options.logFormat ?? 'auto',
+    ...(options.logStream ? { stream: options.logStream } : {}),
+  });
+  const logger = log.logger;
+  // Read before anything is opened: a missing or unreadable seed file is a usage error, not a half start.
+  const seed = options.seedFile === undefined ? undefined : loadSeedFile(options.seedFile);
   if (!postgres && dataPath !== ':memory:') mkdirSync(dirname(dataPath), { recursive: true });
 
   const engineConfig: EngineConfig = {
@@ -117,20 +136,58 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const engine = await createEngine(store, engineConfig, {
     ...(options.faultRandom ? { faultRandom: options.faultRandom } : {}),
     onBackgroundError: (error, what) => logger.error({ err: error }, `background work failed: ${what}`),
+    // The lifecycle as it happens: every committed state change of a peering connection, one line each.
+    ...(logger.isLevelEnabled('info')
+      ? {
+          onChanges: (changes) => {
+            for (const change of changes) {
+              logger.info(
+                {
+                  kind: 'lifecycle',
+                  peerConnId: change.peerConnId,
+                  at: change.at,
+                  cause: change.cause,
+                  changes: change.changes,
+                },
+                describeChange(change),
+              );
+            }
+          },
+        }
+      : {}),
   });
   const servers: Server[] = [];
   try {
     // The database keeps the timing set through the admin API across restarts; timing asked for at start-up
     // (flag, env or option) is the newer wish and wins.
-    if (options.timing && Object.keys(options.timing).length > 0) await engine.setTiming(options.timing);
+    // A seed fills a database that has no accounts yet, in the transaction that checks it: of servers
+    // starting together on one PostgreSQL database, exactly one loads it. Flags given now still win over it.
+    let seeded: RunningServer['seed'];
+    if (seed) {
+      let applied: boolean;
+      try {
+        applied = await engine.importSnapshot(seed.snapshot, { onlyIfEmpty: true });
+      } catch (error) {
+        if (error instanceof ServiceError) throw new UsageError(`seed file ${seed.file}: ${error.message}`);
+        throw error;
+      }
+      seeded = { file: seed.file, applied };
+    }
+    const timingFromOptions = options.timing !== undefined && Object.keys(options.timing).length > 0;
+    if (options.timing && timingFromOptions) await engine.setTiming(options.timing);
     // One transaction each, so servers starting together on one PostgreSQL database agree on the accounts.
     let createdDemoAccounts = false;
     if (options.accountsFile) {
       await engine.ensureAccounts(loadAccountsFile(options.accountsFile).accounts);
     } else {
-      createdDemoAccounts = await engine.ensureAccounts([{ name: 'demo-a' }, { name: 'demo-b' }], {
-        onlyIfNone: true,
-      });
+      const demo = options.randomDemoKeys
+        ? DEMO_ACCOUNTS.map(({ name }) => ({ name }))
+        : DEMO_ACCOUNTS.map((account) => ({
+            id: account.id,
+            name: account.name,
+            credentials: account.credentials.map((c) => ({ ...c })),
+          }));
+      createdDemoAccounts = await engine.ensureAccounts(demo, { onlyIfNone: true });
     }
 
     let adminToken = options.adminToken;
@@ -144,7 +201,16 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       now: () => Date.now(),
       sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
     };
+    const listeners: ListenerAddress[] = [];
+    let adminBase = '';
+    const indexPage = createIndexPage(() => ({
+      region,
+      endpoints: listeners.map(({ region, url }) => ({ region, url })),
+      adminUrl: `${adminBase}/_admin`,
+      adminTokenRequired: adminToken !== undefined,
+    }));
     const extensions: Extension[] = [
+      indexPage.extension,
       adminExtension({
         engine,
         adminBodyLimitBytes: DEFAULTS.adminBodyLimitBytes,
@@ -160,7 +226,6 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       connectionsCheckingInterval: Math.max(50, Math.min(1000, Math.floor(requestTimeout / 4))),
     };
     const wanted = options.listen ?? [{ region, port: options.port ?? DEFAULTS.port }];
-    const listeners: ListenerAddress[] = [];
     for (const entry of wanted) {
       const server = createServer(
         http,
@@ -173,7 +238,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       listeners.push({ region: entry.region, url, port });
       logger.info({ region: entry.region, url }, 'listening');
     }
-    let adminBase = (listeners[0] as ListenerAddress).url;
+    adminBase = (listeners[0] as ListenerAddress).url;
     if (options.adminPort !== undefined) {
       const server = createServer(http, createHandler(ctx, { region, adminOnly: true }, extensions));
       server.on('clientError', answerClientError);
@@ -189,7 +254,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
         await Promise.all(servers.map((s) => drain(s, drainMs)));
         await engine.close();
         logger.info('closed');
-        logDestination.flushSync();
+        log.flush();
       })();
       return closing;
     };
@@ -200,6 +265,9 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       adminUrl: `${adminBase}/_admin`,
       accounts: await engine.listAccounts(),
       createdDemoAccounts,
+      timingFromOptions,
+      ...(seeded ? { seed: seeded } : {}),
+      addIndexLink: (link) => indexPage.addLink(link),
       region,
       dataPath,
       store: { kind: store.kind, location: store.location },
@@ -212,7 +280,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   } catch (error) {
     await Promise.all(servers.map((s) => drain(s, 0)));
     await engine.close();
-    logDestination.flushSync();
+    log.flush();
     throw error;
   }
 }

@@ -106,7 +106,8 @@ describe('routing', () => {
   });
 
   test('unknown path → NotFound 404, other version → InvalidVersion 404, wrong method → MethodNotAllowed 405', async () => {
-    for (const target of ['/', '/v1', '/v1/nothing', '/v1/peerconn/a/b/c', '/favicon.ico']) {
+    // `/` is the index page (http-index.test.ts), not a BCE path.
+    for (const target of ['/v1', '/v1/nothing', '/v1/peerconn/a/b/c', '/favicon.ico', '/index.html']) {
       assert.deepEqual(
         errorOf(await call('GET', target)),
         { status: 404, code: 'NotFound', requestIdMatches: true },

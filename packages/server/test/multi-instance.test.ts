@@ -265,3 +265,86 @@ describe('two server processes on one PostgreSQL database', {
     );
   });
 });
+
+describe('two server processes started together with --seed on one empty PostgreSQL database', {
+  skip: TEST_STORE_KIND !== 'postgres' && 'needs PostgreSQL (the PostgreSQL pass of npm test)',
+}, () => {
+  let place: StorePlace;
+  let servers: Started[] = [];
+
+  after(async () => {
+    for (const server of servers) server.child.kill('SIGKILL');
+    await Promise.all(servers.map((s) => s.exited));
+    if (place) await dropPlace(place);
+  });
+
+  test('exactly one loads the seed; both serve its state; neither adds demo accounts', async () => {
+    const dir = tempDir();
+    place = newStorePlace(join(dir, 'unused.db'));
+    const seed = join(dir, 'seed.json');
+    const vpc = {
+      seq: 1,
+      vpcId: 'vpc-seeded000001',
+      accountId: ALICE.id,
+      region: 'bj',
+      name: 'seeded',
+      cidr: '10.1.0.0/16',
+      description: '',
+      relay: false,
+      tags: [],
+      createdAt: Date.parse('2026-01-01T00:00:00Z'),
+    };
+    writeFileSync(
+      seed,
+      JSON.stringify({
+        format: 'peerconn-snapshot',
+        version: 1,
+        exportedAt: '2026-01-01T00:00:00.000Z',
+        state: {
+          meta: {},
+          accounts: [
+            {
+              id: ALICE.id,
+              name: 'alice',
+              credentials: [{ accessKeyId: ALICE.accessKeyId, secretAccessKey: ALICE.secretAccessKey }],
+            },
+          ],
+          vpcs: [vpc],
+          peerConns: [],
+          transitions: [],
+          tokens: [],
+        },
+      }),
+    );
+    const args = [
+      '--store',
+      place.store as string,
+      '--store-schema',
+      place.schema as string,
+      '--port',
+      '0',
+      '--log-level',
+      'silent',
+      '--seed',
+      seed,
+    ];
+    servers = await Promise.all([startProcess(args), startProcess(args)]);
+    const said = servers.map((s) => s.banner.lines.find((l) => l.startsWith('seed ')));
+    assert.deepEqual(
+      said
+        .map((line) => (line?.includes(' loaded') && !line.includes('not loaded') ? 'loaded' : 'skipped'))
+        .sort(),
+      ['loaded', 'skipped'],
+      said.join('\n'),
+    );
+    const accounts = await rawQuery(place, 'SELECT id FROM accounts ORDER BY id');
+    assert.deepEqual(
+      accounts.map((row) => row.id),
+      [ALICE.id],
+    );
+    for (const server of servers) {
+      const got = await vpcs(server, ALICE).getVpc({ vpcId: vpc.vpcId });
+      assert.equal(got.vpc.name, 'seeded');
+    }
+  });
+});

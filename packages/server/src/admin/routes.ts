@@ -9,11 +9,12 @@ import {
   type TimingTable,
   TRANSITION_NAMES,
   timingChangeSchema,
+  timingName,
   timingPreset,
   transitionTimingSchema,
 } from '../domain/timing.ts';
 import { ACCOUNT_ID_PATTERN } from '../domain/values.ts';
-import type { Engine, Snapshot } from '../engine/api.ts';
+import type { ClockChange, Engine, Snapshot } from '../engine/api.ts';
 import { serviceError } from '../errors.ts';
 import type { Extension } from '../http/app.ts';
 import { safeEqual } from '../http/auth.ts';
@@ -58,7 +59,11 @@ const credentialSchema = z.strictObject({
 });
 
 const schemas = {
-  reset: z.strictObject({ accounts: z.boolean().optional() }),
+  reset: z.strictObject({
+    accounts: z.boolean().optional(),
+    clock: z.boolean().optional(),
+    timing: z.boolean().optional(),
+  }),
   account: z.strictObject({
     id: z.string().regex(ACCOUNT_ID_PATTERN, 'must be 32 lowercase hex characters').optional(),
     name: z.string().min(1).max(128),
@@ -66,7 +71,8 @@ const schemas = {
   }),
   credential: credentialSchema.partial(),
   clock: z.strictObject({
-    set: z.iso.datetime({ offset: true }).optional(),
+    set: z.union([z.literal('now'), z.iso.datetime({ offset: true })]).optional(),
+    realTime: z.literal(true).optional(),
     advanceMs: z.number().int().optional(),
     advance: z
       .string()
@@ -110,6 +116,15 @@ async function readJson<T>(ctx: AdminContext, req: IncomingMessage, schema: z.Zo
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const field = issue?.path.map(String).join('.') || '(body)';
+    if (issue?.code === 'unrecognized_keys') {
+      // A misspelt or invented field would otherwise be a silent no-op: name it and what the body takes.
+      const where = issue.path.length > 0 ? ` in "${field}"` : '';
+      const known = issue.path.length === 0 && schema instanceof z.ZodObject ? Object.keys(schema.shape) : [];
+      throw serviceError(
+        'InappropriateJSON',
+        `Unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}${where}: nothing was changed.${known.length > 0 ? ` This body takes ${known.map((k) => `"${k}"`).join(', ')}.` : ''}`,
+      );
+    }
     throw serviceError('InappropriateJSON', `Field "${field}": ${issue?.message ?? 'invalid'}.`);
   }
   return parsed.data;
@@ -122,28 +137,53 @@ type Handler = (
   params: string[],
 ) => Promise<void>;
 
-const ROUTES: Array<{ method: string; pattern: RegExp; handler: Handler }> = [
+interface Route {
+  method: string;
+  /** The path after `/_admin/`, with `{placeholders}`: what the index page lists. */
+  path: string;
+  summary: string;
+  pattern: RegExp;
+  handler: Handler;
+}
+
+const ROUTES: Route[] = [
   {
     method: 'GET',
+    path: 'healthz',
+    summary: 'up; with access also the clock and the timing in force',
     pattern: /^healthz$/,
-    handler: async (_ctx, _req, res) => sendJson(res, 200, { status: 'ok' }),
+    handler: async (ctx, req, res) => {
+      // Probes without a token learn only that the server is up; whoever may use the API also sees the state
+      // a restart keeps (a moved clock, non-default timing), so that state is never invisible.
+      if (!isAuthorized(ctx, req)) {
+        sendJson(res, 200, { status: 'ok' });
+        return;
+      }
+      const clock = ctx.engine.clock();
+      sendJson(res, 200, { status: 'ok', clock, timing: timingName(ctx.engine.timing()) });
+    },
   },
   {
     method: 'POST',
+    path: 'reset',
+    summary: 'drop resources, tokens and fault rules; {accounts,clock,timing} also those',
     pattern: /^reset$/,
     handler: async (ctx, req, res) => {
-      const body = await readJson(ctx, req, schemas.reset);
-      await ctx.engine.reset(body.accounts === undefined ? {} : { accounts: body.accounts });
+      await ctx.engine.reset(stripUndefined(await readJson(ctx, req, schemas.reset)));
       sendEmpty(res, 204);
     },
   },
   {
     method: 'GET',
+    path: 'accounts',
+    summary: 'accounts and their keys',
     pattern: /^accounts$/,
     handler: async (ctx, _req, res) => sendJson(res, 200, { accounts: await ctx.engine.listAccounts() }),
   },
   {
     method: 'POST',
+    path: 'accounts',
+    summary: 'create an account {name, id?, credentials?}',
     pattern: /^accounts$/,
     handler: async (ctx, req, res) => {
       const body = await readJson(ctx, req, schemas.account);
@@ -155,6 +195,8 @@ const ROUTES: Array<{ method: string; pattern: RegExp; handler: Handler }> = [
   },
   {
     method: 'DELETE',
+    path: 'accounts/{id}',
+    summary: 'delete an account that owns nothing',
     pattern: /^accounts\/([^/]+)$/,
     handler: async (ctx, _req, res, [accountId]) => {
       await ctx.engine.deleteAccount(accountId as string);
@@ -163,6 +205,8 @@ const ROUTES: Array<{ method: string; pattern: RegExp; handler: Handler }> = [
   },
   {
     method: 'POST',
+    path: 'accounts/{id}/credentials',
+    summary: 'add a key pair',
     pattern: /^accounts\/([^/]+)\/credentials$/,
     handler: async (ctx, req, res, [accountId]) => {
       const body = stripUndefined(await readJson(ctx, req, schemas.credential));
@@ -171,6 +215,8 @@ const ROUTES: Array<{ method: string; pattern: RegExp; handler: Handler }> = [
   },
   {
     method: 'DELETE',
+    path: 'accounts/{id}/credentials/{accessKeyId}',
+    summary: 'remove a key pair',
     pattern: /^accounts\/([^/]+)\/credentials\/([^/]+)$/,
     handler: async (ctx, _req, res, [accountId, accessKeyId]) => {
       await ctx.engine.removeCredential(accountId as string, accessKeyId as string);
@@ -179,17 +225,22 @@ const ROUTES: Array<{ method: string; pattern: RegExp; handler: Handler }> = [
   },
   {
     method: 'GET',
+    path: 'clock',
+    summary: 'the virtual clock',
     pattern: /^clock$/,
     handler: async (ctx, _req, res) => sendJson(res, 200, ctx.engine.clock()),
   },
   {
     method: 'POST',
+    path: 'clock',
+    summary: 'move it: {advance} {set} {freeze}; {realTime:true} back to real time',
     pattern: /^clock$/,
     handler: async (ctx, req, res) => {
       const body = await readJson(ctx, req, schemas.clock);
-      const change: { set?: string; advanceMs?: number; freeze?: boolean } = {};
+      const change: ClockChange = {};
       if (body.set !== undefined) change.set = body.set;
       if (body.freeze !== undefined) change.freeze = body.freeze;
+      if (body.realTime !== undefined) change.realTime = body.realTime;
       if (body.advanceMs !== undefined || body.advance !== undefined) {
         change.advanceMs = (body.advanceMs ?? 0) + (body.advance ? parseDuration(body.advance) : 0);
       }
@@ -198,11 +249,15 @@ const ROUTES: Array<{ method: string; pattern: RegExp; handler: Handler }> = [
   },
   {
     method: 'GET',
+    path: 'timing',
+    summary: 'how long each transition takes',
     pattern: /^timing$/,
     handler: async (ctx, _req, res) => sendJson(res, 200, { transitions: ctx.engine.timing() }),
   },
   {
     method: 'PUT',
+    path: 'timing',
+    summary: '{preset: default|immediate|manual}, {all}, {transitions}',
     pattern: /^timing$/,
     handler: async (ctx, req, res) => {
       const body = await readJson(ctx, req, schemas.timing);
@@ -217,11 +272,15 @@ const ROUTES: Array<{ method: string; pattern: RegExp; handler: Handler }> = [
   },
   {
     method: 'GET',
+    path: 'transitions',
+    summary: 'pending timed and manual transitions',
     pattern: /^transitions$/,
     handler: async (ctx, _req, res) => sendJson(res, 200, { pending: await ctx.engine.pendingTransitions() }),
   },
   {
     method: 'POST',
+    path: 'transitions/run',
+    summary: 'apply pending transitions {peerConnId?}',
     pattern: /^transitions\/run$/,
     handler: async (ctx, req, res) => {
       const body = await readJson(ctx, req, schemas.run);
@@ -230,11 +289,15 @@ const ROUTES: Array<{ method: string; pattern: RegExp; handler: Handler }> = [
   },
   {
     method: 'GET',
+    path: 'faults',
+    summary: 'fault rules',
     pattern: /^faults$/,
     handler: async (ctx, _req, res) => sendJson(res, 200, { faults: ctx.engine.listFaults() }),
   },
   {
     method: 'POST',
+    path: 'faults',
+    summary: 'add a fault rule {operation, status, …}',
     pattern: /^faults$/,
     handler: async (ctx, req, res) => {
       const rule = await ctx.engine.addFault(stripUndefined(await readJson(ctx, req, faultRuleSchema)));
@@ -243,6 +306,8 @@ const ROUTES: Array<{ method: string; pattern: RegExp; handler: Handler }> = [
   },
   {
     method: 'DELETE',
+    path: 'faults',
+    summary: 'remove every fault rule',
     pattern: /^faults$/,
     handler: async (ctx, _req, res) => {
       await ctx.engine.clearFaults();
@@ -251,6 +316,8 @@ const ROUTES: Array<{ method: string; pattern: RegExp; handler: Handler }> = [
   },
   {
     method: 'DELETE',
+    path: 'faults/{id}',
+    summary: 'remove one fault rule',
     pattern: /^faults\/([^/]+)$/,
     handler: async (ctx, _req, res, [id]) => {
       await ctx.engine.removeFault(id as string);
@@ -259,6 +326,8 @@ const ROUTES: Array<{ method: string; pattern: RegExp; handler: Handler }> = [
   },
   {
     method: 'GET',
+    path: 'events',
+    summary: 'the timeline of state changes ?peerConnId&afterSeq&limit',
     pattern: /^events$/,
     handler: async (ctx, req, res) => {
       const query = parseQuery(splitTarget(req.url ?? '/').rawQuery);
@@ -274,11 +343,15 @@ const ROUTES: Array<{ method: string; pattern: RegExp; handler: Handler }> = [
   },
   {
     method: 'GET',
+    path: 'snapshot',
+    summary: 'export the whole state as JSON',
     pattern: /^snapshot$/,
     handler: async (ctx, _req, res) => sendJson(res, 200, await ctx.engine.exportSnapshot()),
   },
   {
     method: 'POST',
+    path: 'snapshot',
+    summary: 'import (replace) the whole state',
     pattern: /^snapshot$/,
     handler: async (ctx, req, res) => {
       const snapshot = (await readJson(ctx, req, schemas.snapshot)) as Snapshot;
@@ -287,6 +360,11 @@ const ROUTES: Array<{ method: string; pattern: RegExp; handler: Handler }> = [
     },
   },
 ];
+
+/** What the admin API offers, for the index page: method, full path and one line each. */
+export function adminRoutes(): Array<{ method: string; path: string; summary: string }> {
+  return ROUTES.map(({ method, path, summary }) => ({ method, path: `${ADMIN_PREFIX}/${path}`, summary }));
+}
 
 function wholeNumber(value: string | undefined, name: string, fallback: number): number {
   if (value === undefined || value === '') return fallback;
@@ -302,11 +380,15 @@ function stripUndefined<T extends object>(value: T): { [K in keyof T]: Exclude<T
   };
 }
 
-function authorize(ctx: AdminContext, req: IncomingMessage): void {
-  if (!ctx.adminToken) return;
+function isAuthorized(ctx: AdminContext, req: IncomingMessage): boolean {
+  if (!ctx.adminToken) return true;
   const header = req.headers.authorization ?? '';
   const m = /^Bearer\s+(.+)$/i.exec(header.trim());
-  if (!m || !safeEqual(m[1] as string, ctx.adminToken)) {
+  return m !== null && safeEqual(m[1] as string, ctx.adminToken);
+}
+
+function authorize(ctx: AdminContext, req: IncomingMessage): void {
+  if (!isAuthorized(ctx, req)) {
     throw serviceError('AccessDenied', 'The admin API needs "Authorization: Bearer <adminToken>".');
   }
 }

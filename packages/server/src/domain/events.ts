@@ -37,6 +37,9 @@ export interface PeerConnEvent {
   changes: EventChange[];
 }
 
+/** A change as it is committed, before the timeline numbers it. */
+export type PeerConnChange = Omit<PeerConnEvent, 'seq'>;
+
 const SIDE_FIELDS = ['status', 'dnsStatus'] as const satisfies ReadonlyArray<keyof SideRecord>;
 /** Connection-wide fields, named and shown as on the wire. */
 const CONNECTION_FIELDS: ReadonlyArray<[string, (record: PeerConnRecord) => EventValue]> = [

@@ -86,6 +86,11 @@ export function presetOf(table: TimingTable): TimingPreset | undefined {
   return TIMING_PRESET_NAMES.find((name) => sameTiming(table, TIMING_PRESETS[name]));
 }
 
+/** The preset a table equals, or `custom`: how the banner and the health check name the timing in force. */
+export function timingName(table: TimingTable): TimingPreset | 'custom' {
+  return presetOf(table) ?? 'custom';
+}
+
 /**
  * A complete table from stored or imported data: every transition validated; missing ones are an error
  * (a table is written whole), so the result is undefined when anything is off.

@@ -40,6 +40,29 @@ export interface ClockState {
   /** Virtual minus real time, in ms. */
   offsetMs: number;
   frozen: boolean;
+  /** True when the virtual clock is real time: no offset and not frozen. */
+  realTime: boolean;
+}
+
+/**
+ * A change of the virtual clock. `set` is an ISO 8601 instant or `now` (the real time); `advanceMs` moves it
+ * forward; `freeze` stops or restarts it; `realTime` (alone) returns to real time, running.
+ */
+export interface ClockChange {
+  set?: string;
+  advanceMs?: number;
+  freeze?: boolean;
+  realTime?: boolean;
+}
+
+/** What a reset clears besides resources, tokens and fault rules. */
+export interface ResetOptions {
+  /** Also the accounts and their keys. */
+  accounts?: boolean;
+  /** Also the virtual clock: back to real time, running. */
+  clock?: boolean;
+  /** Also the timing: back to the timing the server was started with (`--timing`, else `default`). */
+  timing?: boolean;
 }
 
 export interface PendingTransition {
@@ -98,8 +121,8 @@ export interface Engine {
   ): Promise<boolean>;
   addCredential(accountId: string, credential?: Partial<AccountCredential>): Promise<AccountCredential>;
   removeCredential(accountId: string, accessKeyId: string): Promise<void>;
-  /** Clears resources and tokens; accounts stay unless asked. */
-  reset(options?: { accounts?: boolean }): Promise<void>;
+  /** Clears resources, tokens and fault rules; accounts, clock and timing stay unless asked. */
+  reset(options?: ResetOptions): Promise<void>;
   deleteAccount(accountId: string): Promise<void>;
   listFaults(): FaultRule[];
   addFault(input: FaultRuleInput): Promise<FaultRule>;
@@ -112,13 +135,17 @@ export interface Engine {
   /** Calls `listener` whenever events were recorded (in this process or, on PostgreSQL, another). */
   onEvents(listener: () => void): () => void;
   clock(): ClockState;
-  setClock(change: { set?: string; advanceMs?: number; freeze?: boolean }): Promise<ClockState>;
+  setClock(change: ClockChange): Promise<ClockState>;
   timing(): TimingTable;
   setTiming(change: Partial<TimingTable>): Promise<TimingTable>;
   pendingTransitions(): Promise<PendingTransition[]>;
   /** Applies pending manual (and due) transitions, all or for one connection; returns how many ran. */
   runTransitions(peerConnId?: string): Promise<number>;
   exportSnapshot(): Promise<Snapshot>;
-  importSnapshot(snapshot: Snapshot): Promise<void>;
+  /**
+   * Replaces the whole state with a snapshot's. With `onlyIfEmpty`, does nothing when the database holds any
+   * account (checked in the loading transaction). Resolves to whether it loaded.
+   */
+  importSnapshot(snapshot: Snapshot, options?: { onlyIfEmpty?: boolean }): Promise<boolean>;
   close(): Promise<void>;
 }

@@ -1,7 +1,7 @@
 // The virtual clock: real time plus a persisted offset, optionally frozen. Rules never read it; the engine
 // reads it once per request and hands the instant down.
 import { ServiceError } from '../errors.ts';
-import type { ClockState } from './api.ts';
+import type { ClockChange, ClockState } from './api.ts';
 
 export interface ClockData {
   offsetMs: number;
@@ -31,15 +31,39 @@ export class VirtualClock {
     this.data = { ...data };
   }
 
+  /** Whether the clock is real time: no offset, not frozen. */
+  get realTime(): boolean {
+    return this.data.frozenAt === null && this.data.offsetMs === 0;
+  }
+
   state(): ClockState {
-    const now = this.now();
-    return { now: new Date(now).toISOString(), offsetMs: now - this.realNow(), frozen: this.frozen };
+    const real = this.realNow();
+    const { frozenAt, offsetMs } = this.data;
+    // One reading of real time: a running clock's offset is the stored one, not a difference of two readings.
+    const now = frozenAt ?? real + offsetMs;
+    return {
+      now: new Date(now).toISOString(),
+      offsetMs: frozenAt === null ? offsetMs : frozenAt - real,
+      frozen: frozenAt !== null,
+      realTime: this.realTime,
+    };
   }
 
   /** Computes the clock after a change without applying it, so the caller can persist first. */
-  changed(change: { set?: string; advanceMs?: number; freeze?: boolean }): ClockData {
+  changed(change: ClockChange): ClockData {
+    if (change.realTime) {
+      if (change.set !== undefined || change.advanceMs !== undefined || change.freeze !== undefined) {
+        throw new ServiceError(
+          'InappropriateJSON',
+          'Field "realTime" cannot be combined with "set", "advance", "advanceMs" or "freeze": it means real time, running.',
+        );
+      }
+      return { offsetMs: 0, frozenAt: null };
+    }
     let now = this.now();
-    if (change.set !== undefined) {
+    if (change.set === 'now') {
+      now = this.realNow();
+    } else if (change.set !== undefined) {
       const parsed = Date.parse(change.set);
       if (Number.isNaN(parsed)) {
         throw new ServiceError(

@@ -4,22 +4,24 @@
 // from the store's signals, so several engines on one PostgreSQL database behave as one service.
 import type { OperationName } from '@peerconn/sdk/operations';
 import { OPERATIONS } from '@peerconn/sdk/operations';
-import type { PeerConnEvent } from '../domain/events.ts';
+import type { PeerConnChange, PeerConnEvent } from '../domain/events.ts';
 import type { FaultRule, FaultRuleInput } from '../domain/faults.ts';
 import { DAY_MS } from '../domain/time.ts';
 import { readTimingTable, type TimingTable, TRANSITION_NAMES } from '../domain/timing.ts';
 import type { Account, AccountCredential } from '../domain/types.ts';
 import { isAccountId } from '../domain/values.ts';
 import { ServiceError } from '../errors.ts';
-import type { Store, StoreSignal, StoreTx } from '../store/api.ts';
+import type { Store, StoreSignal, StoreTx, WriteOptions } from '../store/api.ts';
 import type {
   Caller,
+  ClockChange,
   ClockState,
   Engine,
   EngineConfig,
   Idempotency,
   PendingTransition,
   RequestFields,
+  ResetOptions,
   Snapshot,
 } from './api.ts';
 import { type ClockData, parseClockData, VirtualClock } from './clock.ts';
@@ -54,6 +56,11 @@ export interface EngineOptions {
   faultRandom?: () => number;
   /** Failures of background work (a timer's catch-up, a reload after another process's change). */
   onBackgroundError?: (error: unknown, what: string) => void;
+  /**
+   * Changes of peering connections this engine committed (requests and the transitions it applied), as the
+   * timeline records them. Another process's changes are reported by that process.
+   */
+  onChanges?: (changes: PeerConnChange[]) => void;
 }
 
 class PeerConnEngine implements Engine {
@@ -144,9 +151,9 @@ class PeerConnEngine implements Engine {
   }
 
   private async catchUpPass(upTo: number, trigger: CatchUpTrigger) {
-    return this.store.write(
-      async (tx) => {
-        const applied = await this.applyDue(tx, upTo, trigger);
+    return this.writeReporting(
+      async (tx, recorded) => {
+        const applied = await this.applyDue(tx, upTo, trigger, recorded);
         const next = await tx.nextTimed();
         return { applied, nextDueAt: next?.dueAt };
       },
@@ -155,18 +162,41 @@ class PeerConnEngine implements Engine {
   }
 
   /** Applies every timed transition due by `upTo`, each at its own due instant, in due order. */
-  private async applyDue(tx: StoreTx, upTo: number, trigger: CatchUpTrigger): Promise<number> {
+  private async applyDue(
+    tx: StoreTx,
+    upTo: number,
+    trigger: CatchUpTrigger,
+    recorded: PeerConnChange[] | undefined,
+  ): Promise<number> {
     let applied = 0;
     for (;;) {
       const row = await tx.nextTimed();
       if (!row || row.dueAt > upTo || applied >= MAX_TRANSITIONS_PER_PASS) return applied;
-      await applyQueued(this.writeContext(tx, row.dueAt), row, row.dueAt, trigger);
+      await applyQueued(this.writeContext(tx, row.dueAt, recorded), row, row.dueAt, trigger);
       applied++;
     }
   }
 
-  private writeContext(tx: StoreTx, now: number) {
-    return { tx, now, config: this.config, timing: this.timingTable };
+  private writeContext(tx: StoreTx, now: number, recorded: PeerConnChange[] | undefined) {
+    return { tx, now, config: this.config, timing: this.timingTable, ...(recorded ? { recorded } : {}) };
+  }
+
+  /**
+   * A write whose changes of peering connections are handed to `onChanges` once committed (and only then: a
+   * rolled-back or retried attempt reports nothing). Without a listener it is a plain write.
+   */
+  private async writeReporting<T>(
+    work: (tx: StoreTx, recorded: PeerConnChange[] | undefined) => Promise<T>,
+    options?: WriteOptions,
+  ): Promise<T> {
+    const report = this.options.onChanges;
+    if (!report) return this.store.write((tx) => work(tx, undefined), options);
+    const { value, recorded } = await this.store.write(async (tx) => {
+      const recorded: PeerConnChange[] = [];
+      return { value: await work(tx, recorded), recorded };
+    }, options);
+    if (recorded.length > 0) report(recorded);
+    return value;
   }
 
   async execute<N extends OperationName>(
@@ -189,8 +219,8 @@ class PeerConnEngine implements Engine {
       );
     }
     const housekeeping = ++this.writes % HOUSEKEEPING_EVERY === 0;
-    return this.store.write(
-      async (tx) => {
+    return this.writeReporting(
+      async (tx, recorded) => {
         const now = this.clockSource.now();
         const token = idempotency;
         if (token) {
@@ -212,7 +242,7 @@ class PeerConnEngine implements Engine {
         }
         const body = await runWrite(
           {
-            ...this.writeContext(tx, now),
+            ...this.writeContext(tx, now, recorded),
             caller: scope,
             cause: { type: 'request', operation, requestId: caller.requestId, accountId: caller.accountId },
           },
@@ -259,6 +289,7 @@ class PeerConnEngine implements Engine {
             `Field "id" is invalid: account ${account.id} already exists.`,
           );
         }
+        requireFreeName(await tx.listAccounts(), account);
         for (const credential of account.credentials) await this.requireFreeKey(tx, credential);
         await tx.insertAccount(account);
         tx.announce({ type: 'accounts' });
@@ -278,12 +309,15 @@ class PeerConnEngine implements Engine {
         const existing = await tx.listAccounts();
         if (options.onlyIfNone && existing.length > 0) return false;
         const byId = new Map(existing.map((account) => [account.id, account]));
+        const named = [...existing];
         let created = false;
         for (const account of wanted) {
           const current = byId.get(account.id);
           if (!current) {
+            requireFreeName(named, account);
             for (const credential of account.credentials) await this.requireFreeKey(tx, credential);
             await tx.insertAccount(account);
+            named.push(account);
             created = true;
             continue;
           }
@@ -357,14 +391,22 @@ class PeerConnEngine implements Engine {
     });
   }
 
-  async reset(options?: { accounts?: boolean }): Promise<void> {
+  async reset(options: ResetOptions = {}): Promise<void> {
     this.requireOpen();
+    const clock: ClockData = { offsetMs: 0, frozenAt: null };
+    const timing = structuredClone(this.config.timing);
     await this.store.write(async (tx) => {
       await tx.clearResources();
       await tx.clearFaults();
-      if (options?.accounts) await tx.clearAccounts();
+      if (options.accounts) await tx.clearAccounts();
+      if (options.clock) await tx.setMeta(CLOCK_KEY, JSON.stringify(clock));
+      if (options.timing) await tx.setMeta(TIMING_KEY, JSON.stringify(timing));
       tx.announce({ type: 'all' });
     });
+    // Applied here before the answer, not only by the signal's reload, so the caller sees the result at once.
+    if (options.clock) this.clockSource.restore(clock);
+    if (options.timing) this.timingTable = timing;
+    this.scheduler.arm();
   }
 
   listFaults(): FaultRule[] {
@@ -415,7 +457,7 @@ class PeerConnEngine implements Engine {
     return this.clockSource.state();
   }
 
-  async setClock(change: { set?: string; advanceMs?: number; freeze?: boolean }): Promise<ClockState> {
+  async setClock(change: ClockChange): Promise<ClockState> {
     this.requireOpen();
     const next = this.clockSource.changed(change);
     await this.store.write(async (tx) => {
@@ -471,11 +513,11 @@ class PeerConnEngine implements Engine {
 
   async runTransitions(peerConnId?: string): Promise<number> {
     this.requireOpen();
-    const manual = await this.store.write(
-      async (tx) => {
+    const manual = await this.writeReporting(
+      async (tx, recorded) => {
         const now = this.clockSource.now();
         const rows = await tx.manualTransitions(peerConnId);
-        for (const row of rows) await applyQueued(this.writeContext(tx, now), row, now, 'run');
+        for (const row of rows) await applyQueued(this.writeContext(tx, now, recorded), row, now, 'run');
         return rows.length;
       },
       { lockKeys: [SCHEDULER_LOCK] },
@@ -489,7 +531,7 @@ class PeerConnEngine implements Engine {
     return toSnapshot(dump, new Date(this.clockSource.now()).toISOString());
   }
 
-  async importSnapshot(snapshot: Snapshot): Promise<void> {
+  async importSnapshot(snapshot: Snapshot, options: { onlyIfEmpty?: boolean } = {}): Promise<boolean> {
     this.requireOpen();
     const dump = fromSnapshot(snapshot);
     const clock = parseClockData(dump.meta[CLOCK_KEY]);
@@ -507,12 +549,19 @@ class PeerConnEngine implements Engine {
         `Snapshot rejected, nothing was changed: meta.${TIMING_KEY} must be a JSON object of transition timings.`,
       );
     }
+    let loaded: boolean;
     try {
-      await this.store.write(async (tx) => {
-        await tx.load(dump);
-        if (!timing) await tx.setMeta(TIMING_KEY, JSON.stringify(this.timingTable));
-        tx.announce({ type: 'all' });
-      });
+      loaded = await this.store.write(
+        async (tx) => {
+          // Checked in the transaction that loads: of servers starting together on one database, one seeds.
+          if (options.onlyIfEmpty && (await tx.listAccounts()).length > 0) return false;
+          await tx.load(dump);
+          if (!timing) await tx.setMeta(TIMING_KEY, JSON.stringify(this.timingTable));
+          tx.announce({ type: 'all' });
+          return true;
+        },
+        { lockKeys: [ACCOUNTS_LOCK] },
+      );
     } catch (error) {
       if (error instanceof ServiceError) throw error;
       throw new ServiceError(
@@ -520,9 +569,11 @@ class PeerConnEngine implements Engine {
         `Snapshot rejected, nothing was changed: ${error instanceof Error ? error.message : String(error)}.`,
       );
     }
+    if (!loaded) return false;
     this.clockSource.restore(clock ?? { offsetMs: 0, frozenAt: null });
     this.timingTable = timing ?? this.timingTable;
     await this.scheduler.catchUp('request');
+    return true;
   }
 
   async close(): Promise<void> {
@@ -532,6 +583,17 @@ class PeerConnEngine implements Engine {
     await this.scheduler.idle();
     this.unsubscribe();
     await this.store.close();
+  }
+}
+
+/** Names pick accounts in the banner, the CLI's profiles and the console: two accounts never share one. */
+function requireFreeName(accounts: readonly Account[], account: Account): void {
+  const clash = accounts.find((other) => other.name === account.name && other.id !== account.id);
+  if (clash) {
+    throw new ServiceError(
+      'InappropriateJSON',
+      `Field "name" is invalid: account ${clash.id} is already named "${account.name}"; choose another name.`,
+    );
   }
 }
 

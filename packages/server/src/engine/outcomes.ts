@@ -1,6 +1,6 @@
 // Persisting what a rule decided, inside the write transaction: the record, the transitions it cancels and
 // schedules (applying at once those already due), and the timeline entry of the change.
-import { type EventCause, recordChanges } from '../domain/events.ts';
+import { type EventCause, type PeerConnChange, recordChanges } from '../domain/events.ts';
 import { applyTransition } from '../domain/peerconn-lifecycle.ts';
 import type { TimingTable } from '../domain/timing.ts';
 import type { CallerScope, Outcome, PeerConnRecord, TransitionRequest } from '../domain/types.ts';
@@ -21,6 +21,8 @@ export interface WriteContext {
   timing: TimingTable;
   /** Why the changes of this transaction happen, for the timeline. */
   cause: EventCause;
+  /** When present, every recorded change is also collected here, to be reported after the commit. */
+  recorded?: PeerConnChange[];
 }
 
 export interface RequestContext extends WriteContext {
@@ -108,6 +110,7 @@ async function recordEvent(
     at: ctx.now,
     body: JSON.stringify({ cause: ctx.cause, changes }),
   });
+  ctx.recorded?.push({ peerConnId, at: new Date(ctx.now).toISOString(), cause: ctx.cause, changes });
   ctx.tx.announce({ type: 'events' });
 }
 

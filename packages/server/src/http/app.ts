@@ -46,6 +46,9 @@ export interface ListenerInfo {
 interface RequestLog {
   operation?: string;
   account?: string;
+  /** The BCE error the request was answered with. */
+  code?: string;
+  message?: string;
 }
 
 const REGION_HOST = /^(?:bcc|vpc)\.([a-z0-9-]+)\.baidubce\.com(?::\d+)?$/i;
@@ -88,12 +91,14 @@ export function createHandler(
           status: res.statusCode,
           durationMs: Math.round((performance.now() - started) * 10) / 10,
           account: log.account,
+          code: log.code,
+          message: log.message,
         },
         'request',
       );
     });
     dispatch(ctx, listener, extensions, req, res, requestId, log).catch((error: unknown) => {
-      renderFailure(ctx, req, res, requestId, error);
+      renderFailure(ctx, req, res, requestId, error, log);
     });
   };
 }
@@ -199,13 +204,9 @@ async function handleBce(
       if (fault.emptyBody) {
         sendEmpty(res, fault.status);
       } else {
-        sendError(
-          res,
-          fault.status,
-          fault.code ?? defaultFaultCode(fault.status),
-          fault.message ?? `Injected fault for ${spec.name}.`,
-          requestId,
-        );
+        log.code = fault.code ?? defaultFaultCode(fault.status);
+        log.message = fault.message ?? `Injected fault for ${spec.name}.`;
+        sendError(res, fault.status, log.code, log.message, requestId);
       }
       return;
     }
@@ -227,6 +228,7 @@ export function renderFailure(
   res: ServerResponse,
   requestId: string,
   error: unknown,
+  log: RequestLog = {},
 ): void {
   if (res.headersSent) {
     ctx.logger.error({ requestId, err: error }, 'failure after the response started');
@@ -235,9 +237,24 @@ export function renderFailure(
   }
   if (error instanceof ServiceError) {
     if (error.code === 'EntityTooLarge') res.setHeader('Connection', 'close');
-    sendError(res, error.statusCode, error.code, error.message, requestId);
+    let message = error.message;
+    if (error.detail && ctx.logger.isLevelEnabled('debug')) {
+      ctx.logger.debug(
+        { requestId, code: error.code, ...error.detail },
+        `${error.code}: what the server computed`,
+      );
+      // As S3 does: with debug logging on, the answer itself says what the server signed, for a diff.
+      message += ` Server side: ${Object.entries(error.detail)
+        .map(([name, value]) => `${name}=${JSON.stringify(value)}`)
+        .join('; ')}.`;
+    }
+    log.code = error.code;
+    log.message = message;
+    sendError(res, error.statusCode, error.code, message, requestId);
     return;
   }
   ctx.logger.error({ requestId, method: req.method, url: req.url, err: error }, 'unexpected error');
-  sendError(res, 500, 'InternalError', 'We encountered an internal error. Please try again.', requestId);
+  log.code = 'InternalError';
+  log.message = 'We encountered an internal error. Please try again.';
+  sendError(res, 500, log.code, log.message, requestId);
 }

@@ -97,10 +97,8 @@ export async function verifyRequest(
       `Request has expired. Timestamp date is ${auth.timestamp}; check the clock of the signing machine.`,
     );
   }
-  const key = cachedSigningKey(
-    found.credential.secretAccessKey,
-    authStringPrefix(auth.accessKeyId, auth.timestamp, auth.expirationSeconds),
-  );
+  const prefix = authStringPrefix(auth.accessKeyId, auth.timestamp, auth.expirationSeconds);
+  const key = cachedSigningKey(found.credential.secretAccessKey, prefix);
   const defaultMode = auth.signedHeaders.length === 0;
   const head = `${request.method.toUpperCase()}\n${canonicalUri(request.path)}\n${canonicalQueryString(request.query)}\n`;
   const matches = (headers: HeaderInput): boolean => {
@@ -114,10 +112,17 @@ export async function verifyRequest(
     ok = matches(withoutLength);
   }
   if (!ok) {
-    throw serviceError(
+    const error = serviceError(
       'SignatureDoesNotMatch',
       'The request signature we calculated does not match the signature you provided. Check your Secret Access Key and signing method.',
     );
+    // Built only on failure: what the server signed, so a user can diff it against what their client signed.
+    error.detail = {
+      authStringPrefix: prefix,
+      canonicalRequest:
+        head + canonicalHeaders(request.headers, defaultMode ? undefined : auth.signedHeaders).text,
+    };
+    throw error;
   }
   const expectedToken = found.credential.sessionToken;
   if (expectedToken !== undefined && expectedToken !== '') {
