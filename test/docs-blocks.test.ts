@@ -366,8 +366,25 @@ async function runScript(script: string, cwd: string, env: NodeJS.ProcessEnv): P
   return { status, stdout, stderr };
 }
 
-const shellDocs = docs.filter((doc) =>
-  allBlocks.some((b) => b.doc === doc && (b.lang === 'bash' || b.lang === 'sh')),
+/**
+ * Documents whose shell examples need more than a started server, run as written by a test of their own
+ * (docs/postgres.md needs PostgreSQL and nginx).
+ */
+const OWN_TESTS: Record<string, string> = { 'postgres.md': 'test/docs-postgres.test.ts' };
+
+test('documents with a test of their own have it', () => {
+  for (const [doc, file] of Object.entries(OWN_TESTS)) {
+    assert.match(
+      readFileSync(join(root, file), 'utf8'),
+      new RegExp(`docs', '${doc.replace('.', '\\.')}`),
+      doc,
+    );
+  }
+});
+
+const shellDocs = docs.filter(
+  (doc) =>
+    !(doc in OWN_TESTS) && allBlocks.some((b) => b.doc === doc && (b.lang === 'bash' || b.lang === 'sh')),
 );
 
 describe('bash and sh blocks: run in one shell per document', () => {
