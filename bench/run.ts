@@ -4,8 +4,9 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { findPostgresBin, startThrowawayPostgres, type ThrowawayPostgres } from '../scripts/postgres.mjs';
 import type { BenchModule } from './entry.ts';
-import { type HarnessOptions, removeWorkDirs, selected, wants } from './lib/harness.ts';
+import { type HarnessOptions, isPostgres, removeWorkDirs, selected, wants } from './lib/harness.ts';
 import { killChildren, repoRoot } from './lib/procs.ts';
 import { type BenchReport, fmt, type Machine, markdown, toJson } from './lib/report.ts';
 import { closeSetupClient } from './lib/wire.ts';
@@ -18,8 +19,10 @@ const USAGE = `Usage: npm run bench -- [options]
                       (e.g. server.get, server.scale, cli or server,cli)
   --rounds <n>        interleaved rounds per measure (default 3; 1 with --smoke)
   --duration <s>      seconds of load per run (default 5; 0.25 with --smoke)
-  --store <kind>      passed to the server as --store (default sqlite)
-  --instances <n>     server processes sharing the store, load spread over them (default 1)
+  --store <kind>      passed to the server as --store: sqlite, or a postgres:// URL (default: sqlite, then,
+                      when PostgreSQL is installed, the server figures again on a throwaway PostgreSQL with
+                      one and with two server processes)
+  --instances <n>     server processes sharing the store, load spread over them (default 1; PostgreSQL only)
   --out <dir>         where latest.json and latest.md go (default bench/results; none with --smoke)
   -h, --help          this text
 `;
@@ -89,6 +92,9 @@ async function main(): Promise<number> {
   const durationSec = positive(values.duration, '--duration', smoke ? 0.25 : 5);
   const instances = Math.round(positive(values.instances, '--instances', 1));
   const store = values.store ?? 'sqlite';
+  if (instances > 1 && !isPostgres(store)) {
+    fail('--instances above 1 needs --store postgres://…: one SQLite file serves one server process');
+  }
   const only = values.only
     ?.split(',')
     .map((p) => p.trim())
@@ -102,24 +108,63 @@ async function main(): Promise<number> {
   const options: HarnessOptions = { smoke, rounds, durationSec, log, store, instances, only };
   const report: BenchReport = {
     machine: machine(),
-    settings: { smoke, rounds, durationSec, store, instances, only: only ?? null },
+    settings: {
+      smoke,
+      rounds,
+      durationSec,
+      store: isPostgres(store) ? 'postgres' : store,
+      instances,
+      only: only ?? null,
+    },
     entries: [],
     errors: [],
   };
-  for (const { key, file } of BENCH_MODULES) {
-    if (!wants({ only }, key)) continue;
-    log(`== ${key} (${file})`);
+  const runModule = async ({ key, file }: { key: string; file: string }, moduleOptions: HarnessOptions) => {
+    log(
+      `== ${key} (${file})${moduleOptions.store === store ? '' : ` on ${moduleOptions.instances} PostgreSQL server(s)`}`,
+    );
     try {
       const mod = (await import(new URL(file, import.meta.url).href)) as Record<string, unknown>;
       if (!isBenchModule(mod.run)) throw new Error(`${file} does not export run: BenchModule`);
-      const entries = await mod.run(options);
+      const entries = await mod.run(moduleOptions);
       for (const e of entries)
         log(`   ${e.name}: ${fmt(e.value, e.unit)} (target ${e.target}: ${e.meets ? 'met' : 'NOT met'})`);
-      report.entries.push(...entries.filter((e) => selected({ only }, e.name)));
+      report.entries.push(...entries.filter((e) => selected({ only: moduleOptions.only }, e.name)));
     } catch (error) {
       const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
       log(`   FAILED: ${message}`);
       report.errors.push({ module: key, message });
+    }
+  };
+  for (const module of BENCH_MODULES) {
+    if (wants({ only }, module.key)) await runModule(module, options);
+  }
+  // The server's GET, LIST and CREATE figures once more on PostgreSQL, beside SQLite's: one process, then two
+  // sharing the database, when nobody chose a store and PostgreSQL is installed.
+  const serverModule = BENCH_MODULES.find((m) => m.key === 'server');
+  const postgresOnly = (only ?? ['server.get', 'server.list', 'server.create']).filter((p) =>
+    ['server.get', 'server.list', 'server.create'].some(
+      (wanted) => wanted.startsWith(p) || p.startsWith(wanted),
+    ),
+  );
+  if (values.store === undefined && !smoke && serverModule && postgresOnly.length > 0) {
+    if (!findPostgresBin()) {
+      log('PostgreSQL is not installed: no PostgreSQL figures (apt-get install postgresql)');
+    } else {
+      let postgres: ThrowawayPostgres | undefined;
+      try {
+        postgres = await startThrowawayPostgres({ database: 'peerconn_bench' });
+        for (const count of [1, 2]) {
+          await runModule(serverModule, {
+            ...options,
+            store: postgres.url,
+            instances: count,
+            only: postgresOnly,
+          });
+        }
+      } finally {
+        postgres?.stop();
+      }
     }
   }
   closeSetupClient();

@@ -1,10 +1,12 @@
 // The server under load from another process (autocannon in a child), against bare node:http baselines in
 // processes of their own, measured in interleaved rounds of the same run. See docs/benchmarks.md.
+import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BenchEntry, BenchModule, BenchOptions } from './entry.ts';
 import {
   type HarnessSettings,
+  isPostgres,
   selected,
   settingsOf,
   storeSuffix,
@@ -57,6 +59,10 @@ async function throughput(
   const suffix = storeSuffix(settings);
   const servers: ServerProcess[] = [];
   const bares: BareProcess[] = [];
+  // A PostgreSQL run starts on empty tables of its own; the instances share them.
+  const schema = isPostgres(settings.store)
+    ? ['--store-schema', `bench_${randomBytes(5).toString('hex')}`]
+    : [];
   try {
     for (let i = 0; i < settings.instances; i++) {
       servers.push(
@@ -65,6 +71,7 @@ async function throughput(
           logPath: join(dir, `server-${i}.log`),
           store: settings.store,
           quota: QUOTA,
+          extraArgs: schema,
         }),
       );
     }

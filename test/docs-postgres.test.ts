@@ -10,7 +10,6 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-// @ts-expect-error: a plain ES module script without type declarations
 import { findPostgresBin, startThrowawayPostgres } from '../scripts/postgres.mjs';
 import { runChild } from './run-child.ts';
 

@@ -36,9 +36,14 @@ export function selected(settings: Pick<HarnessSettings, 'only'>, name: string):
   return settings.only === undefined || settings.only.some((p) => name.startsWith(p));
 }
 
-/** Entry-name suffix naming the store (and the instance count when it is not 1). */
+export function isPostgres(store: string): boolean {
+  return /^postgres(ql)?:\/\//i.test(store);
+}
+
+/** Entry-name suffix naming the kind of store (and the instance count when it is not 1). */
 export function storeSuffix(settings: HarnessSettings): string {
-  return settings.instances === 1 ? settings.store : `${settings.store}-x${settings.instances}`;
+  const kind = isPostgres(settings.store) ? 'postgres' : settings.store;
+  return settings.instances === 1 ? kind : `${kind}-x${settings.instances}`;
 }
 
 const workDirs = new Set<string>();
