@@ -1,5 +1,5 @@
-// The clients: every request is built from its row of the operation table, signed per attempt, retried per
-// retry.ts, and its response parsed into the typed output plus `$metadata`.
+// The clients. A call runs in named steps: build (from its row of the operation table, once per call), then per
+// attempt sign, send and parse; between attempts the retry strategy of retry.ts decides whether and when.
 import { randomUUID } from 'node:crypto';
 import { type Credentials, type ResolvedConfig, resolveConfig } from './credentials.ts';
 import { parseEndpoint } from './endpoint.ts';
@@ -31,12 +31,11 @@ import type {
 import { normalizeOutput } from './normalize.ts';
 import { OPERATIONS, type OperationName, type OperationSpec, pathParams } from './operations.ts';
 import {
-  backoffDelayMs,
-  classifyError,
   parseRetryAfter,
   RETRY_DEFAULTS,
-  RetryBudget,
+  type RetryFailure,
   type RetryOptions,
+  StandardRetryStrategy,
   sleep,
 } from './retry.ts';
 import { formatBceTimestamp, sign, uriEncode } from './signer.ts';
@@ -166,6 +165,135 @@ function userAgent(suffix?: string): string {
   return suffix ? `${base} ${suffix}` : base;
 }
 
+const CALL_OPTION_KEYS = new Set(['abortSignal', 'timeoutMs', 'callTimeoutMs', 'clientToken']);
+
+// Fields the service requires but the official SDKs fill in when the caller leaves them out.
+const FIELD_DEFAULTS: Partial<Record<OperationName, InputRecord>> = {
+  createPeerConn: { billing: { paymentTiming: 'Postpaid' } },
+};
+
+/** One call, built once: what every attempt sends (each attempt is signed afresh). */
+interface PreparedCall {
+  spec: OperationSpec;
+  built: BuiltRequest;
+  url: URL;
+  /** The path as the signer takes it: decoded (the signer encodes it itself). */
+  signingPath: string;
+  timeoutMs: number;
+}
+
+/** Step 1, build: the input's wire fields (defaults applied, call options left out) as a request and URL. */
+function prepareCall(
+  spec: OperationSpec,
+  input: InputRecord,
+  base: URL,
+  defaultTimeoutMs: number,
+): PreparedCall {
+  const fields: InputRecord = {};
+  for (const key of Object.keys(input)) if (!CALL_OPTION_KEYS.has(key)) fields[key] = input[key];
+  for (const [key, value] of Object.entries(FIELD_DEFAULTS[spec.name as OperationName] ?? {})) {
+    if (fields[key] === undefined) fields[key] = value;
+  }
+  // One token per logical call, reused by every retry, so the service can deduplicate the side effect.
+  const clientToken = spec.mutating
+    ? typeof input.clientToken === 'string' && input.clientToken !== ''
+      ? input.clientToken
+      : randomUUID()
+    : undefined;
+  const built = buildRequest(spec, fields, clientToken);
+  return {
+    spec,
+    built,
+    url: new URL(`${built.path}${renderQuery(built.query)}`, base),
+    // built.path is URI-encoded for the wire; signing it as is would encode every % again.
+    signingPath: decodeURIComponent(built.path),
+    timeoutMs: typeof input.timeoutMs === 'number' ? input.timeoutMs : defaultTimeoutMs,
+  };
+}
+
+interface SignedHeaders {
+  /** Everything the attempt sends, `host` included (what debug output shows). */
+  all: Record<string, string>;
+  /** What goes to fetch: the same without `host`, which fetch derives from the URL. */
+  wire: Record<string, string>;
+}
+
+/** Step 2, sign: this attempt's headers, timestamped now, with the Authorization over them. */
+function signAttempt(
+  call: PreparedCall,
+  credentials: Credentials,
+  userAgentValue: string,
+  expirationSeconds: number | undefined,
+): SignedHeaders {
+  const timestamp = formatBceTimestamp(new Date());
+  // fetch derives Host from the URL (default port omitted); the signature must cover that exact value.
+  const signable: Record<string, string> = {
+    host: call.url.host,
+    'content-type': JSON_CONTENT_TYPE,
+    'x-bce-date': timestamp,
+  };
+  if (call.built.body !== undefined) signable['content-length'] = String(Buffer.byteLength(call.built.body));
+  if (credentials.sessionToken) signable['x-bce-security-token'] = credentials.sessionToken;
+  const authorization = sign({
+    method: call.built.method,
+    path: call.signingPath,
+    query: call.built.query,
+    headers: signable,
+    accessKeyId: credentials.accessKeyId,
+    secretAccessKey: credentials.secretAccessKey,
+    timestamp,
+    ...(expirationSeconds ? { expirationSeconds } : {}),
+  });
+  const wire: Record<string, string> = {
+    'content-type': JSON_CONTENT_TYPE,
+    'x-bce-date': timestamp,
+    'user-agent': userAgentValue,
+  };
+  if (signable['content-length'] !== undefined) wire['content-length'] = signable['content-length'];
+  if (credentials.sessionToken) wire['x-bce-security-token'] = credentials.sessionToken;
+  wire.authorization = authorization;
+  return { all: { host: call.url.host, ...wire }, wire };
+}
+
+const JSON_CONTENT_TYPE = 'application/json;charset=utf-8';
+
+type ParsedResponse = { ok: true; output: InputRecord } | { ok: false; failure: RetryFailure };
+
+/**
+ * Step 4, parse: a 2xx becomes the typed output plus `$metadata` (or throws a `parse` error when its body is
+ * not what the operation returns); anything else becomes the BceServiceError of a failed attempt.
+ */
+function parseResponse(
+  spec: OperationSpec,
+  response: TransportResponse,
+  progress: { attempts: number; totalRetryDelayMs: number },
+): ParsedResponse {
+  const headerRequestId = response.headers.get('x-bce-request-id') ?? undefined;
+  if (response.status >= 200 && response.status < 300) {
+    const metadata: ResponseMetadata = {
+      httpStatusCode: response.status,
+      requestId: headerRequestId,
+      ...progress,
+    };
+    const body = parseSuccessBody(spec, response, metadata);
+    return { ok: true, output: { ...normalizeOutput(spec.name, body), $metadata: metadata } };
+  }
+  const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'));
+  return {
+    ok: false,
+    failure: {
+      error: parseServiceError(
+        response.status,
+        response.statusText,
+        headerRequestId,
+        response.body,
+        progress,
+      ),
+      ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
+    },
+  };
+}
+
 function parseSuccessBody(
   spec: OperationSpec,
   response: TransportResponse,
@@ -204,28 +332,24 @@ function parseSuccessBody(
   return value as InputRecord;
 }
 
-const CALL_OPTION_KEYS = new Set(['abortSignal', 'timeoutMs', 'callTimeoutMs', 'clientToken']);
-
-// Fields the service requires but the official SDKs fill in when the caller leaves them out.
-const FIELD_DEFAULTS: Partial<Record<OperationName, InputRecord>> = {
-  createPeerConn: { billing: { paymentTiming: 'Postpaid' } },
-};
-
 /** Shared machinery of PeerConnClient and VpcClient; `call` reaches every operation of the table. */
 export class BceClient {
   readonly config: Readonly<ClientConfig>;
   readonly maxRetries: number;
   readonly timeoutMs: number;
-  private readonly budget: RetryBudget;
+  private readonly retryStrategy: StandardRetryStrategy;
   private readonly userAgent: string;
   private resolved: ResolvedConfig | undefined;
   private baseUrl: URL | undefined;
 
   constructor(config: ClientConfig = {}) {
     this.config = { ...config };
-    this.maxRetries = Math.max(0, config.maxRetries ?? RETRY_DEFAULTS.maxRetries);
+    this.retryStrategy = new StandardRetryStrategy(
+      config.maxRetries ?? RETRY_DEFAULTS.maxRetries,
+      config.retry ?? {},
+    );
+    this.maxRetries = this.retryStrategy.maxRetries;
     this.timeoutMs = config.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-    this.budget = new RetryBudget(config.retry?.budgetTokens);
     this.userAgent = userAgent(config.userAgentSuffix);
     // An explicit endpoint is validated now so a typo fails at construction, not at the first call.
     if (config.endpoint !== undefined) this.baseUrl = parseEndpoint(config.endpoint);
@@ -254,7 +378,7 @@ export class BceClient {
 
   /** Tokens left in this client's retry budget. */
   get retryBudgetAvailable(): number {
-    return this.budget.available;
+    return this.retryStrategy.budget.available;
   }
 
   async call<N extends OperationName>(name: N, input: OperationInput<N>): Promise<OperationOutput<N>> {
@@ -298,137 +422,88 @@ export class BceClient {
     }
   }
 
+  /** build → (sign → send → parse) per attempt, with the retry strategy deciding between attempts. */
   private async sendWithRetries(
     spec: OperationSpec,
     input: InputRecord,
     abortSignal: AbortSignal | undefined,
   ): Promise<InputRecord> {
     const { credentials } = this.resolveConfig();
-    const base = this.baseUrl as URL;
-    const timeoutMs = typeof input.timeoutMs === 'number' ? input.timeoutMs : this.timeoutMs;
-    const fields: InputRecord = {};
-    for (const [key, value] of Object.entries(input)) if (!CALL_OPTION_KEYS.has(key)) fields[key] = value;
-    for (const [key, value] of Object.entries(FIELD_DEFAULTS[spec.name as OperationName] ?? {})) {
-      if (fields[key] === undefined) fields[key] = value;
-    }
-
-    // One token per logical call, reused by every retry, so the service can deduplicate the side effect.
-    const clientToken = spec.mutating
-      ? typeof input.clientToken === 'string' && input.clientToken !== ''
-        ? input.clientToken
-        : randomUUID()
-      : undefined;
-    const built = buildRequest(spec, fields, clientToken);
-    const url = new URL(`${built.path}${renderQuery(built.query)}`, base);
-
-    let attempt = 0;
+    const call = prepareCall(spec, input, this.baseUrl as URL, this.timeoutMs);
+    let token = this.retryStrategy.acquireInitialRetryToken();
     let totalRetryDelayMs = 0;
-    let lastRetryCost: number | undefined;
     for (;;) {
-      attempt += 1;
+      const attempt = token.attempts;
       if (abortSignal?.aborted) throw abortError(abortSignal);
-      const headers: Record<string, string> = {
-        // fetch derives Host from the URL (default port omitted); the signature must cover that exact value.
-        host: url.host,
-        'content-type': 'application/json;charset=utf-8',
-        'x-bce-date': formatBceTimestamp(new Date()),
-        'user-agent': this.userAgent,
-      };
-      if (built.body !== undefined) headers['content-length'] = String(Buffer.byteLength(built.body));
-      if (credentials.sessionToken) headers['x-bce-security-token'] = credentials.sessionToken;
-      const signable = { ...headers };
-      delete signable['user-agent'];
-      headers.authorization = sign({
-        method: built.method,
-        // built.path is already URI-encoded for the wire; the signer encodes the path itself, so it gets the
-        // decoded one (signing the encoded path encoded every % again and no path parameter needing
-        // encoding verified).
-        path: decodeURIComponent(built.path),
-        query: built.query,
-        headers: signable,
-        accessKeyId: credentials.accessKeyId,
-        secretAccessKey: credentials.secretAccessKey,
-        timestamp: headers['x-bce-date'],
-        ...(this.config.expirationSeconds ? { expirationSeconds: this.config.expirationSeconds } : {}),
-      });
-      const wireHeaders = { ...headers };
-      delete wireHeaders.host;
-
-      this.config.onDebug?.({
-        type: 'request',
-        attempt,
-        method: built.method,
-        url: url.toString(),
-        headers: { ...headers },
-        ...(built.body !== undefined ? { body: built.body } : {}),
-      });
-
-      let error: unknown;
-      let retryAfterMs: number | undefined;
+      const headers = signAttempt(call, credentials, this.userAgent, this.config.expirationSeconds);
+      let failure: RetryFailure;
       try {
-        const response = await sendOnce(
-          {
-            method: built.method,
-            url,
-            headers: wireHeaders,
-            ...(built.body !== undefined ? { body: built.body } : {}),
-          },
-          { timeoutMs, ...(abortSignal ? { signal: abortSignal } : {}) },
-        );
-        this.config.onDebug?.({
-          type: 'response',
-          attempt,
-          status: response.status,
-          headers: headersToRecord(response.headers),
-          body: response.body,
-        });
-        const headerRequestId = response.headers.get('x-bce-request-id') ?? undefined;
-        if (response.status >= 200 && response.status < 300) {
-          const metadata: ResponseMetadata = {
-            httpStatusCode: response.status,
-            requestId: headerRequestId,
-            attempts: attempt,
-            totalRetryDelayMs,
-          };
-          const body = parseSuccessBody(spec, response, metadata);
-          this.budget.onSuccess(lastRetryCost);
-          return { ...normalizeOutput(spec.name, body), $metadata: metadata };
+        const response = await this.sendAttempt(call, headers, attempt, abortSignal);
+        const parsed = parseResponse(spec, response, { attempts: attempt, totalRetryDelayMs });
+        if (parsed.ok) {
+          this.retryStrategy.recordSuccess(token);
+          return parsed.output;
         }
-        error = parseServiceError(response.status, response.statusText, headerRequestId, response.body, {
-          attempts: attempt,
-          totalRetryDelayMs,
-        });
-        retryAfterMs = parseRetryAfter(response.headers.get('retry-after'));
-      } catch (caught) {
-        error = caught;
-      }
-
-      if (error instanceof BceClientError && error.kind !== 'parse') {
-        error.$metadata = { httpStatusCode: 0, attempts: attempt, totalRetryDelayMs };
-      }
-      if (!(error instanceof BceServiceError))
+        failure = parsed.failure;
+      } catch (error) {
+        if (error instanceof BceClientError && error.kind !== 'parse') {
+          error.$metadata = { httpStatusCode: 0, attempts: attempt, totalRetryDelayMs };
+        }
         this.config.onDebug?.({ type: 'error', attempt, error: error as Error });
+        failure = { error };
+      }
 
-      const kind = classifyError(error);
-      if (kind === 'none' || attempt > this.maxRetries) throw error;
-      const cost = this.budget.tryAcquire(kind);
-      if (cost === undefined) throw error;
-      lastRetryCost = cost;
-      const cap = this.config.retry?.maxDelayMs ?? RETRY_DEFAULTS.maxDelayMs;
-      const delayMs =
-        retryAfterMs !== undefined
-          ? Math.min(retryAfterMs, cap)
-          : backoffDelayMs(attempt - 1, kind === 'throttling', this.config.retry);
+      const decision = this.retryStrategy.refreshRetryTokenForRetry(token, failure);
+      const { error } = failure;
+      if (!decision.retry) {
+        // An abort is the caller ending the call, not a refusal; every other final error says why it is final.
+        const refused =
+          error instanceof BceServiceError || (error instanceof BceClientError && error.kind !== 'abort');
+        if (refused && error.$metadata)
+          error.$metadata = { ...error.$metadata, retryRefusal: decision.reason };
+        throw error;
+      }
       this.config.onDebug?.({
         type: 'retry',
         attempt,
-        delayMs,
+        delayMs: decision.delayMs,
         reason:
           error instanceof BceServiceError ? `${error.statusCode} ${error.code}` : (error as Error).message,
       });
-      await sleep(delayMs, abortSignal);
-      totalRetryDelayMs += delayMs;
+      await sleep(decision.delayMs, abortSignal);
+      totalRetryDelayMs += decision.delayMs;
+      token = decision.token;
     }
+  }
+
+  /** Step 3, send: one HTTP exchange, reported to onDebug as it goes out and comes back. */
+  private async sendAttempt(
+    call: PreparedCall,
+    headers: SignedHeaders,
+    attempt: number,
+    abortSignal: AbortSignal | undefined,
+  ): Promise<TransportResponse> {
+    const { method, body } = call.built;
+    this.config.onDebug?.({
+      type: 'request',
+      attempt,
+      method,
+      url: call.url.toString(),
+      headers: headers.all,
+      ...(body !== undefined ? { body } : {}),
+    });
+    const response = await sendOnce(
+      { method, url: call.url, headers: headers.wire, ...(body !== undefined ? { body } : {}) },
+      { timeoutMs: call.timeoutMs, ...(abortSignal ? { signal: abortSignal } : {}) },
+    );
+    this.config.onDebug?.({
+      type: 'response',
+      attempt,
+      status: response.status,
+      headers: headersToRecord(response.headers),
+      body: response.body,
+    });
+    return response;
   }
 }
 
