@@ -18,6 +18,7 @@ import type {
   ListPeerConnsOutput,
   ListVpcsInput,
   ListVpcsOutput,
+  MutatingCallOptions,
   PeerConnDnsSyncInput,
   PeerConnIdInput,
   RenewPeerConnInput,
@@ -29,7 +30,14 @@ import type {
   VpcIdInput,
 } from './models.ts';
 import { normalizeOutput } from './normalize.ts';
-import { OPERATIONS, type OperationName, type OperationSpec, pathParams } from './operations.ts';
+import {
+  OPERATION_LIST,
+  OPERATIONS,
+  type OperationName,
+  type OperationSpec,
+  pathParams,
+  type ServiceName,
+} from './operations.ts';
 import {
   parseRetryAfter,
   RETRY_DEFAULTS,
@@ -42,38 +50,82 @@ import { formatBceTimestamp, sign, uriEncode } from './signer.ts';
 import { type DebugEvent, headersToRecord, sendOnce, type TransportResponse } from './transport.ts';
 import { SDK_VERSION } from './version.ts';
 
-/** Input and output types of every operation, keyed by the table's names. */
-export interface OperationTypes {
-  createPeerConn: { input: CreatePeerConnInput; output: CreatePeerConnOutput };
-  listPeerConns: { input: ListPeerConnsInput; output: ListPeerConnsOutput };
-  getPeerConn: { input: GetPeerConnInput; output: GetPeerConnOutput };
-  updatePeerConn: { input: UpdatePeerConnInput; output: EmptyOutput };
-  acceptPeerConn: { input: PeerConnIdInput; output: EmptyOutput };
-  rejectPeerConn: { input: PeerConnIdInput; output: EmptyOutput };
-  deletePeerConn: { input: PeerConnIdInput; output: EmptyOutput };
-  resizePeerConn: { input: ResizePeerConnInput; output: EmptyOutput };
-  renewPeerConn: { input: RenewPeerConnInput; output: EmptyOutput };
-  refundPeerConn: { input: PeerConnIdInput; output: EmptyOutput };
-  openPeerConnDnsSync: { input: PeerConnDnsSyncInput; output: EmptyOutput };
-  closePeerConnDnsSync: { input: PeerConnDnsSyncInput; output: EmptyOutput };
-  updatePeerConnDeleteProtect: { input: UpdatePeerConnDeleteProtectInput; output: EmptyOutput };
-  createVpc: { input: CreateVpcInput; output: CreateVpcOutput };
-  listVpcs: { input: ListVpcsInput; output: ListVpcsOutput };
-  getVpc: { input: GetVpcInput; output: GetVpcOutput };
-  updateVpc: { input: UpdateVpcInput; output: EmptyOutput };
-  deleteVpc: { input: VpcIdInput; output: EmptyOutput };
-  openVpcRelay: { input: VpcIdInput; output: EmptyOutput };
-  shutdownVpcRelay: { input: VpcIdInput; output: EmptyOutput };
+/**
+ * Every operation of the table as a typed method. The methods are not written out: each client class gets
+ * one per row of its service (installOperations below), and its type picks the same rows (PeerConnOperations,
+ * VpcOperations).
+ */
+export interface OperationMethods {
+  createPeerConn(input: CreatePeerConnInput): Promise<CreatePeerConnOutput>;
+  listPeerConns(input?: ListPeerConnsInput): Promise<ListPeerConnsOutput>;
+  getPeerConn(input: GetPeerConnInput): Promise<GetPeerConnOutput>;
+  updatePeerConn(input: UpdatePeerConnInput): Promise<EmptyOutput>;
+  acceptPeerConn(input: PeerConnIdInput): Promise<EmptyOutput>;
+  rejectPeerConn(input: PeerConnIdInput): Promise<EmptyOutput>;
+  deletePeerConn(input: PeerConnIdInput): Promise<EmptyOutput>;
+  resizePeerConn(input: ResizePeerConnInput): Promise<EmptyOutput>;
+  renewPeerConn(input: RenewPeerConnInput): Promise<EmptyOutput>;
+  refundPeerConn(input: PeerConnIdInput): Promise<EmptyOutput>;
+  openPeerConnDnsSync(input: PeerConnDnsSyncInput): Promise<EmptyOutput>;
+  closePeerConnDnsSync(input: PeerConnDnsSyncInput): Promise<EmptyOutput>;
+  updatePeerConnDeleteProtect(input: UpdatePeerConnDeleteProtectInput): Promise<EmptyOutput>;
+  createVpc(input: CreateVpcInput): Promise<CreateVpcOutput>;
+  listVpcs(input?: ListVpcsInput): Promise<ListVpcsOutput>;
+  getVpc(input: GetVpcInput): Promise<GetVpcOutput>;
+  updateVpc(input: UpdateVpcInput): Promise<EmptyOutput>;
+  deleteVpc(input: VpcIdInput): Promise<EmptyOutput>;
+  openVpcRelay(input: VpcIdInput): Promise<EmptyOutput>;
+  shutdownVpcRelay(input: VpcIdInput): Promise<EmptyOutput>;
 }
 
-// Compile-time check that the type map and the operation table name the same operations.
-type MissingTypes = Exclude<OperationName, keyof OperationTypes>;
-type ExtraTypes = Exclude<keyof OperationTypes, OperationName>;
-const tableMatchesTypes: [MissingTypes, ExtraTypes] extends [never, never] ? true : false = true;
-void tableMatchesTypes;
+type Row<N extends OperationName> = (typeof OPERATIONS)[N];
+/** The names of the table's operations of one service. */
+export type OperationsOf<S extends ServiceName> = {
+  [N in OperationName]: Row<N>['service'] extends S ? N : never;
+}[OperationName];
+/** PeerConnClient's methods: the rows of service `peerconn`. */
+export type PeerConnOperations = Pick<OperationMethods, OperationsOf<'peerconn'>>;
+/** VpcClient's methods: the rows of service `vpc`. */
+export type VpcOperations = Pick<OperationMethods, OperationsOf<'vpc'>>;
 
-export type OperationInput<N extends OperationName> = OperationTypes[N]['input'];
-export type OperationOutput<N extends OperationName> = OperationTypes[N]['output'];
+export type OperationInput<N extends OperationName> = Exclude<Parameters<OperationMethods[N]>[0], undefined>;
+export type OperationOutput<N extends OperationName> = Awaited<ReturnType<OperationMethods[N]>>;
+
+/** Input and output types of every operation, keyed by the table's names. */
+export type OperationTypes = {
+  [N in OperationName]: { input: OperationInput<N>; output: OperationOutput<N> };
+};
+
+// Compile-time checks that the method signatures above agree with the operation table: one method per row,
+// and each input's wire fields exactly the row's path, query and body fields, with a clientToken exactly when
+// the row is mutating. A disagreement fails the type-check and names the operation.
+type PathFields<P extends string> = P extends `${string}{${infer F}}${infer Rest}`
+  ? F | PathFields<Rest>
+  : never;
+type TableFields<N extends OperationName> =
+  | PathFields<Row<N>['path']>
+  | Row<N>['query'][number]
+  | Row<N>['body'][number];
+type WireFields<N extends OperationName> = Exclude<keyof OperationInput<N>, keyof MutatingCallOptions>;
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+type Disagreeing<Check extends Record<OperationName, boolean>> = {
+  [N in OperationName]: Check[N] extends true ? never : N;
+}[OperationName];
+type ExpectNone<T extends never> = T;
+// biome-ignore lint/correctness/noUnusedVariables: it exists to be evaluated by the type-checker
+type OperationTableChecks = [
+  ExpectNone<Exclude<OperationName, keyof OperationMethods>>,
+  ExpectNone<Exclude<keyof OperationMethods, OperationName>>,
+  ExpectNone<Disagreeing<{ [N in OperationName]: Same<WireFields<N>, TableFields<N>> }>>,
+  ExpectNone<
+    Disagreeing<{
+      [N in OperationName]: Same<
+        'clientToken' extends keyof OperationInput<N> ? true : false,
+        Row<N>['mutating']
+      >;
+    }>
+  >,
+];
 
 export interface ClientConfig {
   /** `http://host:port`, `https://host` or a bare host (https). */
@@ -507,70 +559,30 @@ export class BceClient {
   }
 }
 
-/** The 13 peering operations of spec §7.13, one method each. */
-export class PeerConnClient extends BceClient {
-  createPeerConn(input: CreatePeerConnInput): Promise<CreatePeerConnOutput> {
-    return this.call('createPeerConn', input);
-  }
-  listPeerConns(input: ListPeerConnsInput = {}): Promise<ListPeerConnsOutput> {
-    return this.call('listPeerConns', input);
-  }
-  getPeerConn(input: GetPeerConnInput): Promise<GetPeerConnOutput> {
-    return this.call('getPeerConn', input);
-  }
-  updatePeerConn(input: UpdatePeerConnInput): Promise<EmptyOutput> {
-    return this.call('updatePeerConn', input);
-  }
-  acceptPeerConn(input: PeerConnIdInput): Promise<EmptyOutput> {
-    return this.call('acceptPeerConn', input);
-  }
-  rejectPeerConn(input: PeerConnIdInput): Promise<EmptyOutput> {
-    return this.call('rejectPeerConn', input);
-  }
-  deletePeerConn(input: PeerConnIdInput): Promise<EmptyOutput> {
-    return this.call('deletePeerConn', input);
-  }
-  resizePeerConn(input: ResizePeerConnInput): Promise<EmptyOutput> {
-    return this.call('resizePeerConn', input);
-  }
-  renewPeerConn(input: RenewPeerConnInput): Promise<EmptyOutput> {
-    return this.call('renewPeerConn', input);
-  }
-  refundPeerConn(input: PeerConnIdInput): Promise<EmptyOutput> {
-    return this.call('refundPeerConn', input);
-  }
-  openPeerConnDnsSync(input: PeerConnDnsSyncInput): Promise<EmptyOutput> {
-    return this.call('openPeerConnDnsSync', input);
-  }
-  closePeerConnDnsSync(input: PeerConnDnsSyncInput): Promise<EmptyOutput> {
-    return this.call('closePeerConnDnsSync', input);
-  }
-  updatePeerConnDeleteProtect(input: UpdatePeerConnDeleteProtectInput): Promise<EmptyOutput> {
-    return this.call('updatePeerConnDeleteProtect', input);
+/** Gives a client class one method per operation of its service, each a typed `call` of that row. */
+function installOperations(client: typeof BceClient, service: ServiceName): void {
+  for (const spec of OPERATION_LIST) {
+    if (spec.service !== service) continue;
+    const name = spec.name as OperationName;
+    const method = {
+      [name](this: BceClient, input?: OperationInput<OperationName>) {
+        return this.call(name, input ?? {});
+      },
+    }[name];
+    Object.defineProperty(client.prototype, name, { value: method, writable: true, configurable: true });
   }
 }
 
-/** The VPC operations the peering rules depend on. */
-export class VpcClient extends BceClient {
-  createVpc(input: CreateVpcInput): Promise<CreateVpcOutput> {
-    return this.call('createVpc', input);
-  }
-  listVpcs(input: ListVpcsInput = {}): Promise<ListVpcsOutput> {
-    return this.call('listVpcs', input);
-  }
-  getVpc(input: GetVpcInput): Promise<GetVpcOutput> {
-    return this.call('getVpc', input);
-  }
-  updateVpc(input: UpdateVpcInput): Promise<EmptyOutput> {
-    return this.call('updateVpc', input);
-  }
-  deleteVpc(input: VpcIdInput): Promise<EmptyOutput> {
-    return this.call('deleteVpc', input);
-  }
-  openVpcRelay(input: VpcIdInput): Promise<EmptyOutput> {
-    return this.call('openVpcRelay', input);
-  }
-  shutdownVpcRelay(input: VpcIdInput): Promise<EmptyOutput> {
-    return this.call('shutdownVpcRelay', input);
-  }
-}
+// The class declares no methods and the interface of the same name adds their types: the methods are
+// installed from the operation table, and the checks above keep the types and the table in step.
+/** The peering operations of the table, one method each (see PeerConnOperations). */
+export interface PeerConnClient extends PeerConnOperations {}
+// biome-ignore lint/suspicious/noUnsafeDeclarationMerging: the merged methods exist, installed from the table
+export class PeerConnClient extends BceClient {}
+installOperations(PeerConnClient, 'peerconn');
+
+/** The VPC operations the peering rules depend on (see VpcOperations). */
+export interface VpcClient extends VpcOperations {}
+// biome-ignore lint/suspicious/noUnsafeDeclarationMerging: the merged methods exist, installed from the table
+export class VpcClient extends BceClient {}
+installOperations(VpcClient, 'vpc');
