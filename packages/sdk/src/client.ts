@@ -1,5 +1,5 @@
-// The clients. A call runs in named steps: build (from its row of the operation table, once per call), then per
-// attempt sign, send and parse; between attempts the retry strategy of retry.ts decides whether and when.
+// The clients. A call runs in named steps: build (from its row of the operation table, once per call), then
+// per attempt sign, send and parse; between attempts the retry strategy of retry.ts decides whether and when.
 import { randomUUID } from 'node:crypto';
 import { type Credentials, type ResolvedConfig, resolveConfig } from './credentials.ts';
 import { parseEndpoint } from './endpoint.ts';
@@ -508,7 +508,7 @@ export class BceClient {
       const decision = this.retryStrategy.refreshRetryTokenForRetry(token, failure);
       const { error } = failure;
       if (!decision.retry) {
-        // An abort is the caller ending the call, not a refusal; every other final error says why it is final.
+        // An abort is the caller ending the call, not a refusal; any other final error says why it is final.
         const refused =
           error instanceof BceServiceError || (error instanceof BceClientError && error.kind !== 'abort');
         if (refused && error.$metadata)

@@ -4,8 +4,8 @@
 // Adding an operation is its row here, and then:
 //   1. SDK types: its method signature in OperationMethods (packages/sdk/src/client.ts), with its input and
 //      output types in models.ts. The type-check fails until the input's fields are exactly the row's path,
-//      query and body fields and it takes a clientToken exactly when the row is mutating. The method itself is
-//      installed from the row on the client of the row's service.
+//      query and body fields and it takes a clientToken exactly when the row is mutating. The method
+//      itself is installed from the row on the client of the row's service.
 //   2. Server parsing: when the row has body fields, a schema with exactly those keys in BODY_SCHEMAS
 //      (packages/server/src/http/schemas.ts; packages/server/test/operation-fields.test.ts holds them to the
 //      row); a query field that is not plain text needs a case in parseQueryInput there.

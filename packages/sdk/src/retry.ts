@@ -154,8 +154,8 @@ export interface RetryStrategy {
 }
 
 /**
- * Up to `maxRetries` retries of retryable failures (classifyError), each paid from a budget shared by all calls
- * of the client, after a full-jitter backoff with the server's Retry-After as a floor.
+ * Up to `maxRetries` retries of retryable failures (classifyError), each paid from a budget shared by all
+ * calls of the client, after a full-jitter backoff with the server's Retry-After as a floor.
  */
 export class StandardRetryStrategy implements RetryStrategy {
   readonly maxRetries: number;

@@ -135,7 +135,7 @@ function delaySeconds(attempt: number, minDelay: number, maxDelay: number, rando
   return minDelay + random() * (ceiling - minDelay);
 }
 
-// The last poll starts this long before the deadline at the least, or twice the slowest poll so far if that is
+// The last poll starts at least this long before the deadline, or twice the slowest poll so far if that is
 // longer, so that its answer can still arrive in time.
 const FINAL_POLL_MIN_ALLOWANCE_MS = 100;
 
