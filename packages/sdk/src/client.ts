@@ -266,7 +266,7 @@ function prepareCall(
 interface SignedHeaders {
   /** Everything the attempt sends, `host` included (what debug output shows). */
   all: Record<string, string>;
-  /** What goes to fetch: the same without `host`, which fetch derives from the URL. */
+  /** What goes to the transport: the same without `host`, which the transport sets from the URL. */
   wire: Record<string, string>;
 }
 
@@ -278,7 +278,7 @@ function signAttempt(
   expirationSeconds: number | undefined,
 ): SignedHeaders {
   const timestamp = formatBceTimestamp(new Date());
-  // fetch derives Host from the URL (default port omitted); the signature must cover that exact value.
+  // The transport sends Host as the URL's host (default port omitted); the signature covers that exact value.
   const signable: Record<string, string> = {
     host: call.url.host,
     'content-type': JSON_CONTENT_TYPE,
