@@ -270,6 +270,19 @@ interface SignedHeaders {
   wire: Record<string, string>;
 }
 
+let lastSecond = Number.NaN;
+let lastTimestamp = '';
+
+/** formatBceTimestamp(new Date()), formatted once per second rather than once per attempt. */
+function timestampNow(): string {
+  const second = Math.floor(Date.now() / 1000);
+  if (second !== lastSecond) {
+    lastSecond = second;
+    lastTimestamp = formatBceTimestamp(new Date(second * 1000));
+  }
+  return lastTimestamp;
+}
+
 /** Step 2, sign: this attempt's headers, timestamped now, with the Authorization over them. */
 function signAttempt(
   call: PreparedCall,
@@ -277,7 +290,7 @@ function signAttempt(
   userAgentValue: string,
   expirationSeconds: number | undefined,
 ): SignedHeaders {
-  const timestamp = formatBceTimestamp(new Date());
+  const timestamp = timestampNow();
   // The transport sends Host as the URL's host (default port omitted); the signature covers that exact value.
   const signable: Record<string, string> = {
     host: call.url.host,

@@ -293,9 +293,17 @@ export const OPERATIONS = {
 export type OperationName = keyof typeof OPERATIONS;
 export const OPERATION_LIST: readonly OperationSpec[] = Object.values(OPERATIONS);
 
+const PATH_PARAMS = new Map<string, readonly string[]>();
+
 /** Names of the `{field}` placeholders of a path template, in order. */
 export function pathParams(spec: OperationSpec): string[] {
-  return [...spec.path.matchAll(/\{(\w+)\}/g)].map((m) => m[1] as string);
+  // Every request asks; the templates are few and never change, so each is parsed once.
+  let params = PATH_PARAMS.get(spec.path);
+  if (params === undefined) {
+    params = [...spec.path.matchAll(/\{(\w+)\}/g)].map((m) => m[1] as string);
+    PATH_PARAMS.set(spec.path, params);
+  }
+  return [...params];
 }
 
 /** Every flag key any operation uses; the server treats more than one of them on a request as an error. */

@@ -3,7 +3,12 @@
 // node:http rather than fetch: a fetch costs several times the CPU of the same request on node:http, which on a
 // busy client is what limits throughput; node:http also never follows a redirect (a redirect would be re-sent
 // with a signature made for another URL) and sends only the headers it is given, plus Host and Connection.
-import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
+import {
+  type ClientRequest,
+  Agent as HttpAgent,
+  request as httpRequest,
+  type IncomingMessage,
+} from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { abortError, BceClientError } from './errors.ts';
 
@@ -55,66 +60,58 @@ const httpsAgent = new HttpsAgent({ keepAlive: true });
 export function sendOnce(request: TransportRequest, options: SendOptions): Promise<TransportResponse> {
   const callerSignal = options.signal;
   if (callerSignal?.aborted) return Promise.reject(abortError(callerSignal));
+  return new Promise<TransportResponse>((resolve, reject) => {
+    new Exchange(request, options.timeoutMs, callerSignal, resolve, reject).start();
+  });
+}
+
+/** One request and its response, settled exactly once: by the response's end, an error, the timeout or an abort. */
+class Exchange {
+  private settled = false;
+  private req: ClientRequest | undefined;
+  private timer: NodeJS.Timeout | undefined;
   // A signal of this attempt's own to listen on: concurrent calls may share the caller's signal, and a
   // listener each on it would trip Node's listener-leak warning.
-  const signal = callerSignal ? AbortSignal.any([callerSignal]) : undefined;
-  const { url } = request;
-  const networkError = (cause: unknown) =>
-    new BceClientError(
-      'network',
-      `Expected to reach ${url.origin}, but the request failed: ${networkDetail(cause)}`,
-      {
-        cause,
-      },
-    );
-  return new Promise<TransportResponse>((resolve, reject) => {
+  private readonly signal: AbortSignal | undefined;
+  private readonly onAbort: () => void;
+
+  constructor(
+    private readonly request: TransportRequest,
+    private readonly timeoutMs: number,
+    callerSignal: AbortSignal | undefined,
+    private readonly resolve: (response: TransportResponse) => void,
+    private readonly reject: (error: BceClientError) => void,
+  ) {
+    this.signal = callerSignal ? AbortSignal.any([callerSignal]) : undefined;
+    this.onAbort = () => this.fail(abortError(callerSignal as AbortSignal));
+  }
+
+  start(): void {
+    const { url, method, headers, body } = this.request;
     const secure = url.protocol === 'https:';
-    let settled = false;
-    let timer: NodeJS.Timeout | undefined;
-    const onAbort = () => fail(abortError(callerSignal as AbortSignal));
-    const settle = () => {
-      settled = true;
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', onAbort);
-    };
-    const fail = (error: BceClientError) => {
-      if (settled) return;
-      settle();
-      req?.destroy();
-      reject(error);
-    };
-    let req: ReturnType<typeof httpRequest> | undefined;
+    let req: ClientRequest;
     try {
       // Host is set explicitly: the signature covers url.host, so that exact text is what goes out.
       req = (secure ? httpsRequest : httpRequest)(url, {
-        method: request.method,
-        headers: { host: url.host, ...request.headers },
+        method,
+        headers: { host: url.host, ...headers },
         agent: secure ? httpsAgent : httpAgent,
       });
     } catch (cause) {
-      reject(networkError(cause));
+      this.reject(this.networkError(cause));
       return;
     }
-    timer = setTimeout(
-      () =>
-        fail(
-          new BceClientError(
-            'timeout',
-            `Expected a response from ${request.method} ${url.origin}${url.pathname} within ${options.timeoutMs} ms, got none`,
-          ),
-        ),
-      options.timeoutMs,
-    );
-    signal?.addEventListener('abort', onAbort, { once: true });
-    req.on('error', (cause) => fail(networkError(cause)));
+    this.req = req;
+    this.timer = setTimeout(() => this.fail(this.timeoutError()), this.timeoutMs);
+    this.signal?.addEventListener('abort', this.onAbort, { once: true });
+    req.on('error', (cause) => this.fail(this.networkError(cause)));
     req.on('response', (response: IncomingMessage) => {
       const chunks: Buffer[] = [];
       response.on('data', (chunk: Buffer) => chunks.push(chunk));
-      response.on('error', (cause) => fail(networkError(cause)));
+      response.on('error', (cause) => this.fail(this.networkError(cause)));
       response.on('end', () => {
-        if (settled) return;
-        settle();
-        resolve({
+        if (!this.settle()) return;
+        this.resolve({
           status: response.statusCode ?? 0,
           statusText: response.statusMessage ?? '',
           headers: toHeaders(response.rawHeaders),
@@ -122,8 +119,39 @@ export function sendOnce(request: TransportRequest, options: SendOptions): Promi
         });
       });
     });
-    req.end(request.body);
-  });
+    req.end(body);
+  }
+
+  /** True the first time only. */
+  private settle(): boolean {
+    if (this.settled) return false;
+    this.settled = true;
+    clearTimeout(this.timer);
+    this.signal?.removeEventListener('abort', this.onAbort);
+    return true;
+  }
+
+  private fail(error: BceClientError): void {
+    if (!this.settle()) return;
+    this.req?.destroy();
+    this.reject(error);
+  }
+
+  private networkError(cause: unknown): BceClientError {
+    return new BceClientError(
+      'network',
+      `Expected to reach ${this.request.url.origin}, but the request failed: ${networkDetail(cause)}`,
+      { cause },
+    );
+  }
+
+  private timeoutError(): BceClientError {
+    const { method, url } = this.request;
+    return new BceClientError(
+      'timeout',
+      `Expected a response from ${method} ${url.origin}${url.pathname} within ${this.timeoutMs} ms, got none`,
+    );
+  }
 }
 
 function toHeaders(raw: readonly string[]): Headers {
