@@ -13,6 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { type Credentials, PeerConnClient, VpcClient } from '@peerconn/sdk';
 import { formatBceTimestamp, sign } from '@peerconn/sdk/signer';
 import type { BenchEntry, BenchModule } from './entry.ts';
+import { median } from './stats.ts';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const TARGET_RATIO = 0.85;
@@ -131,14 +132,6 @@ async function rate(once: () => Promise<void>, concurrency: number, durationMs: 
   };
   await Promise.all(Array.from({ length: concurrency }, caller));
   return (done * 1000) / (performance.now() - start);
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1
-    ? (sorted[mid] as number)
-    : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
 }
 
 type Mode = 'sequential' | 'concurrent32';

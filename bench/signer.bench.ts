@@ -18,6 +18,7 @@ import {
 } from '@peerconn/sdk/signer';
 import type { BenchEntry, BenchModule, BenchOptions } from './entry.ts';
 import type { BenchResult } from './measure.ts';
+import { median } from './stats.ts';
 
 const { Auth } = pkg;
 
@@ -148,14 +149,6 @@ function verify(request: Arrived): boolean {
   const expected = Buffer.from(signCanonicalRequest(key, head + lines));
   const given = Buffer.from(auth.signature);
   return expected.length === given.length && timingSafeEqual(expected, given);
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1
-    ? (sorted[mid] as number)
-    : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
 }
 
 /** Operations per second of `work` over the whole set, repeated for about `minMs` (at least once). */

@@ -11,12 +11,13 @@ import {
   PeerConnClient,
   parseRetryAfter,
   RetryBudget,
+  type RetryOptions,
   type RetryToken,
   retryDelayMs,
   StandardRetryStrategy,
 } from '../src/index.ts';
 import { assertSignedByOracle } from './helpers/oracle.ts';
-import { startScriptedServer, TEST_CREDENTIALS } from './helpers/scripted-server.ts';
+import { type ScriptedResponse, startScriptedServer, TEST_CREDENTIALS } from './helpers/scripted-server.ts';
 
 const zero = () => 0;
 const fail = (status: number, code: string) => ({ status, body: { code, message: code, requestId: 'r' } });
@@ -141,6 +142,28 @@ describe('StandardRetryStrategy', () => {
   });
 });
 
+/** The delays a deletePeerConn waits through `script` (which ends in a success), as its debug events tell. */
+async function retryDelays(
+  script: ScriptedResponse[],
+  retry: RetryOptions,
+): Promise<{ delays: number[]; total: number }> {
+  const s = await startScriptedServer(script);
+  try {
+    const events: DebugEvent[] = [];
+    const client = new PeerConnClient({
+      endpoint: s.url,
+      credentials: TEST_CREDENTIALS,
+      retry,
+      onDebug: (e) => events.push(e),
+    });
+    const out = await client.deletePeerConn({ peerConnId: 'p' });
+    const delays = events.flatMap((e) => (e.type === 'retry' ? [e.delayMs] : []));
+    return { delays, total: out.$metadata.totalRetryDelayMs };
+  } finally {
+    await s.close();
+  }
+}
+
 describe('retries over HTTP', () => {
   test('retries 500/502/503/504/429 and RequestExpired, reusing one clientToken, re-signing each attempt', async () => {
     const s = await startScriptedServer([
@@ -246,26 +269,12 @@ describe('retries over HTTP', () => {
   });
 
   test('backoff delays come from the injected random source and add up in $metadata', async () => {
-    const s = await startScriptedServer([
-      fail(500, 'InternalError'),
-      fail(500, 'InternalError'),
-      { body: '' },
-    ]);
-    try {
-      const events: DebugEvent[] = [];
-      const client = new PeerConnClient({
-        endpoint: s.url,
-        credentials: TEST_CREDENTIALS,
-        retry: { random: () => 0.5, baseDelayMs: 20 },
-        onDebug: (e) => events.push(e),
-      });
-      const out = await client.deletePeerConn({ peerConnId: 'p' });
-      const delays = events.flatMap((e) => (e.type === 'retry' ? [e.delayMs] : []));
-      assert.deepEqual(delays, [10, 20]);
-      assert.equal(out.$metadata.totalRetryDelayMs, 30);
-    } finally {
-      await s.close();
-    }
+    const { delays, total } = await retryDelays(
+      [fail(500, 'InternalError'), fail(500, 'InternalError'), { body: '' }],
+      { random: () => 0.5, baseDelayMs: 20 },
+    );
+    assert.deepEqual(delays, [10, 20]);
+    assert.equal(total, 30);
   });
 
   test('Retry-After is honoured (and capped by maxDelayMs)', async () => {
@@ -290,27 +299,17 @@ describe('retries over HTTP', () => {
   });
 
   test('Retry-After: 0 does not mean an immediate retry: the backoff still applies', async () => {
-    const s = await startScriptedServer([
-      { ...fail(503, 'ServiceUnavailable'), headers: { 'retry-after': '0' } },
-      { ...fail(429, 'Throttling'), headers: { 'retry-after': '0' } },
-      { body: '' },
-    ]);
-    try {
-      const events: DebugEvent[] = [];
-      const client = new PeerConnClient({
-        endpoint: s.url,
-        credentials: TEST_CREDENTIALS,
-        retry: { random: () => 0.5, baseDelayMs: 20, throttlingBaseDelayMs: 40 },
-        onDebug: (e) => events.push(e),
-      });
-      const out = await client.deletePeerConn({ peerConnId: 'p' });
-      const delays = events.flatMap((e) => (e.type === 'retry' ? [e.delayMs] : []));
-      // Half of 20·2⁰ after the 503, half of 40·2¹ after the 429.
-      assert.deepEqual(delays, [10, 40]);
-      assert.equal(out.$metadata.totalRetryDelayMs, 50);
-    } finally {
-      await s.close();
-    }
+    const { delays, total } = await retryDelays(
+      [
+        { ...fail(503, 'ServiceUnavailable'), headers: { 'retry-after': '0' } },
+        { ...fail(429, 'Throttling'), headers: { 'retry-after': '0' } },
+        { body: '' },
+      ],
+      { random: () => 0.5, baseDelayMs: 20, throttlingBaseDelayMs: 40 },
+    );
+    // Half of 20·2⁰ after the 503, half of 40·2¹ after the 429.
+    assert.deepEqual(delays, [10, 40]);
+    assert.equal(total, 50);
   });
 
   test('the error of a call that stopped says why it was not retried', async () => {

@@ -12,7 +12,12 @@ import { after, before, test } from 'node:test';
 import type { TLSSocket } from 'node:tls';
 import { fileURLToPath } from 'node:url';
 import { assertSignedByOracle } from './helpers/oracle.ts';
-import { type RecordedRequest, TEST_CREDENTIALS } from './helpers/scripted-server.ts';
+import {
+  type RecordedRequest,
+  readBody,
+  recordRequest,
+  TEST_CREDENTIALS,
+} from './helpers/scripted-server.ts';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '../../..');
 let work = '';
@@ -45,28 +50,13 @@ before(async () => {
   );
   server = createServer(
     { key: readFileSync(join(work, 'key.pem')), cert: readFileSync(join(work, 'cert.pem')) },
-    (req, res) => {
-      let body = '';
-      req.setEncoding('utf8');
-      req.on('data', (chunk: string) => {
-        body += chunk;
-      });
-      req.on('end', () => {
-        const url = req.url ?? '/';
-        const q = url.indexOf('?');
-        requests.push({
-          method: req.method ?? '',
-          url,
-          path: q < 0 ? url : url.slice(0, q),
-          rawQuery: q < 0 ? '' : url.slice(q + 1),
-          headers: req.headers,
-          body,
-        });
+    (req, res) =>
+      readBody(req, (body) => {
+        requests.push(recordRequest(req, body));
         serverNames.push(String((req.socket as TLSSocket).servername));
         res.writeHead(200, { 'content-type': 'application/json;charset=UTF-8', 'x-bce-request-id': 'r' });
         res.end(JSON.stringify({ peerConnId: 'peerconn-tls', status: 'active', bandwidthInMbps: 10 }));
-      });
-    },
+      }),
   );
   server.on('secureConnection', () => {
     connections += 1;
