@@ -263,12 +263,7 @@ function prepareCall(
   };
 }
 
-interface SignedHeaders {
-  /** Everything the attempt sends, `host` included (what debug output shows). */
-  all: Record<string, string>;
-  /** What goes to the transport: the same without `host`, which the transport sets from the URL. */
-  wire: Record<string, string>;
-}
+const JSON_CONTENT_TYPE = 'application/json;charset=utf-8';
 
 let lastSecond = Number.NaN;
 let lastTimestamp = '';
@@ -283,13 +278,16 @@ function timestampNow(): string {
   return lastTimestamp;
 }
 
-/** Step 2, sign: this attempt's headers, timestamped now, with the Authorization over them. */
+/**
+ * Step 2, sign: this attempt's headers, timestamped now, with the Authorization over them; all but `host`,
+ * which the transport sets from the URL.
+ */
 function signAttempt(
   call: PreparedCall,
   credentials: Credentials,
   userAgentValue: string,
   expirationSeconds: number | undefined,
-): SignedHeaders {
+): Record<string, string> {
   const timestamp = timestampNow();
   // The transport sends Host as the URL's host (default port omitted); the signature covers that exact value.
   const signable: Record<string, string> = {
@@ -317,10 +315,8 @@ function signAttempt(
   if (signable['content-length'] !== undefined) wire['content-length'] = signable['content-length'];
   if (credentials.sessionToken) wire['x-bce-security-token'] = credentials.sessionToken;
   wire.authorization = authorization;
-  return { all: { host: call.url.host, ...wire }, wire };
+  return wire;
 }
-
-const JSON_CONTENT_TYPE = 'application/json;charset=utf-8';
 
 type ParsedResponse = { ok: true; output: InputRecord } | { ok: false; failure: RetryFailure };
 
@@ -544,7 +540,7 @@ export class BceClient {
   /** Step 3, send: one HTTP exchange, reported to onDebug as it goes out and comes back. */
   private async sendAttempt(
     call: PreparedCall,
-    headers: SignedHeaders,
+    headers: Record<string, string>,
     attempt: number,
     abortSignal: AbortSignal | undefined,
   ): Promise<TransportResponse> {
@@ -554,11 +550,11 @@ export class BceClient {
       attempt,
       method,
       url: call.url.toString(),
-      headers: headers.all,
+      headers: { host: call.url.host, ...headers },
       ...(body !== undefined ? { body } : {}),
     });
     const response = await sendOnce(
-      { method, url: call.url, headers: headers.wire, ...(body !== undefined ? { body } : {}) },
+      { method, url: call.url, headers, ...(body !== undefined ? { body } : {}) },
       { timeoutMs: call.timeoutMs, ...(abortSignal ? { signal: abortSignal } : {}) },
     );
     this.config.onDebug?.({
