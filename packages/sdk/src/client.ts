@@ -243,8 +243,9 @@ function prepareCall(
 ): PreparedCall {
   const fields: InputRecord = {};
   for (const key of Object.keys(input)) if (!CALL_OPTION_KEYS.has(key)) fields[key] = input[key];
-  for (const [key, value] of Object.entries(FIELD_DEFAULTS[spec.name as OperationName] ?? {})) {
-    if (fields[key] === undefined) fields[key] = value;
+  const defaults = FIELD_DEFAULTS[spec.name as OperationName];
+  if (defaults) {
+    for (const key of Object.keys(defaults)) if (fields[key] === undefined) fields[key] = defaults[key];
   }
   // One token per logical call, reused by every retry, so the service can deduplicate the side effect.
   const clientToken = spec.mutating
@@ -337,7 +338,10 @@ function parseResponse(
       ...progress,
     };
     const body = parseSuccessBody(spec, response, metadata);
-    return { ok: true, output: { ...normalizeOutput(spec.name, body), $metadata: metadata } };
+    // normalizeOutput returns a fresh object (parsed here, or copied), so it can take $metadata directly.
+    const output = normalizeOutput(spec.name, body);
+    output.$metadata = metadata;
+    return { ok: true, output };
   }
   const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'));
   return {
@@ -454,11 +458,20 @@ export class BceClient {
     return output as unknown as OperationOutput<N>;
   }
 
-  private async send(spec: OperationSpec, input: InputRecord): Promise<InputRecord> {
+  private send(spec: OperationSpec, input: InputRecord): Promise<InputRecord> {
     const callerSignal = input.abortSignal instanceof AbortSignal ? input.abortSignal : undefined;
     const callTimeoutMs =
       typeof input.callTimeoutMs === 'number' ? input.callTimeoutMs : this.config.callTimeoutMs;
     if (callTimeoutMs === undefined) return this.sendWithRetries(spec, input, callerSignal);
+    return this.sendWithinDeadline(spec, input, callerSignal, callTimeoutMs);
+  }
+
+  private async sendWithinDeadline(
+    spec: OperationSpec,
+    input: InputRecord,
+    callerSignal: AbortSignal | undefined,
+    callTimeoutMs: number,
+  ): Promise<InputRecord> {
     const deadline = AbortSignal.timeout(callTimeoutMs);
     const signal = callerSignal ? AbortSignal.any([callerSignal, deadline]) : deadline;
     try {
