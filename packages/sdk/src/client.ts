@@ -1,5 +1,5 @@
-// The clients: every request is built from its row of the operation table, signed per attempt, retried per
-// retry.ts, and its response parsed into the typed output plus `$metadata`.
+// The clients. A call runs in named steps: build (from its row of the operation table, once per call), then
+// per attempt sign, send and parse; between attempts the retry strategy of retry.ts decides whether and when.
 import { randomUUID } from 'node:crypto';
 import { type Credentials, type ResolvedConfig, resolveConfig } from './credentials.ts';
 import { parseEndpoint } from './endpoint.ts';
@@ -18,6 +18,7 @@ import type {
   ListPeerConnsOutput,
   ListVpcsInput,
   ListVpcsOutput,
+  MutatingCallOptions,
   PeerConnDnsSyncInput,
   PeerConnIdInput,
   RenewPeerConnInput,
@@ -29,52 +30,102 @@ import type {
   VpcIdInput,
 } from './models.ts';
 import { normalizeOutput } from './normalize.ts';
-import { OPERATIONS, type OperationName, type OperationSpec, pathParams } from './operations.ts';
 import {
-  backoffDelayMs,
-  classifyError,
+  OPERATION_LIST,
+  OPERATIONS,
+  type OperationName,
+  type OperationSpec,
+  pathParams,
+  type ServiceName,
+} from './operations.ts';
+import {
   parseRetryAfter,
   RETRY_DEFAULTS,
-  RetryBudget,
+  type RetryFailure,
   type RetryOptions,
+  StandardRetryStrategy,
   sleep,
 } from './retry.ts';
 import { formatBceTimestamp, sign, uriEncode } from './signer.ts';
 import { type DebugEvent, headersToRecord, sendOnce, type TransportResponse } from './transport.ts';
 import { SDK_VERSION } from './version.ts';
 
-/** Input and output types of every operation, keyed by the table's names. */
-export interface OperationTypes {
-  createPeerConn: { input: CreatePeerConnInput; output: CreatePeerConnOutput };
-  listPeerConns: { input: ListPeerConnsInput; output: ListPeerConnsOutput };
-  getPeerConn: { input: GetPeerConnInput; output: GetPeerConnOutput };
-  updatePeerConn: { input: UpdatePeerConnInput; output: EmptyOutput };
-  acceptPeerConn: { input: PeerConnIdInput; output: EmptyOutput };
-  rejectPeerConn: { input: PeerConnIdInput; output: EmptyOutput };
-  deletePeerConn: { input: PeerConnIdInput; output: EmptyOutput };
-  resizePeerConn: { input: ResizePeerConnInput; output: EmptyOutput };
-  renewPeerConn: { input: RenewPeerConnInput; output: EmptyOutput };
-  refundPeerConn: { input: PeerConnIdInput; output: EmptyOutput };
-  openPeerConnDnsSync: { input: PeerConnDnsSyncInput; output: EmptyOutput };
-  closePeerConnDnsSync: { input: PeerConnDnsSyncInput; output: EmptyOutput };
-  updatePeerConnDeleteProtect: { input: UpdatePeerConnDeleteProtectInput; output: EmptyOutput };
-  createVpc: { input: CreateVpcInput; output: CreateVpcOutput };
-  listVpcs: { input: ListVpcsInput; output: ListVpcsOutput };
-  getVpc: { input: GetVpcInput; output: GetVpcOutput };
-  updateVpc: { input: UpdateVpcInput; output: EmptyOutput };
-  deleteVpc: { input: VpcIdInput; output: EmptyOutput };
-  openVpcRelay: { input: VpcIdInput; output: EmptyOutput };
-  shutdownVpcRelay: { input: VpcIdInput; output: EmptyOutput };
+/**
+ * Every operation of the table as a typed method. The methods are not written out: each client class gets
+ * one per row of its service (installOperations below), and its type picks the same rows (PeerConnOperations,
+ * VpcOperations).
+ */
+export interface OperationMethods {
+  createPeerConn(input: CreatePeerConnInput): Promise<CreatePeerConnOutput>;
+  listPeerConns(input?: ListPeerConnsInput): Promise<ListPeerConnsOutput>;
+  getPeerConn(input: GetPeerConnInput): Promise<GetPeerConnOutput>;
+  updatePeerConn(input: UpdatePeerConnInput): Promise<EmptyOutput>;
+  acceptPeerConn(input: PeerConnIdInput): Promise<EmptyOutput>;
+  rejectPeerConn(input: PeerConnIdInput): Promise<EmptyOutput>;
+  deletePeerConn(input: PeerConnIdInput): Promise<EmptyOutput>;
+  resizePeerConn(input: ResizePeerConnInput): Promise<EmptyOutput>;
+  renewPeerConn(input: RenewPeerConnInput): Promise<EmptyOutput>;
+  refundPeerConn(input: PeerConnIdInput): Promise<EmptyOutput>;
+  openPeerConnDnsSync(input: PeerConnDnsSyncInput): Promise<EmptyOutput>;
+  closePeerConnDnsSync(input: PeerConnDnsSyncInput): Promise<EmptyOutput>;
+  updatePeerConnDeleteProtect(input: UpdatePeerConnDeleteProtectInput): Promise<EmptyOutput>;
+  createVpc(input: CreateVpcInput): Promise<CreateVpcOutput>;
+  listVpcs(input?: ListVpcsInput): Promise<ListVpcsOutput>;
+  getVpc(input: GetVpcInput): Promise<GetVpcOutput>;
+  updateVpc(input: UpdateVpcInput): Promise<EmptyOutput>;
+  deleteVpc(input: VpcIdInput): Promise<EmptyOutput>;
+  openVpcRelay(input: VpcIdInput): Promise<EmptyOutput>;
+  shutdownVpcRelay(input: VpcIdInput): Promise<EmptyOutput>;
 }
 
-// Compile-time check that the type map and the operation table name the same operations.
-type MissingTypes = Exclude<OperationName, keyof OperationTypes>;
-type ExtraTypes = Exclude<keyof OperationTypes, OperationName>;
-const tableMatchesTypes: [MissingTypes, ExtraTypes] extends [never, never] ? true : false = true;
-void tableMatchesTypes;
+type Row<N extends OperationName> = (typeof OPERATIONS)[N];
+/** The names of the table's operations of one service. */
+export type OperationsOf<S extends ServiceName> = {
+  [N in OperationName]: Row<N>['service'] extends S ? N : never;
+}[OperationName];
+/** PeerConnClient's methods: the rows of service `peerconn`. */
+export type PeerConnOperations = Pick<OperationMethods, OperationsOf<'peerconn'>>;
+/** VpcClient's methods: the rows of service `vpc`. */
+export type VpcOperations = Pick<OperationMethods, OperationsOf<'vpc'>>;
 
-export type OperationInput<N extends OperationName> = OperationTypes[N]['input'];
-export type OperationOutput<N extends OperationName> = OperationTypes[N]['output'];
+export type OperationInput<N extends OperationName> = Exclude<Parameters<OperationMethods[N]>[0], undefined>;
+export type OperationOutput<N extends OperationName> = Awaited<ReturnType<OperationMethods[N]>>;
+
+/** Input and output types of every operation, keyed by the table's names. */
+export type OperationTypes = {
+  [N in OperationName]: { input: OperationInput<N>; output: OperationOutput<N> };
+};
+
+// Compile-time checks that the method signatures above agree with the operation table: one method per row,
+// and each input's wire fields exactly the row's path, query and body fields, with a clientToken exactly when
+// the row is mutating. A disagreement fails the type-check and names the operation.
+type PathFields<P extends string> = P extends `${string}{${infer F}}${infer Rest}`
+  ? F | PathFields<Rest>
+  : never;
+type TableFields<N extends OperationName> =
+  | PathFields<Row<N>['path']>
+  | Row<N>['query'][number]
+  | Row<N>['body'][number];
+type WireFields<N extends OperationName> = Exclude<keyof OperationInput<N>, keyof MutatingCallOptions>;
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+type Disagreeing<Check extends Record<OperationName, boolean>> = {
+  [N in OperationName]: Check[N] extends true ? never : N;
+}[OperationName];
+type ExpectNone<T extends never> = T;
+// biome-ignore lint/correctness/noUnusedVariables: it exists to be evaluated by the type-checker
+type OperationTableChecks = [
+  ExpectNone<Exclude<OperationName, keyof OperationMethods>>,
+  ExpectNone<Exclude<keyof OperationMethods, OperationName>>,
+  ExpectNone<Disagreeing<{ [N in OperationName]: Same<WireFields<N>, TableFields<N>> }>>,
+  ExpectNone<
+    Disagreeing<{
+      [N in OperationName]: Same<
+        'clientToken' extends keyof OperationInput<N> ? true : false,
+        Row<N>['mutating']
+      >;
+    }>
+  >,
+];
 
 export interface ClientConfig {
   /** `http://host:port`, `https://host` or a bare host (https). */
@@ -166,6 +217,148 @@ function userAgent(suffix?: string): string {
   return suffix ? `${base} ${suffix}` : base;
 }
 
+const CALL_OPTION_KEYS = new Set(['abortSignal', 'timeoutMs', 'callTimeoutMs', 'clientToken']);
+
+// Fields the service requires but the official SDKs fill in when the caller leaves them out.
+const FIELD_DEFAULTS: Partial<Record<OperationName, InputRecord>> = {
+  createPeerConn: { billing: { paymentTiming: 'Postpaid' } },
+};
+
+/** One call, built once: what every attempt sends (each attempt is signed afresh). */
+interface PreparedCall {
+  spec: OperationSpec;
+  built: BuiltRequest;
+  url: URL;
+  /** The path as the signer takes it: decoded (the signer encodes it itself). */
+  signingPath: string;
+  timeoutMs: number;
+}
+
+/** Step 1, build: the input's wire fields (defaults applied, call options left out) as a request and URL. */
+function prepareCall(
+  spec: OperationSpec,
+  input: InputRecord,
+  base: URL,
+  defaultTimeoutMs: number,
+): PreparedCall {
+  const fields: InputRecord = {};
+  for (const key of Object.keys(input)) if (!CALL_OPTION_KEYS.has(key)) fields[key] = input[key];
+  const defaults = FIELD_DEFAULTS[spec.name as OperationName];
+  if (defaults) {
+    for (const key of Object.keys(defaults)) if (fields[key] === undefined) fields[key] = defaults[key];
+  }
+  // One token per logical call, reused by every retry, so the service can deduplicate the side effect.
+  const clientToken = spec.mutating
+    ? typeof input.clientToken === 'string' && input.clientToken !== ''
+      ? input.clientToken
+      : randomUUID()
+    : undefined;
+  const built = buildRequest(spec, fields, clientToken);
+  return {
+    spec,
+    built,
+    url: new URL(`${built.path}${renderQuery(built.query)}`, base),
+    // built.path is URI-encoded for the wire; signing it as is would encode every % again.
+    signingPath: decodeURIComponent(built.path),
+    timeoutMs: typeof input.timeoutMs === 'number' ? input.timeoutMs : defaultTimeoutMs,
+  };
+}
+
+const JSON_CONTENT_TYPE = 'application/json;charset=utf-8';
+
+let lastSecond = Number.NaN;
+let lastTimestamp = '';
+
+/** formatBceTimestamp(new Date()), formatted once per second rather than once per attempt. */
+function timestampNow(): string {
+  const second = Math.floor(Date.now() / 1000);
+  if (second !== lastSecond) {
+    lastSecond = second;
+    lastTimestamp = formatBceTimestamp(new Date(second * 1000));
+  }
+  return lastTimestamp;
+}
+
+/**
+ * Step 2, sign: this attempt's headers, timestamped now, with the Authorization over them; all but `host`,
+ * which the transport sets from the URL.
+ */
+function signAttempt(
+  call: PreparedCall,
+  credentials: Credentials,
+  userAgentValue: string,
+  expirationSeconds: number | undefined,
+): Record<string, string> {
+  const timestamp = timestampNow();
+  // The transport sends Host as the URL's host (default port omitted); the signature covers that exact value.
+  const signable: Record<string, string> = {
+    host: call.url.host,
+    'content-type': JSON_CONTENT_TYPE,
+    'x-bce-date': timestamp,
+  };
+  if (call.built.body !== undefined) signable['content-length'] = String(Buffer.byteLength(call.built.body));
+  if (credentials.sessionToken) signable['x-bce-security-token'] = credentials.sessionToken;
+  const authorization = sign({
+    method: call.built.method,
+    path: call.signingPath,
+    query: call.built.query,
+    headers: signable,
+    accessKeyId: credentials.accessKeyId,
+    secretAccessKey: credentials.secretAccessKey,
+    timestamp,
+    ...(expirationSeconds ? { expirationSeconds } : {}),
+  });
+  const wire: Record<string, string> = {
+    'content-type': JSON_CONTENT_TYPE,
+    'x-bce-date': timestamp,
+    'user-agent': userAgentValue,
+  };
+  if (signable['content-length'] !== undefined) wire['content-length'] = signable['content-length'];
+  if (credentials.sessionToken) wire['x-bce-security-token'] = credentials.sessionToken;
+  wire.authorization = authorization;
+  return wire;
+}
+
+type ParsedResponse = { ok: true; output: InputRecord } | { ok: false; failure: RetryFailure };
+
+/**
+ * Step 4, parse: a 2xx becomes the typed output plus `$metadata` (or throws a `parse` error when its body is
+ * not what the operation returns); anything else becomes the BceServiceError of a failed attempt.
+ */
+function parseResponse(
+  spec: OperationSpec,
+  response: TransportResponse,
+  progress: { attempts: number; totalRetryDelayMs: number },
+): ParsedResponse {
+  const headerRequestId = response.headers.get('x-bce-request-id') ?? undefined;
+  if (response.status >= 200 && response.status < 300) {
+    const metadata: ResponseMetadata = {
+      httpStatusCode: response.status,
+      requestId: headerRequestId,
+      ...progress,
+    };
+    const body = parseSuccessBody(spec, response, metadata);
+    // normalizeOutput returns a fresh object (parsed here, or copied), so it can take $metadata directly.
+    const output = normalizeOutput(spec.name, body);
+    output.$metadata = metadata;
+    return { ok: true, output };
+  }
+  const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'));
+  return {
+    ok: false,
+    failure: {
+      error: parseServiceError(
+        response.status,
+        response.statusText,
+        headerRequestId,
+        response.body,
+        progress,
+      ),
+      ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
+    },
+  };
+}
+
 function parseSuccessBody(
   spec: OperationSpec,
   response: TransportResponse,
@@ -204,28 +397,24 @@ function parseSuccessBody(
   return value as InputRecord;
 }
 
-const CALL_OPTION_KEYS = new Set(['abortSignal', 'timeoutMs', 'callTimeoutMs', 'clientToken']);
-
-// Fields the service requires but the official SDKs fill in when the caller leaves them out.
-const FIELD_DEFAULTS: Partial<Record<OperationName, InputRecord>> = {
-  createPeerConn: { billing: { paymentTiming: 'Postpaid' } },
-};
-
 /** Shared machinery of PeerConnClient and VpcClient; `call` reaches every operation of the table. */
 export class BceClient {
   readonly config: Readonly<ClientConfig>;
   readonly maxRetries: number;
   readonly timeoutMs: number;
-  private readonly budget: RetryBudget;
+  private readonly retryStrategy: StandardRetryStrategy;
   private readonly userAgent: string;
   private resolved: ResolvedConfig | undefined;
   private baseUrl: URL | undefined;
 
   constructor(config: ClientConfig = {}) {
     this.config = { ...config };
-    this.maxRetries = Math.max(0, config.maxRetries ?? RETRY_DEFAULTS.maxRetries);
+    this.retryStrategy = new StandardRetryStrategy(
+      config.maxRetries ?? RETRY_DEFAULTS.maxRetries,
+      config.retry ?? {},
+    );
+    this.maxRetries = this.retryStrategy.maxRetries;
     this.timeoutMs = config.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-    this.budget = new RetryBudget(config.retry?.budgetTokens);
     this.userAgent = userAgent(config.userAgentSuffix);
     // An explicit endpoint is validated now so a typo fails at construction, not at the first call.
     if (config.endpoint !== undefined) this.baseUrl = parseEndpoint(config.endpoint);
@@ -254,7 +443,7 @@ export class BceClient {
 
   /** Tokens left in this client's retry budget. */
   get retryBudgetAvailable(): number {
-    return this.budget.available;
+    return this.retryStrategy.budget.available;
   }
 
   async call<N extends OperationName>(name: N, input: OperationInput<N>): Promise<OperationOutput<N>> {
@@ -269,11 +458,20 @@ export class BceClient {
     return output as unknown as OperationOutput<N>;
   }
 
-  private async send(spec: OperationSpec, input: InputRecord): Promise<InputRecord> {
+  private send(spec: OperationSpec, input: InputRecord): Promise<InputRecord> {
     const callerSignal = input.abortSignal instanceof AbortSignal ? input.abortSignal : undefined;
     const callTimeoutMs =
       typeof input.callTimeoutMs === 'number' ? input.callTimeoutMs : this.config.callTimeoutMs;
     if (callTimeoutMs === undefined) return this.sendWithRetries(spec, input, callerSignal);
+    return this.sendWithinDeadline(spec, input, callerSignal, callTimeoutMs);
+  }
+
+  private async sendWithinDeadline(
+    spec: OperationSpec,
+    input: InputRecord,
+    callerSignal: AbortSignal | undefined,
+    callTimeoutMs: number,
+  ): Promise<InputRecord> {
     const deadline = AbortSignal.timeout(callTimeoutMs);
     const signal = callerSignal ? AbortSignal.any([callerSignal, deadline]) : deadline;
     try {
@@ -298,204 +496,115 @@ export class BceClient {
     }
   }
 
+  /** build → (sign → send → parse) per attempt, with the retry strategy deciding between attempts. */
   private async sendWithRetries(
     spec: OperationSpec,
     input: InputRecord,
     abortSignal: AbortSignal | undefined,
   ): Promise<InputRecord> {
     const { credentials } = this.resolveConfig();
-    const base = this.baseUrl as URL;
-    const timeoutMs = typeof input.timeoutMs === 'number' ? input.timeoutMs : this.timeoutMs;
-    const fields: InputRecord = {};
-    for (const [key, value] of Object.entries(input)) if (!CALL_OPTION_KEYS.has(key)) fields[key] = value;
-    for (const [key, value] of Object.entries(FIELD_DEFAULTS[spec.name as OperationName] ?? {})) {
-      if (fields[key] === undefined) fields[key] = value;
-    }
-
-    // One token per logical call, reused by every retry, so the service can deduplicate the side effect.
-    const clientToken = spec.mutating
-      ? typeof input.clientToken === 'string' && input.clientToken !== ''
-        ? input.clientToken
-        : randomUUID()
-      : undefined;
-    const built = buildRequest(spec, fields, clientToken);
-    const url = new URL(`${built.path}${renderQuery(built.query)}`, base);
-
-    let attempt = 0;
+    const call = prepareCall(spec, input, this.baseUrl as URL, this.timeoutMs);
+    let token = this.retryStrategy.acquireInitialRetryToken();
     let totalRetryDelayMs = 0;
-    let lastRetryCost: number | undefined;
     for (;;) {
-      attempt += 1;
+      const attempt = token.attempts;
       if (abortSignal?.aborted) throw abortError(abortSignal);
-      const headers: Record<string, string> = {
-        // fetch derives Host from the URL (default port omitted); the signature must cover that exact value.
-        host: url.host,
-        'content-type': 'application/json;charset=utf-8',
-        'x-bce-date': formatBceTimestamp(new Date()),
-        'user-agent': this.userAgent,
-      };
-      if (built.body !== undefined) headers['content-length'] = String(Buffer.byteLength(built.body));
-      if (credentials.sessionToken) headers['x-bce-security-token'] = credentials.sessionToken;
-      const signable = { ...headers };
-      delete signable['user-agent'];
-      headers.authorization = sign({
-        method: built.method,
-        // built.path is already URI-encoded for the wire; the signer encodes the path itself, so it gets the
-        // decoded one (signing the encoded path encoded every % again and no path parameter needing
-        // encoding verified).
-        path: decodeURIComponent(built.path),
-        query: built.query,
-        headers: signable,
-        accessKeyId: credentials.accessKeyId,
-        secretAccessKey: credentials.secretAccessKey,
-        timestamp: headers['x-bce-date'],
-        ...(this.config.expirationSeconds ? { expirationSeconds: this.config.expirationSeconds } : {}),
-      });
-      const wireHeaders = { ...headers };
-      delete wireHeaders.host;
-
-      this.config.onDebug?.({
-        type: 'request',
-        attempt,
-        method: built.method,
-        url: url.toString(),
-        headers: { ...headers },
-        ...(built.body !== undefined ? { body: built.body } : {}),
-      });
-
-      let error: unknown;
-      let retryAfterMs: number | undefined;
+      const headers = signAttempt(call, credentials, this.userAgent, this.config.expirationSeconds);
+      let failure: RetryFailure;
       try {
-        const response = await sendOnce(
-          {
-            method: built.method,
-            url,
-            headers: wireHeaders,
-            ...(built.body !== undefined ? { body: built.body } : {}),
-          },
-          { timeoutMs, ...(abortSignal ? { signal: abortSignal } : {}) },
-        );
-        this.config.onDebug?.({
-          type: 'response',
-          attempt,
-          status: response.status,
-          headers: headersToRecord(response.headers),
-          body: response.body,
-        });
-        const headerRequestId = response.headers.get('x-bce-request-id') ?? undefined;
-        if (response.status >= 200 && response.status < 300) {
-          const metadata: ResponseMetadata = {
-            httpStatusCode: response.status,
-            requestId: headerRequestId,
-            attempts: attempt,
-            totalRetryDelayMs,
-          };
-          const body = parseSuccessBody(spec, response, metadata);
-          this.budget.onSuccess(lastRetryCost);
-          return { ...normalizeOutput(spec.name, body), $metadata: metadata };
+        const response = await this.sendAttempt(call, headers, attempt, abortSignal);
+        const parsed = parseResponse(spec, response, { attempts: attempt, totalRetryDelayMs });
+        if (parsed.ok) {
+          this.retryStrategy.recordSuccess(token);
+          return parsed.output;
         }
-        error = parseServiceError(response.status, response.statusText, headerRequestId, response.body, {
-          attempts: attempt,
-          totalRetryDelayMs,
-        });
-        retryAfterMs = parseRetryAfter(response.headers.get('retry-after'));
-      } catch (caught) {
-        error = caught;
-      }
-
-      if (error instanceof BceClientError && error.kind !== 'parse') {
-        error.$metadata = { httpStatusCode: 0, attempts: attempt, totalRetryDelayMs };
-      }
-      if (!(error instanceof BceServiceError))
+        failure = parsed.failure;
+      } catch (error) {
+        if (error instanceof BceClientError && error.kind !== 'parse') {
+          error.$metadata = { httpStatusCode: 0, attempts: attempt, totalRetryDelayMs };
+        }
         this.config.onDebug?.({ type: 'error', attempt, error: error as Error });
+        failure = { error };
+      }
 
-      const kind = classifyError(error);
-      if (kind === 'none' || attempt > this.maxRetries) throw error;
-      const cost = this.budget.tryAcquire(kind);
-      if (cost === undefined) throw error;
-      lastRetryCost = cost;
-      const cap = this.config.retry?.maxDelayMs ?? RETRY_DEFAULTS.maxDelayMs;
-      const delayMs =
-        retryAfterMs !== undefined
-          ? Math.min(retryAfterMs, cap)
-          : backoffDelayMs(attempt - 1, kind === 'throttling', this.config.retry);
+      const decision = this.retryStrategy.refreshRetryTokenForRetry(token, failure);
+      const { error } = failure;
+      if (!decision.retry) {
+        // An abort is the caller ending the call, not a refusal; any other final error says why it is final.
+        const refused =
+          error instanceof BceServiceError || (error instanceof BceClientError && error.kind !== 'abort');
+        if (refused && error.$metadata)
+          error.$metadata = { ...error.$metadata, retryRefusal: decision.reason };
+        throw error;
+      }
       this.config.onDebug?.({
         type: 'retry',
         attempt,
-        delayMs,
+        delayMs: decision.delayMs,
         reason:
           error instanceof BceServiceError ? `${error.statusCode} ${error.code}` : (error as Error).message,
       });
-      await sleep(delayMs, abortSignal);
-      totalRetryDelayMs += delayMs;
+      await sleep(decision.delayMs, abortSignal);
+      totalRetryDelayMs += decision.delayMs;
+      token = decision.token;
     }
   }
-}
 
-/** The 13 peering operations of spec §7.13, one method each. */
-export class PeerConnClient extends BceClient {
-  createPeerConn(input: CreatePeerConnInput): Promise<CreatePeerConnOutput> {
-    return this.call('createPeerConn', input);
-  }
-  listPeerConns(input: ListPeerConnsInput = {}): Promise<ListPeerConnsOutput> {
-    return this.call('listPeerConns', input);
-  }
-  getPeerConn(input: GetPeerConnInput): Promise<GetPeerConnOutput> {
-    return this.call('getPeerConn', input);
-  }
-  updatePeerConn(input: UpdatePeerConnInput): Promise<EmptyOutput> {
-    return this.call('updatePeerConn', input);
-  }
-  acceptPeerConn(input: PeerConnIdInput): Promise<EmptyOutput> {
-    return this.call('acceptPeerConn', input);
-  }
-  rejectPeerConn(input: PeerConnIdInput): Promise<EmptyOutput> {
-    return this.call('rejectPeerConn', input);
-  }
-  deletePeerConn(input: PeerConnIdInput): Promise<EmptyOutput> {
-    return this.call('deletePeerConn', input);
-  }
-  resizePeerConn(input: ResizePeerConnInput): Promise<EmptyOutput> {
-    return this.call('resizePeerConn', input);
-  }
-  renewPeerConn(input: RenewPeerConnInput): Promise<EmptyOutput> {
-    return this.call('renewPeerConn', input);
-  }
-  refundPeerConn(input: PeerConnIdInput): Promise<EmptyOutput> {
-    return this.call('refundPeerConn', input);
-  }
-  openPeerConnDnsSync(input: PeerConnDnsSyncInput): Promise<EmptyOutput> {
-    return this.call('openPeerConnDnsSync', input);
-  }
-  closePeerConnDnsSync(input: PeerConnDnsSyncInput): Promise<EmptyOutput> {
-    return this.call('closePeerConnDnsSync', input);
-  }
-  updatePeerConnDeleteProtect(input: UpdatePeerConnDeleteProtectInput): Promise<EmptyOutput> {
-    return this.call('updatePeerConnDeleteProtect', input);
+  /** Step 3, send: one HTTP exchange, reported to onDebug as it goes out and comes back. */
+  private async sendAttempt(
+    call: PreparedCall,
+    headers: Record<string, string>,
+    attempt: number,
+    abortSignal: AbortSignal | undefined,
+  ): Promise<TransportResponse> {
+    const { method, body } = call.built;
+    this.config.onDebug?.({
+      type: 'request',
+      attempt,
+      method,
+      url: call.url.toString(),
+      headers: { host: call.url.host, ...headers },
+      ...(body !== undefined ? { body } : {}),
+    });
+    const response = await sendOnce(
+      { method, url: call.url, headers, ...(body !== undefined ? { body } : {}) },
+      { timeoutMs: call.timeoutMs, ...(abortSignal ? { signal: abortSignal } : {}) },
+    );
+    this.config.onDebug?.({
+      type: 'response',
+      attempt,
+      status: response.status,
+      headers: headersToRecord(response.headers),
+      body: response.body,
+    });
+    return response;
   }
 }
 
-/** The VPC operations the peering rules depend on. */
-export class VpcClient extends BceClient {
-  createVpc(input: CreateVpcInput): Promise<CreateVpcOutput> {
-    return this.call('createVpc', input);
-  }
-  listVpcs(input: ListVpcsInput = {}): Promise<ListVpcsOutput> {
-    return this.call('listVpcs', input);
-  }
-  getVpc(input: GetVpcInput): Promise<GetVpcOutput> {
-    return this.call('getVpc', input);
-  }
-  updateVpc(input: UpdateVpcInput): Promise<EmptyOutput> {
-    return this.call('updateVpc', input);
-  }
-  deleteVpc(input: VpcIdInput): Promise<EmptyOutput> {
-    return this.call('deleteVpc', input);
-  }
-  openVpcRelay(input: VpcIdInput): Promise<EmptyOutput> {
-    return this.call('openVpcRelay', input);
-  }
-  shutdownVpcRelay(input: VpcIdInput): Promise<EmptyOutput> {
-    return this.call('shutdownVpcRelay', input);
+/** Gives a client class one method per operation of its service, each a typed `call` of that row. */
+function installOperations(client: typeof BceClient, service: ServiceName): void {
+  for (const spec of OPERATION_LIST) {
+    if (spec.service !== service) continue;
+    const name = spec.name as OperationName;
+    const method = {
+      [name](this: BceClient, input?: OperationInput<OperationName>) {
+        return this.call(name, input ?? {});
+      },
+    }[name];
+    Object.defineProperty(client.prototype, name, { value: method, writable: true, configurable: true });
   }
 }
+
+// The class declares no methods and the interface of the same name adds their types: the methods are
+// installed from the operation table, and the checks above keep the types and the table in step.
+/** The peering operations of the table, one method each (see PeerConnOperations). */
+export interface PeerConnClient extends PeerConnOperations {}
+// biome-ignore lint/suspicious/noUnsafeDeclarationMerging: the merged methods exist, installed from the table
+export class PeerConnClient extends BceClient {}
+installOperations(PeerConnClient, 'peerconn');
+
+/** The VPC operations the peering rules depend on (see VpcOperations). */
+export interface VpcClient extends VpcOperations {}
+// biome-ignore lint/suspicious/noUnsafeDeclarationMerging: the merged methods exist, installed from the table
+export class VpcClient extends BceClient {}
+installOperations(VpcClient, 'vpc');

@@ -67,12 +67,20 @@ export interface PeerConn {
   deleteProtect?: boolean;
 }
 
-/** Metadata attached to every successful SDK output. */
+/**
+ * Why the SDK did not retry a failed attempt: the failure is not one a retry can fix, the call made all the
+ * attempts it may (maxRetries + 1), or the client's retry budget is spent (a sustained outage).
+ */
+export type RetryRefusal = 'not-retryable' | 'max-attempts-reached' | 'retry-budget-exhausted';
+
+/** Metadata attached to every successful SDK output, and to the errors of failed calls. */
 export interface ResponseMetadata {
   httpStatusCode: number;
   requestId?: string;
   attempts: number;
   totalRetryDelayMs: number;
+  /** On the error a call failed with: why its last failure was not retried. */
+  retryRefusal?: RetryRefusal;
 }
 
 export interface WithMetadata {

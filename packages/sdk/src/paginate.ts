@@ -1,14 +1,7 @@
 // Async iteration over list pages: follow nextMarker while isTruncated. Page fetches are serialised through
 // one promise chain, so concurrent next() calls each get their own item and no page is fetched twice.
 import { BceClientError } from './errors.ts';
-import type {
-  ListPeerConnsInput,
-  ListPeerConnsOutput,
-  ListVpcsInput,
-  ListVpcsOutput,
-  PeerConn,
-  Vpc,
-} from './models.ts';
+import type { ListPeerConnsInput, ListPeerConnsOutput, ListVpcsInput, ListVpcsOutput } from './models.ts';
 
 export interface Paginator<Item, Page> extends AsyncIterable<Item> {
   /** Iterates whole pages (each a list output with `$metadata`). */
@@ -114,28 +107,28 @@ function withMarker<T extends { marker?: unknown }>(input: T, marker: string | u
   return next as T;
 }
 
-/** Every peering connection visible to the caller (optionally of one VPC), page by page as needed. */
-export function paginatePeerConns(
-  client: ListPeerConnsClient,
-  input: ListPeerConnsInput = {},
-): Paginator<PeerConn, ListPeerConnsOutput> {
-  return makePaginator(
-    (marker) => client.listPeerConns(withMarker(input, marker)),
-    (page) => page.peerConns,
-    input.marker,
-  );
+/** A typed paginator function for one list operation: how to fetch a page, and where its items are. */
+function listPaginator<Client, Input extends { marker?: string }, Page extends PageShape, Item>(
+  list: (client: Client, input: Input) => Promise<Page>,
+  itemsOf: (page: Page) => Item[],
+): (client: Client, input?: Input) => Paginator<Item, Page> {
+  return (client, input) => {
+    const first = input ?? ({} as Input);
+    return makePaginator((marker) => list(client, withMarker(first, marker)), itemsOf, first.marker);
+  };
 }
 
-export function paginateVpcs(
-  client: ListVpcsClient,
-  input: ListVpcsInput = {},
-): Paginator<Vpc, ListVpcsOutput> {
-  return makePaginator(
-    (marker) => client.listVpcs(withMarker(input, marker)),
-    (page) => page.vpcs,
-    input.marker,
-  );
-}
+/** Every peering connection visible to the caller (optionally of one VPC), page by page as needed. */
+export const paginatePeerConns = listPaginator(
+  (client: ListPeerConnsClient, input: ListPeerConnsInput) => client.listPeerConns(input),
+  (page) => page.peerConns,
+);
+
+/** Every VPC of the caller, page by page as needed. */
+export const paginateVpcs = listPaginator(
+  (client: ListVpcsClient, input: ListVpcsInput) => client.listVpcs(input),
+  (page) => page.vpcs,
+);
 
 /** A list operation chosen by name, for tools that work from the operation table (the CLI's `--all`). */
 export function paginateOperation(

@@ -135,6 +135,10 @@ function delaySeconds(attempt: number, minDelay: number, maxDelay: number, rando
   return minDelay + random() * (ceiling - minDelay);
 }
 
+// The last poll starts at least this long before the deadline, or twice the slowest poll so far if that is
+// longer, so that its answer can still arrive in time.
+const FINAL_POLL_MIN_ALLOWANCE_MS = 100;
+
 function describe(pc: PeerConn): string {
   return `status ${pc.status}, dnsStatus ${pc.dnsStatus}`;
 }
@@ -160,6 +164,8 @@ async function runWaiter(
   const target = `${input.peerConnId}${input.role ? ` (${input.role})` : ''}`;
 
   let attempts = 0;
+  let slowestPollMs = 0;
+  let finalPollMade = false;
   let lastResult: PeerConn | undefined;
   let lastError: unknown;
   const details = () => ({
@@ -179,6 +185,7 @@ async function runWaiter(
   for (;;) {
     if (config.abortSignal?.aborted) throw aborted();
     attempts += 1;
+    const pollStarted = Date.now();
     let verdict: Verdict;
     try {
       const output = await config.client.getPeerConn({
@@ -219,8 +226,17 @@ async function runWaiter(
         );
       }
     }
-    const delayMs = delaySeconds(attempts, minDelay, maxDelay, random) * 1000;
-    if (Date.now() + delayMs > deadline) throw timedOut();
+    slowestPollMs = Math.max(slowestPollMs, Date.now() - pollStarted);
+    let delayMs = delaySeconds(attempts, minDelay, maxDelay, random) * 1000;
+    const remainingMs = deadline - Date.now();
+    if (delayMs > remainingMs) {
+      // The next regular poll would come too late: poll once more just before the deadline instead, so a state
+      // reached in the last stretch of the wait is seen rather than reported as a timeout.
+      if (finalPollMade || remainingMs <= 0) throw timedOut();
+      finalPollMade = true;
+      const allowanceMs = Math.max(FINAL_POLL_MIN_ALLOWANCE_MS, 2 * slowestPollMs);
+      delayMs = Math.max(0, remainingMs - allowanceMs);
+    }
     try {
       await sleep(delayMs, config.abortSignal);
     } catch {

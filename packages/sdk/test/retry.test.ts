@@ -11,9 +11,13 @@ import {
   PeerConnClient,
   parseRetryAfter,
   RetryBudget,
+  type RetryOptions,
+  type RetryToken,
+  retryDelayMs,
+  StandardRetryStrategy,
 } from '../src/index.ts';
 import { assertSignedByOracle } from './helpers/oracle.ts';
-import { startScriptedServer, TEST_CREDENTIALS } from './helpers/scripted-server.ts';
+import { type ScriptedResponse, startScriptedServer, TEST_CREDENTIALS } from './helpers/scripted-server.ts';
 
 const zero = () => 0;
 const fail = (status: number, code: string) => ({ status, body: { code, message: code, requestId: 'r' } });
@@ -62,7 +66,7 @@ describe('backoff', () => {
     assert.equal(parseRetryAfter(null), undefined);
   });
 
-  test('budget: 5 per retry, 10 per timeout, refunds on success, never above capacity', () => {
+  test('budget: 5 per retry, 10 per timeout (returned by tryAcquire), refunds on success, never above capacity', () => {
     const budget = new RetryBudget(22);
     assert.equal(budget.tryAcquire('transient'), 5);
     assert.equal(budget.tryAcquire('timeout'), 10);
@@ -77,6 +81,88 @@ describe('backoff', () => {
     assert.equal(budget.available, 22);
   });
 });
+
+describe('Retry-After is a floor over the backoff, never above maxDelayMs', () => {
+  test('retryDelayMs', () => {
+    const half = { random: () => 0.5 };
+    // Backoff of retry index 2 with base 100 and random 0.5: 200 ms.
+    assert.equal(retryDelayMs(2, false, undefined, half), 200);
+    assert.equal(retryDelayMs(2, false, 0, half), 200, 'Retry-After: 0 keeps the backoff');
+    assert.equal(retryDelayMs(2, false, 150, half), 200, 'a shorter Retry-After keeps the backoff');
+    assert.equal(retryDelayMs(2, false, 900, half), 900, 'a longer Retry-After raises the delay');
+    assert.equal(retryDelayMs(2, false, 60_000, { ...half, maxDelayMs: 5000 }), 5000, 'clamped');
+    assert.equal(retryDelayMs(0, true, 0, half), 250, 'throttling backoff applies under Retry-After: 0');
+  });
+});
+
+describe('StandardRetryStrategy', () => {
+  const retryable = { error: service(503, 'ServiceUnavailable') };
+
+  test('names the reason of every refusal', () => {
+    const strategy = new StandardRetryStrategy(2, { random: zero });
+    const first = strategy.acquireInitialRetryToken();
+    assert.equal(first.attempts, 1);
+    assert.deepEqual(strategy.refreshRetryTokenForRetry(first, { error: service(409, 'Conflict') }), {
+      retry: false,
+      reason: 'not-retryable',
+    });
+    const second = strategy.refreshRetryTokenForRetry(first, retryable);
+    assert.ok(second.retry);
+    assert.equal(second.token.attempts, 2);
+    const third = strategy.refreshRetryTokenForRetry(second.token, retryable);
+    assert.ok(third.retry);
+    assert.deepEqual(strategy.refreshRetryTokenForRetry(third.token, retryable), {
+      retry: false,
+      reason: 'max-attempts-reached',
+    });
+
+    const poor = new StandardRetryStrategy(5, { random: zero, budgetTokens: 7 });
+    const granted = poor.refreshRetryTokenForRetry(poor.acquireInitialRetryToken(), retryable);
+    assert.ok(granted.retry);
+    assert.deepEqual(poor.refreshRetryTokenForRetry(granted.token, retryable), {
+      retry: false,
+      reason: 'retry-budget-exhausted',
+    });
+  });
+
+  test('a success gives back what the last retry cost; Retry-After reaches the delay', () => {
+    const strategy = new StandardRetryStrategy(3, { random: zero, budgetTokens: 100 });
+    const decision = strategy.refreshRetryTokenForRetry(strategy.acquireInitialRetryToken(), {
+      error: new BceClientError('timeout', 'slow'),
+      retryAfterMs: 1200,
+    });
+    assert.ok(decision.retry);
+    assert.equal(decision.delayMs, 1200);
+    assert.equal(strategy.budget.available, 90);
+    strategy.recordSuccess(decision.token);
+    assert.equal(strategy.budget.available, 100);
+    const untouched: RetryToken = strategy.acquireInitialRetryToken();
+    strategy.recordSuccess(untouched);
+    assert.equal(strategy.budget.available, 100, 'never above capacity');
+  });
+});
+
+/** The delays a deletePeerConn waits through `script` (which ends in a success), as its debug events tell. */
+async function retryDelays(
+  script: ScriptedResponse[],
+  retry: RetryOptions,
+): Promise<{ delays: number[]; total: number }> {
+  const s = await startScriptedServer(script);
+  try {
+    const events: DebugEvent[] = [];
+    const client = new PeerConnClient({
+      endpoint: s.url,
+      credentials: TEST_CREDENTIALS,
+      retry,
+      onDebug: (e) => events.push(e),
+    });
+    const out = await client.deletePeerConn({ peerConnId: 'p' });
+    const delays = events.flatMap((e) => (e.type === 'retry' ? [e.delayMs] : []));
+    return { delays, total: out.$metadata.totalRetryDelayMs };
+  } finally {
+    await s.close();
+  }
+}
 
 describe('retries over HTTP', () => {
   test('retries 500/502/503/504/429 and RequestExpired, reusing one clientToken, re-signing each attempt', async () => {
@@ -183,26 +269,12 @@ describe('retries over HTTP', () => {
   });
 
   test('backoff delays come from the injected random source and add up in $metadata', async () => {
-    const s = await startScriptedServer([
-      fail(500, 'InternalError'),
-      fail(500, 'InternalError'),
-      { body: '' },
-    ]);
-    try {
-      const events: DebugEvent[] = [];
-      const client = new PeerConnClient({
-        endpoint: s.url,
-        credentials: TEST_CREDENTIALS,
-        retry: { random: () => 0.5, baseDelayMs: 20 },
-        onDebug: (e) => events.push(e),
-      });
-      const out = await client.deletePeerConn({ peerConnId: 'p' });
-      const delays = events.flatMap((e) => (e.type === 'retry' ? [e.delayMs] : []));
-      assert.deepEqual(delays, [10, 20]);
-      assert.equal(out.$metadata.totalRetryDelayMs, 30);
-    } finally {
-      await s.close();
-    }
+    const { delays, total } = await retryDelays(
+      [fail(500, 'InternalError'), fail(500, 'InternalError'), { body: '' }],
+      { random: () => 0.5, baseDelayMs: 20 },
+    );
+    assert.deepEqual(delays, [10, 20]);
+    assert.equal(total, 30);
   });
 
   test('Retry-After is honoured (and capped by maxDelayMs)', async () => {
@@ -221,6 +293,53 @@ describe('retries over HTTP', () => {
       const out = await client.deletePeerConn({ peerConnId: 'p' });
       assert.equal(out.$metadata.totalRetryDelayMs, 300);
       assert.ok(Date.now() - started >= 290);
+    } finally {
+      await s.close();
+    }
+  });
+
+  test('Retry-After: 0 does not mean an immediate retry: the backoff still applies', async () => {
+    const { delays, total } = await retryDelays(
+      [
+        { ...fail(503, 'ServiceUnavailable'), headers: { 'retry-after': '0' } },
+        { ...fail(429, 'Throttling'), headers: { 'retry-after': '0' } },
+        { body: '' },
+      ],
+      { random: () => 0.5, baseDelayMs: 20, throttlingBaseDelayMs: 40 },
+    );
+    // Half of 20·2⁰ after the 503, half of 40·2¹ after the 429.
+    assert.deepEqual(delays, [10, 40]);
+    assert.equal(total, 50);
+  });
+
+  test('the error of a call that stopped says why it was not retried', async () => {
+    const s = await startScriptedServer((request) =>
+      request.path.endsWith('/conflict')
+        ? fail(409, 'InvalidPeerConnStatus')
+        : request.path.endsWith('/gone')
+          ? { destroy: true }
+          : fail(503, 'ServiceUnavailable'),
+    );
+    try {
+      const refusal = async (client: PeerConnClient, peerConnId: string) => {
+        const error = await client.getPeerConn({ peerConnId }).then(
+          () => assert.fail('expected the call to fail'),
+          (e: unknown) => e,
+        );
+        assert.ok(error instanceof BceServiceError || error instanceof BceClientError);
+        return [error.$metadata?.attempts, error.$metadata?.retryRefusal];
+      };
+      const client = new PeerConnClient({
+        endpoint: s.url,
+        credentials: TEST_CREDENTIALS,
+        maxRetries: 2,
+        retry: { random: zero, budgetTokens: 12 },
+      });
+      assert.deepEqual(await refusal(client, 'conflict'), [1, 'not-retryable']);
+      assert.deepEqual(await refusal(client, 'gone'), [3, 'max-attempts-reached']);
+      // The two network retries took 10 of the 12 tokens: the next call cannot pay for a retry.
+      assert.deepEqual(await refusal(client, 'down'), [1, 'retry-budget-exhausted']);
+      assert.equal(s.requests.length, 1 + 3 + 1);
     } finally {
       await s.close();
     }

@@ -1,6 +1,7 @@
 // Every signature vector of the spec (§3.4): Baidu's worked example (A), requests as the official Python SDK
 // emits them (B, default mode) and explicit signedHeaders (C).
 import assert from 'node:assert/strict';
+import { createHmac } from 'node:crypto';
 import { describe, test } from 'node:test';
 import {
   canonicalQueryString,
@@ -35,6 +36,15 @@ describe('vector A: Baidu worked example', () => {
       signingKey(A.secretAccessKey, `bce-auth-v1/${A.accessKeyId}/${A.timestamp}/1800`),
       '1d5ce5f464064cbee060330d973218821825ac6952368a482a592e6615aef479',
     );
+  });
+  test('the signing key follows every change of secret and prefix (it is reused, never stale)', () => {
+    const prefixes = [1, 2, 1, 3].map((s) => `bce-auth-v1/ak/2024-01-02T03:04:0${s}Z/1800`);
+    for (const prefix of [...prefixes, ...prefixes]) {
+      for (const secret of ['sk-one', 'sk-two', 'sk-one']) {
+        const expected = createHmac('sha256', secret).update(prefix).digest('hex');
+        assert.equal(signingKey(secret, prefix), expected, `${secret} ${prefix}`);
+      }
+    }
   });
   test('A1 default headers', () => {
     assert.equal(

@@ -123,6 +123,34 @@ describe('waitUntilPeerConnActive', () => {
     });
   });
 
+  test('polls once more just before the deadline when the next delay would overshoot it', async () => {
+    // Regular polls at 0 and 0.8 s; the next would come at 1.6 s, after the 1.5 s deadline. The state reached
+    // after the second poll is seen by one last poll before the deadline, not reported as a timeout.
+    await withServer([view('creating'), view('creating'), view('active')], async (client, requests) => {
+      const result = await waitUntilPeerConnActive(
+        { client, minDelay: 0.8, maxDelay: 0.8, maxWaitTime: 1.5 },
+        { peerConnId: 'p-1' },
+      );
+      assert.equal(result.state, 'SUCCESS');
+      assert.equal(result.attempts, 3);
+      assert.equal(requests(), 3);
+    });
+  });
+
+  test('the last poll before the deadline is the last: still pending then is a timeout', async () => {
+    await withServer([view('creating')], async (client, requests) => {
+      await assert.rejects(
+        waitUntilPeerConnActive(
+          { client, minDelay: 0.5, maxDelay: 0.5, maxWaitTime: 0.9 },
+          { peerConnId: 'p-1' },
+        ),
+        { state: 'TIMEOUT', attempts: 3 },
+      );
+      // At 0, at 0.5 s, and once more before 0.9 s instead of at 1 s.
+      assert.equal(requests(), 3);
+    });
+  });
+
   test('a slow request is cut at maxWaitTime', async () => {
     // The answer would take 30 s: finishing within 1.5 s shows the request was cut at maxWaitTime.
     await withServer([{ ...view('active'), delayMs: 30_000 }], async (client) => {

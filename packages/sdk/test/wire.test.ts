@@ -338,6 +338,40 @@ describe('requests and responses', () => {
     }
   });
 
+  test('only the headers the SDK sets go out, plus Connection (and Content-Length: 0 on an empty PUT)', async () => {
+    const s = await startScriptedServer([{ body: { peerConnId: 'p-1' } }]);
+    try {
+      const client = new PeerConnClient({ endpoint: s.url, credentials: TEST_CREDENTIALS });
+      await client.getPeerConn({ peerConnId: 'p-1' });
+      await client.acceptPeerConn({ peerConnId: 'p-1' });
+      await client.resizePeerConn({ peerConnId: 'p-1', newBandwidthInMbps: 5 });
+      const names = s.requests.map((r) => Object.keys(r.headers).sort());
+      const common = ['authorization', 'connection', 'content-type', 'host', 'user-agent', 'x-bce-date'];
+      const withLength = [...common, 'content-length'].sort();
+      assert.deepEqual(names, [common, withLength, withLength]);
+      assert.equal(s.requests[1]?.headers['content-length'], '0');
+    } finally {
+      await s.close();
+    }
+  });
+
+  test('a redirect is surfaced as the error it is, never followed with a signature made for another URL', async () => {
+    const s = await startScriptedServer([{ status: 302, headers: { location: '/elsewhere' }, body: '' }]);
+    try {
+      const client = new PeerConnClient({ endpoint: s.url, credentials: TEST_CREDENTIALS });
+      await assert.rejects(client.getPeerConn({ peerConnId: 'p' }), {
+        name: 'BceServiceError',
+        statusCode: 302,
+      });
+      assert.deepEqual(
+        s.requests.map((r) => r.path),
+        ['/v1/peerconn/p'],
+      );
+    } finally {
+      await s.close();
+    }
+  });
+
   test('empty, {} and whitespace bodies are "no data" for operations without output', async () => {
     const s = await startScriptedServer([{ body: '' }, { body: '{}' }, { body: '  \n' }]);
     try {

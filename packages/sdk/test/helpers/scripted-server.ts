@@ -32,22 +32,37 @@ export interface ScriptedServer {
   close(): Promise<void>;
 }
 
+/** Reads a request's whole body as text, then calls `done` with it. */
+export function readBody(req: IncomingMessage, done: (body: string) => void): void {
+  let body = '';
+  req.setEncoding('utf8');
+  req.on('data', (chunk: string) => {
+    body += chunk;
+  });
+  req.on('end', () => done(body));
+}
+
+/** What a test inspects of a request that arrived. */
+export function recordRequest(req: IncomingMessage, body: string): RecordedRequest {
+  const url = req.url ?? '/';
+  const q = url.indexOf('?');
+  return {
+    method: req.method ?? '',
+    url,
+    path: q < 0 ? url : url.slice(0, q),
+    rawQuery: q < 0 ? '' : url.slice(q + 1),
+    headers: req.headers,
+    body,
+  };
+}
+
 /** Answers with `script[i]` for the i-th request (the last entry repeats), or with a responder function. */
 export async function startScriptedServer(script: ScriptedResponse[] | Responder): Promise<ScriptedServer> {
   const requests: RecordedRequest[] = [];
   // Delayed answers still pending; close() cancels them so no timer outlives the server and holds the run open.
   const pending = new Set<NodeJS.Timeout>();
   const respond = (req: IncomingMessage, res: ServerResponse, body: string) => {
-    const url = req.url ?? '/';
-    const q = url.indexOf('?');
-    const recorded: RecordedRequest = {
-      method: req.method ?? '',
-      url,
-      path: q < 0 ? url : url.slice(0, q),
-      rawQuery: q < 0 ? '' : url.slice(q + 1),
-      headers: req.headers,
-      body,
-    };
+    const recorded = recordRequest(req, body);
     const index = requests.length;
     requests.push(recorded);
     const entry =
@@ -80,14 +95,7 @@ export async function startScriptedServer(script: ScriptedResponse[] | Responder
       pending.add(timer);
     } else send();
   };
-  const server: Server = createServer((req, res) => {
-    let body = '';
-    req.setEncoding('utf8');
-    req.on('data', (chunk: string) => {
-      body += chunk;
-    });
-    req.on('end', () => respond(req, res, body));
-  });
+  const server: Server = createServer((req, res) => readBody(req, (body) => respond(req, res, body)));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.address() as AddressInfo).port;
   return {
