@@ -13,7 +13,7 @@ import { type Credentials, PeerConnClient, VpcClient } from '@peerconn/sdk';
 import { formatBceTimestamp, sign } from '@peerconn/sdk/signer';
 import { sendOnce } from '@peerconn/sdk/transport';
 import type { BenchEntry, BenchModule } from './entry.ts';
-import { median } from './stats.ts';
+import { median } from './lib/stats.ts';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const TARGET_RATIO = 0.85;

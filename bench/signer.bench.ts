@@ -17,8 +17,7 @@ import {
   signingKey,
 } from '@peerconn/sdk/signer';
 import type { BenchEntry, BenchModule, BenchOptions } from './entry.ts';
-import type { BenchResult } from './measure.ts';
-import { median } from './stats.ts';
+import { median } from './lib/stats.ts';
 
 const { Auth } = pkg;
 
@@ -247,17 +246,3 @@ export const run: BenchModule = async (options) => {
 };
 
 export default run;
-
-/**
- * The previous runner's shape, kept only so bench/run.ts still compiles until it moves to BenchModule; delete
- * together with that import.
- */
-export async function benchSigner(): Promise<BenchResult> {
-  const [sign] = await run({ smoke: false, rounds: 3, durationSec: 1, log: console.log });
-  if (!sign || sign.baseline === null) throw new Error('the signer benchmark reported no figure');
-  return {
-    name: 'signer',
-    baseline: { label: 'Auth.generateAuthorization', opsPerSecond: sign.baseline },
-    subject: { label: 'sign()', opsPerSecond: sign.value },
-  };
-}

@@ -1,4 +1,4 @@
-// Error classes a caller can branch on, and the tolerant parsing of BCE error responses (spec §4.3, §5.1).
+// Error classes a caller can branch on, and the tolerant parsing of BCE error responses (docs/wire.md, "Errors").
 import type { ErrorCode } from './error-codes.ts';
 import type { ResponseMetadata } from './models.ts';
 

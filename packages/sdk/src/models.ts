@@ -1,5 +1,5 @@
 // Wire types of the BCE VPC peering API (and the VPC operations peering depends on).
-// Field names are the wire's camelCase names; see spec §6 and §7.
+// Field names are the wire's camelCase names; see docs/wire.md, "Request bodies" and "Responses".
 
 export const PEER_CONN_STATUSES = [
   'creating',

@@ -1,4 +1,4 @@
-// bce-auth-v1 request signing, and the canonicalisation pieces a verifier needs (spec §3).
+// bce-auth-v1 request signing, and the canonicalisation pieces a verifier needs (docs/wire.md, "Signing: bce-auth-v1").
 import { createHmac } from 'node:crypto';
 
 export const AUTH_VERSION = 'bce-auth-v1';

@@ -1,5 +1,5 @@
 // waitUntil… helpers: poll getPeerConn until the side reaches the awaited state, fail fast on states it can no
-// longer leave towards that goal (Terraform's pending/target sets, spec §8 and anchors §2).
+// longer leave towards that goal (Terraform's pending/target sets; docs/wire.md, "Status values", and docs/sdk.md, "Waiters").
 import { BceClientError, isNotFoundError } from './errors.ts';
 import type {
   DnsStatus,

@@ -1,4 +1,4 @@
-// Every signature vector of the spec (§3.4): Baidu's worked example (A), requests as the official Python SDK
+// Every signature vector of docs/wire.md ("Worked vectors"): Baidu's worked example (A), requests as the official Python SDK
 // emits them (B, default mode) and explicit signedHeaders (C).
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
