@@ -19,7 +19,7 @@ test('--profile <TAB> offers the profile names, wherever the flag stands', async
 });
 
 test("serve --p<TAB> offers serve's own flags, read from the server's usage", async () => {
-  assert.deepEqual(await tab('serve', '--p'), ['--port']);
+  assert.deepEqual(await tab('serve', '--p'), ['--port', '--pool-size']);
   const all = await tab('serve', '--port', '0', '');
   for (const flag of ['--data', '--listen', '--timing', '--log-level', '--help'])
     assert.ok(all.includes(flag), flag);

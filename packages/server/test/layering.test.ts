@@ -18,6 +18,7 @@ const LAYERS: ReadonlyArray<[string, number]> = [
   ['http/', 4],
   ['admin/', 5],
   ['config.ts', 6],
+  ['logging.ts', 6],
   ['server.ts', 7],
   ['main.ts', 8],
   ['index.ts', 9],
