@@ -16,8 +16,10 @@ import type {
   Caller,
   ClockState,
   Engine,
+  EngineChange,
   EngineConfig,
   Idempotency,
+  Overview,
   PendingTransition,
   RequestFields,
   Snapshot,
@@ -62,6 +64,7 @@ class PeerConnEngine implements Engine {
   private readonly credentials: CredentialCache;
   private readonly faults: FaultRules;
   private readonly eventListeners = new Set<() => void>();
+  private readonly changeListeners = new Set<(change: EngineChange) => void>();
   private readonly unsubscribe: () => void;
   private writes = 0;
 
@@ -91,8 +94,14 @@ class PeerConnEngine implements Engine {
     this.options.onBackgroundError?.(error, what);
   }
 
-  private background(work: Promise<unknown>, what: string): void {
-    work.catch((error: unknown) => this.backgroundError(error, what));
+  /** Runs `work` unawaited; when it succeeds and `change` is given, tells the change listeners. */
+  private background(work: Promise<unknown>, what: string, change?: EngineChange): void {
+    work.then(
+      () => {
+        if (change) this.changed(change);
+      },
+      (error: unknown) => this.backgroundError(error, what),
+    );
   }
 
   private onSignal(signal: StoreSignal): void {
@@ -101,24 +110,42 @@ class PeerConnEngine implements Engine {
         this.scheduler.noteDue(signal.at);
         return;
       case 'settings':
-        this.background(this.reloadSettings(), 'reloading clock and timing');
+        this.background(this.reloadSettings(), 'reloading clock and timing', 'settings');
         return;
       case 'accounts':
         this.credentials.invalidate();
+        this.changed('accounts');
         return;
       case 'faults':
-        this.background(this.faults.reload(), 'reloading fault rules');
+        this.background(this.faults.reload(), 'reloading fault rules', 'faults');
         return;
       case 'events':
         for (const listener of this.eventListeners) listener();
+        this.changed('events');
+        return;
+      case 'vpcs':
+        this.changed('vpcs');
         return;
       case 'all':
         this.credentials.invalidate();
         this.scheduler.forget();
-        this.background(this.reloadSettings(), 'reloading clock and timing');
-        this.background(this.faults.reload(), 'reloading fault rules');
+        this.background(
+          Promise.all([this.reloadSettings(), this.faults.reload()]),
+          'reloading clock, timing and fault rules',
+          'all',
+        );
         for (const listener of this.eventListeners) listener();
         return;
+    }
+  }
+
+  private changed(change: EngineChange): void {
+    for (const listener of this.changeListeners) {
+      try {
+        listener(change);
+      } catch (error) {
+        this.backgroundError(error, `a listener of ${change} changes`);
+      }
     }
   }
 
@@ -409,6 +436,19 @@ class PeerConnEngine implements Engine {
   onEvents(listener: () => void): () => void {
     this.eventListeners.add(listener);
     return () => this.eventListeners.delete(listener);
+  }
+
+  onChange(listener: (change: EngineChange) => void): () => void {
+    this.changeListeners.add(listener);
+    return () => this.changeListeners.delete(listener);
+  }
+
+  async overview(): Promise<Overview> {
+    await this.catchUpIfDue();
+    return this.store.read(async (reader) => ({
+      accounts: await reader.listAccounts(),
+      ...(await reader.listResources()),
+    }));
   }
 
   clock(): ClockState {
