@@ -186,7 +186,10 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     const drainMs = options.drainTimeoutMs ?? DEFAULTS.drainTimeoutMs;
     const close = (): Promise<void> => {
       closing ??= (async () => {
-        await Promise.all(servers.map((s) => drain(s, drainMs)));
+        // Listeners stop accepting first, so no stream can open after the extensions ended theirs.
+        const drained = Promise.all(servers.map((s) => drain(s, drainMs)));
+        for (const extension of extensions) extension.close?.();
+        await drained;
         await engine.close();
         logger.info('closed');
         logDestination.flushSync();
