@@ -1,5 +1,6 @@
 // The server's wiring, above every adapter: options → store → engine → accounts → one node:http listener per
-// region (+ optional admin port), with the admin API plugged into the HTTP pipeline as an extension.
+// region (+ optional admin port), with the admin API and the web console plugged into the HTTP pipeline as
+// extensions.
 import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { createServer, type ServerOptions as HttpOptions, type Server, STATUS_CODES } from 'node:http';
@@ -8,6 +9,7 @@ import { dirname } from 'node:path';
 import { type Logger, pino } from 'pino';
 import { adminExtension } from './admin/routes.ts';
 import { DEFAULTS, isLoopbackHost, loadAccountsFile, type ServerOptions } from './config.ts';
+import { consoleExtension } from './console/serve.ts';
 import { timingPreset } from './domain/timing.ts';
 import type { Account, Engine, EngineConfig } from './engine/api.ts';
 import { createEngine } from './engine/index.ts';
@@ -150,6 +152,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
         adminBodyLimitBytes: DEFAULTS.adminBodyLimitBytes,
         ...(adminToken ? { adminToken } : {}),
       }),
+      consoleExtension(options.consoleDir ? { dir: options.consoleDir } : {}),
     ];
 
     // Without these a client that trickles its headers or body holds a socket for node's 5 minutes.
