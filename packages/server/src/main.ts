@@ -25,6 +25,7 @@ export function bannerLines(server: RunningServer): string[] {
   lines.push(`region ${server.region} (for hosts that are not bcc.<region>.baidubce.com)`);
   lines.push(server.store.kind === 'postgres' ? `store ${server.store.location}` : `data ${server.dataPath}`);
   lines.push(`admin ${server.adminUrl}`);
+  lines.push(`console ${server.consoleUrl}`);
   if (server.adminToken) lines.push(`admin-token ${server.adminToken}`);
   for (const account of server.accounts) {
     if (account.credentials.length === 0) lines.push(`account ${account.name} id=${account.id} (no keys)`);

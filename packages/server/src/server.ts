@@ -30,6 +30,8 @@ export interface RunningServer {
   listeners: ListenerAddress[];
   /** Base URL of the admin API, ending in `/_admin`. */
   adminUrl: string;
+  /** The web console, `…/_console/` next to the admin API. */
+  consoleUrl: string;
   /** The token /_admin requires, when one is in force (given, or generated for a non-loopback bind). */
   adminToken?: string;
   /** Accounts after loading the accounts file or creating the demo accounts. */
@@ -146,10 +148,12 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       now: () => Date.now(),
       sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
     };
+    const wanted = options.listen ?? [{ region, port: options.port ?? DEFAULTS.port }];
     const extensions: Extension[] = [
       adminExtension({
         engine,
         adminBodyLimitBytes: DEFAULTS.adminBodyLimitBytes,
+        regions: [...new Set(wanted.map((entry) => entry.region))],
         ...(adminToken ? { adminToken } : {}),
       }),
       consoleExtension(options.consoleDir ? { dir: options.consoleDir } : {}),
@@ -162,7 +166,6 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       headersTimeout: requestTimeout,
       connectionsCheckingInterval: Math.max(50, Math.min(1000, Math.floor(requestTimeout / 4))),
     };
-    const wanted = options.listen ?? [{ region, port: options.port ?? DEFAULTS.port }];
     const listeners: ListenerAddress[] = [];
     for (const entry of wanted) {
       const server = createServer(
@@ -204,6 +207,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       url: (listeners[0] as ListenerAddress).url,
       listeners,
       adminUrl: `${adminBase}/_admin`,
+      consoleUrl: `${adminBase}/_console/`,
       accounts: await engine.listAccounts(),
       createdDemoAccounts,
       region,

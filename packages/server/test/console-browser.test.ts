@@ -157,6 +157,69 @@ describe('the web console in Chromium', { skip }, () => {
     );
   });
 
+  test('the whole cross-account tour, from the console alone', async () => {
+    await go('#/vpcs');
+    const vpcForm = page.locator('details.create');
+    await vpcForm.locator('summary').click();
+    for (const [account, region, name, block] of [
+      ['demo-a', 'bj', 'tour-a', '10.201.0.0/16'],
+      ['demo-b', 'gz', 'tour-b', '10.202.0.0/16'],
+    ] as const) {
+      await vpcForm.getByLabel('Account').selectOption({ label: account });
+      await vpcForm.getByLabel('Region').selectOption(region);
+      await vpcForm.getByLabel('Name').fill(name);
+      await vpcForm.getByLabel('CIDR').fill(block);
+      await vpcForm.getByRole('button', { name: 'Create VPC' }).click();
+      await page.locator('tr[data-vpc]').filter({ hasText: name }).waitFor();
+    }
+
+    await go('#/connections');
+    const request = page.locator('details.create');
+    await request.locator('summary').click();
+    for (const [label, name] of [
+      ['From VPC', 'tour-a'],
+      ['To VPC', 'tour-b'],
+    ] as const) {
+      const select = request.getByLabel(label);
+      const value = await select.locator('option', { hasText: `(${name})` }).getAttribute('value');
+      await select.selectOption(value as string);
+    }
+    await request.getByRole('button', { name: 'Request as demo-a' }).click();
+    // The console opens the new connection.
+    await page.waitForURL(/#\/connections\/peerconn-/);
+    const id = decodeURIComponent(new URL(page.url()).hash.replace('#/connections/', ''));
+    await waitSide(page, '.detail', 'initiator', 'consulting');
+    await waitSide(page, '.detail', 'acceptor', 'consulting');
+
+    const initiator = page.locator('[data-side="initiator"]');
+    const acceptor = page.locator('[data-side="acceptor"]');
+    await acceptor.getByRole('button', { name: 'Accept', exact: true }).click();
+    await waitSide(page, '.detail', 'initiator', 'active');
+    await waitSide(page, '.detail', 'acceptor', 'active');
+    await initiator.getByRole('button', { name: 'Open DNS sync' }).click();
+    await waitSide(page, '.detail', 'initiator', 'open', 'dnsStatus');
+    await initiator.getByLabel('New bandwidth (Mbps)').fill('20');
+    await initiator.getByRole('button', { name: 'Resize' }).click();
+    await page.locator('[data-field="bandwidth"]').filter({ hasText: '20 Mbps' }).waitFor();
+    await initiator.getByRole('button', { name: 'Release…' }).click();
+    await initiator.getByRole('button', { name: `Yes, release ${id}` }).click();
+    await page.getByText('This connection no longer exists').waitFor();
+    // The timeline keeps the whole story.
+    for (const operation of [
+      'createPeerConn',
+      'acceptPeerConn',
+      'openPeerConnDnsSync',
+      'resizePeerConn',
+      'deletePeerConn',
+    ]) {
+      await page.locator('ol.timeline li').filter({ hasText: operation }).first().waitFor();
+    }
+    await assert.rejects(
+      clients(bj, server.a).peerconn.getPeerConn({ peerConnId: id, role: 'initiator' }),
+      (error: unknown) => error instanceof BceServiceError && error.code === 'NoSuchObject',
+    );
+  });
+
   test('a refused action shows the error code and message the rules give', async () => {
     const id = await requestPeering();
     await go(`#/connections/${id}`);

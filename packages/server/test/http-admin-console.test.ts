@@ -150,6 +150,7 @@ describe('GET /_admin/state', () => {
     assert.deepEqual(state.timing, timingPreset('immediate'));
     assert.deepEqual(state.faults, []);
     assert.equal(state.clock.frozen, false);
+    assert.deepEqual(state.regions, ['bj', 'gz']);
   });
 });
 

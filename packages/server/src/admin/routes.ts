@@ -33,6 +33,8 @@ export interface AdminContext {
   adminBodyLimitBytes: number;
   /** When set, every admin call but the health check needs `Authorization: Bearer <adminToken>`. */
   adminToken?: string;
+  /** Regions the server has endpoints for (its listeners'), for the console's choices. */
+  regions?: readonly string[];
 }
 
 /** What the handlers work with: the context plus the server's open change streams. */
@@ -287,6 +289,7 @@ const ROUTES: Array<{ method: string; pattern: RegExp; handler: Handler }> = [
     handler: async (ctx, _req, res) => {
       const [overview, pending] = await Promise.all([ctx.engine.overview(), ctx.engine.pendingTransitions()]);
       const rest = {
+        regions: [...(ctx.regions ?? [])],
         clock: ctx.engine.clock(),
         pending,
         timing: ctx.engine.timing(),

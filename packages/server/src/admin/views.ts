@@ -61,6 +61,8 @@ export interface PeerConnView {
 
 /** Everything at once: the console's picture of the local cloud. */
 export interface StateView {
+  /** Regions the server has an endpoint for; resources may name others (through a Host header). */
+  regions: string[];
   clock: ClockState;
   accounts: Account[];
   vpcs: VpcView[];
@@ -137,9 +139,10 @@ function peerConnView(record: PeerConnRecord): PeerConnView {
 
 export function stateView(
   overview: Overview,
-  rest: Pick<StateView, 'clock' | 'pending' | 'timing' | 'faults'>,
+  rest: Pick<StateView, 'regions' | 'clock' | 'pending' | 'timing' | 'faults'>,
 ): StateView {
   return {
+    regions: rest.regions,
     clock: rest.clock,
     accounts: overview.accounts,
     vpcs: overview.vpcs.map(vpcView),

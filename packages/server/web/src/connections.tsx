@@ -1,14 +1,14 @@
 // Peering connections: the list with both sides next to each other, and one connection in detail with the
 // actions each side's account may try, its pending transitions and its timeline.
 import { useEffect, useState } from 'preact/hooks';
-import type { PeerConnView, SideView } from '../../src/admin/views.ts';
+import type { ActResult, PeerConnView, SideView, VpcView } from '../../src/admin/views.ts';
 import type { PeerConnEvent } from '../../src/engine/api.ts';
 import { AdminError, api } from './api.ts';
 import { accountName, useConsole, useTick, virtualNow } from './context.ts';
 import { connectionMatches, FilterBar, type Filters } from './filters.tsx';
 import { change, instant, relative } from './format.ts';
 import { PendingTable } from './time.tsx';
-import { Badge, Empty, Field, IdWithCopy } from './ui.tsx';
+import { Badge, ConfirmButton, Empty, Field, IdWithCopy } from './ui.tsx';
 
 const STATUSES = [
   'creating',
@@ -59,6 +59,117 @@ function billing(pc: PeerConnView): string {
   return `Prepaid${pc.reservationLength ? ` ${pc.reservationLength} mo` : ''}`;
 }
 
+/** The VPC as a choice: id, name, owner and region, which decide who asks and where. */
+function vpcChoice(vpc: VpcView, names: ReadonlyMap<string, string>): string {
+  return `${vpc.vpcId} (${vpc.name}) · ${names.get(vpc.accountId) ?? vpc.accountId} · ${vpc.region}`;
+}
+
+/** createPeerConn as the owner of the local VPC, at its region; the peer's account and region follow its VPC. */
+function RequestPeering() {
+  const ctx = useConsole();
+  const { vpcs } = ctx.state;
+  const [local, setLocal] = useState('');
+  const [peer, setPeer] = useState('');
+  const [bandwidth, setBandwidth] = useState('10');
+  const [billing, setBilling] = useState<'Postpaid' | 'Prepaid'>('Postpaid');
+  const [description, setDescription] = useState('');
+  if (vpcs.length < 2) {
+    return (
+      <p class="muted">
+        A peering connection joins two VPCs: create them under <a href="#/vpcs">VPCs</a> (or with any client),
+        then request one here.
+      </p>
+    );
+  }
+  const from = vpcs.find((v) => v.vpcId === local);
+  const to = vpcs.find((v) => v.vpcId === peer);
+  return (
+    <details class="card create">
+      <summary>Request a peering connection</summary>
+      <form
+        class="form-grid"
+        onSubmit={(e) => {
+          e.preventDefault();
+          if (!from || !to) return;
+          const who = accountName(ctx, from.accountId);
+          const input: Record<string, unknown> = {
+            localVpcId: from.vpcId,
+            peerVpcId: to.vpcId,
+            peerRegion: to.region,
+            bandwidthInMbps: Number(bandwidth),
+            billing:
+              billing === 'Postpaid'
+                ? { paymentTiming: 'Postpaid' }
+                : {
+                    paymentTiming: 'Prepaid',
+                    reservation: { reservationLength: 1, reservationTimeUnit: 'month' },
+                  },
+          };
+          if (to.accountId !== from.accountId) input.peerAccountId = to.accountId;
+          if (description.trim()) input.description = description.trim();
+          void ctx.perform(
+            `createPeerConn as ${who}`,
+            () => api.act(from.accountId, from.region, 'createPeerConn', input),
+            (result) => {
+              const id = ((result as ActResult).result as { peerConnId: string }).peerConnId;
+              location.hash = `#/connections/${id}`;
+              return `createPeerConn as ${who}: OK · ${id} · request ${(result as ActResult).requestId}`;
+            },
+          );
+        }}
+      >
+        <Field label="From VPC (the initiator)">
+          <select required value={local} onChange={(e) => setLocal(e.currentTarget.value)}>
+            <option value="">Choose…</option>
+            {vpcs.map((v) => (
+              <option key={v.vpcId} value={v.vpcId}>
+                {vpcChoice(v, ctx.names)}
+              </option>
+            ))}
+          </select>
+        </Field>
+        <Field label="To VPC (the acceptor)">
+          <select required value={peer} onChange={(e) => setPeer(e.currentTarget.value)}>
+            <option value="">Choose…</option>
+            {vpcs
+              .filter((v) => v.vpcId !== local)
+              .map((v) => (
+                <option key={v.vpcId} value={v.vpcId}>
+                  {vpcChoice(v, ctx.names)}
+                </option>
+              ))}
+          </select>
+        </Field>
+        <Field label="Bandwidth (Mbps)">
+          <input
+            type="number"
+            min="1"
+            step="1"
+            required
+            value={bandwidth}
+            onInput={(e) => setBandwidth(e.currentTarget.value)}
+          />
+        </Field>
+        <Field label="Billing">
+          <select
+            value={billing}
+            onChange={(e) => setBilling(e.currentTarget.value as 'Postpaid' | 'Prepaid')}
+          >
+            <option value="Postpaid">Postpaid</option>
+            <option value="Prepaid">Prepaid, 1 month</option>
+          </select>
+        </Field>
+        <Field label="Description">
+          <input type="text" value={description} onInput={(e) => setDescription(e.currentTarget.value)} />
+        </Field>
+        <div class="buttons">
+          <button type="submit">Request{from ? ` as ${accountName(ctx, from.accountId)}` : ''}</button>
+        </div>
+      </form>
+    </details>
+  );
+}
+
 export function ConnectionList({
   filters,
   onFilters,
@@ -79,11 +190,12 @@ export function ConnectionList({
             : `${shown.length} of ${state.peerConns.length}`}
         </span>
       </div>
+      <RequestPeering />
       <FilterBar state={state} names={names} filters={filters} onChange={onFilters} statuses={STATUSES} />
       {shown.length === 0 ? (
         <Empty>
           {state.peerConns.length === 0
-            ? 'No peering connections yet. Create one with the SDK, the CLI or any BCE client; it appears here at once.'
+            ? 'No peering connections yet. Request one above, or with the SDK, the CLI or any BCE client: it appears here at once.'
             : 'No connection matches the filters.'}
         </Empty>
       ) : (
@@ -134,7 +246,6 @@ export function ConnectionList({
 function SideActions({ pc, side }: { pc: PeerConnView; side: SideView }) {
   const ctx = useConsole();
   const [bandwidth, setBandwidth] = useState(String(pc.bandwidthInMbps));
-  const [confirming, setConfirming] = useState(false);
   const who = accountName(ctx, side.accountId);
   const act = (operation: string, input: Record<string, unknown> = {}) =>
     ctx.perform(
@@ -211,27 +322,11 @@ function SideActions({ pc, side }: { pc: PeerConnView; side: SideView }) {
         <button type="submit">Resize</button>
       </form>
       <div class="buttons">
-        {confirming ? (
-          <>
-            <button
-              type="button"
-              class="danger"
-              onClick={() => {
-                setConfirming(false);
-                void act('deletePeerConn');
-              }}
-            >
-              Yes, release {pc.peerConnId}
-            </button>
-            <button type="button" onClick={() => setConfirming(false)}>
-              Cancel
-            </button>
-          </>
-        ) : (
-          <button type="button" class="danger" onClick={() => setConfirming(true)}>
-            Release…
-          </button>
-        )}
+        <ConfirmButton
+          label="Release…"
+          confirmLabel={`Yes, release ${pc.peerConnId}`}
+          onConfirm={() => void act('deletePeerConn')}
+        />
       </div>
     </fieldset>
   );

@@ -11,8 +11,9 @@ export interface Filters {
 
 export const NO_FILTERS: Filters = { account: '', region: '', status: '', text: '' };
 
+/** The server's own regions and every region a resource names. */
 export function regionsOf(state: StateView): string[] {
-  const regions = new Set<string>();
+  const regions = new Set<string>(state.regions);
   for (const vpc of state.vpcs) regions.add(vpc.region);
   for (const pc of state.peerConns) {
     regions.add(pc.initiator.region);

@@ -1,11 +1,75 @@
 // VPCs and accounts of every region and account.
-import { useConsole } from './context.ts';
-import { FilterBar, type Filters } from './filters.tsx';
+import { useState } from 'preact/hooks';
+import type { ActResult } from '../../src/admin/views.ts';
+import { api } from './api.ts';
+import { accountName, useConsole } from './context.ts';
+import { FilterBar, type Filters, regionsOf } from './filters.tsx';
 import { instant } from './format.ts';
-import { Empty, IdWithCopy, Secret } from './ui.tsx';
+import { ConfirmButton, Empty, Field, IdWithCopy, Secret } from './ui.tsx';
+
+/** createVpc as the chosen account at the chosen region's endpoint. */
+function CreateVpc() {
+  const ctx = useConsole();
+  const regions = regionsOf(ctx.state);
+  const [accountId, setAccountId] = useState(ctx.state.accounts[0]?.id ?? '');
+  const [region, setRegion] = useState(regions[0] ?? '');
+  const [name, setName] = useState('');
+  const [cidr, setCidr] = useState('');
+  return (
+    <details class="card create">
+      <summary>Create a VPC</summary>
+      <form
+        class="form-grid"
+        onSubmit={async (e) => {
+          e.preventDefault();
+          const who = accountName(ctx, accountId);
+          const ok = await ctx.perform(
+            `createVpc as ${who}`,
+            () => api.act(accountId, region, 'createVpc', { name: name.trim(), cidr: cidr.trim() }),
+            (result) =>
+              `createVpc as ${who}: OK · ${((result as ActResult).result as { vpcId: string }).vpcId} · request ${(result as ActResult).requestId}`,
+          );
+          if (ok) {
+            setName('');
+            setCidr('');
+          }
+        }}
+      >
+        <Field label="Account">
+          <select required value={accountId} onChange={(e) => setAccountId(e.currentTarget.value)}>
+            {ctx.state.accounts.map((a) => (
+              <option key={a.id} value={a.id}>
+                {a.name}
+              </option>
+            ))}
+          </select>
+        </Field>
+        <Field label="Region">
+          <select required value={region} onChange={(e) => setRegion(e.currentTarget.value)}>
+            {regions.map((r) => (
+              <option key={r} value={r}>
+                {r}
+              </option>
+            ))}
+          </select>
+        </Field>
+        <Field label="Name">
+          <input type="text" required value={name} onInput={(e) => setName(e.currentTarget.value)} />
+        </Field>
+        <Field label="CIDR" hint="e.g. 10.1.0.0/16">
+          <input type="text" required value={cidr} onInput={(e) => setCidr(e.currentTarget.value)} />
+        </Field>
+        <div class="buttons">
+          <button type="submit">Create VPC</button>
+        </div>
+      </form>
+    </details>
+  );
+}
 
 export function VpcList({ filters, onFilters }: { filters: Filters; onFilters: (f: Filters) => void }) {
-  const { state, names } = useConsole();
+  const ctx = useConsole();
+  const { state, names } = ctx;
   const text = filters.text.trim().toLowerCase();
   const shown = state.vpcs.filter(
     (v) =>
@@ -25,6 +89,7 @@ export function VpcList({ filters, onFilters }: { filters: Filters; onFilters: (
         <h2 id="vpcs-title">VPCs</h2>
         <span class="count">{shown.length}</span>
       </div>
+      <CreateVpc />
       <FilterBar state={state} names={names} filters={filters} onChange={onFilters} />
       {shown.length === 0 ? (
         <Empty>{state.vpcs.length === 0 ? 'No VPCs yet.' : 'No VPC matches the filters.'}</Empty>
@@ -40,6 +105,9 @@ export function VpcList({ filters, onFilters }: { filters: Filters; onFilters: (
               <th scope="col">Relay</th>
               <th scope="col">Connections</th>
               <th scope="col">Created</th>
+              <th scope="col">
+                <span class="sr-only">Action</span>
+              </th>
             </tr>
           </thead>
           <tbody>
@@ -57,6 +125,19 @@ export function VpcList({ filters, onFilters }: { filters: Filters; onFilters: (
                 <td data-label="Relay">{v.relay ? 'on' : 'off'}</td>
                 <td data-label="Connections">{connections.get(v.vpcId) ?? 0}</td>
                 <td data-label="Created">{instant(v.createdTime)}</td>
+                <td data-label="Action">
+                  <ConfirmButton
+                    label="Delete…"
+                    confirmLabel={`Yes, delete ${v.vpcId}`}
+                    onConfirm={() =>
+                      void ctx.perform(
+                        `deleteVpc as ${accountName(ctx, v.accountId)}`,
+                        () => api.act(v.accountId, v.region, 'deleteVpc', { vpcId: v.vpcId }),
+                        () => `VPC ${v.vpcId} deleted`,
+                      )
+                    }
+                  />
+                </td>
               </tr>
             ))}
           </tbody>

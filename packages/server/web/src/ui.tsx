@@ -99,3 +99,42 @@ export function Field({
     </label>
   );
 }
+
+/** A destructive button that asks once more, in place (no modal dialog to trap the keyboard). */
+export function ConfirmButton({
+  label,
+  confirmLabel,
+  onConfirm,
+}: {
+  label: string;
+  confirmLabel: string;
+  onConfirm: () => void;
+}) {
+  const [asking, setAsking] = useState(false);
+  if (!asking) {
+    return (
+      <button type="button" class="danger" onClick={() => setAsking(true)}>
+        {label}
+      </button>
+    );
+  }
+  return (
+    <span class="confirm">
+      <button
+        type="button"
+        class="danger"
+        // The question replaces the button under the user's focus; it takes the focus with it.
+        ref={(el) => el?.focus()}
+        onClick={() => {
+          setAsking(false);
+          onConfirm();
+        }}
+      >
+        {confirmLabel}
+      </button>
+      <button type="button" onClick={() => setAsking(false)}>
+        Cancel
+      </button>
+    </span>
+  );
+}
