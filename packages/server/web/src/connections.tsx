@@ -8,7 +8,7 @@ import { accountName, useConsole, useTick, virtualNow } from './context.ts';
 import { connectionMatches, FilterBar, type Filters } from './filters.tsx';
 import { change, instant, relative } from './format.ts';
 import { PendingTable } from './time.tsx';
-import { Badge, ConfirmButton, Empty, Field, IdWithCopy } from './ui.tsx';
+import { Badge, ConfirmButton, Empty, Field, IdWithCopy, ROW_LIMIT, Truncated } from './ui.tsx';
 
 const STATUSES = [
   'creating',
@@ -179,7 +179,8 @@ export function ConnectionList({
 }) {
   const ctx = useConsole();
   const { state, names } = ctx;
-  const shown = state.peerConns.filter((pc) => connectionMatches(pc, filters, names));
+  // Newest first: what just happened is at the top, and the row limit cuts the oldest.
+  const shown = state.peerConns.filter((pc) => connectionMatches(pc, filters, names)).reverse();
   return (
     <section aria-labelledby="conns-title">
       <div class="section-head">
@@ -199,40 +200,43 @@ export function ConnectionList({
             : 'No connection matches the filters.'}
         </Empty>
       ) : (
-        <table class="grid">
-          <caption class="sr-only">Peering connections with both sides</caption>
-          <thead>
-            <tr>
-              <th scope="col">Connection</th>
-              <th scope="col">Initiator</th>
-              <th scope="col">Acceptor</th>
-              <th scope="col">Bandwidth</th>
-              <th scope="col">Billing</th>
-              <th scope="col">Expires</th>
-              <th scope="col">Delete protection</th>
-            </tr>
-          </thead>
-          <tbody>
-            {shown.map((pc) => (
-              <tr key={pc.peerConnId} data-pc={pc.peerConnId}>
-                <td data-label="Connection">
-                  <a href={`#/connections/${pc.peerConnId}`}>{pc.peerConnId}</a>
-                  <div class="muted">{pc.crossAccount ? 'cross-account' : 'same account'}</div>
-                </td>
-                <td data-label="Initiator">
-                  <SideCell side={pc.initiator} />
-                </td>
-                <td data-label="Acceptor">
-                  <SideCell side={pc.acceptor} />
-                </td>
-                <td data-label="Bandwidth">{pc.bandwidthInMbps} Mbps</td>
-                <td data-label="Billing">{billing(pc)}</td>
-                <td data-label="Expires">{pc.expiredTime ? instant(pc.expiredTime) : '—'}</td>
-                <td data-label="Delete protection">{pc.deleteProtect ? 'on' : 'off'}</td>
+        <>
+          <table class="grid">
+            <caption class="sr-only">Peering connections with both sides</caption>
+            <thead>
+              <tr>
+                <th scope="col">Connection</th>
+                <th scope="col">Initiator</th>
+                <th scope="col">Acceptor</th>
+                <th scope="col">Bandwidth</th>
+                <th scope="col">Billing</th>
+                <th scope="col">Expires</th>
+                <th scope="col">Delete protection</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {shown.slice(0, ROW_LIMIT).map((pc) => (
+                <tr key={pc.peerConnId} data-pc={pc.peerConnId}>
+                  <td data-label="Connection">
+                    <a href={`#/connections/${pc.peerConnId}`}>{pc.peerConnId}</a>
+                    <div class="muted">{pc.crossAccount ? 'cross-account' : 'same account'}</div>
+                  </td>
+                  <td data-label="Initiator">
+                    <SideCell side={pc.initiator} />
+                  </td>
+                  <td data-label="Acceptor">
+                    <SideCell side={pc.acceptor} />
+                  </td>
+                  <td data-label="Bandwidth">{pc.bandwidthInMbps} Mbps</td>
+                  <td data-label="Billing">{billing(pc)}</td>
+                  <td data-label="Expires">{pc.expiredTime ? instant(pc.expiredTime) : '—'}</td>
+                  <td data-label="Delete protection">{pc.deleteProtect ? 'on' : 'off'}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          <Truncated shown={Math.min(ROW_LIMIT, shown.length)} total={shown.length} />
+        </>
       )}
     </section>
   );

@@ -5,7 +5,7 @@ import { api } from './api.ts';
 import { accountName, useConsole } from './context.ts';
 import { FilterBar, type Filters, regionsOf } from './filters.tsx';
 import { instant } from './format.ts';
-import { ConfirmButton, Empty, Field, IdWithCopy, Secret } from './ui.tsx';
+import { ConfirmButton, Empty, Field, IdWithCopy, ROW_LIMIT, Secret, Truncated } from './ui.tsx';
 
 /** createVpc as the chosen account at the chosen region's endpoint. */
 function CreateVpc() {
@@ -71,12 +71,14 @@ export function VpcList({ filters, onFilters }: { filters: Filters; onFilters: (
   const ctx = useConsole();
   const { state, names } = ctx;
   const text = filters.text.trim().toLowerCase();
-  const shown = state.vpcs.filter(
-    (v) =>
-      (!filters.account || v.accountId === filters.account) &&
-      (!filters.region || v.region === filters.region) &&
-      (!text || `${v.vpcId} ${v.name} ${v.cidr} ${v.description}`.toLowerCase().includes(text)),
-  );
+  const shown = state.vpcs
+    .filter(
+      (v) =>
+        (!filters.account || v.accountId === filters.account) &&
+        (!filters.region || v.region === filters.region) &&
+        (!text || `${v.vpcId} ${v.name} ${v.cidr} ${v.description}`.toLowerCase().includes(text)),
+    )
+    .reverse();
   const connections = new Map<string, number>();
   for (const pc of state.peerConns) {
     for (const side of [pc.initiator, pc.acceptor]) {
@@ -94,54 +96,57 @@ export function VpcList({ filters, onFilters }: { filters: Filters; onFilters: (
       {shown.length === 0 ? (
         <Empty>{state.vpcs.length === 0 ? 'No VPCs yet.' : 'No VPC matches the filters.'}</Empty>
       ) : (
-        <table class="grid">
-          <caption class="sr-only">VPCs of every account and region</caption>
-          <thead>
-            <tr>
-              <th scope="col">VPC</th>
-              <th scope="col">CIDR</th>
-              <th scope="col">Account</th>
-              <th scope="col">Region</th>
-              <th scope="col">Relay</th>
-              <th scope="col">Connections</th>
-              <th scope="col">Created</th>
-              <th scope="col">
-                <span class="sr-only">Action</span>
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {shown.map((v) => (
-              <tr key={v.vpcId} data-vpc={v.vpcId}>
-                <td data-label="VPC">
-                  <code>{v.vpcId}</code>
-                  <div class="muted">{v.name}</div>
-                </td>
-                <td data-label="CIDR">
-                  <code>{v.cidr}</code>
-                </td>
-                <td data-label="Account">{names.get(v.accountId) ?? v.accountId}</td>
-                <td data-label="Region">{v.region}</td>
-                <td data-label="Relay">{v.relay ? 'on' : 'off'}</td>
-                <td data-label="Connections">{connections.get(v.vpcId) ?? 0}</td>
-                <td data-label="Created">{instant(v.createdTime)}</td>
-                <td data-label="Action">
-                  <ConfirmButton
-                    label="Delete…"
-                    confirmLabel={`Yes, delete ${v.vpcId}`}
-                    onConfirm={() =>
-                      void ctx.perform(
-                        `deleteVpc as ${accountName(ctx, v.accountId)}`,
-                        () => api.act(v.accountId, v.region, 'deleteVpc', { vpcId: v.vpcId }),
-                        () => `VPC ${v.vpcId} deleted`,
-                      )
-                    }
-                  />
-                </td>
+        <>
+          <table class="grid">
+            <caption class="sr-only">VPCs of every account and region</caption>
+            <thead>
+              <tr>
+                <th scope="col">VPC</th>
+                <th scope="col">CIDR</th>
+                <th scope="col">Account</th>
+                <th scope="col">Region</th>
+                <th scope="col">Relay</th>
+                <th scope="col">Connections</th>
+                <th scope="col">Created</th>
+                <th scope="col">
+                  <span class="sr-only">Action</span>
+                </th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {shown.slice(0, ROW_LIMIT).map((v) => (
+                <tr key={v.vpcId} data-vpc={v.vpcId}>
+                  <td data-label="VPC">
+                    <code>{v.vpcId}</code>
+                    <div class="muted">{v.name}</div>
+                  </td>
+                  <td data-label="CIDR">
+                    <code>{v.cidr}</code>
+                  </td>
+                  <td data-label="Account">{names.get(v.accountId) ?? v.accountId}</td>
+                  <td data-label="Region">{v.region}</td>
+                  <td data-label="Relay">{v.relay ? 'on' : 'off'}</td>
+                  <td data-label="Connections">{connections.get(v.vpcId) ?? 0}</td>
+                  <td data-label="Created">{instant(v.createdTime)}</td>
+                  <td data-label="Action">
+                    <ConfirmButton
+                      label="Delete…"
+                      confirmLabel={`Yes, delete ${v.vpcId}`}
+                      onConfirm={() =>
+                        void ctx.perform(
+                          `deleteVpc as ${accountName(ctx, v.accountId)}`,
+                          () => api.act(v.accountId, v.region, 'deleteVpc', { vpcId: v.vpcId }),
+                          () => `VPC ${v.vpcId} deleted`,
+                        )
+                      }
+                    />
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          <Truncated shown={Math.min(ROW_LIMIT, shown.length)} total={shown.length} />
+        </>
       )}
     </section>
   );

@@ -138,3 +138,18 @@ export function ConfirmButton({
     </span>
   );
 }
+
+/**
+ * Rows rendered at most per list: a load test can leave thousands of resources, and redrawing them all on every
+ * live update would make the page sluggish. The filters narrow the rest down.
+ */
+export const ROW_LIMIT = 300;
+
+export function Truncated({ shown, total }: { shown: number; total: number }) {
+  if (shown >= total) return null;
+  return (
+    <p class="muted">
+      Showing the first {shown} of {total}; use the filters to find the others.
+    </p>
+  );
+}
