@@ -67,6 +67,7 @@ class PeerConnEngine implements Engine {
   private readonly changeListeners = new Set<(change: EngineChange) => void>();
   private readonly unsubscribe: () => void;
   private writes = 0;
+  private settingsReloads = 0;
 
   constructor(
     private readonly store: Store,
@@ -110,7 +111,13 @@ class PeerConnEngine implements Engine {
         this.scheduler.noteDue(signal.at);
         return;
       case 'settings':
-        this.background(this.reloadSettings(), 'reloading clock and timing', 'settings');
+        this.background(
+          this.reloadSettings().then((applied) => {
+            // A reload overtaken by a newer one announces nothing: the newer one will, with newer settings.
+            if (applied) this.changed('settings');
+          }),
+          'reloading clock and timing',
+        );
         return;
       case 'accounts':
         this.credentials.invalidate();
@@ -149,14 +156,22 @@ class PeerConnEngine implements Engine {
     }
   }
 
-  private async reloadSettings(): Promise<void> {
+  /**
+   * Re-reads the clock and timing; resolves to whether it applied them. Reloads overlap (each committed change
+   * starts one), and one that read before a later change committed may finish after that change was applied
+   * here: only the newest reload started may apply what it read, or the clock would jump back.
+   */
+  private async reloadSettings(): Promise<boolean> {
+    const mine = ++this.settingsReloads;
     const { clock, timing } = await this.store.read(async (reader) => ({
       clock: parseClockData(await reader.getMeta(CLOCK_KEY)),
       timing: parseTiming(await reader.getMeta(TIMING_KEY)),
     }));
+    if (mine !== this.settingsReloads) return false;
     this.clockSource.restore(clock ?? { offsetMs: 0, frozenAt: null });
     if (timing) this.timingTable = timing;
     this.scheduler.arm();
+    return true;
   }
 
   private requireOpen(): void {
