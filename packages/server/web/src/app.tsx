@@ -297,7 +297,14 @@ export function App() {
             </div>
           ) : null}
           <div class="notice ok" role="status" aria-live="polite">
-            {notice?.kind === 'ok' ? notice.text : ''}
+            {notice?.kind === 'ok' ? (
+              <>
+                {notice.text}{' '}
+                <button type="button" class="small" onClick={() => setNotice(undefined)}>
+                  Dismiss
+                </button>
+              </>
+            ) : null}
           </div>
         </div>
         {route.view === 'connections' ? <ConnectionList filters={filters} onFilters={setFilters} /> : null}
@@ -339,7 +346,11 @@ function Header({
       </h1>
       <div class="top-right">
         {clock}
-        <span class={`live ${stream}`} role="status" aria-label={`Live updates: ${STREAM_LABELS[stream]}`}>
+        <span
+          class={`stream stream-${stream}`}
+          role="status"
+          aria-label={`Live updates: ${STREAM_LABELS[stream]}`}
+        >
           {STREAM_LABELS[stream]}
         </span>
         <button type="button" class="small" onClick={onTheme} aria-label={`Theme: ${theme}; switch`}>
