@@ -4,15 +4,25 @@
 // token when one is in force. A checkout whose console was never built gets a page that says how to build it.
 import { readFile } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { join } from 'node:path';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { serviceError } from '../errors.ts';
 import type { Extension } from '../http/app.ts';
 
 export const CONSOLE_PREFIX = '/_console';
 
-/** Where the server looks for the built console when none is given: next to its sources, in dist/. */
-export const DEFAULT_CONSOLE_DIR = fileURLToPath(new URL('../../dist/console/', import.meta.url));
+/**
+ * Where the server looks for the built console when none is given: packages/server/dist/console. Found through
+ * the package's own entry (src/index.ts), not this file, because the CLI bundles this file into its own dist.
+ */
+export const DEFAULT_CONSOLE_DIR = ((): string => {
+  try {
+    return join(dirname(createRequire(import.meta.url).resolve('@peerconn/server')), '..', 'dist', 'console');
+  } catch {
+    return fileURLToPath(new URL('../../dist/console/', import.meta.url));
+  }
+})();
 
 const FILES: Record<string, string> = {
   'index.html': 'text/html; charset=utf-8',
