@@ -61,6 +61,11 @@ test('serve prints "listening bj http://127.0.0.1:<port>" and the demo keys, ans
     );
     assert.equal(created.code, 0, created.stderr);
     assert.match(created.stdout, /^vpc-\w+\n$/);
+
+    // The bundled CLI still finds the server's web console (built by npm run build, as here).
+    const page = await fetch(`${url}/_console/`);
+    assert.equal(page.status, 200, 'the console is served (run npm run build if it was never built)');
+    assert.match(await page.text(), /console\.js/);
   } finally {
     child.kill('SIGTERM');
   }

@@ -76,6 +76,8 @@ export interface ServerOptions {
   drainTimeoutMs?: number;
   /** How long a client may take to send a whole request (headers and body) before it is answered 408. */
   requestTimeoutMs?: number;
+  /** Directory of the built web console (default: packages/server/dist/console); tests point it elsewhere. */
+  consoleDir?: string;
 }
 
 export const DEFAULTS = {

@@ -79,6 +79,7 @@ export function bannerLines(server: RunningServer): string[] {
   lines.push(`region ${server.region} (for hosts that are not bcc.<region>.baidubce.com)`);
   lines.push(server.store.kind === 'postgres' ? `store ${server.store.location}` : `data ${server.dataPath}`);
   lines.push(`admin ${server.adminUrl}`);
+  lines.push(`console ${server.consoleUrl}`);
   if (server.adminToken) lines.push(`admin-token ${server.adminToken}`);
   lines.push(...stateLines(server));
   for (const account of server.accounts) {

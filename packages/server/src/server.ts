@@ -1,5 +1,6 @@
 // The server's wiring, above every adapter: options → store → engine → accounts → one node:http listener per
-// region (+ optional admin port), with the admin API plugged into the HTTP pipeline as an extension.
+// region (+ optional admin port), with the admin API and the web console plugged into the HTTP pipeline as
+// extensions.
 import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { createServer, type ServerOptions as HttpOptions, type Server, STATUS_CODES } from 'node:http';
@@ -17,6 +18,7 @@ import {
   type ServerOptions,
   UsageError,
 } from './config.ts';
+import { consoleExtension } from './console/serve.ts';
 import { timingPreset } from './domain/timing.ts';
 import type { Account, Engine, EngineConfig } from './engine/api.ts';
 import { createEngine } from './engine/index.ts';
@@ -39,6 +41,8 @@ export interface RunningServer {
   listeners: ListenerAddress[];
   /** Base URL of the admin API, ending in `/_admin`. */
   adminUrl: string;
+  /** The web console, `…/_console/` next to the admin API. */
+  consoleUrl: string;
   /** The token /_admin requires, when one is in force (given, or generated for a non-loopback bind). */
   adminToken?: string;
   /** Accounts after loading the accounts file or creating the demo accounts. */
@@ -201,6 +205,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       now: () => Date.now(),
       sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
     };
+    const wanted = options.listen ?? [{ region, port: options.port ?? DEFAULTS.port }];
     const listeners: ListenerAddress[] = [];
     let adminBase = '';
     const indexPage = createIndexPage(() => ({
@@ -214,9 +219,16 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       adminExtension({
         engine,
         adminBodyLimitBytes: DEFAULTS.adminBodyLimitBytes,
+        regions: [...new Set(wanted.map((entry) => entry.region))],
         ...(adminToken ? { adminToken } : {}),
       }),
+      consoleExtension(options.consoleDir ? { dir: options.consoleDir } : {}),
     ];
+    indexPage.addLink({
+      title: 'Web console',
+      href: '/_console/',
+      description: 'see and steer every account, connection, the clock, timing and faults in a browser',
+    });
 
     // Without these a client that trickles its headers or body holds a socket for node's 5 minutes.
     const requestTimeout = options.requestTimeoutMs ?? DEFAULTS.requestTimeoutMs;
@@ -225,7 +237,6 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       headersTimeout: requestTimeout,
       connectionsCheckingInterval: Math.max(50, Math.min(1000, Math.floor(requestTimeout / 4))),
     };
-    const wanted = options.listen ?? [{ region, port: options.port ?? DEFAULTS.port }];
     for (const entry of wanted) {
       const server = createServer(
         http,
@@ -251,7 +262,10 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     const drainMs = options.drainTimeoutMs ?? DEFAULTS.drainTimeoutMs;
     const close = (): Promise<void> => {
       closing ??= (async () => {
-        await Promise.all(servers.map((s) => drain(s, drainMs)));
+        // Listeners stop accepting first, so no stream can open after the extensions ended theirs.
+        const drained = Promise.all(servers.map((s) => drain(s, drainMs)));
+        for (const extension of extensions) extension.close?.();
+        await drained;
         await engine.close();
         logger.info('closed');
         log.flush();
@@ -263,6 +277,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       url: (listeners[0] as ListenerAddress).url,
       listeners,
       adminUrl: `${adminBase}/_admin`,
+      consoleUrl: `${adminBase}/_console/`,
       accounts: await engine.listAccounts(),
       createdDemoAccounts,
       timingFromOptions,

@@ -17,6 +17,7 @@ const LAYERS: ReadonlyArray<[string, number]> = [
   ['engine/', 3],
   ['http/', 4],
   ['admin/', 5],
+  ['console/', 5],
   ['config.ts', 6],
   ['logging.ts', 6],
   ['server.ts', 7],

@@ -1,6 +1,7 @@
 // The emulator's control plane under /_admin: never reachable through BCE paths, guarded by a bearer token
 // when one is configured. Bodies are checked strictly: a field the API does not know is an error, never
 // silently ignored.
+import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { OPERATIONS } from '@peerconn/sdk/operations';
 import { z } from 'zod';
@@ -21,6 +22,9 @@ import { safeEqual } from '../http/auth.ts';
 import { readBody } from '../http/body.ts';
 import { decodePath, parseQuery, splitTarget } from '../http/query.ts';
 import { sendEmpty, sendJson } from '../http/respond.ts';
+import { act, actSchema } from './act.ts';
+import { ChangeStreams } from './stream.ts';
+import { stateView } from './views.ts';
 
 export const ADMIN_PREFIX = '/_admin';
 
@@ -30,6 +34,13 @@ export interface AdminContext {
   adminBodyLimitBytes: number;
   /** When set, every admin call but the health check needs `Authorization: Bearer <adminToken>`. */
   adminToken?: string;
+  /** Regions the server has endpoints for (its listeners'), for the console's choices. */
+  regions?: readonly string[];
+}
+
+/** What the handlers work with: the context plus the server's open change streams. */
+interface AdminRuntime extends AdminContext {
+  streams: ChangeStreams;
 }
 
 export function isAdminPath(rawPath: string): boolean {
@@ -131,7 +142,7 @@ async function readJson<T>(ctx: AdminContext, req: IncomingMessage, schema: z.Zo
 }
 
 type Handler = (
-  ctx: AdminContext,
+  ctx: AdminRuntime,
   req: IncomingMessage,
   res: ServerResponse,
   params: string[],
@@ -343,6 +354,41 @@ const ROUTES: Route[] = [
   },
   {
     method: 'GET',
+    path: 'state',
+    summary: 'everything across accounts and regions, both sides of every connection (the console)',
+    pattern: /^state$/,
+    handler: async (ctx, _req, res) => {
+      const [overview, pending] = await Promise.all([ctx.engine.overview(), ctx.engine.pendingTransitions()]);
+      const rest = {
+        regions: [...(ctx.regions ?? [])],
+        clock: ctx.engine.clock(),
+        pending,
+        timing: ctx.engine.timing(),
+        faults: ctx.engine.listFaults(),
+      };
+      sendJson(res, 200, stateView(overview, rest));
+    },
+  },
+  {
+    method: 'POST',
+    path: 'act',
+    summary: 'run an operation as an account {accountId, region, operation, input}',
+    pattern: /^act$/,
+    handler: async (ctx, req, res) => {
+      const body = stripUndefined(await readJson(ctx, req, actSchema));
+      const requestId = String(res.getHeader('x-bce-request-id') ?? randomUUID());
+      sendJson(res, 200, await act(ctx.engine, body, requestId));
+    },
+  },
+  {
+    method: 'GET',
+    path: 'stream',
+    summary: 'Server-Sent Events: a message whenever the state changed',
+    pattern: /^stream$/,
+    handler: async (ctx, req, res) => ctx.streams.serve(req, res),
+  },
+  {
+    method: 'GET',
     path: 'snapshot',
     summary: 'export the whole state as JSON',
     pattern: /^snapshot$/,
@@ -393,8 +439,30 @@ function authorize(ctx: AdminContext, req: IncomingMessage): void {
   }
 }
 
-export async function handleAdmin(
-  ctx: AdminContext,
+/**
+ * A browser sends Origin with every cross-origin POST, PUT or DELETE, and some of those (a form, a text/plain
+ * fetch) reach the server without a CORS preflight. Without a token the admin API would obey any web page the
+ * user visits; refusing foreign origins for changes closes that. Tools such as curl send no Origin at all.
+ */
+function refuseForeignOrigin(req: IncomingMessage, method: string): void {
+  const origin = req.headers.origin;
+  if (origin === undefined || method === 'GET' || method === 'HEAD') return;
+  let host = '';
+  try {
+    host = new URL(origin).host;
+  } catch {
+    // "null" (a sandboxed frame, a file) or garbage: not this server's origin.
+  }
+  if (host === '' || host !== req.headers.host) {
+    throw serviceError(
+      'AccessDenied',
+      `The admin API accepts changes from its own origin only, not ${origin}.`,
+    );
+  }
+}
+
+async function handleAdmin(
+  ctx: AdminRuntime,
   req: IncomingMessage,
   res: ServerResponse,
   rawPath: string,
@@ -403,6 +471,7 @@ export async function handleAdmin(
   const rest = decodePath(rawPath).segments.slice(1).join('/');
   // Health checks come from probes that hold no token and learn nothing from the answer.
   if (!(method === 'GET' && rest === 'healthz')) authorize(ctx, req);
+  refuseForeignOrigin(req, method);
   const byPath = ROUTES.flatMap((r) => {
     const m = r.pattern.exec(rest);
     return m ? [{ route: r, params: m.slice(1) }] : [];
@@ -421,10 +490,12 @@ export async function handleAdmin(
 
 /** The admin API as an extension of the HTTP server: on every listener, and on the admin-only one. */
 export function adminExtension(ctx: AdminContext): Extension {
+  const runtime: AdminRuntime = { ...ctx, streams: new ChangeStreams(ctx.engine) };
   return {
     name: 'admin',
     onAdminListener: true,
     matches: isAdminPath,
-    handle: (req, res, rawPath) => handleAdmin(ctx, req, res, rawPath),
+    handle: (req, res, rawPath) => handleAdmin(runtime, req, res, rawPath),
+    close: () => runtime.streams.closeAll(),
   };
 }

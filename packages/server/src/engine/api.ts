@@ -6,12 +6,12 @@ import type { PeerConnEvent } from '../domain/events.ts';
 import type { FaultRule, FaultRuleInput } from '../domain/faults.ts';
 import type { Fields } from '../domain/requests.ts';
 import type { TimingTable, TransitionName } from '../domain/timing.ts';
-import type { Account, AccountCredential } from '../domain/types.ts';
+import type { Account, AccountCredential, PeerConnRecord, VpcRecord } from '../domain/types.ts';
 
 export type { EventCause, EventChange, PeerConnEvent } from '../domain/events.ts';
 export type { FaultRule, FaultRuleInput } from '../domain/faults.ts';
 export type { TimingTable, TransitionName, TransitionTiming } from '../domain/timing.ts';
-export type { Account, AccountCredential } from '../domain/types.ts';
+export type { Account, AccountCredential, PeerConnRecord, SideRecord, VpcRecord } from '../domain/types.ts';
 
 /** Who is calling, as established by signature verification and the endpoint that received the request. */
 export interface Caller {
@@ -80,6 +80,20 @@ export interface Snapshot {
   [key: string]: unknown;
 }
 
+/**
+ * What a committed change touched: peering connections (events of the timeline), VPCs, the clock or timing
+ * (settings), the fault rules, the accounts, or everything (reset, snapshot import).
+ */
+export type EngineChange = 'events' | 'vpcs' | 'settings' | 'faults' | 'accounts' | 'all';
+
+/** Everything there is, across accounts and regions: what the console shows. */
+export interface Overview {
+  accounts: Account[];
+  vpcs: VpcRecord[];
+  /** Both sides of each connection; a side whose owner removed it is flagged `acceptorRemoved`. */
+  peerConns: PeerConnRecord[];
+}
+
 export interface EngineConfig {
   quotaPerVpc: number;
   quotaPerAccount: number;
@@ -134,6 +148,13 @@ export interface Engine {
   listEvents(query?: { peerConnId?: string; afterSeq?: number; limit?: number }): Promise<PeerConnEvent[]>;
   /** Calls `listener` whenever events were recorded (in this process or, on PostgreSQL, another). */
   onEvents(listener: () => void): () => void;
+  /**
+   * Calls `listener` after each committed change (here or, on PostgreSQL, in another process), once this
+   * engine's own view reflects it: `clock()`, `timing()` and `listFaults()` already answer the new state.
+   */
+  onChange(listener: (change: EngineChange) => void): () => void;
+  /** Accounts, VPCs and peering connections of everyone, after applying the transitions due by now. */
+  overview(): Promise<Overview>;
   clock(): ClockState;
   setClock(change: ClockChange): Promise<ClockState>;
   timing(): TimingTable;

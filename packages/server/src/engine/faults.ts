@@ -13,15 +13,25 @@ function toRule(row: FaultRow): FaultRule {
 
 export class FaultRules {
   private rules: FaultRule[] = [];
+  private reloadsStarted = 0;
+  private reloadApplied = 0;
 
   constructor(
     private readonly store: Store,
     private readonly random: () => number = Math.random,
   ) {}
 
-  /** Re-reads the rules (at start-up, and when this or another process changed them). */
+  /**
+   * Re-reads the rules (at start-up, and when this or another process changed them). Reloads overlap, and a
+   * reload that started later read a state at least as new: one that finishes after a later-started one was
+   * applied is stale and dropped, so the rules never step back.
+   */
   async reload(): Promise<void> {
-    this.rules = (await this.store.read((r) => r.listFaults())).map(toRule);
+    const mine = ++this.reloadsStarted;
+    const rules = (await this.store.read((r) => r.listFaults())).map(toRule);
+    if (mine < this.reloadApplied) return;
+    this.reloadApplied = mine;
+    this.rules = rules;
   }
 
   list(): FaultRule[] {
@@ -61,7 +71,7 @@ export class FaultRules {
       await tx.clearFaults();
       tx.announce({ type: 'faults' });
     });
-    this.rules = [];
+    await this.reload();
   }
 
   /** The first rule that matches and fires for this operation, counting it down (atomically across processes). */

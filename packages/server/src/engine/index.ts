@@ -17,8 +17,10 @@ import type {
   ClockChange,
   ClockState,
   Engine,
+  EngineChange,
   EngineConfig,
   Idempotency,
+  Overview,
   PendingTransition,
   RequestFields,
   ResetOptions,
@@ -69,8 +71,10 @@ class PeerConnEngine implements Engine {
   private readonly credentials: CredentialCache;
   private readonly faults: FaultRules;
   private readonly eventListeners = new Set<() => void>();
+  private readonly changeListeners = new Set<(change: EngineChange) => void>();
   private readonly unsubscribe: () => void;
   private writes = 0;
+  private settingsReloads = 0;
 
   constructor(
     private readonly store: Store,
@@ -98,8 +102,14 @@ class PeerConnEngine implements Engine {
     this.options.onBackgroundError?.(error, what);
   }
 
-  private background(work: Promise<unknown>, what: string): void {
-    work.catch((error: unknown) => this.backgroundError(error, what));
+  /** Runs `work` unawaited; when it succeeds and `change` is given, tells the change listeners. */
+  private background(work: Promise<unknown>, what: string, change?: EngineChange): void {
+    work.then(
+      () => {
+        if (change) this.changed(change);
+      },
+      (error: unknown) => this.backgroundError(error, what),
+    );
   }
 
   private onSignal(signal: StoreSignal): void {
@@ -108,35 +118,67 @@ class PeerConnEngine implements Engine {
         this.scheduler.noteDue(signal.at);
         return;
       case 'settings':
-        this.background(this.reloadSettings(), 'reloading clock and timing');
+        this.background(
+          this.reloadSettings().then((applied) => {
+            // A reload overtaken by a newer one announces nothing: the newer one will, with newer settings.
+            if (applied) this.changed('settings');
+          }),
+          'reloading clock and timing',
+        );
         return;
       case 'accounts':
         this.credentials.invalidate();
+        this.changed('accounts');
         return;
       case 'faults':
-        this.background(this.faults.reload(), 'reloading fault rules');
+        this.background(this.faults.reload(), 'reloading fault rules', 'faults');
         return;
       case 'events':
         for (const listener of this.eventListeners) listener();
+        this.changed('events');
+        return;
+      case 'vpcs':
+        this.changed('vpcs');
         return;
       case 'all':
         this.credentials.invalidate();
         this.scheduler.forget();
-        this.background(this.reloadSettings(), 'reloading clock and timing');
-        this.background(this.faults.reload(), 'reloading fault rules');
+        this.background(
+          Promise.all([this.reloadSettings(), this.faults.reload()]),
+          'reloading clock, timing and fault rules',
+          'all',
+        );
         for (const listener of this.eventListeners) listener();
         return;
     }
   }
 
-  private async reloadSettings(): Promise<void> {
+  private changed(change: EngineChange): void {
+    for (const listener of this.changeListeners) {
+      try {
+        listener(change);
+      } catch (error) {
+        this.backgroundError(error, `a listener of ${change} changes`);
+      }
+    }
+  }
+
+  /**
+   * Re-reads the clock and timing; resolves to whether it applied them. Reloads overlap (each committed change
+   * starts one), and one that read before a later change committed may finish after that change was applied
+   * here: only the newest reload started may apply what it read, or the clock would jump back.
+   */
+  private async reloadSettings(): Promise<boolean> {
+    const mine = ++this.settingsReloads;
     const { clock, timing } = await this.store.read(async (reader) => ({
       clock: parseClockData(await reader.getMeta(CLOCK_KEY)),
       timing: parseTiming(await reader.getMeta(TIMING_KEY)),
     }));
+    if (mine !== this.settingsReloads) return false;
     this.clockSource.restore(clock ?? { offsetMs: 0, frozenAt: null });
     if (timing) this.timingTable = timing;
     this.scheduler.arm();
+    return true;
   }
 
   private requireOpen(): void {
@@ -451,6 +493,19 @@ class PeerConnEngine implements Engine {
   onEvents(listener: () => void): () => void {
     this.eventListeners.add(listener);
     return () => this.eventListeners.delete(listener);
+  }
+
+  onChange(listener: (change: EngineChange) => void): () => void {
+    this.changeListeners.add(listener);
+    return () => this.changeListeners.delete(listener);
+  }
+
+  async overview(): Promise<Overview> {
+    await this.catchUpIfDue();
+    return this.store.read(async (reader) => ({
+      accounts: await reader.listAccounts(),
+      ...(await reader.listResources()),
+    }));
   }
 
   clock(): ClockState {

@@ -22,6 +22,7 @@ async function loadOwnVpc(reader: StoreReader, caller: CallerScope, vpcId: strin
 export async function createVpc(ctx: RequestContext, fields: CreateVpcFields) {
   const vpc = vpcRules.newVpc(fields, ctx.caller, newVpcId(), ctx.now);
   await ctx.tx.insertVpc(vpc);
+  ctx.tx.announce({ type: 'vpcs' });
   return { vpcId: vpc.vpcId };
 }
 
@@ -32,6 +33,7 @@ export async function getVpc(ctx: ReadContext, fields: GetVpcFields) {
 export async function updateVpc(ctx: RequestContext, fields: UpdateVpcFields): Promise<undefined> {
   const vpc = await loadOwnVpc(ctx.tx, ctx.caller, fields.vpcId);
   await ctx.tx.updateVpc(vpcRules.updateVpc(vpc, fields));
+  ctx.tx.announce({ type: 'vpcs' });
   return undefined;
 }
 
@@ -39,6 +41,7 @@ export async function deleteVpc(ctx: RequestContext, fields: VpcIdFields): Promi
   const vpc = await loadOwnVpc(ctx.tx, ctx.caller, fields.vpcId);
   vpcRules.requireDeletable(vpc, await ctx.tx.countLiveOnVpc(vpc.vpcId));
   await ctx.tx.deleteVpc(vpc.vpcId);
+  ctx.tx.announce({ type: 'vpcs' });
   return undefined;
 }
 
@@ -46,6 +49,7 @@ function relay(on: boolean) {
   return async (ctx: RequestContext, fields: VpcIdFields): Promise<undefined> => {
     const vpc = await loadOwnVpc(ctx.tx, ctx.caller, fields.vpcId);
     await ctx.tx.updateVpc({ ...vpc, relay: on });
+    ctx.tx.announce({ type: 'vpcs' });
     return undefined;
   };
 }

@@ -35,6 +35,8 @@ export interface Extension {
   /** Name logged as the request's operation. */
   name: string;
   handle(req: IncomingMessage, res: ServerResponse, rawPath: string): Promise<void>;
+  /** Called when the server starts closing: ends responses that would otherwise stay open (streams). */
+  close?(): void;
 }
 
 export interface ListenerInfo {

@@ -100,6 +100,8 @@ export type StoreSignal =
   | { type: 'faults' }
   /** Events were recorded (the timeline grew). */
   | { type: 'events' }
+  /** A VPC was created, changed or deleted (VPCs have no timeline). */
+  | { type: 'vpcs' }
   /** Everything may have changed (reset, snapshot import). */
   | { type: 'all' };
 
@@ -138,6 +140,8 @@ export interface StoreReader {
    */
   nextTimed(): Promise<(TransitionRow & { dueAt: number }) | undefined>;
   listTransitions(): Promise<TransitionRow[]>;
+  /** Every VPC and peering connection of every account and region, in creation order (the console's view). */
+  listResources(): Promise<{ vpcs: VpcRecord[]; peerConns: PeerConnRecord[] }>;
   manualTransitions(peerConnId?: string): Promise<TransitionRow[]>;
 
   listFaults(): Promise<FaultRow[]>;

@@ -278,6 +278,12 @@ export class SqlReader implements StoreReader {
     return rows.map(toTransition);
   }
 
+  async listResources(): Promise<{ vpcs: VpcRecord[]; peerConns: PeerConnRecord[] }> {
+    const vpcs = await this.all('SELECT doc FROM vpcs ORDER BY seq');
+    const peerConns = await this.all('SELECT doc FROM peerconns ORDER BY seq');
+    return { vpcs: vpcs.map(vpcDoc), peerConns: peerConns.map(peerConnDoc) };
+  }
+
   async manualTransitions(peerConnId?: string): Promise<TransitionRow[]> {
     const rows = peerConnId
       ? await this.all(

@@ -1,0 +1,411 @@
+// The web console in a real Chromium, against a real server on loopback: what the SDK does shows up without
+// a reload, what the console does goes through the account's rules, the clock and the fault rules it sets are
+// the ones the SDK meets, no request leaves the server's origin, and an admin token locks it.
+//
+// With PEERCONN_CONSOLE_SCREENSHOT set, the last test writes its screenshot there (scripts/console-screenshot.mjs
+// uses that for docs/console.png); otherwise to a temporary file.
+import assert from 'node:assert/strict';
+import { readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { BceServiceError, PeerConnClient, VpcClient } from '@peerconn/sdk';
+import type { Page } from 'playwright-core';
+import {
+  type Browsing,
+  browserSkipReason,
+  buildConsole,
+  type ConsolePage,
+  launchBrowser,
+  openConsole,
+  type PageGlobals,
+  waitLive,
+  waitSide,
+} from './console-support.ts';
+import { startTestServer, type TestServer } from './http-support.ts';
+
+const skip = browserSkipReason();
+
+/** The sections and their headings. */
+const VIEWS = [
+  ['#/connections', 'Peering connections'],
+  ['#/vpcs', 'VPCs'],
+  ['#/accounts', 'Accounts'],
+  ['#/time', 'Virtual clock'],
+  ['#/faults', 'Fault rules'],
+] as const;
+
+describe('the web console in Chromium', { skip }, () => {
+  let server: TestServer;
+  let browsing: Browsing;
+  let consoleDir: string;
+  let bj: string;
+  let gz: string;
+  /** One page for the whole suite, as a person keeps one tab open: views change by the URL fragment only. */
+  let ui: ConsolePage;
+  let page: Page;
+
+  before(async () => {
+    consoleDir = buildConsole();
+    server = await startTestServer({
+      consoleDir,
+      listen: [
+        { region: 'bj', port: 0 },
+        { region: 'gz', port: 0 },
+      ],
+    });
+    bj = (server.listeners.find((l) => l.region === 'bj') as { url: string }).url;
+    gz = (server.listeners.find((l) => l.region === 'gz') as { url: string }).url;
+    browsing = await launchBrowser();
+    ui = await openConsole(browsing, `${bj}/_console/`);
+    page = ui.page;
+    await waitLive(page);
+    await page.evaluate(() => {
+      (globalThis as unknown as PageGlobals).notReloaded = true;
+    });
+  });
+
+  after(async () => {
+    await ui?.close();
+    await browsing?.close();
+    await server?.close();
+    rmSync(consoleDir, { recursive: true, force: true });
+  });
+
+  /** Shows a view the way a link does: a new fragment, no page load. */
+  async function go(fragment: string): Promise<void> {
+    await page.evaluate((f) => {
+      (globalThis as unknown as PageGlobals).location.hash = f;
+    }, fragment);
+  }
+
+  function clients(endpoint: string, who: { accessKeyId: string; secretAccessKey: string }) {
+    const config = { endpoint, credentials: who, maxRetries: 0, env: {} };
+    return { peerconn: new PeerConnClient(config), vpc: new VpcClient(config) };
+  }
+
+  let cidr = 0;
+  /** A cross-account request from demo-a in bj to demo-b in gz, made through the SDK. */
+  async function requestPeering(bandwidthInMbps = 10): Promise<string> {
+    const a = clients(bj, server.a);
+    const b = clients(gz, server.b);
+    cidr += 1;
+    const { vpcId: local } = await a.vpc.createVpc({ name: `app-${cidr}`, cidr: `10.${cidr}.0.0/16` });
+    const { vpcId: peer } = await b.vpc.createVpc({
+      name: `shared-${cidr}`,
+      cidr: `10.${100 + cidr}.0.0/16`,
+    });
+    const { peerConnId } = await a.peerconn.createPeerConn({
+      bandwidthInMbps,
+      localVpcId: local,
+      peerVpcId: peer,
+      peerRegion: 'gz',
+      peerAccountId: server.b.accountId,
+      billing: { paymentTiming: 'Postpaid' },
+    });
+    return peerConnId;
+  }
+
+  async function adminPut(path: string, body: unknown, method = 'PUT'): Promise<void> {
+    const res = await fetch(`${bj}/_admin${path}`, { method, body: JSON.stringify(body) });
+    assert.ok(res.ok, `${method} ${path}: ${res.status}`);
+  }
+
+  test('a connection created through the SDK appears without a reload, and "run now" moves it on', async () => {
+    // Manual creation keeps the connection in `creating` until the console runs the transition.
+    await adminPut('/timing', { transitions: { create: { mode: 'manual' } } });
+    try {
+      await go('#/connections');
+      const id = await requestPeering();
+      const row = `tr[data-pc="${id}"]`;
+      await waitSide(page, row, 'initiator', 'creating');
+      await waitSide(page, row, 'acceptor', 'creating');
+      assert.equal(await page.evaluate(() => (globalThis as unknown as PageGlobals).notReloaded), true);
+
+      await page.getByRole('link', { name: id }).click();
+      await page.getByRole('button', { name: `Run now create of ${id}` }).click();
+      await waitSide(page, '.detail', 'initiator', 'consulting');
+      await waitSide(page, '.detail', 'acceptor', 'consulting');
+      // The timeline names the SDK's request and the transition the console ran.
+      await page.locator('ol.timeline li').filter({ hasText: 'createPeerConn' }).waitFor();
+      await page.locator('ol.timeline li').filter({ hasText: 'run from the console' }).waitFor();
+    } finally {
+      await adminPut('/timing', { transitions: { create: { mode: 'immediate' } } });
+    }
+  });
+
+  test('accepting in the console (by keyboard) moves both sides to active', async () => {
+    const id = await requestPeering();
+    await go(`#/connections/${id}`);
+    await waitSide(page, '.detail', 'acceptor', 'consulting');
+    const accept = page
+      .locator('[data-side="acceptor"]')
+      .getByRole('button', { name: 'Accept', exact: true });
+    await accept.focus();
+    await page.keyboard.press('Enter');
+    await waitSide(page, '.detail', 'initiator', 'active');
+    await waitSide(page, '.detail', 'acceptor', 'active');
+    await page.getByRole('status').filter({ hasText: 'acceptPeerConn as demo-b' }).waitFor();
+    // What the SDK sees agrees with the screen.
+    const sides = await Promise.all([
+      clients(bj, server.a).peerconn.getPeerConn({ peerConnId: id, role: 'initiator' }),
+      clients(gz, server.b).peerconn.getPeerConn({ peerConnId: id, role: 'acceptor' }),
+    ]);
+    assert.deepEqual(
+      sides.map((s) => s.status),
+      ['active', 'active'],
+    );
+  });
+
+  test('the whole cross-account tour, from the console alone', async () => {
+    await go('#/vpcs');
+    const vpcForm = page.locator('details.create');
+    await vpcForm.locator('summary').click();
+    for (const [account, region, name, block] of [
+      ['demo-a', 'bj', 'tour-a', '10.201.0.0/16'],
+      ['demo-b', 'gz', 'tour-b', '10.202.0.0/16'],
+    ] as const) {
+      await vpcForm.getByLabel('Account').selectOption({ label: account });
+      await vpcForm.getByLabel('Region').selectOption(region);
+      await vpcForm.getByLabel('Name').fill(name);
+      await vpcForm.getByLabel('CIDR').fill(block);
+      await vpcForm.getByRole('button', { name: 'Create VPC' }).click();
+      await page.locator('tr[data-vpc]').filter({ hasText: name }).waitFor();
+    }
+
+    await go('#/connections');
+    const request = page.locator('details.create');
+    await request.locator('summary').click();
+    for (const [label, name] of [
+      ['From VPC', 'tour-a'],
+      ['To VPC', 'tour-b'],
+    ] as const) {
+      const select = request.getByLabel(label);
+      const value = await select.locator('option', { hasText: `(${name})` }).getAttribute('value');
+      await select.selectOption(value as string);
+    }
+    await request.getByRole('button', { name: 'Request as demo-a' }).click();
+    // The console opens the new connection.
+    await page.waitForURL(/#\/connections\/peerconn-/);
+    const id = decodeURIComponent(new URL(page.url()).hash.replace('#/connections/', ''));
+    await waitSide(page, '.detail', 'initiator', 'consulting');
+    await waitSide(page, '.detail', 'acceptor', 'consulting');
+
+    const initiator = page.locator('[data-side="initiator"]');
+    const acceptor = page.locator('[data-side="acceptor"]');
+    await acceptor.getByRole('button', { name: 'Accept', exact: true }).click();
+    await waitSide(page, '.detail', 'initiator', 'active');
+    await waitSide(page, '.detail', 'acceptor', 'active');
+    await initiator.getByRole('button', { name: 'Open DNS sync' }).click();
+    await waitSide(page, '.detail', 'initiator', 'open', 'dnsStatus');
+    await initiator.getByLabel('New bandwidth (Mbps)').fill('20');
+    await initiator.getByRole('button', { name: 'Resize' }).click();
+    await page.locator('[data-field="bandwidth"]').filter({ hasText: '20 Mbps' }).waitFor();
+    await initiator.getByRole('button', { name: 'Release…' }).click();
+    await initiator.getByRole('button', { name: `Yes, release ${id}` }).click();
+    await page.getByText('This connection no longer exists').waitFor();
+    // The timeline keeps the whole story.
+    for (const operation of [
+      'createPeerConn',
+      'acceptPeerConn',
+      'openPeerConnDnsSync',
+      'resizePeerConn',
+      'deletePeerConn',
+    ]) {
+      await page.locator('ol.timeline li').filter({ hasText: operation }).first().waitFor();
+    }
+    await assert.rejects(
+      clients(bj, server.a).peerconn.getPeerConn({ peerConnId: id, role: 'initiator' }),
+      (error: unknown) => error instanceof BceServiceError && error.code === 'NoSuchObject',
+    );
+  });
+
+  test('a refused action shows the error code and message the rules give', async () => {
+    const id = await requestPeering();
+    await go(`#/connections/${id}`);
+    await waitSide(page, '.detail', 'initiator', 'consulting');
+    // The initiator may not accept its own request.
+    await page
+      .locator('[data-side="initiator"]')
+      .getByRole('button', { name: 'Accept', exact: true })
+      .click();
+    const alert = page.getByRole('alert');
+    await alert.filter({ hasText: 'OperationNotPermitted' }).waitFor();
+    const viaSdk = await clients(bj, server.a)
+      .peerconn.acceptPeerConn({ peerConnId: id })
+      .then(
+        () => undefined,
+        (error: unknown) => error,
+      );
+    assert.ok(viaSdk instanceof BceServiceError);
+    assert.equal(viaSdk.code, 'OperationNotPermitted');
+    assert.match(
+      (await alert.textContent()) ?? '',
+      new RegExp(viaSdk.message.slice(0, 30).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')),
+    );
+    await waitSide(page, '.detail', 'initiator', 'consulting');
+  });
+
+  test('advancing the clock 8 days turns a consulting request into consult_failed on screen', async () => {
+    const id = await requestPeering();
+    await go('#/time');
+    await page.getByLabel('Advance by').fill('8d');
+    await page.getByRole('button', { name: 'Advance', exact: true }).click();
+    await page.getByRole('status').filter({ hasText: 'Clock advanced by 8d' }).waitFor();
+    await page.getByRole('link', { name: 'Connections' }).click();
+    const row = `tr[data-pc="${id}"]`;
+    await waitSide(page, row, 'initiator', 'consult_failed');
+    await page.locator(`${row} [data-side="acceptor"]`).filter({ hasText: 'removed' }).waitFor();
+  });
+
+  test('a fault rule added in the console makes the SDK see a 503, and its use shows up', async () => {
+    await go('#/faults');
+    await page.getByLabel('Operation').selectOption('listVpcs');
+    await page.getByLabel('HTTP status').fill('503');
+    await page.getByLabel('Times').fill('1');
+    await page.getByRole('button', { name: 'Add rule' }).click();
+    const row = page.locator('tr[data-fault]').filter({ hasText: 'listVpcs' });
+    await row.waitFor();
+    const seen = await clients(bj, server.a)
+      .vpc.listVpcs({})
+      .then(
+        () => undefined,
+        (error: unknown) => error,
+      );
+    assert.ok(seen instanceof BceServiceError, 'the SDK call failed');
+    assert.equal(seen.statusCode, 503);
+    assert.equal(seen.code, 'ServiceUnavailable');
+    // Its one firing is spent: the rule leaves the list by itself.
+    await row.waitFor({ state: 'detached' });
+  });
+
+  test('keys stay hidden until revealed; every control has a name', async () => {
+    await go('#/accounts');
+    const secret = server.a.secretAccessKey;
+    await page.getByRole('heading', { name: 'demo-a' }).waitFor();
+    assert.equal((await page.content()).includes(secret), false);
+    await page.getByRole('button', { name: `Reveal secret key ${server.a.accessKeyId} of demo-a` }).click();
+    await page.getByText(secret).waitFor();
+
+    for (const [view, heading] of VIEWS) {
+      await go(view);
+      await page.getByRole('heading', { name: heading, exact: true }).waitFor();
+      const unnamed = await page.evaluate(() =>
+        [
+          ...(globalThis as unknown as PageGlobals).document.querySelectorAll(
+            'input, select, button, a[href]',
+          ),
+        ]
+          .filter((el) => {
+            const labelled = (el.labels?.length ?? 0) > 0 || el.getAttribute('aria-label');
+            return !labelled && (el.textContent ?? '').trim() === '';
+          })
+          .map((el) => el.outerHTML.slice(0, 80)),
+      );
+      assert.deepEqual(unnamed, [], view);
+    }
+  });
+
+  test('usable in a narrow window and in dark mode: nothing overflows sideways', async () => {
+    const id = await requestPeering();
+    await page.emulateMedia({ colorScheme: 'dark' });
+    try {
+      for (const width of [390, 1280]) {
+        await page.setViewportSize({ width, height: 800 });
+        for (const [view, heading] of [...VIEWS, [`#/connections/${id}`, id] as const]) {
+          await go(view);
+          await page.getByRole('heading', { name: heading, exact: true }).waitFor();
+          const overflow = await page.evaluate(() => {
+            const w = globalThis as unknown as PageGlobals;
+            return w.document.documentElement.scrollWidth - w.innerWidth;
+          });
+          assert.ok(overflow <= 0, `${view} at ${width}px overflows by ${overflow}px`);
+        }
+      }
+      const background = await page.evaluate(() => {
+        const w = globalThis as unknown as PageGlobals;
+        return w.getComputedStyle(w.document.body).backgroundColor;
+      });
+      assert.equal(background, 'rgb(15, 20, 25)', 'the dark palette is in use');
+    } finally {
+      await page.emulateMedia({ colorScheme: 'light' });
+      await page.setViewportSize({ width: 1280, height: 800 });
+    }
+  });
+
+  test('the screenshot: a cross-account connection accepted in the console, both sides and the timeline', async () => {
+    const id = await requestPeering(50);
+    await go(`#/connections/${id}`);
+    await page.locator('[data-side="acceptor"]').getByRole('button', { name: 'Accept', exact: true }).click();
+    await waitSide(page, '.detail', 'acceptor', 'active');
+    await page.locator('[data-side="initiator"]').getByRole('button', { name: 'Open DNS sync' }).click();
+    await waitSide(page, '.detail', 'initiator', 'open', 'dnsStatus');
+    await page.locator('ol.timeline li').filter({ hasText: 'openPeerConnDnsSync' }).waitFor();
+    const path =
+      process.env.PEERCONN_CONSOLE_SCREENSHOT || join(tmpdir(), `peerconn-console-${process.pid}.png`);
+    await page.screenshot({ path, fullPage: true });
+    const png = readFileSync(path);
+    assert.equal(png.subarray(1, 4).toString('latin1'), 'PNG');
+    assert.equal(png.readUInt32BE(16), 1280);
+    assert.ok(png.readUInt32BE(20) >= 800);
+    if (!process.env.PEERCONN_CONSOLE_SCREENSHOT) rmSync(path);
+  });
+
+  test('no request left the server origin, and the page never reloaded', async () => {
+    const origin = new URL(bj).origin;
+    assert.ok(ui.requests.some((url) => url.endsWith('/console.js')));
+    assert.ok(ui.requests.some((url) => url.endsWith('/_admin/stream')));
+    assert.deepEqual(
+      ui.requests.filter((url) => new URL(url).origin !== origin),
+      [],
+    );
+    assert.equal(ui.requests.filter((url) => url.endsWith('/console.js')).length, 1);
+    assert.equal(await page.evaluate(() => (globalThis as unknown as PageGlobals).notReloaded), true);
+    assert.deepEqual(ui.errors, []);
+  });
+});
+
+describe('the web console with an admin token in force', { skip }, () => {
+  let server: TestServer;
+  let browsing: Browsing;
+  let consoleDir: string;
+
+  before(async () => {
+    consoleDir = buildConsole();
+    server = await startTestServer({ adminToken: 'console-token-123', consoleDir });
+    browsing = await launchBrowser();
+  });
+  after(async () => {
+    await browsing?.close();
+    await server?.close();
+    rmSync(consoleDir, { recursive: true, force: true });
+  });
+
+  test('refuses to work without the token, and works with it', async () => {
+    const consolePage = await openConsole(browsing, `${server.url}/_console/`);
+    const { page } = consolePage;
+    try {
+      await page.getByRole('heading', { name: 'Admin token required' }).waitFor();
+      assert.equal(await page.locator('table').count(), 0);
+      assert.equal(await page.getByRole('navigation', { name: 'Sections' }).count(), 0);
+
+      await page.getByRole('textbox', { name: 'Admin token' }).fill('not-the-token');
+      await page.getByRole('button', { name: 'Open the console' }).click();
+      await page.getByRole('alert').filter({ hasText: 'that token was refused' }).waitFor();
+      assert.equal(await page.getByRole('navigation', { name: 'Sections' }).count(), 0);
+
+      await page.getByRole('textbox', { name: 'Admin token' }).fill('console-token-123');
+      await page.getByRole('button', { name: 'Open the console' }).click();
+      await waitLive(page);
+      await page.getByRole('heading', { name: 'Peering connections' }).waitFor();
+      await page.getByRole('link', { name: 'Accounts' }).click();
+      await page.getByRole('heading', { name: 'demo-a' }).waitFor();
+      assert.deepEqual(
+        consolePage.errors.filter((e) => !/403/.test(e)),
+        [],
+      );
+    } finally {
+      await consolePage.close();
+    }
+  });
+});

@@ -1,0 +1,146 @@
+// Driving the web console in a real browser: Debian's Chromium through playwright-core (no browser download),
+// a freshly built console bundle, and a record of every request each page makes.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '../../..');
+
+/** Debian's chromium, or undefined when it is not installed. */
+export function findChromium(): string | undefined {
+  try {
+    return execFileSync('sh', ['-c', 'command -v chromium'], { encoding: 'utf8' }).trim() || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Why the browser suites cannot run here, or undefined when they can. CI (which installs Chromium) never skips. */
+export function browserSkipReason(): string | false {
+  if (findChromium()) return false;
+  if (process.env.CI) throw new Error('Chromium is missing: .ci/run installs it (apt-get install chromium).');
+  return 'Chromium is not installed (apt-get install chromium)';
+}
+
+/**
+ * Builds the console from the current sources into a fresh directory (the server's `consoleDir`), so a suite
+ * never tests a stale bundle nor one another suite is rewriting. Remove it with `rmSync` when done.
+ */
+export function buildConsole(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'peerconn-console-'));
+  const result = spawnSync(process.execPath, [join(ROOT, 'scripts/build-console.mjs'), '--outdir', dir], {
+    encoding: 'utf8',
+  });
+  if (result.status !== 0) throw new Error(`building the console failed:\n${result.stderr}`);
+  return dir;
+}
+
+/**
+ * The little of the page's globals the tests read inside page.evaluate (as `globalThis as unknown as
+ * PageGlobals`: the callbacks run in the page, so they cannot call helpers from here). The server's type-check
+ * has no DOM library, and adding it would let `window` slip into server code unnoticed.
+ */
+export interface PageElement {
+  outerHTML: string;
+  textContent: string | null;
+  getAttribute(name: string): string | null;
+  labels?: { length: number } | null;
+}
+
+export interface PageGlobals {
+  location: { hash: string };
+  innerWidth: number;
+  /** Set by a test after the first load; still there means the page never reloaded. */
+  notReloaded?: boolean;
+  document: {
+    documentElement: { scrollWidth: number };
+    body: PageElement;
+    querySelectorAll(selector: string): Iterable<PageElement>;
+  };
+  getComputedStyle(element: PageElement): { backgroundColor: string };
+}
+
+export interface Browsing {
+  browser: Browser;
+  close(): Promise<void>;
+}
+
+export async function launchBrowser(): Promise<Browsing> {
+  const executablePath = findChromium();
+  if (!executablePath) throw new Error('no chromium');
+  // launch() gives every browser a fresh, temporary profile of its own and removes it on close.
+  const browser = await chromium.launch({
+    executablePath,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+  return {
+    browser,
+    close: () => browser.close(),
+  };
+}
+
+export interface ConsolePage {
+  context: BrowserContext;
+  page: Page;
+  /** Every URL the page asked for (documents, scripts, styles, fetches, the stream), in order. */
+  requests: string[];
+  /** Uncaught errors and console errors of the page, but for the browser's own note on each HTTP error status. */
+  errors: string[];
+  close(): Promise<void>;
+}
+
+export async function openConsole(
+  browsing: Browsing,
+  url: string,
+  options: { width?: number; height?: number; colorScheme?: 'light' | 'dark' } = {},
+): Promise<ConsolePage> {
+  const context = await browsing.browser.newContext({
+    viewport: { width: options.width ?? 1280, height: options.height ?? 800 },
+    colorScheme: options.colorScheme ?? 'light',
+  });
+  const page = await context.newPage();
+  page.setDefaultTimeout(20_000);
+  const requests: string[] = [];
+  const errors: string[] = [];
+  context.on('request', (request) => requests.push(request.url()));
+  page.on('pageerror', (error) => errors.push(error.message));
+  page.on('console', (message) => {
+    // The browser logs every answer >= 400 itself; the tests provoke refusals on purpose and check them on screen.
+    if (message.type() === 'error' && !message.text().startsWith('Failed to load resource:')) {
+      errors.push(message.text());
+    }
+  });
+  await page.goto(url);
+  return { context, page, requests, errors, close: () => context.close() };
+}
+
+/** Waits until the header says the change stream is connected. */
+export async function waitLive(page: Page): Promise<void> {
+  await page.getByRole('status', { name: 'Live updates: live' }).waitFor();
+}
+
+/** The status (or DNS status) badge of one side of a connection, once it reads exactly `value`. */
+export async function waitSide(
+  page: Page,
+  scope: string,
+  side: 'initiator' | 'acceptor',
+  value: string,
+  field: 'status' | 'dnsStatus' = 'status',
+): Promise<void> {
+  await page
+    .locator(`${scope} [data-side="${side}"] [data-field="${field}"]`)
+    .filter({ hasText: new RegExp(`^\\s*${value}\\s*$`) })
+    .first()
+    .waitFor();
+}

@@ -1,0 +1,346 @@
+// The admin endpoints the console is built on: the cross-account state, acting as an account through the
+// operation path of the API, the change stream (Server-Sent Events), and the origin check on admin changes.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { BceServiceError, PeerConnClient, VpcClient } from '@peerconn/sdk';
+import type { ActResult, ChangeMessage, StateView } from '../src/admin/views.ts';
+import { timingPreset } from '../src/domain/timing.ts';
+import type { PeerConnEvent } from '../src/engine/api.ts';
+import { signed, startTestServer, type TestServer } from './http-support.ts';
+
+interface AdminAnswer {
+  status: number;
+  json: unknown;
+  requestId: string | null;
+}
+
+async function admin(
+  base: string,
+  method: string,
+  path: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+): Promise<AdminAnswer> {
+  const res = await fetch(`${base}/_admin${path}`, {
+    method,
+    headers: { 'content-type': 'application/json', ...headers },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  const text = await res.text();
+  return {
+    status: res.status,
+    json: text ? JSON.parse(text) : undefined,
+    requestId: res.headers.get('x-bce-request-id'),
+  };
+}
+
+function codeOf(answer: AdminAnswer): string | undefined {
+  return (answer.json as { code?: string } | undefined)?.code;
+}
+
+/** A reader of /_admin/stream: the messages as they arrive, by event name. */
+async function openStream(base: string, token?: string) {
+  const controller = new AbortController();
+  const res = await fetch(`${base}/_admin/stream`, {
+    headers: token ? { authorization: `Bearer ${token}` } : {},
+    signal: controller.signal,
+  });
+  assert.equal(res.status, 200);
+  assert.match(res.headers.get('content-type') ?? '', /^text\/event-stream/);
+  const reader = (res.body as ReadableStream<Uint8Array>).getReader();
+  const decoder = new TextDecoder();
+  let buffer = '';
+  const queued: Array<{ event: string; data: ChangeMessage }> = [];
+  /** The next message that satisfies `wanted`; skips the others. Resolves undefined when the stream ends. */
+  const next = async (wanted: (m: { event: string; data: ChangeMessage }) => boolean) => {
+    for (;;) {
+      const found = queued.findIndex(wanted);
+      if (found !== -1) {
+        const [message] = queued.splice(0, found + 1).slice(-1);
+        return message;
+      }
+      queued.length = 0;
+      const { done, value } = await reader.read();
+      if (done) return undefined;
+      buffer += decoder.decode(value, { stream: true });
+      let end = buffer.indexOf('\n\n');
+      while (end !== -1) {
+        const block = buffer.slice(0, end);
+        buffer = buffer.slice(end + 2);
+        const event = /^event: (.+)$/m.exec(block)?.[1];
+        const data = /^data: (.+)$/m.exec(block)?.[1];
+        if (event && data) queued.push({ event, data: JSON.parse(data) as ChangeMessage });
+        end = buffer.indexOf('\n\n');
+      }
+    }
+  };
+  return { next, close: () => controller.abort() };
+}
+
+let server: TestServer;
+let bj: string;
+let gz: string;
+
+before(async () => {
+  server = await startTestServer({
+    listen: [
+      { region: 'bj', port: 0 },
+      { region: 'gz', port: 0 },
+    ],
+  });
+  bj = (server.listeners.find((l) => l.region === 'bj') as { url: string }).url;
+  gz = (server.listeners.find((l) => l.region === 'gz') as { url: string }).url;
+});
+after(async () => {
+  await server.close();
+});
+
+function clients(endpoint: string, who: { accessKeyId: string; secretAccessKey: string }) {
+  const config = { endpoint, credentials: who, maxRetries: 0, env: {} };
+  return { peerconn: new PeerConnClient(config), vpc: new VpcClient(config) };
+}
+
+let cidr = 0;
+/** A cross-account, cross-region request from demo-a in bj to demo-b in gz, left consulting. */
+async function crossAccountRequest(): Promise<{ peerConnId: string; vpcA: string; vpcB: string }> {
+  const a = clients(bj, server.a);
+  const b = clients(gz, server.b);
+  cidr += 1;
+  const { vpcId: vpcA } = await a.vpc.createVpc({ name: 'a-bj', cidr: `10.${cidr}.0.0/16` });
+  const { vpcId: vpcB } = await b.vpc.createVpc({ name: 'b-gz', cidr: `10.${100 + cidr}.0.0/16` });
+  const { peerConnId } = await a.peerconn.createPeerConn({
+    bandwidthInMbps: 10,
+    localVpcId: vpcA,
+    peerVpcId: vpcB,
+    peerRegion: 'gz',
+    peerAccountId: server.b.accountId,
+    billing: { paymentTiming: 'Postpaid' },
+  });
+  return { peerConnId, vpcA, vpcB };
+}
+
+describe('GET /_admin/state', () => {
+  test('every account, VPC and both sides of each connection, with clock, timing, faults and pending', async () => {
+    const { peerConnId, vpcA, vpcB } = await crossAccountRequest();
+    const state = (await admin(bj, 'GET', '/state')).json as StateView;
+    assert.deepEqual(
+      state.accounts.map((a) => a.id),
+      [server.a.accountId, server.b.accountId],
+    );
+    assert.equal(state.accounts[0]?.credentials[0]?.secretAccessKey, server.a.secretAccessKey);
+    const vpcs = new Map(state.vpcs.map((v) => [v.vpcId, v]));
+    assert.deepEqual([vpcs.get(vpcA)?.accountId, vpcs.get(vpcA)?.region], [server.a.accountId, 'bj']);
+    assert.deepEqual([vpcs.get(vpcB)?.accountId, vpcs.get(vpcB)?.region], [server.b.accountId, 'gz']);
+    const pc = state.peerConns.find((p) => p.peerConnId === peerConnId);
+    assert.ok(pc);
+    assert.deepEqual(
+      [pc.initiator.accountId, pc.initiator.region, pc.initiator.vpcId, pc.initiator.status],
+      [server.a.accountId, 'bj', vpcA, 'consulting'],
+    );
+    assert.deepEqual(
+      [pc.acceptor.accountId, pc.acceptor.region, pc.acceptor.vpcId, pc.acceptor.status],
+      [server.b.accountId, 'gz', vpcB, 'consulting'],
+    );
+    assert.equal(pc.crossAccount, true);
+    assert.equal(pc.expiredTime, '');
+    // The 7-day consult timeout is pending on the virtual clock.
+    const timeout = state.pending.find((p) => p.peerConnId === peerConnId && p.name === 'consultTimeout');
+    assert.ok(timeout?.dueAt);
+    assert.equal(Date.parse(timeout.dueAt) - Date.parse(pc.createdTime) >= 7 * 86_400_000 - 1000, true);
+    assert.deepEqual(state.timing, timingPreset('immediate'));
+    assert.deepEqual(state.faults, []);
+    assert.equal(state.clock.frozen, false);
+    assert.deepEqual(state.regions, ['bj', 'gz']);
+  });
+});
+
+describe('POST /_admin/act', () => {
+  test('accepting as the acceptor runs the operation and the timeline names the request', async () => {
+    const { peerConnId } = await crossAccountRequest();
+    const accepted = await admin(bj, 'POST', '/act', {
+      accountId: server.b.accountId,
+      region: 'gz',
+      operation: 'acceptPeerConn',
+      input: { peerConnId },
+    });
+    assert.equal(accepted.status, 200);
+    const result = accepted.json as ActResult;
+    assert.equal(result.requestId, accepted.requestId);
+    assert.equal(result.result, undefined);
+    const state = (await admin(bj, 'GET', '/state')).json as StateView;
+    const pc = state.peerConns.find((p) => p.peerConnId === peerConnId);
+    assert.deepEqual([pc?.initiator.status, pc?.acceptor.status], ['active', 'active']);
+    const { events } = (await admin(bj, 'GET', `/events?peerConnId=${peerConnId}`)).json as {
+      events: PeerConnEvent[];
+    };
+    assert.ok(
+      events.some(
+        (e) =>
+          e.cause.type === 'request' &&
+          e.cause.operation === 'acceptPeerConn' &&
+          e.cause.requestId === result.requestId &&
+          e.cause.accountId === server.b.accountId,
+      ),
+    );
+  });
+
+  test('a refused action answers exactly what the same signed request answers', async () => {
+    const { peerConnId } = await crossAccountRequest();
+    // The initiator may not accept its own request.
+    const viaAdmin = await admin(bj, 'POST', '/act', {
+      accountId: server.a.accountId,
+      region: 'bj',
+      operation: 'acceptPeerConn',
+      input: { peerConnId },
+    });
+    const viaWire = await signed({
+      port: Number(new URL(bj).port),
+      method: 'PUT',
+      target: `/v1/peerconn/${peerConnId}?accept`,
+      credential: server.a,
+    });
+    assert.notEqual(viaWire.status, 200);
+    assert.equal(viaAdmin.status, viaWire.status);
+    const wire = viaWire.json as { code: string; message: string };
+    assert.deepEqual(
+      {
+        code: codeOf(viaAdmin),
+        message: (viaAdmin.json as { message: string }).message,
+      },
+      { code: wire.code, message: wire.message },
+    );
+
+    // Shape errors too: the same validation as the wire's body.
+    const resize = await admin(bj, 'POST', '/act', {
+      accountId: server.a.accountId,
+      region: 'bj',
+      operation: 'resizePeerConn',
+      input: { peerConnId, newBandwidthInMbps: 'wide' },
+    });
+    assert.equal(codeOf(resize), 'InappropriateJSON');
+    assert.match((resize.json as { message: string }).message, /newBandwidthInMbps/);
+  });
+
+  test('input checks: unknown operation, field or account, missing path field', async () => {
+    const base = { accountId: server.a.accountId, region: 'bj' };
+    const unknownOp = await admin(bj, 'POST', '/act', { ...base, operation: 'launchRocket' });
+    assert.equal(codeOf(unknownOp), 'InappropriateJSON');
+    const unknownField = await admin(bj, 'POST', '/act', {
+      ...base,
+      operation: 'acceptPeerConn',
+      input: { peerConnId: 'peerconn-x', colour: 'red' },
+    });
+    assert.equal(codeOf(unknownField), 'InappropriateJSON');
+    assert.match((unknownField.json as { message: string }).message, /input\.colour/);
+    const missing = await admin(bj, 'POST', '/act', { ...base, operation: 'acceptPeerConn', input: {} });
+    assert.equal(codeOf(missing), 'InappropriateJSON');
+    const nobody = await admin(bj, 'POST', '/act', {
+      accountId: 'f'.repeat(32),
+      region: 'bj',
+      operation: 'listVpcs',
+    });
+    assert.equal(nobody.status, 404);
+    assert.equal(codeOf(nobody), 'NoSuchObject');
+  });
+
+  test('reads return their body; fault rules are left for the program under test', async () => {
+    await admin(bj, 'POST', '/faults', { operation: 'listVpcs', status: 503, times: 1 });
+    try {
+      const listed = await admin(bj, 'POST', '/act', {
+        accountId: server.a.accountId,
+        region: 'bj',
+        operation: 'listVpcs',
+        input: { maxKeys: 1 },
+      });
+      assert.equal(listed.status, 200);
+      const body = (listed.json as ActResult).result as { vpcs: unknown[]; maxKeys: number };
+      assert.equal(body.maxKeys, 1);
+      // The rule still fires for the SDK.
+      await assert.rejects(
+        clients(bj, server.a).vpc.listVpcs({}),
+        (error: unknown) => error instanceof BceServiceError && error.code === 'ServiceUnavailable',
+      );
+    } finally {
+      await admin(bj, 'DELETE', '/faults');
+    }
+  });
+});
+
+describe('GET /_admin/stream', () => {
+  test('says it is ready, then which kinds of state changed', async () => {
+    const stream = await openStream(bj);
+    try {
+      assert.deepEqual(await stream.next((m) => m.event === 'ready'), {
+        event: 'ready',
+        data: { changes: ['all'] },
+      });
+      const vpcSeen = stream.next((m) => m.event === 'change' && m.data.changes.includes('vpcs'));
+      await clients(bj, server.a).vpc.createVpc({ name: 'streamed', cidr: '10.250.0.0/16' });
+      assert.ok(await vpcSeen);
+      const eventsSeen = stream.next((m) => m.event === 'change' && m.data.changes.includes('events'));
+      await crossAccountRequest();
+      assert.ok(await eventsSeen);
+      const settingsSeen = stream.next((m) => m.event === 'change' && m.data.changes.includes('settings'));
+      await admin(bj, 'POST', '/clock', { advance: '1h' });
+      assert.ok(await settingsSeen);
+      const faultsSeen = stream.next((m) => m.event === 'change' && m.data.changes.includes('faults'));
+      await admin(bj, 'POST', '/faults', { operation: 'getVpc', status: 500 });
+      await admin(bj, 'DELETE', '/faults');
+      assert.ok(await faultsSeen);
+    } finally {
+      stream.close();
+    }
+  });
+
+  test('closing the server ends open streams cleanly instead of waiting for them', async () => {
+    const own = await startTestServer({ drainTimeoutMs: 60_000 });
+    const stream = await openStream(own.url);
+    assert.ok(await stream.next((m) => m.event === 'ready'));
+    const ended = stream.next(() => false);
+    await own.close();
+    // A clean end of the body (not a reset connection, which would reject).
+    assert.equal(await ended, undefined);
+  });
+});
+
+describe('guards', () => {
+  test('with a token in force, state, act and stream need it', async () => {
+    const guarded = await startTestServer({ adminToken: 'console-secret' });
+    try {
+      for (const [method, path] of [
+        ['GET', '/state'],
+        ['POST', '/act'],
+        ['GET', '/stream'],
+      ] as const) {
+        const answer = await admin(guarded.url, method, path, method === 'POST' ? {} : undefined);
+        assert.equal(answer.status, 403, `${method} ${path}`);
+        assert.equal(codeOf(answer), 'AccessDenied');
+      }
+      const ok = await admin(guarded.url, 'GET', '/state', undefined, {
+        authorization: 'Bearer console-secret',
+      });
+      assert.equal(ok.status, 200);
+      const stream = await openStream(guarded.url, 'console-secret');
+      assert.ok(await stream.next((m) => m.event === 'ready'));
+      stream.close();
+    } finally {
+      await guarded.close();
+    }
+  });
+
+  test('changes sent by a page of another origin are refused; its own origin and tools without one pass', async () => {
+    const foreign = await admin(bj, 'POST', '/clock', { advance: '1h' }, { origin: 'http://evil.example' });
+    assert.equal(foreign.status, 403);
+    assert.equal(codeOf(foreign), 'AccessDenied');
+    const opaque = await admin(bj, 'POST', '/clock', { advance: '1h' }, { origin: 'null' });
+    assert.equal(opaque.status, 403);
+    const own = await admin(bj, 'POST', '/clock', { advance: '1h' }, { origin: bj });
+    assert.equal(own.status, 200);
+    assert.equal((await admin(bj, 'POST', '/clock', { advance: '1h' })).status, 200);
+    // Reads are not changes (and a browser does not let a foreign page read the answer).
+    assert.equal(
+      (await admin(bj, 'GET', '/clock', undefined, { origin: 'http://evil.example' })).status,
+      200,
+    );
+  });
+});
