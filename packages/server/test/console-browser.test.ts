@@ -22,7 +22,7 @@ import {
   waitLive,
   waitSide,
 } from './console-support.ts';
-import { startTestServer, type TestServer } from './http-support.ts';
+import { regionUrl, startTestServer, type TestServer, TWO_REGIONS } from './http-support.ts';
 
 const skip = browserSkipReason();
 
@@ -49,13 +49,10 @@ describe('the web console in Chromium', { skip }, () => {
     consoleDir = buildConsole();
     server = await startTestServer({
       consoleDir,
-      listen: [
-        { region: 'bj', port: 0 },
-        { region: 'gz', port: 0 },
-      ],
+      ...TWO_REGIONS,
     });
-    bj = (server.listeners.find((l) => l.region === 'bj') as { url: string }).url;
-    gz = (server.listeners.find((l) => l.region === 'gz') as { url: string }).url;
+    bj = regionUrl(server, 'bj');
+    gz = regionUrl(server, 'gz');
     browsing = await launchBrowser();
     ui = await openConsole(browsing, `${bj}/_console/`);
     page = ui.page;

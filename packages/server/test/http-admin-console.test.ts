@@ -6,32 +6,24 @@ import { BceServiceError, PeerConnClient, VpcClient } from '@peerconn/sdk';
 import type { ActResult, ChangeMessage, StateView } from '../src/admin/views.ts';
 import { timingPreset } from '../src/domain/timing.ts';
 import type { PeerConnEvent } from '../src/engine/api.ts';
-import { signed, startTestServer, type TestServer } from './http-support.ts';
+import {
+  type AdminAnswer,
+  adminCall,
+  regionUrl,
+  signed,
+  startTestServer,
+  type TestServer,
+  TWO_REGIONS,
+} from './http-support.ts';
 
-interface AdminAnswer {
-  status: number;
-  json: unknown;
-  requestId: string | null;
-}
-
-async function admin(
+function admin(
   base: string,
   method: string,
   path: string,
   body?: unknown,
   headers: Record<string, string> = {},
-): Promise<AdminAnswer> {
-  const res = await fetch(`${base}/_admin${path}`, {
-    method,
-    headers: { 'content-type': 'application/json', ...headers },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  const text = await res.text();
-  return {
-    status: res.status,
-    json: text ? JSON.parse(text) : undefined,
-    requestId: res.headers.get('x-bce-request-id'),
-  };
+) {
+  return adminCall(`${base}/_admin`, method, path, body, headers);
 }
 
 function codeOf(answer: AdminAnswer): string | undefined {
@@ -83,13 +75,10 @@ let gz: string;
 
 before(async () => {
   server = await startTestServer({
-    listen: [
-      { region: 'bj', port: 0 },
-      { region: 'gz', port: 0 },
-    ],
+    ...TWO_REGIONS,
   });
-  bj = (server.listeners.find((l) => l.region === 'bj') as { url: string }).url;
-  gz = (server.listeners.find((l) => l.region === 'gz') as { url: string }).url;
+  bj = regionUrl(server, 'bj');
+  gz = regionUrl(server, 'gz');
 });
 after(async () => {
   await server.close();

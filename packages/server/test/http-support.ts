@@ -212,3 +212,61 @@ export async function createVpc(
   if (res.status !== 200) throw new Error(`createVpc failed: ${res.status} ${res.text}`);
   return (res.json as { vpcId: string }).vpcId;
 }
+
+/** Listeners for Beijing and Guangzhou, for the suites that go across regions. */
+export const TWO_REGIONS: ServerOptions = {
+  listen: [
+    { region: 'bj', port: 0 },
+    { region: 'gz', port: 0 },
+  ],
+};
+
+/** The base URL of the server's listener for a region. */
+export function regionUrl(server: RunningServer, region: string): string {
+  const listener = server.listeners.find((l) => l.region === region);
+  if (!listener) throw new Error(`no listener for region ${region}`);
+  return listener.url;
+}
+
+export interface AdminAnswer {
+  status: number;
+  json: unknown;
+  text: string;
+  requestId: string | null;
+}
+
+/** One admin API call: `adminUrl` ends in /_admin, `path` starts with '/'. The body is sent as JSON. */
+export async function adminCall(
+  adminUrl: string,
+  method: string,
+  path: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+): Promise<AdminAnswer> {
+  const res = await fetch(`${adminUrl}${path}`, {
+    method,
+    headers: { 'content-type': 'application/json', ...headers },
+    ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
+  });
+  const text = await res.text();
+  return {
+    status: res.status,
+    text,
+    json: text ? (JSON.parse(text) as unknown) : undefined,
+    requestId: res.headers.get('x-bce-request-id'),
+  };
+}
+
+/** An admin call that must succeed; answers its JSON body (undefined when empty). */
+export async function adminOk(
+  adminUrl: string,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<unknown> {
+  const answer = await adminCall(adminUrl, method, path, body);
+  if (answer.status < 200 || answer.status > 299) {
+    throw new Error(`admin ${method} ${path}: ${answer.status} ${answer.text}`);
+  }
+  return answer.json;
+}
