@@ -29,16 +29,7 @@ export interface VpcView {
 }
 
 /** One side of a connection as its owner sees it, plus who owns it. */
-export interface SideView {
-  role: PeerConnRole;
-  accountId: string;
-  region: string;
-  vpcId: string;
-  ifId: string;
-  ifName: string;
-  description: string;
-  status: PeerConnStatus;
-  dnsStatus: DnsStatus;
+export interface SideView extends SideRecord {
   /** The acceptor side after a reject or a consult timeout: kept for the record, invisible to its account. */
   removed: boolean;
 }
