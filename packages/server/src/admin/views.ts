@@ -1,6 +1,6 @@
 // The JSON of the admin API's cross-account endpoints (`GET /_admin/state`, `POST /_admin/act`, the change
 // stream), shared as types with the console page, which is their main reader.
-import type { DnsStatus, PaymentTiming, PeerConnRole, PeerConnStatus, TagModel } from '@peerconn/sdk/models';
+import type { PaymentTiming, TagModel } from '@peerconn/sdk/models';
 import { wireTime } from '../domain/time.ts';
 import type {
   Account,
