@@ -5,6 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { PeerConnClient, VpcClient } from '@peerconn/sdk';
 import { formatBceTimestamp, sign } from '@peerconn/sdk/signer';
 import type { ServerOptions } from '../src/config.ts';
 import { timingPreset } from '../src/domain/timing.ts';
@@ -269,4 +270,42 @@ export async function adminOk(
     throw new Error(`admin ${method} ${path}: ${answer.status} ${answer.text}`);
   }
   return answer.json;
+}
+
+/** The SDK's two clients for one credential on one listener, without retries (tests want each answer as is). */
+export function sdkClients(endpoint: string, who: { accessKeyId: string; secretAccessKey: string }) {
+  const config = { endpoint, credentials: who, maxRetries: 0, env: {} };
+  return { peerconn: new PeerConnClient(config), vpc: new VpcClient(config) };
+}
+
+let worldCidr = 0;
+
+/**
+ * The shared world of the HTTP suites, made through the SDK on a TWO_REGIONS server: a VPC of demo-a in bj, a
+ * VPC of demo-b in gz, and a Postpaid request from the first to the second, left waiting for demo-b.
+ */
+export async function crossRegionPeering(
+  server: TestServer,
+  bandwidthInMbps = 10,
+): Promise<{ peerConnId: string; vpcA: string; vpcB: string }> {
+  const a = sdkClients(regionUrl(server, 'bj'), server.a);
+  const b = sdkClients(regionUrl(server, 'gz'), server.b);
+  worldCidr = (worldCidr % 99) + 1;
+  const { vpcId: vpcA } = await a.vpc.createVpc({
+    name: `a-bj-${worldCidr}`,
+    cidr: `10.${worldCidr}.0.0/16`,
+  });
+  const { vpcId: vpcB } = await b.vpc.createVpc({
+    name: `b-gz-${worldCidr}`,
+    cidr: `10.${100 + worldCidr}.0.0/16`,
+  });
+  const { peerConnId } = await a.peerconn.createPeerConn({
+    bandwidthInMbps,
+    localVpcId: vpcA,
+    peerVpcId: vpcB,
+    peerRegion: 'gz',
+    peerAccountId: server.b.accountId,
+    billing: { paymentTiming: 'Postpaid' },
+  });
+  return { peerConnId, vpcA, vpcB };
 }
