@@ -222,7 +222,9 @@ function routeTableViews(overview: Overview): RouteTableView[] {
     const wire = renderRouteRule(rule);
     if (rule.nexthopType !== 'peerConn') return { ...wire, system: false, nexthopState: 'external' };
     const record = byInterface.get(rule.nexthopId);
-    if (!record) return { ...wire, system: false, nexthopState: 'blackhole' };
+    // A connection kept visible as `deleted` (keepDeleted) is as released for routing, as the reachability check says.
+    const released = record && [record.initiator, record.acceptor].every((side) => side.status === 'deleted');
+    if (!record || released) return { ...wire, system: false, nexthopState: 'blackhole' };
     const usable =
       !record.acceptorRemoved &&
       [record.initiator, record.acceptor].every((side) => USABLE_PEERCONN_STATUSES.includes(side.status));
