@@ -79,7 +79,7 @@ export const ERROR_CODES = {
   RouteRuleQuotaExceeded: 400,
   /** System routes (nexthopType sys) are made by the VPC itself: they cannot be created. */
   SystemRouteImmutable: 400,
-  /** Unknown nexthopType, a missing nexthopId, or a peering next hop that is not an interface of this VPC. */
+  /** Unknown nexthopType, or a peering next hop that is not the caller's interface in this VPC. */
   InvalidNexthop: 400,
 } as const;
 

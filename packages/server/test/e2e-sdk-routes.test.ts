@@ -91,22 +91,31 @@ interface Peering {
   peerIf: string;
 }
 
-/** A connection from a's VPC to the VPC of `peerOwner`, accepted when cross-account (timing is immediate). */
-async function peering(local: Net, peer: Net, peerOwner: Who = 'b'): Promise<Peering> {
-  const cross = peerOwner !== 'a';
+/** A connection from `owner`'s VPC to the VPC of `peerOwner`, accepted when cross-account (timing is immediate). */
+async function peering(
+  local: Net,
+  peer: Net,
+  peerOwner: Who = 'b',
+  more: { owner?: Who; prepaid?: boolean; peerRegion?: string } = {},
+): Promise<Peering> {
+  const owner = more.owner ?? 'a';
+  const peerRegion = more.peerRegion ?? 'bj';
+  const cross = peerOwner !== owner;
   const { peerConnId } = await setup(
-    pc('a').createPeerConn({
+    pc(owner).createPeerConn({
       bandwidthInMbps: 10,
       localVpcId: local.vpcId,
       peerVpcId: peer.vpcId,
-      peerRegion: 'bj',
+      peerRegion,
       ...(cross ? { peerAccountId: who(peerOwner).accountId } : {}),
-      billing: { paymentTiming: 'Postpaid' },
+      billing: more.prepaid
+        ? { paymentTiming: 'Prepaid', reservation: { reservationLength: 1, reservationTimeUnit: 'Month' } }
+        : { paymentTiming: 'Postpaid' },
     }),
   );
-  if (cross) await setup(pc(peerOwner).acceptPeerConn({ peerConnId }));
-  const mine = await setup(pc('a').getPeerConn({ peerConnId, role: 'initiator' }));
-  const theirs = await setup(pc(peerOwner).getPeerConn({ peerConnId, role: 'acceptor' }));
+  if (cross) await setup(pc(peerOwner, peerRegion).acceptPeerConn({ peerConnId }));
+  const mine = await setup(pc(owner).getPeerConn({ peerConnId, role: 'initiator' }));
+  const theirs = await setup(pc(peerOwner, peerRegion).getPeerConn({ peerConnId, role: 'acceptor' }));
   assert.equal(mine.status, 'active', 'setup: the connection is active');
   return { peerConnId, localIf: mine.localIfId, peerIf: theirs.localIfId };
 }
@@ -1147,5 +1156,286 @@ describe('route tables and rules', () => {
     await routes('a').deleteRouteRule({ routeRuleId });
     await subnets('a').deleteSubnet({ subnetId: app.subnetIds[0] as string });
     await vpcs('a').deleteVpc({ vpcId: app.vpcId });
+  });
+});
+
+// ---- the reachability check, over the admin API, on state built through the SDK ----
+
+interface Hop {
+  vpcId: string;
+  routeTableId: string;
+  source: string;
+  destination: string;
+  rule: { routeRuleId: string; destinationAddress: string; nexthopType: string; system: boolean } | null;
+  next:
+    | { type: 'local'; subnetId: string; subnetCidr: string }
+    | {
+        type: 'peerConn';
+        interfaceId: string;
+        peerConnId: string | null;
+        usable: boolean;
+        sides: Array<{ role: string; vpcId: string; interfaceId: string; status: string; removed: boolean }>;
+        toVpcId: string | null;
+      }
+    | { type: 'external'; nexthopType: string; nexthopId: string }
+    | null;
+}
+interface Report {
+  reachable: boolean;
+  forward: Hop[];
+  return: Hop[];
+  problems: Array<{ code: string; message: string }>;
+}
+
+async function reach(vpcId: string, from: string, to: string): Promise<Report> {
+  const report = (await admin('POST', '/reachability', {
+    from: { vpcId, ip: from },
+    to: { ip: to },
+  })) as Report;
+  assert.deepEqual(Object.keys(report).sort(), ['forward', 'problems', 'reachable', 'return']);
+  for (const problem of report.problems) {
+    assert.deepEqual(Object.keys(problem).sort(), ['code', 'message']);
+  }
+  assert.equal(report.reachable, report.problems.length === 0);
+  return report;
+}
+
+const codes = (report: Report) => report.problems.map((p) => p.code);
+
+/** A peering route in `at`'s table through the given interface. */
+async function peerRoute(w: Who, at: Net, destination: string, nexthopId: string, source = '0.0.0.0/0') {
+  return setup(
+    routes(w).createRouteRule({
+      routeTableId: at.routeTableId,
+      sourceAddress: source,
+      destinationAddress: destination,
+      nexthopType: 'peerConn',
+      nexthopId,
+    }),
+  );
+}
+
+describe('the reachability check explains a working path and every broken one', () => {
+  test('no return route, then the return route: reachable, with every hop named', async () => {
+    const app = await net('a', '10.70.0.0/16', ['10.70.1.0/24']);
+    const db = await net('b', '10.71.0.0/16', ['10.71.1.0/24']);
+    const link = await peering(app, db);
+    const there = await peerRoute('a', app, '10.71.0.0/16', link.localIf);
+
+    const oneWay = await reach(app.vpcId, '10.70.1.5', '10.71.1.7');
+    assert.deepEqual(codes(oneWay), ['NoReturnRoute']);
+    assert.match(
+      oneWay.problems[0]?.message ?? '',
+      new RegExp(`${db.routeTableId}.*10\\.70\\.0\\.0/16.*${link.peerIf}`),
+    );
+    assert.deepEqual(
+      oneWay.return.map((h) => [h.vpcId, h.rule]),
+      [[db.vpcId, null]],
+    );
+
+    const back = await peerRoute('b', db, '10.70.0.0/16', link.peerIf);
+    const report = await reach(app.vpcId, '10.70.1.5', '10.71.1.7');
+    assert.equal(report.reachable, true, JSON.stringify(report.problems));
+    const [out, arrive] = report.forward;
+    assert.equal(report.forward.length, 2);
+    assert.deepEqual(
+      [out?.vpcId, out?.routeTableId, out?.source, out?.destination, out?.rule?.routeRuleId],
+      [app.vpcId, app.routeTableId, '10.70.1.5', '10.71.1.7', there.routeRuleId],
+    );
+    assert.ok(out?.next?.type === 'peerConn');
+    assert.equal(out.next.peerConnId, link.peerConnId);
+    assert.equal(out.next.interfaceId, link.localIf);
+    assert.equal(out.next.toVpcId, db.vpcId);
+    assert.equal(out.next.usable, true);
+    assert.deepEqual(
+      out.next.sides.map((side) => [side.role, side.vpcId, side.interfaceId, side.status, side.removed]),
+      [
+        ['initiator', app.vpcId, link.localIf, 'active', false],
+        ['acceptor', db.vpcId, link.peerIf, 'active', false],
+      ],
+    );
+    assert.deepEqual(
+      [arrive?.vpcId, arrive?.routeTableId, arrive?.rule?.system, arrive?.rule?.nexthopType],
+      [db.vpcId, db.routeTableId, true, 'sys'],
+    );
+    assert.ok(arrive?.next?.type === 'local');
+    assert.deepEqual([arrive.next.subnetId, arrive.next.subnetCidr], [db.subnetIds[0], '10.71.1.0/24']);
+    assert.deepEqual(
+      report.return.map((h) => [h.vpcId, h.rule?.routeRuleId, h.next?.type]),
+      [
+        [db.vpcId, back.routeRuleId, 'peerConn'],
+        [app.vpcId, '', 'local'],
+      ],
+    );
+  });
+
+  test('an address in no subnet, at either end', async () => {
+    const app = await net('a', '10.72.0.0/16', ['10.72.1.0/24']);
+    const db = await net('b', '10.73.0.0/16', ['10.73.1.0/24']);
+    const link = await peering(app, db);
+    await peerRoute('a', app, '10.73.0.0/16', link.localIf);
+    await peerRoute('b', db, '10.72.0.0/16', link.peerIf);
+    const fromNowhere = await reach(app.vpcId, '10.72.9.5', '10.73.1.7');
+    assert.deepEqual(codes(fromNowhere), ['SourceNotInSubnet']);
+    assert.match(
+      fromNowhere.problems[0]?.message ?? '',
+      /10\.72\.9\.5 .*in none of its subnets \(subnets 10\.72\.1\.0\/24\)/,
+    );
+    const toNowhere = await reach(app.vpcId, '10.72.1.5', '10.73.9.7');
+    assert.deepEqual(codes(toNowhere), ['DestinationNotInSubnet']);
+    assert.match(
+      toNowhere.problems[0]?.message ?? '',
+      new RegExp(`10\\.73\\.9\\.7 is inside VPC ${db.vpcId}`),
+    );
+  });
+
+  test('no route, and a route to a next hop the check cannot follow', async () => {
+    const app = await net('a', '10.74.0.0/16', ['10.74.1.0/24']);
+    const none = await reach(app.vpcId, '10.74.1.5', '10.75.1.7');
+    assert.deepEqual(codes(none), ['NoRoute']);
+    assert.deepEqual(
+      none.forward.map((h) => [h.vpcId, h.rule, h.next]),
+      [[app.vpcId, null, null]],
+    );
+    const { routeRuleId } = await setup(
+      routes('a').createRouteRule({
+        routeTableId: app.routeTableId,
+        sourceAddress: '0.0.0.0/0',
+        destinationAddress: '10.75.0.0/16',
+        nexthopType: 'vpn',
+        nexthopId: 'vpn-7',
+      }),
+    );
+    const external = await reach(app.vpcId, '10.74.1.5', '10.75.1.7');
+    assert.deepEqual(codes(external), ['ExternalNexthop']);
+    assert.deepEqual(external.forward[0]?.next, { type: 'external', nexthopType: 'vpn', nexthopId: 'vpn-7' });
+    assert.equal(external.forward[0]?.rule?.routeRuleId, routeRuleId);
+  });
+
+  test('a rule whose source is another subnet does not carry this source', async () => {
+    const app = await net('a', '10.76.0.0/16', ['10.76.1.0/24', '10.76.2.0/24']);
+    const db = await net('b', '10.77.0.0/16', ['10.77.1.0/24']);
+    const link = await peering(app, db);
+    const only = await peerRoute('a', app, '10.77.0.0/16', link.localIf, '10.76.2.0/24');
+    await peerRoute('b', db, '10.76.0.0/16', link.peerIf);
+    const report = await reach(app.vpcId, '10.76.1.5', '10.77.1.7');
+    assert.deepEqual(codes(report), ['NoRoute']);
+    assert.match(
+      report.problems[0]?.message ?? '',
+      new RegExp(`${only.routeRuleId} \\(source 10\\.76\\.2\\.0/24\\)`),
+    );
+    assert.equal((await reach(app.vpcId, '10.76.2.5', '10.77.1.7')).reachable, true);
+  });
+
+  test('a destination beyond the peer VPC: peerings do not chain', async () => {
+    const app = await net('a', '10.78.0.0/16', ['10.78.1.0/24']);
+    const hub = await net('b', '10.79.0.0/16', ['10.79.1.0/24']);
+    const far = await net('b', '172.20.0.0/16', ['172.20.1.0/24']);
+    const link = await peering(app, hub);
+    const onward = await peering(hub, far, 'b', { owner: 'b' });
+    await peerRoute('a', app, '172.16.0.0/12', link.localIf);
+    await peerRoute('b', hub, '10.78.0.0/16', link.peerIf);
+    await peerRoute('b', hub, '172.20.0.0/16', onward.localIf);
+    const report = await reach(app.vpcId, '10.78.1.5', '172.20.1.7');
+    assert.deepEqual(codes(report), ['DestinationOutsidePeerVpc']);
+    assert.match(report.problems[0]?.message ?? '', /not transitive/);
+  });
+
+  test('the return route goes through a different connection', async () => {
+    const app = await net('a', '10.83.0.0/16', ['10.83.1.0/24']);
+    const db = await net('b', '10.84.0.0/16', ['10.84.1.0/24']);
+    const ops = await net('b', '10.85.0.0/16', ['10.85.1.0/24']);
+    const link = await peering(app, db);
+    const other = await peering(db, ops, 'b', { owner: 'b' });
+    await peerRoute('a', app, '10.84.0.0/16', link.localIf);
+    await peerRoute('b', db, '10.83.0.0/16', other.localIf);
+    const report = await reach(app.vpcId, '10.83.1.5', '10.84.1.7');
+    assert.deepEqual(codes(report), ['ReturnViaOtherConnection']);
+    assert.match(
+      report.problems[0]?.message ?? '',
+      new RegExp(`through ${other.peerConnId} .*not back through ${link.peerConnId}`),
+    );
+    assert.ok(report.return[0]?.next?.type === 'peerConn');
+    assert.equal(report.return[0].next.peerConnId, other.peerConnId);
+  });
+
+  test('overlapping CIDRs: the peer VPC keeps the answer', async () => {
+    const app = await net('a', '10.86.0.0/16', ['10.86.1.0/24']);
+    const wide = await net('b', '10.0.0.0/8', ['10.87.1.0/24']);
+    const link = await peering(app, wide);
+    await peerRoute('a', app, '10.87.0.0/16', link.localIf);
+    const report = await reach(app.vpcId, '10.86.1.5', '10.87.1.7');
+    assert.deepEqual(codes(report), ['OverlappingCidrs']);
+  });
+
+  test('a released connection leaves a blackhole', async () => {
+    const app = await net('a', '10.88.0.0/16', ['10.88.1.0/24']);
+    const db = await net('b', '10.89.0.0/16', ['10.89.1.0/24']);
+    const link = await peering(app, db);
+    await peerRoute('a', app, '10.89.0.0/16', link.localIf);
+    await peerRoute('b', db, '10.88.0.0/16', link.peerIf);
+    assert.equal((await reach(app.vpcId, '10.88.1.5', '10.89.1.7')).reachable, true);
+    await pc('a').deletePeerConn({ peerConnId: link.peerConnId });
+    const report = await reach(app.vpcId, '10.88.1.5', '10.89.1.7');
+    assert.deepEqual(codes(report), ['Blackhole']);
+    assert.ok(report.forward[0]?.next?.type === 'peerConn');
+    assert.equal(report.forward[0].next.peerConnId, null);
+    assert.match(
+      report.problems[0]?.message ?? '',
+      new RegExp(`${link.localIf} belongs to no peering connection`),
+    );
+  });
+
+  test('requests it cannot answer are BCE errors', async () => {
+    const app = await net('a', '10.90.0.0/16', ['10.90.1.0/24']);
+    const post = (body: unknown) =>
+      fetch(`${server.adminUrl}/reachability`, { method: 'POST', body: JSON.stringify(body) });
+    for (const [body, status, code] of [
+      [{ from: { vpcId: 'vpc-nosuch', ip: '10.0.0.1' }, to: { ip: '10.0.0.2' } }, 404, 'NoSuchObject'],
+      [{ from: { vpcId: app.vpcId, ip: '10.90.1' }, to: { ip: '10.0.0.2' } }, 400, 'InappropriateJSON'],
+      [
+        { from: { vpcId: app.vpcId, ip: '10.90.1.5' }, to: { ip: '10.0.0.2' }, extra: 1 },
+        400,
+        'InappropriateJSON',
+      ],
+      [{ from: { vpcId: app.vpcId, ip: '10.90.1.5' } }, 400, 'InappropriateJSON'],
+    ] as const) {
+      const res = await post(body);
+      const answer = (await res.json()) as { code: string; message: string; requestId: string };
+      assert.equal(res.status, status, JSON.stringify(answer));
+      assert.equal(answer.code, code);
+      assert.equal(typeof answer.message, 'string');
+      assert.equal(typeof answer.requestId, 'string');
+    }
+  });
+
+  // Last: it moves the shared virtual clock two months on.
+  test('a connection that expired is not active: its routes carry nothing', async () => {
+    const app = await net('a', '10.91.0.0/16', ['10.91.1.0/24']);
+    const db = await net('b', '10.92.0.0/16', ['10.92.1.0/24'], 'gz');
+    // Prepaid is for connections across regions.
+    const link = await peering(app, db, 'b', { prepaid: true, peerRegion: 'gz' });
+    await peerRoute('a', app, '10.92.0.0/16', link.localIf);
+    await setup(
+      routes('b', 'gz').createRouteRule({
+        routeTableId: db.routeTableId,
+        sourceAddress: '0.0.0.0/0',
+        destinationAddress: '10.91.0.0/16',
+        nexthopType: 'peerConn',
+        nexthopId: link.peerIf,
+      }),
+    );
+    assert.equal((await reach(app.vpcId, '10.91.1.5', '10.92.1.7')).reachable, true);
+    await admin('POST', '/clock', { advance: '70d' });
+    await admin('POST', '/transitions/run', {});
+    assert.equal((await pc('a').getPeerConn({ peerConnId: link.peerConnId })).status, 'expired');
+    const report = await reach(app.vpcId, '10.91.1.5', '10.92.1.7');
+    assert.deepEqual(codes(report), ['ConnectionNotActive']);
+    assert.match(
+      report.problems[0]?.message ?? '',
+      new RegExp(`${link.peerConnId} carries no traffic: initiator expired`),
+    );
+    assert.ok(report.forward[0]?.next?.type === 'peerConn');
+    assert.equal(report.forward[0].next.usable, false);
   });
 });

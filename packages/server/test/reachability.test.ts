@@ -310,6 +310,17 @@ const CASES: Case[] = [
     says: ['qpif-app', 'released'],
   },
   {
+    name: 'a released connection kept visible as deleted is a blackhole too',
+    world: world(
+      [APP, DB],
+      [connection('peerconn-ab', ['app', 'qpif-app'], ['db', 'qpif-db'], ['deleted', 'deleted'])],
+    ),
+    to: '10.2.1.7',
+    problems: ['Blackhole'],
+    forward: ['app:rr-app-db→nowhere (unusable)'],
+    says: ['peerconn-ab was released'],
+  },
+  {
     name: 'the connection waits for the acceptor',
     world: world(
       [APP, DB],

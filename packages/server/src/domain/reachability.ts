@@ -200,6 +200,10 @@ class Walk {
       };
     }
     const sides = sidesOf(connection);
+    // With keepDeleted a released connection stays readable as `deleted`; for routing it is as gone.
+    if (sides.every((s) => s.status === 'deleted')) {
+      return { kind: 'blackhole', rule, why: `connection ${connection.id} was released` };
+    }
     const mine = sides.find((s) => s.ifId === rule.nexthopId);
     if (!mine || mine.vpcId !== network.vpc.vpcId) {
       return {
