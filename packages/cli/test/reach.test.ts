@@ -8,7 +8,7 @@ import { startServer } from '@peerconn/server';
 import { cli, type Fixture, json, startFixture } from './helpers.ts';
 
 let fx: Fixture;
-const vpc: Record<string, string> = {};
+const vpc = { A: '', B: '', C: '', D: '' };
 let pcAB = '';
 let ifA = '';
 let ifB = '';
@@ -326,7 +326,7 @@ test('a connection being released carries nothing; once gone, its route is a bla
 });
 
 test('bad --from or --to is a usage error that says what is expected, exit 1', async () => {
-  const noColon = await reach(vpc.A ?? '', '10.2.1.7');
+  const noColon = await reach(vpc.A, '10.2.1.7');
   assert.equal(noColon.code, 1);
   assert.match(noColon.stderr, /^error: --from takes <vpcId>:<ip>.*; got "vpc-[a-z0-9]{12}"\n$/);
   const noVpc = await reach(':10.1.1.5', '10.2.1.7');
