@@ -141,7 +141,7 @@ describe('the web console in Chromium', { skip }, () => {
 
   test('the whole cross-account tour, from the console alone', async () => {
     await go('#/vpcs');
-    const vpcForm = page.locator('details.create');
+    const vpcForm = page.locator('details.create', { hasText: 'Create a VPC' });
     await vpcForm.locator('summary').click();
     for (const [account, region, name, block] of [
       ['demo-a', 'bj', 'tour-a', '10.201.0.0/16'],
