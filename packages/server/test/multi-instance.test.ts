@@ -6,6 +6,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { BceServiceError, PeerConnClient, VpcClient } from '@peerconn/sdk';
+import { POSTGRES_MIGRATIONS } from '../src/store/migrations.ts';
 import { adminOk } from './http-support.ts';
 import { type Started, startProcess, tempDir } from './process-support.ts';
 import { dropPlace, newStorePlace, rawQuery, type StorePlace, TEST_STORE_KIND } from './store-choice.ts';
@@ -98,7 +99,7 @@ describe('two server processes on one PostgreSQL database', {
     const versions = await rawQuery(place, 'SELECT version FROM schema_migrations ORDER BY version');
     assert.deepEqual(
       versions.map((row) => Number(row.version)),
-      [1],
+      POSTGRES_MIGRATIONS.map((migration) => migration.version),
     );
     const accounts = await rawQuery(place, 'SELECT id FROM accounts ORDER BY id');
     assert.deepEqual(
