@@ -1,4 +1,4 @@
-// `npm run profile -- <get|list|create|mixed> [--seconds n] [--keep]`: a CPU profile of the server under one of
+// `npm run profile -- <get|list|create|create-peerconn|mixed> [--seconds n] [--keep]`: a CPU profile of the server under one of
 // the benchmark loads. The server runs as `npm start` does, with `node --cpu-prof`; the load comes from the
 // benchmarks' separate load process; after the run the server is stopped (which writes the profile) and the
 // functions that took the most time are printed. --keep copies the .cpuprofile to .tmp/ (Chrome DevTools and
@@ -9,10 +9,10 @@ import { parseArgs } from 'node:util';
 import { withWorkDir } from './lib/harness.ts';
 import { runLoad, writePool } from './lib/load.ts';
 import { killChildren, repoRoot, spawnServer } from './lib/procs.ts';
-import { createVpcRequest, PairSource, seedPeerings } from './lib/seed.ts';
+import { createPeerConnRequest, createVpcRequest, PairSource, seedPeerings } from './lib/seed.ts';
 import { sendOk, signedRequest, type WireRequest } from './lib/wire.ts';
 
-const LOADS = ['get', 'list', 'create', 'mixed'] as const;
+const LOADS = ['get', 'list', 'create', 'create-peerconn', 'mixed'] as const;
 type LoadName = (typeof LOADS)[number];
 const CONNECTIONS = 50;
 
@@ -79,7 +79,8 @@ async function main(): Promise<void> {
     });
     const account = server.accounts[0];
     if (!account) throw new Error('the server started without accounts');
-    const seeded = await seedPeerings(new PairSource(server, account), server, account, 120, 16);
+    const pairs = new PairSource(server, account);
+    const seeded = await seedPeerings(pairs, server, account, 120, 16);
     const get = signedRequest(account, server.host, 'GET', `/v1/peerconn/${seeded[0]}`, {
       role: 'initiator',
     });
@@ -101,9 +102,13 @@ async function main(): Promise<void> {
                 load,
                 load === 'create'
                   ? creates(40_000 * seconds)
-                  : Array.from({ length: 20_000 * seconds }, (_, k) =>
-                      k % 10 === 9 ? (creates(1)[0] as WireRequest) : get,
-                    ),
+                  : load === 'create-peerconn'
+                    ? (await pairs.take(4_000 * seconds)).map(([a, b]) =>
+                        createPeerConnRequest(server, account, a, b),
+                      )
+                    : Array.from({ length: 20_000 * seconds }, (_, k) =>
+                        k % 10 === 9 ? (creates(1)[0] as WireRequest) : get,
+                      ),
               ),
             };
     const result = await runLoad(

@@ -4,6 +4,7 @@ import { test } from 'node:test';
 import Database from 'better-sqlite3';
 import type { Snapshot } from '../src/engine/api.ts';
 import type { ServiceError } from '../src/errors.ts';
+import { POSTGRES_MIGRATIONS, SQLITE_MIGRATIONS } from '../src/store/migrations.ts';
 import { LIST_SQL } from '../src/store/sql.ts';
 import {
   allTiming,
@@ -253,6 +254,63 @@ test('snapshot round-trip restores the same views; a bad snapshot changes nothin
     }
     assert.deepEqual(f.engine.clock().offsetMs, clockBefore.offsetMs);
     assert.deepEqual(await getPc(f.engine, b, id), viewBefore);
+  } finally {
+    await f.cleanup();
+  }
+});
+
+test('the per-account count of live connections kept by each write equals a full count, through every kind of change, a snapshot import and the migration that introduced it', async () => {
+  const f = await openFixture({ quotaPerAccount: 50, quotaPerVpc: 50 });
+  const kept = async () =>
+    Object.fromEntries(
+      (await rawQuery(f.place, 'SELECT account_id, n FROM account_live_peerconns WHERE n <> 0')).map(
+        (row) => [String(row.account_id), Number(row.n)],
+      ),
+    );
+  const counted = async () =>
+    Object.fromEntries(
+      (
+        await rawQuery(
+          f.place,
+          'SELECT account_id, count(DISTINCT peerconn_id) AS n FROM peerconn_sides WHERE live = 1 GROUP BY account_id',
+        )
+      ).map((row) => [String(row.account_id), Number(row.n)]),
+    );
+  const agree = async (step: string, expected: Record<string, number>) => {
+    const [ours, full] = [await kept(), await counted()];
+    assert.deepEqual(ours, full, `${step}: kept ${JSON.stringify(ours)}, counted ${JSON.stringify(full)}`);
+    assert.deepEqual(ours, expected, step);
+  };
+  try {
+    const { a, b, va, vb } = await twoAccounts(f.engine);
+    const [a1, a2, b1] = [await makeVpc(f.engine, a), await makeVpc(f.engine, a), await makeVpc(f.engine, b)];
+    const own = await createPc(f.engine, a, postpaid(va, a1));
+    await agree('same-account connection counts once', { [a.accountId]: 1 });
+    const cross = await createPc(f.engine, a, postpaid(va, vb, 'bj', { peerAccountId: b.accountId }));
+    const toReject = await createPc(f.engine, a, postpaid(a2, b1, 'bj', { peerAccountId: b.accountId }));
+    await agree('cross-account requests count for both', { [a.accountId]: 3, [b.accountId]: 2 });
+    await f.engine.execute('acceptPeerConn', b, { peerConnId: cross });
+    await f.engine.execute('rejectPeerConn', b, { peerConnId: toReject });
+    // A rejected request stays with its initiator (consult_failed) until released; the acceptor is out of it.
+    await agree('accepted and rejected', { [a.accountId]: 3, [b.accountId]: 1 });
+    await f.engine.execute('deletePeerConn', a, { peerConnId: own });
+    await agree('released', { [a.accountId]: 2, [b.accountId]: 1 });
+
+    const snapshot = await f.engine.exportSnapshot();
+    await f.engine.reset();
+    await agree('reset', {});
+    await f.engine.importSnapshot(snapshot);
+    await agree('snapshot imported', { [a.accountId]: 2, [b.accountId]: 1 });
+
+    // A database from before the count existed: the migration fills it from the sides.
+    await f.engine.close();
+    const version = (TEST_STORE_KIND === 'postgres' ? POSTGRES_MIGRATIONS : SQLITE_MIGRATIONS).find((m) =>
+      m.sql.includes('CREATE TABLE account_live_peerconns'),
+    )?.version;
+    await rawQuery(f.place, 'DROP TABLE account_live_peerconns');
+    await rawQuery(f.place, 'DELETE FROM schema_migrations WHERE version = ?', [version]);
+    await f.reopen();
+    await agree('migrated', { [a.accountId]: 2, [b.accountId]: 1 });
   } finally {
     await f.cleanup();
   }

@@ -181,6 +181,19 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
       CREATE UNIQUE INDEX route_rules_pair ON route_rules(route_table_id, source_address, destination_address);
     `,
   },
+  {
+    // The number of live connections each account takes part in, kept by every write that changes a side
+    // (store/sql.ts, saveSides), so the per-account quota check reads one row instead of counting them all.
+    version: 5,
+    sql: `
+      CREATE TABLE account_live_peerconns (
+        account_id TEXT PRIMARY KEY,
+        n INTEGER NOT NULL
+      );
+      INSERT INTO account_live_peerconns (account_id, n)
+        SELECT account_id, count(DISTINCT peerconn_id) FROM peerconn_sides WHERE live = 1 GROUP BY account_id;
+    `,
+  },
 ];
 
 /** The same tables as SQLite's list ends with, in PostgreSQL's types. */
@@ -316,6 +329,19 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
       );
       CREATE INDEX route_rules_table_page ON route_rules(route_table_id, seq);
       CREATE UNIQUE INDEX route_rules_pair ON route_rules(route_table_id, source_address, destination_address);
+    `,
+  },
+  {
+    // The number of live connections each account takes part in, kept by every write that changes a side
+    // (store/sql.ts, saveSides), so the per-account quota check reads one row instead of counting them all.
+    version: 3,
+    sql: `
+      CREATE TABLE account_live_peerconns (
+        account_id TEXT PRIMARY KEY,
+        n INTEGER NOT NULL
+      );
+      INSERT INTO account_live_peerconns (account_id, n)
+        SELECT account_id, count(DISTINCT peerconn_id) FROM peerconn_sides WHERE live = 1 GROUP BY account_id;
     `,
   },
 ];

@@ -253,10 +253,7 @@ export class SqlReader implements StoreReader {
   }
 
   async countLiveForAccount(accountId: string): Promise<number> {
-    const row = await this.get(
-      'SELECT count(DISTINCT peerconn_id) AS n FROM peerconn_sides WHERE account_id = ? AND live = 1',
-      accountId,
-    );
+    const row = await this.get('SELECT n FROM account_live_peerconns WHERE account_id = ?', accountId);
     return num(row?.n ?? 0);
   }
 
@@ -692,6 +689,7 @@ export class SqlTx extends SqlReader implements StoreTx {
     seqs: { initiator: number; acceptor: number } | undefined,
   ): Promise<void> {
     const present = sidesOf(record);
+    const before = await this.liveAccountsOf(record.id);
     for (const side of present) {
       const values = [side.ifId, record.id, side.role, side.accountId, side.region, side.vpcId, live];
       if (seqs) {
@@ -712,11 +710,37 @@ export class SqlTx extends SqlReader implements StoreTx {
     if (present.length === 1) {
       await this.run('DELETE FROM peerconn_sides WHERE if_id = ?', record.acceptor.ifId);
     }
+    await this.countLiveAccounts(before, new Set(live ? present.map((side) => side.accountId) : []));
   }
 
   async deletePeerConn(id: string): Promise<void> {
+    const before = await this.liveAccountsOf(id);
     await this.run('DELETE FROM peerconn_sides WHERE peerconn_id = ?', id);
     await this.run('DELETE FROM peerconns WHERE id = ?', id);
+    await this.countLiveAccounts(before, new Set());
+  }
+
+  /** The accounts a connection counts for (a live side of theirs), as stored before this write. */
+  private async liveAccountsOf(peerConnId: string): Promise<Set<string>> {
+    const rows = await this.all(
+      'SELECT account_id FROM peerconn_sides WHERE peerconn_id = ? AND live = 1',
+      peerConnId,
+    );
+    return new Set(rows.map((row) => String(row.account_id)));
+  }
+
+  /** Moves the per-account live counts (countLiveForAccount) from what a connection counted for to what it does. */
+  private async countLiveAccounts(before: Set<string>, after: Set<string>): Promise<void> {
+    for (const account of new Set([...before, ...after])) {
+      const delta = (after.has(account) ? 1 : 0) - (before.has(account) ? 1 : 0);
+      if (delta === 0) continue;
+      await this.run(
+        `INSERT INTO account_live_peerconns (account_id, n) VALUES (?, ?)
+         ON CONFLICT (account_id) DO UPDATE SET n = account_live_peerconns.n + excluded.n`,
+        account,
+        delta,
+      );
+    }
   }
 
   async upsertTransition(row: TransitionRow): Promise<void> {
@@ -826,6 +850,7 @@ export class SqlTx extends SqlReader implements StoreTx {
       'vpcs',
       'client_tokens',
       'events',
+      'account_live_peerconns',
     ]) {
       await this.run(`DELETE FROM ${table}`);
     }
