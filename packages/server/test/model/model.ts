@@ -487,13 +487,21 @@ export class Model {
           return { ok: true, body: previous.response };
         }
       }
+      const subject = req.path.peerConnId;
+      const before = subject ? this.timelineKey(subject) : undefined;
       const response = this.write(req, body, fresh);
+      const changed =
+        subject ??
+        (req.op === 'createPeerConn' ? (response as { peerConnId: string }).peerConnId : undefined);
+      if (changed) this.record(changed, before ?? 'none', `request:${req.op}`, this.now);
+      this.drainInline(this.now);
       if (key) {
         this.tokens.set(key, { op: req.op, fingerprint, response, lastUsedAt: this.now });
       }
       return { ok: true, body: response };
     } catch (error) {
       if (error instanceof Refusal) {
+        this.inline = [];
         const outcome = this.error(error.code);
         if (error.anyOf && error.anyOf.length > 1 && !outcome.ok) outcome.anyOf = error.anyOf;
         return outcome;
@@ -997,7 +1005,8 @@ export class Model {
   private timed(conn: Conn, kind: PendingKind, side: Role | undefined, name: TransitionName): void {
     const timing = this.timing[name];
     if (timing.mode === 'immediate') {
-      this.apply({ seq: 0, connId: conn.id, kind, side, dueAt: this.now }, this.now);
+      // Applied right after the change that asked for it is recorded, as its own timeline entry.
+      this.inline.push({ seq: 0, connId: conn.id, kind, side, dueAt: this.now });
     } else if (timing.mode === 'delay') {
       this.schedule(conn, kind, side, this.now + timing.delayMs);
     } else {
@@ -1005,8 +1014,62 @@ export class Model {
     }
   }
 
-  /** Applies one transition at `at`; a transition whose preconditions no longer hold does nothing. */
+  /** Transitions of `immediate` timing waiting to be applied after the change that scheduled them. */
+  private inline: Pending[] = [];
+
+  /**
+   * What the timeline records of a connection, as `cause at` entries per connection: every request or
+   * transition that changed a status, a DNS status, the bandwidth, release protection or the expiry.
+   */
+  readonly timeline = new Map<string, string[]>();
+
+  private timelineKey(connId: string): string {
+    const conn = this.conns.get(connId);
+    if (!conn) return 'none';
+    if (conn.gone) return 'gone';
+    const side = (s: Side | undefined) => (s ? `${s.status}/${s.dnsStatus}` : '-');
+    return [
+      side(conn.initiator),
+      side(conn.acceptor),
+      conn.bandwidth,
+      conn.deleteProtect,
+      conn.expiresAt === undefined ? '' : wireTime(conn.expiresAt),
+    ].join(' ');
+  }
+
+  private record(connId: string, before: string, cause: string, at: number): void {
+    if (this.timelineKey(connId) === before) return;
+    const entries = this.timeline.get(connId) ?? [];
+    entries.push(`${cause} ${new Date(at).toISOString()}`);
+    this.timeline.set(connId, entries);
+  }
+
+  private drainInline(at: number): void {
+    while (this.inline.length > 0) this.apply(this.inline.shift() as Pending, at);
+  }
+
+  private static readonly TRANSITION_NAMES: Record<PendingKind, string> = {
+    create: 'create',
+    accept: 'accept',
+    update: 'update',
+    delete: 'delete',
+    dnsOpen1: 'dnsOpen',
+    dnsOpen2: 'dnsOpen',
+    dnsClose: 'dnsClose',
+    consultTimeout: 'consultTimeout',
+    expiry: 'expiry',
+  };
+
+  /** Applies one transition at `at` and records it; then what it chained with `immediate` timing. */
   private apply(p: Pending, at: number): void {
+    const before = this.timelineKey(p.connId);
+    this.applyOnly(p, at);
+    this.record(p.connId, before, `transition:${Model.TRANSITION_NAMES[p.kind]}`, at);
+    this.drainInline(at);
+  }
+
+  /** A transition whose preconditions no longer hold does nothing. */
+  private applyOnly(p: Pending, at: number): void {
     const conn = this.conns.get(p.connId);
     if (!conn || conn.gone) return;
     const saved = this.now;
@@ -1122,17 +1185,7 @@ export class Model {
 
   /** Pending transitions as GET /_admin/transitions lists them, sorted for comparison. */
   pendingView(): string[] {
-    const names: Record<PendingKind, string> = {
-      create: 'create',
-      accept: 'accept',
-      update: 'update',
-      delete: 'delete',
-      dnsOpen1: 'dnsOpen',
-      dnsOpen2: 'dnsOpen',
-      dnsClose: 'dnsClose',
-      consultTimeout: 'consultTimeout',
-      expiry: 'expiry',
-    };
+    const names = Model.TRANSITION_NAMES;
     return this.pending
       .map(
         (p) =>

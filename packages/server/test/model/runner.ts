@@ -18,7 +18,7 @@ import {
   type TimingTable,
   wireTime,
 } from './model.ts';
-import { BAD_CIDRS, CIDRS, REGIONS, type Step } from './steps.ts';
+import { BAD_CIDRS, CIDRS, REGIONS, type Step, type Token } from './steps.ts';
 import {
   type Answer,
   adminCall,
@@ -91,6 +91,14 @@ export function emptyFigures(): Figures {
     mutationsRefused: 0,
     restarts: 0,
   };
+}
+
+/** How often each operation ended how, over the whole run (printed with PEERCONN_MODEL_DEBUG=1). */
+export const REFUSALS = new Map<string, number>();
+if (process.env.PEERCONN_MODEL_DEBUG === '1') {
+  process.on('exit', () => {
+    for (const [key, n] of [...REFUSALS].sort()) console.error(`${String(n).padStart(6)} ${key}`);
+  });
 }
 
 export class Mismatch extends Error {
@@ -168,17 +176,21 @@ export class History {
     return [...this.model.conns.values()];
   }
 
+  /** Mostly a connection that still exists; one index in five picks among every connection ever made. */
   private connAt(index: number): Conn | undefined {
     const all = this.conns();
-    return all.length === 0 ? undefined : all[index % all.length];
+    const live = all.filter((c) => !c.gone);
+    const pool = index % 5 === 4 || live.length === 0 ? all : live;
+    return pool.length === 0 ? undefined : pool[Math.floor(index / 5) % pool.length];
   }
 
   private vpcsEver() {
     return [...this.model.vpcs.values()];
   }
 
-  private token(n: number | undefined): string | undefined {
-    return n === undefined ? undefined : `tok-${n}`;
+  private token(token: Token | undefined): string | undefined {
+    if (token === undefined) return undefined;
+    return token === 'new' ? `step-${this.stepCount}` : `tok-${token}`;
   }
 
   private account(i: number): TestAccount {
@@ -239,7 +251,7 @@ export class History {
     path: Record<string, string>,
     query: Record<string, string>,
     body: unknown,
-    token?: number,
+    token?: Token,
   ): ModelRequest {
     const req: ModelRequest = { op, accountId, region, path, query };
     if (body !== undefined) req.body = body;
@@ -249,8 +261,10 @@ export class History {
   }
 
   private createPeerConn(step: Extract<Step, { t: 'createPeerConn' }>): ModelRequest {
-    const caller = this.account(step.who).id;
     const live = this.vpcsEver().filter((v) => !v.deleted);
+    // The caller is the chosen account or, when it owns no VPC, the next one that does.
+    const owners = ACCOUNTS.map((_, i) => this.account(step.who + i).id);
+    const caller = owners.find((id) => live.some((v) => v.accountId === id)) ?? (owners[0] as string);
     const mine = live.filter((v) => v.accountId === caller);
     const others = this.vpcsEver().filter((v) => v.accountId !== caller || v.deleted);
     const localPool = step.localMine ? mine : others;
@@ -544,6 +558,8 @@ export class History {
       this.figures.mutations += 1;
       if (outcome.ok) this.figures.writesVerified += 1;
       else this.figures.mutationsRefused += 1;
+      const key = `${req.op} ${outcome.ok ? 'ok' : outcome.code}`;
+      REFUSALS.set(key, (REFUSALS.get(key) ?? 0) + 1);
     }
     const connId =
       req.path.peerConnId ??
@@ -690,7 +706,44 @@ export class History {
 
   // ---- the visible state ----
 
+  /** The timeline as the server recorded it, `cause at` per connection, read incrementally. */
+  private readonly timeline = new Map<string, string[]>();
+  private lastSeq = 0;
+
+  private async compareTimeline(): Promise<void> {
+    for (;;) {
+      const { events } = (await this.admin('GET', `/events?afterSeq=${this.lastSeq}&limit=10000`)) as {
+        events: Array<{
+          seq: number;
+          peerConnId: string;
+          at: string;
+          cause: { type: string; operation?: string; transition?: string };
+        }>;
+      };
+      for (const event of events) {
+        const cause =
+          event.cause.type === 'request'
+            ? `request:${event.cause.operation}`
+            : `transition:${event.cause.transition}`;
+        const entries = this.timeline.get(event.peerConnId) ?? [];
+        entries.push(`${cause} ${event.at}`);
+        this.timeline.set(event.peerConnId, entries);
+        this.lastSeq = Math.max(this.lastSeq, event.seq);
+      }
+      if (events.length < 10000) break;
+    }
+    const ids = new Set([...this.timeline.keys(), ...this.model.timeline.keys()]);
+    for (const id of ids) {
+      const got = this.timeline.get(id) ?? [];
+      const want = this.model.timeline.get(id) ?? [];
+      if (!isDeepStrictEqual(got, want)) {
+        this.fail(`timeline of ${id}:\n  server ${JSON.stringify(got)}\n  model  ${JSON.stringify(want)}`);
+      }
+    }
+  }
+
   private async checkState(full: boolean): Promise<void> {
+    await this.compareTimeline();
     const faults = (await this.admin('GET', '/faults')) as {
       faults: Array<{ operation: string; status: number; remaining?: number }>;
     };

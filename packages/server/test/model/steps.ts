@@ -21,6 +21,12 @@ export type PeerOp =
   | 'update'
   | 'get';
 
+/**
+ * A clientToken: `new` is one no earlier step used (the step's own), a number one of a small shared pool, so
+ * tokens are reused for the same and for different requests.
+ */
+export type Token = number | 'new';
+
 export type Step =
   | {
       t: 'createVpc';
@@ -31,7 +37,7 @@ export type Step =
       name: string;
       description?: string;
       tags?: number;
-      token?: number;
+      token?: Token;
     }
   | {
       t: 'vpcOp';
@@ -40,7 +46,7 @@ export type Step =
       asOwner: boolean;
       name?: string;
       description?: string;
-      token?: number;
+      token?: Token;
     }
   | {
       t: 'createPeerConn';
@@ -58,7 +64,7 @@ export type Step =
       localIfName?: string;
       peerIfName?: string;
       tags?: number;
-      token?: number;
+      token?: Token;
       /** A shape error: a required field left out or mistyped. */
       broken?: 'noBilling' | 'bandwidthString' | 'noPeerVpc';
     }
@@ -73,7 +79,7 @@ export type Step =
       /** resize: bandwidth; renew: months; deleteProtect: 0/1; update: which interface. */
       arg?: number;
       text?: string;
-      token?: number;
+      token?: Token;
     }
   | { t: 'replay'; back: number; sameAccount: boolean }
   | { t: 'advance'; ms: number }
@@ -126,9 +132,14 @@ export const timingTableArb: fc.Arbitrary<TimingTable> = fc
   .tuple(...TRANSITIONS.map(() => timingArb))
   .map((rules) => Object.fromEntries(TRANSITIONS.map((name, i) => [name, rules[i]])) as TimingTable);
 
-const tokenArb = fc.option(fc.nat({ max: 7 }), { nil: undefined, freq: 3 });
+const tokenArb: fc.Arbitrary<Token | undefined> = fc.oneof(
+  { weight: 5, arbitrary: fc.constant(undefined) },
+  { weight: 4, arbitrary: fc.constant<Token>('new') },
+  { weight: 1, arbitrary: fc.nat({ max: 3 }) },
+);
+/** Texts within every limit, and now and then one at or just past a limit (65 for names, 200 for remarks). */
 const shortText = fc.oneof(
-  { weight: 4, arbitrary: fc.constantFrom('a', 'db', 'app to db', 'ünïcødé ✓', '') },
+  { weight: 12, arbitrary: fc.constantFrom('a', 'db', 'app to db', 'ünïcødé ✓', '') },
   { weight: 1, arbitrary: fc.constantFrom('x'.repeat(65), 'x'.repeat(66), 'y'.repeat(200), 'y'.repeat(201)) },
 );
 /** Present now and then. */
@@ -155,7 +166,12 @@ const createVpcArb: fc.Arbitrary<Step> = fc
       { weight: 1, arbitrary: fc.constantFrom('n'.repeat(65), 'n'.repeat(66)) },
     ),
     description: sometimes(shortText),
-    tags: sometimes(fc.constantFrom(1, 2, 21)),
+    tags: sometimes(
+      fc.oneof(
+        { weight: 8, arbitrary: fc.constantFrom(1, 2, 20) },
+        { weight: 1, arbitrary: fc.constant(21) },
+      ),
+    ),
     token: tokenArb,
   })
   .map((r): Step => tidy({ t: 'createVpc', ...r }));
@@ -216,8 +232,8 @@ const createPeerConnArb: fc.Arbitrary<Step> = fc
       { weight: 1, arbitrary: fc.constant('wrong' as const) },
     ),
     prepaid: fc.oneof(
-      { weight: 6, arbitrary: fc.constant(0) },
-      { weight: 4, arbitrary: fc.constantFrom(1, 2, 12, 36) },
+      { weight: 12, arbitrary: fc.constant(0) },
+      { weight: 8, arbitrary: fc.constantFrom(1, 2, 12, 36) },
       { weight: 1, arbitrary: fc.constant(10) },
     ),
     bandwidth: fc.oneof(
@@ -253,7 +269,7 @@ const peerOpArb: fc.Arbitrary<Step> = fc
       'update',
       'get',
     ),
-    conn: fc.nat({ max: 40 }),
+    conn: fc.nat({ max: 99 }),
     as: fc.oneof(
       { weight: 6, arbitrary: fc.constant<Actor>('owner') },
       { weight: 4, arbitrary: fc.constant<Actor>('peer') },
@@ -318,7 +334,7 @@ const FAULT_KINDS: Array<Omit<Extract<Step, { t: 'fault' }>, 't' | 'op' | 'times
 export function historyArb(weights: StepWeights, length: number): fc.Arbitrary<Step[]> {
   return fc
     .tuple(
-      fc.array(createVpcArb, { minLength: 2, maxLength: 6 }),
+      fc.array(createVpcArb, { minLength: 3, maxLength: 8 }),
       fc.array(stepArb(weights), { maxLength: length, size: 'max' }),
     )
     .map(([setup, rest]) => [...setup, ...rest]);
@@ -333,7 +349,7 @@ export function stepArb(weights: StepWeights): fc.Arbitrary<Step> {
   return fc.oneof(
     { weight: 8, arbitrary: createVpcArb },
     { weight: 3, arbitrary: vpcOpArb },
-    { weight: 12, arbitrary: createPeerConnArb },
+    { weight: 16, arbitrary: createPeerConnArb },
     { weight: 30, arbitrary: peerOpArb },
     {
       weight: 3,
