@@ -452,6 +452,20 @@ export class Model {
     this.timing = { ...timing };
   }
 
+  /** An independent copy: what the state would be if the next request had, or had not, been applied. */
+  clone(): Model {
+    const copy = new Model(this.config, this.accounts, this.now, structuredClone(this.timing));
+    for (const [id, vpc] of this.vpcs) copy.vpcs.set(id, structuredClone(vpc));
+    for (const [id, conn] of this.conns) copy.conns.set(id, structuredClone(conn));
+    for (const [id, side] of this.removed) copy.removed.set(id, structuredClone(side));
+    for (const [key, token] of this.tokens) copy.tokens.set(key, structuredClone(token));
+    for (const [id, entries] of this.timeline) copy.timeline.set(id, [...entries]);
+    copy.pending = structuredClone(this.pending);
+    copy.faults = structuredClone(this.faults);
+    copy.seq = this.seq;
+    return copy;
+  }
+
   private nextSeq(): number {
     this.seq += 1;
     return this.seq;

@@ -5,51 +5,19 @@
 
 import type { Agent } from 'node:http';
 import { isDeepStrictEqual } from 'node:util';
+import { ACCOUNTS, type TestAccount } from './accounts.ts';
+import { Comparer, ID_FORMAT } from './compare.ts';
 import {
-  CODE_STATUS,
-  type Conn,
   type FreshIds,
   isMutating,
   Model,
   type ModelConfig,
   type ModelRequest,
-  type Outcome,
-  type Role,
   type TimingTable,
-  wireTime,
 } from './model.ts';
-import { BAD_CIDRS, CIDRS, REGIONS, type Step, type Token } from './steps.ts';
-import {
-  type Answer,
-  adminCall,
-  buildHttp,
-  type Credential,
-  exchange,
-  keepAliveAgent,
-  specOf,
-} from './wire.ts';
-
-export interface TestAccount extends Credential {
-  id: string;
-  name: string;
-}
-
-/** Three accounts: two that peer, and a third that is a stranger to most connections. */
-export const ACCOUNTS: readonly TestAccount[] = [
-  { id: 'a1'.repeat(16), name: 'alice', accessKeyId: 'alice-ak', secretAccessKey: 'alice-sk' },
-  { id: 'b2'.repeat(16), name: 'bob', accessKeyId: 'bob-ak', secretAccessKey: 'bob-sk' },
-  { id: 'c3'.repeat(16), name: 'carol', accessKeyId: 'carol-ak', secretAccessKey: 'carol-sk' },
-];
-
-export function accountsFileJson(): string {
-  return JSON.stringify({
-    accounts: ACCOUNTS.map(({ id, name, accessKeyId, secretAccessKey }) => ({
-      id,
-      name,
-      credentials: [{ accessKeyId, secretAccessKey }],
-    })),
-  });
-}
+import { other, Resolver } from './resolve.ts';
+import { REGIONS, type Step } from './steps.ts';
+import { type Answer, adminCall, buildHttp, exchange, keepAliveAgent } from './wire.ts';
 
 /** Where the server runs: one instance or several sharing one store. */
 export interface Target {
@@ -105,19 +73,7 @@ export class Mismatch extends Error {
   override readonly name = 'Mismatch';
 }
 
-const BOGUS_CONN = 'peerconn-000000000000';
-const BOGUS_VPC = 'vpc-000000000000';
-const BOGUS_IF = 'qpif-000000000000';
-const ID_FORMAT: Record<string, RegExp> = {
-  peerConnId: /^peerconn-[a-z0-9]{12}$/,
-  vpcId: /^vpc-[a-z0-9]{12}$/,
-  localIfId: /^qpif-[a-z0-9]{12}$/,
-};
 const PAGE_SIZES = [1000, 1000, 2, 3, 1];
-
-function other<T>(list: readonly T[], value: T): T {
-  return list[(list.indexOf(value) + 1) % list.length] as T;
-}
 
 export class History {
   readonly model: Model;
@@ -128,6 +84,8 @@ export class History {
   private touchedConns = new Set<string>();
   private touchedVpcs = new Set<string>();
   private stepCount = 0;
+  private readonly resolver: Resolver;
+  private readonly comparer: Comparer;
   private route = 0;
   private pageSize = 0;
 
@@ -142,6 +100,8 @@ export class History {
       Date.parse(config.start),
       config.timing,
     );
+    this.resolver = new Resolver(this.model);
+    this.comparer = new Comparer(this.model, (message) => this.fail(message));
   }
 
   /** Freezes the clock at the history's start; the server was started with the history's timing. */
@@ -172,279 +132,11 @@ export class History {
 
   // ---- resolving a step against the model ----
 
-  private conns(): Conn[] {
-    return [...this.model.conns.values()];
-  }
-
-  /** Mostly a connection that still exists; one index in five picks among every connection ever made. */
-  private connAt(index: number): Conn | undefined {
-    const all = this.conns();
-    const live = all.filter((c) => !c.gone);
-    const pool = index % 5 === 4 || live.length === 0 ? all : live;
-    return pool.length === 0 ? undefined : pool[Math.floor(index / 5) % pool.length];
-  }
-
-  private vpcsEver() {
-    return [...this.model.vpcs.values()];
-  }
-
-  private token(token: Token | undefined): string | undefined {
-    if (token === undefined) return undefined;
-    return token === 'new' ? `step-${this.stepCount}` : `tok-${token}`;
-  }
-
-  private account(i: number): TestAccount {
-    return ACCOUNTS[i % ACCOUNTS.length] as TestAccount;
-  }
-
-  private request(step: Step): ModelRequest | undefined {
-    switch (step.t) {
-      case 'createVpc': {
-        const body: Record<string, unknown> = {
-          name: step.name,
-          cidr: typeof step.cidr === 'number' ? CIDRS[step.cidr % CIDRS.length] : step.cidr,
-        };
-        if (step.description !== undefined) body.description = step.description;
-        if (step.tags !== undefined) body.tags = tags(step.tags);
-        return this.req(
-          'createVpc',
-          this.account(step.who).id,
-          REGIONS[step.region % 2] as string,
-          {},
-          {},
-          body,
-          step.token,
-        );
-      }
-      case 'vpcOp': {
-        const all = this.vpcsEver();
-        const vpc = all.length === 0 ? undefined : all[step.vpc % all.length];
-        const owner = vpc?.accountId ?? (ACCOUNTS[0] as TestAccount).id;
-        const caller = step.asOwner
-          ? owner
-          : other(
-              ACCOUNTS.map((a) => a.id),
-              owner,
-            );
-        const path = { vpcId: vpc?.id ?? BOGUS_VPC };
-        let body: Record<string, unknown> | undefined;
-        if (step.op === 'updateVpc') {
-          body = {};
-          if (step.name !== undefined) body.name = step.name;
-          if (step.description !== undefined) body.description = step.description;
-        }
-        return this.req(step.op, caller, vpc?.region ?? 'bj', path, {}, body, step.token);
-      }
-      case 'createPeerConn':
-        return this.createPeerConn(step);
-      case 'peerOp':
-        return this.peerOp(step);
-      default:
-        return undefined;
-    }
-  }
-
-  private req(
-    op: string,
-    accountId: string,
-    region: string,
-    path: Record<string, string>,
-    query: Record<string, string>,
-    body: unknown,
-    token?: Token,
-  ): ModelRequest {
-    const req: ModelRequest = { op, accountId, region, path, query };
-    if (body !== undefined) req.body = body;
-    const clientToken = isMutating(op) ? this.token(token) : undefined;
-    if (clientToken !== undefined) req.clientToken = clientToken;
-    return req;
-  }
-
-  private createPeerConn(step: Extract<Step, { t: 'createPeerConn' }>): ModelRequest {
-    const live = this.vpcsEver().filter((v) => !v.deleted);
-    // The caller is the chosen account or, when it owns no VPC, the next one that does.
-    const owners = ACCOUNTS.map((_, i) => this.account(step.who + i).id);
-    const caller = owners.find((id) => live.some((v) => v.accountId === id)) ?? (owners[0] as string);
-    const mine = live.filter((v) => v.accountId === caller);
-    const others = this.vpcsEver().filter((v) => v.accountId !== caller || v.deleted);
-    const localPool = step.localMine ? mine : others;
-    const local = localPool.length === 0 ? undefined : localPool[step.local % localPool.length];
-    const peers = live.filter((v) => v !== local);
-    const peer = peers.length === 0 ? undefined : peers[step.peer % peers.length];
-    const region = local?.region ?? 'bj';
-    const peerOwner = peer?.accountId ?? caller;
-    const body: Record<string, unknown> = {
-      bandwidthInMbps: step.bandwidth,
-      localVpcId: local?.id ?? BOGUS_VPC,
-      peerVpcId: peer?.id ?? BOGUS_VPC,
-      peerRegion:
-        step.peerRegion === 'auto' ? (peer?.region ?? 'bj') : other(REGIONS, (peer?.region ?? 'bj') as 'bj'),
-      billing:
-        step.prepaid === 0
-          ? { paymentTiming: 'Postpaid' }
-          : {
-              paymentTiming: 'Prepaid',
-              reservation: { reservationLength: step.prepaid, reservationTimeUnit: 'month' },
-            },
-    };
-    switch (step.peerAccount) {
-      case 'auto':
-        if (peerOwner !== caller) body.peerAccountId = peerOwner;
-        break;
-      case 'explicitSelf':
-        body.peerAccountId = peerOwner;
-        break;
-      case 'omit':
-        break;
-      case 'wrong':
-        body.peerAccountId = other(
-          ACCOUNTS.map((a) => a.id),
-          peerOwner,
-        );
-        break;
-      case 'malformed':
-        body.peerAccountId = 'NOT-AN-ACCOUNT';
-        break;
-    }
-    if (step.deleteProtect !== undefined) body.deleteProtect = step.deleteProtect;
-    if (step.description !== undefined) body.description = step.description;
-    if (step.localIfName !== undefined) body.localIfName = step.localIfName;
-    if (step.peerIfName !== undefined) body.peerIfName = step.peerIfName;
-    if (step.tags !== undefined) body.tags = tags(step.tags);
-    if (step.broken === 'noBilling') delete body.billing;
-    if (step.broken === 'bandwidthString') body.bandwidthInMbps = String(step.bandwidth);
-    if (step.broken === 'noPeerVpc') delete body.peerVpcId;
-    return this.req('createPeerConn', caller, region, {}, {}, body, step.token);
-  }
-
-  private peerOp(step: Extract<Step, { t: 'peerOp' }>): ModelRequest {
-    const conn = this.connAt(step.conn);
-    const acceptor = conn ? (conn.acceptor ?? this.removedAcceptor(conn)) : undefined;
-    const ids = ACCOUNTS.map((a) => a.id);
-    let caller: string;
-    let region: string;
-    if (!conn || !acceptor) {
-      caller = (ACCOUNTS[0] as TestAccount).id;
-      region = 'bj';
-    } else if (step.as === 'owner') {
-      caller = conn.initiator.accountId;
-      region = conn.initiator.region;
-    } else if (step.as === 'peer') {
-      caller = acceptor.accountId;
-      region = acceptor.region;
-    } else {
-      caller = ids.find((id) => id !== conn.initiator.accountId && id !== acceptor.accountId) as string;
-      region = conn.initiator.region;
-    }
-    if (!step.ownEndpoint) region = other(REGIONS, region as 'bj');
-    const path = { peerConnId: conn?.id ?? BOGUS_CONN };
-    const arg = step.arg ?? 0;
-    switch (step.op) {
-      case 'accept':
-        return this.req('acceptPeerConn', caller, region, path, {}, undefined, step.token);
-      case 'reject':
-        return this.req('rejectPeerConn', caller, region, path, {}, undefined, step.token);
-      case 'delete':
-        return this.req('deletePeerConn', caller, region, path, {}, undefined, step.token);
-      case 'refund':
-        return this.req('refundPeerConn', caller, region, path, {}, undefined, step.token);
-      case 'resize': {
-        const current = conn?.bandwidth ?? 10;
-        const choices = [current + 10, current * 2, Math.max(1, current - 1), current, 10001, 0];
-        const wanted = Math.min(
-          choices[arg % choices.length] as number,
-          arg % choices.length === 4 ? 10001 : 10000,
-        );
-        return this.req(
-          'resizePeerConn',
-          caller,
-          region,
-          path,
-          {},
-          { newBandwidthInMbps: wanted },
-          step.token,
-        );
-      }
-      case 'renew': {
-        const months = [1, 2, 3, 6, 12, 24, 36, 10][arg % 8] as number;
-        return this.req(
-          'renewPeerConn',
-          caller,
-          region,
-          path,
-          {},
-          { billing: { reservation: { reservationLength: months, reservationTimeUnit: 'month' } } },
-          step.token,
-        );
-      }
-      case 'deleteProtect':
-        return this.req(
-          'updatePeerConnDeleteProtect',
-          caller,
-          region,
-          path,
-          {},
-          { deleteProtect: arg % 2 === 1 },
-          step.token,
-        );
-      case 'dnsOpen':
-      case 'dnsClose':
-        return this.req(
-          step.op === 'dnsOpen' ? 'openPeerConnDnsSync' : 'closePeerConnDnsSync',
-          caller,
-          region,
-          path,
-          { role: step.role ?? 'initiator' },
-          undefined,
-          step.token,
-        );
-      case 'update': {
-        const sides: Array<[Role, string | undefined]> = conn
-          ? [
-              [
-                'initiator',
-                conn.initiator.accountId === caller && conn.initiator.region === region
-                  ? conn.initiator.ifId
-                  : undefined,
-              ],
-              [
-                'acceptor',
-                conn.acceptor && conn.acceptor.accountId === caller && conn.acceptor.region === region
-                  ? conn.acceptor.ifId
-                  : undefined,
-              ],
-            ]
-          : [];
-        const mine = sides.find(([, id]) => id !== undefined)?.[1];
-        const theirs = conn
-          ? sides[0]?.[1] === undefined
-            ? conn.initiator.ifId
-            : conn.acceptor?.ifId
-          : undefined;
-        const pick = [mine, theirs, BOGUS_IF, mine][arg % 4] ?? BOGUS_IF;
-        const body: Record<string, unknown> = { localIfId: pick };
-        if (step.text !== undefined) body[arg % 2 === 0 ? 'description' : 'localIfName'] = step.text;
-        return this.req('updatePeerConn', caller, region, path, {}, body, step.token);
-      }
-      case 'get':
-        return this.req('getPeerConn', caller, region, path, step.role ? { role: step.role } : {}, undefined);
-    }
-  }
-
-  /** The acceptor side the initiator's record still names after reject or timeout. */
-  private removedAcceptor(conn: Conn) {
-    const view = this.model.render(conn, 'initiator');
-    return {
-      accountId: view.peerAccountId as string,
-      region: view.peerRegion as string,
-      vpcId: view.peerVpcId as string,
-    };
-  }
-
   // ---- running ----
 
   async step(step: Step): Promise<void> {
     this.stepCount += 1;
+    this.resolver.stepNo = this.stepCount;
     this.figures.steps += 1;
     this.log.push(JSON.stringify(step));
     this.touchedConns = new Set();
@@ -473,7 +165,7 @@ export class History {
             `clock after advance: server ${clock.now}, model ${new Date(this.model.now).toISOString()}`,
           );
         }
-        for (const conn of this.conns()) this.touchedConns.add(conn.id);
+        for (const conn of this.resolver.conns()) this.touchedConns.add(conn.id);
         break;
       }
       case 'timing':
@@ -481,7 +173,7 @@ export class History {
         await this.admin('PUT', '/timing', { transitions: step.change });
         break;
       case 'run': {
-        const conn = step.conn === undefined ? undefined : this.connAt(step.conn);
+        const conn = step.conn === undefined ? undefined : this.resolver.connAt(step.conn);
         const expected = this.model.runTransitions(conn?.id);
         const answer = (await this.admin(
           'POST',
@@ -492,7 +184,7 @@ export class History {
         };
         if (answer.applied !== expected)
           this.fail(`transitions/run applied ${answer.applied}, model ${expected}`);
-        for (const c of this.conns()) this.touchedConns.add(c.id);
+        for (const c of this.resolver.conns()) this.touchedConns.add(c.id);
         break;
       }
       case 'fault': {
@@ -520,7 +212,7 @@ export class History {
         this.figures.restarts += 1;
         break;
       default: {
-        const req = this.request(step);
+        const req = this.resolver.request(step);
         if (req) await this.send(req);
       }
     }
@@ -548,7 +240,7 @@ export class History {
     const sizeBefore = this.model.conns.size + this.model.vpcs.size;
     const outcome = this.model.request(req, fresh);
     const created = this.model.conns.size + this.model.vpcs.size > sizeBefore;
-    this.compareAnswer(req, answer, outcome);
+    this.comparer.compareAnswer(req, answer, outcome);
     if (created) {
       if (known) this.fail(`the server answered an id it had given before: ${newId}`);
       if (!ID_FORMAT[idField]?.test(newId as string)) this.fail(`malformed ${idField} ${newId}`);
@@ -579,96 +271,6 @@ export class History {
     const port = this.port();
     this.figures.requests += 1;
     return exchange(this.agent, port, buildHttp(req, account, port));
-  }
-
-  private describe(req: ModelRequest): string {
-    const who = ACCOUNTS.find((a) => a.id === req.accountId)?.name;
-    return `${req.op} as ${who}@${req.region} ${JSON.stringify({ path: req.path, query: req.query, body: req.body, token: req.clientToken })}`;
-  }
-
-  private compareAnswer(req: ModelRequest, answer: Answer, outcome: Outcome): void {
-    const what = this.describe(req);
-    const requestId = answer.headers['x-bce-request-id'];
-    if (typeof requestId !== 'string' || !/^[0-9a-f-]{36}$/.test(requestId))
-      this.fail(`${what}: no request id header`);
-    if (!outcome.ok) {
-      const codes = outcome.anyOf ?? [outcome.code];
-      const serverCode = (answer.json as { code?: unknown } | undefined)?.code;
-      const code = typeof serverCode === 'string' && codes.includes(serverCode) ? serverCode : outcome.code;
-      const status = outcome.anyOf ? (CODE_STATUS[code] ?? outcome.status) : outcome.status;
-      if (answer.status !== status) {
-        this.fail(`${what}: server ${answer.status} ${answer.text}, model ${status} ${codes.join(' or ')}`);
-      }
-      if (outcome.emptyBody) {
-        if (answer.text !== '') this.fail(`${what}: expected an empty body, got ${answer.text}`);
-        return;
-      }
-      const body = answer.json as Record<string, unknown> | undefined;
-      if (
-        !body ||
-        Object.keys(body).sort().join() !== 'code,message,requestId' ||
-        body.code !== code ||
-        body.requestId !== requestId ||
-        typeof body.message !== 'string' ||
-        body.message === ''
-      ) {
-        this.fail(`${what}: server ${answer.status} ${answer.text}, model ${codes.join(' or ')}`);
-      }
-      return;
-    }
-    if (answer.status !== 200)
-      this.fail(`${what}: server ${answer.status} ${answer.text}, model 200 ${JSON.stringify(outcome.body)}`);
-    const spec = specOf(req.op);
-    if (!spec.returnsData) {
-      if (answer.text !== '') this.fail(`${what}: expected an empty 200, got ${answer.text}`);
-      return;
-    }
-    this.compareBody(what, answer.json, outcome.body);
-  }
-
-  /** Deep equality, learning interface ids the model does not know yet. */
-  private compareBody(what: string, actual: unknown, expected: unknown): void {
-    const bound = this.bindInterfaces(actual, expected);
-    if (!isDeepStrictEqual(actual, bound)) {
-      this.fail(`${what}:\n  server ${JSON.stringify(actual)}\n  model  ${JSON.stringify(bound)}`);
-    }
-  }
-
-  /** Where the model's view has no localIfId yet, take the server's (checked well-formed and unused). */
-  private bindInterfaces(actual: unknown, expected: unknown): unknown {
-    const views = (value: unknown): Array<Record<string, unknown>> =>
-      Array.isArray(value)
-        ? (value as Array<Record<string, unknown>>)
-        : value && typeof value === 'object'
-          ? [value as Record<string, unknown>]
-          : [];
-    const actualViews = views(actual);
-    const expectedViews = views(expected);
-    let changed = false;
-    expectedViews.forEach((view, i) => {
-      if (!('localIfId' in view) || view.localIfId !== undefined) return;
-      const seen = actualViews[i];
-      if (!seen || seen.peerConnId !== view.peerConnId || seen.role !== view.role) return;
-      const id = seen.localIfId;
-      if (typeof id !== 'string' || !ID_FORMAT.localIfId?.test(id))
-        this.fail(`malformed localIfId ${String(id)}`);
-      const conn = this.model.conns.get(view.peerConnId as string) as Conn;
-      const side = conn[view.role as Role];
-      if (!side) return;
-      const used = this.model.allSides().some((s) => s.side.ifId === id);
-      if (used) this.fail(`interface id ${id} given to two sides`);
-      side.ifId = id;
-      changed = true;
-    });
-    if (!changed) return expected;
-    if (Array.isArray(expected)) {
-      return expectedViews.map((view) => {
-        const conn = this.model.conns.get(view.peerConnId as string) as Conn;
-        return this.model.render(conn, view.role as Role);
-      });
-    }
-    const view = expected as Record<string, unknown>;
-    return this.model.render(this.model.conns.get(view.peerConnId as string) as Conn, view.role as Role);
   }
 
   /** With several instances, waits until each one shows the clock, timing and fault rules just changed. */
@@ -776,7 +378,7 @@ export class History {
       const owner = ACCOUNTS.find((a) => a.id === vpc.accountId) as TestAccount;
       await this.compareList('listPeerConns', owner, vpc.region, vpcId);
     }
-    const conns = full ? this.conns().map((c) => c.id) : [...this.touchedConns];
+    const conns = full ? this.resolver.conns().map((c) => c.id) : [...this.touchedConns];
     for (const id of conns) await this.compareGets(id, full);
     const vpcs = full ? [...this.model.vpcs.keys()] : [...this.touchedVpcs];
     for (const id of vpcs) {
@@ -800,7 +402,7 @@ export class History {
   private async compareGets(id: string, full: boolean): Promise<void> {
     const conn = this.model.conns.get(id);
     if (!conn) return;
-    const acceptor = conn.acceptor ?? this.removedAcceptor(conn);
+    const acceptor = conn.acceptor ?? this.resolver.removedAcceptor(conn);
     const parties = new Set([conn.initiator.accountId, acceptor.accountId]);
     for (const account of ACCOUNTS) {
       for (const region of REGIONS) {
@@ -825,7 +427,7 @@ export class History {
 
   private async compareRead(req: ModelRequest): Promise<void> {
     const answer = await this.call(req);
-    this.compareAnswer(req, answer, this.model.request(req));
+    this.comparer.compareAnswer(req, answer, this.model.request(req));
   }
 
   /** Reads a whole list page by page, checks the paging fields, and compares the items with the model's. */
@@ -873,7 +475,7 @@ export class History {
       op === 'listPeerConns'
         ? this.model.listSides(account.id, region, vpcId)
         : this.model.listVpcs(account.id, region);
-    this.compareBody(what, items, expected);
+    this.comparer.compareBody(what, items, expected);
   }
 }
 
@@ -894,8 +496,4 @@ function sameTiming(got: unknown, want: string): boolean {
   return isDeepStrictEqual(seen, normal);
 }
 
-function tags(n: number): Array<{ tagKey: string; tagValue: string }> {
-  return Array.from({ length: n }, (_, i) => ({ tagKey: `k${i}`, tagValue: `v${i}` }));
-}
-
-export { BAD_CIDRS, wireTime };
+export { ACCOUNTS, accountsFileJson, type TestAccount } from './accounts.ts';

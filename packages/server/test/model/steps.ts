@@ -153,7 +153,7 @@ function tidy<T extends object>(value: T): T {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
 }
 
-const createVpcArb: fc.Arbitrary<Step> = fc
+export const createVpcArb: fc.Arbitrary<Step> = fc
   .record({
     who: fc.nat({ max: 2 }),
     region: fc.nat({ max: 1 }),
@@ -176,7 +176,7 @@ const createVpcArb: fc.Arbitrary<Step> = fc
   })
   .map((r): Step => tidy({ t: 'createVpc', ...r }));
 
-const vpcOpArb: fc.Arbitrary<Step> = fc
+export const vpcOpArb: fc.Arbitrary<Step> = fc
   .record({
     op: fc.constantFrom(
       'deleteVpc' as const,
@@ -206,7 +206,7 @@ const vpcOpArb: fc.Arbitrary<Step> = fc
       }),
   );
 
-const createPeerConnArb: fc.Arbitrary<Step> = fc
+export const createPeerConnArb: fc.Arbitrary<Step> = fc
   .record({
     who: fc.nat({ max: 2 }),
     local: fc.nat({ max: 20 }),
@@ -250,7 +250,7 @@ const createPeerConnArb: fc.Arbitrary<Step> = fc
   })
   .map((r): Step => tidy({ t: 'createPeerConn', ...r }));
 
-const peerOpArb: fc.Arbitrary<Step> = fc
+export const peerOpArb: fc.Arbitrary<Step> = fc
   .record({
     op: fc.constantFrom<PeerOp>(
       'accept',

@@ -6,8 +6,9 @@ import { join } from 'node:path';
 import { type RunningServer, startServer } from '../../src/server.ts';
 import { type Started, startProcess } from '../process-support.ts';
 import { dropPlace, newStorePlace, type StorePlace } from '../store-choice.ts';
+import { accountsFileJson } from './accounts.ts';
 import type { ModelConfig, TimingTable } from './model.ts';
-import { accountsFileJson, type Target } from './runner.ts';
+import type { Target } from './runner.ts';
 
 export interface TargetOptions {
   model: ModelConfig;
