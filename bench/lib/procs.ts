@@ -49,6 +49,8 @@ export interface ServerSpawnOptions {
   store: string;
   quota?: number;
   extraArgs?: string[];
+  /** Node flags placed before the script (e.g. --cpu-prof for bench/profile.ts). */
+  nodeArgs?: string[];
 }
 
 /** The environment children inherit, minus server settings a developer may have exported. */
@@ -129,6 +131,7 @@ function stopper(child: ChildProcess): () => Promise<void> {
 /** `npm start` with the given flags: `node --conditions=source --import tsx packages/server/src/main.ts …`. */
 export async function spawnServer(options: ServerSpawnOptions): Promise<ServerProcess> {
   const args = [
+    ...(options.nodeArgs ?? []),
     '--conditions=source',
     '--import',
     'tsx',

@@ -78,7 +78,8 @@ describe('the index at / and /_admin', () => {
   test('every listed admin route exists: none answers NotFound', async () => {
     const doc = (await raw({ port: server.port, method: 'GET', target: '/_admin' })).json as IndexDocument;
     for (const route of doc.admin.routes) {
-      if (route.method !== 'GET' || route.path.includes('{')) continue;
+      // The event stream never ends by itself; http-admin-console.test.ts reads it.
+      if (route.method !== 'GET' || route.path.includes('{') || route.path === '/_admin/stream') continue;
       const res = await raw({ port: server.port, method: 'GET', target: route.path });
       assert.equal(res.status, 200, `${route.path}: ${res.text}`);
     }
@@ -105,16 +106,32 @@ describe('the index at / and /_admin', () => {
   });
 
   test('links added by other parts of the server appear; HEAD works; other methods are refused', async () => {
-    server.addIndexLink({ title: 'Console', href: '/_console/', description: 'browse the state' });
+    const before = ((await raw({ port: server.port, method: 'GET', target: '/' })).json as IndexDocument)
+      .links;
+    assert.deepEqual(
+      before.map((link) => [link.title, link.href]),
+      [['Web console', '/_console/']],
+      'the server links its console',
+    );
+    server.addIndexLink({
+      title: 'Team wiki',
+      href: 'https://wiki.example/peerconn',
+      description: 'our notes',
+    });
     const doc = (await raw({ port: server.port, method: 'GET', target: '/' })).json as IndexDocument;
-    assert.deepEqual(doc.links, [{ title: 'Console', href: '/_console/', description: 'browse the state' }]);
+    assert.deepEqual(doc.links.at(-1), {
+      title: 'Team wiki',
+      href: 'https://wiki.example/peerconn',
+      description: 'our notes',
+    });
     const html = await raw({
       port: server.port,
       method: 'GET',
       target: '/_admin',
       headers: { accept: 'text/html' },
     });
-    assert.match(html.text, /<a href="\/_console\/">Console<\/a>/);
+    assert.match(html.text, /<a href="\/_console\/">Web console<\/a>/);
+    assert.match(html.text, /<a href="https:\/\/wiki\.example\/peerconn">Team wiki<\/a>/);
     const head = await raw({ port: server.port, method: 'HEAD', target: '/' });
     assert.equal(head.status, 200);
     assert.equal(head.text, '');

@@ -92,6 +92,26 @@ test('a write is invisible to readers until it commits, and a failed write leave
   });
 });
 
+test('what a reader read before a commit is never served after it', async () => {
+  await withStore(async (store) => {
+    const account = 'a'.repeat(32);
+    const page = () => store.read((r) => r.listVpcs({ accountId: account, region: 'bj', limit: 10 }));
+    assert.deepEqual(await page(), []);
+    assert.equal(await store.read((r) => r.getVpc('vpc-late')), undefined);
+    await store.write((tx) => tx.insertVpc(vpc('vpc-late')));
+    assert.deepEqual(
+      (await page()).map((row) => row.vpc.vpcId),
+      ['vpc-late'],
+    );
+    assert.equal((await store.read((r) => r.getVpc('vpc-late')))?.vpcId, 'vpc-late');
+    // A read racing a commit: started before the write, finished after it.
+    const racing = store.read((r) => r.getVpc('vpc-racing'));
+    await store.write((tx) => tx.insertVpc(vpc('vpc-racing')));
+    await racing;
+    assert.equal((await store.read((r) => r.getVpc('vpc-racing')))?.vpcId, 'vpc-racing');
+  });
+});
+
 test('concurrent writes: a failing one is rolled back alone, its neighbours commit', async () => {
   await withStore(async (store) => {
     const outcomes = await Promise.allSettled(

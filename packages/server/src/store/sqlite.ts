@@ -7,7 +7,6 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import type { PeerConnRecord, VpcRecord } from '../domain/types.ts';
 import type { Store, StoreReader, StoreSignal, StoreTx } from './api.ts';
 import { SQLITE_MIGRATIONS } from './migrations.ts';
 import { type Dialect, type Row, type SqlDriver, SqlReader, SqlTx } from './sql.ts';
@@ -57,37 +56,57 @@ class SqliteDriver implements SqlDriver {
 }
 
 /**
- * The reader with the records read by id remembered until the next commit. Only this process writes the file
- * (see the lock in SqliteStore), and every committed batch clears the memory after its COMMIT, so a remembered
- * record is always the committed one.
+ * The reader with what it read — records by id, list pages, list markers — remembered until the next commit.
+ * Only this process writes the file (see the lock in SqliteStore), and every committed batch clears the memory
+ * after its COMMIT, so whatever is remembered is the committed state. Lists are frozen: callers share them.
  */
 class CachingReader extends SqlReader {
-  private peerConns = new Map<string, PeerConnRecord | undefined>();
-  private vpcs = new Map<string, VpcRecord | undefined>();
+  private memory = new Map<string, unknown>();
+  /** Counts commits: a read that a commit overtook before it could be remembered is used once, not kept. */
+  private generation = 0;
 
   forget(): void {
-    if (this.peerConns.size > 0) this.peerConns = new Map();
-    if (this.vpcs.size > 0) this.vpcs = new Map();
+    this.generation++;
+    if (this.memory.size > 0) this.memory = new Map();
   }
 
-  override async getPeerConn(id: string): Promise<PeerConnRecord | undefined> {
-    if (this.peerConns.has(id)) return this.peerConns.get(id);
-    const record = await super.getPeerConn(id);
-    if (this.peerConns.size >= RECORDS_REMEMBERED) this.peerConns.clear();
-    this.peerConns.set(id, record);
-    return record;
+  private remember<T>(key: string, load: () => Promise<T>): Promise<T> {
+    if (this.memory.has(key)) return Promise.resolve(this.memory.get(key) as T);
+    const generation = this.generation;
+    return load().then((value) => {
+      if (generation !== this.generation) return value;
+      if (this.memory.size >= ENTRIES_REMEMBERED) this.memory.clear();
+      this.memory.set(key, Array.isArray(value) ? Object.freeze(value) : value);
+      return value;
+    });
   }
 
-  override async getVpc(vpcId: string): Promise<VpcRecord | undefined> {
-    if (this.vpcs.has(vpcId)) return this.vpcs.get(vpcId);
-    const vpc = await super.getVpc(vpcId);
-    if (this.vpcs.size >= RECORDS_REMEMBERED) this.vpcs.clear();
-    this.vpcs.set(vpcId, vpc);
-    return vpc;
+  override getPeerConn(id: string) {
+    return this.remember(`peerconn\0${id}`, () => super.getPeerConn(id));
+  }
+
+  override getVpc(vpcId: string) {
+    return this.remember(`vpc\0${vpcId}`, () => super.getVpc(vpcId));
+  }
+
+  override sideSeq(ifId: string) {
+    return this.remember(`sideSeq\0${ifId}`, () => super.sideSeq(ifId));
+  }
+
+  override vpcSeq(vpcId: string) {
+    return this.remember(`vpcSeq\0${vpcId}`, () => super.vpcSeq(vpcId));
+  }
+
+  override listSides(query: Parameters<SqlReader['listSides']>[0]) {
+    return this.remember(`sides\0${JSON.stringify(query)}`, () => super.listSides(query));
+  }
+
+  override listVpcs(query: Parameters<SqlReader['listVpcs']>[0]) {
+    return this.remember(`vpcs\0${JSON.stringify(query)}`, () => super.listVpcs(query));
   }
 }
 
-const RECORDS_REMEMBERED = 10_000;
+const ENTRIES_REMEMBERED = 10_000;
 
 interface WriteJob {
   work: (tx: StoreTx) => Promise<unknown>;
