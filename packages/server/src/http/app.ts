@@ -114,6 +114,12 @@ async function dispatch(
   requestId: string,
   log: RequestLog,
 ): Promise<void> {
+  if (req.headers.host === undefined && req.httpVersion === '1.1') {
+    throw serviceError(
+      'InvalidHTTPRequest',
+      'An HTTP/1.1 request must carry a Host header: the endpoint, which also names the region.',
+    );
+  }
   const { rawPath, rawQuery } = splitTarget(req.url ?? '/');
   for (const extension of extensions) {
     if (!extension.matches(rawPath) || (listener.adminOnly && !extension.onAdminListener)) continue;
