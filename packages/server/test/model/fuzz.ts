@@ -831,7 +831,7 @@ export async function signedCall(
   target: string,
   body: unknown,
   credential: TestAccount,
-): Promise<{ status: number; json: unknown }> {
+): Promise<{ status: number; headers: Record<string, string>; json: unknown }> {
   const draft: Draft = {
     method,
     target,
@@ -847,5 +847,9 @@ export async function signedCall(
   };
   const [answer] = await sendCase(port, c, 30_000);
   if (!answer) throw new Error(`no answer to ${method} ${target}`);
-  return { status: answer.status, json: answer.body === '' ? undefined : JSON.parse(answer.body) };
+  return {
+    status: answer.status,
+    headers: answer.headers,
+    json: answer.body === '' ? undefined : JSON.parse(answer.body),
+  };
 }
