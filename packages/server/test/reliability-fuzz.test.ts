@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import fc from 'fast-check';
 import { ACCOUNTS, accountsFileJson } from './model/accounts.ts';
-import { report, SOAK, sized } from './model/config.ts';
+import { report, SOAK } from './model/config.ts';
 import { type FuzzCase, fuzzCaseArb, judge, type Seeded, sendCase, signedCall } from './model/fuzz.ts';
 import { ROOT } from './process-support.ts';
 import { dropPlace, newStorePlace, type StorePlace, TEST_STORE_KIND } from './store-choice.ts';
@@ -22,8 +22,9 @@ const REQUEST_TIMEOUT_MS = 1000;
 /** Resident memory may grow this much from after the warm-up to the end (a leak of a few KiB per request over
  * the run would pass it; buffering refused bodies, or keeping them per connection, would not). */
 const RSS_GROWTH_LIMIT = 96 * 1024 * 1024;
-const TOTAL = sized(1000, 10_000);
-const BATCH = 25;
+// The soak's count is the figure whatever the scale of the histories.
+const TOTAL = SOAK ? 10_000 : 1000;
+const BATCH = SOAK ? 50 : 25;
 
 const [ALICE, BOB] = ACCOUNTS as [(typeof ACCOUNTS)[0], (typeof ACCOUNTS)[0]];
 let dir: string;
