@@ -24,7 +24,8 @@ const REQUEST_TIMEOUT_MS = 1000;
 const RSS_GROWTH_LIMIT = 96 * 1024 * 1024;
 // The soak's count is the figure whatever the scale of the histories.
 const TOTAL = SOAK ? 10_000 : 1000;
-const BATCH = SOAK ? 50 : 25;
+/** Requests in flight at once; a stalled one holds its batch for the request timeout, so batches are wide. */
+const BATCH = SOAK ? 200 : 50;
 
 const [ALICE, BOB] = ACCOUNTS as [(typeof ACCOUNTS)[0], (typeof ACCOUNTS)[0]];
 let dir: string;
