@@ -3,89 +3,39 @@
 // against the same server running as a separate process. The SDK sends over node:http, not fetch, so the same
 // pre-signed request sent by the SDK's transport alone (sendOnce) is measured too and reported in the note: the
 // SDK's own overhead (build, sign, parse) over its transport. Rounds interleave the subjects; figures are medians.
-import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { type Credentials, PeerConnClient, VpcClient } from '@peerconn/sdk';
 import { formatBceTimestamp, sign } from '@peerconn/sdk/signer';
 import { sendOnce } from '@peerconn/sdk/transport';
 import type { BenchEntry, BenchModule } from './entry.ts';
+import { spawnServer } from './lib/procs.ts';
 import { median } from './lib/stats.ts';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const TARGET_RATIO = 0.85;
 const CONCURRENCY = 32;
 
-interface ServerProcess {
+interface Target {
   url: string;
   credentials: Credentials;
-  stop(): Promise<void>;
 }
 
-/** Starts the server as its own process and reads its endpoint and first account's keys from the banner. */
-async function startServerProcess(dataDir: string): Promise<ServerProcess> {
-  const child: ChildProcess = spawn(
-    process.execPath,
-    [
-      '--conditions=source',
-      '--import',
-      'tsx',
-      'packages/server/src/main.ts',
-      '--port',
-      '0',
-      '--data',
-      join(dataDir, 'db'),
-      '--timing',
-      'immediate',
-      '--log-level',
-      'silent',
-    ],
-    { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  let stderr = '';
-  child.stderr?.on('data', (chunk: Buffer) => {
-    stderr += chunk;
+/** The server process (its own, so the load and the server do not share an event loop) and its first account. */
+async function startTarget(dataDir: string): Promise<Target & { stop(): Promise<void> }> {
+  const server = await spawnServer({
+    dataPath: join(dataDir, 'db'),
+    logPath: join(dataDir, 'server.log'),
+    store: 'sqlite',
+    extraArgs: ['--log-level', 'silent'],
   });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const stop = async () => {
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
-    await exited;
-  };
-  try {
-    const banner = await new Promise<{ url: string; credentials: Credentials }>((resolve, reject) => {
-      let url: string | undefined;
-      const lines = createInterface({ input: child.stdout as NodeJS.ReadableStream });
-      const timer = setTimeout(() => reject(new Error('the server printed no banner within 30 s')), 30_000);
-      child.once('exit', (code) => {
-        clearTimeout(timer);
-        reject(new Error(`the server exited (${code}) before its banner: ${stderr.trim()}`));
-      });
-      lines.on('line', (line) => {
-        const listening = /^listening \S+ (\S+)$/.exec(line);
-        if (listening) url ??= listening[1];
-        const account = /^account \S+ id=\S+ accessKeyId=(\S+) secretAccessKey=(\S+)/.exec(line);
-        if (account && url !== undefined) {
-          clearTimeout(timer);
-          resolve({
-            url,
-            credentials: { accessKeyId: account[1] as string, secretAccessKey: account[2] as string },
-          });
-        }
-      });
-    });
-    child.stdout?.resume();
-    return { ...banner, stop };
-  } catch (error) {
-    await stop();
-    throw error;
-  }
+  const [first] = server.accounts;
+  if (!first) throw new Error('the server printed no account');
+  return { url: server.url, credentials: first, stop: server.stop };
 }
 
 /** Two VPCs of the account and a connection between them: what every measured request reads. */
-async function createConnection(server: ServerProcess): Promise<string> {
+async function createConnection(server: Target): Promise<string> {
   const config = { endpoint: server.url, credentials: server.credentials };
   const vpcs = new VpcClient(config);
   const a = await vpcs.createVpc({ name: 'bench-a', cidr: '10.1.0.0/16' });
@@ -100,7 +50,7 @@ async function createConnection(server: ServerProcess): Promise<string> {
 }
 
 /** The same GET the SDK sends, signed once up front (valid for 30 minutes), for plain fetch to repeat. */
-function preSigned(server: ServerProcess, peerConnId: string): { url: URL; headers: Record<string, string> } {
+function preSigned(server: Target, peerConnId: string): { url: URL; headers: Record<string, string> } {
   const url = new URL(`/v1/peerconn/${peerConnId}?role=initiator`, server.url);
   const headers: Record<string, string> = {
     host: url.host,
@@ -139,9 +89,9 @@ type Subject = 'sdk' | 'fetch' | 'transport';
 
 export const run: BenchModule = async (options) => {
   const dataDir = mkdtempSync(join(tmpdir(), 'peerconn-bench-sdk-'));
-  let server: ServerProcess | undefined;
+  let server: (Target & { stop(): Promise<void> }) | undefined;
   try {
-    server = await startServerProcess(dataDir);
+    server = await startTarget(dataDir);
     const peerConnId = await createConnection(server);
     const client = new PeerConnClient({ endpoint: server.url, credentials: server.credentials });
     const raw = preSigned(server, peerConnId);

@@ -27,7 +27,8 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { type RunningServer, startServer } from '@peerconn/server';
+import type { RunningServer } from '@peerconn/server';
+import { startDocServer } from './doc-server.ts';
 import { type ChildResult, runChild } from './run-child.ts';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -105,20 +106,7 @@ after(async () => {
 });
 
 async function docServer(): Promise<RunningServer> {
-  const server = await startServer({
-    port: 0,
-    dataPath: join(mkdtempSync(join(scratch, 'db-')), 'peerconn.db'),
-    logLevel: 'silent',
-    // Short but real delays, so waiting loops in the docs see the intermediate states.
-    timing: {
-      create: { mode: 'delay', delayMs: 300 },
-      accept: { mode: 'delay', delayMs: 200 },
-      update: { mode: 'delay', delayMs: 200 },
-      delete: { mode: 'delay', delayMs: 200 },
-      dnsOpen: { mode: 'delay', delayMs: 200 },
-      dnsClose: { mode: 'delay', delayMs: 200 },
-    },
-  });
+  const server = await startDocServer(join(mkdtempSync(join(scratch, 'db-')), 'peerconn.db'));
   servers.push(server);
   return server;
 }

@@ -103,8 +103,14 @@ const RESPONSE_TABLE_OF: Record<string, string> = {
   createVpc: 'createVpc',
   listVpcs: 'listVpcs',
   getVpc: 'getVpc',
+  createSubnet: 'createSubnet',
+  listSubnets: 'listSubnets',
+  getSubnet: 'getSubnet',
+  getRouteTable: 'RouteTable',
+  createRouteRule: 'createRouteRule',
+  listRouteRules: 'listRouteRules',
 };
-const ITEM_TABLES = ['PeerConn', 'Vpc'];
+const ITEM_TABLES = ['PeerConn', 'Vpc', 'VpcDetail', 'Subnet', 'RouteRule'];
 
 describe('docs/wire.md against the code', () => {
   test('every checked table is one this test reads', () => {
@@ -395,7 +401,9 @@ describe('docs/wire.md against a running server', () => {
   function target(op: OperationSpec): { path: string; query: Array<[string, string | undefined]> } {
     const path = op.path
       .replace('{peerConnId}', 'peerconn-nonexistent0')
-      .replace('{vpcId}', 'vpc-nonexistent0');
+      .replace('{vpcId}', 'vpc-nonexistent0')
+      .replace('{subnetId}', 'sbn-nonexistent0')
+      .replace('{routeRuleId}', 'rr-nonexistent0');
     return { path, query: op.flag ? [[op.flag, undefined]] : [] };
   }
 
@@ -424,6 +432,7 @@ describe('docs/wire.md against a running server', () => {
     boolean: ['yes'],
     Billing: ['x'],
     'list of TagModel': ['x'],
+    'list of NextHop': ['x'],
   };
 
   for (const op of OPERATION_LIST.filter((o) => o.body.length > 0)) {
@@ -485,11 +494,23 @@ describe('docs/wire.md against a running server', () => {
       const op = specs.get(key(row)) as OperationSpec;
       const [param] = ticked(row[1]);
       const [, , type, required] = row as [string, string, string, string];
-      const { path, query } = target(op);
+      const { path, query: flagOnly } = target(op);
+      // "one of" parameters (the route table by id or by VPC): the others are tried with one of them given.
+      const partner = checkedTable('query').rows.find(
+        (other) => key(other) === op.name && other[3] === 'one of' && ticked(other[1])[0] !== param,
+      );
+      const query: Array<[string, string | undefined]> =
+        required === 'one of' || !partner
+          ? flagOnly
+          : [...flagOnly, [ticked(partner[1])[0] as string, 'vpc-nonexistent0']];
       const without = await send(op.method, path, query);
-      if (required === 'yes') {
+      if (required === 'yes' || required === 'one of') {
         assert.equal(without.code, 'InvalidParameter', `${op.name}: leaving out ${param}`);
         assert.ok(without.message?.includes(`"${param}"`), `${op.name}: message names ${param}`);
+        if (required === 'one of') {
+          const alone = await send(op.method, path, [...query, [param as string, 'nonexistent0']]);
+          assert.notEqual(alone.code, 'InvalidParameter', `${op.name}: ${param} alone names the table`);
+        }
       } else {
         assert.equal(required, 'no', `${op.name}.${param}: Required is "${required}"`);
         assert.notEqual(without.code, 'InvalidParameter', `${op.name}: ${param} is optional`);
@@ -590,6 +611,68 @@ describe('docs/wire.md against a running server', () => {
         page = next.json as typeof page;
       }
       assert.equal(page.nextMarker, undefined, `${operation}: the last page has no nextMarker`);
+    }
+  });
+
+  test('subnet and route responses have exactly the documented fields and types', async () => {
+    const vpc = await send('POST', '/v1/vpc', [], { name: 'routed', cidr: '10.20.0.0/16' });
+    assert.equal(vpc.status, 200, vpc.message);
+    const vpcId = (vpc.json as { vpcId: string }).vpcId;
+    const subnetIds: string[] = [];
+    for (const cidr of ['10.20.1.0/24', '10.20.2.0/24']) {
+      const created = await send('POST', '/v1/subnet', [], { name: 's', zoneName: 'cn-bj-a', cidr, vpcId });
+      assert.equal(created.status, 200, created.message);
+      assertShape(RESPONSE_TABLE_OF.createSubnet as string, created.json);
+      subnetIds.push((created.json as { subnetId: string }).subnetId);
+    }
+    const subnet = await send('GET', `/v1/subnet/${subnetIds[0]}`, []);
+    assert.equal(subnet.status, 200, subnet.message);
+    assertShape(RESPONSE_TABLE_OF.getSubnet as string, subnet.json);
+    const detail = await send('GET', `/v1/vpc/${vpcId}`, []);
+    assertShape(RESPONSE_TABLE_OF.getVpc as string, detail.json);
+    assert.equal((detail.json as { vpc: { subnets: unknown[] } }).vpc.subnets.length, 2);
+
+    const table = await send('GET', '/v1/route', [['vpcId', vpcId]]);
+    assert.equal(table.status, 200, table.message);
+    const routeTableId = (table.json as { routeTableId: string }).routeTableId;
+    for (const destination of ['172.16.0.0/16', '172.17.0.0/16']) {
+      const created = await send('POST', '/v1/route/rule', [], {
+        routeTableId,
+        sourceAddress: '0.0.0.0/0',
+        destinationAddress: destination,
+        nexthopType: 'vpn',
+        nexthopId: 'vpn-1',
+      });
+      assert.equal(created.status, 200, created.message);
+      assertShape(RESPONSE_TABLE_OF.createRouteRule as string, created.json);
+    }
+    const full = await send('GET', '/v1/route', [['routeTableId', routeTableId]]);
+    assertShape(RESPONSE_TABLE_OF.getRouteTable as string, full.json);
+    assert.equal(
+      (full.json as { routeRules: unknown[] }).routeRules.length,
+      4,
+      'two rules, two system routes',
+    );
+
+    for (const [operation, path, filter] of [
+      ['listSubnets', '/v1/subnet', ['vpcId', vpcId]],
+      ['listRouteRules', '/v1/route/rule', ['routeTableId', routeTableId]],
+    ] as const) {
+      const tableName = RESPONSE_TABLE_OF[operation] as string;
+      let page = { isTruncated: true } as { isTruncated: boolean; nextMarker?: string };
+      let pages = 0;
+      while (page.isTruncated) {
+        const next = await send('GET', path, [
+          [filter[0], filter[1]],
+          ['maxKeys', '1'],
+          ...(page.nextMarker ? [['marker', page.nextMarker] as [string, string]] : []),
+        ]);
+        assert.equal(next.status, 200, next.message);
+        assertShape(tableName, next.json, { all: pages === 0 });
+        page = next.json as typeof page;
+        pages += 1;
+      }
+      assert.equal(pages, 2, `${operation}: two items, one per page`);
     }
   });
 });

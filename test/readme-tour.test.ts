@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { startServer } from '@peerconn/server';
+import { startDocServer } from './doc-server.ts';
 import { runChild } from './run-child.ts';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -24,19 +24,7 @@ function tourScript(): string {
 
 test('the README tour runs green from a shell', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'peerconn-tour-'));
-  const server = await startServer({
-    port: 0,
-    dataPath: join(dir, 'tour.db'),
-    logLevel: 'silent',
-    timing: {
-      create: { mode: 'delay', delayMs: 300 },
-      accept: { mode: 'delay', delayMs: 200 },
-      update: { mode: 'delay', delayMs: 200 },
-      delete: { mode: 'delay', delayMs: 200 },
-      dnsOpen: { mode: 'delay', delayMs: 200 },
-      dnsClose: { mode: 'delay', delayMs: 200 },
-    },
-  });
+  const server = await startDocServer(join(dir, 'tour.db'));
   try {
     const [a, b] = server.accounts;
     assert.ok(a && b, 'two demo accounts');

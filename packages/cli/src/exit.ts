@@ -5,13 +5,15 @@ export const EXIT = {
   service: 2,
   network: 3,
   wait: 4,
+  /** `reach` found no working path; the issue's contract gives it the network failure's number. */
+  unreachable: 3,
 } as const;
 
 export const EXIT_CODES_HELP = `Exit codes:
   0  success
   1  usage error (unknown flag, missing or bad value, no credentials)
   2  service error (the service returned a BCE error)
-  3  network error or request timeout
+  3  network error or request timeout; for reach, the path is not reachable (the report says why)
   4  wait ended in a failure state or timed out`;
 
 /** A mistake in how the CLI was called; reported as `error: …` with exit code 1. */

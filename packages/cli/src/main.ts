@@ -79,6 +79,8 @@ const GROUPS: Record<string, string> = {
   'delete-protect': 'Switch release protection on or off',
   vpc: 'VPCs: create, list, get, update, delete, relay',
   'vpc relay': 'Relay (transit) VPCs',
+  subnet: 'Subnets: create, list, show, update, delete',
+  route: 'Route tables: show, list, add, update, delete rules',
 };
 
 const GROUP_EXAMPLES: Record<string, string> = {
@@ -89,6 +91,12 @@ const GROUP_EXAMPLES: Record<string, string> = {
     'peerconn delete-protect on peerconn-9td54fmx143e\n  $ peerconn delete-protect off peerconn-9td54fmx143e',
   vpc: 'peerconn vpc create --name app --cidr 192.168.0.0/16\n  $ peerconn vpc list --output table',
   'vpc relay': 'peerconn vpc relay open vpc-1a2b3c4d5e6f\n  $ peerconn vpc relay shutdown vpc-1a2b3c4d5e6f',
+  subnet:
+    'peerconn subnet create --vpc-id vpc-1a2b3c4d5e6f --name app_a --cidr 10.1.1.0/24 --zone-name cn-bj-a\n' +
+    '  $ peerconn subnet list --vpc-id vpc-1a2b3c4d5e6f --output table',
+  route:
+    'peerconn route show --vpc-id vpc-1a2b3c4d5e6f --output table\n' +
+    '  $ peerconn route add --vpc-id vpc-1a2b3c4d5e6f --destination-address 10.2.0.0/16 --nexthop-id qpif-9td54fmx143e',
 };
 
 /** Finds or creates the command for a path of words (`vpc relay open` → vpc → relay → open). */
@@ -134,6 +142,7 @@ function addVerb(root: Command, verb: Verb): void {
   const spec: OperationSpec = OPERATIONS[verb.operation];
   const parent = commandAt(root, verb.words.slice(0, -1));
   const cmd = parent.command(verb.words.at(-1) as string).description(verb.summary);
+  if (verb.aliases) cmd.aliases(verb.aliases);
   for (const param of pathParams(spec)) cmd.argument(`<${argumentName(param)}>`);
   const fields: Array<FieldFlag | ComposedField> = [...verb.fields, ...genericFields(verb, spec)];
   for (const field of fields) {
@@ -350,6 +359,32 @@ export function buildProgram(): Command {
     .action(async (_opts: unknown, command: Command) => {
       const { runWhoami } = await import('./whoami.ts');
       process.exitCode = await runWhoami(globalsOf(command));
+    });
+
+  program
+    .command('reach')
+    .description('Would a packet get from an address in a VPC to another address, and back? (local server)')
+    .option(
+      '--from <vpcId:ip>',
+      'where the packet starts: a VPC and an address in it, e.g. vpc-1a2b3c4d5e6f:10.1.1.5',
+    )
+    .option('--to <ip>', 'where it is going, e.g. 10.2.1.7')
+    .option('--admin-token <token>', "the server's admin token, when it has one (env PEERCONN_ADMIN_TOKEN)")
+    .addHelpText(
+      'after',
+      '\nAsks the local server (POST /_admin/reachability on the endpoint, an admin call: no keys needed with\n' +
+        '--endpoint). Prints each route table lookup on the way there and back, then every problem found;\n' +
+        '--output json prints the answer as the server sent it, --output text one tab-separated line per hop.\n' +
+        'Exit code 0 when the path works both ways, 3 when it does not.\n\n' +
+        'Example:\n  $ peerconn reach --from vpc-1a2b3c4d5e6f:10.1.1.5 --to 10.2.1.7\n',
+    )
+    .action(async (opts: Record<string, unknown>, command: Command) => {
+      const { runReach } = await import('./reach.ts');
+      const source = command.getOptionValueSourceWithGlobals('output');
+      process.exitCode = await runReach(
+        { ...opts, outputChosen: source !== undefined && source !== 'default' },
+        globalsOf(command),
+      );
     });
 
   program

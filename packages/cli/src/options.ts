@@ -103,7 +103,7 @@ export async function makeClient(
   });
   if (globals.debug) stderr.write(`[debug] ${versionLine()}\n`);
   const sdk = await import('@peerconn/sdk');
-  client = service === 'vpc' ? new sdk.VpcClient(config) : new sdk.PeerConnClient(config);
+  client = new sdk.CLIENT_CLASSES[service](config);
   // Resolving now turns "no credentials" into a usage error before anything is sent.
   try {
     client.resolveConfig();

@@ -5,6 +5,8 @@ import type { OutputFormat } from './options.ts';
 interface Column {
   header: string;
   key: string;
+  /** What the cell shows when the raw value would mislead (a system route's empty rule id). */
+  show?: (item: Record<string, unknown>) => string;
 }
 
 interface Shape {
@@ -14,6 +16,8 @@ interface Shape {
   matches: (item: Record<string, unknown>) => boolean;
   table: Column[];
   text: Column[];
+  /** A line above the table naming the object the list belongs to (the route table of its rules). */
+  caption?: (container: Record<string, unknown>) => string | undefined;
 }
 
 const col = (header: string, key: string): Column => ({ header, key });
@@ -36,6 +40,36 @@ const VPC_COLUMNS = [
   col('RELAY', 'relay'),
 ];
 
+const SUBNET_COLUMNS = [
+  col('SUBNET ID', 'subnetId'),
+  col('NAME', 'name'),
+  col('CIDR', 'cidr'),
+  col('ZONE', 'zoneName'),
+  col('VPC ID', 'vpcId'),
+  col('FREE IPS', 'availableIp'),
+];
+
+const isSystemRoute = (rule: Record<string, unknown>) => rule.nexthopType === 'sys';
+
+// Read left to right like a routing table: where to, from where, through what; the rule id last but one, so
+// the system routes' "(system)" stands where an id would.
+const ROUTE_RULE_TABLE: Column[] = [
+  col('DESTINATION', 'destinationAddress'),
+  col('SOURCE', 'sourceAddress'),
+  col('NEXT HOP TYPE', 'nexthopType'),
+  {
+    header: 'NEXT HOP ID',
+    key: 'nexthopId',
+    show: (r) => (isSystemRoute(r) ? 'local' : cell(r.nexthopId)),
+  },
+  {
+    header: 'RULE ID',
+    key: 'routeRuleId',
+    show: (r) => (isSystemRoute(r) ? '(system)' : cell(r.routeRuleId)),
+  },
+  col('DESCRIPTION', 'description'),
+];
+
 const PROFILE_COLUMNS = [
   col('CURRENT', 'current'),
   col('NAME', 'name'),
@@ -44,7 +78,32 @@ const PROFILE_COLUMNS = [
   col('ENDPOINT', 'endpoint'),
 ];
 
+// Order matters where shapes overlap: a subnet also has a vpcId and a cidr, so it comes before the VPC.
 const SHAPES: Shape[] = [
+  {
+    listKey: 'routeRules',
+    matches: (item) => typeof item.routeRuleId === 'string' && 'nexthopType' in item,
+    table: ROUTE_RULE_TABLE,
+    text: [
+      col('DESTINATION', 'destinationAddress'),
+      col('SOURCE', 'sourceAddress'),
+      col('NEXT HOP TYPE', 'nexthopType'),
+      col('NEXT HOP ID', 'nexthopId'),
+      col('RULE ID', 'routeRuleId'),
+      col('DESCRIPTION', 'description'),
+      col('ROUTE TABLE', 'routeTableId'),
+    ],
+    caption: (table) =>
+      typeof table.routeTableId === 'string' && typeof table.vpcId === 'string'
+        ? `route table ${table.routeTableId}${typeof table.name === 'string' && table.name !== '' ? ` (${table.name})` : ''} of ${table.vpcId}`
+        : undefined,
+  },
+  {
+    listKey: 'subnets',
+    matches: (item) => typeof item.subnetId === 'string' && 'cidr' in item,
+    table: SUBNET_COLUMNS,
+    text: SUBNET_COLUMNS,
+  },
   {
     listKey: 'peerConns',
     matches: (item) => typeof item.peerConnId === 'string' && 'status' in item,
@@ -85,6 +144,7 @@ function cell(value: unknown): string {
 interface Grid {
   headers: string[];
   rows: string[][];
+  caption?: string;
 }
 
 interface ListLike {
@@ -118,7 +178,7 @@ function gridOf(items: unknown[], format: 'table' | 'text', key?: string): Grid 
     [...new Set(records.flatMap((r) => Object.keys(r)))].map((key) => ({ header: key.toUpperCase(), key }));
   return {
     headers: columns.map((c) => c.header),
-    rows: records.map((r) => columns.map((c) => cell(r[c.key]))),
+    rows: records.map((r) => columns.map((c) => (c.show ? c.show(r) : cell(r[c.key])))),
   };
 }
 
@@ -126,7 +186,13 @@ function toGrid(value: unknown, format: 'table' | 'text'): Grid {
   // A resource first: its own arrays (tags) must not be mistaken for a list result.
   if (isRecord(value) && SHAPES.some((s) => s.matches(value))) return gridOf([value], format);
   const list = listItems(value);
-  if (list) return gridOf(list.items, format, list.key);
+  if (list) {
+    const grid = gridOf(list.items, format, list.key);
+    const caption = isRecord(value)
+      ? SHAPES.find((s) => s.listKey === list.key)?.caption?.(value)
+      : undefined;
+    return caption === undefined ? grid : { ...grid, caption };
+  }
   if (isRecord(value)) {
     // getVpc wraps its resource: { vpc: {...} }.
     const inner = Object.values(value);
@@ -146,7 +212,8 @@ function renderTable(grid: Grid, color: boolean): string {
   const header = line(grid.headers);
   // A header alone reads like a broken command; say that the list is empty.
   const body = grid.rows.length === 0 ? '(none)\n' : grid.rows.map((r) => `${line(r)}\n`).join('');
-  return `${color ? `\u001b[1m${header}\u001b[0m` : header}\n${body}`;
+  const caption = grid.caption === undefined ? '' : `${grid.caption}\n`;
+  return `${caption}${color ? `\u001b[1m${header}\u001b[0m` : header}\n${body}`;
 }
 
 /** The whole stdout of a command for its result; empty when there is nothing to print. */

@@ -185,15 +185,30 @@ export async function print(
   process.stdout.write(render(value, globals.output, color));
 }
 
-/** Fills the field a verb can look up (update's localIfId) by reading the resource as the caller. */
+/** A value at a dotted path of an output (`subnet.name` in `{ subnet: { name } }`). */
+function at(value: unknown, path: string): unknown {
+  let current = value;
+  for (const key of path.split('.')) {
+    if (current === null || typeof current !== 'object') return undefined;
+    current = (current as Record<string, unknown>)[key];
+  }
+  return current;
+}
+
+/** Fills the field a verb can look up (update's localIfId, route add's routeTableId) by reading as the caller. */
 async function lookUp(client: BceClient, verb: Verb, input: Record<string, unknown>): Promise<void> {
   const lookup = verb.lookup;
   if (!lookup || input[lookup.field] !== undefined) return;
   const read: Record<string, unknown> = { abortSignal: input.abortSignal };
   for (const param of pathParams(OPERATIONS[lookup.operation])) read[param] = input[param];
-  const found = ((await client.call(lookup.operation, read as never)) as unknown as Record<string, unknown>)[
-    lookup.from
-  ];
+  if (lookup.using) {
+    const given = input[lookup.using.field];
+    if (given === undefined) {
+      throw new UsageError(`give --${lookup.flag} or --${lookup.using.flag}`);
+    }
+    read[lookup.using.field] = given;
+  }
+  const found = at(await client.call(lookup.operation, read as never), lookup.from);
   if (typeof found !== 'string' || found === '') {
     throw new UsageError(`${lookup.operation} shows no ${lookup.from}; pass --${lookup.flag}`);
   }

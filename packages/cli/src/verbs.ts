@@ -2,7 +2,7 @@
 // operation's path parameters and its flags are the operation's query and body fields. Only what the table
 // cannot say is written here: friendlier flag names, value types, and fields composed from several flags.
 // An operation without a row still becomes a verb (see `autoVerb`), so a new table row needs no CLI code.
-import { PAYMENT_TIMINGS, PEER_CONN_ROLES } from '@peerconn/sdk/models';
+import { NEXTHOP_TYPES, PAYMENT_TIMINGS, PEER_CONN_ROLES, SUBNET_TYPES } from '@peerconn/sdk/models';
 import { OPERATION_LIST, type OperationName, type OperationSpec, pathParams } from '@peerconn/sdk/operations';
 
 export type ValueKind = 'string' | 'int' | 'bool' | 'list' | 'json';
@@ -40,6 +40,19 @@ export interface ComposedField {
 
 export type FieldSpec = FieldFlag | ComposedField;
 
+export interface Lookup {
+  field: string;
+  flag: string;
+  operation: OperationName;
+  /** Where the value sits in the lookup's output; a dotted path for wrapped outputs (`subnet.name`). */
+  from: string;
+  /**
+   * An input field (with its flag) the lookup is asked with besides the path parameters: `route add --vpc-id`
+   * finds the VPC's route table. Without it, or when it is not given either, the verb's own flag is required.
+   */
+  using?: { field: string; flag: string };
+}
+
 export interface Verb {
   /** Command words, e.g. ['dns', 'open']. */
   words: readonly string[];
@@ -50,8 +63,10 @@ export interface Verb {
   fields: readonly FieldSpec[];
   /** Fields fixed by the verb itself (`delete-protect on` → deleteProtect: true). */
   fixed?: Readonly<Record<string, unknown>>;
+  /** Other command words that run the same verb (`subnet get` for `subnet show`). */
+  aliases?: readonly string[];
   /** A field the CLI reads from the resource (as the caller) when its flag is left out. */
-  lookup?: { field: string; flag: string; operation: OperationName; from: string };
+  lookup?: Lookup;
   /** Key of the item array in a list response; makes the verb paginate (--max-items, --no-paginate, …). */
   pageItems?: string;
 }
@@ -485,6 +500,307 @@ const vpcVerbs: Verb[] = [
   },
 ];
 
+const subnetVerbs: Verb[] = [
+  {
+    words: ['subnet', 'create'],
+    operation: 'createSubnet',
+    summary: 'Create a subnet inside a VPC',
+    example:
+      'peerconn subnet create --vpc-id vpc-1a2b3c4d5e6f --name app_a --cidr 10.1.1.0/24 --zone-name cn-bj-a',
+    fields: [
+      {
+        kind: 'field',
+        field: 'vpcId',
+        flag: 'vpc-id',
+        value: 'string',
+        required: true,
+        description: 'VPC the subnet belongs to',
+      },
+      {
+        kind: 'field',
+        field: 'name',
+        flag: 'name',
+        value: 'string',
+        required: true,
+        description: 'subnet name (letters, digits, underscore; not "default")',
+      },
+      {
+        kind: 'field',
+        field: 'cidr',
+        flag: 'cidr',
+        value: 'string',
+        required: true,
+        description: "IPv4 range inside the VPC's CIDR, e.g. 10.1.1.0/24",
+      },
+      {
+        kind: 'field',
+        field: 'zoneName',
+        flag: 'zone-name',
+        value: 'string',
+        required: true,
+        placeholder: '<zone>',
+        description: "availability zone of the VPC's region, e.g. cn-bj-a",
+      },
+      {
+        kind: 'field',
+        field: 'subnetType',
+        flag: 'subnet-type',
+        value: 'string',
+        choices: SUBNET_TYPES,
+        description: 'BCC (the default) or BBC',
+      },
+      { kind: 'field', field: 'description', flag: 'description', value: 'string', description: 'free text' },
+      {
+        kind: 'field',
+        field: 'enableIpv6',
+        flag: 'enable-ipv6',
+        value: 'bool',
+        description: 'also assign an IPv6 range',
+      },
+      tagsField,
+    ],
+  },
+  {
+    words: ['subnet', 'list'],
+    operation: 'listSubnets',
+    summary: 'List subnets (every page; --max-items or --no-paginate for fewer)',
+    example: 'peerconn subnet list --vpc-id vpc-1a2b3c4d5e6f --output table',
+    pageItems: 'subnets',
+    fields: [
+      {
+        kind: 'field',
+        field: 'vpcId',
+        flag: 'vpc-id',
+        value: 'string',
+        description: 'only subnets of this VPC',
+      },
+      {
+        kind: 'field',
+        field: 'zoneName',
+        flag: 'zone-name',
+        value: 'string',
+        placeholder: '<zone>',
+        description: 'only subnets in this zone',
+      },
+      {
+        kind: 'field',
+        field: 'subnetType',
+        flag: 'subnet-type',
+        value: 'string',
+        choices: SUBNET_TYPES,
+        description: 'only subnets of this type',
+      },
+      {
+        kind: 'field',
+        field: 'subnetIds',
+        flag: 'subnet-ids',
+        value: 'list',
+        placeholder: '<id,id>',
+        description: 'only these subnets (comma-separated)',
+      },
+      maxKeysField,
+      markerField,
+    ],
+  },
+  {
+    words: ['subnet', 'show'],
+    aliases: ['get'],
+    operation: 'getSubnet',
+    summary: 'Show one subnet',
+    example: 'peerconn subnet show sbn-1a2b3c4d5e6f',
+    fields: [],
+  },
+  {
+    words: ['subnet', 'update'],
+    operation: 'updateSubnet',
+    summary: 'Rename a subnet or change its description',
+    example: 'peerconn subnet update sbn-1a2b3c4d5e6f --description "app tier, zone a"',
+    // The service wants the name on every update; when only the description changes, the current name is it.
+    lookup: { field: 'name', flag: 'name', operation: 'getSubnet', from: 'subnet.name' },
+    fields: [
+      {
+        kind: 'field',
+        field: 'name',
+        flag: 'name',
+        value: 'string',
+        description: 'new name (default: the current one, which the service needs on every update)',
+      },
+      {
+        kind: 'field',
+        field: 'description',
+        flag: 'description',
+        value: 'string',
+        description: 'new description',
+      },
+      {
+        kind: 'field',
+        field: 'enableIpv6',
+        flag: 'enable-ipv6',
+        value: 'bool',
+        description: 'assign an IPv6 range',
+      },
+    ],
+  },
+  {
+    words: ['subnet', 'delete'],
+    operation: 'deleteSubnet',
+    summary: 'Delete a subnet (refused while a route rule uses it)',
+    example: 'peerconn subnet delete sbn-1a2b3c4d5e6f',
+    fields: [],
+  },
+];
+
+const routeTableFlags = (what: string): FieldFlag[] => [
+  {
+    kind: 'field',
+    field: 'vpcId',
+    flag: 'vpc-id',
+    value: 'string',
+    description: `${what} of this VPC (give this or --route-table-id)`,
+  },
+  {
+    kind: 'field',
+    field: 'routeTableId',
+    flag: 'route-table-id',
+    value: 'string',
+    description: `${what} of this route table (rt-…)`,
+  },
+];
+
+const addressFlag = (field: string, flag: string, description: string): FieldFlag => ({
+  kind: 'field',
+  field,
+  flag,
+  value: 'string',
+  placeholder: '<cidr>',
+  description,
+});
+
+const routeVerbs: Verb[] = [
+  {
+    words: ['route', 'show'],
+    operation: 'getRouteTable',
+    summary: "Show a VPC's route table: system routes and your rules",
+    example: 'peerconn route show --vpc-id vpc-1a2b3c4d5e6f --output table',
+    fields: routeTableFlags('the table'),
+  },
+  {
+    words: ['route', 'list'],
+    operation: 'listRouteRules',
+    summary: 'List the custom rules of a route table (every page; --max-items or --no-paginate for fewer)',
+    example: 'peerconn route list --vpc-id vpc-1a2b3c4d5e6f --output text',
+    pageItems: 'routeRules',
+    fields: [...routeTableFlags('rules'), maxKeysField, markerField],
+  },
+  {
+    words: ['route', 'add'],
+    operation: 'createRouteRule',
+    summary: "Add a route rule (a peering: --nexthop-id is your side's localIfId, qpif-…)",
+    example:
+      'peerconn route add --vpc-id vpc-1a2b3c4d5e6f --destination-address 10.2.0.0/16 \\\n' +
+      '    --nexthop-id qpif-9td54fmx143e --description "to db"',
+    // Users know their VPC; the table's id is one read away.
+    lookup: {
+      field: 'routeTableId',
+      flag: 'route-table-id',
+      operation: 'getRouteTable',
+      from: 'routeTableId',
+      using: { field: 'vpcId', flag: 'vpc-id' },
+    },
+    fields: [
+      {
+        kind: 'field',
+        field: 'vpcId',
+        flag: 'vpc-id',
+        value: 'string',
+        description: 'VPC whose route table gets the rule (instead of --route-table-id)',
+      },
+      {
+        kind: 'field',
+        field: 'routeTableId',
+        flag: 'route-table-id',
+        value: 'string',
+        description: 'route table (rt-…; default: the table of --vpc-id)',
+      },
+      {
+        kind: 'composed',
+        field: 'sourceAddress',
+        flags: [
+          {
+            flag: 'source-address',
+            value: 'string',
+            placeholder: '<cidr>',
+            defaultValue: '0.0.0.0/0',
+            description: 'traffic from here: 0.0.0.0/0, or a range inside one of the subnets',
+          },
+        ],
+        build: (v) => v.sourceAddress,
+      },
+      {
+        ...addressFlag(
+          'destinationAddress',
+          'destination-address',
+          "traffic to here (must not overlap the VPC's own CIDR)",
+        ),
+        required: true,
+      },
+      {
+        kind: 'composed',
+        field: 'nexthopType',
+        flags: [
+          {
+            flag: 'nexthop-type',
+            value: 'string',
+            choices: NEXTHOP_TYPES,
+            defaultValue: 'peerConn',
+            description: 'kind of next hop',
+          },
+        ],
+        build: (v) => v.nexthopType,
+      },
+      {
+        kind: 'field',
+        field: 'nexthopId',
+        flag: 'nexthop-id',
+        value: 'string',
+        description: "next hop; for peerConn your side's interface id (localIfId of `peerconn get`)",
+      },
+      { kind: 'field', field: 'description', flag: 'description', value: 'string', description: 'free text' },
+    ],
+  },
+  {
+    words: ['route', 'update'],
+    operation: 'updateRouteRule',
+    summary: 'Change the addresses, next hop or description of a route rule',
+    example: 'peerconn route update rr-1a2b3c4d5e6f --description "to db, via the new peering"',
+    fields: [
+      addressFlag('sourceAddress', 'source-address', 'new source range'),
+      addressFlag('destinationAddress', 'destination-address', 'new destination range'),
+      {
+        kind: 'field',
+        field: 'nexthopId',
+        flag: 'nexthop-id',
+        value: 'string',
+        description: 'new next hop (same type)',
+      },
+      {
+        kind: 'field',
+        field: 'description',
+        flag: 'description',
+        value: 'string',
+        description: 'new description',
+      },
+    ],
+  },
+  {
+    words: ['route', 'delete'],
+    operation: 'deleteRouteRule',
+    summary: 'Delete a route rule (system routes cannot be deleted)',
+    example: 'peerconn route delete rr-1a2b3c4d5e6f',
+    fields: [],
+  },
+];
+
 export function kebab(name: string): string {
   return name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
 }
@@ -528,7 +844,7 @@ export function genericFields(verb: Verb, spec: OperationSpec): FieldFlag[] {
 }
 
 export const VERBS: readonly Verb[] = (() => {
-  const written = [...peerConnVerbs, ...vpcVerbs];
+  const written = [...peerConnVerbs, ...vpcVerbs, ...subnetVerbs, ...routeVerbs];
   const named = new Set(written.map((v) => v.operation));
   return [...written, ...OPERATION_LIST.filter((o) => !named.has(o.name as OperationName)).map(autoVerb)];
 })();

@@ -7,15 +7,27 @@ import { abortError, BceClientError, BceServiceError, parseServiceError } from '
 import type {
   CreatePeerConnInput,
   CreatePeerConnOutput,
+  CreateRouteRuleInput,
+  CreateRouteRuleOutput,
+  CreateSubnetInput,
+  CreateSubnetOutput,
   CreateVpcInput,
   CreateVpcOutput,
   EmptyOutput,
   GetPeerConnInput,
   GetPeerConnOutput,
+  GetRouteTableInput,
+  GetRouteTableOutput,
+  GetSubnetInput,
+  GetSubnetOutput,
   GetVpcInput,
   GetVpcOutput,
   ListPeerConnsInput,
   ListPeerConnsOutput,
+  ListRouteRulesInput,
+  ListRouteRulesOutput,
+  ListSubnetsInput,
+  ListSubnetsOutput,
   ListVpcsInput,
   ListVpcsOutput,
   MutatingCallOptions,
@@ -24,8 +36,12 @@ import type {
   RenewPeerConnInput,
   ResizePeerConnInput,
   ResponseMetadata,
+  RouteRuleIdInput,
+  SubnetIdInput,
   UpdatePeerConnDeleteProtectInput,
   UpdatePeerConnInput,
+  UpdateRouteRuleInput,
+  UpdateSubnetInput,
   UpdateVpcInput,
   VpcIdInput,
 } from './models.ts';
@@ -53,7 +69,7 @@ import { SDK_VERSION } from './version.ts';
 /**
  * Every operation of the table as a typed method. The methods are not written out: each client class gets
  * one per row of its service (installOperations below), and its type picks the same rows (PeerConnOperations,
- * VpcOperations).
+ * VpcOperations, SubnetOperations, RouteOperations).
  */
 export interface OperationMethods {
   createPeerConn(input: CreatePeerConnInput): Promise<CreatePeerConnOutput>;
@@ -76,6 +92,16 @@ export interface OperationMethods {
   deleteVpc(input: VpcIdInput): Promise<EmptyOutput>;
   openVpcRelay(input: VpcIdInput): Promise<EmptyOutput>;
   shutdownVpcRelay(input: VpcIdInput): Promise<EmptyOutput>;
+  createSubnet(input: CreateSubnetInput): Promise<CreateSubnetOutput>;
+  listSubnets(input?: ListSubnetsInput): Promise<ListSubnetsOutput>;
+  getSubnet(input: GetSubnetInput): Promise<GetSubnetOutput>;
+  updateSubnet(input: UpdateSubnetInput): Promise<EmptyOutput>;
+  deleteSubnet(input: SubnetIdInput): Promise<EmptyOutput>;
+  getRouteTable(input: GetRouteTableInput): Promise<GetRouteTableOutput>;
+  createRouteRule(input: CreateRouteRuleInput): Promise<CreateRouteRuleOutput>;
+  listRouteRules(input: ListRouteRulesInput): Promise<ListRouteRulesOutput>;
+  updateRouteRule(input: UpdateRouteRuleInput): Promise<EmptyOutput>;
+  deleteRouteRule(input: RouteRuleIdInput): Promise<EmptyOutput>;
 }
 
 type Row<N extends OperationName> = (typeof OPERATIONS)[N];
@@ -87,6 +113,10 @@ export type OperationsOf<S extends ServiceName> = {
 export type PeerConnOperations = Pick<OperationMethods, OperationsOf<'peerconn'>>;
 /** VpcClient's methods: the rows of service `vpc`. */
 export type VpcOperations = Pick<OperationMethods, OperationsOf<'vpc'>>;
+/** SubnetClient's methods: the rows of service `subnet`. */
+export type SubnetOperations = Pick<OperationMethods, OperationsOf<'subnet'>>;
+/** RouteClient's methods: the rows of service `route`. */
+export type RouteOperations = Pick<OperationMethods, OperationsOf<'route'>>;
 
 export type OperationInput<N extends OperationName> = Exclude<Parameters<OperationMethods[N]>[0], undefined>;
 export type OperationOutput<N extends OperationName> = Awaited<ReturnType<OperationMethods[N]>>;
@@ -397,7 +427,7 @@ function parseSuccessBody(
   return value as InputRecord;
 }
 
-/** Shared machinery of PeerConnClient and VpcClient; `call` reaches every operation of the table. */
+/** Shared machinery of the service clients; `call` reaches every operation of the table. */
 export class BceClient {
   readonly config: Readonly<ClientConfig>;
   readonly maxRetries: number;
@@ -608,3 +638,23 @@ export interface VpcClient extends VpcOperations {}
 // biome-ignore lint/suspicious/noUnsafeDeclarationMerging: the merged methods exist, installed from the table
 export class VpcClient extends BceClient {}
 installOperations(VpcClient, 'vpc');
+
+/** Subnets of VPCs: create, list, get, rename, delete (see SubnetOperations). */
+export interface SubnetClient extends SubnetOperations {}
+// biome-ignore lint/suspicious/noUnsafeDeclarationMerging: the merged methods exist, installed from the table
+export class SubnetClient extends BceClient {}
+installOperations(SubnetClient, 'subnet');
+
+/** A VPC's route table and its rules, peering next hops included (see RouteOperations). */
+export interface RouteClient extends RouteOperations {}
+// biome-ignore lint/suspicious/noUnsafeDeclarationMerging: the merged methods exist, installed from the table
+export class RouteClient extends BceClient {}
+installOperations(RouteClient, 'route');
+
+/** The client class of each service of the operation table, for tools that pick one by a row's service. */
+export const CLIENT_CLASSES: Readonly<Record<ServiceName, typeof BceClient>> = {
+  peerconn: PeerConnClient,
+  vpc: VpcClient,
+  subnet: SubnetClient,
+  route: RouteClient,
+};

@@ -1,6 +1,6 @@
-// Error codes users can switch on. The common BCE codes are documented by Baidu; the peering-rule codes are
-// this project's choice (Baidu publishes none) and are listed with their HTTP status in the README. The server
-// renders exactly these; the SDK exposes them as a literal union.
+// Error codes users can switch on. The common BCE codes are documented by Baidu; the peering, subnet and route
+// rule codes are this project's choice (Baidu publishes none) and are listed with their HTTP status in
+// docs/wire.md. The server renders exactly these; the SDK exposes them as a literal union.
 
 export const ERROR_CODES = {
   // --- documented BCE common codes ---
@@ -30,7 +30,7 @@ export const ERROR_CODES = {
   ServiceUnavailable: 503,
   Throttling: 429,
   // --- resources and peering rules (this project's choice) ---
-  /** The peering connection or VPC does not exist, or the caller may not see it. */
+  /** The peering connection, VPC, subnet, route table or route rule does not exist, or the caller may not see it. */
   NoSuchObject: 404,
   /** The operation is not allowed in the connection's current status. */
   InvalidPeerConnStatus: 409,
@@ -56,12 +56,31 @@ export const ERROR_CODES = {
   PrepaidReleaseNotAllowed: 409,
   /** Release protection is on. */
   DeleteProtected: 409,
-  /** A VPC that still has peering connections cannot be deleted. */
+  /** A VPC that still has peering connections, subnets or custom route rules cannot be deleted. */
   VpcInUse: 409,
   /** An emulator account that still owns resources cannot be deleted (admin API). */
   AccountInUse: 409,
-  /** VPC CIDR invalid or overlapping where it must not. */
+  /** A CIDR (VPC, subnet, route address) that is malformed, has host bits set or a prefix out of range. */
   InvalidCidr: 400,
+  // --- subnets and route tables (this project's choice) ---
+  /** Subnet CIDR not inside its VPC's, or a zone that is not one of the VPC's region. */
+  InvalidSubnet: 400,
+  /** The subnet CIDR overlaps another subnet of the VPC. */
+  SubnetConflict: 409,
+  /** 10 subnets per VPC (configurable). */
+  SubnetQuotaExceeded: 400,
+  /** A custom route rule takes its source from the subnet. */
+  SubnetInUse: 409,
+  /** Destination inside the VPC's own CIDR, source outside every subnet, or a multi-path rule. */
+  InvalidRouteRule: 400,
+  /** The table already has a rule with this source and destination. */
+  RouteRuleConflict: 409,
+  /** 50 custom rules per route table (configurable). */
+  RouteRuleQuotaExceeded: 400,
+  /** System routes (nexthopType sys) are made by the VPC itself: they cannot be created. */
+  SystemRouteImmutable: 400,
+  /** Unknown nexthopType, or a peering next hop that is not the caller's interface in this VPC. */
+  InvalidNexthop: 400,
 } as const;
 
 export type KnownErrorCode = keyof typeof ERROR_CODES;

@@ -193,18 +193,26 @@ export interface Vpc {
   subnets?: Subnet[];
 }
 
-/** A subnet as the VPC detail lists it (Baidu's Subnet model). */
+/** Subnet types: `BCC_NAT` is no longer in Baidu's pages but older SDKs and Terraform still send it. */
+export const SUBNET_TYPES = ['BCC', 'BBC', 'BCC_NAT'] as const;
+export type SubnetType = (typeof SUBNET_TYPES)[number];
+
+/** A subnet (Baidu's Subnet model), as getSubnet, listSubnets and the VPC detail answer it. */
 export interface Subnet {
   subnetId: string;
   name: string;
   zoneName?: string;
   cidr: string;
+  /** `""` when the subnet has no IPv6 range. */
   ipv6Cidr?: string;
   vpcId: string;
-  subnetType?: string;
+  subnetType?: SubnetType | (string & {});
   description?: string;
   createdTime?: string;
+  /** Addresses left for resources. */
   availableIp?: number;
+  /** Addresses left outside reserved ranges. */
+  availableUnreservedIp?: number;
   tags?: TagModel[];
 }
 
@@ -250,4 +258,157 @@ export interface UpdateVpcInput extends MutatingCallOptions {
 
 export interface VpcIdInput extends MutatingCallOptions {
   vpcId: string;
+}
+
+// ---- subnets ----
+
+export interface CreateSubnetInput extends MutatingCallOptions {
+  name: string;
+  /** `cn-<region>-<letter>`, a zone of the VPC's region, e.g. `cn-bj-a`. */
+  zoneName: string;
+  /** Inside the VPC's CIDR. */
+  cidr: string;
+  vpcId: string;
+  /** `BCC` when left out. */
+  subnetType?: SubnetType | (string & {});
+  description?: string;
+  enableIpv6?: boolean;
+  tags?: TagModel[];
+}
+export interface CreateSubnetOutput extends WithMetadata {
+  subnetId: string;
+}
+
+export interface ListSubnetsInput extends CallOptions {
+  marker?: string;
+  maxKeys?: number;
+  vpcId?: string;
+  zoneName?: string;
+  subnetType?: SubnetType | (string & {});
+  /** Comma-separated on the wire. */
+  subnetIds?: string[];
+}
+export interface ListSubnetsOutput extends WithMetadata {
+  subnets: Subnet[];
+  marker?: string;
+  isTruncated: boolean;
+  nextMarker?: string;
+  maxKeys: number;
+}
+
+export interface GetSubnetInput extends CallOptions {
+  subnetId: string;
+}
+export interface GetSubnetOutput extends WithMetadata {
+  subnet: Subnet;
+}
+
+export interface UpdateSubnetInput extends MutatingCallOptions {
+  subnetId: string;
+  /** Required by the service, even when only the description changes. */
+  name: string;
+  description?: string;
+  enableIpv6?: boolean;
+}
+
+export interface SubnetIdInput extends MutatingCallOptions {
+  subnetId: string;
+}
+
+// ---- route tables and route rules ----
+
+/** Next hop types a route rule may be created with (`sys` marks the system routes and cannot be created). */
+export const NEXTHOP_TYPES = [
+  'custom',
+  'vpn',
+  'nat',
+  'dcGateway',
+  'peerConn',
+  'ipv6gateway',
+  'enic',
+  'havip',
+  'defaultGateway',
+] as const;
+export type NexthopType = (typeof NEXTHOP_TYPES)[number];
+
+/** One rule of a route table. System routes (`nexthopType` `sys`, one per subnet) have an empty routeRuleId. */
+export interface RouteRule {
+  routeRuleId: string;
+  routeTableId: string;
+  sourceAddress: string;
+  destinationAddress: string;
+  /** For `peerConn`: the interface id (`qpif-…`) of this VPC's side of the connection, not the peerConnId. */
+  nexthopId: string;
+  nexthopType: NexthopType | 'sys' | (string & {});
+  description: string;
+  /** `normal` for a single next hop; `ecmp`, `ha:active`, `ha:standby` for multi-path rules. */
+  pathType?: string;
+}
+
+/** One next hop of a multi-path rule (Baidu: dedicated gateways only; the local server has none). */
+export interface NextHop {
+  nexthopId: string;
+  nexthopType: string;
+  pathType?: string;
+}
+
+export interface GetRouteTableInput extends CallOptions {
+  /** Give this or vpcId; when both are given they must name the same table. */
+  routeTableId?: string;
+  vpcId?: string;
+}
+export interface GetRouteTableOutput extends WithMetadata {
+  name?: string;
+  routeTableId: string;
+  vpcId: string;
+  routeRules: RouteRule[];
+}
+
+export interface CreateRouteRuleInput extends MutatingCallOptions {
+  routeTableId: string;
+  /** `0.0.0.0/0`, or a range inside one of the VPC's subnets. */
+  sourceAddress: string;
+  /** Must not overlap the VPC's own CIDR, unless it is `0.0.0.0/0`. */
+  destinationAddress: string;
+  /** Required for a single-path rule. */
+  nexthopType?: NexthopType | (string & {});
+  /** For `peerConn`: the localIfId (`qpif-…`) of your side of the connection. */
+  nexthopId?: string;
+  description?: string;
+  /** Multi-path next hops instead of nexthopType/nexthopId (refused by the local server). */
+  nextHopList?: NextHop[];
+}
+export interface CreateRouteRuleOutput extends WithMetadata {
+  /** The new rule (a single-path rule). */
+  routeRuleId: string;
+  /** The new rules of a multi-path rule. */
+  routeRuleIds?: string[];
+}
+
+export interface ListRouteRulesInput extends CallOptions {
+  /** Give this or vpcId. */
+  routeTableId?: string;
+  vpcId?: string;
+  marker?: string;
+  maxKeys?: number;
+}
+export interface ListRouteRulesOutput extends WithMetadata {
+  routeRules: RouteRule[];
+  marker?: string;
+  isTruncated: boolean;
+  nextMarker?: string;
+  maxKeys: number;
+}
+
+export interface UpdateRouteRuleInput extends MutatingCallOptions {
+  routeRuleId: string;
+  /** `""` or absent keeps the current value (the Go SDK always sends both addresses). */
+  sourceAddress?: string;
+  destinationAddress?: string;
+  nexthopId?: string;
+  description?: string;
+}
+
+export interface RouteRuleIdInput extends MutatingCallOptions {
+  routeRuleId: string;
 }

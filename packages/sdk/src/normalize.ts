@@ -1,6 +1,6 @@
 // Response shapes are read tolerantly: the docs spell the bandwidth field `bandwithInMbp`, some services send
-// numbers and booleans as strings. Outputs always use the typed spelling.
-import type { PeerConn, Vpc } from './models.ts';
+// numbers and booleans as strings, a list may be missing. Outputs always use the typed spelling.
+import type { PeerConn, RouteRule, Subnet, Vpc } from './models.ts';
 
 type Json = Record<string, unknown>;
 
@@ -38,7 +38,21 @@ export function normalizeVpc(raw: unknown): Vpc {
     const value = toBoolean(record[key]);
     if (value !== undefined) record[key] = value;
   }
+  if (Array.isArray(record.subnets)) record.subnets = record.subnets.map(normalizeSubnet);
   return record as unknown as Vpc;
+}
+
+export function normalizeSubnet(raw: unknown): Subnet {
+  const record: Json = isRecord(raw) ? { ...raw } : {};
+  for (const key of ['availableIp', 'availableUnreservedIp'] as const) {
+    const value = toNumber(record[key]);
+    if (value !== undefined) record[key] = value;
+  }
+  return record as unknown as Subnet;
+}
+
+function normalizeRouteRule(raw: unknown): RouteRule {
+  return (isRecord(raw) ? { ...raw } : {}) as unknown as RouteRule;
 }
 
 function normalizeListPage(record: Json, itemsKey: string, item: (raw: unknown) => unknown): Json {
@@ -61,6 +75,17 @@ export function normalizeOutput(operation: string, body: Json): Json {
       return normalizeListPage(body, 'vpcs', normalizeVpc);
     case 'getVpc':
       return { ...body, vpc: normalizeVpc(body.vpc) };
+    case 'listSubnets':
+      return normalizeListPage(body, 'subnets', normalizeSubnet);
+    case 'getSubnet':
+      return { ...body, subnet: normalizeSubnet(body.subnet) };
+    case 'listRouteRules':
+      return normalizeListPage(body, 'routeRules', normalizeRouteRule);
+    case 'getRouteTable':
+      return {
+        ...body,
+        routeRules: Array.isArray(body.routeRules) ? body.routeRules.map(normalizeRouteRule) : [],
+      };
     default:
       return body;
   }

@@ -1,7 +1,16 @@
 // Async iteration over list pages: follow nextMarker while isTruncated. Page fetches are serialised through
 // one promise chain, so concurrent next() calls each get their own item and no page is fetched twice.
 import { BceClientError } from './errors.ts';
-import type { ListPeerConnsInput, ListPeerConnsOutput, ListVpcsInput, ListVpcsOutput } from './models.ts';
+import type {
+  ListPeerConnsInput,
+  ListPeerConnsOutput,
+  ListRouteRulesInput,
+  ListRouteRulesOutput,
+  ListSubnetsInput,
+  ListSubnetsOutput,
+  ListVpcsInput,
+  ListVpcsOutput,
+} from './models.ts';
 
 export interface Paginator<Item, Page> extends AsyncIterable<Item> {
   /** Iterates whole pages (each a list output with `$metadata`). */
@@ -99,6 +108,12 @@ export interface ListPeerConnsClient {
 export interface ListVpcsClient {
   listVpcs(input: ListVpcsInput): Promise<ListVpcsOutput>;
 }
+export interface ListSubnetsClient {
+  listSubnets(input: ListSubnetsInput): Promise<ListSubnetsOutput>;
+}
+export interface ListRouteRulesClient {
+  listRouteRules(input: ListRouteRulesInput): Promise<ListRouteRulesOutput>;
+}
 
 function withMarker<T extends { marker?: unknown }>(input: T, marker: string | undefined): T {
   const next: { marker?: unknown } = { ...input };
@@ -128,6 +143,28 @@ export const paginatePeerConns = listPaginator(
 export const paginateVpcs = listPaginator(
   (client: ListVpcsClient, input: ListVpcsInput) => client.listVpcs(input),
   (page) => page.vpcs,
+);
+
+/** Every subnet of the caller (optionally of one VPC, zone or type), page by page as needed. */
+export const paginateSubnets = listPaginator(
+  (client: ListSubnetsClient, input: ListSubnetsInput) => client.listSubnets(input),
+  (page) => page.subnets,
+);
+
+/**
+ * Every custom rule of one route table (name it by routeTableId or vpcId), page by page as needed. System
+ * routes are not in this list; getRouteTable shows them.
+ */
+export function paginateRouteRules(
+  client: ListRouteRulesClient,
+  input: ListRouteRulesInput,
+): Paginator<ListRouteRulesOutput['routeRules'][number], ListRouteRulesOutput> {
+  return routeRulePages(client, input);
+}
+
+const routeRulePages = listPaginator(
+  (client: ListRouteRulesClient, input: ListRouteRulesInput) => client.listRouteRules(input),
+  (page) => page.routeRules,
 );
 
 /** A list operation chosen by name, for tools that work from the operation table (the CLI's `--all`). */

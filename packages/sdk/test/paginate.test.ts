@@ -5,7 +5,11 @@ import {
   PeerConnClient,
   paginateOperation,
   paginatePeerConns,
+  paginateRouteRules,
+  paginateSubnets,
   paginateVpcs,
+  RouteClient,
+  SubnetClient,
   VpcClient,
 } from '../src/index.ts';
 import { type RecordedRequest, startScriptedServer, TEST_CREDENTIALS } from './helpers/scripted-server.ts';
@@ -112,6 +116,51 @@ describe('paginatePeerConns', () => {
     try {
       const client = new PeerConnClient({ endpoint: s.url, credentials: TEST_CREDENTIALS });
       await assert.rejects(paginatePeerConns(client).toArray(), { code: 'AccessDenied' });
+    } finally {
+      await s.close();
+    }
+  });
+});
+
+describe('paginateSubnets and paginateRouteRules', () => {
+  test('follow nextMarker, keeping the filters and the route table on every page', async () => {
+    const s = await startScriptedServer([
+      {
+        body: {
+          subnets: [{ subnetId: 's1', availableIp: '5' }],
+          isTruncated: true,
+          nextMarker: 's2',
+          maxKeys: 1,
+        },
+      },
+      { body: { subnets: [{ subnetId: 's2' }], isTruncated: false, maxKeys: 1 } },
+      { body: { routeRules: [{ routeRuleId: 'r1' }], isTruncated: true, nextMarker: 'r2', maxKeys: 1 } },
+      { body: { routeRules: [{ routeRuleId: 'r2' }], isTruncated: false, maxKeys: 1 } },
+    ]);
+    try {
+      const config = { endpoint: s.url, credentials: TEST_CREDENTIALS };
+      const subnets = await paginateSubnets(new SubnetClient(config), {
+        vpcId: 'vpc-a',
+        maxKeys: 1,
+      }).toArray();
+      assert.deepEqual(subnets, [{ subnetId: 's1', availableIp: 5 }, { subnetId: 's2' }]);
+      const rules = await paginateRouteRules(new RouteClient(config), {
+        routeTableId: 'rt-1',
+        maxKeys: 1,
+      }).toArray();
+      assert.deepEqual(
+        rules.map((r) => r.routeRuleId),
+        ['r1', 'r2'],
+      );
+      assert.deepEqual(
+        s.requests.map((r) => `${r.path}?${r.rawQuery}`),
+        [
+          '/v1/subnet?maxKeys=1&vpcId=vpc-a',
+          '/v1/subnet?marker=s2&maxKeys=1&vpcId=vpc-a',
+          '/v1/route/rule?routeTableId=rt-1&maxKeys=1',
+          '/v1/route/rule?routeTableId=rt-1&marker=r2&maxKeys=1',
+        ],
+      );
     } finally {
       await s.close();
     }

@@ -5,7 +5,9 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import {
   type BceServiceError,
+  CLIENT_CLASSES,
   type CreatePeerConnOutput,
+  type CreateRouteRuleOutput,
   DNS_STATUSES,
   type DnsStatus,
   type EmptyOutput,
@@ -24,6 +26,9 @@ import {
   type PeerConnRole,
   type PeerConnStatus,
   type ResponseMetadata,
+  RouteClient,
+  type RouteRule,
+  SubnetClient,
   VpcClient,
   type WaiterResult,
   waitUntilPeerConnActive,
@@ -64,7 +69,13 @@ type MethodsOf<C> = { [K in OperationName & keyof C]: C[K] };
 type Row<N extends OperationName> = (input: OperationInput<N>) => Promise<OperationOutput<N>>;
 type PeerConnMethods = MethodsOf<PeerConnClient>;
 type VpcMethods = MethodsOf<VpcClient>;
-expectType<Equal<keyof PeerConnMethods | keyof VpcMethods, OperationName>>(true);
+type SubnetMethods = MethodsOf<SubnetClient>;
+type RouteMethods = MethodsOf<RouteClient>;
+expectType<
+  Equal<keyof PeerConnMethods | keyof VpcMethods | keyof SubnetMethods | keyof RouteMethods, OperationName>
+>(true);
+expectType<Equal<RouteMethods['createRouteRule'], Row<'createRouteRule'>>>(true);
+expectType<Equal<Awaited<ReturnType<RouteClient['createRouteRule']>>, CreateRouteRuleOutput>>(true);
 expectType<Equal<PeerConnMethods['resizePeerConn'], Row<'resizePeerConn'>>>(true);
 expectType<Equal<Awaited<ReturnType<PeerConnClient['createPeerConn']>>, CreatePeerConnOutput>>(true);
 expectType<Equal<Awaited<ReturnType<PeerConnClient['listPeerConns']>>, ListPeerConnsOutput>>(true);
@@ -72,7 +83,12 @@ expectType<Equal<Awaited<ReturnType<PeerConnClient['deletePeerConn']>>, EmptyOut
 expectType<Equal<Awaited<ReturnType<VpcClient['getVpc']>>, GetVpcOutput>>(true);
 
 // Compile-only: the calls below are never made (the function is never invoked).
-async function typedCalls(client: PeerConnClient, vpcs: VpcClient): Promise<void> {
+async function typedCalls(
+  client: PeerConnClient,
+  vpcs: VpcClient,
+  subnets: SubnetClient,
+  routes: RouteClient,
+): Promise<void> {
   const created = await client.createPeerConn({
     bandwidthInMbps: 10,
     localVpcId: 'vpc-a',
@@ -124,6 +140,29 @@ async function typedCalls(client: PeerConnClient, vpcs: VpcClient): Promise<void
   const finalStatus: PeerConnStatus | undefined = waited.result?.status;
   void finalStatus;
 
+  const { subnetId } = await subnets.createSubnet({
+    name: 'app',
+    zoneName: 'cn-bj-a',
+    cidr: '10.1.1.0/24',
+    vpcId: 'vpc-a',
+    subnetType: 'BCC',
+  });
+  // @ts-expect-error the service wants the name on every update
+  await subnets.updateSubnet({ subnetId, description: 'd' });
+  const table = await routes.getRouteTable({ vpcId: 'vpc-a' });
+  const rules: RouteRule[] = table.routeRules;
+  const { routeRuleId } = await routes.createRouteRule({
+    routeTableId: table.routeTableId,
+    sourceAddress: '0.0.0.0/0',
+    destinationAddress: '10.2.0.0/16',
+    nexthopType: 'peerConn',
+    nexthopId: view.localIfId,
+  });
+  await routes.updateRouteRule({ routeRuleId, description: 'to db', clientToken: 't' });
+  // @ts-expect-error the next hop type is not updatable
+  await routes.updateRouteRule({ routeRuleId, nexthopType: 'vpn' });
+  void rules;
+
   // The generic dispatcher is typed by the operation's name, too.
   const page = await client.call('listPeerConns', { maxKeys: 10 });
   const truncated: boolean = page.isTruncated;
@@ -135,13 +174,16 @@ void typedCalls;
 
 test('the package entry exports a method for every operation of the table, on the right client only', () => {
   assert.ok(Object.keys(OPERATIONS).length > 0, 'the operation table is not empty');
+  const clients = { peerconn: PeerConnClient, vpc: VpcClient, subnet: SubnetClient, route: RouteClient };
+  assert.deepEqual(CLIENT_CLASSES, clients);
   for (const spec of Object.values(OPERATIONS)) {
-    const [own, other] =
-      spec.service === 'vpc'
-        ? [VpcClient.prototype, PeerConnClient.prototype]
-        : [PeerConnClient.prototype, VpcClient.prototype];
-    assert.ok(Object.hasOwn(own, spec.name), `${spec.service} client has ${spec.name}`);
-    assert.ok(!Object.hasOwn(other, spec.name), `${spec.name} is not on the other client`);
+    for (const [service, client] of Object.entries(clients)) {
+      assert.equal(
+        Object.hasOwn(client.prototype, spec.name),
+        service === spec.service,
+        `${spec.name} is on the ${spec.service} client only (checked ${service})`,
+      );
+    }
   }
   assert.equal(PEER_CONN_STATUSES.length, 12);
   assert.equal(DNS_STATUSES.length, 5);

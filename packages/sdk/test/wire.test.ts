@@ -144,6 +144,72 @@ const CASES: Record<string, WireCase> = {
     path: '/v1/vpc/shutdownRelay/vpc-a',
     query: [],
   },
+  createSubnet: {
+    input: { name: 's', zoneName: 'cn-bj-a', cidr: '10.0.1.0/24', vpcId: 'vpc-a', subnetType: 'BCC' },
+    method: 'POST',
+    path: '/v1/subnet',
+    query: [],
+    body: { name: 's', zoneName: 'cn-bj-a', cidr: '10.0.1.0/24', vpcId: 'vpc-a', subnetType: 'BCC' },
+  },
+  listSubnets: {
+    input: { vpcId: 'vpc-a', zoneName: 'cn-bj-a', subnetIds: ['sbn-1', 'sbn-2'], maxKeys: 3 },
+    method: 'GET',
+    path: '/v1/subnet',
+    query: ['maxKeys=3', 'vpcId=vpc-a', 'zoneName=cn-bj-a', 'subnetIds=sbn-1%2Csbn-2'],
+  },
+  getSubnet: { input: { subnetId: 'sbn-1' }, method: 'GET', path: '/v1/subnet/sbn-1', query: [] },
+  updateSubnet: {
+    input: { subnetId: 'sbn-1', name: 'n2', description: 'd' },
+    method: 'PUT',
+    path: '/v1/subnet/sbn-1',
+    query: ['modifyAttribute'],
+    body: { name: 'n2', description: 'd' },
+  },
+  deleteSubnet: { input: { subnetId: 'sbn-1' }, method: 'DELETE', path: '/v1/subnet/sbn-1', query: [] },
+  getRouteTable: {
+    input: { vpcId: 'vpc-a' },
+    method: 'GET',
+    path: '/v1/route',
+    query: ['vpcId=vpc-a'],
+  },
+  createRouteRule: {
+    input: {
+      routeTableId: 'rt-1',
+      sourceAddress: '0.0.0.0/0',
+      destinationAddress: '10.2.0.0/16',
+      nexthopType: 'peerConn',
+      nexthopId: 'qpif-1',
+    },
+    method: 'POST',
+    path: '/v1/route/rule',
+    query: [],
+    body: {
+      routeTableId: 'rt-1',
+      sourceAddress: '0.0.0.0/0',
+      destinationAddress: '10.2.0.0/16',
+      nexthopId: 'qpif-1',
+      nexthopType: 'peerConn',
+    },
+  },
+  listRouteRules: {
+    input: { routeTableId: 'rt-1', marker: 'rr-1', maxKeys: 2 },
+    method: 'GET',
+    path: '/v1/route/rule',
+    query: ['routeTableId=rt-1', 'marker=rr-1', 'maxKeys=2'],
+  },
+  updateRouteRule: {
+    input: { routeRuleId: 'rr-1', destinationAddress: '10.3.0.0/16' },
+    method: 'PUT',
+    path: '/v1/route/rule/rr-1',
+    query: [],
+    body: { destinationAddress: '10.3.0.0/16' },
+  },
+  deleteRouteRule: {
+    input: { routeRuleId: 'rr-1' },
+    method: 'DELETE',
+    path: '/v1/route/rule/rr-1',
+    query: [],
+  },
 };
 
 // Answers of the operations that return data, keyed by method and path; the rest get an empty 200.
@@ -154,6 +220,12 @@ const RESPONSES: Record<string, unknown> = {
   'POST /v1/vpc': { vpcId: 'vpc-new' },
   'GET /v1/vpc': { vpcs: [], isTruncated: 'false', maxKeys: '5' },
   'GET /v1/vpc/vpc-a': { vpc: { vpcId: 'vpc-a', isDefault: 'true' } },
+  'POST /v1/subnet': { subnetId: 'sbn-new' },
+  'GET /v1/subnet': { subnets: [{ subnetId: 'sbn-1', availableIp: '253' }], isTruncated: false, maxKeys: 3 },
+  'GET /v1/subnet/sbn-1': { subnet: { subnetId: 'sbn-1', availableIp: 253, availableUnreservedIp: '253' } },
+  'GET /v1/route': { name: 'default', routeTableId: 'rt-1', vpcId: 'vpc-a' },
+  'POST /v1/route/rule': { routeRuleId: 'rr-new' },
+  'GET /v1/route/rule': { routeRules: [], isTruncated: 'false', maxKeys: 2 },
 };
 
 // What each data-returning operation must hand back for the answer in RESPONSES (normalised).
@@ -168,6 +240,20 @@ const OUTPUTS: Record<string, (output: Record<string, unknown>) => void> = {
   createVpc: (o) => assert.deepEqual(o, { vpcId: 'vpc-new' }),
   listVpcs: (o) => assert.deepEqual(o, { vpcs: [], isTruncated: false, maxKeys: 5 }),
   getVpc: (o) => assert.deepEqual(o, { vpc: { vpcId: 'vpc-a', isDefault: true } }),
+  createSubnet: (o) => assert.deepEqual(o, { subnetId: 'sbn-new' }),
+  listSubnets: (o) =>
+    assert.deepEqual(o, {
+      subnets: [{ subnetId: 'sbn-1', availableIp: 253 }],
+      isTruncated: false,
+      maxKeys: 3,
+    }),
+  getSubnet: (o) =>
+    assert.deepEqual(o, { subnet: { subnetId: 'sbn-1', availableIp: 253, availableUnreservedIp: 253 } }),
+  // A table without rules may come without the list: the output always has one.
+  getRouteTable: (o) =>
+    assert.deepEqual(o, { name: 'default', routeTableId: 'rt-1', vpcId: 'vpc-a', routeRules: [] }),
+  createRouteRule: (o) => assert.deepEqual(o, { routeRuleId: 'rr-new' }),
+  listRouteRules: (o) => assert.deepEqual(o, { routeRules: [], isTruncated: false, maxKeys: 2 }),
 };
 
 let server: ScriptedServer;

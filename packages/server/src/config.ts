@@ -68,6 +68,10 @@ export interface ServerOptions {
   keepDeleted?: boolean;
   quotaPerVpc?: number;
   quotaPerAccount?: number;
+  /** Subnets a VPC may have (Baidu's 10). */
+  quotaSubnetsPerVpc?: number;
+  /** Custom rules a route table may hold (Baidu's 50). */
+  quotaRulesPerTable?: number;
   bodyLimitBytes?: number;
   clockSkewSeconds?: number;
   /** Randomness for fault rules with a ratio; tests pin it. */
@@ -88,6 +92,8 @@ export const DEFAULTS = {
   logLevel: 'info' as LogLevel,
   quotaPerVpc: 10,
   quotaPerAccount: 10,
+  quotaSubnetsPerVpc: 10,
+  quotaRulesPerTable: 50,
   bodyLimitBytes: 64 * 1024,
   adminBodyLimitBytes: 64 * 1024 * 1024,
   clockSkewSeconds: 15 * 60,
@@ -190,6 +196,8 @@ Options (environment variable in brackets):
   --keep-deleted            released connections stay visible as "deleted" [PEERCONN_KEEP_DELETED]
   --quota-per-vpc <n>       peering connections per VPC (10) [PEERCONN_QUOTA_PER_VPC]
   --quota-per-account <n>   peering connections per account (10) [PEERCONN_QUOTA_PER_ACCOUNT]
+  --quota-subnets-per-vpc <n>  subnets per VPC (10) [PEERCONN_QUOTA_SUBNETS_PER_VPC]
+  --quota-rules-per-table <n>  custom rules per route table (50) [PEERCONN_QUOTA_RULES_PER_TABLE]
   --body-limit <bytes>      largest accepted request body (65536) [PEERCONN_BODY_LIMIT]
   --clock-skew <seconds>    how far in the future a signature may be dated (900) [PEERCONN_CLOCK_SKEW]
   -h, --help                show this help
@@ -225,6 +233,8 @@ export function parseCliArgs(argv: readonly string[], env: NodeJS.ProcessEnv = p
         'keep-deleted': { type: 'boolean' },
         'quota-per-vpc': { type: 'string' },
         'quota-per-account': { type: 'string' },
+        'quota-subnets-per-vpc': { type: 'string' },
+        'quota-rules-per-table': { type: 'string' },
         'body-limit': { type: 'string' },
         'clock-skew': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
@@ -310,6 +320,12 @@ export function parseCliArgs(argv: readonly string[], env: NodeJS.ProcessEnv = p
   if (perVpc !== undefined) options.quotaPerVpc = parsePositiveInt(perVpc, '--quota-per-vpc');
   const perAccount = pick('quota-per-account', 'PEERCONN_QUOTA_PER_ACCOUNT');
   if (perAccount !== undefined) options.quotaPerAccount = parsePositiveInt(perAccount, '--quota-per-account');
+  const subnets = pick('quota-subnets-per-vpc', 'PEERCONN_QUOTA_SUBNETS_PER_VPC');
+  if (subnets !== undefined) {
+    options.quotaSubnetsPerVpc = parsePositiveInt(subnets, '--quota-subnets-per-vpc');
+  }
+  const rules = pick('quota-rules-per-table', 'PEERCONN_QUOTA_RULES_PER_TABLE');
+  if (rules !== undefined) options.quotaRulesPerTable = parsePositiveInt(rules, '--quota-rules-per-table');
   const bodyLimit = pick('body-limit', 'PEERCONN_BODY_LIMIT');
   if (bodyLimit !== undefined) options.bodyLimitBytes = parsePositiveInt(bodyLimit, '--body-limit');
   const skew = pick('clock-skew', 'PEERCONN_CLOCK_SKEW');

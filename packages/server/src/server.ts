@@ -162,6 +162,8 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const engineConfig: EngineConfig = {
     quotaPerVpc: options.quotaPerVpc ?? DEFAULTS.quotaPerVpc,
     quotaPerAccount: options.quotaPerAccount ?? DEFAULTS.quotaPerAccount,
+    quotaSubnetsPerVpc: options.quotaSubnetsPerVpc ?? DEFAULTS.quotaSubnetsPerVpc,
+    quotaRulesPerTable: options.quotaRulesPerTable ?? DEFAULTS.quotaRulesPerTable,
     consultTimeoutMs: DEFAULTS.consultTimeoutMs,
     keepDeleted: options.keepDeleted ?? false,
     timing: { ...timingPreset('default'), ...options.timing },

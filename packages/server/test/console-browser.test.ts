@@ -9,7 +9,7 @@ import { readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { BceServiceError, PeerConnClient, VpcClient } from '@peerconn/sdk';
+import { BceServiceError } from '@peerconn/sdk';
 import type { Page } from 'playwright-core';
 import {
   type Browsing,
@@ -22,7 +22,14 @@ import {
   waitLive,
   waitSide,
 } from './console-support.ts';
-import { startTestServer, type TestServer } from './http-support.ts';
+import {
+  crossRegionPeering,
+  regionUrl,
+  sdkClients,
+  startTestServer,
+  type TestServer,
+  TWO_REGIONS,
+} from './http-support.ts';
 
 const skip = browserSkipReason();
 
@@ -49,13 +56,10 @@ describe('the web console in Chromium', { skip }, () => {
     consoleDir = buildConsole();
     server = await startTestServer({
       consoleDir,
-      listen: [
-        { region: 'bj', port: 0 },
-        { region: 'gz', port: 0 },
-      ],
+      ...TWO_REGIONS,
     });
-    bj = (server.listeners.find((l) => l.region === 'bj') as { url: string }).url;
-    gz = (server.listeners.find((l) => l.region === 'gz') as { url: string }).url;
+    bj = regionUrl(server, 'bj');
+    gz = regionUrl(server, 'gz');
     browsing = await launchBrowser();
     ui = await openConsole(browsing, `${bj}/_console/`);
     page = ui.page;
@@ -79,31 +83,9 @@ describe('the web console in Chromium', { skip }, () => {
     }, fragment);
   }
 
-  function clients(endpoint: string, who: { accessKeyId: string; secretAccessKey: string }) {
-    const config = { endpoint, credentials: who, maxRetries: 0, env: {} };
-    return { peerconn: new PeerConnClient(config), vpc: new VpcClient(config) };
-  }
-
-  let cidr = 0;
   /** A cross-account request from demo-a in bj to demo-b in gz, made through the SDK. */
   async function requestPeering(bandwidthInMbps = 10): Promise<string> {
-    const a = clients(bj, server.a);
-    const b = clients(gz, server.b);
-    cidr += 1;
-    const { vpcId: local } = await a.vpc.createVpc({ name: `app-${cidr}`, cidr: `10.${cidr}.0.0/16` });
-    const { vpcId: peer } = await b.vpc.createVpc({
-      name: `shared-${cidr}`,
-      cidr: `10.${100 + cidr}.0.0/16`,
-    });
-    const { peerConnId } = await a.peerconn.createPeerConn({
-      bandwidthInMbps,
-      localVpcId: local,
-      peerVpcId: peer,
-      peerRegion: 'gz',
-      peerAccountId: server.b.accountId,
-      billing: { paymentTiming: 'Postpaid' },
-    });
-    return peerConnId;
+    return (await crossRegionPeering(server, bandwidthInMbps)).peerConnId;
   }
 
   async function adminPut(path: string, body: unknown, method = 'PUT'): Promise<void> {
@@ -148,8 +130,8 @@ describe('the web console in Chromium', { skip }, () => {
     await page.getByRole('status').filter({ hasText: 'acceptPeerConn as demo-b' }).waitFor();
     // What the SDK sees agrees with the screen.
     const sides = await Promise.all([
-      clients(bj, server.a).peerconn.getPeerConn({ peerConnId: id, role: 'initiator' }),
-      clients(gz, server.b).peerconn.getPeerConn({ peerConnId: id, role: 'acceptor' }),
+      sdkClients(bj, server.a).peerconn.getPeerConn({ peerConnId: id, role: 'initiator' }),
+      sdkClients(gz, server.b).peerconn.getPeerConn({ peerConnId: id, role: 'acceptor' }),
     ]);
     assert.deepEqual(
       sides.map((s) => s.status),
@@ -159,7 +141,7 @@ describe('the web console in Chromium', { skip }, () => {
 
   test('the whole cross-account tour, from the console alone', async () => {
     await go('#/vpcs');
-    const vpcForm = page.locator('details.create');
+    const vpcForm = page.locator('details.create', { hasText: 'Create a VPC' });
     await vpcForm.locator('summary').click();
     for (const [account, region, name, block] of [
       ['demo-a', 'bj', 'tour-a', '10.201.0.0/16'],
@@ -215,7 +197,7 @@ describe('the web console in Chromium', { skip }, () => {
       await page.locator('ol.timeline li').filter({ hasText: operation }).first().waitFor();
     }
     await assert.rejects(
-      clients(bj, server.a).peerconn.getPeerConn({ peerConnId: id, role: 'initiator' }),
+      sdkClients(bj, server.a).peerconn.getPeerConn({ peerConnId: id, role: 'initiator' }),
       (error: unknown) => error instanceof BceServiceError && error.code === 'NoSuchObject',
     );
   });
@@ -231,7 +213,7 @@ describe('the web console in Chromium', { skip }, () => {
       .click();
     const alert = page.getByRole('alert');
     await alert.filter({ hasText: 'OperationNotPermitted' }).waitFor();
-    const viaSdk = await clients(bj, server.a)
+    const viaSdk = await sdkClients(bj, server.a)
       .peerconn.acceptPeerConn({ peerConnId: id })
       .then(
         () => undefined,
@@ -266,7 +248,7 @@ describe('the web console in Chromium', { skip }, () => {
     await page.getByRole('button', { name: 'Add rule' }).click();
     const row = page.locator('tr[data-fault]').filter({ hasText: 'listVpcs' });
     await row.waitFor();
-    const seen = await clients(bj, server.a)
+    const seen = await sdkClients(bj, server.a)
       .vpc.listVpcs({})
       .then(
         () => undefined,

@@ -7,7 +7,7 @@ import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { VpcClient } from '@peerconn/sdk';
-import { startTestServer, type TestServer } from './http-support.ts';
+import { startTestServer, type TestServer, TWO_REGIONS } from './http-support.ts';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 const run = promisify(execFile);
@@ -15,10 +15,7 @@ const run = promisify(execFile);
 let server: TestServer;
 before(async () => {
   server = await startTestServer({
-    listen: [
-      { region: 'bj', port: 0 },
-      { region: 'gz', port: 0 },
-    ],
+    ...TWO_REGIONS,
   });
 });
 after(async () => {

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { BceServiceError, PeerConnClient, VpcClient } from '@peerconn/sdk';
-import { errorOf, signed, startTestServer, type TestServer } from './http-support.ts';
+import { adminOk, errorOf, signed, startTestServer, type TestServer, TWO_REGIONS } from './http-support.ts';
 
 let server: TestServer;
 let c: { accessKeyId: string; secretAccessKey: string; accountId: string };
@@ -14,10 +14,7 @@ let cidr = 0;
 
 before(async () => {
   server = await startTestServer({
-    listen: [
-      { region: 'bj', port: 0 },
-      { region: 'gz', port: 0 },
-    ],
+    ...TWO_REGIONS,
     quotaPerVpc: 3,
     quotaPerAccount: 40,
   });
@@ -117,14 +114,8 @@ async function crossAccount(options: { accept?: boolean; billing?: typeof prepai
   return { peerConnId, local, peer };
 }
 
-async function admin(method: string, path: string, body?: unknown): Promise<unknown> {
-  const res = await fetch(`${server.adminUrl}${path}`, {
-    method,
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  assert.ok(res.ok, `${method} ${path}: ${res.status}`);
-  const text = await res.text();
-  return text === '' ? undefined : JSON.parse(text);
+function admin(method: string, path: string, body?: unknown): Promise<unknown> {
+  return adminOk(server.adminUrl, method, path, body);
 }
 
 type Scenario = [rule: string, status: number, code: string, run: () => Promise<unknown>];

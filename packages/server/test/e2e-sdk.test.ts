@@ -11,7 +11,7 @@ import {
   waitUntilPeerConnActive,
   waitUntilPeerConnDeleted,
 } from '@peerconn/sdk';
-import { startTestServer, type TestServer } from './http-support.ts';
+import { regionUrl, startTestServer, type TestServer, TWO_REGIONS } from './http-support.ts';
 
 let server: TestServer;
 let bj: string;
@@ -19,10 +19,7 @@ let gz: string;
 
 before(async () => {
   server = await startTestServer({
-    listen: [
-      { region: 'bj', port: 0 },
-      { region: 'gz', port: 0 },
-    ],
+    ...TWO_REGIONS,
     timing: {
       create: { mode: 'delay', delayMs: 150 },
       accept: { mode: 'delay', delayMs: 150 },
@@ -32,8 +29,8 @@ before(async () => {
       dnsClose: { mode: 'immediate' },
     },
   });
-  bj = (server.listeners.find((l) => l.region === 'bj') as { url: string }).url;
-  gz = (server.listeners.find((l) => l.region === 'gz') as { url: string }).url;
+  bj = regionUrl(server, 'bj');
+  gz = regionUrl(server, 'gz');
 });
 after(async () => {
   await server.close();

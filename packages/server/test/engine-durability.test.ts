@@ -9,12 +9,14 @@ import {
   allTiming,
   caller,
   createPc,
+  crossAccountPeering,
   getPc,
   makeAccount,
   makeVpc,
   openFixture,
   postpaid,
   rejectsWith,
+  twoAccounts,
 } from './engine-fixture.ts';
 import { rawQuery, TEST_STORE_KIND } from './store-choice.ts';
 
@@ -130,9 +132,7 @@ test('list queries read an index range, never scan the table', {
 test('parallel creates for one VPC pair: exactly one wins; parallel creates never exceed the quota', async () => {
   const f = await openFixture({ quotaPerVpc: 3 });
   try {
-    const a = caller(await makeAccount(f.engine, 'a'));
-    const b = caller(await makeAccount(f.engine, 'b'));
-    const [va, vb] = [await makeVpc(f.engine, a), await makeVpc(f.engine, b)];
+    const { a, b, va, vb } = await twoAccounts(f.engine);
     const attempts = await Promise.allSettled(
       Array.from({ length: 20 }, (_, i) =>
         i % 2 === 0
@@ -207,13 +207,7 @@ test('close and reopen the same file: resources, accounts, clock offset, timing 
 test('snapshot round-trip restores the same views; a bad snapshot changes nothing', async () => {
   const f = await openFixture();
   try {
-    const a = caller(await makeAccount(f.engine, 'a'));
-    const b = caller(await makeAccount(f.engine, 'b'));
-    const id = await createPc(
-      f.engine,
-      a,
-      postpaid(await makeVpc(f.engine, a), await makeVpc(f.engine, b), 'bj', { peerAccountId: b.accountId }),
-    );
+    const { b, id } = await crossAccountPeering(f.engine);
     await f.engine.setClock({ advanceMs: 1000 });
     const snapshot = await f.engine.exportSnapshot();
     assert.deepEqual([snapshot.format, snapshot.version], ['peerconn-snapshot', 1]);

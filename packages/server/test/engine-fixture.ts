@@ -176,3 +176,28 @@ export function prepaid(
 export async function createPc(engine: Engine, who: Caller, input: CreatePeerConnFields): Promise<string> {
   return ((await engine.execute('createPeerConn', who, input)) as { peerConnId: string }).peerConnId;
 }
+
+/** The world most tests start from: accounts a and b, with one VPC each in Beijing. */
+export interface TwoAccounts {
+  a: Caller;
+  b: Caller;
+  va: string;
+  vb: string;
+}
+
+export async function twoAccounts(engine: Engine): Promise<TwoAccounts> {
+  const a = caller(await makeAccount(engine, 'a'));
+  const b = caller(await makeAccount(engine, 'b'));
+  return { a, b, va: await makeVpc(engine, a), vb: await makeVpc(engine, b) };
+}
+
+/** twoAccounts and a Postpaid connection from a's VPC to b's (it waits for b to accept). */
+export async function crossAccountPeering(engine: Engine): Promise<TwoAccounts & { id: string }> {
+  const world = await twoAccounts(engine);
+  const id = await createPc(
+    engine,
+    world.a,
+    postpaid(world.va, world.vb, 'bj', { peerAccountId: world.b.accountId }),
+  );
+  return { ...world, id };
+}

@@ -7,6 +7,7 @@ import {
   allTiming,
   caller,
   createPc,
+  crossAccountPeering,
   engineConfig,
   engineOn,
   getPc,
@@ -17,6 +18,7 @@ import {
   prepaid,
   REAL_NOW,
   rejectsWith,
+  twoAccounts,
 } from './engine-fixture.ts';
 
 test('same account, same region: delay timing walks creating → active, both sides visible, release → gone', async () => {
@@ -123,9 +125,7 @@ test('cross-account, cross-region: consulting → accept → starting → active
 test('reject: initiator consult_failed, acceptor side gone; the failed one must be released before re-requesting', async () => {
   const f = await openFixture();
   try {
-    const a = caller(await makeAccount(f.engine, 'a'));
-    const b = caller(await makeAccount(f.engine, 'b'));
-    const [va, vb] = [await makeVpc(f.engine, a), await makeVpc(f.engine, b)];
+    const { a, b, va, vb } = await twoAccounts(f.engine);
     const input = prepaid(va, vb, 'gz', 1, { peerAccountId: b.accountId });
     const bGz = caller(b.accountId, 'gz');
     const vbGz = await makeVpc(f.engine, bGz);
@@ -151,13 +151,7 @@ test('reject: initiator consult_failed, acceptor side gone; the failed one must 
 test('7-day consult timeout on the virtual clock fails the request exactly at the deadline', async () => {
   const f = await openFixture();
   try {
-    const a = caller(await makeAccount(f.engine, 'a'));
-    const b = caller(await makeAccount(f.engine, 'b'));
-    const id = await createPc(
-      f.engine,
-      a,
-      postpaid(await makeVpc(f.engine, a), await makeVpc(f.engine, b), 'bj', { peerAccountId: b.accountId }),
-    );
+    const { a, b, id } = await crossAccountPeering(f.engine);
     const pending = await f.engine.pendingTransitions();
     assert.deepEqual(
       pending.map((p) => [p.name, p.dueAt]),

@@ -6,30 +6,22 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { loadAccountsFile, UsageError } from '../src/config.ts';
-import { createVpc, errorOf, signed, startTestServer, type TestServer } from './http-support.ts';
+import {
+  type AdminAnswer,
+  adminCall,
+  createVpc,
+  errorOf,
+  signed,
+  startTestServer,
+  type TestServer,
+} from './http-support.ts';
 
-interface Answer {
-  status: number;
-  json: unknown;
+function admin(server: { adminUrl: string }, method: string, path: string, body?: unknown) {
+  return adminCall(server.adminUrl, method, path, body);
 }
 
-async function admin(
-  server: { adminUrl: string },
-  method: string,
-  path: string,
-  body?: unknown,
-): Promise<Answer> {
-  const res = await fetch(`${server.adminUrl}${path}`, {
-    method,
-    headers: { 'content-type': 'application/json' },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  const text = await res.text();
-  return { status: res.status, json: text ? JSON.parse(text) : undefined };
-}
-
-const codeOf = (answer: Answer) => (answer.json as { code?: string } | undefined)?.code;
-const messageOf = (answer: Answer) => (answer.json as { message?: string } | undefined)?.message ?? '';
+const codeOf = (answer: AdminAnswer) => (answer.json as { code?: string } | undefined)?.code;
+const messageOf = (answer: AdminAnswer) => (answer.json as { message?: string } | undefined)?.message ?? '';
 
 interface Account {
   id: string;

@@ -2,36 +2,30 @@
 // operation path of the API, the change stream (Server-Sent Events), and the origin check on admin changes.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { BceServiceError, PeerConnClient, VpcClient } from '@peerconn/sdk';
+import { BceServiceError } from '@peerconn/sdk';
 import type { ActResult, ChangeMessage, StateView } from '../src/admin/views.ts';
 import { timingPreset } from '../src/domain/timing.ts';
 import type { PeerConnEvent } from '../src/engine/api.ts';
-import { signed, startTestServer, type TestServer } from './http-support.ts';
+import {
+  type AdminAnswer,
+  adminCall,
+  crossRegionPeering,
+  regionUrl,
+  sdkClients,
+  signed,
+  startTestServer,
+  type TestServer,
+  TWO_REGIONS,
+} from './http-support.ts';
 
-interface AdminAnswer {
-  status: number;
-  json: unknown;
-  requestId: string | null;
-}
-
-async function admin(
+function admin(
   base: string,
   method: string,
   path: string,
   body?: unknown,
   headers: Record<string, string> = {},
-): Promise<AdminAnswer> {
-  const res = await fetch(`${base}/_admin${path}`, {
-    method,
-    headers: { 'content-type': 'application/json', ...headers },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  const text = await res.text();
-  return {
-    status: res.status,
-    json: text ? JSON.parse(text) : undefined,
-    requestId: res.headers.get('x-bce-request-id'),
-  };
+) {
+  return adminCall(`${base}/_admin`, method, path, body, headers);
 }
 
 function codeOf(answer: AdminAnswer): string | undefined {
@@ -79,49 +73,22 @@ async function openStream(base: string, token?: string) {
 
 let server: TestServer;
 let bj: string;
-let gz: string;
+let _gz: string;
 
 before(async () => {
   server = await startTestServer({
-    listen: [
-      { region: 'bj', port: 0 },
-      { region: 'gz', port: 0 },
-    ],
+    ...TWO_REGIONS,
   });
-  bj = (server.listeners.find((l) => l.region === 'bj') as { url: string }).url;
-  gz = (server.listeners.find((l) => l.region === 'gz') as { url: string }).url;
+  bj = regionUrl(server, 'bj');
+  _gz = regionUrl(server, 'gz');
 });
 after(async () => {
   await server.close();
 });
 
-function clients(endpoint: string, who: { accessKeyId: string; secretAccessKey: string }) {
-  const config = { endpoint, credentials: who, maxRetries: 0, env: {} };
-  return { peerconn: new PeerConnClient(config), vpc: new VpcClient(config) };
-}
-
-let cidr = 0;
-/** A cross-account, cross-region request from demo-a in bj to demo-b in gz, left consulting. */
-async function crossAccountRequest(): Promise<{ peerConnId: string; vpcA: string; vpcB: string }> {
-  const a = clients(bj, server.a);
-  const b = clients(gz, server.b);
-  cidr += 1;
-  const { vpcId: vpcA } = await a.vpc.createVpc({ name: 'a-bj', cidr: `10.${cidr}.0.0/16` });
-  const { vpcId: vpcB } = await b.vpc.createVpc({ name: 'b-gz', cidr: `10.${100 + cidr}.0.0/16` });
-  const { peerConnId } = await a.peerconn.createPeerConn({
-    bandwidthInMbps: 10,
-    localVpcId: vpcA,
-    peerVpcId: vpcB,
-    peerRegion: 'gz',
-    peerAccountId: server.b.accountId,
-    billing: { paymentTiming: 'Postpaid' },
-  });
-  return { peerConnId, vpcA, vpcB };
-}
-
 describe('GET /_admin/state', () => {
   test('every account, VPC and both sides of each connection, with clock, timing, faults and pending', async () => {
-    const { peerConnId, vpcA, vpcB } = await crossAccountRequest();
+    const { peerConnId, vpcA, vpcB } = await crossRegionPeering(server);
     const state = (await admin(bj, 'GET', '/state')).json as StateView;
     assert.deepEqual(
       state.accounts.map((a) => a.id),
@@ -156,7 +123,7 @@ describe('GET /_admin/state', () => {
 
 describe('POST /_admin/act', () => {
   test('accepting as the acceptor runs the operation and the timeline names the request', async () => {
-    const { peerConnId } = await crossAccountRequest();
+    const { peerConnId } = await crossRegionPeering(server);
     const accepted = await admin(bj, 'POST', '/act', {
       accountId: server.b.accountId,
       region: 'gz',
@@ -185,7 +152,7 @@ describe('POST /_admin/act', () => {
   });
 
   test('a refused action answers exactly what the same signed request answers', async () => {
-    const { peerConnId } = await crossAccountRequest();
+    const { peerConnId } = await crossRegionPeering(server);
     // The initiator may not accept its own request.
     const viaAdmin = await admin(bj, 'POST', '/act', {
       accountId: server.a.accountId,
@@ -257,7 +224,7 @@ describe('POST /_admin/act', () => {
       assert.equal(body.maxKeys, 1);
       // The rule still fires for the SDK.
       await assert.rejects(
-        clients(bj, server.a).vpc.listVpcs({}),
+        sdkClients(bj, server.a).vpc.listVpcs({}),
         (error: unknown) => error instanceof BceServiceError && error.code === 'ServiceUnavailable',
       );
     } finally {
@@ -275,10 +242,10 @@ describe('GET /_admin/stream', () => {
         data: { changes: ['all'] },
       });
       const vpcSeen = stream.next((m) => m.event === 'change' && m.data.changes.includes('vpcs'));
-      await clients(bj, server.a).vpc.createVpc({ name: 'streamed', cidr: '10.250.0.0/16' });
+      await sdkClients(bj, server.a).vpc.createVpc({ name: 'streamed', cidr: '10.250.0.0/16' });
       assert.ok(await vpcSeen);
       const eventsSeen = stream.next((m) => m.event === 'change' && m.data.changes.includes('events'));
-      await crossAccountRequest();
+      await crossRegionPeering(server);
       assert.ok(await eventsSeen);
       const settingsSeen = stream.next((m) => m.event === 'change' && m.data.changes.includes('settings'));
       await admin(bj, 'POST', '/clock', { advance: '1h' });

@@ -3,29 +3,10 @@
 // clock and timing, and bodies with unknown fields refused instead of silently ignored.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { createVpc, startTestServer, type TestServer } from './http-support.ts';
+import { type AdminAnswer, adminCall, createVpc, startTestServer, type TestServer } from './http-support.ts';
 
-interface Answer {
-  status: number;
-  json: unknown;
-}
-
-async function admin(
-  server: { adminUrl: string },
-  method: string,
-  path: string,
-  body?: unknown,
-  token?: string,
-): Promise<Answer> {
-  const headers: Record<string, string> = { 'content-type': 'application/json' };
-  if (token) headers.authorization = `Bearer ${token}`;
-  const res = await fetch(`${server.adminUrl}${path}`, {
-    method,
-    headers,
-    ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
-  });
-  const text = await res.text();
-  return { status: res.status, json: text ? JSON.parse(text) : undefined };
+function admin(server: { adminUrl: string }, method: string, path: string, body?: unknown, token?: string) {
+  return adminCall(server.adminUrl, method, path, body, token ? { authorization: `Bearer ${token}` } : {});
 }
 
 interface Clock {
@@ -41,7 +22,7 @@ interface Health {
   timing?: string;
 }
 
-function refusal(answer: Answer): { status: number; code: string; message: string } {
+function refusal(answer: AdminAnswer): { status: number; code: string; message: string } {
   const body = answer.json as { code: string; message: string };
   return { status: answer.status, code: body.code, message: body.message };
 }

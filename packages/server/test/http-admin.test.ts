@@ -6,29 +6,18 @@ import { isLoopbackHost } from '../src/config.ts';
 import { MAX_FAULT_RULES } from '../src/domain/faults.ts';
 import { ServiceError } from '../src/errors.ts';
 import { openFixture } from './engine-fixture.ts';
-import { createVpc, errorOf, raw, signed, startTestServer, type TestServer } from './http-support.ts';
+import {
+  adminCall,
+  createVpc,
+  errorOf,
+  raw,
+  signed,
+  startTestServer,
+  type TestServer,
+} from './http-support.ts';
 
-async function admin(
-  server: { adminUrl: string },
-  method: string,
-  path: string,
-  body?: unknown,
-  token?: string,
-): Promise<{ status: number; json: unknown; text: string; requestId: string | null }> {
-  const headers: Record<string, string> = { 'content-type': 'application/json' };
-  if (token) headers.authorization = `Bearer ${token}`;
-  const res = await fetch(`${server.adminUrl}${path}`, {
-    method,
-    headers,
-    ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
-  });
-  const text = await res.text();
-  return {
-    status: res.status,
-    text,
-    json: text ? JSON.parse(text) : undefined,
-    requestId: res.headers.get('x-bce-request-id'),
-  };
+function admin(server: { adminUrl: string }, method: string, path: string, body?: unknown, token?: string) {
+  return adminCall(server.adminUrl, method, path, body, token ? { authorization: `Bearer ${token}` } : {});
 }
 
 let server: TestServer;

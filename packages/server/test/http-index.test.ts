@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { OPERATION_LIST } from '@peerconn/sdk/operations';
-import { raw, startTestServer, type TestServer } from './http-support.ts';
+import { raw, startTestServer, type TestServer, TWO_REGIONS } from './http-support.ts';
 
 interface IndexDocument {
   service: string;
@@ -22,10 +22,7 @@ interface IndexDocument {
 let server: TestServer;
 before(async () => {
   server = await startTestServer({
-    listen: [
-      { region: 'bj', port: 0 },
-      { region: 'gz', port: 0 },
-    ],
+    ...TWO_REGIONS,
   });
 });
 after(async () => {

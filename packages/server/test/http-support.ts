@@ -5,6 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { PeerConnClient, VpcClient } from '@peerconn/sdk';
 import { formatBceTimestamp, sign } from '@peerconn/sdk/signer';
 import type { ServerOptions } from '../src/config.ts';
 import { timingPreset } from '../src/domain/timing.ts';
@@ -211,4 +212,100 @@ export async function createVpc(
   });
   if (res.status !== 200) throw new Error(`createVpc failed: ${res.status} ${res.text}`);
   return (res.json as { vpcId: string }).vpcId;
+}
+
+/** Listeners for Beijing and Guangzhou, for the suites that go across regions. */
+export const TWO_REGIONS: ServerOptions = {
+  listen: [
+    { region: 'bj', port: 0 },
+    { region: 'gz', port: 0 },
+  ],
+};
+
+/** The base URL of the server's listener for a region. */
+export function regionUrl(server: RunningServer, region: string): string {
+  const listener = server.listeners.find((l) => l.region === region);
+  if (!listener) throw new Error(`no listener for region ${region}`);
+  return listener.url;
+}
+
+export interface AdminAnswer {
+  status: number;
+  json: unknown;
+  text: string;
+  requestId: string | null;
+}
+
+/** One admin API call: `adminUrl` ends in /_admin, `path` starts with '/'. The body is sent as JSON. */
+export async function adminCall(
+  adminUrl: string,
+  method: string,
+  path: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+): Promise<AdminAnswer> {
+  const res = await fetch(`${adminUrl}${path}`, {
+    method,
+    headers: { 'content-type': 'application/json', ...headers },
+    ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
+  });
+  const text = await res.text();
+  return {
+    status: res.status,
+    text,
+    json: text ? (JSON.parse(text) as unknown) : undefined,
+    requestId: res.headers.get('x-bce-request-id'),
+  };
+}
+
+/** An admin call that must succeed; answers its JSON body (undefined when empty). */
+export async function adminOk(
+  adminUrl: string,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<unknown> {
+  const answer = await adminCall(adminUrl, method, path, body);
+  if (answer.status < 200 || answer.status > 299) {
+    throw new Error(`admin ${method} ${path}: ${answer.status} ${answer.text}`);
+  }
+  return answer.json;
+}
+
+/** The SDK's two clients for one credential on one listener, without retries (tests want each answer as is). */
+export function sdkClients(endpoint: string, who: { accessKeyId: string; secretAccessKey: string }) {
+  const config = { endpoint, credentials: who, maxRetries: 0, env: {} };
+  return { peerconn: new PeerConnClient(config), vpc: new VpcClient(config) };
+}
+
+let worldCidr = 0;
+
+/**
+ * The shared world of the HTTP suites, made through the SDK on a TWO_REGIONS server: a VPC of demo-a in bj, a
+ * VPC of demo-b in gz, and a Postpaid request from the first to the second, left waiting for demo-b.
+ */
+export async function crossRegionPeering(
+  server: TestServer,
+  bandwidthInMbps = 10,
+): Promise<{ peerConnId: string; vpcA: string; vpcB: string }> {
+  const a = sdkClients(regionUrl(server, 'bj'), server.a);
+  const b = sdkClients(regionUrl(server, 'gz'), server.b);
+  worldCidr = (worldCidr % 99) + 1;
+  const { vpcId: vpcA } = await a.vpc.createVpc({
+    name: `a-bj-${worldCidr}`,
+    cidr: `10.${worldCidr}.0.0/16`,
+  });
+  const { vpcId: vpcB } = await b.vpc.createVpc({
+    name: `b-gz-${worldCidr}`,
+    cidr: `10.${100 + worldCidr}.0.0/16`,
+  });
+  const { peerConnId } = await a.peerconn.createPeerConn({
+    bandwidthInMbps,
+    localVpcId: vpcA,
+    peerVpcId: vpcB,
+    peerRegion: 'gz',
+    peerAccountId: server.b.accountId,
+    billing: { paymentTiming: 'Postpaid' },
+  });
+  return { peerConnId, vpcA, vpcB };
 }

@@ -6,6 +6,8 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { BceServiceError, PeerConnClient, VpcClient } from '@peerconn/sdk';
+import { POSTGRES_MIGRATIONS } from '../src/store/migrations.ts';
+import { adminOk } from './http-support.ts';
 import { type Started, startProcess, tempDir } from './process-support.ts';
 import { dropPlace, newStorePlace, rawQuery, type StorePlace, TEST_STORE_KIND } from './store-choice.ts';
 
@@ -23,13 +25,8 @@ function vpcs(server: Started, who: typeof ALICE): VpcClient {
   return new VpcClient({ endpoint, credentials: who, maxRetries: 0 });
 }
 
-async function admin(server: Started, method: string, path: string, body?: unknown): Promise<unknown> {
-  const res = await fetch(`${server.banner.listeners[0]?.url}/_admin${path}`, {
-    method,
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  assert.ok(res.ok, `${method} ${path}: ${res.status} ${await res.clone().text()}`);
-  return res.status === 204 ? undefined : res.json();
+function admin(server: Started, method: string, path: string, body?: unknown): Promise<unknown> {
+  return adminOk(`${server.banner.listeners[0]?.url}/_admin`, method, path, body);
 }
 
 async function until<T>(what: string, probe: () => Promise<T | undefined>): Promise<T> {
@@ -102,7 +99,7 @@ describe('two server processes on one PostgreSQL database', {
     const versions = await rawQuery(place, 'SELECT version FROM schema_migrations ORDER BY version');
     assert.deepEqual(
       versions.map((row) => Number(row.version)),
-      [1],
+      POSTGRES_MIGRATIONS.map((migration) => migration.version),
     );
     const accounts = await rawQuery(place, 'SELECT id FROM accounts ORDER BY id');
     assert.deepEqual(

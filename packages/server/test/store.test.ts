@@ -112,6 +112,96 @@ test('what a reader read before a commit is never served after it', async () => 
   });
 });
 
+test('subnet, route table and rule reads are never served stale after a commit', async () => {
+  await withStore(async (store) => {
+    const account = 'a'.repeat(32);
+    const owner = { accountId: account, region: 'bj' };
+    await store.write(async (tx) => {
+      await tx.insertVpc(vpc('vpc-r'));
+      await tx.insertVpc(vpc('vpc-r2'));
+      await tx.insertRouteTable({ routeTableId: 'rt-r', vpcId: 'vpc-r', ...owner });
+    });
+    const subnet = {
+      subnetId: 'sbn-r',
+      vpcId: 'vpc-r',
+      ...owner,
+      name: 's',
+      zoneName: 'cn-bj-a',
+      cidr: '10.0.1.0/24',
+      subnetType: 'BCC',
+      description: '',
+      tags: [],
+      createdAt: 0,
+    };
+    const rule = {
+      routeRuleId: 'rr-r',
+      routeTableId: 'rt-r',
+      vpcId: 'vpc-r',
+      ...owner,
+      sourceAddress: '0.0.0.0/0',
+      destinationAddress: '192.168.0.0/16',
+      nexthopType: 'peerConn',
+      nexthopId: 'qpif-x-initiator',
+      description: '',
+      createdAt: 0,
+    };
+    const look = () =>
+      store.read(async (r) => ({
+        subnet: (await r.getSubnet('sbn-r'))?.name,
+        subnets: (await r.subnetsOfVpc('vpc-r')).map((s) => s.subnetId),
+        table: (await r.routeTableOfVpc('vpc-r'))?.routeTableId,
+        byId: (await r.getRouteTable('rt-r'))?.vpcId,
+        rule: (await r.getRouteRule('rr-r'))?.description,
+        rules: (await r.rulesOfTable('rt-r')).map((x) => x.routeRuleId),
+        byIf: (await r.getPeerConnByInterface('qpif-x-initiator'))?.id,
+      }));
+    assert.deepEqual(await look(), {
+      subnet: undefined,
+      subnets: [],
+      table: 'rt-r',
+      byId: 'vpc-r',
+      rule: undefined,
+      rules: [],
+      byIf: undefined,
+    });
+    await store.write(async (tx) => {
+      await tx.insertSubnet(subnet);
+      await tx.insertRouteRule(rule);
+      await tx.savePeerConn(peerConn('x', 'vpc-r', 'vpc-r2'));
+    });
+    assert.deepEqual(await look(), {
+      subnet: 's',
+      subnets: ['sbn-r'],
+      table: 'rt-r',
+      byId: 'vpc-r',
+      rule: '',
+      rules: ['rr-r'],
+      byIf: 'x',
+    });
+    await store.write(async (tx) => {
+      await tx.updateSubnet({ ...subnet, name: 't' });
+      await tx.updateRouteRule({ ...rule, description: 'changed' });
+    });
+    const changed = await look();
+    assert.equal(changed.subnet, 't');
+    assert.equal(changed.rule, 'changed');
+    await store.write(async (tx) => {
+      await tx.deleteRouteRule('rr-r');
+      await tx.deleteSubnet('sbn-r');
+      await tx.deletePeerConn('x');
+    });
+    assert.deepEqual(await look(), {
+      subnet: undefined,
+      subnets: [],
+      table: 'rt-r',
+      byId: 'vpc-r',
+      rule: undefined,
+      rules: [],
+      byIf: undefined,
+    });
+  });
+});
+
 test('concurrent writes: a failing one is rolled back alone, its neighbours commit', async () => {
   await withStore(async (store) => {
     const outcomes = await Promise.allSettled(

@@ -99,6 +99,10 @@ const schemas = {
     transitions: timingChangeSchema.optional(),
   }),
   run: z.strictObject({ peerConnId: z.string().min(1).optional() }),
+  reachability: z.strictObject({
+    from: z.strictObject({ vpcId: z.string().min(1), ip: z.string() }),
+    to: z.strictObject({ ip: z.string() }),
+  }),
   snapshot: z.looseObject({
     format: z.literal('peerconn-snapshot'),
     version: z.literal(1),
@@ -369,6 +373,16 @@ const ROUTES: Route[] = [
         faults: ctx.engine.listFaults(),
       };
       sendJson(res, 200, stateView(overview, rest));
+    },
+  },
+  {
+    method: 'POST',
+    path: 'reachability',
+    summary: 'would {from:{vpcId,ip}} reach {to:{ip}} through the route tables and peerings, and back?',
+    pattern: /^reachability$/,
+    handler: async (ctx, req, res) => {
+      const query = await readJson(ctx, req, schemas.reachability);
+      sendJson(res, 200, await ctx.engine.reachability(query));
     },
   },
   {

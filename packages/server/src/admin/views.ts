@@ -1,7 +1,10 @@
-// The JSON of the admin API's cross-account endpoints (`GET /_admin/state`, `POST /_admin/act`, the change
-// stream), shared as types with the console page, which is their main reader.
-import type { DnsStatus, PaymentTiming, PeerConnRole, PeerConnStatus, TagModel } from '@peerconn/sdk/models';
+// The JSON of the admin API's cross-account endpoints (`GET /_admin/state`, `POST /_admin/act`,
+// `POST /_admin/reachability`, the change stream), shared as types with the console page, their main reader.
+import type { PaymentTiming, RouteRule, TagModel } from '@peerconn/sdk/models';
+import { USABLE_PEERCONN_STATUSES } from '../domain/route.ts';
+import { availableIps } from '../domain/subnet.ts';
 import { wireTime } from '../domain/time.ts';
+import { renderRouteRule, systemRoute } from '../domain/view.ts';
 import type {
   Account,
   ClockState,
@@ -10,12 +13,23 @@ import type {
   Overview,
   PeerConnRecord,
   PendingTransition,
+  RouteRuleRecord,
+  RouteTableRecord,
   SideRecord,
+  SubnetRecord,
   TimingTable,
   VpcRecord,
 } from '../engine/api.ts';
 
-export type { EngineChange, PeerConnEvent } from '../engine/api.ts';
+export type {
+  HopNext,
+  MatchedRule,
+  ReachHop,
+  ReachProblem,
+  ReachProblemCode,
+  SideState,
+} from '../domain/reachability.ts';
+export type { EngineChange, PeerConnEvent, ReachQuery, ReachReport } from '../engine/api.ts';
 
 export interface VpcView {
   vpcId: string;
@@ -28,17 +42,45 @@ export interface VpcView {
   createdTime: string;
 }
 
-/** One side of a connection as its owner sees it, plus who owns it. */
-export interface SideView {
-  role: PeerConnRole;
+export interface SubnetView {
+  subnetId: string;
+  vpcId: string;
   accountId: string;
   region: string;
+  name: string;
+  zoneName: string;
+  cidr: string;
+  subnetType: string;
+  availableIp: number;
+  createdTime: string;
+}
+
+/**
+ * Where a rule's next hop leads: `usable` (a connection that carries traffic), `unusable` (a connection that
+ * does not, yet or any more), `blackhole` (an interface of no connection: released), or `external` (a resource
+ * this server does not model). System routes deliver inside the VPC: `local`.
+ */
+export type NexthopState = 'local' | 'usable' | 'unusable' | 'blackhole' | 'external';
+
+/** A rule as the wire shows it (system routes included), with where its next hop leads. */
+export interface RouteRuleView extends RouteRule {
+  system: boolean;
+  nexthopState: NexthopState;
+  /** For a peerConn rule whose interface belongs to a connection: that connection. */
+  peerConnId?: string;
+}
+
+export interface RouteTableView {
+  routeTableId: string;
   vpcId: string;
-  ifId: string;
-  ifName: string;
-  description: string;
-  status: PeerConnStatus;
-  dnsStatus: DnsStatus;
+  accountId: string;
+  region: string;
+  /** Custom rules in creation order, then one system route per subnet, as getRouteTable answers. */
+  rules: RouteRuleView[];
+}
+
+/** One side of a connection as its owner sees it, plus who owns it. */
+export interface SideView extends SideRecord {
   /** The acceptor side after a reject or a consult timeout: kept for the record, invisible to its account. */
   removed: boolean;
 }
@@ -67,6 +109,8 @@ export interface StateView {
   accounts: Account[];
   vpcs: VpcView[];
   peerConns: PeerConnView[];
+  subnets: SubnetView[];
+  routeTables: RouteTableView[];
   pending: PendingTransition[];
   timing: TimingTable;
   faults: FaultRule[];
@@ -137,6 +181,59 @@ function peerConnView(record: PeerConnRecord): PeerConnView {
   };
 }
 
+function subnetView(subnet: SubnetRecord): SubnetView {
+  return {
+    subnetId: subnet.subnetId,
+    vpcId: subnet.vpcId,
+    accountId: subnet.accountId,
+    region: subnet.region,
+    name: subnet.name,
+    zoneName: subnet.zoneName,
+    cidr: subnet.cidr,
+    subnetType: subnet.subnetType,
+    availableIp: availableIps(subnet.cidr),
+    createdTime: wireTime(subnet.createdAt),
+  };
+}
+
+function routeTableViews(overview: Overview): RouteTableView[] {
+  const byInterface = new Map<string, PeerConnRecord>();
+  for (const record of overview.peerConns) {
+    byInterface.set(record.initiator.ifId, record);
+    if (!record.acceptorRemoved) byInterface.set(record.acceptor.ifId, record);
+  }
+  const ruleView = (rule: RouteRuleRecord): RouteRuleView => {
+    const wire = renderRouteRule(rule);
+    if (rule.nexthopType !== 'peerConn') return { ...wire, system: false, nexthopState: 'external' };
+    const record = byInterface.get(rule.nexthopId);
+    // A connection kept visible as `deleted` (keepDeleted) is as released for routing, as the reachability check says.
+    const released = record && [record.initiator, record.acceptor].every((side) => side.status === 'deleted');
+    if (!record || released) return { ...wire, system: false, nexthopState: 'blackhole' };
+    const usable =
+      !record.acceptorRemoved &&
+      [record.initiator, record.acceptor].every((side) => USABLE_PEERCONN_STATUSES.includes(side.status));
+    return { ...wire, system: false, nexthopState: usable ? 'usable' : 'unusable', peerConnId: record.id };
+  };
+  const rulesOf = new Map<string, RouteRuleRecord[]>();
+  for (const rule of overview.routeRules) {
+    rulesOf.set(rule.routeTableId, [...(rulesOf.get(rule.routeTableId) ?? []), rule]);
+  }
+  return overview.routeTables.map((table: RouteTableRecord) => ({
+    routeTableId: table.routeTableId,
+    vpcId: table.vpcId,
+    accountId: table.accountId,
+    region: table.region,
+    rules: [
+      ...(rulesOf.get(table.routeTableId) ?? []).map(ruleView),
+      ...overview.subnets
+        .filter((subnet) => subnet.vpcId === table.vpcId)
+        .map(
+          (subnet): RouteRuleView => ({ ...systemRoute(table, subnet), system: true, nexthopState: 'local' }),
+        ),
+    ],
+  }));
+}
+
 export function stateView(
   overview: Overview,
   rest: Pick<StateView, 'regions' | 'clock' | 'pending' | 'timing' | 'faults'>,
@@ -147,6 +244,8 @@ export function stateView(
     accounts: overview.accounts,
     vpcs: overview.vpcs.map(vpcView),
     peerConns: overview.peerConns.map(peerConnView),
+    subnets: overview.subnets.map(subnetView),
+    routeTables: routeTableViews(overview),
     pending: rest.pending,
     timing: rest.timing,
     faults: rest.faults,

@@ -2,18 +2,28 @@
 // definition of every operation's fields, next to the operation table), without the SDK's call options.
 import type {
   CreatePeerConnInput,
+  CreateRouteRuleInput,
+  CreateSubnetInput,
   CreateVpcInput,
   GetPeerConnInput,
+  GetRouteTableInput,
+  GetSubnetInput,
   GetVpcInput,
   ListPeerConnsInput,
+  ListRouteRulesInput,
+  ListSubnetsInput,
   ListVpcsInput,
   MutatingCallOptions,
   PeerConnDnsSyncInput,
   PeerConnIdInput,
   RenewPeerConnInput,
   ResizePeerConnInput,
+  RouteRuleIdInput,
+  SubnetIdInput,
   UpdatePeerConnDeleteProtectInput,
   UpdatePeerConnInput,
+  UpdateRouteRuleInput,
+  UpdateSubnetInput,
   UpdateVpcInput,
   VpcIdInput,
 } from '@peerconn/sdk/models';
@@ -35,3 +45,13 @@ export type ListVpcsFields = Fields<ListVpcsInput>;
 export type GetVpcFields = Fields<GetVpcInput>;
 export type UpdateVpcFields = Fields<UpdateVpcInput>;
 export type VpcIdFields = Fields<VpcIdInput>;
+export type CreateSubnetFields = Fields<CreateSubnetInput>;
+export type ListSubnetsFields = Fields<ListSubnetsInput>;
+export type GetSubnetFields = Fields<GetSubnetInput>;
+export type UpdateSubnetFields = Fields<UpdateSubnetInput>;
+export type SubnetIdFields = Fields<SubnetIdInput>;
+export type GetRouteTableFields = Fields<GetRouteTableInput>;
+export type CreateRouteRuleFields = Fields<CreateRouteRuleInput>;
+export type ListRouteRulesFields = Fields<ListRouteRulesInput>;
+export type UpdateRouteRuleFields = Fields<UpdateRouteRuleInput>;
+export type RouteRuleIdFields = Fields<RouteRuleIdInput>;

@@ -34,6 +34,46 @@ export interface VpcRecord {
   createdAt: number;
 }
 
+export interface SubnetRecord {
+  subnetId: string;
+  vpcId: string;
+  accountId: string;
+  region: string;
+  name: string;
+  zoneName: string;
+  /** Canonical `a.b.c.d/n`. */
+  cidr: string;
+  subnetType: string;
+  description: string;
+  tags: TagModel[];
+  createdAt: number;
+}
+
+/** A VPC's one route table, made with the VPC; its system routes are derived from the subnets, never stored. */
+export interface RouteTableRecord {
+  routeTableId: string;
+  vpcId: string;
+  accountId: string;
+  region: string;
+}
+
+/** A custom route rule (system routes are not records). */
+export interface RouteRuleRecord {
+  routeRuleId: string;
+  routeTableId: string;
+  vpcId: string;
+  accountId: string;
+  region: string;
+  /** Canonical `a.b.c.d/n`. */
+  sourceAddress: string;
+  destinationAddress: string;
+  nexthopType: string;
+  /** For `peerConn`, the interface id of this VPC's side of the connection. */
+  nexthopId: string;
+  description: string;
+  createdAt: number;
+}
+
 export interface SideRecord {
   role: PeerConnRole;
   accountId: string;

@@ -1,12 +1,24 @@
-// Wire rendering of records: the caller's side of a peering connection and VPCs (docs/wire.md, "Responses").
+// Wire rendering of records: the caller's side of a peering connection, VPCs, subnets and route tables
+// (docs/wire.md, "Responses").
 // Records are immutable once stored, so each rendering is remembered per record and its JSON text per
 // rendering: a list of a hundred connections costs a hundred lookups and one join, not a hundred renderings.
-import type { PeerConn, Vpc } from '@peerconn/sdk/models';
+import type { PeerConn, RouteRule, Subnet, Vpc } from '@peerconn/sdk/models';
+import { ROUTE_TABLE_NAME } from './route.ts';
+import { availableIps } from './subnet.ts';
 import { wireTime } from './time.ts';
-import type { PeerConnRecord, SideRecord, VpcRecord } from './types.ts';
+import type {
+  PeerConnRecord,
+  RouteRuleRecord,
+  RouteTableRecord,
+  SideRecord,
+  SubnetRecord,
+  VpcRecord,
+} from './types.ts';
 
 const renderedSides = new WeakMap<PeerConnRecord, { initiator?: PeerConn; acceptor?: PeerConn }>();
 const renderedVpcs = new WeakMap<VpcRecord, Vpc>();
+const renderedSubnets = new WeakMap<SubnetRecord, Subnet>();
+const renderedRules = new WeakMap<RouteRuleRecord, RouteRule>();
 const jsonTexts = new WeakMap<object, string>();
 
 /** Freezes a rendering and remembers its JSON text for `toJsonText`. */
@@ -89,5 +101,79 @@ function renderVpcOnce(vpc: VpcRecord): Vpc {
     tags: vpc.tags,
     createdTime: wireTime(vpc.createdAt),
     relay: vpc.relay,
+  };
+}
+
+/** A VPC with its subnets, as getVpc answers (Baidu's ShowVpcModel); lists show VPCs without them. */
+export function renderVpcDetail(vpc: VpcRecord, subnets: readonly SubnetRecord[]): Vpc {
+  return { ...renderVpc(vpc), subnets: subnets.map(renderSubnet) };
+}
+
+export function renderSubnet(subnet: SubnetRecord): Subnet {
+  const hit = renderedSubnets.get(subnet);
+  if (hit) return hit;
+  const available = availableIps(subnet.cidr);
+  const rendered = remember({
+    subnetId: subnet.subnetId,
+    name: subnet.name,
+    zoneName: subnet.zoneName,
+    cidr: subnet.cidr,
+    // The Terraform provider reads "IPv6 on" from a non-empty ipv6Cidr: without IPv6 it must be "", not absent.
+    ipv6Cidr: '',
+    vpcId: subnet.vpcId,
+    subnetType: subnet.subnetType,
+    description: subnet.description,
+    createdTime: wireTime(subnet.createdAt),
+    availableIp: available,
+    // No reserved ranges exist here, so every available address is also unreserved.
+    availableUnreservedIp: available,
+    tags: subnet.tags,
+  });
+  renderedSubnets.set(subnet, rendered);
+  return rendered;
+}
+
+export function renderRouteRule(rule: RouteRuleRecord): RouteRule {
+  const hit = renderedRules.get(rule);
+  if (hit) return hit;
+  const rendered = remember({
+    routeRuleId: rule.routeRuleId,
+    routeTableId: rule.routeTableId,
+    sourceAddress: rule.sourceAddress,
+    destinationAddress: rule.destinationAddress,
+    nexthopId: rule.nexthopId,
+    nexthopType: rule.nexthopType,
+    description: rule.description,
+    pathType: 'normal',
+  });
+  renderedRules.set(rule, rendered);
+  return rendered;
+}
+
+/** The system route of a subnet: from anywhere to the subnet, delivered inside the VPC; it has no id. */
+export function systemRoute(table: RouteTableRecord, subnet: SubnetRecord): RouteRule {
+  return {
+    routeRuleId: '',
+    routeTableId: table.routeTableId,
+    sourceAddress: '0.0.0.0/0',
+    destinationAddress: subnet.cidr,
+    nexthopId: '',
+    nexthopType: 'sys',
+    description: '',
+    pathType: 'normal',
+  };
+}
+
+/** getRouteTable's answer: the custom rules in creation order, then one system route per subnet. */
+export function renderRouteTable(
+  table: RouteTableRecord,
+  rules: readonly RouteRuleRecord[],
+  subnets: readonly SubnetRecord[],
+): { name: string; routeTableId: string; vpcId: string; routeRules: RouteRule[] } {
+  return {
+    name: ROUTE_TABLE_NAME,
+    routeTableId: table.routeTableId,
+    vpcId: table.vpcId,
+    routeRules: [...rules.map(renderRouteRule), ...subnets.map((subnet) => systemRoute(table, subnet))],
   };
 }

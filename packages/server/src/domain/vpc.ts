@@ -51,11 +51,23 @@ export function updateVpc(vpc: VpcRecord, fields: Omit<UpdateVpcFields, 'vpcId'>
   return { ...vpc, name: name ?? vpc.name, description: description ?? vpc.description };
 }
 
-export function requireDeletable(vpc: VpcRecord, livePeerConns: number): void {
-  if (livePeerConns > 0) {
+/** What still hangs on a VPC: each of these keeps it from being deleted. */
+export interface VpcUsage {
+  livePeerConns: number;
+  subnets: number;
+  customRules: number;
+}
+
+export function requireDeletable(vpc: VpcRecord, usage: VpcUsage): void {
+  const left = [
+    usage.livePeerConns > 0 ? `${usage.livePeerConns} peering connection(s)` : '',
+    usage.subnets > 0 ? `${usage.subnets} subnet(s)` : '',
+    usage.customRules > 0 ? `${usage.customRules} custom route rule(s)` : '',
+  ].filter((part) => part !== '');
+  if (left.length > 0) {
     throw new ServiceError(
       'VpcInUse',
-      `VPC ${vpc.vpcId} still has ${livePeerConns} peering connection(s); release them before deleting the VPC.`,
+      `VPC ${vpc.vpcId} still has ${left.join(', ')}; release or delete them before deleting the VPC.`,
     );
   }
 }

@@ -4,14 +4,33 @@ import type { OperationInput } from '@peerconn/sdk/client';
 import type { OperationName } from '@peerconn/sdk/operations';
 import type { PeerConnEvent } from '../domain/events.ts';
 import type { FaultRule, FaultRuleInput } from '../domain/faults.ts';
+import type { ReachQuery, ReachReport } from '../domain/reachability.ts';
 import type { Fields } from '../domain/requests.ts';
 import type { TimingTable, TransitionName } from '../domain/timing.ts';
-import type { Account, AccountCredential, PeerConnRecord, VpcRecord } from '../domain/types.ts';
+import type {
+  Account,
+  AccountCredential,
+  PeerConnRecord,
+  RouteRuleRecord,
+  RouteTableRecord,
+  SubnetRecord,
+  VpcRecord,
+} from '../domain/types.ts';
 
 export type { EventCause, EventChange, PeerConnEvent } from '../domain/events.ts';
 export type { FaultRule, FaultRuleInput } from '../domain/faults.ts';
+export type { ReachQuery, ReachReport } from '../domain/reachability.ts';
 export type { TimingTable, TransitionName, TransitionTiming } from '../domain/timing.ts';
-export type { Account, AccountCredential, PeerConnRecord, SideRecord, VpcRecord } from '../domain/types.ts';
+export type {
+  Account,
+  AccountCredential,
+  PeerConnRecord,
+  RouteRuleRecord,
+  RouteTableRecord,
+  SideRecord,
+  SubnetRecord,
+  VpcRecord,
+} from '../domain/types.ts';
 
 /** Who is calling, as established by signature verification and the endpoint that received the request. */
 export interface Caller {
@@ -92,11 +111,20 @@ export interface Overview {
   vpcs: VpcRecord[];
   /** Both sides of each connection; a side whose owner removed it is flagged `acceptorRemoved`. */
   peerConns: PeerConnRecord[];
+  subnets: SubnetRecord[];
+  /** One per VPC. */
+  routeTables: RouteTableRecord[];
+  /** Custom rules only; system routes follow from the subnets. */
+  routeRules: RouteRuleRecord[];
 }
 
 export interface EngineConfig {
   quotaPerVpc: number;
   quotaPerAccount: number;
+  /** Subnets a VPC may have; Baidu's 10 when absent. */
+  quotaSubnetsPerVpc?: number;
+  /** Custom rules a route table may hold; Baidu's 50 when absent. */
+  quotaRulesPerTable?: number;
   consultTimeoutMs: number;
   /** After release, GET answers NoSuchObject (false) or shows status `deleted` (true). */
   keepDeleted: boolean;
@@ -155,6 +183,11 @@ export interface Engine {
   onChange(listener: (change: EngineChange) => void): () => void;
   /** Accounts, VPCs and peering connections of everyone, after applying the transitions due by now. */
   overview(): Promise<Overview>;
+  /**
+   * Whether a packet from an address in a VPC reaches an address across its route tables and peering
+   * connections, and whether the answer comes back; whoever owns the VPCs (an admin view).
+   */
+  reachability(query: ReachQuery): Promise<ReachReport>;
   clock(): ClockState;
   setClock(change: ClockChange): Promise<ClockState>;
   timing(): TimingTable;

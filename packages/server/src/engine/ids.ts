@@ -33,3 +33,6 @@ export const newAccountId = (): string => randomBytes(16).toString('hex');
 export const newAccessKeyId = (): string => randomBytes(16).toString('hex');
 export const newSecretAccessKey = (): string =>
   randomString(32, 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789');
+export const newSubnetId = (): string => `sbn-${randomString(12, ALPHABET)}`;
+export const newRouteTableId = (): string => `rt-${randomString(12, ALPHABET)}`;
+export const newRouteRuleId = (): string => `rr-${randomString(12, ALPHABET)}`;

@@ -6,6 +6,12 @@ import type { OperationName } from '@peerconn/sdk/operations';
 import { OPERATIONS } from '@peerconn/sdk/operations';
 import type { PeerConnChange, PeerConnEvent } from '../domain/events.ts';
 import type { FaultRule, FaultRuleInput } from '../domain/faults.ts';
+import {
+  checkReachability,
+  type ReachQuery,
+  type ReachReport,
+  reachAddresses,
+} from '../domain/reachability.ts';
 import { DAY_MS } from '../domain/time.ts';
 import { readTimingTable, type TimingTable, TRANSITION_NAMES } from '../domain/timing.ts';
 import type { Account, AccountCredential } from '../domain/types.ts';
@@ -32,6 +38,7 @@ import { FaultRules } from './faults.ts';
 import { newAccessKeyId, newAccountId, newSecretAccessKey } from './ids.ts';
 import { lockKeysOf, runRead, runWrite } from './operations.ts';
 import { applyQueued } from './outcomes.ts';
+import { gatherWorld } from './reachability.ts';
 import { type CatchUpTrigger, Scheduler } from './scheduler.ts';
 import { fromSnapshot, toSnapshot } from './snapshot.ts';
 
@@ -506,6 +513,13 @@ class PeerConnEngine implements Engine {
       accounts: await reader.listAccounts(),
       ...(await reader.listResources()),
     }));
+  }
+
+  async reachability(query: ReachQuery): Promise<ReachReport> {
+    reachAddresses(query);
+    await this.catchUpIfDue();
+    const world = await this.store.read((reader) => gatherWorld(reader, query.from.vpcId));
+    return checkReachability(world, query);
   }
 
   clock(): ClockState {

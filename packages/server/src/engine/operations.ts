@@ -6,6 +6,8 @@ import { ServiceError } from '../errors.ts';
 import type { RequestFields } from './api.ts';
 import type { ReadContext, RequestContext } from './outcomes.ts';
 import * as peerConns from './peerconn-ops.ts';
+import * as routes from './route-ops.ts';
+import * as subnets from './subnet-ops.ts';
 import * as vpcs from './vpc-ops.ts';
 
 type Handlers<Context> = {
@@ -17,6 +19,10 @@ const READS: Handlers<ReadContext> = {
   listPeerConns: peerConns.listPeerConns,
   getVpc: vpcs.getVpc,
   listVpcs: vpcs.listVpcs,
+  getSubnet: subnets.getSubnet,
+  listSubnets: subnets.listSubnets,
+  getRouteTable: routes.getRouteTable,
+  listRouteRules: routes.listRouteRules,
 };
 
 const WRITES: Handlers<RequestContext> = {
@@ -36,6 +42,12 @@ const WRITES: Handlers<RequestContext> = {
   deleteVpc: vpcs.deleteVpc,
   openVpcRelay: vpcs.openVpcRelay,
   shutdownVpcRelay: vpcs.shutdownVpcRelay,
+  createSubnet: subnets.createSubnet,
+  updateSubnet: subnets.updateSubnet,
+  deleteSubnet: subnets.deleteSubnet,
+  createRouteRule: routes.createRouteRule,
+  updateRouteRule: routes.updateRouteRule,
+  deleteRouteRule: routes.deleteRouteRule,
 };
 
 function handlerOf<Context, N extends OperationName>(
@@ -67,7 +79,9 @@ export function runWrite<N extends OperationName>(
 
 /**
  * The names a write of this operation serialises on across server processes (see WriteOptions.lockKeys):
- * the accounts whose quotas, VPCs and tokens it reads.
+ * the accounts whose quotas, VPCs and tokens it reads. Subnet and route writes touch only the caller's VPC,
+ * its subnets and its table; a connection a route names may be released meanwhile by the other account, which
+ * the rules allow (the route stays as a blackhole), so it takes no lock of that account.
  */
 export function lockKeysOf(operation: OperationName, caller: CallerScope, fields: object): string[] {
   const keys = [`account:${caller.accountId}`];

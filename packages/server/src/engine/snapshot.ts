@@ -5,6 +5,7 @@ import { ACCOUNT_ID_PATTERN } from '../domain/values.ts';
 import { ServiceError } from '../errors.ts';
 import type { StoreDump } from '../store/api.ts';
 import type { Snapshot } from './api.ts';
+import { newRouteTableId } from './ids.ts';
 
 const tag = z.object({ tagKey: z.string(), tagValue: z.string().optional() });
 const credential = z.object({
@@ -35,7 +36,52 @@ const kind = z.enum([
   'expiry',
 ]);
 
+const owner = { accountId: z.string(), region: z.string() };
+
+// Snapshots taken before subnets and route tables existed have none of these lists; their VPCs get a route
+// table on import, as a migrated database's do.
+const networkSchema = {
+  subnets: z
+    .array(
+      z.object({
+        seq,
+        subnetId: z.string().min(1),
+        vpcId: z.string().min(1),
+        ...owner,
+        name: z.string(),
+        zoneName: z.string(),
+        cidr: z.string(),
+        subnetType: z.string(),
+        description: z.string(),
+        tags: z.array(tag),
+        createdAt: z.number(),
+      }),
+    )
+    .default([]),
+  routeTables: z
+    .array(z.object({ seq, routeTableId: z.string().min(1), vpcId: z.string().min(1), ...owner }))
+    .default([]),
+  routeRules: z
+    .array(
+      z.object({
+        seq,
+        routeRuleId: z.string().min(1),
+        routeTableId: z.string().min(1),
+        vpcId: z.string().min(1),
+        ...owner,
+        sourceAddress: z.string(),
+        destinationAddress: z.string(),
+        nexthopType: z.string(),
+        nexthopId: z.string(),
+        description: z.string(),
+        createdAt: z.number(),
+      }),
+    )
+    .default([]),
+};
+
 const dumpSchema = z.object({
+  ...networkSchema,
   meta: z.record(z.string(), z.string()),
   accounts: z.array(
     z.object({
@@ -127,15 +173,41 @@ export function fromSnapshot(snapshot: unknown): StoreDump {
   }
   const dump = parsed.data.state;
   // Cross-record consistency the per-field schema cannot see; a violation would otherwise surface as a 500.
+  const reject = (why: string) =>
+    new ServiceError('InappropriateJSON', `Snapshot rejected, nothing was changed: ${why}.`);
   const ids = new Set<string>();
   for (const { record } of dump.peerConns) {
-    if (ids.has(record.id)) {
-      throw new ServiceError(
-        'InappropriateJSON',
-        `Snapshot rejected, nothing was changed: duplicate peerConnId ${record.id}.`,
-      );
-    }
+    if (ids.has(record.id)) throw reject(`duplicate peerConnId ${record.id}`);
     ids.add(record.id);
+  }
+  const vpcIds = new Set(dump.vpcs.map((vpc) => vpc.vpcId));
+  const tables = new Map<string, string>();
+  for (const table of dump.routeTables) {
+    if (!vpcIds.has(table.vpcId))
+      throw reject(`route table ${table.routeTableId} belongs to no VPC of the snapshot`);
+    if ([...tables.values()].includes(table.vpcId)) throw reject(`VPC ${table.vpcId} has two route tables`);
+    tables.set(table.routeTableId, table.vpcId);
+  }
+  for (const subnet of dump.subnets) {
+    if (!vpcIds.has(subnet.vpcId))
+      throw reject(`subnet ${subnet.subnetId} belongs to no VPC of the snapshot`);
+  }
+  for (const rule of dump.routeRules) {
+    if (!tables.has(rule.routeTableId)) {
+      throw reject(`route rule ${rule.routeRuleId} belongs to no route table of the snapshot`);
+    }
+  }
+  const withTable = new Set(tables.values());
+  let nextSeq = Math.max(0, ...dump.routeTables.map((t) => t.seq)) + 1;
+  for (const vpc of dump.vpcs) {
+    if (withTable.has(vpc.vpcId)) continue;
+    dump.routeTables.push({
+      seq: nextSeq++,
+      routeTableId: newRouteTableId(),
+      vpcId: vpc.vpcId,
+      accountId: vpc.accountId,
+      region: vpc.region,
+    });
   }
   return dump as StoreDump;
 }

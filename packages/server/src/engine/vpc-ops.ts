@@ -1,4 +1,4 @@
-// The VPC operations the peering rules depend on.
+// The VPC operations the peering rules depend on; a VPC's route table is made and removed with it.
 import type {
   CreateVpcFields,
   GetVpcFields,
@@ -8,10 +8,10 @@ import type {
 } from '../domain/requests.ts';
 import type { CallerScope } from '../domain/types.ts';
 import { maxKeys } from '../domain/values.ts';
-import { renderVpc } from '../domain/view.ts';
+import { renderVpc, renderVpcDetail } from '../domain/view.ts';
 import * as vpcRules from '../domain/vpc.ts';
 import type { StoreReader } from '../store/api.ts';
-import { newVpcId } from './ids.ts';
+import { newRouteTableId, newVpcId } from './ids.ts';
 import { invalidMarker, markerOf, toPage } from './lists.ts';
 import type { ReadContext, RequestContext } from './outcomes.ts';
 
@@ -22,12 +22,20 @@ async function loadOwnVpc(reader: StoreReader, caller: CallerScope, vpcId: strin
 export async function createVpc(ctx: RequestContext, fields: CreateVpcFields) {
   const vpc = vpcRules.newVpc(fields, ctx.caller, newVpcId(), ctx.now);
   await ctx.tx.insertVpc(vpc);
+  // Every VPC has its route table from the start, as at Baidu (the system routes of its subnets live there).
+  await ctx.tx.insertRouteTable({
+    routeTableId: newRouteTableId(),
+    vpcId: vpc.vpcId,
+    accountId: vpc.accountId,
+    region: vpc.region,
+  });
   ctx.tx.announce({ type: 'vpcs' });
   return { vpcId: vpc.vpcId };
 }
 
 export async function getVpc(ctx: ReadContext, fields: GetVpcFields) {
-  return { vpc: renderVpc(await loadOwnVpc(ctx.reader, ctx.caller, fields.vpcId)) };
+  const vpc = await loadOwnVpc(ctx.reader, ctx.caller, fields.vpcId);
+  return { vpc: renderVpcDetail(vpc, await ctx.reader.subnetsOfVpc(vpc.vpcId)) };
 }
 
 export async function updateVpc(ctx: RequestContext, fields: UpdateVpcFields): Promise<undefined> {
@@ -39,7 +47,13 @@ export async function updateVpc(ctx: RequestContext, fields: UpdateVpcFields): P
 
 export async function deleteVpc(ctx: RequestContext, fields: VpcIdFields): Promise<undefined> {
   const vpc = await loadOwnVpc(ctx.tx, ctx.caller, fields.vpcId);
-  vpcRules.requireDeletable(vpc, await ctx.tx.countLiveOnVpc(vpc.vpcId));
+  const table = await ctx.tx.routeTableOfVpc(vpc.vpcId);
+  vpcRules.requireDeletable(vpc, {
+    livePeerConns: await ctx.tx.countLiveOnVpc(vpc.vpcId),
+    subnets: (await ctx.tx.subnetsOfVpc(vpc.vpcId)).length,
+    customRules: table ? (await ctx.tx.rulesOfTable(table.routeTableId)).length : 0,
+  });
+  if (table) await ctx.tx.deleteRouteTable(table.routeTableId);
   await ctx.tx.deleteVpc(vpc.vpcId);
   ctx.tx.announce({ type: 'vpcs' });
   return undefined;

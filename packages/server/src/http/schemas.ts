@@ -1,7 +1,7 @@
 // Shape validation of request bodies and query parameters, one schema per operation. Business rules (ranges,
 // who may do what) belong to the domain; here only "is this the right kind of JSON" is decided.
 
-import { PAYMENT_TIMINGS, PEER_CONN_ROLES } from '@peerconn/sdk/models';
+import { PAYMENT_TIMINGS, PEER_CONN_ROLES, SUBNET_TYPES } from '@peerconn/sdk/models';
 import type { OperationName, OperationSpec } from '@peerconn/sdk/operations';
 import { z } from 'zod';
 import { serviceError } from '../errors.ts';
@@ -10,6 +10,11 @@ import { serviceError } from '../errors.ts';
 const opt = <T extends z.ZodType>(schema: T) => schema.nullish().transform((v) => v ?? undefined);
 
 const tag = z.object({ tagKey: z.string(), tagValue: opt(z.string()) });
+const nextHop = z.object({
+  nexthopId: z.string(),
+  nexthopType: z.string(),
+  pathType: opt(z.string()),
+});
 const reservation = z.object({
   reservationLength: z.number().int(),
   reservationTimeUnit: opt(z.string()),
@@ -53,6 +58,38 @@ export const BODY_SCHEMAS: Partial<Record<OperationName, z.ZodObject>> = {
     name: opt(z.string()),
     description: opt(z.string()),
     enableIpv6: opt(z.boolean()),
+  }),
+  createSubnet: z.object({
+    name: z.string(),
+    zoneName: z.string(),
+    cidr: z.string(),
+    vpcId: z.string(),
+    subnetType: opt(z.enum(SUBNET_TYPES)),
+    description: opt(z.string()),
+    enableIpv6: opt(z.boolean()),
+    tags: opt(z.array(tag)),
+  }),
+  updateSubnet: z.object({
+    name: z.string(),
+    description: opt(z.string()),
+    enableIpv6: opt(z.boolean()),
+  }),
+  // nexthopType and nexthopId are optional on the wire (a multi-path rule has nextHopList instead); the domain
+  // says which combination it takes.
+  createRouteRule: z.object({
+    routeTableId: z.string(),
+    sourceAddress: z.string(),
+    destinationAddress: z.string(),
+    nexthopId: opt(z.string()),
+    nexthopType: opt(z.string()),
+    description: opt(z.string()),
+    nextHopList: opt(z.array(nextHop)),
+  }),
+  updateRouteRule: z.object({
+    sourceAddress: opt(z.string()),
+    destinationAddress: opt(z.string()),
+    nexthopId: opt(z.string()),
+    description: opt(z.string()),
   }),
 };
 
@@ -196,6 +233,27 @@ function nonEmpty(value: string | undefined): string | undefined {
   return value === undefined || value === '' ? undefined : value;
 }
 
+function parseList(value: string | undefined): string[] | undefined {
+  return nonEmpty(value)
+    ?.split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
+}
+
+function parseSubnetType(value: string | undefined): string | undefined {
+  if (value === undefined || value === '') return undefined;
+  if (!(SUBNET_TYPES as readonly string[]).includes(value)) {
+    throw serviceError(
+      'InvalidParameter',
+      `Query parameter "subnetType" must be one of ${SUBNET_TYPES.join(', ')}, not "${value}".`,
+    );
+  }
+  return value;
+}
+
+/** Operations that name their route table by routeTableId or by vpcId: one of the two is required. */
+const ROUTE_TABLE_BY_EITHER: ReadonlySet<OperationName> = new Set(['getRouteTable', 'listRouteRules']);
+
 /** Typed query inputs of the operation (numbers as numbers, lists as arrays). */
 export function parseQueryInput(
   spec: OperationSpec & { name: OperationName },
@@ -216,15 +274,22 @@ export function parseQueryInput(
         value = parseBoolean(field, raw);
         break;
       case 'vpcIds':
-        value = nonEmpty(raw)
-          ?.split(',')
-          .map((s) => s.trim())
-          .filter((s) => s !== '');
+      case 'subnetIds':
+        value = parseList(raw);
+        break;
+      case 'subnetType':
+        value = parseSubnetType(raw);
         break;
       default:
         value = nonEmpty(raw);
     }
     if (value !== undefined) input[field] = value;
+  }
+  if (ROUTE_TABLE_BY_EITHER.has(spec.name) && input.routeTableId === undefined && input.vpcId === undefined) {
+    throw serviceError(
+      'InvalidParameter',
+      'Query parameter "routeTableId" or "vpcId" is required: name the route table, or the VPC whose table it is.',
+    );
   }
   return input;
 }

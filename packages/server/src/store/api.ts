@@ -12,6 +12,9 @@
 import type {
   AccountCredential,
   PeerConnRecord,
+  RouteRuleRecord,
+  RouteTableRecord,
+  SubnetRecord,
   TransitionKind,
   TransitionSide,
   VpcRecord,
@@ -86,6 +89,26 @@ export interface StoreDump {
   }>;
   transitions: TransitionRow[];
   tokens: TokenRow[];
+  subnets: Array<SubnetRecord & { seq: number }>;
+  routeTables: Array<RouteTableRecord & { seq: number }>;
+  routeRules: Array<RouteRuleRecord & { seq: number }>;
+}
+
+/** Filters of a subnet list page (all optional, combined with AND). */
+export interface SubnetFilter {
+  vpcId?: string;
+  zoneName?: string;
+  subnetType?: string;
+  subnetIds?: string[];
+}
+
+/** Every resource of every account and region, in creation order (the console's view). */
+export interface ResourceDump {
+  vpcs: VpcRecord[];
+  peerConns: PeerConnRecord[];
+  subnets: SubnetRecord[];
+  routeTables: RouteTableRecord[];
+  routeRules: RouteRuleRecord[];
 }
 
 /** What a committed write tells the rest of the service (and the other server processes). */
@@ -100,7 +123,7 @@ export type StoreSignal =
   | { type: 'faults' }
   /** Events were recorded (the timeline grew). */
   | { type: 'events' }
-  /** A VPC was created, changed or deleted (VPCs have no timeline). */
+  /** A VPC, a subnet or a route rule was created, changed or deleted (they have no timeline). */
   | { type: 'vpcs' }
   /** Everything may have changed (reset, snapshot import). */
   | { type: 'all' };
@@ -122,6 +145,8 @@ export interface StoreReader {
   listVpcs(query: PageQuery & { vpcIds?: string[] }): Promise<Array<{ seq: number; vpc: VpcRecord }>>;
 
   getPeerConn(id: string): Promise<PeerConnRecord | undefined>;
+  /** The connection one of whose present sides has this interface id. */
+  getPeerConnByInterface(ifId: string): Promise<PeerConnRecord | undefined>;
   /** Whether a live connection joins these two VPCs, in either direction. */
   livePairExists(vpcA: string, vpcB: string): Promise<boolean>;
   countLiveOnVpc(vpcId: string): Promise<number>;
@@ -140,11 +165,31 @@ export interface StoreReader {
    */
   nextTimed(): Promise<(TransitionRow & { dueAt: number }) | undefined>;
   listTransitions(): Promise<TransitionRow[]>;
-  /** Every VPC and peering connection of every account and region, in creation order (the console's view). */
-  listResources(): Promise<{ vpcs: VpcRecord[]; peerConns: PeerConnRecord[] }>;
+  /** Every VPC, connection, subnet, route table and rule of every account and region, in creation order. */
+  listResources(): Promise<ResourceDump>;
   manualTransitions(peerConnId?: string): Promise<TransitionRow[]>;
 
   listFaults(): Promise<FaultRow[]>;
+
+  getSubnet(subnetId: string): Promise<SubnetRecord | undefined>;
+  /** Creation-order key and owner of a subnet (the list marker). */
+  subnetSeq(subnetId: string): Promise<{ seq: number; accountId: string; region: string } | undefined>;
+  listSubnets(query: PageQuery & SubnetFilter): Promise<Array<{ seq: number; subnet: SubnetRecord }>>;
+  /** A VPC's subnets in creation order. */
+  subnetsOfVpc(vpcId: string): Promise<SubnetRecord[]>;
+
+  getRouteTable(routeTableId: string): Promise<RouteTableRecord | undefined>;
+  routeTableOfVpc(vpcId: string): Promise<RouteTableRecord | undefined>;
+  getRouteRule(routeRuleId: string): Promise<RouteRuleRecord | undefined>;
+  /** Creation-order key of a rule and its table (the list marker). */
+  routeRuleSeq(routeRuleId: string): Promise<{ seq: number; routeTableId: string } | undefined>;
+  listRouteRules(query: {
+    routeTableId: string;
+    fromSeq?: number;
+    limit: number;
+  }): Promise<Array<{ seq: number; rule: RouteRuleRecord }>>;
+  /** A table's custom rules in creation order. */
+  rulesOfTable(routeTableId: string): Promise<RouteRuleRecord[]>;
 
   /** Events after `afterSeq`, oldest first, optionally of one connection. */
   listEvents(query: { peerConnId?: string; afterSeq?: number; limit: number }): Promise<EventRow[]>;
@@ -166,6 +211,15 @@ export interface StoreTx extends StoreReader {
   insertVpc(vpc: VpcRecord): Promise<void>;
   updateVpc(vpc: VpcRecord): Promise<void>;
   deleteVpc(vpcId: string): Promise<void>;
+
+  insertSubnet(subnet: SubnetRecord): Promise<void>;
+  updateSubnet(subnet: SubnetRecord): Promise<void>;
+  deleteSubnet(subnetId: string): Promise<void>;
+  insertRouteTable(table: RouteTableRecord): Promise<void>;
+  deleteRouteTable(routeTableId: string): Promise<void>;
+  insertRouteRule(rule: RouteRuleRecord): Promise<void>;
+  updateRouteRule(rule: RouteRuleRecord): Promise<void>;
+  deleteRouteRule(routeRuleId: string): Promise<void>;
 
   /** Inserts or updates, keeping each side's creation-order key across updates. */
   savePeerConn(record: PeerConnRecord): Promise<void>;

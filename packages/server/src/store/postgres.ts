@@ -34,7 +34,14 @@ const IDENTIFIER = /^[a-z_][a-z0-9_]{0,62}$/;
 const LOCK_SQL = 'SELECT pg_advisory_lock(hashtextextended($1, 0))';
 const UNLOCK_SQL = 'SELECT pg_advisory_unlock(hashtextextended($1, 0))';
 
-const TABLES_WITH_LOADED_SEQUENCES = ['vpcs', 'peerconns', 'peerconn_sides'];
+const TABLES_WITH_LOADED_SEQUENCES = [
+  'vpcs',
+  'peerconns',
+  'peerconn_sides',
+  'subnets',
+  'route_tables',
+  'route_rules',
+];
 
 const POSTGRES_DIALECT: Dialect = {
   inList: (column) => `${column} = ANY(?::text[])`,

@@ -4,6 +4,9 @@
 import type {
   AccountCredential,
   PeerConnRecord,
+  RouteRuleRecord,
+  RouteTableRecord,
+  SubnetRecord,
   TransitionKind,
   TransitionSide,
   VpcRecord,
@@ -14,11 +17,13 @@ import type {
   EventRow,
   FaultRow,
   PageQuery,
+  ResourceDump,
   SideListItem,
   StoreDump,
   StoreReader,
   StoreSignal,
   StoreTx,
+  SubnetFilter,
   TokenRow,
   TransitionRow,
 } from './api.ts';
@@ -49,9 +54,12 @@ export const LIST_SQL = {
   sidesByVpc: `SELECT s.seq, s.if_id, s.role, p.doc FROM peerconn_sides s JOIN peerconns p ON p.id = s.peerconn_id
           WHERE s.account_id = ? AND s.region = ? AND s.vpc_id = ? AND s.seq >= ? ORDER BY s.seq LIMIT ?`,
   vpcs: `SELECT seq, doc FROM vpcs WHERE account_id = ? AND region = ? AND seq >= ? ORDER BY seq LIMIT ?`,
+  subnets: `SELECT seq, doc FROM subnets WHERE account_id = ? AND region = ? AND seq >= ? ORDER BY seq LIMIT ?`,
+  routeRules: `SELECT seq, doc FROM route_rules WHERE route_table_id = ? AND seq >= ? ORDER BY seq LIMIT ?`,
 } as const;
 
 const TRANSITION_COLUMNS = 'peerconn_id, kind, side, due_at';
+const ROUTE_TABLE_COLUMNS = 'route_table_id, vpc_id, account_id, region';
 const TOKEN_COLUMNS = 'account_id, region, token, operation, fingerprint, response, last_used_at';
 
 function pairKey(a: string, b: string): [string, string] {
@@ -97,6 +105,23 @@ function peerConnDoc(row: Row): PeerConnRecord {
 
 function vpcDoc(row: Row): VpcRecord {
   return docs.parse<VpcRecord>(row.doc as string);
+}
+
+function subnetDoc(row: Row): SubnetRecord {
+  return docs.parse<SubnetRecord>(row.doc as string);
+}
+
+function ruleDoc(row: Row): RouteRuleRecord {
+  return docs.parse<RouteRuleRecord>(row.doc as string);
+}
+
+function toRouteTable(row: Row): RouteTableRecord {
+  return {
+    routeTableId: row.route_table_id as string,
+    vpcId: row.vpc_id as string,
+    accountId: row.account_id as string,
+    region: row.region as string,
+  };
 }
 
 /** Integers may arrive as strings (PostgreSQL bigint without a parser) or bigint; the store speaks numbers. */
@@ -201,6 +226,14 @@ export class SqlReader implements StoreReader {
     return row ? peerConnDoc(row) : undefined;
   }
 
+  async getPeerConnByInterface(ifId: string): Promise<PeerConnRecord | undefined> {
+    const row = await this.get(
+      'SELECT p.doc FROM peerconn_sides s JOIN peerconns p ON p.id = s.peerconn_id WHERE s.if_id = ?',
+      ifId,
+    );
+    return row ? peerConnDoc(row) : undefined;
+  }
+
   async livePairExists(vpcA: string, vpcB: string): Promise<boolean> {
     const [lo, hi] = pairKey(vpcA, vpcB);
     const row = await this.get(
@@ -278,10 +311,108 @@ export class SqlReader implements StoreReader {
     return rows.map(toTransition);
   }
 
-  async listResources(): Promise<{ vpcs: VpcRecord[]; peerConns: PeerConnRecord[] }> {
+  async listResources(): Promise<ResourceDump> {
     const vpcs = await this.all('SELECT doc FROM vpcs ORDER BY seq');
     const peerConns = await this.all('SELECT doc FROM peerconns ORDER BY seq');
-    return { vpcs: vpcs.map(vpcDoc), peerConns: peerConns.map(peerConnDoc) };
+    const subnets = await this.all('SELECT doc FROM subnets ORDER BY seq');
+    const tables = await this.all(`SELECT ${ROUTE_TABLE_COLUMNS} FROM route_tables ORDER BY seq`);
+    const rules = await this.all('SELECT doc FROM route_rules ORDER BY seq');
+    return {
+      vpcs: vpcs.map(vpcDoc),
+      peerConns: peerConns.map(peerConnDoc),
+      subnets: subnets.map(subnetDoc),
+      routeTables: tables.map(toRouteTable),
+      routeRules: rules.map(ruleDoc),
+    };
+  }
+
+  async getSubnet(subnetId: string): Promise<SubnetRecord | undefined> {
+    const row = await this.get('SELECT doc FROM subnets WHERE subnet_id = ?', subnetId);
+    return row ? subnetDoc(row) : undefined;
+  }
+
+  async subnetSeq(subnetId: string): Promise<{ seq: number; accountId: string; region: string } | undefined> {
+    const row = await this.get('SELECT seq, account_id, region FROM subnets WHERE subnet_id = ?', subnetId);
+    if (!row) return undefined;
+    return { seq: num(row.seq), accountId: row.account_id as string, region: row.region as string };
+  }
+
+  async listSubnets(query: PageQuery & SubnetFilter): Promise<Array<{ seq: number; subnet: SubnetRecord }>> {
+    const conditions: string[] = [];
+    const params: unknown[] = [];
+    for (const [column, value] of [
+      ['vpc_id', query.vpcId],
+      ['zone_name', query.zoneName],
+      ['subnet_type', query.subnetType],
+    ] as const) {
+      if (value === undefined) continue;
+      conditions.push(`${column} = ?`);
+      params.push(value);
+    }
+    if (query.subnetIds) {
+      conditions.push(this.dialect.inList('subnet_id'));
+      params.push(this.dialect.listParam(query.subnetIds));
+    }
+    const rows =
+      conditions.length === 0
+        ? await this.all(LIST_SQL.subnets, query.accountId, query.region, query.fromSeq ?? 0, query.limit)
+        : await this.all(
+            `SELECT seq, doc FROM subnets WHERE account_id = ? AND region = ? AND seq >= ?
+             AND ${conditions.join(' AND ')} ORDER BY seq LIMIT ?`,
+            query.accountId,
+            query.region,
+            query.fromSeq ?? 0,
+            ...params,
+            query.limit,
+          );
+    return rows.map((row) => ({ seq: num(row.seq), subnet: subnetDoc(row) }));
+  }
+
+  async subnetsOfVpc(vpcId: string): Promise<SubnetRecord[]> {
+    return (await this.all('SELECT doc FROM subnets WHERE vpc_id = ? ORDER BY seq', vpcId)).map(subnetDoc);
+  }
+
+  async getRouteTable(routeTableId: string): Promise<RouteTableRecord | undefined> {
+    const row = await this.get(
+      `SELECT ${ROUTE_TABLE_COLUMNS} FROM route_tables WHERE route_table_id = ?`,
+      routeTableId,
+    );
+    return row ? toRouteTable(row) : undefined;
+  }
+
+  async routeTableOfVpc(vpcId: string): Promise<RouteTableRecord | undefined> {
+    const row = await this.get(`SELECT ${ROUTE_TABLE_COLUMNS} FROM route_tables WHERE vpc_id = ?`, vpcId);
+    return row ? toRouteTable(row) : undefined;
+  }
+
+  async getRouteRule(routeRuleId: string): Promise<RouteRuleRecord | undefined> {
+    const row = await this.get('SELECT doc FROM route_rules WHERE route_rule_id = ?', routeRuleId);
+    return row ? ruleDoc(row) : undefined;
+  }
+
+  async routeRuleSeq(routeRuleId: string): Promise<{ seq: number; routeTableId: string } | undefined> {
+    const row = await this.get(
+      'SELECT seq, route_table_id FROM route_rules WHERE route_rule_id = ?',
+      routeRuleId,
+    );
+    return row ? { seq: num(row.seq), routeTableId: row.route_table_id as string } : undefined;
+  }
+
+  async listRouteRules(query: {
+    routeTableId: string;
+    fromSeq?: number;
+    limit: number;
+  }): Promise<Array<{ seq: number; rule: RouteRuleRecord }>> {
+    const rows = await this.all(LIST_SQL.routeRules, query.routeTableId, query.fromSeq ?? 0, query.limit);
+    return rows.map((row) => ({ seq: num(row.seq), rule: ruleDoc(row) }));
+  }
+
+  async rulesOfTable(routeTableId: string): Promise<RouteRuleRecord[]> {
+    const rows = await this.all(
+      'SELECT doc FROM route_rules WHERE route_table_id = ? ORDER BY seq',
+      routeTableId,
+    );
+    return rows.map(ruleDoc);
   }
 
   async manualTransitions(peerConnId?: string): Promise<TransitionRow[]> {
@@ -338,6 +469,9 @@ export class SqlReader implements StoreReader {
     const tokens = await this.all(
       `SELECT ${TOKEN_COLUMNS} FROM client_tokens ORDER BY account_id, region, token`,
     );
+    const subnets = await this.all('SELECT seq, doc FROM subnets ORDER BY seq');
+    const tables = await this.all(`SELECT seq, ${ROUTE_TABLE_COLUMNS} FROM route_tables ORDER BY seq`);
+    const rules = await this.all('SELECT seq, doc FROM route_rules ORDER BY seq');
     return {
       meta,
       accounts: await this.listAccounts(),
@@ -355,6 +489,15 @@ export class SqlReader implements StoreReader {
       }),
       transitions: await this.listTransitions(),
       tokens: tokens.map(toToken),
+      subnets: subnets.map((row) => ({
+        ...(JSON.parse(row.doc as string) as SubnetRecord),
+        seq: num(row.seq),
+      })),
+      routeTables: tables.map((row) => ({ ...toRouteTable(row), seq: num(row.seq) })),
+      routeRules: rules.map((row) => ({
+        ...(JSON.parse(row.doc as string) as RouteRuleRecord),
+        seq: num(row.seq),
+      })),
     };
   }
 }
@@ -440,6 +583,91 @@ export class SqlTx extends SqlReader implements StoreTx {
 
   async deleteVpc(vpcId: string): Promise<void> {
     await this.run('DELETE FROM vpcs WHERE vpc_id = ?', vpcId);
+  }
+
+  async insertSubnet(subnet: SubnetRecord): Promise<void> {
+    await this.insertSubnetAt(subnet, undefined);
+  }
+
+  private async insertSubnetAt(subnet: SubnetRecord, seq: number | undefined): Promise<void> {
+    const values = [
+      subnet.subnetId,
+      subnet.vpcId,
+      subnet.accountId,
+      subnet.region,
+      subnet.zoneName,
+      subnet.subnetType,
+      JSON.stringify(subnet),
+    ];
+    const columns = 'subnet_id, vpc_id, account_id, region, zone_name, subnet_type, doc';
+    if (seq === undefined) {
+      await this.run(`INSERT INTO subnets (${columns}) VALUES (?, ?, ?, ?, ?, ?, ?)`, ...values);
+    } else {
+      await this.run(`INSERT INTO subnets (seq, ${columns}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, seq, ...values);
+    }
+  }
+
+  async updateSubnet(subnet: SubnetRecord): Promise<void> {
+    await this.run('UPDATE subnets SET doc = ? WHERE subnet_id = ?', JSON.stringify(subnet), subnet.subnetId);
+  }
+
+  async deleteSubnet(subnetId: string): Promise<void> {
+    await this.run('DELETE FROM subnets WHERE subnet_id = ?', subnetId);
+  }
+
+  async insertRouteTable(table: RouteTableRecord): Promise<void> {
+    await this.insertRouteTableAt(table, undefined);
+  }
+
+  private async insertRouteTableAt(table: RouteTableRecord, seq: number | undefined): Promise<void> {
+    const values = [table.routeTableId, table.vpcId, table.accountId, table.region];
+    if (seq === undefined) {
+      await this.run(`INSERT INTO route_tables (${ROUTE_TABLE_COLUMNS}) VALUES (?, ?, ?, ?)`, ...values);
+    } else {
+      await this.run(
+        `INSERT INTO route_tables (seq, ${ROUTE_TABLE_COLUMNS}) VALUES (?, ?, ?, ?, ?)`,
+        seq,
+        ...values,
+      );
+    }
+  }
+
+  async deleteRouteTable(routeTableId: string): Promise<void> {
+    await this.run('DELETE FROM route_tables WHERE route_table_id = ?', routeTableId);
+  }
+
+  async insertRouteRule(rule: RouteRuleRecord): Promise<void> {
+    await this.insertRouteRuleAt(rule, undefined);
+  }
+
+  private async insertRouteRuleAt(rule: RouteRuleRecord, seq: number | undefined): Promise<void> {
+    const values = [
+      rule.routeRuleId,
+      rule.routeTableId,
+      rule.sourceAddress,
+      rule.destinationAddress,
+      JSON.stringify(rule),
+    ];
+    const columns = 'route_rule_id, route_table_id, source_address, destination_address, doc';
+    if (seq === undefined) {
+      await this.run(`INSERT INTO route_rules (${columns}) VALUES (?, ?, ?, ?, ?)`, ...values);
+    } else {
+      await this.run(`INSERT INTO route_rules (seq, ${columns}) VALUES (?, ?, ?, ?, ?, ?)`, seq, ...values);
+    }
+  }
+
+  async updateRouteRule(rule: RouteRuleRecord): Promise<void> {
+    await this.run(
+      'UPDATE route_rules SET source_address = ?, destination_address = ?, doc = ? WHERE route_rule_id = ?',
+      rule.sourceAddress,
+      rule.destinationAddress,
+      JSON.stringify(rule),
+      rule.routeRuleId,
+    );
+  }
+
+  async deleteRouteRule(routeRuleId: string): Promise<void> {
+    await this.run('DELETE FROM route_rules WHERE route_rule_id = ?', routeRuleId);
   }
 
   async savePeerConn(record: PeerConnRecord): Promise<void> {
@@ -588,7 +816,17 @@ export class SqlTx extends SqlReader implements StoreTx {
   }
 
   async clearResources(): Promise<void> {
-    for (const table of ['transitions', 'peerconn_sides', 'peerconns', 'vpcs', 'client_tokens', 'events']) {
+    for (const table of [
+      'transitions',
+      'peerconn_sides',
+      'peerconns',
+      'route_rules',
+      'route_tables',
+      'subnets',
+      'vpcs',
+      'client_tokens',
+      'events',
+    ]) {
       await this.run(`DELETE FROM ${table}`);
     }
   }
@@ -620,6 +858,9 @@ export class SqlTx extends SqlReader implements StoreTx {
       );
       await this.saveSides(record, live, sideSeqs);
     }
+    for (const { seq, ...subnet } of dump.subnets) await this.insertSubnetAt(subnet, seq);
+    for (const { seq, ...table } of dump.routeTables) await this.insertRouteTableAt(table, seq);
+    for (const { seq, ...rule } of dump.routeRules) await this.insertRouteRuleAt(rule, seq);
     for (const transition of dump.transitions) await this.upsertTransition(transition);
     for (const token of dump.tokens) await this.putToken(token);
     for (const statement of this.dialect.afterLoad) await this.run(statement);

@@ -104,6 +104,34 @@ class CachingReader extends SqlReader {
   override listVpcs(query: Parameters<SqlReader['listVpcs']>[0]) {
     return this.remember(`vpcs\0${JSON.stringify(query)}`, () => super.listVpcs(query));
   }
+
+  override getPeerConnByInterface(ifId: string) {
+    return this.remember(`peerconnByIf\0${ifId}`, () => super.getPeerConnByInterface(ifId));
+  }
+
+  override getSubnet(subnetId: string) {
+    return this.remember(`subnet\0${subnetId}`, () => super.getSubnet(subnetId));
+  }
+
+  override subnetsOfVpc(vpcId: string) {
+    return this.remember(`subnetsOf\0${vpcId}`, () => super.subnetsOfVpc(vpcId));
+  }
+
+  override getRouteTable(routeTableId: string) {
+    return this.remember(`table\0${routeTableId}`, () => super.getRouteTable(routeTableId));
+  }
+
+  override routeTableOfVpc(vpcId: string) {
+    return this.remember(`tableOf\0${vpcId}`, () => super.routeTableOfVpc(vpcId));
+  }
+
+  override getRouteRule(routeRuleId: string) {
+    return this.remember(`rule\0${routeRuleId}`, () => super.getRouteRule(routeRuleId));
+  }
+
+  override rulesOfTable(routeTableId: string) {
+    return this.remember(`rulesOf\0${routeTableId}`, () => super.rulesOfTable(routeTableId));
+  }
 }
 
 const ENTRIES_REMEMBERED = 10_000;

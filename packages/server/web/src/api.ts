@@ -3,6 +3,7 @@
 // rather than EventSource, because EventSource cannot send that header: the token never has to travel in a
 // URL or a cookie.
 import type { ActResult, ChangeMessage, StateView } from '../../src/admin/views.ts';
+import type { ReachReport } from '../../src/domain/reachability.ts';
 import type { PeerConnEvent } from '../../src/engine/api.ts';
 
 const TOKEN_KEY = 'peerconn-console-admin-token';
@@ -88,6 +89,8 @@ export const api = {
   addFault: (rule: Record<string, unknown>) => call<{ id: string }>('POST', '/faults', rule),
   removeFault: (id: string) => call<undefined>('DELETE', `/faults/${encodeURIComponent(id)}`),
   clearFaults: () => call<undefined>('DELETE', '/faults'),
+  reach: (vpcId: string, fromIp: string, toIp: string) =>
+    call<ReachReport>('POST', '/reachability', { from: { vpcId, ip: fromIp }, to: { ip: toIp } }),
 };
 
 export type StreamStatus = 'connecting' | 'live' | 'offline' | 'denied';

@@ -5,6 +5,7 @@ import { api } from './api.ts';
 import { accountName, useConsole } from './context.ts';
 import { FilterBar, type Filters, regionsOf } from './filters.tsx';
 import { instant } from './format.ts';
+import { ReachCheck } from './reach.tsx';
 import { ConfirmButton, Empty, Field, IdWithCopy, ROW_LIMIT, Secret, Truncated } from './ui.tsx';
 
 /** createVpc as the chosen account at the chosen region's endpoint. */
@@ -92,6 +93,7 @@ export function VpcList({ filters, onFilters }: { filters: Filters; onFilters: (
         <span class="count">{shown.length}</span>
       </div>
       <CreateVpc />
+      <ReachCheck />
       <FilterBar state={state} names={names} filters={filters} onChange={onFilters} />
       {shown.length === 0 ? (
         <Empty>{state.vpcs.length === 0 ? 'No VPCs yet.' : 'No VPC matches the filters.'}</Empty>

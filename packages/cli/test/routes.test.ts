@@ -1,0 +1,283 @@
+// Subnets and route tables from the shell, through the real binary against a started server: every verb, the
+// lookups the CLI does for the user, the routing-table output, and refusals as BCE errors.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { type Fixture, json, startFixture } from './helpers.ts';
+
+let fx: Fixture;
+let vpcA = '';
+let vpcB = '';
+let peerConnId = '';
+
+before(async () => {
+  fx = await startFixture();
+  const { b } = await fx.configureTwoProfiles();
+  vpcA = String(
+    json(await fx.run(['vpc', 'create', '--name', 'app', '--cidr', '10.1.0.0/16', '--profile', 'a'])).vpcId,
+  );
+  vpcB = String(
+    json(await fx.run(['vpc', 'create', '--name', 'db', '--cidr', '10.2.0.0/16', '--profile', 'b'])).vpcId,
+  );
+  const created = json(
+    await fx.run([
+      'create',
+      '--profile',
+      'a',
+      '--local-vpc-id',
+      vpcA,
+      '--peer-vpc-id',
+      vpcB,
+      '--peer-region',
+      'bj',
+      '--peer-account-id',
+      b,
+      '--bandwidth',
+      '10',
+    ]),
+  );
+  peerConnId = String(created.peerConnId);
+  const accepted = await fx.run(['accept', peerConnId, '--profile', 'b']);
+  assert.equal(accepted.code, 0, accepted.stderr);
+});
+
+after(async () => {
+  await fx.close();
+});
+
+test('subnet create, list, show (and get), update keeping the name, delete', async () => {
+  const created = await fx.run([
+    'subnet',
+    'create',
+    '--profile',
+    'a',
+    '--vpc-id',
+    vpcA,
+    '--name',
+    'web_a',
+    '--cidr',
+    '10.1.9.0/24',
+    '--zone-name',
+    'cn-bj-a',
+    '--tag',
+    'tier=web',
+  ]);
+  assert.equal(created.code, 0, created.stderr);
+  const subnetId = String(json(created).subnetId);
+  assert.match(subnetId, /^sbn-[a-z0-9]{12}$/);
+
+  const table = await fx.run(['subnet', 'list', '--vpc-id', vpcA, '--profile', 'a', '--output', 'table']);
+  assert.equal(table.code, 0, table.stderr);
+  const [header, row] = table.stdout.split('\n');
+  assert.match(header ?? '', /^SUBNET ID\s+NAME\s+CIDR\s+ZONE\s+VPC ID\s+FREE IPS$/);
+  assert.match(
+    row ?? '',
+    new RegExp(`^${subnetId}\\s+web_a\\s+10\\.1\\.9\\.0/24\\s+cn-bj-a\\s+${vpcA}\\s+\\d+$`),
+  );
+
+  // The service needs the name on every update: the CLI reads the current one when only the description changes.
+  const updated = await fx.run(['subnet', 'update', subnetId, '--description', 'web tier', '--profile', 'a']);
+  assert.equal(updated.code, 0, updated.stderr);
+  assert.equal(updated.stdout, '');
+  const shown = json(await fx.run(['subnet', 'show', subnetId, '--profile', 'a']));
+  assert.deepEqual(
+    [
+      (shown.subnet as Record<string, unknown>).name,
+      (shown.subnet as Record<string, unknown>).description,
+      (shown.subnet as Record<string, unknown>).tags,
+    ],
+    ['web_a', 'web tier', [{ tagKey: 'tier', tagValue: 'web' }]],
+  );
+  const renamed = await fx.run(['subnet', 'update', subnetId, '--name', 'web_b', '--profile', 'a']);
+  assert.equal(renamed.code, 0, renamed.stderr);
+  const got = await fx.run([
+    'subnet',
+    'get',
+    subnetId,
+    '--profile',
+    'a',
+    '--query',
+    'subnet.name',
+    '--output',
+    'text',
+  ]);
+  assert.equal(got.stdout, 'web_b\n');
+
+  // Another account sees what a missing id gets.
+  const foreign = await fx.run(['subnet', 'show', subnetId, '--profile', 'b']);
+  assert.equal(foreign.code, 2);
+  assert.match(foreign.stderr, /^NoSuchObject: .*\(requestId [0-9a-f-]{36}\)\n$/);
+
+  const deleted = await fx.run(['subnet', 'delete', subnetId, '--profile', 'a']);
+  assert.equal(deleted.code, 0, deleted.stderr);
+  const gone = await fx.run(['subnet', 'list', '--vpc-id', vpcA, '--profile', 'a', '--output', 'table']);
+  assert.equal(gone.stdout.split('\n')[1], '(none)');
+});
+
+test('a subnet outside its VPC is refused with the rule named, exit 2', async () => {
+  const outside = await fx.run([
+    'subnet',
+    'create',
+    '--profile',
+    'a',
+    '--vpc-id',
+    vpcA,
+    '--name',
+    'stray',
+    '--cidr',
+    '10.9.0.0/24',
+    '--zone-name',
+    'cn-bj-a',
+  ]);
+  assert.equal(outside.code, 2);
+  assert.match(outside.stderr, /10\.9\.0\.0\/24/);
+  const missing = await fx.run([
+    'subnet',
+    'create',
+    '--profile',
+    'a',
+    '--vpc-id',
+    vpcA,
+    '--name',
+    'x',
+    '--cidr',
+    '10.1.3.0/24',
+  ]);
+  assert.equal(missing.code, 1);
+  assert.match(missing.stderr, /^error: required option '--zone-name' not specified\n$/);
+});
+
+test('route add finds the table of --vpc-id; show reads like a routing table; update, list, delete', async () => {
+  const subnet = await fx.run([
+    'subnet',
+    'create',
+    '--profile',
+    'a',
+    '--vpc-id',
+    vpcA,
+    '--name',
+    'app_a',
+    '--cidr',
+    '10.1.1.0/24',
+    '--zone-name',
+    'cn-bj-a',
+  ]);
+  assert.equal(subnet.code, 0, subnet.stderr);
+  const ifA = (
+    await fx.run(['get', peerConnId, '--profile', 'a', '--query', 'localIfId', '--output', 'text'])
+  ).stdout.trim();
+  assert.match(ifA, /^qpif-/);
+
+  const neither = await fx.run([
+    'route',
+    'add',
+    '--profile',
+    'a',
+    '--destination-address',
+    '10.2.0.0/16',
+    '--nexthop-id',
+    ifA,
+  ]);
+  assert.equal(neither.code, 1);
+  assert.equal(neither.stderr, 'error: give --route-table-id or --vpc-id\n');
+
+  const added = await fx.run([
+    'route',
+    'add',
+    '--profile',
+    'a',
+    '--vpc-id',
+    vpcA,
+    '--destination-address',
+    '10.2.0.0/16',
+    '--nexthop-id',
+    ifA,
+    '--description',
+    'to db',
+  ]);
+  assert.equal(added.code, 0, added.stderr);
+  const ruleId = String(json(added).routeRuleId);
+  assert.match(ruleId, /^rr-[a-z0-9]{12}$/);
+
+  const table = json(await fx.run(['route', 'show', '--vpc-id', vpcA, '--profile', 'a']));
+  const routeTableId = String(table.routeTableId);
+  assert.match(routeTableId, /^rt-/);
+
+  const shown = await fx.run([
+    'route',
+    'show',
+    '--route-table-id',
+    routeTableId,
+    '--profile',
+    'a',
+    '--output',
+    'table',
+  ]);
+  assert.equal(shown.code, 0, shown.stderr);
+  const lines = shown.stdout.trimEnd().split('\n');
+  assert.match(lines[0] ?? '', new RegExp(`^route table ${routeTableId}( \\(.*\\))? of ${vpcA}$`));
+  assert.match(
+    lines[1] ?? '',
+    /^DESTINATION\s+SOURCE\s+NEXT HOP TYPE\s+NEXT HOP ID\s+RULE ID\s+DESCRIPTION$/,
+  );
+  const custom = lines.find((l) => l.includes(ruleId)) ?? '';
+  assert.match(
+    custom,
+    new RegExp(`^10\\.2\\.0\\.0/16\\s+0\\.0\\.0\\.0/0\\s+peerConn\\s+${ifA}\\s+${ruleId}\\s+to db$`),
+  );
+  // The subnet's system route is marked, not shown with an empty id.
+  const system = lines.find((l) => l.startsWith('10.1.1.0/24')) ?? '';
+  assert.match(system, /^10\.1\.1\.0\/24\s+0\.0\.0\.0\/0\s+sys\s+local\s+\(system\)$/);
+
+  // A rule into the VPC's own CIDR is refused by the service, as a BCE error line.
+  const inside = await fx.run([
+    'route',
+    'add',
+    '--profile',
+    'a',
+    '--route-table-id',
+    routeTableId,
+    '--destination-address',
+    '10.1.5.0/24',
+    '--nexthop-id',
+    ifA,
+  ]);
+  assert.equal(inside.code, 2);
+  assert.match(inside.stderr, /overlaps/);
+
+  const updated = await fx.run([
+    'route',
+    'update',
+    ruleId,
+    '--description',
+    'to db, updated',
+    '--profile',
+    'a',
+  ]);
+  assert.equal(updated.code, 0, updated.stderr);
+  const text = await fx.run(['route', 'list', '--vpc-id', vpcA, '--profile', 'a', '--output', 'text']);
+  assert.equal(
+    text.stdout,
+    `10.2.0.0/16\t0.0.0.0/0\tpeerConn\t${ifA}\t${ruleId}\tto db, updated\t${routeTableId}\n`,
+  );
+
+  const deleted = await fx.run(['route', 'delete', ruleId, '--profile', 'a']);
+  assert.equal(deleted.code, 0, deleted.stderr);
+  const empty = await fx.run(['route', 'list', '--vpc-id', vpcA, '--profile', 'a']);
+  assert.deepEqual(json(empty), { routeRules: [] });
+});
+
+test('the new verbs are in the help and complete on TAB', async () => {
+  const help = await fx.run(['route', '--help']);
+  for (const verb of ['show', 'list', 'add', 'update', 'delete'])
+    assert.match(help.stdout, new RegExp(`\\n  ${verb}\\b`));
+  const complete = await fx.run(['__complete', 'subnet', '']);
+  assert.deepEqual(complete.stdout.trim().split('\n').slice(0, 5), [
+    'create',
+    'list',
+    'show',
+    'update',
+    'delete',
+  ]);
+  const flags = await fx.run(['__complete', 'route', 'add', '--nexthop-t']);
+  assert.equal(flags.stdout, '--nexthop-type\n');
+});
