@@ -570,7 +570,13 @@ export class Model {
         return this.render(conn, role as Role);
       }
       case 'getVpc':
-        return { vpc: renderVpc(this.visibleVpc(req.path.vpcId as string, req.accountId, req.region)) };
+        // The detail adds the VPC's subnets; the histories make none (subnets and routes are outside the model).
+        return {
+          vpc: {
+            ...renderVpc(this.visibleVpc(req.path.vpcId as string, req.accountId, req.region)),
+            subnets: [],
+          },
+        };
       case 'listPeerConns':
       case 'listVpcs':
         throw new Error('lists are compared page by page (compare.ts), not through request()');
