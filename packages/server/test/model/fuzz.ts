@@ -826,7 +826,10 @@ export function judge(c: FuzzCase, answers: RawAnswer[]): string | undefined {
       return `not a BCE error: ${a.body.slice(0, 200)}`;
     if (e.requestId !== id) return `requestId ${e.requestId} ≠ header ${id}`;
     if (e.message.trim() === '') return 'an empty message';
-    if (c.codes && !c.codes.includes(e.code))
+    // On a loaded machine a trickled or large request can outlast the short request timeout the suite sets;
+    // the documented 408 is then a right answer too.
+    const timedOut = a.status === 408 && e.code === 'RequestTimeout';
+    if (c.codes && !c.codes.includes(e.code) && !timedOut)
       return `code ${e.code} (${a.status}: ${e.message}); expected one of ${c.codes.join(', ')}`;
   }
   return undefined;
