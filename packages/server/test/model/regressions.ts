@@ -44,6 +44,42 @@ const aliceConnection: Step[] = [
 
 export const REGRESSIONS: Regression[] = [
   {
+    // Found by the soak on PostgreSQL: a rule that fired stayed listed with its old count until the store's
+    // signal came back a round trip later, so GET /_admin/faults right after the firing still showed it.
+    name: 'a fault rule that fired is listed as fired at once',
+    config: {
+      model: { quotaPerVpc: 2, quotaPerAccount: 3, keepDeleted: false },
+      timing: {
+        create: { mode: 'manual' },
+        accept: { mode: 'delay', delayMs: 1000 },
+        update: { mode: 'delay', delayMs: 1000 },
+        delete: { mode: 'immediate' },
+        dnsOpen: { mode: 'manual' },
+        dnsClose: { mode: 'delay', delayMs: 1000 },
+      },
+      start: '2031-01-31T10:00:00.250Z',
+      fullCheckEvery: 4,
+    },
+    steps: [
+      { t: 'createVpc', who: 0, region: 0, cidr: 0, name: 'app' },
+      { t: 'createVpc', who: 0, region: 0, cidr: 0, name: 'app', token: 'new' },
+      { t: 'createVpc', who: 0, region: 0, cidr: 0, name: 'app' },
+      { t: 'fault', op: 'createPeerConn', times: 1, status: 503 },
+      { t: 'restart' },
+      {
+        t: 'createPeerConn',
+        who: 0,
+        local: 0,
+        localMine: true,
+        peer: 0,
+        peerAccount: 'auto',
+        peerRegion: 'auto',
+        prepaid: 0,
+        bandwidth: 1,
+      },
+    ],
+  },
+  {
     // The server checked the new bandwidth before visibility: a stranger resizing an existing connection to
     // 10001 Mbps got InvalidBandwidth, and NoSuchObject for a missing id, so it could probe which ids exist.
     name: 'a stranger resizing with a bad bandwidth learns nothing: NoSuchObject',
