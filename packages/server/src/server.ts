@@ -3,7 +3,14 @@
 // extensions.
 import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
-import { createServer, type ServerOptions as HttpOptions, type Server, STATUS_CODES } from 'node:http';
+import {
+  createServer,
+  type ServerOptions as HttpOptions,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+  STATUS_CODES,
+} from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { dirname } from 'node:path';
 import type { Logger } from 'pino';
@@ -24,7 +31,7 @@ import type { Account, Engine, EngineConfig } from './engine/api.ts';
 import { createEngine } from './engine/index.ts';
 import { ServiceError } from './errors.ts';
 import { createHandler, type Extension, type HttpContext } from './http/app.ts';
-import { JSON_CONTENT_TYPE } from './http/respond.ts';
+import { JSON_CONTENT_TYPE, sendError } from './http/respond.ts';
 import { createServerLog, describeChange } from './logging.ts';
 import { openStore } from './store/open.ts';
 import { isPostgresUrl } from './store/url.ts';
@@ -80,33 +87,61 @@ function listen(server: Server, host: string, port: number): Promise<number> {
   });
 }
 
+/** A BCE error written straight to a socket node has taken away from the request handler; the socket closes. */
+function answerOnSocket(socket: Socket, status: number, code: string, message: string): void {
+  const requestId = randomUUID();
+  const body = JSON.stringify({ code, message, requestId });
+  socket.end(
+    `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\n` +
+      `Content-Type: ${JSON_CONTENT_TYPE}\r\nx-bce-request-id: ${requestId}\r\n` +
+      `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+  );
+}
+
 /** Malformed HTTP never reaches a handler; answer it in BCE form rather than node's plain-text 400. */
 function answerClientError(error: NodeJS.ErrnoException, socket: Socket): void {
   if (error.code === 'ECONNRESET' || !socket.writable) {
     socket.destroy();
     return;
   }
-  const requestId = randomUUID();
-  const timedOut = error.code === 'ERR_HTTP_REQUEST_TIMEOUT';
-  const status = timedOut ? 408 : error.code === 'HPE_HEADER_OVERFLOW' ? 431 : 400;
-  const body = JSON.stringify(
-    timedOut
-      ? {
-          code: 'RequestTimeout',
-          message: 'The request was not received in time; send headers and body without pausing.',
-          requestId,
-        }
-      : {
-          code: 'InvalidHTTPRequest',
-          message: 'There was an error in your HTTP request; it could not be parsed.',
-          requestId,
-        },
+  if (error.code === 'ERR_HTTP_REQUEST_TIMEOUT') {
+    answerOnSocket(
+      socket,
+      408,
+      'RequestTimeout',
+      'The request was not received in time; send headers and body without pausing.',
+    );
+    return;
+  }
+  answerOnSocket(
+    socket,
+    error.code === 'HPE_HEADER_OVERFLOW' ? 431 : 400,
+    'InvalidHTTPRequest',
+    'There was an error in your HTTP request; it could not be parsed.',
   );
-  socket.end(
-    `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\n` +
-      `Content-Type: ${JSON_CONTENT_TYPE}\r\nx-bce-request-id: ${requestId}\r\n` +
-      `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
-  );
+}
+
+/**
+ * What node would otherwise answer by itself, with a bare status and no body: an `Expect` other than
+ * 100-continue (417) and CONNECT (the socket was dropped without a word).
+ */
+function answerInBceForm(server: Server): void {
+  server.on('clientError', answerClientError);
+  server.on('checkExpectation', (_req: IncomingMessage, res: ServerResponse) => {
+    const requestId = randomUUID();
+    res.setHeader('x-bce-request-id', requestId);
+    res.setHeader('Connection', 'close');
+    sendError(
+      res,
+      417,
+      'InvalidHTTPRequest',
+      'The Expect header can only be "100-continue"; send the request without it.',
+      requestId,
+    );
+  });
+  server.on('connect', (_req: IncomingMessage, socket: Socket) => {
+    answerOnSocket(socket, 405, 'MethodNotAllowed', 'CONNECT is not supported: this is not a proxy.');
+  });
 }
 
 export async function startServer(options: ServerOptions = {}): Promise<RunningServer> {
@@ -238,13 +273,15 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       requestTimeout,
       headersTimeout: requestTimeout,
       connectionsCheckingInterval: Math.max(50, Math.min(1000, Math.floor(requestTimeout / 4))),
+      // node's own refusal of a missing Host is a bare 400; the handler refuses it in BCE form instead.
+      requireHostHeader: false,
     };
     for (const entry of wanted) {
       const server = createServer(
         http,
         createHandler(ctx, { region: entry.region, adminOnly: false }, extensions),
       );
-      server.on('clientError', answerClientError);
+      answerInBceForm(server);
       servers.push(server);
       const port = await listen(server, host, entry.port);
       const url = `http://${displayHost(host)}:${port}`;
@@ -254,7 +291,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     adminBase = (listeners[0] as ListenerAddress).url;
     if (options.adminPort !== undefined) {
       const server = createServer(http, createHandler(ctx, { region, adminOnly: true }, extensions));
-      server.on('clientError', answerClientError);
+      answerInBceForm(server);
       servers.push(server);
       const port = await listen(server, host, options.adminPort);
       adminBase = `http://${displayHost(host)}:${port}`;

@@ -59,6 +59,8 @@ const faultRuleSchema = z.strictObject({
   message: z.string().optional(),
   latencyMs: z.number().int().min(0).max(600_000).optional(),
   emptyBody: z.boolean().optional(),
+  retryAfterSeconds: z.number().int().min(0).max(3600).optional(),
+  drop: z.enum(['before', 'after']).optional(),
   times: z.number().int().min(1).optional(),
   ratio: z.number().min(0).max(1).optional(),
 });

@@ -10,6 +10,13 @@ export interface FaultRuleInput {
   message?: string;
   latencyMs?: number;
   emptyBody?: boolean;
+  /** Seconds sent in a `Retry-After` header with the injected answer (a throttling server asks for a pause so). */
+  retryAfterSeconds?: number;
+  /**
+   * Close the connection without any answer: `before` the operation runs (nothing happened), or `after` it
+   * ran (it happened, and the caller cannot know): the two ways a network loses a request.
+   */
+  drop?: 'before' | 'after';
   /** Fire this many times, then disappear; unlimited when absent. */
   times?: number;
   /** Fire for this fraction of matching requests. */

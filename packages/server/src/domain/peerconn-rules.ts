@@ -101,6 +101,8 @@ export function refund(record: PeerConnRecord, caller: CallerScope): Outcome {
 }
 
 export function resize(record: PeerConnRecord, caller: CallerScope, newBandwidthInMbps: number): Outcome {
+  // Visibility before the values: a stranger must get the not-found of a missing id, whatever it sent.
+  requireVisible(record, caller);
   const next = bandwidth('newBandwidthInMbps', newBandwidthInMbps);
   requireInitiator(record, caller, 'resize');
   requireStatus(record, ['active'], 'resize');
@@ -121,6 +123,7 @@ export function renew(
   billing: RenewPeerConnFields['billing'],
   now: number,
 ): Outcome {
+  requireVisible(record, caller);
   const months = reservationMonths('billing.reservation', billing.reservation);
   requireInitiator(record, caller, 'renew');
   if (record.paymentTiming !== 'Prepaid' || record.expiresAt === null) {
@@ -160,10 +163,10 @@ export function update(
   caller: CallerScope,
   fields: Omit<UpdatePeerConnFields, 'peerConnId'>,
 ): Outcome {
+  const mine = requireVisible(record, caller);
   const ifId = required('localIfId', fields.localIfId, 64);
   const description = limited('description', fields.description, DESCRIPTION_MAX_LENGTH);
   const ifName = limited('localIfName', fields.localIfName, NAME_MAX_LENGTH);
-  const mine = requireVisible(record, caller);
   const side = mine.find((s) => s.ifId === ifId);
   if (!side) {
     throw new ServiceError(

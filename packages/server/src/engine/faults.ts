@@ -88,6 +88,13 @@ export class FaultRules {
       });
       // Spent meanwhile (another request took the last firing): try the next rule.
       if (remaining === undefined) continue;
+      // The listing shows this firing at once rather than when the store's signal comes back (on PostgreSQL a
+      // round trip later), and a reload that read the rules before the firing may no longer apply.
+      this.rules =
+        remaining > 0
+          ? this.rules.map((r) => (r.id === rule.id ? { ...r, remaining } : r))
+          : this.rules.filter((r) => r.id !== rule.id);
+      this.reloadApplied = ++this.reloadsStarted;
       return { ...rule, remaining };
     }
     return undefined;

@@ -114,6 +114,12 @@ async function dispatch(
   requestId: string,
   log: RequestLog,
 ): Promise<void> {
+  if (req.headers.host === undefined && req.httpVersion === '1.1') {
+    throw serviceError(
+      'InvalidHTTPRequest',
+      'An HTTP/1.1 request must carry a Host header: the endpoint, which also names the region.',
+    );
+  }
   const { rawPath, rawQuery } = splitTarget(req.url ?? '/');
   for (const extension of extensions) {
     if (!extension.matches(rawPath) || (listener.adminOnly && !extension.onAdminListener)) continue;
@@ -201,8 +207,14 @@ async function handleBce(
   const fault = await ctx.engine.takeFault(spec.name);
   if (fault) {
     if (fault.latencyMs) await ctx.sleep(fault.latencyMs);
-    const passThrough = fault.status < 300 && !fault.emptyBody;
+    if (fault.drop === 'before') {
+      dropConnection(req);
+      return;
+    }
+    const passThrough = fault.drop === 'after' || (fault.status < 300 && !fault.emptyBody);
     if (!passThrough) {
+      if (fault.retryAfterSeconds !== undefined)
+        res.setHeader('Retry-After', String(fault.retryAfterSeconds));
       if (fault.emptyBody) {
         sendEmpty(res, fault.status);
       } else {
@@ -220,8 +232,17 @@ async function handleBce(
     input,
     clientToken ? { clientToken, fingerprint: requestFingerprint(spec.name, path, query, body) } : undefined,
   );
+  if (fault?.drop === 'after') {
+    dropConnection(req);
+    return;
+  }
   if (spec.returnsData) sendJson(res, 200, result ?? {});
   else sendEmpty(res);
+}
+
+/** A fault rule's lost answer: the connection closes with nothing sent, as when a network cuts it. */
+function dropConnection(req: IncomingMessage): void {
+  req.socket.destroy();
 }
 
 export function renderFailure(

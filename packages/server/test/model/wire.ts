@@ -1,0 +1,130 @@
+// Requests of the model over real HTTP on loopback: built from the SDK's operation table, signed with bce-auth-v1
+// (the SDK's signer), the region picked by the Host header, sent on keep-alive connections.
+import { Agent, request as httpRequest, type IncomingHttpHeaders } from 'node:http';
+import { OPERATIONS, type OperationSpec } from '@peerconn/sdk/operations';
+import { formatBceTimestamp, sign } from '@peerconn/sdk/signer';
+import type { ModelRequest } from './model.ts';
+
+export interface Credential {
+  accessKeyId: string;
+  secretAccessKey: string;
+}
+
+export interface Answer {
+  status: number;
+  headers: IncomingHttpHeaders;
+  text: string;
+  json: unknown;
+}
+
+export interface HttpTarget {
+  method: string;
+  /** Raw path plus raw query. */
+  target: string;
+  headers: Record<string, string>;
+  body?: string | Buffer;
+}
+
+/** A raw query value: everything but unreserved characters percent-encoded. */
+function encode(value: string): string {
+  return encodeURIComponent(value).replace(
+    /[!'()*]/g,
+    (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
+  );
+}
+
+export function specOf(op: string): OperationSpec {
+  const spec = (OPERATIONS as Record<string, OperationSpec>)[op];
+  if (!spec) throw new Error(`unknown operation ${op}`);
+  return spec;
+}
+
+/** The HTTP request for a model request: method, target, signed headers and body. */
+export function buildHttp(req: ModelRequest, credential: Credential, port: number): HttpTarget {
+  const spec = specOf(req.op);
+  let path = spec.path;
+  for (const [name, value] of Object.entries(req.path)) path = path.replace(`{${name}}`, encode(value));
+  const query: Array<[string, string]> = [];
+  if (spec.flag) query.push([spec.flag, '']);
+  for (const [name, value] of Object.entries(req.query)) query.push([name, value]);
+  if (req.clientToken !== undefined) query.push(['clientToken', req.clientToken]);
+  const rawQuery = query.map(([k, v]) =>
+    v === '' && k === spec.flag ? encode(k) : `${encode(k)}=${encode(v)}`,
+  );
+  const target = rawQuery.length > 0 ? `${path}?${rawQuery.join('&')}` : path;
+  const body = req.body === undefined ? undefined : JSON.stringify(req.body);
+  const now = new Date();
+  const headers: Record<string, string> = {
+    host: `bcc.${req.region}.baidubce.com:${port}`,
+    'content-type': 'application/json;charset=utf-8',
+    'x-bce-date': formatBceTimestamp(now),
+  };
+  if (body !== undefined) headers['content-length'] = String(Buffer.byteLength(body));
+  headers.authorization = sign({
+    method: spec.method,
+    path: decodeURIComponent(path),
+    query,
+    headers,
+    accessKeyId: credential.accessKeyId,
+    secretAccessKey: credential.secretAccessKey,
+    timestamp: now,
+  });
+  return { method: spec.method, target, headers, ...(body === undefined ? {} : { body }) };
+}
+
+/** One HTTP exchange on a keep-alive agent; rejects only when no answer arrived. */
+export function exchange(agent: Agent, port: number, http: HttpTarget): Promise<Answer> {
+  return new Promise((resolve, reject) => {
+    const r = httpRequest(
+      { host: '127.0.0.1', port, method: http.method, path: http.target, headers: http.headers, agent },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('error', reject);
+        res.on('end', () => {
+          const text = Buffer.concat(chunks).toString('utf8');
+          let json: unknown;
+          try {
+            json = text === '' ? undefined : JSON.parse(text);
+          } catch {
+            json = undefined;
+          }
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, text, json });
+        });
+      },
+    );
+    r.on('error', reject);
+    if (http.body !== undefined) r.write(http.body);
+    r.end();
+  });
+}
+
+export function keepAliveAgent(): Agent {
+  return new Agent({ keepAlive: true, maxSockets: 16 });
+}
+
+/** An admin call; the answer's JSON (undefined for 204). Throws on anything but 2xx. */
+export async function adminCall(
+  agent: Agent,
+  port: number,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<unknown> {
+  const text = body === undefined ? undefined : JSON.stringify(body);
+  const res = await exchange(agent, port, {
+    method,
+    target: `/_admin${path}`,
+    headers: {
+      host: `127.0.0.1:${port}`,
+      ...(text === undefined
+        ? {}
+        : { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(text)) }),
+    },
+    ...(text === undefined ? {} : { body: text }),
+  });
+  if (res.status < 200 || res.status >= 300) {
+    throw new Error(`admin ${method} ${path} → ${res.status} ${res.text}`);
+  }
+  return res.json;
+}
