@@ -22,6 +22,16 @@ function tourScript(): string {
   return readme.slice(open + 8, close + 1);
 }
 
+/** The block right after the tour: the same steps with the SDK's examples, in the same shell, from the root. */
+function examplesScript(): string {
+  const readme = readFileSync(join(root, 'README.md'), 'utf8');
+  const intro = readme.indexOf("The same with the SDK's runnable examples");
+  assert.notEqual(intro, -1, 'README lost the examples after the tour');
+  const open = readme.indexOf('```bash\n', intro);
+  const close = readme.indexOf('\n```', open + 8);
+  return readme.slice(open + 8, close + 1);
+}
+
 test('the README tour runs green from a shell', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'peerconn-tour-'));
   const server = await startDocServer(join(dir, 'tour.db'));
@@ -33,7 +43,14 @@ test('the README tour runs green from a shell', async () => {
     assert.doesNotMatch(rest.join('\n'), /<[a-z-]+ [a-z]+>/, 'the tour has no placeholders left to fill');
     // Outside the repository: no package.json or node_modules above it for npx or node to find.
     const outside = mkdtempSync(join(tmpdir(), 'peerconn-tour-outside-'));
-    const script = [definition, `cd ${JSON.stringify(outside)}`, ...rest].join('\n');
+    const examples = examplesScript().replaceAll('http://127.0.0.1:8080', server.url);
+    const script = [
+      definition,
+      `cd ${JSON.stringify(outside)}`,
+      ...rest,
+      `cd ${JSON.stringify(root)}`,
+      examples,
+    ].join('\n');
     const env: NodeJS.ProcessEnv = { ...process.env, HOME: dir, NO_COLOR: '1' };
     for (const key of Object.keys(env)) if (key.startsWith('BCE_')) delete env[key];
     const { status, stdout, stderr } = await runChild('bash', ['-euo', 'pipefail', '-c', script], {
@@ -47,13 +64,18 @@ test('the README tour runs green from a shell', async () => {
     // The table printed by `peerconn list --output table` shows the resized, active connection.
     assert.match(stdout, /PEERCONN ID\s+STATUS\s+ROLE\s+DNS\s+MBPS\s+PEER VPC/);
     assert.match(stdout, /peerconn-[a-z0-9]{12}\s+active\s+initiator\s+open\s+20\s+vpc-[a-z0-9]{12}/);
+    // The tour released what it created; what is left is the examples' request, which get-peerconn.ts printed.
     for (const account of [a, b]) {
       const list = (await server.engine.execute(
         'listPeerConns',
         { accountId: account.id, region: server.region, requestId: 'probe' },
         {},
-      )) as { peerConns: unknown[] };
-      assert.deepEqual(list.peerConns, [], `the tour released what it created (account ${account.id})`);
+      )) as { peerConns: Array<{ peerConnId: string }> };
+      assert.equal(list.peerConns.length, 1, `one connection left (account ${account.id})`);
+      assert.ok(
+        stdout.includes(list.peerConns[0]?.peerConnId ?? '-'),
+        'get-peerconn.ts printed the example request',
+      );
     }
   } finally {
     await server.close();

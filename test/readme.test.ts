@@ -23,7 +23,12 @@ function codeBlockAfter(markdown: string, heading: string, language: string): st
 
 test('the README cross-account example runs green against the server', async () => {
   const readme = readFileSync(join(root, 'README.md'), 'utf8');
-  const code = codeBlockAfter(readme, '### A complete cross-account example', 'ts');
+  // The example, then the error handling and pagination snippets that follow it, which use its variables.
+  const code = [
+    codeBlockAfter(readme, '### A complete cross-account example', 'ts'),
+    codeBlockAfter(readme, '### Errors', 'ts'),
+    codeBlockAfter(readme, '### Pagination and waiters', 'ts'),
+  ].join('\n');
   const scratch = join(root, '.tmp');
   mkdirSync(scratch, { recursive: true });
   const file = join(scratch, `readme-example-${process.pid}.ts`);
