@@ -1,64 +1,13 @@
 // `reach`: would a packet from an address in a VPC reach another address, and would the answer come back? The
 // local server answers that from its route tables and peerings (POST /_admin/reachability, an admin API call:
 // unsigned, with the admin token when the server has one); this prints the path it found and what breaks it.
+import type { HopNext, ReachHop, ReachReport, SideState } from '@peerconn/sdk/reachability';
 import { EXIT, UsageError } from './exit.ts';
 import { commandDeadline, type GlobalOptions, makeClient } from './options.ts';
 import { explainFailure, print, report } from './run.ts';
 import { versionLine } from './version.ts';
 
 const REACH_PATH = '/_admin/reachability';
-
-// The admin API's answer, as the server sends it. Only the fields printed here are spelled out; json output
-// passes the whole answer through untouched.
-export interface SideState {
-  role: string;
-  accountId: string;
-  region: string;
-  vpcId: string;
-  interfaceId: string;
-  status: string;
-  removed: boolean;
-}
-
-export type HopNext =
-  | { type: 'local'; subnetId: string; subnetName: string; subnetCidr: string }
-  | {
-      type: 'peerConn';
-      interfaceId: string;
-      peerConnId: string | null;
-      usable: boolean;
-      sides: SideState[];
-      toVpcId: string | null;
-    }
-  | { type: 'external'; nexthopType: string; nexthopId: string };
-
-export interface ReachHop {
-  vpcId: string;
-  vpcName: string;
-  vpcCidr: string;
-  accountId: string;
-  region: string;
-  routeTableId: string;
-  source: string;
-  destination: string;
-  rule: {
-    routeRuleId: string;
-    sourceAddress: string;
-    destinationAddress: string;
-    nexthopType: string;
-    nexthopId: string;
-    description: string;
-    system: boolean;
-  } | null;
-  next: HopNext | null;
-}
-
-export interface ReachReport {
-  reachable: boolean;
-  forward: ReachHop[];
-  return: ReachHop[];
-  problems: Array<{ code: string; message: string }>;
-}
 
 export interface ReachQuery {
   from: { vpcId: string; ip: string };

@@ -8,6 +8,14 @@
 // source holds the packet's source (then the longest source prefix). A peerConn next hop carries the packet
 // to the VPC at the connection's other end, which delivers it only to its own addresses: peerings are not
 // transitive. Other next hop types lead to resources this server does not have, so the check stops there.
+import type {
+  MatchedRule,
+  ReachHop,
+  ReachProblem,
+  ReachProblemCode,
+  ReachReport,
+  SideState,
+} from '@peerconn/sdk/reachability';
 import { ServiceError } from '../errors.ts';
 import { type Cidr, cidrOf, containsIp, ipText, parseIp } from './cidr.ts';
 import { USABLE_PEERCONN_STATUSES } from './route.ts';
@@ -20,6 +28,17 @@ import type {
   VpcRecord,
 } from './types.ts';
 import { sidesOf } from './types.ts';
+
+export type {
+  HopNext,
+  MatchedRule,
+  ReachHop,
+  ReachProblem,
+  ReachProblemCode,
+  ReachReport,
+  SideState,
+} from '@peerconn/sdk/reachability';
+export { REACH_PROBLEMS } from '@peerconn/sdk/reachability';
 
 /** One VPC as the check sees it. */
 export interface VpcNetwork {
@@ -39,85 +58,6 @@ export interface ReachWorld {
 export interface ReachQuery {
   from: { vpcId: string; ip: string };
   to: { ip: string };
-}
-
-export const REACH_PROBLEMS = [
-  'SourceNotInSubnet',
-  'DestinationNotInSubnet',
-  'NoRoute',
-  'ExternalNexthop',
-  'Blackhole',
-  'ConnectionNotActive',
-  'DestinationOutsidePeerVpc',
-  'NoReturnRoute',
-  'ReturnViaOtherConnection',
-  'OverlappingCidrs',
-] as const;
-export type ReachProblemCode = (typeof REACH_PROBLEMS)[number];
-
-export interface ReachProblem {
-  code: ReachProblemCode;
-  message: string;
-}
-
-/** The rule a lookup matched; a system route has an empty routeRuleId and `system: true`. */
-export interface MatchedRule {
-  routeRuleId: string;
-  sourceAddress: string;
-  destinationAddress: string;
-  nexthopType: string;
-  nexthopId: string;
-  description: string;
-  system: boolean;
-}
-
-export interface SideState {
-  role: SideRecord['role'];
-  accountId: string;
-  region: string;
-  vpcId: string;
-  interfaceId: string;
-  status: string;
-  /** The acceptor side after a reject or a consult timeout. */
-  removed: boolean;
-}
-
-export type HopNext =
-  /** Delivered in this VPC, to the subnet that holds the destination. */
-  | { type: 'local'; subnetId: string; subnetName: string; subnetCidr: string }
-  /** Out through a peering connection; peerConnId null when the interface belongs to no connection. */
-  | {
-      type: 'peerConn';
-      interfaceId: string;
-      peerConnId: string | null;
-      usable: boolean;
-      sides: SideState[];
-      /** The VPC at the other end. */
-      toVpcId: string | null;
-    }
-  /** Out to a resource this server does not model (instance, VPN, NAT or dedicated gateway, …). */
-  | { type: 'external'; nexthopType: string; nexthopId: string };
-
-/** One route table lookup in one VPC. */
-export interface ReachHop {
-  vpcId: string;
-  vpcName: string;
-  vpcCidr: string;
-  accountId: string;
-  region: string;
-  routeTableId: string;
-  /** The addresses looked up. */
-  source: string;
-  destination: string;
-  rule: MatchedRule | null;
-  next: HopNext | null;
-}
-
-export interface ReachReport {
-  reachable: boolean;
-  forward: ReachHop[];
-  return: ReachHop[];
-  problems: ReachProblem[];
 }
 
 function ipOf(field: string, text: unknown): number {
