@@ -31,26 +31,16 @@ export type {
 } from '../domain/reachability.ts';
 export type { EngineChange, PeerConnEvent, ReachQuery, ReachReport } from '../engine/api.ts';
 
-export interface VpcView {
-  vpcId: string;
-  accountId: string;
-  region: string;
-  name: string;
-  cidr: string;
-  description: string;
-  relay: boolean;
+export interface VpcView
+  extends Pick<VpcRecord, 'vpcId' | 'accountId' | 'region' | 'name' | 'cidr' | 'description' | 'relay'> {
   createdTime: string;
 }
 
-export interface SubnetView {
-  subnetId: string;
-  vpcId: string;
-  accountId: string;
-  region: string;
-  name: string;
-  zoneName: string;
-  cidr: string;
-  subnetType: string;
+export interface SubnetView
+  extends Pick<
+    SubnetRecord,
+    'subnetId' | 'vpcId' | 'accountId' | 'region' | 'name' | 'zoneName' | 'cidr' | 'subnetType'
+  > {
   availableIp: number;
   createdTime: string;
 }
