@@ -9,7 +9,7 @@ import { readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { BceServiceError } from '@peerconn/sdk';
+import { BceClientError, BceServiceError } from '@peerconn/sdk';
 import type { Page } from 'playwright-core';
 import {
   type Browsing,
@@ -26,6 +26,7 @@ import {
   crossRegionPeering,
   regionUrl,
   sdkClients,
+  signed,
   startTestServer,
   type TestServer,
   TWO_REGIONS,
@@ -259,6 +260,42 @@ describe('the web console in Chromium', { skip }, () => {
     assert.equal(seen.code, 'ServiceUnavailable');
     // Its one firing is spent: the rule leaves the list by itself.
     await row.waitFor({ state: 'detached' });
+  });
+
+  test('a fault rule with Retry-After, and one that drops the connection, added in the console', async () => {
+    await go('#/faults');
+    await page.getByLabel('Operation').selectOption('listVpcs');
+    await page.getByLabel('HTTP status').fill('429');
+    await page.getByLabel('Retry-After (s)').fill('7');
+    await page.getByLabel('Times').fill('1');
+    await page.getByRole('button', { name: 'Add rule' }).click();
+    const throttled = page.locator('tr[data-fault]').filter({ hasText: 'Retry-After 7 s' });
+    await throttled.waitFor();
+    const answer = await signed({
+      port: server.port,
+      method: 'GET',
+      target: '/v1/vpc',
+      credential: server.a,
+    });
+    assert.equal(answer.status, 429);
+    assert.equal(answer.headers['retry-after'], '7');
+    await throttled.waitFor({ state: 'detached' });
+
+    await page.getByLabel('Operation').selectOption('listVpcs');
+    await page.getByLabel('Drop the connection').selectOption('before');
+    await page.getByLabel('Times').fill('1');
+    await page.getByRole('button', { name: 'Add rule' }).click();
+    const dropping = page.locator('tr[data-fault]').filter({ hasText: 'connection dropped before' });
+    await dropping.waitFor();
+    const dropped = await sdkClients(bj, server.a)
+      .vpc.listVpcs({})
+      .then(
+        () => undefined,
+        (error: unknown) => error,
+      );
+    assert.ok(dropped instanceof BceClientError, `a client error, not ${String(dropped)}`);
+    assert.equal(dropped.kind, 'network');
+    await dropping.waitFor({ state: 'detached' });
   });
 
   test('keys stay hidden until revealed; every control has a name', async () => {

@@ -15,6 +15,8 @@ interface Draft {
   times: string;
   ratio: string;
   emptyBody: boolean;
+  retryAfterSeconds: string;
+  drop: '' | 'before' | 'after';
 }
 
 const BLANK: Draft = {
@@ -26,6 +28,8 @@ const BLANK: Draft = {
   times: '',
   ratio: '',
   emptyBody: false,
+  retryAfterSeconds: '',
+  drop: '',
 };
 
 /** The rule as POST /_admin/faults takes it: empty fields are left out, numbers are numbers. */
@@ -37,6 +41,8 @@ function ruleOf(draft: Draft): Record<string, unknown> {
   if (draft.times !== '') rule.times = Number(draft.times);
   if (draft.ratio !== '') rule.ratio = Number(draft.ratio);
   if (draft.emptyBody) rule.emptyBody = true;
+  if (draft.retryAfterSeconds !== '') rule.retryAfterSeconds = Number(draft.retryAfterSeconds);
+  if (draft.drop) rule.drop = draft.drop;
   return rule;
 }
 
@@ -87,6 +93,22 @@ function AddFault() {
       </Field>
       <Field label="Ratio" hint="0–1, empty: every call">
         <input type="number" min="0" max="1" step="any" value={draft.ratio} onInput={text('ratio')} />
+      </Field>
+      <Field label="Retry-After (s)" hint="empty: no header">
+        <input
+          type="number"
+          min="0"
+          step="1"
+          value={draft.retryAfterSeconds}
+          onInput={text('retryAfterSeconds')}
+        />
+      </Field>
+      <Field label="Drop the connection" hint="no answer at all">
+        <select value={draft.drop} onChange={text('drop')}>
+          <option value="">no: answer with the status</option>
+          <option value="before">before the call runs</option>
+          <option value="after">after the call ran</option>
+        </select>
       </Field>
       <label class="check">
         <input
@@ -157,8 +179,15 @@ export function FaultsView() {
                   </td>
                   <td data-label="Operation">{f.operation ?? '*'}</td>
                   <td data-label="Answer">
-                    {f.status}
-                    {f.emptyBody ? ' with an empty body' : f.code ? ` ${f.code}` : ''}
+                    {f.drop ? (
+                      `connection dropped ${f.drop === 'before' ? 'before the call runs' : 'after the call ran'}`
+                    ) : (
+                      <>
+                        {f.status}
+                        {f.emptyBody ? ' with an empty body' : f.code ? ` ${f.code}` : ''}
+                        {f.retryAfterSeconds !== undefined ? `, Retry-After ${f.retryAfterSeconds} s` : ''}
+                      </>
+                    )}
                     {f.message ? <div class="muted">{f.message}</div> : null}
                   </td>
                   <td data-label="Latency">{f.latencyMs ? `${f.latencyMs} ms` : '—'}</td>
