@@ -314,6 +314,41 @@ describe('admin token and admin port', () => {
     }
   });
 
+  test('without a token only loopback names reach the admin API (no DNS rebinding); with one the token decides', async () => {
+    const asHost = (target: { port: number }, host: string, token?: string) =>
+      raw({
+        port: target.port,
+        method: 'GET',
+        target: '/_admin/accounts',
+        headers: { host, ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      });
+    for (const host of [
+      `127.0.0.1:${server.port}`,
+      `localhost:${server.port}`,
+      'app.localhost',
+      `[::1]:${server.port}`,
+    ]) {
+      assert.equal((await asHost(server, host)).status, 200, host);
+    }
+    for (const host of [
+      `attacker.example:${server.port}`,
+      'localhost.attacker.example',
+      '127.0.0.1.nip.io:8080',
+    ]) {
+      const refused = await asHost(server, host);
+      assert.equal(refused.status, 403, host);
+      assert.equal(errorOf(refused).code, 'AccessDenied');
+      assert.match(String((refused.json as { message: string }).message), /loopback name/);
+    }
+    const guarded = await startTestServer({ adminToken: 'rebinding-test-token' });
+    try {
+      assert.equal((await asHost(guarded, 'peerconn.internal:80', 'rebinding-test-token')).status, 200);
+      assert.equal((await asHost(guarded, 'peerconn.internal:80')).status, 403);
+    } finally {
+      await guarded.close();
+    }
+  });
+
   test('reset with accounts removes them too', async () => {
     const fresh = await startTestServer();
     try {

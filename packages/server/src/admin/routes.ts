@@ -455,6 +455,32 @@ function authorize(ctx: AdminContext, req: IncomingMessage): void {
   }
 }
 
+/** A Host header naming this machine by a loopback name: 127.x.x.x, localhost (or a name under it), [::1]. */
+function isLoopbackHostHeader(host: string): boolean {
+  const name = host.startsWith('[') ? host.slice(0, host.indexOf(']') + 1) : host.replace(/:\d*$/, '');
+  return (
+    name === 'localhost' ||
+    name.endsWith('.localhost') ||
+    name === '[::1]' ||
+    /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(name)
+  );
+}
+
+/**
+ * Without a token the admin API trusts whoever reaches it, and on loopback only programs on this machine can.
+ * A web page can still get there by DNS rebinding: its own name made to resolve to 127.0.0.1, which then
+ * stands in both Host and Origin. So without a token the admin API answers only requests addressed to a
+ * loopback name; with a token (always in force beyond loopback) the token decides. docs/server.md, "Admin API".
+ */
+function refuseRebinding(ctx: AdminContext, req: IncomingMessage): void {
+  const host = req.headers.host;
+  if (ctx.adminToken || host === undefined || isLoopbackHostHeader(host)) return;
+  throw serviceError(
+    'AccessDenied',
+    `Without an admin token the admin API answers requests addressed to a loopback name only (127.0.0.1, localhost, [::1]), not ${JSON.stringify(host)}; use one of those, or start the server with --admin-token.`,
+  );
+}
+
 /**
  * A browser sends Origin with every cross-origin POST, PUT or DELETE, and some of those (a form, a text/plain
  * fetch) reach the server without a CORS preflight. Without a token the admin API would obey any web page the
@@ -487,6 +513,7 @@ async function handleAdmin(
   const rest = decodePath(rawPath).segments.slice(1).join('/');
   // Health checks come from probes that hold no token and learn nothing from the answer.
   if (!(method === 'GET' && rest === 'healthz')) authorize(ctx, req);
+  refuseRebinding(ctx, req);
   refuseForeignOrigin(req, method);
   const byPath = ROUTES.flatMap((r) => {
     const m = r.pattern.exec(rest);
