@@ -4,13 +4,11 @@
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { test } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { startDocServer } from './doc-server.ts';
+import { root } from './readme-support.ts';
 import { runChild } from './run-child.ts';
-
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
 interface Block {
   line: number;

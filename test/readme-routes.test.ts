@@ -2,31 +2,19 @@
 // tour's first lines (the `peerconn` function and the two profiles) and then the example as written, so the
 // verdicts it shows (unreachable with NoReturnRoute, then reachable) stay what `peerconn reach` says.
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { test } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { startServer } from '@peerconn/server';
+import { readmeBlockAfter, root } from './readme-support.ts';
 import { runChild } from './run-child.ts';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-
-function bashBlockAfter(readme: string, marker: string): string {
-  const start = readme.indexOf(marker);
-  assert.notEqual(start, -1, `README lost "${marker}"`);
-  const open = readme.indexOf('```bash\n', start);
-  const close = readme.indexOf('\n```', open + 8);
-  assert.ok(open !== -1 && close !== -1, `no bash block after "${marker}"`);
-  return readme.slice(open + 8, close + 1);
-}
-
 test('the README routing example runs: NoReturnRoute and exit code 3, then reachable', async () => {
-  const readme = readFileSync(join(root, 'README.md'), 'utf8');
-  const tour = bashBlockAfter(readme, 'In another shell, from the repository root, define `peerconn`');
+  const tour = readmeBlockAfter('In another shell, from the repository root, define `peerconn`', 'bash');
   const setup = tour.split('\n').filter((line) => /^PEERCONN_CLI=|^peerconn configure /.test(line));
   assert.equal(setup.length, 3, 'the tour defines peerconn and configures alice and bob');
-  const example = bashBlockAfter(readme, '### Routes through a peering, checked');
+  const example = readmeBlockAfter('### Routes through a peering, checked', 'bash');
 
   const dir = mkdtempSync(join(tmpdir(), 'peerconn-readme-routes-'));
   const server = await startServer({

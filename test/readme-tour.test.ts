@@ -2,35 +2,13 @@
 // with the fixed demo keys it prints, so the commands a newcomer copies stay true. Only its first line runs in
 // the repository root: the rest runs from a directory outside it, as `peerconn` must work from anywhere.
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { test } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { startDocServer } from './doc-server.ts';
+import { readmeBlockAfter, root } from './readme-support.ts';
 import { runChild } from './run-child.ts';
-
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-
-function tourScript(): string {
-  const readme = readFileSync(join(root, 'README.md'), 'utf8');
-  const intro = readme.indexOf('In another shell, from the repository root, define `peerconn`');
-  assert.notEqual(intro, -1, 'README lost the tour');
-  const open = readme.indexOf('```bash\n', intro);
-  const close = readme.indexOf('\n```', open + 8);
-  assert.ok(open !== -1 && close !== -1, 'no bash block in the tour');
-  return readme.slice(open + 8, close + 1);
-}
-
-/** The block right after the tour: the same steps with the SDK's examples, in the same shell, from the root. */
-function examplesScript(): string {
-  const readme = readFileSync(join(root, 'README.md'), 'utf8');
-  const intro = readme.indexOf("The same with the SDK's runnable examples");
-  assert.notEqual(intro, -1, 'README lost the examples after the tour');
-  const open = readme.indexOf('```bash\n', intro);
-  const close = readme.indexOf('\n```', open + 8);
-  return readme.slice(open + 8, close + 1);
-}
 
 test('the README tour runs green from a shell', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'peerconn-tour-'));
@@ -38,12 +16,20 @@ test('the README tour runs green from a shell', async () => {
   try {
     const [a, b] = server.accounts;
     assert.ok(a && b, 'two demo accounts');
-    const [definition, ...rest] = tourScript().replaceAll('http://127.0.0.1:8080', server.url).split('\n');
+    const [definition, ...rest] = readmeBlockAfter(
+      'In another shell, from the repository root, define `peerconn`',
+      'bash',
+    )
+      .replaceAll('http://127.0.0.1:8080', server.url)
+      .split('\n');
     assert.match(definition ?? '', /peerconn\(\) \{/, 'the tour opens by defining peerconn');
     assert.doesNotMatch(rest.join('\n'), /<[a-z-]+ [a-z]+>/, 'the tour has no placeholders left to fill');
     // Outside the repository: no package.json or node_modules above it for npx or node to find.
     const outside = mkdtempSync(join(tmpdir(), 'peerconn-tour-outside-'));
-    const examples = examplesScript().replaceAll('http://127.0.0.1:8080', server.url);
+    const examples = readmeBlockAfter("The same with the SDK's runnable examples", 'bash').replaceAll(
+      'http://127.0.0.1:8080',
+      server.url,
+    );
     const script = [
       definition,
       `cd ${JSON.stringify(outside)}`,

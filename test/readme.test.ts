@@ -1,33 +1,20 @@
 // The README's complete cross-account SDK example, extracted from the README itself and run unchanged against
 // a started server, so the README cannot drift from what the SDK and server actually do.
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { test } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { startServer } from '@peerconn/server';
+import { readmeBlockAfter, root } from './readme-support.ts';
 import { runChild } from './run-child.ts';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-
-function codeBlockAfter(markdown: string, heading: string, language: string): string {
-  const start = markdown.indexOf(heading);
-  assert.notEqual(start, -1, `README has no "${heading}" section`);
-  const fence = `\`\`\`${language}\n`;
-  const open = markdown.indexOf(fence, start);
-  const close = markdown.indexOf('\n```', open + fence.length);
-  assert.ok(open !== -1 && close !== -1, `no ${language} code block after "${heading}"`);
-  return markdown.slice(open + fence.length, close + 1);
-}
-
 test('the README cross-account example runs green against the server', async () => {
-  const readme = readFileSync(join(root, 'README.md'), 'utf8');
   // The example, then the error handling and pagination snippets that follow it, which use its variables.
   const code = [
-    codeBlockAfter(readme, '### A complete cross-account example', 'ts'),
-    codeBlockAfter(readme, '### Errors', 'ts'),
-    codeBlockAfter(readme, '### Pagination and waiters', 'ts'),
+    readmeBlockAfter('### A complete cross-account example', 'ts'),
+    readmeBlockAfter('### Errors', 'ts'),
+    readmeBlockAfter('### Pagination and waiters', 'ts'),
   ].join('\n');
   const scratch = join(root, '.tmp');
   mkdirSync(scratch, { recursive: true });
