@@ -149,7 +149,7 @@ function addVerb(root: Command, verb: Verb): void {
     if (field.kind === 'field') cmd.addOption(optionFor(field.flag, field.value, field.description, field));
     else for (const f of field.flags) cmd.addOption(optionFor(f.flag, f.value, f.description, f));
   }
-  if (verb.pageItems) addPaginationOptions(cmd, verb.pageItems);
+  if (spec.listItems !== undefined) addPaginationOptions(cmd, spec.listItems);
   cmd.option(
     '--cli-input-json <file|->',
     'read input fields (wire names) from a JSON file or stdin; flags win',

@@ -122,8 +122,8 @@ function noteMore(marker: unknown, globals: GlobalOptions): void {
 async function list(
   client: BceClient,
   operation: OperationName,
-  input: Record<string, unknown>,
   itemsKey: string,
+  input: Record<string, unknown>,
   paging: Paging,
   globals: GlobalOptions,
 ): Promise<unknown> {
@@ -157,7 +157,7 @@ async function list(
   // The SDK's paginator, so a repeated or missing nextMarker stops the listing instead of looping forever.
   const { paginateOperation } = await import('@peerconn/sdk');
   let nextMarker: string | undefined;
-  for await (const page of paginateOperation(sized, operation, base, itemsKey).pages()) {
+  for await (const page of paginateOperation(sized, operation, base).pages()) {
     const pageItems = page[itemsKey];
     if (Array.isArray(pageItems)) items.push(...pageItems);
     if (maxItems !== undefined && items.length >= maxItems) {
@@ -229,13 +229,13 @@ export async function runVerb(
     const input = buildInput(verb, fields, positionals, options);
     if (spec.mutating && globals.clientToken !== undefined) input.clientToken = globals.clientToken;
     if (deadline.signal) input.abortSignal = deadline.signal;
-    const paging = verb.pageItems ? pagingOf(options, input) : undefined;
+    const paging = spec.listItems !== undefined ? pagingOf(options, input) : undefined;
     const client = await makeClient(spec.service, globals);
     endpoint = client.endpoint;
     await lookUp(client, verb, input);
     const output =
-      verb.pageItems && paging
-        ? await list(client, verb.operation, input, verb.pageItems, paging, globals)
+      spec.listItems !== undefined && paging
+        ? await list(client, verb.operation, spec.listItems, input, paging, globals)
         : await client.call(verb.operation, input as never);
     // Operations without data print nothing (exit code 0 is the answer), even as json.
     if (spec.returnsData) await print(stripMetadata(output), globals);

@@ -67,8 +67,6 @@ export interface Verb {
   aliases?: readonly string[];
   /** A field the CLI reads from the resource (as the caller) when its flag is left out. */
   lookup?: Lookup;
-  /** Key of the item array in a list response; makes the verb paginate (--max-items, --no-paginate, …). */
-  pageItems?: string;
 }
 
 function parseTags(values: unknown): Array<{ tagKey: string; tagValue?: string }> | undefined {
@@ -233,7 +231,6 @@ const peerConnVerbs: Verb[] = [
     summary: 'List peering connections (every page; --max-items or --no-paginate for fewer)',
     example:
       'peerconn list --vpc-id vpc-1a2b3c4d5e6f --output table\n  $ peerconn list --max-items 20 --output table   # then: --starting-token <nextMarker>',
-    pageItems: 'peerConns',
     fields: [
       {
         kind: 'field',
@@ -426,7 +423,6 @@ const vpcVerbs: Verb[] = [
     operation: 'listVpcs',
     summary: 'List VPCs (every page; --max-items or --no-paginate for fewer)',
     example: 'peerconn vpc list --output table',
-    pageItems: 'vpcs',
     fields: [
       maxKeysField,
       markerField,
@@ -565,7 +561,6 @@ const subnetVerbs: Verb[] = [
     operation: 'listSubnets',
     summary: 'List subnets (every page; --max-items or --no-paginate for fewer)',
     example: 'peerconn subnet list --vpc-id vpc-1a2b3c4d5e6f --output table',
-    pageItems: 'subnets',
     fields: [
       {
         kind: 'field',
@@ -689,7 +684,6 @@ const routeVerbs: Verb[] = [
     operation: 'listRouteRules',
     summary: 'List the custom rules of a route table (every page; --max-items or --no-paginate for fewer)',
     example: 'peerconn route list --vpc-id vpc-1a2b3c4d5e6f --output text',
-    pageItems: 'routeRules',
     fields: [...routeTableFlags('rules'), maxKeysField, markerField],
   },
   {

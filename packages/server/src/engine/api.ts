@@ -1,7 +1,8 @@
 // The contract between the server's core (domain rules + store + scheduler) and its adapters (HTTP, admin
 // HTTP, main). The core never sees HTTP; the adapters never touch the store.
 import type { OperationInput } from '@peerconn/sdk/client';
-import type { OperationName } from '@peerconn/sdk/operations';
+import type { OperationShapes } from '@peerconn/sdk/models';
+import type { OPERATIONS, OperationName } from '@peerconn/sdk/operations';
 import type { PeerConnEvent } from '../domain/events.ts';
 import type { FaultRule, FaultRuleInput } from '../domain/faults.ts';
 import type { ReachQuery, ReachReport } from '../domain/reachability.ts';
@@ -52,6 +53,11 @@ export interface Idempotency {
  * SDK's input type for it (packages/sdk/src/models.ts), without the SDK's call options.
  */
 export type RequestFields<N extends OperationName> = Fields<OperationInput<N>>;
+
+/** The body an operation answers with: its SDK output without `$metadata`, or nothing. */
+export type WireOutput<N extends OperationName> = (typeof OPERATIONS)[N]['returnsData'] extends true
+  ? Omit<OperationShapes[N]['output'], '$metadata'>
+  : undefined;
 
 export interface ClockState {
   /** Virtual now, `YYYY-MM-DDThh:mm:ssZ` plus milliseconds as ISO 8601. */

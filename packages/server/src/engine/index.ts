@@ -427,10 +427,11 @@ class PeerConnEngine implements Engine {
   deleteAccount(accountId: string): Promise<void> {
     return this.store.write(async (tx) => {
       const usage = await tx.accountUsage(accountId);
-      if (usage.vpcs > 0 || usage.peerConns > 0) {
+      if (usage.vpcs > 0 || usage.peerConns > 0 || usage.resources > 0) {
+        const resources = usage.resources > 0 ? `, ${usage.resources} network resource(s)` : '';
         throw new ServiceError(
           'AccountInUse',
-          `Account ${accountId} still owns ${usage.vpcs} VPC(s) and ${usage.peerConns} peering connection side(s); release and delete them first, or reset the server.`,
+          `Account ${accountId} still owns ${usage.vpcs} VPC(s)${resources} and ${usage.peerConns} peering connection side(s); release and delete them first, or reset the server.`,
         );
       }
       if (!(await tx.deleteAccount(accountId))) {

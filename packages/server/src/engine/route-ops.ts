@@ -14,7 +14,9 @@ import type { CallerScope, RouteRuleRecord, RouteTableRecord } from '../domain/t
 import { limited, maxKeys } from '../domain/values.ts';
 import { renderRouteRule, renderRouteTable } from '../domain/view.ts';
 import { requireOwnVpc } from '../domain/vpc.ts';
+import { ServiceError } from '../errors.ts';
 import type { StoreReader } from '../store/api.ts';
+import type { RequestFields } from './api.ts';
 import { newRouteRuleId } from './ids.ts';
 import { invalidMarker, markerOf, toPage } from './lists.ts';
 import type { ReadContext, RequestContext } from './outcomes.ts';
@@ -141,4 +143,12 @@ export async function listRouteRules(ctx: ReadContext, fields: ListRouteRulesFie
   });
   const { items, ...paging } = toPage(rows, limit, (row) => row.rule.routeRuleId);
   return { routeRules: items.map((row) => renderRouteRule(row.rule)), ...paging };
+}
+
+// PENDING: replaced by the real handler before this lands.
+export async function switchRouteRule(
+  _ctx: RequestContext,
+  _fields: RequestFields<'switchRouteRule'>,
+): Promise<undefined> {
+  throw new ServiceError('NotFound', 'Operation switchRouteRule is not implemented yet.');
 }

@@ -1,6 +1,7 @@
 // Snapshot format: versioned JSON of the whole store. Import validates everything before touching the store.
 import { DNS_STATUSES, PAYMENT_TIMINGS, PEER_CONN_ROLES, PEER_CONN_STATUSES } from '@peerconn/sdk/models';
 import { z } from 'zod';
+import { RESOURCE_KIND_NAMES, RESOURCE_KINDS, type ResourceKind, resourceKeys } from '../domain/resources.ts';
 import { ACCOUNT_ID_PATTERN } from '../domain/values.ts';
 import { ServiceError } from '../errors.ts';
 import type { StoreDump } from '../store/api.ts';
@@ -76,6 +77,31 @@ const networkSchema = {
         description: z.string(),
         createdAt: z.number(),
       }),
+    )
+    .default([]),
+  // Network resources of the generic table, each record checked by its kind's schema (domain/resources.ts);
+  // snapshots taken before they existed have none.
+  resources: z
+    .array(
+      z
+        .object({
+          seq,
+          kind: z.enum(RESOURCE_KIND_NAMES as [ResourceKind, ...ResourceKind[]]),
+          record: z.unknown(),
+        })
+        .transform((entry, ctx) => {
+          const checked = RESOURCE_KINDS[entry.kind].schema.safeParse(entry.record);
+          if (!checked.success) {
+            const issue = checked.error.issues[0];
+            ctx.addIssue({
+              code: 'custom',
+              path: ['record', ...(issue?.path ?? [])],
+              message: `not a ${entry.kind}: ${issue?.message ?? 'invalid'}`,
+            });
+            return z.NEVER;
+          }
+          return { seq: entry.seq, kind: entry.kind, record: checked.data };
+        }),
     )
     .default([]),
 };
@@ -196,6 +222,13 @@ export function fromSnapshot(snapshot: unknown): StoreDump {
     if (!tables.has(rule.routeTableId)) {
       throw reject(`route rule ${rule.routeRuleId} belongs to no route table of the snapshot`);
     }
+  }
+  const resourceIds = new Set<string>();
+  for (const { kind, record } of dump.resources) {
+    const { id } = resourceKeys(kind, record as never);
+    if (resourceIds.has(`${kind}:${id}`)) throw reject(`duplicate ${kind} ${id}`);
+    resourceIds.add(`${kind}:${id}`);
+    if (!vpcIds.has(record.vpcId)) throw reject(`${kind} ${id} belongs to no VPC of the snapshot`);
   }
   const withTable = new Set(tables.values());
   let nextSeq = Math.max(0, ...dump.routeTables.map((t) => t.seq)) + 1;

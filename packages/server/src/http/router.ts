@@ -25,6 +25,16 @@ const ROUTES: CompiledRoute[] = OPERATION_LIST.map((spec) => ({
 
 const SUPPORTED_VERSIONS = new Set(ROUTES.map((r) => (r.segments[0] as { literal: string }).literal));
 
+/** How many of a route's segments are literals: where two templates match a path, the more literal wins. */
+function literalCount(route: CompiledRoute): number {
+  return route.segments.filter((segment) => 'literal' in segment).length;
+}
+
+/** The path without its version segment, to tell an unsupported version from an unknown path. */
+function unversioned(segments: readonly string[]): string {
+  return segments.slice(1).join('/');
+}
+
 function matchSegments(
   route: CompiledRoute,
   segments: readonly string[],
@@ -60,12 +70,27 @@ export function route(
   });
   if (byPath.length === 0) {
     const version = segments[0] ?? '';
-    if (/^v\d+$/.test(version) && !SUPPORTED_VERSIONS.has(version)) {
-      throw serviceError('InvalidVersion', `The API version "${version}" is not supported; use v1.`);
+    if (/^v\d+$/.test(version)) {
+      // The same path under another version (`/v2/peerconn`, `/v1/securityGroup`): name the one that serves it.
+      const served = ROUTES.find(
+        (r) =>
+          (r.segments[0] as { literal: string }).literal !== version &&
+          matchSegments(r, [(r.segments[0] as { literal: string }).literal, ...segments.slice(1)]) !==
+            undefined,
+      );
+      if (served || !SUPPORTED_VERSIONS.has(version)) {
+        const use = served ? (served.segments[0] as { literal: string }).literal : 'v1';
+        throw serviceError(
+          'InvalidVersion',
+          `The API version "${version}" is not supported for "/${unversioned(segments)}"; use ${use}.`,
+        );
+      }
     }
     throw serviceError('NotFound', `No API at path "/${segments.join('/')}"; check the endpoint and path.`);
   }
-  const candidates = byPath.filter((c) => c.route.spec.method === method);
+  const sameMethod = byPath.filter((c) => c.route.spec.method === method);
+  const mostLiteral = Math.max(0, ...sameMethod.map((c) => literalCount(c.route)));
+  const candidates = sameMethod.filter((c) => literalCount(c.route) === mostLiteral);
   if (candidates.length === 0) {
     const allowed = [...new Set(byPath.map((c) => c.route.spec.method))].join(', ');
     throw serviceError(
@@ -89,5 +114,18 @@ export function route(
       `This request needs one of the action flags ${flagsHere.map((f) => `"${f}"`).join(', ')} in the query string.`,
     );
   }
-  return { operation: chosen.route.spec, pathParams: chosen.params };
+  // On a change, a value-less key the operation does not take is an action this server does not know
+  // (`?bindEsg`, a misspelt flag): refused, never served as the flagless operation of the same path. Reads
+  // keep ignoring what they do not take.
+  const spec = chosen.route.spec;
+  for (const [key, value] of method === 'GET' ? [] : query) {
+    if (value !== '' || key === 'clientToken' || key === spec.flag || spec.query.includes(key)) continue;
+    const known =
+      flagsHere.length > 0 ? `; actions on this path: ${flagsHere.map((f) => `"${f}"`).join(', ')}` : '';
+    throw serviceError(
+      'InvalidParameter',
+      `Unknown action "${key}" for ${method} "/${segments.join('/')}"${known}.`,
+    );
+  }
+  return { operation: spec, pathParams: chosen.params };
 }
