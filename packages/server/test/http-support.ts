@@ -2,7 +2,7 @@
 // requests signed the way the official Python and Go SDKs sign them.
 import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
+import { type Agent, request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PeerConnClient, VpcClient } from '@peerconn/sdk';
@@ -63,8 +63,11 @@ export interface RawRequest {
   target: string;
   headers?: Record<string, string | number>;
   body?: string | Buffer;
+  /** A keep-alive agent to send on; without one, a fresh connection that closes after the answer. */
+  agent?: Agent;
 }
 
+/** One HTTP exchange on loopback, sent exactly as given; rejects only when no answer arrived. */
 export function raw(req: RawRequest): Promise<RawResponse> {
   return new Promise((resolve, reject) => {
     const r = httpRequest(
@@ -74,11 +77,12 @@ export function raw(req: RawRequest): Promise<RawResponse> {
         method: req.method,
         path: req.target,
         headers: req.headers,
-        agent: false,
+        agent: req.agent ?? false,
       },
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('error', reject);
         res.on('end', () => {
           const text = Buffer.concat(chunks).toString('utf8');
           let json: unknown;
