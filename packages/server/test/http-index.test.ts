@@ -5,6 +5,9 @@ import { readFileSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 import { OPERATION_LIST } from '@peerconn/sdk/operations';
 import { raw, startTestServer, type TestServer, TWO_REGIONS } from './http-support.ts';
+import { runsOnEveryStore } from './store-choice.ts';
+
+runsOnEveryStore(import.meta.url);
 
 interface IndexDocument {
   service: string;

@@ -16,7 +16,9 @@ import { createPeerConnArb, createVpcArb, peerOpArb, STARTS, type Step, vpcOpArb
 import { ProcessTarget } from './model/targets.ts';
 import { adminCall, keepAliveAgent, sendModelRequest } from './model/wire.ts';
 import { type Lists, Writer, type WriterStats } from './model/writers.ts';
-import { TEST_STORE_KIND } from './store-choice.ts';
+import { runsOnEveryStore, TEST_STORE_KIND } from './store-choice.ts';
+
+runsOnEveryStore(import.meta.url);
 
 const stats: WriterStats = { acknowledged: 0, refused: 0, verified: 0, replayed: 0 };
 const figures = {
