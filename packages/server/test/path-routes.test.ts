@@ -40,6 +40,8 @@ describe('a lookup in a table of routes', () => {
       { method: 'POST', path: '/v1/vpc', name: 'create' },
       { method: 'PUT', path: '/v1/vpc/{vpcId}', name: 'update' },
       { method: 'PUT', path: '/v1/vpc/{vpcId}', name: 'relay' },
+      { method: 'GET', path: '/v1/vpc/{vpcId}', name: 'get' },
+      { method: 'GET', path: '/v1/vpc/default', name: 'default' },
       { method: 'GET', path: '/v2/other', name: 'other' },
     ],
     (r) => r.path,
@@ -59,7 +61,21 @@ describe('a lookup in a table of routes', () => {
 
   test('a path with routes for other methods names those methods once each', () => {
     assert.deepEqual(routes.lookup('DELETE', segments('/v1/vpc')), { found: [], allowed: ['GET', 'POST'] });
-    assert.deepEqual(routes.lookup('GET', segments('/v1/vpc/vpc-1')), { found: [], allowed: ['PUT'] });
+    assert.deepEqual(routes.lookup('DELETE', segments('/v1/vpc/vpc-1')), {
+      found: [],
+      allowed: ['PUT', 'GET'],
+    });
+  });
+
+  test('where a more literal template matches too, it wins over the parameter', () => {
+    assert.deepEqual(
+      routes.lookup('GET', segments('/v1/vpc/default')).found.map((f) => f.route.name),
+      ['default'],
+    );
+    assert.deepEqual(
+      routes.lookup('GET', segments('/v1/vpc/vpc-1')).found.map((f) => [f.route.name, f.params]),
+      [['get', { vpcId: 'vpc-1' }]],
+    );
   });
 
   test('a path no route has: nothing found, nothing allowed', () => {

@@ -45,9 +45,16 @@ export function matchPathTemplate(
   return params;
 }
 
+function literalCount(template: PathTemplate): number {
+  return template.segments.filter((segment) => 'literal' in segment).length;
+}
+
 /** What a lookup found: the routes for this path and method, or else the methods the path takes. */
 export interface PathLookup<R> {
-  /** Routes with this path and this method, in table order, each with the path's parameters. */
+  /**
+   * Routes with this path and this method, in table order, each with the path's parameters. Where templates
+   * with fewer literals also match (`/v1/vpc/{vpcId}` and `/v1/vpc/relay`), only the most literal ones.
+   */
   found: Array<{ route: R; params: Record<string, string> }>;
   /** When `found` is empty: the methods other routes of this path take (none: no route has this path). */
   allowed: string[];
@@ -64,9 +71,13 @@ export class PathRoutes<R extends { method: string }> {
   lookup(method: string, segments: readonly string[]): PathLookup<R> {
     const byPath = this.compiled.flatMap(({ route, template }) => {
       const params = matchPathTemplate(template, segments);
-      return params ? [{ route, params }] : [];
+      return params ? [{ route, params, literals: literalCount(template) }] : [];
     });
-    const found = byPath.filter((c) => c.route.method === method);
+    const sameMethod = byPath.filter((c) => c.route.method === method);
+    const mostLiteral = Math.max(0, ...sameMethod.map((c) => c.literals));
+    const found = sameMethod
+      .filter((c) => c.literals === mostLiteral)
+      .map(({ route, params }) => ({ route, params }));
     const allowed = found.length > 0 ? [] : [...new Set(byPath.map((c) => c.route.method))];
     return { found, allowed };
   }
