@@ -35,29 +35,34 @@ interface AdminRuntime extends AdminContext {
   streams: ChangeStreams;
 }
 
-/** One admin request as its handler sees it. */
-interface AdminCall {
+/** The `{parameters}` of a path template, as a union of their names. */
+type ParamsOf<Path extends string> = Path extends `${string}{${infer Name}}${infer Rest}`
+  ? Name | ParamsOf<Rest>
+  : never;
+
+/** One admin request as its handler sees it; `Param` names the parameters its route's template has. */
+interface AdminCall<Param extends string = never> {
   readonly admin: AdminRuntime;
   readonly req: IncomingMessage;
   readonly res: ServerResponse;
   /** Whether the caller may use the admin API (only an open route runs without it). */
   readonly authorized: boolean;
-  /** A parameter of the route's path template. */
-  param(name: string): string;
+  /** A parameter of the route's path template (a handler asking for one its template lacks fails to compile). */
+  readonly param: (name: Param) => string;
   /** The body, checked against one of bodies.ts's schemas. */
-  body<T>(schema: z.ZodType<T>): Promise<T>;
+  readonly body: <T>(schema: z.ZodType<T>) => Promise<T>;
 }
 
 /** What a handler answers: a JSON body (200), nothing (204), or that it wrote the response itself. */
 type Answer = { json: unknown } | 'no content' | 'streamed';
 
-type AdminHandler = (call: AdminCall) => Promise<Answer>;
+type AdminHandler<Param extends string = never> = (call: AdminCall<Param>) => Promise<Answer>;
 
 interface AdminRoute {
   method: 'GET' | 'POST' | 'PUT' | 'DELETE';
   /** The path template after `/_admin/`, with `{parameters}`. */
   path: string;
-  handler: AdminHandler;
+  handler: AdminHandler<string>;
   /** One line for the index page. */
   summary: string;
   /** Answered without the admin token (what it shows may still depend on having it). */
@@ -66,14 +71,15 @@ interface AdminRoute {
 
 const json = (value: unknown): Answer => ({ json: value });
 
-function route(
+function route<Path extends string>(
   method: AdminRoute['method'],
-  path: string,
-  handler: AdminHandler,
+  path: Path,
+  handler: AdminHandler<ParamsOf<Path>>,
   summary: string,
   extra: Pick<AdminRoute, 'open'> = {},
 ): AdminRoute {
-  return { method, path, handler, summary, ...extra };
+  // The row's template and its handler's parameters agree (checked above); the table holds them as strings.
+  return { method, path, handler: handler as AdminHandler<string>, summary, ...extra };
 }
 
 // Probes without a token learn only that the server is up; whoever may use the API also sees the state a
@@ -100,17 +106,17 @@ async function createAccount(call: AdminCall): Promise<Answer> {
   return json(await call.admin.engine.createAccount(input));
 }
 
-async function deleteAccount(call: AdminCall): Promise<Answer> {
+async function deleteAccount(call: AdminCall<'id'>): Promise<Answer> {
   await call.admin.engine.deleteAccount(call.param('id'));
   return 'no content';
 }
 
-async function addCredential(call: AdminCall): Promise<Answer> {
+async function addCredential(call: AdminCall<'id'>): Promise<Answer> {
   const body = stripUndefined(await call.body(ADMIN_BODIES.credential));
   return json(await call.admin.engine.addCredential(call.param('id'), body));
 }
 
-async function removeCredential(call: AdminCall): Promise<Answer> {
+async function removeCredential(call: AdminCall<'id' | 'accessKeyId'>): Promise<Answer> {
   await call.admin.engine.removeCredential(call.param('id'), call.param('accessKeyId'));
   return 'no content';
 }
@@ -168,7 +174,7 @@ async function clearFaults({ admin }: AdminCall): Promise<Answer> {
   return 'no content';
 }
 
-async function removeFault(call: AdminCall): Promise<Answer> {
+async function removeFault(call: AdminCall<'id'>): Promise<Answer> {
   await call.admin.engine.removeFault(call.param('id'));
   return 'no content';
 }
