@@ -229,6 +229,7 @@ export const run: BenchModule = async (options) => {
         `${count} requests (get, accept, create, list) signed over 10 s of timestamps, both implementations ` +
         `producing identical Authorization values; with every request in its own second (no signing-key ` +
         `reuse) the ratio is ${distinctRatio.toFixed(2)}`,
+      generator: 'in-process',
     },
     {
       name: 'signer.verify',
@@ -240,6 +241,7 @@ export const run: BenchModule = async (options) => {
       meets: true,
       samples: main.verify,
       note: "the server's check of a signed request (parse, canonicalise, HMAC, constant-time compare), without the credential lookup",
+      generator: 'in-process',
     },
   ];
   return entries;
