@@ -9,7 +9,7 @@ import { parseArgs } from 'node:util';
 import { withWorkDir } from './lib/harness.ts';
 import { runLoad, writePool } from './lib/load.ts';
 import { getRequests, listRequests, mixedRequests } from './lib/pools.ts';
-import { killChildren, repoRoot, spawnServer } from './lib/procs.ts';
+import { cpuSeconds, killChildren, repoRoot, spawnServer } from './lib/procs.ts';
 import { createPeerConnRequest, createVpcRequest, PairSource, seedPeerings } from './lib/seed.ts';
 import { sendOk, type WireRequest } from './lib/wire.ts';
 
@@ -61,12 +61,20 @@ export function summarize(profile: CpuProfile, top: number): { self: string[]; t
 async function main(): Promise<void> {
   const { values, positionals } = parseArgs({
     allowPositionals: true,
-    options: { seconds: { type: 'string' }, keep: { type: 'boolean' }, top: { type: 'string' } },
+    options: {
+      seconds: { type: 'string' },
+      keep: { type: 'boolean' },
+      top: { type: 'string' },
+      'cpu-only': { type: 'boolean' },
+    },
   });
   const load = positionals[0] as LoadName | undefined;
   if (!load || !LOADS.includes(load)) {
-    throw new Error(`usage: npm run profile -- <${LOADS.join('|')}> [--seconds n] [--keep] [--top n]`);
+    throw new Error(
+      `usage: npm run profile -- <${LOADS.join('|')}> [--seconds n] [--keep] [--top n] [--cpu-only]`,
+    );
   }
+  const cpuOnly = values['cpu-only'] === true;
   const seconds = Math.max(1, Math.ceil(Number(values.seconds ?? 5)));
   const top = Number(values.top ?? 25);
   await withWorkDir('profile', async (dir) => {
@@ -76,7 +84,7 @@ async function main(): Promise<void> {
       logPath: join(dir, 'server.log'),
       store: 'sqlite',
       quota: 1_000_000,
-      nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${profiles}`],
+      nodeArgs: cpuOnly ? [] : ['--cpu-prof', `--cpu-prof-dir=${profiles}`],
     });
     const account = server.accounts[0];
     if (!account) throw new Error('the server started without accounts');
@@ -98,23 +106,30 @@ async function main(): Promise<void> {
       mixed: () => mixedRequests(gets, () => createVpcRequest(server, account, n++), 20_000 * seconds),
     };
     const wrap = load === 'get' || load === 'list';
+    const pool = writePool(dir, load, await requests[load]());
+    const cpuBefore = cpuSeconds(server.pid);
     const result = await runLoad(
       dir,
       {
         targets: [server.url],
         connections: CONNECTIONS,
         durationSec: seconds,
-        pool: writePool(dir, load, await requests[load]()),
+        pool,
         wrap,
       },
       load,
     );
     if (result.poolExhausted)
       process.stdout.write(`${load}: the pool of distinct requests ran out before the time was up\n`);
+    const cpuAfter = cpuSeconds(server.pid);
+    const perRequest = (seconds: number) => ((seconds * 1e6) / result.ok).toFixed(1);
     process.stdout.write(
-      `${load}: ${Math.round(result.rps)} req/s, p50 ${result.latencyMs.p50.toFixed(2)} ms, p99 ${result.latencyMs.p99.toFixed(2)} ms over ${CONNECTIONS} connections\n`,
+      `${load}: ${Math.round(result.rps)} req/s, p50 ${result.latencyMs.p50.toFixed(2)} ms, p99 ${result.latencyMs.p99.toFixed(2)} ms over ${CONNECTIONS} connections\n` +
+        `server CPU per answered request: ${perRequest(cpuAfter.user + cpuAfter.system - cpuBefore.user - cpuBefore.system)} µs ` +
+        `(user ${perRequest(cpuAfter.user - cpuBefore.user)}, system ${perRequest(cpuAfter.system - cpuBefore.system)})${cpuOnly ? '' : ', with the profiler on'}\n`,
     );
     await server.stop();
+    if (cpuOnly) return;
     const file = readdirSync(profiles)
       .filter((name) => name.endsWith('.cpuprofile'))
       .map((name) => join(profiles, name))
