@@ -1,46 +1,126 @@
-// Routing by the SDK's operation table: the server never keeps its own list of paths.
+// Routing by the SDK's operation table: the server never keeps its own list of paths. The table is compiled
+// once into a tree of path segments whose ends hold, per method, the operations and action flags there, so a
+// request walks its own few segments instead of trying every route.
 import { ALL_FLAGS, OPERATION_LIST, type OperationName, type OperationSpec } from '@peerconn/sdk/operations';
 import { serviceError } from '../errors.ts';
 
+type Operation = OperationSpec & { name: OperationName };
+
 export interface RouteMatch {
-  operation: OperationSpec & { name: OperationName };
+  operation: Operation;
   pathParams: Record<string, string>;
 }
 
 interface CompiledRoute {
-  spec: OperationSpec & { name: OperationName };
-  segments: Array<{ literal: string } | { param: string }>;
+  spec: Operation;
+  /** Position in the operation table: matches are reported in table order. */
+  index: number;
+  /** Parameter names by segment position (undefined where the segment is a literal). */
+  params: Array<string | undefined>;
 }
 
-const ROUTES: CompiledRoute[] = OPERATION_LIST.map((spec) => ({
-  spec: spec as OperationSpec & { name: OperationName },
-  segments: spec.path
-    .slice(1)
-    .split('/')
-    .map((s) => {
-      const m = /^\{(\w+)\}$/.exec(s);
-      return m ? { param: m[1] as string } : { literal: s };
-    }),
-}));
+/** The operations one method has at one path, and how a request picks among them by its action flag. */
+interface MethodChoice {
+  candidates: CompiledRoute[];
+  /** The candidates' flags, in candidate order. */
+  flagsHere: string[];
+  /** The same flags in ALL_FLAGS order, the order a "two flags" refusal names them. */
+  flagsInTableOrder: string[];
+  /** The candidate without a flag, when there is one. */
+  unflagged: CompiledRoute | undefined;
+}
 
-const SUPPORTED_VERSIONS = new Set(ROUTES.map((r) => (r.segments[0] as { literal: string }).literal));
+/** The routes that end at one node of the tree, prepared for every method. */
+interface Terminal {
+  routes: CompiledRoute[];
+  byMethod: Map<string, MethodChoice>;
+  /** The methods allowed here, in table order, as a MethodNotAllowed message lists them. */
+  allowed: string;
+}
 
-function matchSegments(
-  route: CompiledRoute,
-  segments: readonly string[],
-): Record<string, string> | undefined {
-  if (route.segments.length !== segments.length) return undefined;
-  const params: Record<string, string> = {};
-  for (let i = 0; i < segments.length; i++) {
-    const want = route.segments[i];
-    const got = segments[i] as string;
-    if (want === undefined) return undefined;
-    if ('literal' in want) {
-      if (want.literal !== got) return undefined;
-    } else {
-      if (got === '') return undefined;
-      params[want.param] = got;
+interface PathNode {
+  literals: Map<string, PathNode>;
+  param: PathNode | undefined;
+  terminal: Terminal | undefined;
+}
+
+const newNode = (): PathNode => ({ literals: new Map(), param: undefined, terminal: undefined });
+
+function prepare(routes: CompiledRoute[]): Terminal {
+  const byMethod = new Map<string, MethodChoice>();
+  for (const route of routes) {
+    const choice = byMethod.get(route.spec.method) ?? {
+      candidates: [],
+      flagsHere: [],
+      flagsInTableOrder: [],
+      unflagged: undefined,
+    };
+    choice.candidates.push(route);
+    if (route.spec.flag) choice.flagsHere.push(route.spec.flag);
+    else choice.unflagged ??= route;
+    byMethod.set(route.spec.method, choice);
+  }
+  for (const choice of byMethod.values())
+    choice.flagsInTableOrder = ALL_FLAGS.filter((f) => choice.flagsHere.includes(f));
+  return { routes, byMethod, allowed: [...new Set(routes.map((r) => r.spec.method))].join(', ') };
+}
+
+function compile(): PathNode {
+  const root = newNode();
+  const ends = new Map<PathNode, CompiledRoute[]>();
+  OPERATION_LIST.forEach((spec, index) => {
+    let node = root;
+    const params: Array<string | undefined> = [];
+    for (const segment of spec.path.slice(1).split('/')) {
+      const param = /^\{(\w+)\}$/.exec(segment)?.[1];
+      params.push(param);
+      if (param !== undefined) {
+        node.param ??= newNode();
+        node = node.param;
+      } else {
+        let next = node.literals.get(segment);
+        if (!next) {
+          next = newNode();
+          node.literals.set(segment, next);
+        }
+        node = next;
+      }
     }
+    const list = ends.get(node) ?? [];
+    list.push({ spec: spec as Operation, index, params });
+    ends.set(node, list);
+  });
+  for (const [node, routes] of ends) node.terminal = prepare(routes);
+  return root;
+}
+
+const ROOT = compile();
+
+const SUPPORTED_VERSIONS = new Set(ROOT.literals.keys());
+
+/** Every terminal whose path pattern the segments fit (a parameter takes any non-empty segment). */
+function collect(node: PathNode, segments: readonly string[], at: number, found: Terminal[]): void {
+  if (at === segments.length) {
+    if (node.terminal) found.push(node.terminal);
+    return;
+  }
+  const segment = segments[at] as string;
+  const literal = node.literals.get(segment);
+  if (literal) collect(literal, segments, at + 1, found);
+  if (node.param && segment !== '') collect(node.param, segments, at + 1, found);
+}
+
+/** Where patterns overlap (a literal segment that a parameter also fits), the routes of each, in table order. */
+function merged(terminals: readonly Terminal[]): Terminal {
+  if (terminals.length === 1) return terminals[0] as Terminal;
+  return prepare(terminals.flatMap((t) => t.routes).sort((a, b) => a.index - b.index));
+}
+
+function paramsOf(route: CompiledRoute, segments: readonly string[]): Record<string, string> {
+  const params: Record<string, string> = {};
+  for (let i = 0; i < route.params.length; i++) {
+    const name = route.params[i];
+    if (name !== undefined) params[name] = segments[i] as string;
   }
   return params;
 }
@@ -54,40 +134,40 @@ export function route(
   segments: readonly string[],
   query: ReadonlyMap<string, string>,
 ): RouteMatch {
-  const byPath = ROUTES.flatMap((r) => {
-    const params = matchSegments(r, segments);
-    return params ? [{ route: r, params }] : [];
-  });
-  if (byPath.length === 0) {
+  const found: Terminal[] = [];
+  collect(ROOT, segments, 0, found);
+  if (found.length === 0) {
     const version = segments[0] ?? '';
     if (/^v\d+$/.test(version) && !SUPPORTED_VERSIONS.has(version)) {
       throw serviceError('InvalidVersion', `The API version "${version}" is not supported; use v1.`);
     }
     throw serviceError('NotFound', `No API at path "/${segments.join('/')}"; check the endpoint and path.`);
   }
-  const candidates = byPath.filter((c) => c.route.spec.method === method);
-  if (candidates.length === 0) {
-    const allowed = [...new Set(byPath.map((c) => c.route.spec.method))].join(', ');
+  const here = merged(found);
+  const choice = here.byMethod.get(method);
+  if (!choice) {
     throw serviceError(
       'MethodNotAllowed',
-      `Method ${method} is not allowed on this path; allowed: ${allowed}.`,
+      `Method ${method} is not allowed on this path; allowed: ${here.allowed}.`,
     );
   }
-  const flagsHere = candidates.flatMap((c) => (c.route.spec.flag ? [c.route.spec.flag] : []));
-  const present = ALL_FLAGS.filter((f) => query.has(f) && flagsHere.includes(f));
-  if (present.length > 1) {
-    throw serviceError(
-      'InvalidParameter',
-      `Only one action flag may be given per request; got ${present.map((f) => `"${f}"`).join(' and ')}.`,
-    );
+  let flag: string | undefined;
+  if (choice.flagsHere.length > 0) {
+    const present = choice.flagsInTableOrder.filter((f) => query.has(f));
+    if (present.length > 1) {
+      throw serviceError(
+        'InvalidParameter',
+        `Only one action flag may be given per request; got ${present.map((f) => `"${f}"`).join(' and ')}.`,
+      );
+    }
+    flag = present[0];
   }
-  const flag = present[0];
-  const chosen = candidates.find((c) => c.route.spec.flag === flag);
+  const chosen = flag === undefined ? choice.unflagged : choice.candidates.find((c) => c.spec.flag === flag);
   if (!chosen) {
     throw serviceError(
       'InvalidParameter',
-      `This request needs one of the action flags ${flagsHere.map((f) => `"${f}"`).join(', ')} in the query string.`,
+      `This request needs one of the action flags ${choice.flagsHere.map((f) => `"${f}"`).join(', ')} in the query string.`,
     );
   }
-  return { operation: chosen.route.spec, pathParams: chosen.params };
+  return { operation: chosen.spec, pathParams: paramsOf(chosen, segments) };
 }
