@@ -7,7 +7,7 @@ import { copyFileSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { withWorkDir } from './lib/harness.ts';
-import { runLoad, writePool } from './lib/load.ts';
+import { findWrk, LoadGeneratorMissing, runLoad, WRK_ENV, writePool } from './lib/load.ts';
 import { getRequests, listRequests, mixedRequests } from './lib/pools.ts';
 import { cpuSeconds, killChildren, repoRoot, spawnServer } from './lib/procs.ts';
 import { createPeerConnRequest, createVpcRequest, PairSource, seedPeerings } from './lib/seed.ts';
@@ -75,6 +75,14 @@ async function main(): Promise<void> {
     );
   }
   const cpuOnly = values['cpu-only'] === true;
+  if (!findWrk()) {
+    // As the benchmarks' smoke run does: a machine without wrk is told what is missing; CI must have it.
+    process.stderr.write(
+      `profile: ${new LoadGeneratorMissing(process.env[WRK_ENV] || 'wrk').message}; nothing profiled\n`,
+    );
+    process.exitCode = process.env.CI ? 1 : 0;
+    return;
+  }
   const seconds = Math.max(1, Math.ceil(Number(values.seconds ?? 5)));
   const top = Number(values.top ?? 25);
   await withWorkDir('profile', async (dir) => {
