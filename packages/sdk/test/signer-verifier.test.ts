@@ -81,7 +81,15 @@ test('signatureMatches accepts the signature sign() wrote, in either case, and n
   assert.equal(signatureMatches(key, canonical, flipped), false);
   assert.equal(signatureMatches(key, `${canonical} `, signature), false);
   assert.equal(signatureMatches(signingKey('other', 'x'), canonical, signature), false);
-  for (const malformed of ['', signature.slice(2), `${signature}00`, `${signature.slice(0, -1)}g`]) {
+  // A character outside ASCII whose low byte is a hex digit (U+0330 ends in 0x30, "0") is no hex digit.
+  const lookalike = `${signature.slice(0, -1)}${String.fromCharCode(0x300 + signature.charCodeAt(63))}`;
+  for (const malformed of [
+    '',
+    signature.slice(2),
+    `${signature}00`,
+    `${signature.slice(0, -1)}g`,
+    lookalike,
+  ]) {
     assert.equal(signatureMatches(key, canonical, malformed), false, malformed);
   }
 });
