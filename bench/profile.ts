@@ -108,7 +108,7 @@ async function main(): Promise<void> {
     const requests: Record<LoadName, () => Promise<WireRequest[]> | WireRequest[]> = {
       get: () => gets,
       list: () => lists,
-      create: () => creates(40_000 * seconds),
+      create: () => creates(10_000 * seconds),
       'create-peerconn': async () =>
         (await pairs.take(4_000 * seconds)).map(([a, b]) => createPeerConnRequest(server, account, a, b)),
       mixed: () => mixedRequests(gets, () => createVpcRequest(server, account, n++), 20_000 * seconds),
