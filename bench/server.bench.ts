@@ -16,6 +16,7 @@ import {
 import {
   type LoadResult,
   type RequestPool,
+  removePool,
   requireWrk,
   runLoad,
   WRK_GENERATOR,
@@ -166,8 +167,14 @@ async function throughput(
         await load(replayUrls, listPool, true, 'warm-up replay', warm);
         await load(serverUrls, listPool, true, 'warm-up LIST', warm);
       }
-      const warmOnce = async (name: string, requests: WireRequest[]) =>
-        (await load(serverUrls, toPool(name, requests), false, `warm-up ${name}`, warm)).rps;
+      const warmOnce = async (name: string, requests: WireRequest[]) => {
+        const pool = toPool(name, requests);
+        try {
+          return (await load(serverUrls, pool, false, `warm-up ${name}`, warm)).rps;
+        } finally {
+          removePool(pool);
+        }
+      };
       // A short warm-up undersells a server that is still warming: the pools are also sized from the GET rate
       // (writes rarely outrun reads; the mix is mostly reads), so a first round seldom runs out of requests.
       if (need.vpc) rate.vpc = Math.max(await warmOnce('createVpc', vpcRequests(4000)), getWarmRate / 2);
@@ -200,26 +207,31 @@ async function throughput(
     ) => {
       let size = poolSize(rate[rateKey]);
       let pool = toPool(key, await make(size));
-      await alternate(r, [
-        async () => keep(`${key}.base`, await load(helloUrls, pool, true, `${label} baseline`)),
-        async () => {
-          for (let attempt = 0; ; attempt++) {
-            const result = await load(serverUrls, pool, false, label);
-            if (result.poolExhausted && smoke) short[key] = (short[key] ?? 0) + 1;
-            if (!result.poolExhausted || smoke) {
-              keep(key, result);
-              rate[rateKey] = Math.max(rate[rateKey], result.rps);
-              return;
+      try {
+        await alternate(r, [
+          async () => keep(`${key}.base`, await load(helloUrls, pool, true, `${label} baseline`)),
+          async () => {
+            for (let attempt = 0; ; attempt++) {
+              const result = await load(serverUrls, pool, false, label);
+              if (result.poolExhausted && smoke) short[key] = (short[key] ?? 0) + 1;
+              if (!result.poolExhausted || smoke) {
+                keep(key, result);
+                rate[rateKey] = Math.max(rate[rateKey], result.rps);
+                return;
+              }
+              if (attempt === POOL_RETRIES)
+                throw new Error(`${label}: ${size} distinct requests ran out ${attempt + 1} times in a row`);
+              repeated[key] = (repeated[key] ?? 0) + 1;
+              size *= 2;
+              log(`  ${label}: the pool ran out before the time was up; again with ${size} requests`);
+              removePool(pool);
+              pool = toPool(key, await make(size));
             }
-            if (attempt === POOL_RETRIES)
-              throw new Error(`${label}: ${size} distinct requests ran out ${attempt + 1} times in a row`);
-            repeated[key] = (repeated[key] ?? 0) + 1;
-            size *= 2;
-            log(`  ${label}: the pool ran out before the time was up; again with ${size} requests`);
-            pool = toPool(key, await make(size));
-          }
-        },
-      ]);
+          },
+        ]);
+      } finally {
+        removePool(pool);
+      }
     };
 
     for (let r = 0; r < rounds; r++) {

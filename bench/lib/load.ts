@@ -4,7 +4,7 @@
 // query and chosen headers (never the body) and stays valid for its expiration, so a request signed minutes
 // before it is sent is as good as one signed on the spot. See docs/benchmarks.md.
 import { spawn, spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { childEnv, repoRoot, track } from './procs.ts';
 import type { WireRequest } from './wire.ts';
@@ -131,6 +131,11 @@ export function writePool(
     return file;
   });
   return { files, size: requests.length };
+}
+
+/** Deletes a pool's files (a full run writes hundreds of megabytes of create pools otherwise). */
+export function removePool(pool: RequestPool): void {
+  for (const file of pool.files) rmSync(file, { force: true });
 }
 
 const SAFE_PATH = /^[\w./@+-]+$/;
