@@ -23,6 +23,7 @@ import { readBody } from '../http/body.ts';
 import { decodePath, parseQuery, splitTarget } from '../http/query.ts';
 import { sendEmpty, sendJson } from '../http/respond.ts';
 import { act, actSchema } from './act.ts';
+import { answerReadiness } from './readiness.ts';
 import { ChangeStreams } from './stream.ts';
 import { stateView } from './views.ts';
 
@@ -179,6 +180,13 @@ const ROUTES: Route[] = [
       const clock = ctx.engine.clock();
       sendJson(res, 200, { status: 'ok', clock, timing: timingName(ctx.engine.timing()) });
     },
+  },
+  {
+    method: 'GET',
+    path: 'readyz',
+    summary: 'ready to serve: 200, or 503 with the reason while the state store is unreachable or full',
+    pattern: /^readyz$/,
+    handler: async (ctx, _req, res) => answerReadiness(ctx.engine, res),
   },
   {
     method: 'POST',
@@ -512,7 +520,7 @@ async function handleAdmin(
   const method = (req.method ?? 'GET').toUpperCase();
   const rest = decodePath(rawPath).segments.slice(1).join('/');
   // Health checks come from probes that hold no token and learn nothing from the answer.
-  if (!(method === 'GET' && rest === 'healthz')) authorize(ctx, req);
+  if (!(method === 'GET' && (rest === 'healthz' || rest === 'readyz'))) authorize(ctx, req);
   refuseRebinding(ctx, req);
   refuseForeignOrigin(req, method);
   const byPath = ROUTES.flatMap((r) => {
