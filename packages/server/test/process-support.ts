@@ -65,18 +65,22 @@ export interface Started {
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }>;
 }
 
-/** Spawns main.ts and resolves once the banner (through its last account line) has been printed. */
+/**
+ * Spawns main.ts and resolves once the banner (through its last account line) has been printed. Its stderr (the
+ * log) is a pipe read into `exited.stderr`, unless `stderr` gives a file descriptor to write it to instead.
+ */
 export function startProcess(
   args: string[],
   command: string[] = [process.execPath, '--import', 'tsx', MAIN],
   env: NodeJS.ProcessEnv = {},
+  options: { stderr?: number } = {},
 ): Promise<Started> {
   const [cmd, ...pre] = command as [string, ...string[]];
   // Detached: the child leads its own process group, so a signal reaches node even when npm sits in between.
   const child = spawn(cmd, [...pre, ...args], {
     cwd: ROOT,
     detached: true,
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: ['ignore', 'pipe', options.stderr ?? 'pipe'],
     // The store comes from the arguments, never from a DATABASE_URL the test run happens to have.
     env: { ...process.env, PEERCONN_ACCOUNTS: '', PEERCONN_STORE: '', DATABASE_URL: '', ...env },
   });

@@ -265,6 +265,12 @@ export class PostgresStore implements Store {
       const client = await this.pool.connect();
       let broken = false;
       let locked = 0;
+      // A checked-out client whose connection dies between two queries emits 'error', and an unheard 'error'
+      // would end the process; the next query fails by itself, and the client is then discarded.
+      const onLost = () => {
+        broken = true;
+      };
+      client.on('error', onLost);
       try {
         // Session locks taken before BEGIN: a SERIALIZABLE transaction's snapshot is taken by its first
         // statement, and a snapshot taken while waiting in the queue would be stale by the time the lock is ours.
@@ -301,6 +307,7 @@ export class PostgresStore implements Store {
           broken = true;
         }
         // A connection in an unknown state (its locks included) is closed rather than reused.
+        client.off('error', onLost);
         client.release(broken);
       }
       await backoff(attempt);

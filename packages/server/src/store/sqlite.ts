@@ -339,15 +339,19 @@ export class SqliteStore implements Store {
   }
 
   /**
-   * Readiness: a read of the file; while writes fail, a write that changes nothing but still needs room in the
-   * log (it rewrites the settings rows with their own values), since only a write tells that space is back.
+   * Readiness: a read of the file; while writes fail, a write that leaves nothing behind but still needs room in
+   * the log (a row added and removed in one transaction), since only a write tells that space is back. Rewriting
+   * a row with its own value would not do: SQLite leaves a page whose bytes do not change untouched.
    */
   private async probe(status: StoreStatus): Promise<void> {
     if (status.available) {
       await this.read(async () => this.readerDb.prepare('SELECT count(*) FROM meta').get());
       return;
     }
-    await this.write(async () => this.writerDriver.run('UPDATE meta SET value = value', []));
+    await this.write(async () => {
+      this.writerDriver.run("INSERT INTO meta (key, value) VALUES ('peerconn:probe', '')", []);
+      this.writerDriver.run("DELETE FROM meta WHERE key = 'peerconn:probe'", []);
+    });
   }
 
   private emit(signal: StoreSignal): void {
