@@ -392,6 +392,9 @@ export class PostgresStore implements Store {
 
 async function migrate(pool: pg.Pool, schema: string | undefined): Promise<void> {
   const client = await pool.connect();
+  // A connection lost here fails the next query (and the start) instead of ending the process unheard.
+  const onLost = () => undefined;
+  client.on('error', onLost);
   try {
     // Several processes may start at once: one applies the migrations while the others wait here.
     await client.query("SELECT pg_advisory_lock(hashtextextended('peerconn:migrations', 0))");
@@ -424,6 +427,7 @@ async function migrate(pool: pg.Pool, schema: string | undefined): Promise<void>
       await client.query("SELECT pg_advisory_unlock(hashtextextended('peerconn:migrations', 0))");
     }
   } finally {
+    client.off('error', onLost);
     client.release();
   }
 }
