@@ -9,6 +9,8 @@ export class ServiceError extends Error {
    * check). Logged at debug level only, never part of the answer otherwise.
    */
   detail?: Readonly<Record<string, string>>;
+  /** Sent as `Retry-After` (seconds) with the answer: how long a client should wait before trying again. */
+  retryAfterSeconds?: number;
 
   constructor(code: KnownErrorCode, message: string, statusCode: number = ERROR_CODES[code]) {
     super(message);

@@ -16,6 +16,7 @@ import type {
   SubnetRecord,
   VpcRecord,
 } from '../domain/types.ts';
+import type { StoreHealth } from '../store/availability.ts';
 
 export type { EventCause, EventChange, PeerConnEvent } from '../domain/events.ts';
 export type { FaultRule, FaultRuleInput } from '../domain/faults.ts';
@@ -201,5 +202,7 @@ export interface Engine {
    * account (checked in the loading transaction). Resolves to whether it loaded.
    */
   importSnapshot(snapshot: Snapshot, options?: { onlyIfEmpty?: boolean }): Promise<boolean>;
+  /** Whether the store can serve: the last outcome, an active check (readiness), and outage reports. */
+  storeHealth(): StoreHealth;
   close(): Promise<void>;
 }
