@@ -3,10 +3,9 @@
 // three over the same request set, in rotating order; figures are medians over the rounds.
 import { timingSafeEqual } from 'node:crypto';
 import pkg from '@baiducloud/sdk';
-import { buildRequest } from '@peerconn/sdk';
-import { OPERATIONS } from '@peerconn/sdk/operations';
 import {
   authStringPrefix,
+  buildRequest,
   canonicalHeaders,
   canonicalQueryString,
   canonicalUri,
@@ -15,7 +14,8 @@ import {
   sign,
   signCanonicalRequest,
   signingKey,
-} from '@peerconn/sdk/signer';
+} from '@peerconn/sdk/internal';
+import { OPERATIONS } from '@peerconn/sdk/operations';
 import type { BenchEntry, BenchModule, BenchOptions } from './entry.ts';
 import { median } from './lib/stats.ts';
 

@@ -3,65 +3,17 @@
 // packages need beyond it comes from the named entries `@peerconn/sdk/operations` and `@peerconn/sdk/internal`.
 
 // Clients and calls
-export { BceClient, type ClientConfig, PeerConnClient, RouteClient, SubnetClient, VpcClient } from './client.ts';
+export {
+  BceClient,
+  type ClientConfig,
+  PeerConnClient,
+  RouteClient,
+  SubnetClient,
+  VpcClient,
+} from './client.ts';
 export type { Clock } from './clock.ts';
 export { systemClock } from './clock.ts';
 export type { Credentials } from './credentials.ts';
-export type { OperationInput, OperationOutput } from './operation-types.ts';
-export type { OperationName } from './operations.ts';
-export type { RequestInput, RequestOutput } from './requests.ts';
-export type { DebugEvent } from './transport.ts';
-export { SDK_VERSION } from './version.ts';
-
-// Errors
-export type { ErrorCode, KnownErrorCode } from './error-codes.ts';
-export { BceClientError, BceServiceError, type ClientErrorKind, isNotFoundError } from './errors.ts';
-
-// Retries
-export {
-  type RetryDecision,
-  type RetryFailure,
-  type RetryOptions,
-  type RetryStrategy,
-  type RetryToken,
-  StandardRetryStrategy,
-} from './retry.ts';
-
-// Pagination
-export {
-  type Paginator,
-  paginateOperation,
-  paginatePeerConns,
-  paginateRouteRules,
-  paginateSubnets,
-  paginateVpcs,
-} from './paginate.ts';
-
-// Waiters
-export {
-  type Acceptor,
-  type AcceptorState,
-  createWaiter,
-  type FieldMatcher,
-  type FieldPath,
-  type FieldValue,
-  type Waiter,
-  type WaiterConfig,
-  WaiterError,
-  type WaiterFailureState,
-  type WaiterInput,
-  type WaiterOptions,
-  type WaiterOutput,
-  type WaiterDefinition,
-  type WaiterResult,
-  type WaiterTarget,
-  waitUntilDnsSyncClosed,
-  waitUntilDnsSyncOpen,
-  waitUntilPeerConnActive,
-  waitUntilPeerConnConsulting,
-  waitUntilPeerConnDeleted,
-} from './waiters.ts';
-
 // Credentials, region, endpoint and the profile file
 export {
   type CredentialSource,
@@ -69,20 +21,9 @@ export {
   type ResolvedConfig,
   resolveConfig,
 } from './credentials.ts';
-export {
-  type ConfigFile,
-  defaultConfigPath,
-  deleteProfile,
-  getProfile,
-  listProfiles,
-  type Profile,
-  type ProfileEntry,
-  type ProfileMode,
-  readConfigFile,
-  setCurrentProfile,
-  writeProfile,
-} from './profiles.ts';
-
+// Errors
+export type { ErrorCode, KnownErrorCode } from './error-codes.ts';
+export { BceClientError, BceServiceError, type ClientErrorKind, isNotFoundError } from './errors.ts';
 // Wire types: resources, literal unions with their value lists, and every operation's input and output
 export {
   type Billing,
@@ -119,9 +60,9 @@ export {
   type NextHop,
   type NexthopType,
   PAYMENT_TIMINGS,
+  type PaymentTiming,
   PEER_CONN_ROLES,
   PEER_CONN_STATUSES,
-  type PaymentTiming,
   type PeerConn,
   type PeerConnDnsSyncInput,
   type PeerConnIdInput,
@@ -149,3 +90,63 @@ export {
   type VpcIdInput,
   type WithMetadata,
 } from './models.ts';
+export type { OperationInput, OperationOutput } from './operation-types.ts';
+export type { OperationName } from './operations.ts';
+// Pagination
+export {
+  type Paginator,
+  paginateOperation,
+  paginatePeerConns,
+  paginateRouteRules,
+  paginateSubnets,
+  paginateVpcs,
+} from './paginate.ts';
+export {
+  type ConfigFile,
+  defaultConfigPath,
+  deleteProfile,
+  getProfile,
+  listProfiles,
+  type Profile,
+  type ProfileEntry,
+  type ProfileMode,
+  readConfigFile,
+  setCurrentProfile,
+  writeProfile,
+} from './profiles.ts';
+export type { RequestInput, RequestOutput } from './requests.ts';
+// Retries
+export {
+  type RetryDecision,
+  type RetryFailure,
+  type RetryOptions,
+  type RetryStrategy,
+  type RetryToken,
+  StandardRetryStrategy,
+} from './retry.ts';
+export type { DebugEvent } from './transport.ts';
+export { SDK_VERSION } from './version.ts';
+// Waiters
+export {
+  type Acceptor,
+  type AcceptorState,
+  createWaiter,
+  type FieldMatcher,
+  type FieldPath,
+  type FieldValue,
+  type Waiter,
+  type WaiterConfig,
+  type WaiterDefinition,
+  WaiterError,
+  type WaiterFailureState,
+  type WaiterInput,
+  type WaiterOptions,
+  type WaiterOutput,
+  type WaiterResult,
+  type WaiterTarget,
+  waitUntilDnsSyncClosed,
+  waitUntilDnsSyncOpen,
+  waitUntilPeerConnActive,
+  waitUntilPeerConnConsulting,
+  waitUntilPeerConnDeleted,
+} from './waiters.ts';

@@ -4,6 +4,12 @@
 
 // The clients by service, and how a call becomes a request (tools and benchmarks built from the table)
 export { CLIENT_CLASSES } from './client.ts';
+// How keys and endpoints are found (the CLI words its own messages around these)
+export { MISSING_CREDENTIALS_HELP } from './credentials.ts';
+export { DEFAULT_REGION, parseEndpoint, regionEndpoint } from './endpoint.ts';
+// The service's error codes with their statuses (the server answers with them; docs/wire.md lists them)
+export { ERROR_CODES, isKnownErrorCode } from './error-codes.ts';
+export { abortError, parseServiceError } from './errors.ts';
 export type {
   OperationMethods,
   OperationsOf,
@@ -13,8 +19,29 @@ export type {
   SubnetOperations,
   VpcOperations,
 } from './operation-types.ts';
+// The local server's reachability answer (POST /_admin/reachability): built by the server, printed by the CLI
+export {
+  type HopNext,
+  type MatchedRule,
+  REACH_PROBLEMS,
+  type ReachHop,
+  type ReachProblem,
+  type ReachProblemCode,
+  type ReachReport,
+  type SideState,
+} from './reachability.ts';
 export { type BuiltRequest, buildRequest } from './requests.ts';
-
+// The retry policy's parts, for tests of each on its own
+export {
+  backoffDelayMs,
+  classifyError,
+  isRetryableError,
+  parseRetryAfter,
+  RETRY_DEFAULTS,
+  RetryBudget,
+  type RetryClass,
+  retryDelayMs,
+} from './retry.ts';
 // bce-auth-v1: the signer, and the pieces the server's verifier and the raw-request tests use
 export {
   AUTH_VERSION,
@@ -38,7 +65,6 @@ export {
   signingKey,
   uriEncode,
 } from './signer.ts';
-
 // One HTTP exchange, below retries and signing (the SDK benchmark measures it alone)
 export {
   headersToRecord,
@@ -47,38 +73,5 @@ export {
   type TransportRequest,
   type TransportResponse,
 } from './transport.ts';
-
-// The service's error codes with their statuses (the server answers with them; docs/wire.md lists them)
-export { ERROR_CODES, isKnownErrorCode } from './error-codes.ts';
-export { abortError, parseServiceError } from './errors.ts';
-
-// How keys and endpoints are found (the CLI words its own messages around these)
-export { MISSING_CREDENTIALS_HELP } from './credentials.ts';
-export { DEFAULT_REGION, parseEndpoint, regionEndpoint } from './endpoint.ts';
-
-// The retry policy's parts, for tests of each on its own
-export {
-  backoffDelayMs,
-  classifyError,
-  isRetryableError,
-  parseRetryAfter,
-  RETRY_DEFAULTS,
-  RetryBudget,
-  type RetryClass,
-  retryDelayMs,
-} from './retry.ts';
-
 // The waiter rows of the SDK (their acceptors are held to Terraform's sets and to docs/sdk.md by tests)
 export { WAITERS } from './waiters.ts';
-
-// The local server's reachability answer (POST /_admin/reachability): built by the server, printed by the CLI
-export {
-  type HopNext,
-  type MatchedRule,
-  REACH_PROBLEMS,
-  type ReachHop,
-  type ReachProblem,
-  type ReachProblemCode,
-  type ReachReport,
-  type SideState,
-} from './reachability.ts';

@@ -133,4 +133,3 @@ type OperationTableChecks = [
     }>
   >,
 ];
-

@@ -242,7 +242,12 @@ export async function runCall<T>(
     return await attemptWithRetries(settings, request, parse, signal);
   } catch (error) {
     // The deadline reaches the attempts as an abort; the caller asked for a timeout, so report one.
-    if (error instanceof BceClientError && error.kind === 'abort' && deadline.aborted && !abortSignal?.aborted) {
+    if (
+      error instanceof BceClientError &&
+      error.kind === 'abort' &&
+      deadline.aborted &&
+      !abortSignal?.aborted
+    ) {
       const timeout = new BceClientError(
         'timeout',
         `Expected ${request.label} to finish within ${callTimeoutMs} ms (callTimeoutMs, retries included), but it did not`,

@@ -75,7 +75,10 @@ export interface WaiterOptions<Client> {
 }
 
 /** The polled operation's input: its own fields, without the call options (the waiter sets those). */
-export type WaiterTarget<N extends OperationName> = Omit<OperationInput<N>, keyof CallOptions | 'clientToken'>;
+export type WaiterTarget<N extends OperationName> = Omit<
+  OperationInput<N>,
+  keyof CallOptions | 'clientToken'
+>;
 
 export interface WaiterResult<Result = PeerConn> {
   state: 'SUCCESS';
@@ -134,7 +137,10 @@ const VERDICT: Readonly<Record<AcceptorState, Verdict>> = {
 function onOutput<O>(acceptors: readonly Acceptor<O>[], output: O): Verdict {
   for (const acceptor of acceptors) {
     if ('otherwise' in acceptor) return VERDICT[acceptor.state];
-    if ('field' in acceptor && (acceptor.in as readonly unknown[]).includes(valueAt(output, acceptor.field))) {
+    if (
+      'field' in acceptor &&
+      (acceptor.in as readonly unknown[]).includes(valueAt(output, acceptor.field))
+    ) {
       return VERDICT[acceptor.state];
     }
   }
@@ -229,7 +235,10 @@ async function runWaiter<N extends OperationName>(
       : lastError instanceof Error
         ? lastError.message
         : 'nothing';
-    return fail('TIMEOUT', `Expected ${target} to reach ${goal} within ${config.maxWaitTime} s; last seen: ${seen}`);
+    return fail(
+      'TIMEOUT',
+      `Expected ${target} to reach ${goal} within ${config.maxWaitTime} s; last seen: ${seen}`,
+    );
   };
 
   for (;;) {

@@ -7,6 +7,7 @@ import {
   type BceServiceError,
   type CreatePeerConnOutput,
   type CreateRouteRuleOutput,
+  createWaiter,
   DNS_STATUSES,
   type DnsStatus,
   type EmptyOutput,
@@ -23,13 +24,12 @@ import {
   PeerConnClient,
   type PeerConnRole,
   type PeerConnStatus,
+  type RequestOutput,
   type ResponseMetadata,
   RouteClient,
   type RouteRule,
   SubnetClient,
   VpcClient,
-  createWaiter,
-  type RequestOutput,
   type WaiterResult,
   waitUntilPeerConnActive,
 } from '@peerconn/sdk';
@@ -184,7 +184,10 @@ async function typedCalls(
   const waitUntilRelayed = createWaiter({
     operation: 'getVpc',
     goal: 'relay on',
-    acceptors: [{ state: 'success', field: 'vpc.relay', in: [true] }, { state: 'failure', notFound: true }],
+    acceptors: [
+      { state: 'success', field: 'vpc.relay', in: [true] },
+      { state: 'failure', notFound: true },
+    ],
   });
   const relayed = await waitUntilRelayed({ client: vpcs, maxWaitTime: 60 }, { vpcId: 'vpc-a' });
   const relayedVpcId: string | undefined = relayed.result?.vpc.vpcId;

@@ -12,8 +12,8 @@ import {
   PEER_CONN_STATUSES,
   PeerConnClient,
   VpcClient,
-  type WaiterOutput,
   WaiterError,
+  type WaiterOutput,
   waitUntilDnsSyncClosed,
   waitUntilDnsSyncOpen,
   waitUntilPeerConnActive,
@@ -79,13 +79,19 @@ describe('waitUntilPeerConnActive', () => {
   for (const terminal of ['consult_failed', 'expired', 'error', 'deleted', 'down']) {
     test(`fails fast on ${terminal}`, async () => {
       await withServer([view('creating'), view(terminal), view('active')], async (client, s) => {
-        await assert.rejects(waitUntilPeerConnActive(config(client), { peerConnId: 'p-1' }), (err: unknown) => {
-          assert.ok(err instanceof WaiterError);
-          assert.equal(err.state, 'FAILURE');
-          assert.equal(err.lastResult?.status, terminal);
-          assert.match(err.message, new RegExp(`p-1 to reach status active, but it is in status ${terminal}`));
-          return true;
-        });
+        await assert.rejects(
+          waitUntilPeerConnActive(config(client), { peerConnId: 'p-1' }),
+          (err: unknown) => {
+            assert.ok(err instanceof WaiterError);
+            assert.equal(err.state, 'FAILURE');
+            assert.equal(err.lastResult?.status, terminal);
+            assert.match(
+              err.message,
+              new RegExp(`p-1 to reach status active, but it is in status ${terminal}`),
+            );
+            return true;
+          },
+        );
         assert.equal(s.requests.length, 2);
       });
     });
@@ -122,7 +128,10 @@ describe('waitUntilPeerConnActive', () => {
     await withServer([view('creating')], async (client, s) => {
       const clock = new VirtualClock();
       await assert.rejects(
-        waitUntilPeerConnActive({ client, clock, minDelay: 3, maxDelay: 3, maxWaitTime: 10 }, { peerConnId: 'p-1' }),
+        waitUntilPeerConnActive(
+          { client, clock, minDelay: 3, maxDelay: 3, maxWaitTime: 10 },
+          { peerConnId: 'p-1' },
+        ),
         (err: unknown) => {
           assert.ok(err instanceof WaiterError);
           assert.equal(err.state, 'TIMEOUT');
@@ -351,8 +360,7 @@ const EXPECTED: Record<string, (status: string, dns: string) => Verdict> = {
         : ['open', 'closing'].includes(dns)
           ? 'retry'
           : 'failure',
-  consulting: (status) =>
-    status === 'consulting' ? 'success' : status === 'creating' ? 'retry' : 'failure',
+  consulting: (status) => (status === 'consulting' ? 'success' : status === 'creating' ? 'retry' : 'failure'),
 };
 const NOT_FOUND: Record<string, Verdict> = {
   active: 'failure',
@@ -402,7 +410,10 @@ describe('the waiter rows', () => {
       });
       const client = new VpcClient({ endpoint: s.url, credentials: TEST_CREDENTIALS });
       const clock = new VirtualClock();
-      const result = await waitUntilRelay({ client, clock, maxWaitTime: 60, random: () => 0 }, { vpcId: 'vpc-1' });
+      const result = await waitUntilRelay(
+        { client, clock, maxWaitTime: 60, random: () => 0 },
+        { vpcId: 'vpc-1' },
+      );
       assert.equal(result.result?.vpc.relay, true);
       assert.equal(result.attempts, 3);
       assert.deepEqual(
@@ -416,10 +427,10 @@ describe('the waiter rows', () => {
   });
 
   test('a waiter polls a read: a mutating operation is refused', () => {
-    assert.throws(
-      () => createWaiter({ operation: 'deletePeerConn', goal: 'never', acceptors: [] }),
-      { kind: 'config', message: /read operation/ },
-    );
+    assert.throws(() => createWaiter({ operation: 'deletePeerConn', goal: 'never', acceptors: [] }), {
+      kind: 'config',
+      message: /read operation/,
+    });
   });
 
   test('docs/sdk.md shows every row as it is', () => {

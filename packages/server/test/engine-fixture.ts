@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { PeerConnRole } from '@peerconn/sdk/models';
+import type { PeerConnRole } from '@peerconn/sdk';
 import { DEFAULTS } from '../src/config.ts';
 import type { CreatePeerConnFields } from '../src/domain/requests.ts';
 import { type TimingTable, type TransitionTiming, timingPreset } from '../src/domain/timing.ts';

@@ -6,7 +6,7 @@ import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PeerConnClient, VpcClient } from '@peerconn/sdk';
-import { formatBceTimestamp, sign } from '@peerconn/sdk/signer';
+import { formatBceTimestamp, sign } from '@peerconn/sdk/internal';
 import type { ServerOptions } from '../src/config.ts';
 import { timingPreset } from '../src/domain/timing.ts';
 import type { AccountCredential } from '../src/engine/api.ts';

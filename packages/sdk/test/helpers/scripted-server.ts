@@ -49,11 +49,7 @@ export function readBody(req: IncomingMessage, done: (body: string) => void): vo
 }
 
 /** What a test inspects of a request that arrived. */
-export function recordRequest(
-  req: IncomingMessage,
-  body: string,
-  res?: ServerResponse,
-): RecordedRequest {
+export function recordRequest(req: IncomingMessage, body: string, res?: ServerResponse): RecordedRequest {
   const url = req.url ?? '/';
   const q = url.indexOf('?');
   return {

@@ -18,9 +18,7 @@ export class VirtualClock implements Clock {
   readonly sleeps: number[] = [];
 
   /** `manual`: sleeps wait for advance() instead of moving time on themselves. */
-  constructor(
-    private readonly options: { manual?: boolean; start?: number } = {},
-  ) {
+  constructor(private readonly options: { manual?: boolean; start?: number } = {}) {
     this.current = options.start ?? Date.parse('2026-01-01T00:00:00Z');
   }
 

@@ -10,7 +10,7 @@ import {
   parseAuthorization,
   signCanonicalRequest,
   signingKey,
-} from '@peerconn/sdk/signer';
+} from '@peerconn/sdk/internal';
 import type { Engine } from '../engine/api.ts';
 import { serviceError } from '../errors.ts';
 
