@@ -70,7 +70,8 @@ export async function runConfigure(globals: GlobalOptions): Promise<number> {
   try {
     const profiles = await import('@peerconn/sdk');
     const name = globals.profile ?? process.env.BCE_PROFILE ?? 'default';
-    const existing = profiles.readConfigFile().profiles[name];
+    const before = profiles.readConfigFile();
+    const existing = before.profiles[name];
     const values: Partial<Record<keyof Profile, string>> = {};
     if (globals.accessKeyId) values.accessKeyId = globals.accessKeyId;
     if (globals.secretAccessKey) values.secretAccessKey = globals.secretAccessKey;
@@ -127,8 +128,15 @@ export async function runConfigure(globals: GlobalOptions): Promise<number> {
     const endpoint = values.endpoint ?? existing?.endpoint;
     if (region) profile.region = region;
     if (endpoint) profile.endpoint = endpoint;
-    profiles.writeProfile(name, profile);
+    const after = profiles.writeProfile(name, profile);
     process.stderr.write(`Saved profile "${name}"\n`);
+    // The first profile written becomes the current one; a user who named it with --profile would not guess.
+    if (after.current === name && before.current !== name) {
+      process.stderr.write(
+        `"${name}" is now the current profile: commands without --profile or BCE_PROFILE use it ` +
+          '(`peerconn configure use <name>` picks another)\n',
+      );
+    }
     return EXIT.ok;
   } catch (error) {
     return report(error, globals);
