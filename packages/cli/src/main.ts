@@ -1,5 +1,6 @@
-// Builds the command tree from the verb table and dispatches. Only commander, the operation table and the
-// wire's literal unions load here; the SDK, JMESPath and the server load inside the actions that need them, so `--help` stays fast.
+// Builds the command tree from the verb table and dispatches. What the tree needs is imported here (commander,
+// the operation table, the wire's value lists); the clients, JMESPath and the server are imported inside the
+// actions that use them, so `--help` stays fast.
 
 import { PEER_CONN_ROLES } from '@peerconn/sdk';
 import { OPERATIONS, type OperationSpec, pathParams } from '@peerconn/sdk/operations';
