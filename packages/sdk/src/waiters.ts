@@ -164,6 +164,7 @@ function onNotFound<O>(acceptors: readonly Acceptor<O>[]): Verdict | undefined {
 /** The fields the acceptors look at, as the message shows them: `status creating, dnsStatus close`. */
 function describer<O>(acceptors: readonly Acceptor<O>[]): (output: O) => string {
   const fields = [...new Set(acceptors.flatMap((a) => ('field' in a ? [a.field as string] : [])))];
+  if (fields.length === 0) return (output) => JSON.stringify(output).slice(0, 120);
   return (output) => fields.map((field) => `${field} ${String(valueAt(output, field))}`).join(', ');
 }
 
