@@ -1,5 +1,6 @@
 // The one error type the server's layers throw; the HTTP layer renders it as {code, message, requestId}.
-import { ERROR_CODES, type KnownErrorCode } from '@peerconn/sdk/error-codes';
+import type { KnownErrorCode } from '@peerconn/sdk';
+import { ERROR_CODES } from '@peerconn/sdk/internal';
 
 export class ServiceError extends Error {
   readonly code: KnownErrorCode;

@@ -1,6 +1,6 @@
 // The contract between the server's core (domain rules + store + scheduler) and its adapters (HTTP, admin
 // HTTP, main). The core never sees HTTP; the adapters never touch the store.
-import type { OperationInput } from '@peerconn/sdk/client';
+import type { OperationInput } from '@peerconn/sdk';
 import type { OperationName } from '@peerconn/sdk/operations';
 import type { PeerConnEvent } from '../domain/events.ts';
 import type { FaultRule, FaultRuleInput } from '../domain/faults.ts';

@@ -1,5 +1,5 @@
 // Snapshot format: versioned JSON of the whole store. Import validates everything before touching the store.
-import { DNS_STATUSES, PAYMENT_TIMINGS, PEER_CONN_ROLES, PEER_CONN_STATUSES } from '@peerconn/sdk/models';
+import { DNS_STATUSES, PAYMENT_TIMINGS, PEER_CONN_ROLES, PEER_CONN_STATUSES } from '@peerconn/sdk';
 import { z } from 'zod';
 import { ACCOUNT_ID_PATTERN } from '../domain/values.ts';
 import { ServiceError } from '../errors.ts';
