@@ -559,6 +559,8 @@ export interface SecurityGroupRuleInput {
 export interface SecurityGroupRule {
   securityGroupRuleId: string;
   securityGroupId: string;
+  /** The group again (the Go SDK's detail model reads it under this name). */
+  securityGroupUuid?: string;
   remark: string;
   direction: RuleDirection;
   ethertype: Ethertype;
