@@ -351,8 +351,11 @@ function portTermHolds(text: string, port: number | undefined): boolean {
   return !('problem' in range) && portsHold(range, port);
 }
 
+/** What evaluation reads of a rule: stored records and rules as the lists show them both fit. */
+export type AclMatchTerms = Omit<AclRuleTerms, 'ipVersion' | 'description'> & { ipVersion: number };
+
 /** Whether one rule's terms cover a packet (its direction aside). */
-export function aclRuleMatches(rule: AclRuleTerms, packet: Packet): boolean {
+export function aclRuleMatches(rule: AclMatchTerms, packet: Packet): boolean {
   const family = packetFamily(packet);
   if (family === undefined || family !== rule.ipVersion) return false;
   if (rule.protocol !== 'all' && rule.protocol !== packet.protocol) return false;
@@ -378,7 +381,7 @@ export interface AclDecision<R> {
  * out of it). Give the subnet's rules with its default rules (firewall-view.ts `subnetAclRules`), so that a
  * packet no custom rule matches is decided by the default allow; undefined only when nothing matches at all.
  */
-export function evaluateAcl<R extends AclRuleTerms>(
+export function evaluateAcl<R extends AclMatchTerms>(
   rules: readonly R[],
   direction: RuleDirection,
   packet: Packet,
