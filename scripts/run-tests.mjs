@@ -24,7 +24,7 @@ function findTests(dir) {
 
 /** Suites whose every test runs against the store under test (fixtures from packages/server/test/store-choice.ts). */
 const STORE_SUITES =
-  /^packages\/server\/test\/(store|engine-[a-z-]+|http-[a-z-]+|e2e-(sdk|sdk-rules|sdk-routes|examples|baiducloud)|multi-instance|model-[a-z-]+|reliability-[a-z-]+)\.test\.ts$/;
+  /^packages\/server\/test\/(store|engine-[a-z-]+|http-[a-z-]+|e2e-(sdk|sdk-rules|sdk-routes|sdk-network|examples|baiducloud)|multi-instance|model-[a-z-]+|reliability-[a-z-]+)\.test\.ts$/;
 
 const args = process.argv.slice(2);
 const sqliteOnly = args.includes('--sqlite-only');
