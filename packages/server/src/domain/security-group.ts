@@ -288,8 +288,7 @@ export function ruleIdentity(terms: SecurityGroupRuleTerms): string {
 }
 
 function describeRule(terms: SecurityGroupRuleTerms): string {
-  const peer =
-    referencedGroup(terms) ?? (terms.direction === 'ingress' ? terms.sourceIp : terms.destIp) ?? ANY_PEER;
+  const peer = referencedGroup(terms) ?? (terms.direction === 'ingress' ? terms.sourceIp : terms.destIp);
   const ports = terms.protocol === 'tcp' || terms.protocol === 'udp' ? ` ports ${terms.portRange}` : '';
   const remark = terms.remark === '' ? '' : ` "${terms.remark}"`;
   return `${terms.direction} ${terms.protocol}${ports} ${terms.direction === 'ingress' ? 'from' : 'to'} ${peer}${remark}`;
