@@ -18,6 +18,9 @@ import {
   VpcClient,
 } from '@peerconn/sdk';
 import { adminOk, startTestServer, type TestServer, TWO_REGIONS } from './http-support.ts';
+import { runsOnEveryStore } from './store-choice.ts';
+
+runsOnEveryStore(import.meta.url);
 
 let server: TestServer;
 let c: { accessKeyId: string; secretAccessKey: string; accountId: string };

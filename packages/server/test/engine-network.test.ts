@@ -23,7 +23,16 @@ import {
   openFixture,
   rejectsWith,
 } from './engine-fixture.ts';
-import { dropPlace, newStorePlace, rawQuery, type StorePlace, TEST_STORE_KIND } from './store-choice.ts';
+import {
+  dropPlace,
+  newStorePlace,
+  rawQuery,
+  runsOnEveryStore,
+  type StorePlace,
+  TEST_STORE_KIND,
+} from './store-choice.ts';
+
+runsOnEveryStore(import.meta.url);
 
 const OLD_ACCOUNT = 'd'.repeat(32);
 const OLD_VPCS = ['vpc-old000000001', 'vpc-old000000002'];

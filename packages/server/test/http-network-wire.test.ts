@@ -17,6 +17,9 @@ import {
   startTestServer,
   type TestServer,
 } from './http-support.ts';
+import { runsOnEveryStore } from './store-choice.ts';
+
+runsOnEveryStore(import.meta.url);
 
 let server: TestServer;
 let vpcId: string;
