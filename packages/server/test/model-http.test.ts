@@ -4,7 +4,7 @@
 // every account after each step. Runs on SQLite and, in the PostgreSQL pass, on PostgreSQL.
 import { after, test } from 'node:test';
 import fc from 'fast-check';
-import { historyConfigArb, report, SOAK, sized } from './model/config.ts';
+import { historyConfigArb, report, SOAK, seedOption, sized } from './model/config.ts';
 import { emptyFigures, History } from './model/runner.ts';
 import { historyArb } from './model/steps.ts';
 import { InProcessTarget } from './model/targets.ts';
@@ -35,6 +35,6 @@ test('random histories over HTTP agree with the model, restarts included', {
         }
       },
     ),
-    { numRuns: sized(8, 60), includeErrorInReport: true },
+    { numRuns: sized(8, 60), includeErrorInReport: true, ...seedOption() },
   );
 });

@@ -16,6 +16,7 @@ import {
   type ModelRequest,
   type TimingTable,
 } from './model.ts';
+import { NETWORK_MUTATING_OPS, NETWORK_READ_OPS } from './network.ts';
 import { other, Resolver } from './resolve.ts';
 import { REGIONS, type Step } from './steps.ts';
 import { adminCall, keepAliveAgent, sendModelRequest } from './wire.ts';
@@ -76,6 +77,16 @@ export class Mismatch extends Error {
 
 const PAGE_SIZES = [1000, 1000, 2, 3, 1];
 
+/** The id field of what a create answers. */
+const CREATED_ID: Record<string, 'peerConnId' | 'vpcId' | 'subnetId' | 'securityGroupId'> = {
+  createPeerConn: 'peerConnId',
+  createVpc: 'vpcId',
+  createSubnet: 'subnetId',
+  createSecurityGroup: 'securityGroupId',
+};
+
+const NETWORK_OPS: ReadonlySet<string> = new Set([...NETWORK_MUTATING_OPS, ...NETWORK_READ_OPS]);
+
 export class History {
   readonly model: Model;
   private agent: Agent = keepAliveAgent();
@@ -84,6 +95,13 @@ export class History {
   private readonly log: string[] = [];
   private touchedConns = new Set<string>();
   private touchedVpcs = new Set<string>();
+  private touchedSubnets = new Set<string>();
+  private touchedGroups = new Set<string>();
+  /**
+   * Where the step may have changed subnets, ACL rules or groups: `${accountId} ${region}` of each caller whose
+   * lists are read after it, or `everyone` (after a restart). A full check reads every account's lists anyway.
+   */
+  private networkTouched = new Set<string>();
   private stepCount = 0;
   private readonly resolver: Resolver;
   private readonly comparer: Comparer;
@@ -142,6 +160,9 @@ export class History {
     this.log.push(JSON.stringify(step));
     this.touchedConns = new Set();
     this.touchedVpcs = new Set();
+    this.touchedSubnets = new Set();
+    this.touchedGroups = new Set();
+    this.networkTouched = new Set();
     switch (step.t) {
       case 'replay': {
         if (this.sent.length === 0) break;
@@ -211,6 +232,7 @@ export class History {
         await this.target.restart();
         this.agent = keepAliveAgent();
         this.figures.restarts += 1;
+        this.networkTouched.add('everyone');
         break;
       default: {
         const req = this.resolver.request(step);
@@ -230,22 +252,20 @@ export class History {
   private async send(req: ModelRequest): Promise<void> {
     const answer = await this.call(req);
     const fresh: FreshIds = {};
-    const isCreate = req.op === 'createPeerConn' || req.op === 'createVpc';
-    const idField = req.op === 'createPeerConn' ? 'peerConnId' : 'vpcId';
+    const idField = CREATED_ID[req.op];
     let newId: string | undefined;
-    if (isCreate && answer.status === 200) {
+    if (idField && answer.status === 200) {
       newId = (answer.json as Record<string, unknown> | undefined)?.[idField] as string | undefined;
       if (typeof newId === 'string') fresh[idField] = newId;
     }
-    const known = newId !== undefined && (this.model.conns.has(newId) || this.model.vpcs.has(newId));
-    const sizeBefore = this.model.conns.size + this.model.vpcs.size;
+    const known = idField !== undefined && newId !== undefined && this.model.idTaken(idField, newId);
     const outcome = this.model.request(req, fresh);
-    const created = this.model.conns.size + this.model.vpcs.size > sizeBefore;
     this.comparer.compareAnswer(req, answer, outcome);
-    if (created) {
+    if (idField && outcome.ok && !this.model.lastWasReplay) {
       if (known) this.fail(`the server answered an id it had given before: ${newId}`);
       if (!ID_FORMAT[idField]?.test(newId as string)) this.fail(`malformed ${idField} ${newId}`);
     }
+    this.noteTouched(req, outcome.ok ? outcome.body : undefined);
     if (isMutating(req.op)) {
       this.sent.push(req);
       this.figures.mutations += 1;
@@ -265,6 +285,38 @@ export class History {
     for (const field of ['localVpcId', 'peerVpcId']) {
       if (typeof body?.[field] === 'string') this.touchedVpcs.add(body[field] as string);
     }
+  }
+
+  /** What a request may have changed of the network resources, for the reads after the step. */
+  private noteTouched(req: ModelRequest, answer: unknown): void {
+    if (!NETWORK_OPS.has(req.op) && req.op !== 'createVpc' && req.op !== 'deleteVpc') return;
+    this.networkTouched.add(`${req.accountId} ${req.region}`);
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    const out = (answer ?? {}) as Record<string, unknown>;
+    const network = this.model.network;
+    const subnet = (id: unknown) => {
+      if (typeof id !== 'string') return;
+      this.touchedSubnets.add(id);
+      const known = network.subnets.get(id);
+      if (known) this.touchedVpcs.add(known.vpcId);
+    };
+    const group = (id: unknown) => {
+      if (typeof id !== 'string') return;
+      this.touchedGroups.add(id);
+      const known = network.groupById(id);
+      if (known) this.touchedVpcs.add(known.vpcId);
+    };
+    subnet(req.path.subnetId ?? body.subnetId ?? out.subnetId);
+    for (const rule of Array.isArray(body.aclRules) ? body.aclRules : []) {
+      subnet((rule as Record<string, unknown> | null)?.subnetId);
+    }
+    const aclRule = [...network.aclRules.values()].find((r) => r.id === req.path.aclRuleId);
+    if (aclRule) subnet(aclRule.subnetId);
+    group(req.path.securityGroupId ?? out.securityGroupId);
+    const ruleId = req.path.securityGroupRuleId ?? body.securityGroupRuleId;
+    const owner = [...network.groups.values()].find((g) => g.rules.some((r) => r.id === ruleId));
+    if (owner?.id) group(owner.id);
+    if (typeof body.vpcId === 'string') this.touchedVpcs.add(body.vpcId);
   }
 
   private async call(req: ModelRequest): Promise<RawResponse> {
@@ -369,15 +421,20 @@ export class History {
 
     for (const account of ACCOUNTS) {
       for (const region of REGIONS) {
-        await this.compareList('listPeerConns', account, region);
-        await this.compareList('listVpcs', account, region);
+        await this.compareList(this.peerConnList(account, region));
+        await this.compareList(this.vpcList(account, region));
+        const touched = this.networkTouched;
+        if (full || touched.has('everyone') || touched.has(`${account.id} ${region}`)) {
+          await this.compareList(this.subnetList(account, region));
+          await this.compareList(this.groupList(account, region));
+        }
       }
     }
     for (const vpcId of this.touchedVpcs) {
       const vpc = this.model.vpcs.get(vpcId);
       if (!vpc) continue;
       const owner = ACCOUNTS.find((a) => a.id === vpc.accountId) as TestAccount;
-      await this.compareList('listPeerConns', owner, vpc.region, vpcId);
+      await this.compareList(this.peerConnList(owner, vpc.region, vpcId));
     }
     const conns = full ? this.resolver.conns().map((c) => c.id) : [...this.touchedConns];
     for (const id of conns) await this.compareGets(id, full);
@@ -385,18 +442,65 @@ export class History {
     for (const id of vpcs) {
       const vpc = this.model.vpcs.get(id);
       if (!vpc) continue;
-      for (const account of ACCOUNTS) {
-        const regions = account.id === vpc.accountId ? REGIONS : [vpc.region];
-        for (const region of regions) {
-          await this.compareRead({
-            op: 'getVpc',
-            accountId: account.id,
-            region,
-            path: { vpcId: id },
-            query: {},
-          });
-        }
+      const owner = ACCOUNTS.find((a) => a.id === vpc.accountId) as TestAccount;
+      if (!vpc.deleted) {
+        await this.compareList(this.subnetList(owner, vpc.region, { vpcId: id }));
+        await this.compareList(this.groupList(owner, vpc.region, { vpcId: id }));
       }
+      await this.asEveryone(vpc, (accountId, region) => ({
+        op: 'getVpc',
+        accountId,
+        region,
+        path: { vpcId: id },
+        query: {},
+      }));
+      await this.asEveryone(vpc, (accountId, region) => ({
+        op: 'listAclEntrys',
+        accountId,
+        region,
+        path: {},
+        query: { vpcId: id },
+      }));
+    }
+    const network = this.model.network;
+    const subnets = full ? [...network.subnets.keys()] : [...this.touchedSubnets];
+    for (const id of subnets) {
+      const subnet = network.subnets.get(id);
+      if (!subnet) continue;
+      const owner = ACCOUNTS.find((a) => a.id === subnet.accountId) as TestAccount;
+      if (!subnet.deleted) await this.compareList(this.aclRuleList(owner, subnet.region, id));
+      await this.asEveryone(subnet, (accountId, region) => ({
+        op: 'getSubnet',
+        accountId,
+        region,
+        path: { subnetId: id },
+        query: {},
+      }));
+    }
+    const groups = full
+      ? [...network.groups.values()].map((g) => g.id).filter((id) => id !== undefined)
+      : [...this.touchedGroups];
+    for (const id of groups) {
+      const group = network.groupById(id);
+      if (!group) continue;
+      await this.asEveryone(group, (accountId, region) => ({
+        op: 'getSecurityGroup',
+        accountId,
+        region,
+        path: { securityGroupId: id },
+        query: {},
+      }));
+    }
+  }
+
+  /** A read as every account at the resource's region, and as its owner at the other region too. */
+  private async asEveryone(
+    of: { accountId: string; region: string },
+    make: (accountId: string, region: string) => ModelRequest,
+  ): Promise<void> {
+    for (const account of ACCOUNTS) {
+      const regions = account.id === of.accountId ? REGIONS : [of.region];
+      for (const region of regions) await this.compareRead(make(account.id, region));
     }
   }
 
@@ -431,25 +535,79 @@ export class History {
     this.comparer.compareAnswer(req, answer, this.model.request(req));
   }
 
+  private peerConnList(account: TestAccount, region: string, vpcId?: string): ListRead {
+    return {
+      op: 'listPeerConns',
+      account,
+      region,
+      query: vpcId ? { vpcId } : {},
+      itemsKey: 'peerConns',
+      markerOf: (item) => item.localIfId,
+      expected: () => this.model.listSides(account.id, region, vpcId),
+    };
+  }
+
+  private vpcList(account: TestAccount, region: string): ListRead {
+    return {
+      op: 'listVpcs',
+      account,
+      region,
+      query: {},
+      itemsKey: 'vpcs',
+      markerOf: (item) => item.vpcId,
+      expected: () => this.model.listVpcs(account.id, region),
+    };
+  }
+
+  private subnetList(account: TestAccount, region: string, query: { vpcId?: string } = {}): ListRead {
+    return {
+      op: 'listSubnets',
+      account,
+      region,
+      query,
+      itemsKey: 'subnets',
+      markerOf: (item) => item.subnetId,
+      expected: () => this.model.network.listSubnets(account.id, region, query.vpcId),
+    };
+  }
+
+  private groupList(account: TestAccount, region: string, query: { vpcId?: string } = {}): ListRead {
+    return {
+      op: 'listSecurityGroups',
+      account,
+      region,
+      query,
+      itemsKey: 'securityGroups',
+      markerOf: (item) => item.id,
+      expected: () => this.model.network.listGroups(account.id, region, query.vpcId),
+    };
+  }
+
+  /** A subnet's ACL rules, the default ones included (named `default-<direction>` as a marker). */
+  private aclRuleList(account: TestAccount, region: string, subnetId: string): ListRead {
+    return {
+      op: 'listAclRules',
+      account,
+      region,
+      query: { subnetId },
+      itemsKey: 'aclRules',
+      markerOf: (item) => (item.id === '' ? `default-${item.direction}` : item.id),
+      expected: () => this.model.network.aclView(subnetId),
+    };
+  }
+
   /** Reads a whole list page by page, checks the paging fields, and compares the items with the model's. */
-  private async compareList(
-    op: 'listPeerConns' | 'listVpcs',
-    account: TestAccount,
-    region: string,
-    vpcId?: string,
-  ) {
+  private async compareList(list: ListRead): Promise<void> {
     this.pageSize += 1;
     const maxKeys = PAGE_SIZES[this.pageSize % PAGE_SIZES.length] as number;
-    const itemsKey = op === 'listPeerConns' ? 'peerConns' : 'vpcs';
-    const idKey = op === 'listPeerConns' ? 'localIfId' : 'vpcId';
+    const { op, account, region, itemsKey } = list;
     const items: Array<Record<string, unknown>> = [];
     let marker: string | undefined;
-    const what = `${op} as ${account.name}@${region}${vpcId ? ` vpcId=${vpcId}` : ''} maxKeys=${maxKeys}`;
+    const what = `${op} as ${account.name}@${region} ${JSON.stringify(list.query)} maxKeys=${maxKeys}`;
     for (let page = 0; ; page++) {
       if (page > 1000) this.fail(`${what}: more than 1000 pages`);
-      const query: Record<string, string> = { maxKeys: String(maxKeys) };
+      const query: Record<string, string> = { ...list.query, maxKeys: String(maxKeys) };
       if (marker) query.marker = marker;
-      if (vpcId) query.vpcId = vpcId;
       const answer = await this.call({ op, accountId: account.id, region, path: {}, query });
       if (answer.status !== 200) this.fail(`${what}: ${answer.status} ${answer.text}`);
       const body = answer.json as Record<string, unknown>;
@@ -457,7 +615,7 @@ export class History {
       if (!Array.isArray(pageItems) || body.maxKeys !== maxKeys || pageItems.length > maxKeys) {
         this.fail(`${what}: bad page ${answer.text}`);
       }
-      const first = pageItems[0]?.[idKey];
+      const first = pageItems[0] ? list.markerOf(pageItems[0]) : undefined;
       if (pageItems.length > 0 ? body.marker !== first : 'marker' in body)
         this.fail(`${what}: marker ${answer.text}`);
       if (page > 0 && marker !== first)
@@ -472,12 +630,19 @@ export class History {
       if (body.isTruncated !== false || 'nextMarker' in body) this.fail(`${what}: last page ${answer.text}`);
       break;
     }
-    const expected =
-      op === 'listPeerConns'
-        ? this.model.listSides(account.id, region, vpcId)
-        : this.model.listVpcs(account.id, region);
-    this.comparer.compareBody(what, items, expected);
+    this.comparer.compareBody(what, items, list.expected());
   }
+}
+
+/** One list as an account reads it at an endpoint, and what the model expects of it. */
+interface ListRead {
+  op: string;
+  account: TestAccount;
+  region: string;
+  query: Record<string, string>;
+  itemsKey: string;
+  markerOf: (item: Record<string, unknown>) => unknown;
+  expected: () => Array<Record<string, unknown>>;
 }
 
 function sameTiming(got: unknown, want: string): boolean {

@@ -46,6 +46,7 @@ export class InProcessTarget implements Target {
       quotaPerVpc: this.options.model.quotaPerVpc,
       quotaPerAccount: this.options.model.quotaPerAccount,
       keepDeleted: this.options.model.keepDeleted,
+      ...networkQuotas(this.options.model),
       // Only the first start sets the timing: later ones keep what the database holds, as a restart does.
       ...(first ? { timing: this.options.timing } : {}),
     });
@@ -64,6 +65,30 @@ export class InProcessTarget implements Target {
     await this.server?.close();
     await dropPlace(this.place);
   }
+}
+
+/** The network quotas a history sets (the server's defaults when it sets none). */
+function networkQuotas(model: ModelConfig) {
+  return {
+    ...(model.quotaSubnetsPerVpc === undefined ? {} : { quotaSubnetsPerVpc: model.quotaSubnetsPerVpc }),
+    ...(model.quotaAclRulesPerDirection === undefined
+      ? {}
+      : { quotaAclRulesPerDirection: model.quotaAclRulesPerDirection }),
+    ...(model.quotaSecurityGroupRulesPerDirection === undefined
+      ? {}
+      : { quotaSecurityGroupRulesPerDirection: model.quotaSecurityGroupRulesPerDirection }),
+  };
+}
+
+function networkQuotaFlags(model: ModelConfig): string[] {
+  const flags: string[] = [];
+  if (model.quotaSubnetsPerVpc !== undefined)
+    flags.push('--quota-subnets-per-vpc', String(model.quotaSubnetsPerVpc));
+  if (model.quotaAclRulesPerDirection !== undefined)
+    flags.push('--quota-acl-rules', String(model.quotaAclRulesPerDirection));
+  if (model.quotaSecurityGroupRulesPerDirection !== undefined)
+    flags.push('--quota-sg-rules', String(model.quotaSecurityGroupRulesPerDirection));
+  return flags;
 }
 
 function timingFlag(timing: TimingTable): string {
@@ -100,6 +125,7 @@ export class ProcessTarget implements Target {
       '--quota-per-account',
       String(options.model.quotaPerAccount),
       ...(options.model.keepDeleted ? ['--keep-deleted'] : []),
+      ...networkQuotaFlags(options.model),
       ...storeFlags(place),
     ];
     const target = new ProcessTarget(place, args, count);
