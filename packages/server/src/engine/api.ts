@@ -131,6 +131,12 @@ export interface EngineConfig {
   quotaSubnetsPerVpc?: number;
   /** Custom rules a route table may hold; Baidu's 50 when absent. */
   quotaRulesPerTable?: number;
+  /** Network interfaces attached to nothing, per VPC; Baidu's 500 when absent. */
+  quotaEnisPerVpc?: number;
+  /** Addresses per network interface; Baidu's 40 when absent. */
+  quotaIpsPerEni?: number;
+  /** Network interfaces attached to one instance id; Baidu's 8 (min(cores, 8)) when absent. */
+  quotaEnisPerInstance?: number;
   consultTimeoutMs: number;
   /** After release, GET answers NoSuchObject (false) or shows status `deleted` (true). */
   keepDeleted: boolean;

@@ -52,6 +52,7 @@ export async function deleteVpc(ctx: RequestContext, fields: VpcIdFields): Promi
     livePeerConns: await ctx.tx.countLiveOnVpc(vpc.vpcId),
     subnets: (await ctx.tx.subnetsOfVpc(vpc.vpcId)).length,
     customRules: table ? (await ctx.tx.rulesOfTable(table.routeTableId)).length : 0,
+    enis: (await ctx.tx.resourcesUnder('eni', [vpc.vpcId])).map((eni) => eni.eniId),
   });
   if (table) await ctx.tx.deleteRouteTable(table.routeTableId);
   await ctx.tx.deleteVpc(vpc.vpcId);
