@@ -7,8 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Credentials, PeerConnClient, VpcClient } from '@peerconn/sdk';
-import { formatBceTimestamp, sign } from '@peerconn/sdk/signer';
-import { sendOnce } from '@peerconn/sdk/transport';
+import { formatBceTimestamp, sendOnce, sign } from '@peerconn/sdk/internal';
 import type { BenchEntry, BenchModule } from './entry.ts';
 import { spawnServer } from './lib/procs.ts';
 import { median } from './lib/stats.ts';
@@ -165,6 +164,7 @@ export const run: BenchModule = async (options) => {
           `${mode === 'sequential' ? 'one request at a time' : `${CONCURRENCY} requests in flight`}; ` +
           `the SDK sends over node:http, not fetch; against the same pre-signed request sent by its transport alone (sendOnce) it reaches ×${overTransport.toFixed(2)}; ` +
           'server in a separate process on loopback (--timing immediate, logs off) on the same machine',
+        generator: 'in-process (the SDK is the client)',
       };
     });
     return entries;

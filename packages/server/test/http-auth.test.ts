@@ -3,12 +3,15 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import baiducloud from '@baiducloud/sdk';
-import { formatBceTimestamp, sign } from '@peerconn/sdk/signer';
+import { formatBceTimestamp, sign } from '@peerconn/sdk/internal';
 import type { Engine } from '../src/engine/api.ts';
 import { verifyRequest } from '../src/http/auth.ts';
 import { parseQuery } from '../src/http/query.ts';
 import { type Fixture, openFixture } from './engine-fixture.ts';
 import { errorOf, raw, signed, signedHeaders, startTestServer, type TestServer } from './http-support.ts';
+import { runsOnEveryStore } from './store-choice.ts';
+
+runsOnEveryStore(import.meta.url);
 
 describe('the worked vectors of docs/wire.md replayed against the verifier', () => {
   // The real engine on a real SQLite file holds the vectors' key, not a stand-in lookup.
@@ -389,6 +392,32 @@ describe('authentication over HTTP', () => {
     });
     // Past authentication, the engine answers: the connection does not exist.
     assert.equal(errorOf(res).code, 'NoSuchObject', res.text);
+  });
+
+  test('a key removed, or given a new secret under the same id, takes effect at once, even within the second its signing key was derived in', async () => {
+    const timestamp = new Date();
+    const first = { accessKeyId: 'rotating-ak', secretAccessKey: 'rotating-sk-1' };
+    await server.engine.addCredential(server.a.accountId, first);
+    const withFirst = () => list({ credential: first, timestamp });
+    assert.equal((await withFirst()).status, 200);
+    assert.equal((await withFirst()).status, 200);
+
+    await server.engine.removeCredential(server.a.accountId, first.accessKeyId);
+    assert.deepEqual(errorOf(await withFirst()), {
+      status: 403,
+      code: 'InvalidAccessKeyId',
+      requestIdMatches: true,
+    });
+
+    const second = { accessKeyId: first.accessKeyId, secretAccessKey: 'rotating-sk-2' };
+    await server.engine.addCredential(server.a.accountId, second);
+    assert.deepEqual(errorOf(await withFirst()), {
+      status: 400,
+      code: 'SignatureDoesNotMatch',
+      requestIdMatches: true,
+    });
+    assert.equal((await list({ credential: second, timestamp })).status, 200);
+    await server.engine.removeCredential(server.a.accountId, second.accessKeyId);
   });
 
   test('STS credentials need their x-bce-security-token', async () => {

@@ -1,11 +1,12 @@
 // Network interface rules: what a create asks for, which security groups an interface may use, its
 // addresses, attaching to an opaque instance, and when it may go (docs/server-rules.md, "Network interfaces").
-import type { CreateEniInput, EniPrivateIpRequest, TagModel, UpdateEniInput } from '@peerconn/sdk/models';
+import type { CreateEniInput, EniPrivateIpRequest, TagModel, UpdateEniInput } from '@peerconn/sdk';
 import { ServiceError } from '../errors.ts';
 import { ipText } from './cidr.ts';
 import { addressField, addressHolders, pickFreeAddresses, requireFreeAddress } from './eni-addresses.ts';
 import type { Fields } from './requests.ts';
 import type { EniAddressRecord, EniRecord, SecurityGroupRecord } from './resources.ts';
+import { SECURITY_GROUPS_PER_ENI } from './security-group.ts';
 import type { CallerScope, SubnetRecord } from './types.ts';
 import { DESCRIPTION_MAX_LENGTH, limited, NAME_MAX_LENGTH, required, tags } from './values.ts';
 import { idList } from './vpc.ts';
@@ -20,8 +21,7 @@ export const ENI_DEFAULTS = {
   perInstance: 8,
 } as const;
 
-/** Security groups per interface, and addresses per batch call (Baidu's documented limits). */
-export const SECURITY_GROUPS_PER_ENI = 10;
+/** Addresses per batch call (Baidu's documented limit). */
 export const ADDRESSES_PER_BATCH = 10;
 
 export interface EniQuotas {
@@ -95,7 +95,10 @@ export function requireEniGroups(
   return [...ids];
 }
 
-/** When a create names no group, the VPC's default group; a VPC without one (made before groups) has none. */
+/**
+ * When a create names no group, the VPC's default group. Every VPC has one (made with it, or given to older VPCs by
+ * the migration and the snapshot import), so the refusal only guards a broken invariant.
+ */
 export function defaultGroupOf(vpcId: string, groups: readonly SecurityGroupRecord[]): string {
   const fallback = groups.find((group) => group.isDefault && group.vpcId === vpcId);
   if (!fallback) {

@@ -15,6 +15,7 @@ import { limited, maxKeys } from '../domain/values.ts';
 import { renderSubnet } from '../domain/view.ts';
 import { requireOwnVpc } from '../domain/vpc.ts';
 import type { StoreReader } from '../store/api.ts';
+import { deleteAclRulesOfSubnet } from './acl-ops.ts';
 import { newSubnetId } from './ids.ts';
 import { invalidMarker, markerOf, toPage } from './lists.ts';
 import type { ReadContext, RequestContext } from './outcomes.ts';
@@ -55,6 +56,7 @@ export async function deleteSubnet(ctx: RequestContext, fields: SubnetIdFields):
   const table = await ctx.tx.routeTableOfVpc(subnet.vpcId);
   subnetRules.requireSubnetDeletable(subnet, table ? await ctx.tx.rulesOfTable(table.routeTableId) : []);
   requireNoEnisIn(subnet, await ctx.tx.resourcesUnder('eni', [subnet.vpcId]));
+  await deleteAclRulesOfSubnet(ctx, subnet.subnetId);
   await ctx.tx.deleteSubnet(subnet.subnetId);
   ctx.tx.announce({ type: 'vpcs' });
   return undefined;
