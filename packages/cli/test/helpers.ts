@@ -90,7 +90,7 @@ export interface Fixture {
   close: () => Promise<void>;
 }
 
-export async function startFixture(timing: ServerOptions['timing'] = {}): Promise<Fixture> {
+export async function startFixture(timing: Exclude<ServerOptions['timing'], string> = {}): Promise<Fixture> {
   const { home, cleanup } = tempHome();
   const server = await startServer({
     port: 0,

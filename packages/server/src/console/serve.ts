@@ -60,7 +60,26 @@ export function isConsolePath(rawPath: string): boolean {
   return rawPath === CONSOLE_PREFIX || rawPath.startsWith(`${CONSOLE_PREFIX}/`);
 }
 
-async function handleConsole(dir: string, req: IncomingMessage, res: ServerResponse, rawPath: string) {
+/** Reads one of the console's files; undefined when it is not there. */
+export type ConsoleFiles = (name: string) => Promise<Buffer | undefined>;
+
+function filesIn(dir: string): ConsoleFiles {
+  return async (name) => {
+    try {
+      return await readFile(join(dir, name));
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw error;
+    }
+  };
+}
+
+async function handleConsole(
+  files: ConsoleFiles,
+  req: IncomingMessage,
+  res: ServerResponse,
+  rawPath: string,
+) {
   const method = (req.method ?? 'GET').toUpperCase();
   if (method !== 'GET' && method !== 'HEAD') {
     throw serviceError(
@@ -77,11 +96,8 @@ async function handleConsole(dir: string, req: IncomingMessage, res: ServerRespo
   const name = rawPath.slice(CONSOLE_PREFIX.length + 1) || 'index.html';
   const type = Object.hasOwn(FILES, name) ? FILES[name] : undefined;
   if (!type) throw serviceError('NotFound', `The console has no file "${name}"; open ${CONSOLE_PREFIX}/.`);
-  let body: Buffer;
-  try {
-    body = await readFile(join(dir, name));
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  const body = await files(name);
+  if (body === undefined) {
     if (name !== 'index.html') {
       throw serviceError('NotFound', `The console's ${name} is missing; run "npm run build".`);
     }
@@ -98,13 +114,16 @@ async function handleConsole(dir: string, req: IncomingMessage, res: ServerRespo
   res.end(method === 'HEAD' ? undefined : body);
 }
 
-/** The console as an extension of the HTTP server: on every listener, and on the admin-only one. */
-export function consoleExtension(options: { dir?: string } = {}): Extension {
-  const dir = options.dir ?? DEFAULT_CONSOLE_DIR;
+/**
+ * The console as an extension of the HTTP server: on every listener, and on the admin-only one. Its files come
+ * from `files` when given (the single executable carries them inside), else from `dir`.
+ */
+export function consoleExtension(options: { dir?: string; files?: ConsoleFiles } = {}): Extension {
+  const files = options.files ?? filesIn(options.dir ?? DEFAULT_CONSOLE_DIR);
   return {
     name: 'console',
     onAdminListener: true,
     matches: isConsolePath,
-    handle: (req, res, rawPath) => handleConsole(dir, req, res, rawPath),
+    handle: (req, res, rawPath) => handleConsole(files, req, res, rawPath),
   };
 }
