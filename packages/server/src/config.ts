@@ -75,7 +75,7 @@ export interface ServerOptions {
   drainTimeoutMs?: number;
   /** How long a client may take to send a whole request (headers and body) before it is answered 408. */
   requestTimeoutMs?: number;
-  /** Directory of the built web console (default: the package's dist/console); tests point it elsewhere. */
+  /** Directory of the built web console (default: the package's dist/web); tests point it elsewhere. */
   consoleDir?: string;
   /** The console's files from somewhere other than a directory (the single executable carries them inside). */
   consoleFiles?: (name: string) => Promise<Buffer | undefined>;

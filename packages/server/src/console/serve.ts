@@ -1,5 +1,5 @@
 // The web console under /_console/: static files built by scripts/build-console.mjs (npm install and
-// npm run build run it) into packages/server/dist/console. The files hold no data and no secret, so they are
+// npm run build run it) into packages/server/dist/web. The files hold no data and no secret, so they are
 // served to anyone who can reach the port; everything the page shows comes from the admin API, with the admin
 // token when one is in force. A checkout whose console was never built gets a page that says how to build it.
 import { readFile } from 'node:fs/promises';
@@ -13,16 +13,17 @@ import type { Extension } from '../http/app.ts';
 export const CONSOLE_PREFIX = '/_console';
 
 /**
- * Where the server looks for the built console when none is given: packages/server/dist/console. Found through
- * the package's own entry (src/index.ts), not this file, because the CLI bundles this file into its own dist.
+ * Where the server looks for the built console when none is given: the package's dist/web. Found through the
+ * package's own entry (src/index.ts in the workspace, dist/index.js when installed), so that a bundle holding
+ * this file still finds it. Asked only when needed: the single executable has no package around it.
  */
-export const DEFAULT_CONSOLE_DIR = ((): string => {
+export function defaultConsoleDir(): string {
   try {
-    return join(dirname(createRequire(import.meta.url).resolve('@peerconn/server')), '..', 'dist', 'console');
+    return join(dirname(createRequire(import.meta.url).resolve('@peerconn/server')), '..', 'dist', 'web');
   } catch {
-    return fileURLToPath(new URL('../../dist/console/', import.meta.url));
+    return fileURLToPath(new URL('../../dist/web/', import.meta.url));
   }
-})();
+}
 
 const FILES: Record<string, string> = {
   'index.html': 'text/html; charset=utf-8',
@@ -119,7 +120,7 @@ async function handleConsole(
  * from `files` when given (the single executable carries them inside), else from `dir`.
  */
 export function consoleExtension(options: { dir?: string; files?: ConsoleFiles } = {}): Extension {
-  const files = options.files ?? filesIn(options.dir ?? DEFAULT_CONSOLE_DIR);
+  const files = options.files ?? filesIn(options.dir ?? defaultConsoleDir());
   return {
     name: 'console',
     onAdminListener: true,
