@@ -38,6 +38,8 @@ export function plainEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
   for (const key of Object.keys(env)) {
     if (key.startsWith('BCE_') || key.startsWith('PEERCONN_') || key === 'DATABASE_URL') delete env[key];
   }
+  // Set by the test runner for the processes it runs; a test runner started by a test must not see it.
+  delete env.NODE_TEST_CONTEXT;
   return { ...env, ...extra };
 }
 
@@ -146,21 +148,31 @@ async function provideSqliteAddon(dir: string): Promise<void> {
   );
 }
 
-let installing: Promise<Installed> | undefined;
+const installing = new Map<string, Promise<Installed>>();
 
-/** Packs and installs the three packages once (see the file's head); every caller gets the same project. */
-export function installedPackages(): Promise<Installed> {
-  installing ??= install();
-  return installing;
+/**
+ * Packs and installs the three packages once (see the file's head); every caller gets the same project. `extra`
+ * names registry packages a project also needs (`vitest@^4.1`): such a project is another one, so the plain one
+ * holds only what the three packages bring.
+ */
+export function installedPackages(extra: readonly string[] = []): Promise<Installed> {
+  const key = extra.join(' ');
+  let found = installing.get(key);
+  if (!found) {
+    found = install(extra);
+    installing.set(key, found);
+  }
+  return found;
 }
 
-async function install(): Promise<Installed> {
+async function install(extra: readonly string[]): Promise<Installed> {
   assertBuilt();
   const scratch = mkdtempSync(join(tmpdir(), 'peerconn-pack-'));
   try {
     const packed = await pack(scratch);
     const hash = createHash('sha256');
     for (const p of packed) hash.update(readFileSync(p.file));
+    hash.update(extra.join('\n'));
     const dir = join(root, '.tmp', `installed-${hash.digest('hex').slice(0, 16)}`);
     const files = Object.fromEntries(packed.map((p) => [p.name, p.files])) as Record<PackageName, string[]>;
     mkdirSync(join(root, '.tmp'), { recursive: true });
@@ -170,6 +182,10 @@ async function install(): Promise<Installed> {
       rmSync(dir, { recursive: true, force: true });
       mkdirSync(dir, { recursive: true });
       const dependencies: Record<string, string> = {};
+      for (const spec of extra) {
+        const at = spec.lastIndexOf('@');
+        dependencies[at > 0 ? spec.slice(0, at) : spec] = at > 0 ? spec.slice(at + 1) : '*';
+      }
       for (const p of packed) {
         copyFileSync(p.file, join(dir, `${p.name}.tgz`));
         dependencies[`@peerconn/${p.name}`] = `file:./${p.name}.tgz`;
