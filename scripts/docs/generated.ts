@@ -1,4 +1,5 @@
 // What `npm run docs` generates, and from what.
+import { coverageMarkdown } from './coverage.ts';
 import type { GeneratedFile, GeneratedRegion } from './regions.ts';
 import { serverOptionsMarkdown } from './server-options.ts';
 
@@ -7,4 +8,6 @@ export const GENERATED_REGIONS: readonly GeneratedRegion[] = [
   { file: 'docs/server.md', name: 'server options', render: serverOptionsMarkdown },
 ];
 
-export const GENERATED_FILES: readonly GeneratedFile[] = [];
+export const GENERATED_FILES: readonly GeneratedFile[] = [
+  { file: 'docs/coverage.md', render: coverageMarkdown },
+];
