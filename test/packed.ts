@@ -148,6 +148,18 @@ async function provideSqliteAddon(dir: string): Promise<void> {
   );
 }
 
+/** Projects of earlier tarballs (every process of a run packs the same ones), unless one is being installed. */
+function removeOtherInstalls(current: string): void {
+  const base = join(root, '.tmp');
+  const names = readdirSync(base);
+  for (const name of names) {
+    const dir = join(base, name);
+    if (!name.startsWith('installed-') || name.endsWith('.lock') || dir === current) continue;
+    if (names.includes(`${name}.lock`)) continue;
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 const installing = new Map<string, Promise<Installed>>();
 
 /**
@@ -199,6 +211,7 @@ async function install(extra: readonly string[]): Promise<Installed> {
       await provideSqliteAddon(dir);
       const installSeconds = (performance.now() - started) / 1000;
       writeFileSync(join(dir, '.installed'), `${installSeconds.toFixed(1)} s\n`);
+      removeOtherInstalls(dir);
       return { dir, files, installSeconds };
     } finally {
       release();
