@@ -6,8 +6,11 @@
 //   2. `node --experimental-sea-config` turns it, with the assets (better-sqlite3's native addon and the built
 //      console), into a preparation blob;
 //   3. a copy of this node binary gets the blob injected by postject, at the fuse Node looks for.
-// Needs `npm run build` first (the console). The result is dist/peerconn-server-linux-x64 by default.
+// Needs `npm run build` first (the console). The result is dist/peerconn-server-linux-x64 by default. Steps 2 and
+// 3 are skipped when .tmp/binary holds a file made from the same script, assets and node (the test suite and the
+// benchmarks both ask for one per run).
 import { execFileSync, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import {
   chmodSync,
   copyFileSync,
@@ -15,6 +18,8 @@ import {
   mkdirSync,
   mkdtempSync,
   readdirSync,
+  readFileSync,
+  renameSync,
   rmSync,
   writeFileSync,
 } from 'node:fs';
@@ -48,6 +53,7 @@ for (const needed of [addon, join(web, 'console.js')]) {
   }
 }
 
+const cacheDir = join(root, '.tmp/binary');
 const work = mkdtempSync(join(tmpdir(), 'peerconn-binary-'));
 try {
   const script = join(work, 'peerconn-server.cjs');
@@ -68,7 +74,21 @@ try {
 
   // Asset names are the ones scripts/binary/main.ts reads.
   const assets = { 'better_sqlite3.node': addon };
-  for (const name of readdirSync(web)) assets[`web/${name}`] = join(web, name);
+  for (const name of readdirSync(web).sort()) assets[`web/${name}`] = join(web, name);
+
+  const inputs = createHash('sha256')
+    .update(`${process.version} ${process.execPath}\n`)
+    .update(readFileSync(script));
+  for (const [name, file] of Object.entries(assets)) inputs.update(name).update(readFileSync(file));
+  const cached = join(cacheDir, inputs.digest('hex').slice(0, 16));
+  if (!existsSync(cached)) makeExecutable(script, assets, cached);
+  deliver(cached);
+} finally {
+  rmSync(work, { recursive: true, force: true });
+}
+
+/** Steps 2 and 3, into the cache. */
+function makeExecutable(script, assets, cached) {
   const blob = join(work, 'sea-prep.blob');
   writeFileSync(
     join(work, 'sea-config.json'),
@@ -84,15 +104,14 @@ try {
     stdio: 'inherit',
   });
 
-  mkdirSync(dirname(out), { recursive: true });
-  rmSync(out, { force: true });
-  copyFileSync(process.execPath, out);
-  chmodSync(out, 0o755);
+  const made = join(work, 'peerconn-server-linux-x64');
+  copyFileSync(process.execPath, made);
+  chmodSync(made, 0o755);
   const injected = spawnSync(
     process.execPath,
     [
       require.resolve('postject/dist/cli.js'),
-      out,
+      made,
       'NODE_SEA_BLOB',
       blob,
       '--sentinel-fuse',
@@ -106,11 +125,25 @@ try {
     .filter((l) => l && !/^warning: Can't find string offset for section name/.test(l));
   if (warnings.length > 0) console.error(warnings.join('\n'));
   if (injected.status !== 0) {
-    rmSync(out, { force: true });
     console.error('build:binary: postject could not inject the blob');
     process.exit(1);
   }
+  // A rename within the cache is atomic, so a concurrent build of the same inputs never sees half a file; only
+  // the file of the current inputs is kept.
+  mkdirSync(cacheDir, { recursive: true });
+  const part = `${cached}.part-${process.pid}`;
+  copyFileSync(made, part);
+  renameSync(part, cached);
+  for (const name of readdirSync(cacheDir)) {
+    if (join(cacheDir, name) !== cached && !name.includes('.part-'))
+      rmSync(join(cacheDir, name), { force: true });
+  }
+}
+
+function deliver(file) {
+  mkdirSync(dirname(out), { recursive: true });
+  rmSync(out, { force: true });
+  copyFileSync(file, out);
+  chmodSync(out, 0o755);
   console.log(out);
-} finally {
-  rmSync(work, { recursive: true, force: true });
 }

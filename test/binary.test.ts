@@ -28,7 +28,7 @@ before(async () => {
   });
   assert.equal(result.status, 0, `npm run build:binary failed:\n${result.stderr}`);
   process.stderr.write(
-    `binary: built in ${((performance.now() - started) / 1000).toFixed(1)} s, ${(statSync(built).size / 2 ** 20).toFixed(1)} MiB\n`,
+    `binary: ready (built, or reused from .tmp/binary) in ${((performance.now() - started) / 1000).toFixed(1)} s, ${(statSync(built).size / 2 ** 20).toFixed(1)} MiB\n`,
   );
   // Alone in an empty directory: nothing of this checkout is next to it.
   dir = mkdtempSync(join(scratch, 'alone-'));
