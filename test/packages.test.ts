@@ -122,7 +122,7 @@ test('runtime dependencies are exactly what runs, and neither tsx nor TypeScript
   ]);
 });
 
-test('plain Node imports the SDK (ESM and require) and it signs vector C1 of docs/wire.md', async () => {
+test('plain Node imports the SDK (ESM; require, with the server) and it signs vector C1 of docs/wire.md', async () => {
   writeFileSync(
     join(work, 'sdk-esm.mjs'),
     `import { sign, PeerConnClient, OPERATIONS } from '@peerconn/sdk';
@@ -147,11 +147,11 @@ test('plain Node imports the SDK (ESM and require) and it signs vector C1 of doc
 
   writeFileSync(
     join(work, 'sdk-cjs.cjs'),
-    "const sdk = require('@peerconn/sdk'); console.log(typeof sdk.VpcClient);",
+    "const sdk = require('@peerconn/sdk'); const server = require('@peerconn/server'); console.log(typeof sdk.VpcClient, typeof server.startServer);",
   );
   const cjs = await node(['sdk-cjs.cjs']);
   assert.equal(cjs.status, 0, cjs.stderr);
-  assert.equal(cjs.stdout.trim(), 'function');
+  assert.equal(cjs.stdout.trim(), 'function function', 'require() of the SDK and the server (Node >= 20.19)');
 });
 
 test("ESM import { startServer } from '@peerconn/server' serves a signed request made with @peerconn/sdk, in memory", async () => {

@@ -28,7 +28,7 @@ export interface Installed {
   dir: string;
   /** Paths inside each tarball, as npm pack listed them. */
   files: Record<PackageName, string[]>;
-  /** How long the install took when this process did it (undefined when an earlier one was reused). */
+  /** How long packing and installing took when this process installed (undefined when an earlier install was reused). */
   installSeconds?: number;
 }
 
@@ -179,6 +179,7 @@ export function installedPackages(extra: readonly string[] = []): Promise<Instal
 
 async function install(extra: readonly string[]): Promise<Installed> {
   assertBuilt();
+  const started = performance.now();
   const scratch = mkdtempSync(join(tmpdir(), 'peerconn-pack-'));
   try {
     const packed = await pack(scratch);
@@ -206,7 +207,6 @@ async function install(extra: readonly string[]): Promise<Installed> {
         join(dir, 'package.json'),
         `${JSON.stringify({ name: 'consumer', private: true, type: 'module', dependencies, allowScripts: { 'better-sqlite3': true } }, null, 2)}\n`,
       );
-      const started = performance.now();
       await npm(['install', '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=error'], dir);
       await provideSqliteAddon(dir);
       const installSeconds = (performance.now() - started) / 1000;
