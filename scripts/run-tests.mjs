@@ -1,15 +1,27 @@
 #!/usr/bin/env node
 // Runs the test suites. Node 20's test runner finds no .ts files by itself, so the list is built here.
 //
-// Two passes: every suite on SQLite, then the store-dependent suites (the conformance set below) again on
-// PostgreSQL. The PostgreSQL pass uses PEERCONN_TEST_POSTGRES when it names a database, or else starts a
-// throwaway server (scripts/postgres.mjs) when PostgreSQL is installed. Without PostgreSQL the pass is skipped
-// with a notice, unless PEERCONN_REQUIRE_POSTGRES=1 (as in CI), which makes it a failure.
+// Two passes: every suite on SQLite, then again on PostgreSQL the suites that declared themselves to run on every
+// store (`runsOnEveryStore(import.meta.url)`, packages/server/test/store-choice.ts). The runner reads no file
+// names for that: during the SQLite pass each such suite writes its own path to the file named by
+// PEERCONN_TEST_STORE_SUITES, and the second pass runs exactly those. The PostgreSQL pass uses
+// PEERCONN_TEST_POSTGRES when it names a database, or else starts a throwaway server (scripts/postgres.mjs) when
+// PostgreSQL is installed. Without PostgreSQL the pass is skipped with a notice, unless
+// PEERCONN_REQUIRE_POSTGRES=1 (as in CI), which makes it a failure.
 //
 // Arguments narrow the run to files or directories (both passes; `--sqlite-only` skips the second).
 import { spawnSync } from 'node:child_process';
-import { readdirSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import {
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  realpathSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { findPostgresBin, startThrowawayPostgres } from './postgres.mjs';
 
 function findTests(dir) {
@@ -21,10 +33,6 @@ function findTests(dir) {
   }
   return found;
 }
-
-/** Suites whose every test runs against the store under test (fixtures from packages/server/test/store-choice.ts). */
-const STORE_SUITES =
-  /^packages\/server\/test\/(store|engine-[a-z-]+|http-[a-z-]+|e2e-(sdk|sdk-rules|sdk-routes|examples|baiducloud)|multi-instance|model-[a-z-]+|reliability-[a-z-]+)\.test\.ts$/;
 
 const args = process.argv.slice(2);
 const sqliteOnly = args.includes('--sqlite-only');
@@ -49,10 +57,21 @@ function runPass(list, extraEnv) {
   return result.status ?? 1;
 }
 
-const sqliteStatus = runPass(files, { PEERCONN_TEST_POSTGRES: '' });
-const storeFiles = files.filter((file) =>
-  STORE_SUITES.test(relative(process.cwd(), file).split('\\').join('/')),
-);
+/** Runs the SQLite pass; answers its status and the suites that declared they run on every store. */
+function sqlitePass() {
+  const dir = mkdtempSync(join(tmpdir(), 'peerconn-run-tests-'));
+  const declarations = join(dir, 'every-store-suites');
+  writeFileSync(declarations, '');
+  try {
+    const status = runPass(files, { PEERCONN_TEST_POSTGRES: '', PEERCONN_TEST_STORE_SUITES: declarations });
+    const declared = new Set(readFileSync(declarations, 'utf8').split('\n').filter(Boolean));
+    return { status, storeFiles: files.filter((file) => declared.has(realpathSync(resolve(file)))) };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const { status: sqliteStatus, storeFiles } = sqlitePass();
 if (sqliteOnly || storeFiles.length === 0) process.exit(sqliteStatus);
 
 const required = process.env.PEERCONN_REQUIRE_POSTGRES === '1';
@@ -82,7 +101,7 @@ if (!url) {
 console.log(`\nrun-tests: PostgreSQL pass (${storeFiles.length} suites)\n`);
 let postgresStatus;
 try {
-  postgresStatus = runPass(storeFiles, { PEERCONN_TEST_POSTGRES: url });
+  postgresStatus = runPass(storeFiles, { PEERCONN_TEST_POSTGRES: url, PEERCONN_TEST_STORE_SUITES: '' });
 } finally {
   throwaway?.stop();
 }

@@ -31,6 +31,12 @@ import {
   type TestServer,
   TWO_REGIONS,
 } from './http-support.ts';
+import { runsOnSqliteOnly } from './store-choice.ts';
+
+runsOnSqliteOnly(
+  import.meta.url,
+  'the console shows what the admin API answers; http-admin-state and http-admin-console check those answers on every store',
+);
 
 const skip = browserSkipReason();
 

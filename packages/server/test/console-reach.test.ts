@@ -16,6 +16,12 @@ import {
   waitLive,
 } from './console-support.ts';
 import { startTestServer, type TestServer } from './http-support.ts';
+import { runsOnSqliteOnly } from './store-choice.ts';
+
+runsOnSqliteOnly(
+  import.meta.url,
+  "the console's reachability form shows what POST /_admin/reachability answers, which http-admin-console checks on every store",
+);
 
 const skip = browserSkipReason();
 

@@ -10,6 +10,9 @@ import { fileURLToPath } from 'node:url';
 import { defaultConsoleDir } from '../src/console/serve.ts';
 import { buildConsole } from './console-support.ts';
 import { errorOf, raw, startTestServer, type TestServer } from './http-support.ts';
+import { runsOnSqliteOnly } from './store-choice.ts';
+
+runsOnSqliteOnly(import.meta.url, "serving the console's built files involves no store");
 
 describe('a built console', () => {
   let server: TestServer;

@@ -7,6 +7,12 @@ import { connect } from 'node:net';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { alive, eventually, parseBanner, ROOT, tempDir } from './process-support.ts';
+import { runsOnSqliteOnly } from './store-choice.ts';
+
+runsOnSqliteOnly(
+  import.meta.url,
+  "what is checked is npm's process tree and the port being freed, not the data",
+);
 
 /** Every live descendant of a process, from /proc (Linux, where the suites run). */
 function descendants(pid: number): number[] {

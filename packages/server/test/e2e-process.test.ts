@@ -6,6 +6,12 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { createVpc, errorOf, signed } from './http-support.ts';
 import { credential, ROOT, runToExit, startProcess, tempDir } from './process-support.ts';
+import { runsOnSqliteOnly } from './store-choice.ts';
+
+runsOnSqliteOnly(
+  import.meta.url,
+  "flags, banner, signals and the SQLite file's directory; durability across kill -9 on every store is reliability-crash's",
+);
 
 test('usage errors exit 1 with a clear message; --help exits 0', async () => {
   const unknown = await runToExit(['--prot', '9000']);

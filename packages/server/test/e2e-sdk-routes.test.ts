@@ -15,6 +15,9 @@ import {
   VpcClient,
 } from '@peerconn/sdk';
 import { signed, startTestServer, type TestServer } from './http-support.ts';
+import { runsOnEveryStore } from './store-choice.ts';
+
+runsOnEveryStore(import.meta.url);
 
 let server: TestServer;
 let c: { accessKeyId: string; secretAccessKey: string; accountId: string };

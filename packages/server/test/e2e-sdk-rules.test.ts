@@ -6,6 +6,9 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { BceServiceError, PeerConnClient, VpcClient } from '@peerconn/sdk';
 import { adminOk, errorOf, signed, startTestServer, type TestServer, TWO_REGIONS } from './http-support.ts';
+import { runsOnEveryStore } from './store-choice.ts';
+
+runsOnEveryStore(import.meta.url);
 
 let server: TestServer;
 let c: { accessKeyId: string; secretAccessKey: string; accountId: string };

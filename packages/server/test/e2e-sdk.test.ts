@@ -12,6 +12,9 @@ import {
   waitUntilPeerConnDeleted,
 } from '@peerconn/sdk';
 import { regionUrl, startTestServer, type TestServer, TWO_REGIONS } from './http-support.ts';
+import { runsOnEveryStore } from './store-choice.ts';
+
+runsOnEveryStore(import.meta.url);
 
 let server: TestServer;
 let bj: string;

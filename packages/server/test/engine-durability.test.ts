@@ -19,7 +19,9 @@ import {
   rejectsWith,
   twoAccounts,
 } from './engine-fixture.ts';
-import { rawQuery, TEST_STORE_KIND } from './store-choice.ts';
+import { rawQuery, runsOnEveryStore, TEST_STORE_KIND } from './store-choice.ts';
+
+runsOnEveryStore(import.meta.url);
 
 interface Page {
   peerConns: Array<{ peerConnId: string; localIfId: string; role: string }>;

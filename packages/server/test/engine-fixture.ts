@@ -1,9 +1,6 @@
 // Shared setup for the engine tests: a real engine on a real store (a SQLite file in a temp dir, or a fresh
 // PostgreSQL schema, see store-choice.ts), with the real-time source pinned so only setClock moves time.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { PeerConnRole } from '@peerconn/sdk/models';
 import { DEFAULTS } from '../src/config.ts';
 import type { CreatePeerConnFields } from '../src/domain/requests.ts';
@@ -52,14 +49,12 @@ export async function engineOn(
 }
 
 export async function openFixture(extra: Partial<EngineConfig> = {}): Promise<Fixture> {
-  const dir = mkdtempSync(join(tmpdir(), 'peerconn-engine-'));
-  const path = join(dir, 'test.db');
-  const place = newStorePlace(path);
+  const place = newStorePlace();
   const config = engineConfig({ timing: allTiming({ mode: 'immediate' }), ...extra });
   const fixture: Fixture = {
     engine: await engineOn(place, config),
-    path,
-    dir,
+    path: place.dataPath,
+    dir: place.dir as string,
     place,
     async reopen(more = {}, options) {
       await fixture.engine.close();
@@ -69,7 +64,6 @@ export async function openFixture(extra: Partial<EngineConfig> = {}): Promise<Fi
     async cleanup() {
       await fixture.engine.close();
       await dropPlace(place);
-      rmSync(dir, { recursive: true, force: true });
     },
   };
   return fixture;

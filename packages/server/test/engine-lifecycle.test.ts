@@ -20,6 +20,9 @@ import {
   rejectsWith,
   twoAccounts,
 } from './engine-fixture.ts';
+import { runsOnEveryStore } from './store-choice.ts';
+
+runsOnEveryStore(import.meta.url);
 
 test('same account, same region: delay timing walks creating → active, both sides visible, release → gone', async () => {
   const f = await openFixture({ timing: allTiming({ mode: 'delay', delayMs: 2000 }) });

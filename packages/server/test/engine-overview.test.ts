@@ -14,7 +14,9 @@ import {
   openFixture,
   postpaid,
 } from './engine-fixture.ts';
-import { TEST_STORE_KIND } from './store-choice.ts';
+import { runsOnEveryStore, TEST_STORE_KIND } from './store-choice.ts';
+
+runsOnEveryStore(import.meta.url);
 
 /** Resolves with what `read` returns inside the listener, at the first change of that kind. */
 function atNextChange<T>(engine: Engine, kind: EngineChange, read: () => T): Promise<T> {

@@ -2,9 +2,6 @@
 // (its VPCs get their route table when it is opened), snapshots old and new, and the invariants that parallel
 // writes must not break (no overlapping subnets, no duplicate rules, no more rules than the quota).
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { test } from 'node:test';
 import Database from 'better-sqlite3';
 import pg from 'pg';
@@ -21,7 +18,15 @@ import {
   postpaid,
   rejectsWith,
 } from './engine-fixture.ts';
-import { dropPlace, newStorePlace, type StorePlace, TEST_STORE_KIND } from './store-choice.ts';
+import {
+  dropPlace,
+  newStorePlace,
+  runsOnEveryStore,
+  type StorePlace,
+  TEST_STORE_KIND,
+} from './store-choice.ts';
+
+runsOnEveryStore(import.meta.url);
 
 const OLD_ACCOUNT = 'c'.repeat(32);
 const OLD_VPCS = ['vpc-old000000001', 'vpc-old000000002'];
@@ -91,8 +96,7 @@ async function oldDatabase(place: StorePlace): Promise<void> {
 }
 
 test(`a ${TEST_STORE_KIND} database made before route tables: its VPCs have one each once it is opened`, async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'peerconn-old-'));
-  const place = newStorePlace(join(dir, 'old.db'));
+  const place = newStorePlace();
   try {
     await oldDatabase(place);
     const engine = await engineOn(place, engineConfig());
@@ -141,7 +145,6 @@ test(`a ${TEST_STORE_KIND} database made before route tables: its VPCs have one 
     }
   } finally {
     await dropPlace(place);
-    rmSync(dir, { recursive: true, force: true });
   }
 });
 

@@ -13,6 +13,9 @@ import {
   prepaid,
   rejectsWith,
 } from './engine-fixture.ts';
+import { runsOnEveryStore } from './store-choice.ts';
+
+runsOnEveryStore(import.meta.url);
 
 interface World {
   engine: Engine;

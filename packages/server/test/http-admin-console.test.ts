@@ -17,6 +17,9 @@ import {
   type TestServer,
   TWO_REGIONS,
 } from './http-support.ts';
+import { runsOnEveryStore } from './store-choice.ts';
+
+runsOnEveryStore(import.meta.url);
 
 function admin(
   base: string,

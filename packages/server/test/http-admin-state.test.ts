@@ -4,6 +4,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { type AdminAnswer, adminCall, createVpc, startTestServer, type TestServer } from './http-support.ts';
+import { runsOnEveryStore } from './store-choice.ts';
+
+runsOnEveryStore(import.meta.url);
 
 function admin(server: { adminUrl: string }, method: string, path: string, body?: unknown, token?: string) {
   return adminCall(server.adminUrl, method, path, body, token ? { authorization: `Bearer ${token}` } : {});

@@ -15,6 +15,9 @@ import {
   startTestServer,
   type TestServer,
 } from './http-support.ts';
+import { runsOnEveryStore } from './store-choice.ts';
+
+runsOnEveryStore(import.meta.url);
 
 function admin(server: { adminUrl: string }, method: string, path: string, body?: unknown, token?: string) {
   return adminCall(server.adminUrl, method, path, body, token ? { authorization: `Bearer ${token}` } : {});

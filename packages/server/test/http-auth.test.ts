@@ -9,6 +9,9 @@ import { verifyRequest } from '../src/http/auth.ts';
 import { parseQuery } from '../src/http/query.ts';
 import { type Fixture, openFixture } from './engine-fixture.ts';
 import { errorOf, raw, signed, signedHeaders, startTestServer, type TestServer } from './http-support.ts';
+import { runsOnEveryStore } from './store-choice.ts';
+
+runsOnEveryStore(import.meta.url);
 
 describe('the worked vectors of docs/wire.md replayed against the verifier', () => {
   // The real engine on a real SQLite file holds the vectors' key, not a stand-in lookup.

@@ -1,9 +1,13 @@
 // `/` and `/_admin` answer with an index of the server (the banner advertises the latter): JSON for tools,
 // a self-contained HTML page for a browser, on every listener and on the admin port.
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 import { OPERATION_LIST } from '@peerconn/sdk/operations';
 import { raw, startTestServer, type TestServer, TWO_REGIONS } from './http-support.ts';
+import { runsOnEveryStore } from './store-choice.ts';
+
+runsOnEveryStore(import.meta.url);
 
 interface IndexDocument {
   service: string;
@@ -80,6 +84,26 @@ describe('the index at / and /_admin', () => {
       const res = await raw({ port: server.port, method: 'GET', target: route.path });
       assert.equal(res.status, 200, `${route.path}: ${res.text}`);
     }
+  });
+
+  test("docs/CONTRACTS.md's admin table lists exactly the routes the server serves", async () => {
+    const doc = (await raw({ port: server.port, method: 'GET', target: '/_admin' })).json as IndexDocument;
+    const contracts = readFileSync(new URL('../../../docs/CONTRACTS.md', import.meta.url), 'utf8');
+    const section = contracts.split(/^## /m).find((s) => s.startsWith('Admin API')) ?? '';
+    // A row: | GET / POST | `/_admin/accounts` | … |, or the index's | GET | `/` and `/_admin` | … |.
+    const documented = [...section.matchAll(/^\| ([A-Z /]+) \| ([^|]+) \|/gm)].flatMap(([, methods, paths]) =>
+      (methods as string)
+        .split(' / ')
+        .flatMap((method) =>
+          [...(paths as string).matchAll(/`([^`?]+)[^`]*`/g)].map((m) => `${method.trim()} ${m[1]}`),
+        ),
+    );
+    const index = ['GET /', 'GET /_admin'];
+    assert.deepEqual(
+      documented.sort(),
+      [...index, ...doc.admin.routes.map((r) => `${r.method} ${r.path}`)].sort(),
+      'a route added to admin/routes.ts gets its row in docs/CONTRACTS.md, and a row there names a route',
+    );
   });
 
   test('a browser gets a self-contained HTML page', async () => {

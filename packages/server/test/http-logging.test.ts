@@ -15,6 +15,9 @@ import {
   startTestServer,
   type TestServer,
 } from './http-support.ts';
+import { runsOnEveryStore } from './store-choice.ts';
+
+runsOnEveryStore(import.meta.url);
 
 type Entry = Record<string, unknown> & { level: number; msg: string };
 

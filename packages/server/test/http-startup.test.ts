@@ -2,41 +2,27 @@
 // snapshot loaded into an empty database only, and a banner that says when the clock or the timing kept in the
 // database is not the default.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
-import { DEMO_ACCOUNTS, type ServerOptions } from '../src/config.ts';
+import { DEMO_ACCOUNTS } from '../src/config.ts';
 import { bannerLines } from '../src/main.ts';
-import { type RunningServer, startServer } from '../src/server.ts';
-import { createVpc, signed } from './http-support.ts';
-import { dropPlace, newStorePlace, type StorePlace } from './store-choice.ts';
+import type { RunningServer } from '../src/server.ts';
+import { createVpc, signed, startServerOn } from './http-support.ts';
+import { dropPlace, newStorePlace, runsOnEveryStore, type StorePlace } from './store-choice.ts';
 
-const dirs: string[] = [];
+runsOnEveryStore(import.meta.url);
+
 const places: StorePlace[] = [];
 after(async () => {
   for (const place of places) await dropPlace(place);
-  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
 });
 
-/** A fresh database (a SQLite file or a PostgreSQL schema) that several starts can share. */
+/** A fresh database (a SQLite file or a PostgreSQL schema) that several starts can share, and a dir beside it. */
 function freshPlace(): { place: StorePlace; dir: string } {
-  const dir = mkdtempSync(join(tmpdir(), 'peerconn-startup-'));
-  dirs.push(dir);
-  const place = newStorePlace(join(dir, 'peerconn.db'));
+  const place = newStorePlace();
   places.push(place);
-  return { place, dir };
-}
-
-function start(place: StorePlace, options: ServerOptions = {}): Promise<RunningServer> {
-  return startServer({
-    port: 0,
-    dataPath: place.dataPath,
-    ...(place.store ? { store: place.store } : {}),
-    ...(place.schema ? { storeSchema: place.schema } : {}),
-    logLevel: 'silent',
-    ...options,
-  });
+  return { place, dir: place.dir as string };
 }
 
 const portOf = (server: RunningServer) => server.listeners[0]?.port as number;
@@ -45,7 +31,7 @@ describe('demo accounts', () => {
   test('a fresh database gets the fixed, documented demo accounts, and the same ones after it is deleted', async () => {
     for (let round = 0; round < 2; round++) {
       const { place } = freshPlace();
-      const server = await start(place);
+      const server = await startServerOn(place);
       try {
         assert.equal(server.createdDemoAccounts, true);
         assert.deepEqual(
@@ -86,7 +72,7 @@ describe('demo accounts', () => {
   test('randomDemoKeys (--random-demo-keys) gives each fresh database its own ids and keys', async () => {
     const ids: string[] = [];
     for (let round = 0; round < 2; round++) {
-      const server = await start(freshPlace().place, { randomDemoKeys: true });
+      const server = await startServerOn(freshPlace().place, { randomDemoKeys: true });
       try {
         assert.deepEqual(
           server.accounts.map((a) => a.name),
@@ -109,7 +95,7 @@ describe('demo accounts', () => {
 describe('--seed', () => {
   /** A snapshot with one account and one of its VPCs, exported from a server. */
   async function makeSeed(dir: string): Promise<{ file: string; vpcId: string }> {
-    const source = await start(freshPlace().place);
+    const source = await startServerOn(freshPlace().place);
     try {
       await source.engine.reset({ accounts: true });
       const account = await source.engine.createAccount({
@@ -133,7 +119,7 @@ describe('--seed', () => {
     const { place, dir } = freshPlace();
     const { file, vpcId } = await makeSeed(dir);
 
-    const first = await start(place, { seedFile: file });
+    const first = await startServerOn(place, { seedFile: file });
     try {
       assert.deepEqual(first.seed, { file, applied: true });
       assert.equal(first.createdDemoAccounts, false);
@@ -161,7 +147,7 @@ describe('--seed', () => {
       await first.close();
     }
 
-    const second = await start(place, { seedFile: file });
+    const second = await startServerOn(place, { seedFile: file });
     try {
       assert.deepEqual(second.seed, { file, applied: false });
       assert.deepEqual(
@@ -182,7 +168,7 @@ describe('--seed', () => {
   test('a flag given at the same start wins over the seed', async () => {
     const { place, dir } = freshPlace();
     const { file } = await makeSeed(dir);
-    const server = await start(place, { seedFile: file, timing: { create: { mode: 'immediate' } } });
+    const server = await startServerOn(place, { seedFile: file, timing: { create: { mode: 'immediate' } } });
     try {
       assert.equal(server.seed?.applied, true);
       assert.equal(server.engine.timing().create.mode, 'immediate');
@@ -205,7 +191,7 @@ describe('--seed', () => {
     ];
     for (const [file, content, message] of cases) {
       if (content !== undefined) writeFileSync(file, content);
-      await assert.rejects(start(place, { seedFile: file }), message);
+      await assert.rejects(startServerOn(place, { seedFile: file }), message);
     }
   });
 });
@@ -213,7 +199,7 @@ describe('--seed', () => {
 describe('the banner names state a restart keeps', () => {
   test('a moved clock and stored timing are flagged with the way back; timing asked for at start is not a warning', async () => {
     const { place } = freshPlace();
-    const first = await start(place);
+    const first = await startServerOn(place);
     try {
       assert.deepEqual(
         bannerLines(first).filter((l) => /^(WARNING|timing|clock)/.test(l)),
@@ -226,7 +212,7 @@ describe('the banner names state a restart keeps', () => {
       await first.close();
     }
 
-    const kept = await start(place);
+    const kept = await startServerOn(place);
     try {
       const lines = bannerLines(kept);
       assert.ok(
@@ -262,7 +248,7 @@ describe('the banner names state a restart keeps', () => {
       await kept.close();
     }
 
-    const asked = await start(place, { timing: { create: { mode: 'immediate' } } });
+    const asked = await startServerOn(place, { timing: { create: { mode: 'immediate' } } });
     try {
       const lines = bannerLines(asked);
       assert.ok(lines.includes('timing custom (from --timing)'), lines.join('\n'));

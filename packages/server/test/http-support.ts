@@ -1,17 +1,14 @@
-// Shared helpers for the HTTP and e2e tests: an in-process server on a free port, raw HTTP on loopback, and
-// requests signed the way the official Python and Go SDKs sign them.
+// Shared helpers for the HTTP and e2e tests: the in-process server on a place of the store fixture
+// (store-choice.ts), raw HTTP on loopback, and requests signed the way the official Python and Go SDKs sign them.
 import { createHash } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { type Agent, request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { PeerConnClient, VpcClient } from '@peerconn/sdk';
 import { formatBceTimestamp, sign } from '@peerconn/sdk/signer';
 import type { ServerOptions } from '../src/config.ts';
 import { timingPreset } from '../src/domain/timing.ts';
 import type { AccountCredential } from '../src/engine/api.ts';
 import { type RunningServer, startServer } from '../src/server.ts';
-import { dropPlace, newStorePlace } from './store-choice.ts';
+import { dropPlace, newStorePlace, type StorePlace, storeOptions } from './store-choice.ts';
 
 export interface TestServer extends RunningServer {
   dir: string;
@@ -21,30 +18,29 @@ export interface TestServer extends RunningServer {
   b: AccountCredential & { accountId: string };
 }
 
+/**
+ * A server on a place of the store fixture, on a free port and silent. Several starts on one place share its
+ * data, as a restart does; the caller closes each server and drops the place.
+ */
+export function startServerOn(place: StorePlace, options: ServerOptions = {}): Promise<RunningServer> {
+  return startServer({ port: 0, logLevel: 'silent', ...storeOptions(place), ...options });
+}
+
+/** A server on a fresh place with immediate timing; `close()` also drops the place. */
 export async function startTestServer(options: ServerOptions = {}): Promise<TestServer> {
-  const dir = mkdtempSync(join(tmpdir(), 'peerconn-http-'));
-  const place = newStorePlace(join(dir, 'peerconn.db'));
-  const server = await startServer({
-    port: 0,
-    dataPath: place.dataPath,
-    ...(place.store ? { store: place.store } : {}),
-    ...(place.schema ? { storeSchema: place.schema } : {}),
-    logLevel: 'silent',
-    timing: timingPreset('immediate'),
-    ...options,
-  });
+  const place = newStorePlace();
+  const server = await startServerOn(place, { timing: timingPreset('immediate'), ...options });
   const [first, second] = server.accounts;
   if (!first?.credentials[0] || !second?.credentials[0]) throw new Error('expected two demo accounts');
   const close = server.close;
   return Object.assign(server, {
-    dir,
+    dir: place.dir as string,
     port: (server.listeners[0] as { port: number }).port,
     a: { ...first.credentials[0], accountId: first.id },
     b: { ...second.credentials[0], accountId: second.id },
     close: async () => {
       await close();
       await dropPlace(place);
-      rmSync(dir, { recursive: true, force: true });
     },
   });
 }
@@ -63,8 +59,11 @@ export interface RawRequest {
   target: string;
   headers?: Record<string, string | number>;
   body?: string | Buffer;
+  /** A keep-alive agent to send on; without one, a fresh connection that closes after the answer. */
+  agent?: Agent;
 }
 
+/** One HTTP exchange on loopback, sent exactly as given; rejects only when no answer arrived. */
 export function raw(req: RawRequest): Promise<RawResponse> {
   return new Promise((resolve, reject) => {
     const r = httpRequest(
@@ -74,11 +73,12 @@ export function raw(req: RawRequest): Promise<RawResponse> {
         method: req.method,
         path: req.target,
         headers: req.headers,
-        agent: false,
+        agent: req.agent ?? false,
       },
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('error', reject);
         res.on('end', () => {
           const text = Buffer.concat(chunks).toString('utf8');
           let json: unknown;

@@ -3,6 +3,9 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { formatBceTimestamp, sign } from '@peerconn/sdk/signer';
 import { raw, startTestServer, type TestServer } from './http-support.ts';
+import { runsOnEveryStore } from './store-choice.ts';
+
+runsOnEveryStore(import.meta.url);
 
 let server: TestServer;
 before(async () => {

@@ -13,6 +13,9 @@ import {
   startTestServer,
   type TestServer,
 } from './http-support.ts';
+import { dropPlace, newStorePlace, openPlace, runsOnEveryStore } from './store-choice.ts';
+
+runsOnEveryStore(import.meta.url);
 
 let server: TestServer;
 let vpcA: string;
@@ -564,12 +567,8 @@ describe('unexpected exceptions', () => {
     // the store, the way a bug below the HTTP layer would.
     const { engineConfig } = await import('./engine-fixture.ts');
     const { createEngine } = await import('../src/engine/index.ts');
-    const { mkdtempSync, rmSync } = await import('node:fs');
-    const { tmpdir } = await import('node:os');
-    const { join } = await import('node:path');
-    const { SqliteStore } = await import('../src/store/sqlite.ts');
-    const dir = mkdtempSync(join(tmpdir(), 'peerconn-broken-'));
-    const store = new SqliteStore(join(dir, 'broken.db'));
+    const place = newStorePlace();
+    const store = await openPlace(place);
     const broken = await createEngine(store, engineConfig());
     await store.close();
     const httpServer = createServer(
@@ -598,7 +597,7 @@ describe('unexpected exceptions', () => {
     } finally {
       await new Promise((r) => httpServer.close(r));
       await broken.close();
-      rmSync(dir, { recursive: true, force: true });
+      await dropPlace(place);
     }
   });
 });

@@ -8,7 +8,9 @@ import { historyConfigArb, report, SOAK, sized } from './model/config.ts';
 import { emptyFigures, History } from './model/runner.ts';
 import { historyArb } from './model/steps.ts';
 import { InProcessTarget } from './model/targets.ts';
-import { TEST_STORE_KIND } from './store-choice.ts';
+import { runsOnEveryStore, TEST_STORE_KIND } from './store-choice.ts';
+
+runsOnEveryStore(import.meta.url);
 
 const figures = emptyFigures();
 after(() => report(`model-http (${TEST_STORE_KIND})`, { ...figures }));

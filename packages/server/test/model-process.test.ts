@@ -8,7 +8,9 @@ import { historyConfigArb, report, SOAK, sized } from './model/config.ts';
 import { emptyFigures, History, type HistoryConfig, type Target } from './model/runner.ts';
 import { historyArb, type Step } from './model/steps.ts';
 import { ProcessTarget } from './model/targets.ts';
-import { TEST_STORE_KIND } from './store-choice.ts';
+import { runsOnEveryStore, TEST_STORE_KIND } from './store-choice.ts';
+
+runsOnEveryStore(import.meta.url);
 
 const figures = emptyFigures();
 const twoFigures = emptyFigures();

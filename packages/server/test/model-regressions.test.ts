@@ -4,6 +4,9 @@ import { test } from 'node:test';
 import { REGRESSIONS } from './model/regressions.ts';
 import { emptyFigures, History } from './model/runner.ts';
 import { InProcessTarget } from './model/targets.ts';
+import { runsOnEveryStore } from './store-choice.ts';
+
+runsOnEveryStore(import.meta.url);
 
 for (const regression of REGRESSIONS) {
   test(regression.name, async () => {

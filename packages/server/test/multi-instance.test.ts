@@ -8,8 +8,18 @@ import { after, before, describe, test } from 'node:test';
 import { BceServiceError, PeerConnClient, VpcClient } from '@peerconn/sdk';
 import { POSTGRES_MIGRATIONS } from '../src/store/migrations.ts';
 import { adminOk } from './http-support.ts';
-import { type Started, startProcess, tempDir } from './process-support.ts';
-import { dropPlace, newStorePlace, rawQuery, type StorePlace, TEST_STORE_KIND } from './store-choice.ts';
+import { type Started, startProcess } from './process-support.ts';
+import {
+  dropPlace,
+  newStorePlace,
+  rawQuery,
+  runsOnEveryStore,
+  type StorePlace,
+  storeFlags,
+  TEST_STORE_KIND,
+} from './store-choice.ts';
+
+runsOnEveryStore(import.meta.url);
 
 const ALICE = { id: 'a1'.repeat(16), accessKeyId: 'alice-ak', secretAccessKey: 'alice-sk' };
 const BOB = { id: 'b2'.repeat(16), accessKeyId: 'bob-ak', secretAccessKey: 'bob-sk' };
@@ -54,9 +64,8 @@ describe('two server processes on one PostgreSQL database', {
     (await vpcs(server, who).createVpc({ name: 'v', cidr: `10.${cidr++ % 250}.0.0/16` })).vpcId;
 
   before(async () => {
-    const dir = tempDir();
-    place = newStorePlace(join(dir, 'unused.db'));
-    const accounts = join(dir, 'accounts.json');
+    place = newStorePlace();
+    const accounts = join(place.dir as string, 'accounts.json');
     writeFileSync(
       accounts,
       JSON.stringify({
@@ -68,10 +77,7 @@ describe('two server processes on one PostgreSQL database', {
       }),
     );
     const args = [
-      '--store',
-      place.store as string,
-      '--store-schema',
-      place.schema as string,
+      ...storeFlags(place),
       '--port',
       '0',
       '--log-level',
@@ -276,9 +282,8 @@ describe('two server processes started together with --seed on one empty Postgre
   });
 
   test('exactly one loads the seed; both serve its state; neither adds demo accounts', async () => {
-    const dir = tempDir();
-    place = newStorePlace(join(dir, 'unused.db'));
-    const seed = join(dir, 'seed.json');
+    place = newStorePlace();
+    const seed = join(place.dir as string, 'seed.json');
     const vpc = {
       seq: 1,
       vpcId: 'vpc-seeded000001',
@@ -313,18 +318,7 @@ describe('two server processes started together with --seed on one empty Postgre
         },
       }),
     );
-    const args = [
-      '--store',
-      place.store as string,
-      '--store-schema',
-      place.schema as string,
-      '--port',
-      '0',
-      '--log-level',
-      'silent',
-      '--seed',
-      seed,
-    ];
+    const args = [...storeFlags(place), '--port', '0', '--log-level', 'silent', '--seed', seed];
     servers = await Promise.all([startProcess(args), startProcess(args)]);
     const said = servers.map((s) => s.banner.lines.find((l) => l.startsWith('seed ')));
     assert.deepEqual(

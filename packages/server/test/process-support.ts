@@ -1,5 +1,7 @@
 // Shared helpers for the suites that run the server as a process: start main.ts and read its banner, run it to
-// exit, and clean up every child and temp dir when the suite ends.
+// exit, and clean up every child and temp dir when the suite ends. The store comes from the arguments
+// (storeFlags of a place, or a SQLite path in a suite that runs on SQLite only); either way the suite must have
+// said on which stores it runs (store-choice.ts).
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -7,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { after } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { requireStoreDeclaration } from './store-choice.ts';
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 export const MAIN = join(ROOT, 'packages', 'server', 'src', 'main.ts');
@@ -71,6 +74,7 @@ export function startProcess(
   command: string[] = [process.execPath, '--import', 'tsx', MAIN],
   env: NodeJS.ProcessEnv = {},
 ): Promise<Started> {
+  requireStoreDeclaration();
   const [cmd, ...pre] = command as [string, ...string[]];
   // Detached: the child leads its own process group, so a signal reaches node even when npm sits in between.
   const child = spawn(cmd, [...pre, ...args], {
@@ -109,6 +113,7 @@ export function startProcess(
 }
 
 export function runToExit(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  requireStoreDeclaration();
   const child = spawn(process.execPath, ['--import', 'tsx', MAIN, ...args], {
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -14,9 +14,11 @@ import { report, SOAK, sized } from './model/config.ts';
 import { Model, type TimingTable } from './model/model.ts';
 import { createPeerConnArb, createVpcArb, peerOpArb, STARTS, type Step, vpcOpArb } from './model/steps.ts';
 import { ProcessTarget } from './model/targets.ts';
-import { adminCall, buildHttp, exchange, keepAliveAgent } from './model/wire.ts';
+import { adminCall, keepAliveAgent, sendModelRequest } from './model/wire.ts';
 import { type Lists, Writer, type WriterStats } from './model/writers.ts';
-import { TEST_STORE_KIND } from './store-choice.ts';
+import { runsOnEveryStore, TEST_STORE_KIND } from './store-choice.ts';
+
+runsOnEveryStore(import.meta.url);
 
 const stats: WriterStats = { acknowledged: 0, refused: 0, verified: 0, replayed: 0 };
 const figures = {
@@ -83,14 +85,11 @@ async function readLists(agent: Agent, port: number): Promise<Lists> {
         const items: Array<Record<string, unknown>> = [];
         let marker: string | undefined;
         for (;;) {
-          const res = await exchange(
+          const res = await sendModelRequest(
             agent,
             port,
-            buildHttp(
-              { op, accountId: account.id, region, path: {}, query: marker ? { marker } : {} },
-              account,
-              port,
-            ),
+            { op, accountId: account.id, region, path: {}, query: marker ? { marker } : {} },
+            account,
           );
           assert.equal(res.status, 200, res.text);
           const body = res.json as Record<string, unknown>;
@@ -200,9 +199,12 @@ test('kill -9 under concurrent writers, then around a clock move: nothing lost, 
       );
     figures.writers += writers.length;
 
-    for (let round = 0; round < rounds; round++) {
-      // Kill once this many more mutations were acknowledged, wherever the writers are.
-      const threshold = 40 + pick(sized(160, 400));
+    /**
+     * The writers run until `threshold` more mutations were acknowledged, wherever each one is; then the server
+     * is killed with SIGKILL and restarted, each writer settles on what survived, every token it was answered
+     * for is replayed (answering as before, creating nothing) and the request in flight is sent again.
+     */
+    const crashAmongWriters = async (threshold: number): Promise<void> => {
       let acked = 0;
       let killed = false;
       let reached: () => void = () => {};
@@ -232,9 +234,12 @@ test('kill -9 under concurrent writers, then around a clock move: nothing lost, 
       for (const writer of writers) await writer.resend(agent, port());
       assert.ok(
         writers.some((w) => !w.done),
-        'the writers had steps left for every round',
+        'the writers had steps left for every crash',
       );
-    }
+    };
+
+    // Kill once this many more mutations were acknowledged, wherever the writers are.
+    for (let round = 0; round < rounds; round++) await crashAmongWriters(40 + pick(sized(160, 400)));
 
     // Transitions pending in virtual time: move the clock past them and kill the server before, while or after
     // the move is applied. Whatever was committed, the transitions run exactly once after the restart.
@@ -269,35 +274,7 @@ test('kill -9 under concurrent writers, then around a clock move: nothing lost, 
       figures.transitionsAfterRestart += Math.max(0, pendingBefore - pendingAfter);
       await settleWriters(writers, agent, port());
       // And the writers go on, with a crash among them, so the new pending transitions have something to do.
-      if (round < clockRounds - 1) {
-        let killed = false;
-        const threshold = 10 + pick(60);
-        let acked = 0;
-        let reached: () => void = () => {};
-        const enough = new Promise<void>((resolve) => {
-          reached = resolve;
-        });
-        const running = writers.map((w) =>
-          w.run(
-            agent,
-            port,
-            () => killed,
-            () => {
-              acked += 1;
-              if (acked >= threshold) reached();
-            },
-          ),
-        );
-        await Promise.race([enough, Promise.all(running)]);
-        killed = true;
-        await target.restart();
-        await Promise.all(running);
-        agent.destroy();
-        agent = keepAliveAgent();
-        figures.crashes += 1;
-        await settleWriters(writers, agent, port());
-        for (const writer of writers) await writer.resend(agent, port());
-      }
+      if (round < clockRounds - 1) await crashAmongWriters(10 + pick(60));
     }
   } catch (error) {
     throw new Error(

@@ -3,16 +3,14 @@
 // still listed the rule with its old count. The rules here are never reloaded after they were added, so only the
 // firing itself can have updated the listing. Runs on SQLite and, in the PostgreSQL pass, on PostgreSQL.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { test } from 'node:test';
 import { FaultRules } from '../src/engine/faults.ts';
-import { dropPlace, newStorePlace, openPlace } from './store-choice.ts';
+import { dropPlace, newStorePlace, openPlace, runsOnEveryStore } from './store-choice.ts';
+
+runsOnEveryStore(import.meta.url);
 
 test('a firing is listed at once: the count goes down, and the last firing removes the rule', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'peerconn-fault-listing-'));
-  const place = newStorePlace(join(dir, 'peerconn.db'));
+  const place = newStorePlace();
   const store = await openPlace(place);
   try {
     const rules = new FaultRules(store);
@@ -28,6 +26,5 @@ test('a firing is listed at once: the count goes down, and the last firing remov
   } finally {
     await store.close();
     await dropPlace(place);
-    rmSync(dir, { recursive: true, force: true });
   }
 });

@@ -6,8 +6,7 @@
 // 1,000 requests in `npm test`, 10,000 in `npm run soak`. Runs on SQLite and, in the PostgreSQL pass, on it.
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import fc from 'fast-check';
@@ -15,7 +14,16 @@ import { ACCOUNTS, accountsFileJson } from './model/accounts.ts';
 import { report, SOAK } from './model/config.ts';
 import { type FuzzCase, fuzzCaseArb, judge, type Seeded, sendCase, signedCall } from './model/fuzz.ts';
 import { ROOT } from './process-support.ts';
-import { dropPlace, newStorePlace, type StorePlace, TEST_STORE_KIND } from './store-choice.ts';
+import {
+  dropPlace,
+  newStorePlace,
+  runsOnEveryStore,
+  type StorePlace,
+  storeOptions,
+  TEST_STORE_KIND,
+} from './store-choice.ts';
+
+runsOnEveryStore(import.meta.url);
 
 const BODY_LIMIT = 16 * 1024;
 const REQUEST_TIMEOUT_MS = 1000;
@@ -28,7 +36,6 @@ const TOTAL = SOAK ? 10_000 : 1000;
 const BATCH = SOAK ? 200 : 50;
 
 const [ALICE, BOB] = ACCOUNTS as [(typeof ACCOUNTS)[0], (typeof ACCOUNTS)[0]];
-let dir: string;
 let place: StorePlace;
 let child: ChildProcess;
 let exited: Promise<number | null>;
@@ -63,14 +70,12 @@ async function state(): Promise<unknown> {
 }
 
 before(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'peerconn-fuzz-'));
-  const accountsFile = join(dir, 'accounts.json');
+  place = newStorePlace();
+  const accountsFile = join(place.dir as string, 'accounts.json');
   writeFileSync(accountsFile, accountsFileJson());
-  place = newStorePlace(join(dir, 'peerconn.db'));
   const options = {
     accountsFile,
-    dataPath: place.dataPath,
-    ...(place.store ? { store: place.store, storeSchema: place.schema } : {}),
+    ...storeOptions(place),
     bodyLimitBytes: BODY_LIMIT,
     requestTimeoutMs: REQUEST_TIMEOUT_MS,
   };
@@ -120,7 +125,6 @@ after(async () => {
   child?.kill('SIGKILL');
   await exited;
   if (place) await dropPlace(place);
-  if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
 test(`${TOTAL} malformed requests: BCE errors below 500, the server up, memory bounded, state unchanged`, {

@@ -6,17 +6,25 @@
 // with the reason and leave the state as it was. After every step the server's whole state (GET /_admin/state)
 // is compared with what the successful calls say it should be. Runs on SQLite and, in the PostgreSQL pass, on it.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { BceClientError, BceServiceError, PeerConnClient, VpcClient } from '@peerconn/sdk';
 import fc from 'fast-check';
-import { type RunningServer, startServer } from '../src/server.ts';
+import type { RunningServer } from '../src/server.ts';
+import { startServerOn } from './http-support.ts';
 import { ACCOUNTS, accountsFileJson, type TestAccount } from './model/accounts.ts';
 import { report, SOAK, sized } from './model/config.ts';
 import { signedCall } from './model/fuzz.ts';
-import { dropPlace, newStorePlace, TEST_STORE_KIND } from './store-choice.ts';
+import {
+  dropPlace,
+  newStorePlace,
+  runsOnEveryStore,
+  type StorePlace,
+  TEST_STORE_KIND,
+} from './store-choice.ts';
+
+runsOnEveryStore(import.meta.url);
 
 const [ALICE, BOB] = ACCOUNTS as [TestAccount, TestAccount];
 const MAX_RETRIES = 3;
@@ -151,23 +159,15 @@ after(() => report(`sdk-faults (${TEST_STORE_KIND})`, { ...figures }));
 class Harness {
   private constructor(
     readonly server: RunningServer,
-    private readonly dir: string,
-    private readonly place: ReturnType<typeof newStorePlace>,
+    private readonly place: StorePlace,
   ) {}
 
   static async start(): Promise<Harness> {
-    const dir = mkdtempSync(join(tmpdir(), 'peerconn-sdk-faults-'));
-    const accountsFile = join(dir, 'accounts.json');
+    const place = newStorePlace();
+    const accountsFile = join(place.dir as string, 'accounts.json');
     writeFileSync(accountsFile, accountsFileJson());
-    const place = newStorePlace(join(dir, 'peerconn.db'));
-    const server = await startServer({
-      port: 0,
-      dataPath: place.dataPath,
-      ...(place.store ? { store: place.store, storeSchema: place.schema as string } : {}),
-      logLevel: 'silent',
-      accountsFile,
-    });
-    const harness = new Harness(server, dir, place);
+    const server = await startServerOn(place, { accountsFile });
+    const harness = new Harness(server, place);
     await harness.admin('PUT', '/timing', { preset: 'immediate' });
     return harness;
   }
@@ -208,7 +208,6 @@ class Harness {
   async close(): Promise<void> {
     await this.server.close();
     await dropPlace(this.place);
-    rmSync(this.dir, { recursive: true, force: true });
   }
 }
 

@@ -2,18 +2,16 @@
 // reads see only committed data, a failed write leaves nothing and never fails its neighbours, signals arrive
 // after commit and never after a rollback, fault counters count down atomically, and a dump loads back.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { test } from 'node:test';
 import type { PeerConnRecord, VpcRecord } from '../src/domain/types.ts';
 import type { Store, StoreSignal } from '../src/store/api.ts';
 import { SqliteStore } from '../src/store/sqlite.ts';
-import { dropPlace, newStorePlace, openPlace, TEST_STORE_KIND } from './store-choice.ts';
+import { dropPlace, newStorePlace, openPlace, runsOnEveryStore, TEST_STORE_KIND } from './store-choice.ts';
+
+runsOnEveryStore(import.meta.url);
 
 async function withStore(run: (store: Store, reopen: () => Promise<Store>) => Promise<void>): Promise<void> {
-  const dir = mkdtempSync(join(tmpdir(), 'peerconn-store-'));
-  const place = newStorePlace(join(dir, 'store.db'));
+  const place = newStorePlace();
   let store = await openPlace(place);
   try {
     await run(store, async () => {
@@ -24,7 +22,6 @@ async function withStore(run: (store: Store, reopen: () => Promise<Store>) => Pr
   } finally {
     await store.close();
     await dropPlace(place);
-    rmSync(dir, { recursive: true, force: true });
   }
 }
 
@@ -312,8 +309,9 @@ test('dump and load round-trip, and the sequences continue after the loaded ones
 test('SQLite groups writes that arrive together into shared transactions', {
   skip: TEST_STORE_KIND !== 'sqlite' && 'group commit is how the SQLite store writes',
 }, async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'peerconn-group-'));
-  const store = new SqliteStore(join(dir, 'group.db'));
+  const place = newStorePlace();
+  const store = await openPlace(place);
+  assert.ok(store instanceof SqliteStore);
   try {
     await Promise.all(
       Array.from({ length: 100 }, (_, i) => store.write((tx) => tx.insertVpc(vpc(`vpc-${i}`)))),
@@ -324,6 +322,6 @@ test('SQLite groups writes that arrive together into shared transactions', {
     assert.equal(store.stats.batches >= 100, true, 'writes awaited one by one each get their own');
   } finally {
     await store.close();
-    rmSync(dir, { recursive: true, force: true });
+    await dropPlace(place);
   }
 });

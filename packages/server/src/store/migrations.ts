@@ -1,6 +1,9 @@
 // Versioned schemas, one list per database. Append a new entry for every change; never edit an applied one.
 // The two lists describe the same tables (sql.ts runs the same queries on both): a change to one needs its twin
-// in the other, which the store conformance tests catch when forgotten.
+// in the other, which the store conformance tests catch when forgotten. They are twins on purpose, not one list
+// generated for both: the dialects differ in types and in what ALTER TABLE can do (SQLite rebuilds a table
+// where PostgreSQL alters it), their histories differ (PostgreSQL started from the tables SQLite had by then),
+// and an applied migration must stay exactly the text that was applied.
 
 export interface Migration {
   version: number;

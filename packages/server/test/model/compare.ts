@@ -1,9 +1,10 @@
 // Holds a server's answer to the model's outcome: status, code and the BCE error shape, or the exact body;
 // interface ids the model has not seen yet are learnt from the server (checked well-formed and unused).
 import { isDeepStrictEqual } from 'node:util';
+import type { RawResponse } from '../http-support.ts';
 import { ACCOUNTS } from './accounts.ts';
 import { CODE_STATUS, type Conn, type Model, type ModelRequest, type Outcome, type Role } from './model.ts';
-import { type Answer, specOf } from './wire.ts';
+import { specOf } from './wire.ts';
 
 export const ID_FORMAT: Record<string, RegExp> = {
   peerConnId: /^peerconn-[a-z0-9]{12}$/,
@@ -22,7 +23,7 @@ export class Comparer {
     return `${req.op} as ${who}@${req.region} ${JSON.stringify({ path: req.path, query: req.query, body: req.body, token: req.clientToken })}`;
   }
 
-  compareAnswer(req: ModelRequest, answer: Answer, outcome: Outcome): void {
+  compareAnswer(req: ModelRequest, answer: RawResponse, outcome: Outcome): void {
     const what = this.describe(req);
     const requestId = answer.headers['x-bce-request-id'];
     if (typeof requestId !== 'string' || !/^[0-9a-f-]{36}$/.test(requestId))

@@ -30,7 +30,11 @@ export const DAY_MS = 86_400_000;
 export const CONSULT_TIMEOUT_MS = 7 * DAY_MS;
 export const TOKEN_LIFETIME_MS = DAY_MS;
 
-/** HTTP status of every error code (docs/wire.md, Errors). */
+/**
+ * HTTP status of every error code (docs/wire.md, Errors). A deliberate twin of the server's own table: copied
+ * from the docs, not imported from src, so a server whose status drifts from the documented one disagrees with
+ * the model and the model-based suites say so. The same holds for FAULT_CODES below.
+ */
 export const CODE_STATUS: Record<string, number> = {
   AccessDenied: 403,
   InappropriateJSON: 400,
@@ -196,7 +200,8 @@ export interface FreshIds {
   vpcId?: string;
 }
 
-const MUTATING = new Set([
+/** The operations that change state: each carries a clientToken (docs/wire.md), and fault steps target them. */
+export const MUTATING_OPS = [
   'createPeerConn',
   'updatePeerConn',
   'acceptPeerConn',
@@ -213,7 +218,9 @@ const MUTATING = new Set([
   'deleteVpc',
   'openVpcRelay',
   'shutdownVpcRelay',
-]);
+] as const;
+
+const MUTATING: ReadonlySet<string> = new Set(MUTATING_OPS);
 
 export function isMutating(op: string): boolean {
   return MUTATING.has(op);

@@ -5,6 +5,7 @@
 
 import type { Agent } from 'node:http';
 import { isDeepStrictEqual } from 'node:util';
+import type { RawResponse } from '../http-support.ts';
 import { ACCOUNTS, type TestAccount } from './accounts.ts';
 import { Comparer, ID_FORMAT } from './compare.ts';
 import {
@@ -17,7 +18,7 @@ import {
 } from './model.ts';
 import { other, Resolver } from './resolve.ts';
 import { REGIONS, type Step } from './steps.ts';
-import { type Answer, adminCall, buildHttp, exchange, keepAliveAgent } from './wire.ts';
+import { adminCall, keepAliveAgent, sendModelRequest } from './wire.ts';
 
 /** Where the server runs: one instance or several sharing one store. */
 export interface Target {
@@ -266,11 +267,11 @@ export class History {
     }
   }
 
-  private async call(req: ModelRequest): Promise<Answer> {
+  private async call(req: ModelRequest): Promise<RawResponse> {
     const account = ACCOUNTS.find((a) => a.id === req.accountId) as TestAccount;
     const port = this.port();
     this.figures.requests += 1;
-    return exchange(this.agent, port, buildHttp(req, account, port));
+    return sendModelRequest(this.agent, port, req, account);
   }
 
   /** With several instances, waits until each one shows the clock, timing and fault rules just changed. */

@@ -3,7 +3,7 @@
 // created", "the caller's 2nd VPC"), resolved against the model when it runs: generation needs no ids.
 import fc from 'fast-check';
 import type { Timing, TimingTable, TransitionName } from './model.ts';
-import { TRANSITIONS } from './model.ts';
+import { MUTATING_OPS, TRANSITIONS } from './model.ts';
 
 /** Who calls for a connection: its initiator's account, its acceptor's, or an account that is neither. */
 export type Actor = 'owner' | 'peer' | 'stranger';
@@ -100,25 +100,6 @@ export const CIDRS = [
   '10.200.0.0/8',
 ];
 export const BAD_CIDRS = ['10.0.0.1/16', '300.1.0.0/16', '10.0.0.0/31', '10.0.0.0/7', 'ten', '10.0.0/16'];
-
-export const MUTATING_OPS = [
-  'createPeerConn',
-  'updatePeerConn',
-  'acceptPeerConn',
-  'rejectPeerConn',
-  'deletePeerConn',
-  'resizePeerConn',
-  'renewPeerConn',
-  'refundPeerConn',
-  'openPeerConnDnsSync',
-  'closePeerConnDnsSync',
-  'updatePeerConnDeleteProtect',
-  'createVpc',
-  'updateVpc',
-  'deleteVpc',
-  'openVpcRelay',
-  'shutdownVpcRelay',
-] as const;
 
 const DELAYS = [1000, 2000, 60_000, 3_600_000];
 

@@ -1,11 +1,11 @@
 // Where a history runs: the server in this process (restart = close and reopen on the same store), or as child
 // processes (restart = kill -9 and start again), one or two of them on one store.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type RunningServer, startServer } from '../../src/server.ts';
+import type { RunningServer } from '../../src/server.ts';
+import { startServerOn } from '../http-support.ts';
 import { type Started, startProcess } from '../process-support.ts';
-import { dropPlace, newStorePlace, type StorePlace } from '../store-choice.ts';
+import { dropPlace, newStorePlace, type StorePlace, storeFlags } from '../store-choice.ts';
 import { accountsFileJson } from './accounts.ts';
 import type { ModelConfig, TimingTable } from './model.ts';
 import type { Target } from './runner.ts';
@@ -15,11 +15,12 @@ export interface TargetOptions {
   timing: TimingTable;
 }
 
-function prepare(): { dir: string; place: StorePlace; accountsFile: string } {
-  const dir = mkdtempSync(join(tmpdir(), 'peerconn-model-'));
-  const accountsFile = join(dir, 'accounts.json');
+/** A fresh place, with the model's accounts in a file next to its data. */
+function prepare(): { place: StorePlace; accountsFile: string } {
+  const place = newStorePlace();
+  const accountsFile = join(place.dir as string, 'accounts.json');
   writeFileSync(accountsFile, accountsFileJson());
-  return { dir, place: newStorePlace(join(dir, 'peerconn.db')), accountsFile };
+  return { place, accountsFile };
 }
 
 export class InProcessTarget implements Target {
@@ -27,26 +28,20 @@ export class InProcessTarget implements Target {
   private server: RunningServer | undefined;
 
   private constructor(
-    private readonly dir: string,
     private readonly place: StorePlace,
     private readonly accountsFile: string,
     private readonly options: TargetOptions,
   ) {}
 
   static async start(options: TargetOptions): Promise<InProcessTarget> {
-    const { dir, place, accountsFile } = prepare();
-    const target = new InProcessTarget(dir, place, accountsFile, options);
+    const { place, accountsFile } = prepare();
+    const target = new InProcessTarget(place, accountsFile, options);
     await target.open(true);
     return target;
   }
 
   private async open(first: boolean): Promise<void> {
-    this.server = await startServer({
-      port: 0,
-      dataPath: this.place.dataPath,
-      ...(this.place.store ? { store: this.place.store } : {}),
-      ...(this.place.schema ? { storeSchema: this.place.schema } : {}),
-      logLevel: 'silent',
+    this.server = await startServerOn(this.place, {
       accountsFile: this.accountsFile,
       quotaPerVpc: this.options.model.quotaPerVpc,
       quotaPerAccount: this.options.model.quotaPerAccount,
@@ -68,7 +63,6 @@ export class InProcessTarget implements Target {
   async close(): Promise<void> {
     await this.server?.close();
     await dropPlace(this.place);
-    rmSync(this.dir, { recursive: true, force: true });
   }
 }
 
@@ -85,7 +79,6 @@ export class ProcessTarget implements Target {
   private restarts = 0;
 
   private constructor(
-    private readonly dir: string,
     private readonly place: StorePlace,
     private readonly args: string[],
     count: number,
@@ -94,7 +87,7 @@ export class ProcessTarget implements Target {
   }
 
   static async start(options: TargetOptions, count = 1): Promise<ProcessTarget> {
-    const { dir, place, accountsFile } = prepare();
+    const { place, accountsFile } = prepare();
     const args = [
       '--port',
       '0',
@@ -107,11 +100,9 @@ export class ProcessTarget implements Target {
       '--quota-per-account',
       String(options.model.quotaPerAccount),
       ...(options.model.keepDeleted ? ['--keep-deleted'] : []),
-      ...(place.store
-        ? ['--store', place.store, '--store-schema', place.schema as string]
-        : ['--data', place.dataPath]),
+      ...storeFlags(place),
     ];
-    const target = new ProcessTarget(dir, place, args, count);
+    const target = new ProcessTarget(place, args, count);
     // The first process sets the timing; the others start after it and keep what the database holds.
     target.running.push(await startProcess([...args, '--timing', timingFlag(options.timing)]));
     for (let i = 1; i < count; i++) target.running.push(await startProcess(args));
@@ -136,6 +127,5 @@ export class ProcessTarget implements Target {
     for (const s of this.running) s.child.kill('SIGKILL');
     await Promise.all(this.running.map((s) => s.exited));
     await dropPlace(this.place);
-    rmSync(this.dir, { recursive: true, force: true });
   }
 }

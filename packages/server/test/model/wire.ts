@@ -1,8 +1,9 @@
 // Requests of the model over real HTTP on loopback: built from the SDK's operation table, signed with bce-auth-v1
 // (the SDK's signer), the region picked by the Host header, sent on keep-alive connections.
-import { Agent, request as httpRequest, type IncomingHttpHeaders } from 'node:http';
+import { Agent } from 'node:http';
 import { OPERATIONS, type OperationSpec } from '@peerconn/sdk/operations';
 import { formatBceTimestamp, sign } from '@peerconn/sdk/signer';
+import { type RawRequest, type RawResponse, raw } from '../http-support.ts';
 import type { ModelRequest } from './model.ts';
 
 export interface Credential {
@@ -10,20 +11,8 @@ export interface Credential {
   secretAccessKey: string;
 }
 
-export interface Answer {
-  status: number;
-  headers: IncomingHttpHeaders;
-  text: string;
-  json: unknown;
-}
-
-export interface HttpTarget {
-  method: string;
-  /** Raw path plus raw query. */
-  target: string;
-  headers: Record<string, string>;
-  body?: string | Buffer;
-}
+/** A request as built, before it is given a port and an agent to go on. */
+export type HttpTarget = Omit<RawRequest, 'port' | 'agent'> & { headers: Record<string, string> };
 
 /** A raw query value: everything but unreserved characters percent-encoded. */
 function encode(value: string): string {
@@ -40,7 +29,7 @@ export function specOf(op: string): OperationSpec {
 }
 
 /** The HTTP request for a model request: method, target, signed headers and body. */
-export function buildHttp(req: ModelRequest, credential: Credential, port: number): HttpTarget {
+function buildHttp(req: ModelRequest, credential: Credential, port: number): HttpTarget {
   const spec = specOf(req.op);
   let path = spec.path;
   for (const [name, value] of Object.entries(req.path)) path = path.replace(`{${name}}`, encode(value));
@@ -72,31 +61,14 @@ export function buildHttp(req: ModelRequest, credential: Credential, port: numbe
   return { method: spec.method, target, headers, ...(body === undefined ? {} : { body }) };
 }
 
-/** One HTTP exchange on a keep-alive agent; rejects only when no answer arrived. */
-export function exchange(agent: Agent, port: number, http: HttpTarget): Promise<Answer> {
-  return new Promise((resolve, reject) => {
-    const r = httpRequest(
-      { host: '127.0.0.1', port, method: http.method, path: http.target, headers: http.headers, agent },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('error', reject);
-        res.on('end', () => {
-          const text = Buffer.concat(chunks).toString('utf8');
-          let json: unknown;
-          try {
-            json = text === '' ? undefined : JSON.parse(text);
-          } catch {
-            json = undefined;
-          }
-          resolve({ status: res.statusCode ?? 0, headers: res.headers, text, json });
-        });
-      },
-    );
-    r.on('error', reject);
-    if (http.body !== undefined) r.write(http.body);
-    r.end();
-  });
+/** A model request, signed for its account, sent on a keep-alive agent; rejects only when no answer arrived. */
+export function sendModelRequest(
+  agent: Agent,
+  port: number,
+  req: ModelRequest,
+  credential: Credential,
+): Promise<RawResponse> {
+  return raw({ ...buildHttp(req, credential, port), port, agent });
 }
 
 export function keepAliveAgent(): Agent {
@@ -112,7 +84,9 @@ export async function adminCall(
   body?: unknown,
 ): Promise<unknown> {
   const text = body === undefined ? undefined : JSON.stringify(body);
-  const res = await exchange(agent, port, {
+  const res = await raw({
+    port,
+    agent,
     method,
     target: `/_admin${path}`,
     headers: {

@@ -3,12 +3,13 @@
 // answer exactly while all of them write at once. When the server is killed, a writer's last request may have
 // been applied or not; after the restart the state must be one of the two, whole.
 import type { Agent } from 'node:http';
+import type { RawResponse } from '../http-support.ts';
 import { ACCOUNTS, type TestAccount } from './accounts.ts';
 import { Comparer } from './compare.ts';
 import { type FreshIds, isMutating, type Model, type ModelRequest } from './model.ts';
 import { Resolver } from './resolve.ts';
 import { REGIONS, type Step } from './steps.ts';
-import { type Answer, buildHttp, exchange } from './wire.ts';
+import { sendModelRequest } from './wire.ts';
 
 const WRITER_OUTCOMES = new Map<string, number>();
 if (process.env.PEERCONN_MODEL_DEBUG === '1') {
@@ -105,7 +106,7 @@ export class Writer {
     while (!this.done && !stop()) {
       const req = this.nextRequest();
       if (!req) continue;
-      let answer: Answer;
+      let answer: RawResponse;
       try {
         answer = await this.send(agent, port(), req);
       } catch (error) {
@@ -128,13 +129,13 @@ export class Writer {
     }
   }
 
-  private send(agent: Agent, port: number, req: ModelRequest): Promise<Answer> {
+  private send(agent: Agent, port: number, req: ModelRequest): Promise<RawResponse> {
     const account = ACCOUNTS.find((a) => a.id === req.accountId) as TestAccount;
-    return exchange(agent, port, buildHttp(req, account, port));
+    return sendModelRequest(agent, port, req, account);
   }
 
   /** Holds one answer to the model, learning the id a create answered. */
-  check(req: ModelRequest, answer: Answer): void {
+  check(req: ModelRequest, answer: RawResponse): void {
     const fresh: FreshIds = {};
     if (answer.status === 200 && (req.op === 'createPeerConn' || req.op === 'createVpc')) {
       const body = answer.json as { peerConnId?: string; vpcId?: string } | undefined;
