@@ -5,6 +5,12 @@ import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { test } from 'node:test';
 import { alive, eventually, MAIN, ROOT, runToExit } from './process-support.ts';
+import { runsOnSqliteOnly } from './store-choice.ts';
+
+runsOnSqliteOnly(
+  import.meta.url,
+  'what is checked is a process ending with its starter; its data is in memory',
+);
 
 /**
  * A stand-in for a test runner: it starts the server with `flags` (`$RUNNER_PID` becomes its own pid) and

@@ -1,11 +1,8 @@
 // The options table and what derives from it: the command-line and environment parser, --help, and the checks of
 // an in-process start, each naming the option the way its caller wrote it.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { OptionError } from '../src/config.ts';
+import { OptionError, type ServerOptions } from '../src/config.ts';
 import { TIMING_PRESET_NAMES, timingPreset } from '../src/domain/timing.ts';
 import {
   type CommandOptions,
@@ -15,11 +12,19 @@ import {
   SERVER_OPTIONS,
   USAGE,
 } from '../src/options.ts';
-import { startServer } from '../src/server.ts';
+import { startServerOn } from './http-support.ts';
+import { dropPlace, newStorePlace, runsOnSqliteOnly } from './store-choice.ts';
+
+runsOnSqliteOnly(
+  import.meta.url,
+  'options are checked before a store opens, and the held data file is the SQLite lock',
+);
 
 const rows: readonly OptionRow[] = SERVER_OPTIONS;
-const dir = mkdtempSync(join(tmpdir(), 'peerconn-options-'));
-after(() => rmSync(dir, { recursive: true, force: true }));
+const place = newStorePlace();
+after(() => dropPlace(place));
+/** A start as a program writes it: no options but these (the place's data file only where a test adds it). */
+const start = (options: ServerOptions) => startServerOn(place, { dataPath: undefined, ...options });
 
 /** A valid value as text for every option (switches are given as `true`). */
 const SAMPLE: Record<keyof CommandOptions, string> = {
@@ -127,31 +132,25 @@ test('--help lists every flag with its variables, and every error names the flag
 
 test('in-process options are checked and errors name the option as written there', async () => {
   await assert.rejects(
-    startServer({ port: 70000 }),
+    start({ port: 70000 }),
     /^OptionError: port must be a port number 0-65535, not 70000$/,
   );
-  await assert.rejects(
-    startServer({ dataPath: '' }),
-    /^OptionError: dataPath must be a file path or :memory:/,
-  );
+  await assert.rejects(start({ dataPath: '' }), /^OptionError: dataPath must be a file path or :memory:/);
   await assert.rejects(
     // @ts-expect-error: a misspelt preset, as a JavaScript caller could pass it
-    startServer({ timing: 'imediate' }),
+    start({ timing: 'imediate' }),
     /timing entry "imediate" must be a preset \(default, immediate, manual\)/,
   );
   await assert.rejects(
-    startServer({ timing: { create: { mode: 'later' } } as never }),
+    start({ timing: { create: { mode: 'later' } } as never }),
     /^OptionError: timing must be a preset name \('default', 'immediate', 'manual'\)/,
   );
-  await assert.rejects(
-    startServer({ listen: [{ region: 'bj', port: -1 }] }),
-    /listen port of region "bj" must be/,
-  );
+  await assert.rejects(start({ listen: [{ region: 'bj', port: -1 }] }), /listen port of region "bj" must be/);
 });
 
 test('in-process, a start keeps its state in memory and takes timing presets by name', async () => {
   assert.ok(TIMING_PRESET_NAMES.includes('immediate'));
-  const server = await startServer({ port: 0, logLevel: 'silent', timing: 'immediate' });
+  const server = await start({ port: 0, logLevel: 'silent', timing: 'immediate' });
   try {
     assert.equal(server.dataPath, ':memory:');
     assert.deepEqual(server.store, { kind: 'sqlite', location: ':memory:' });
@@ -163,10 +162,10 @@ test('in-process, a start keeps its state in memory and takes timing presets by 
 });
 
 test('a data file another server holds: the error names dataPath in-process and --data on the command line', async () => {
-  const dataPath = join(dir, 'held.db');
-  const first = await startServer({ port: 0, logLevel: 'silent', dataPath });
+  const dataPath = place.dataPath;
+  const first = await start({ port: 0, logLevel: 'silent', dataPath });
   try {
-    const error = await startServer({ port: 0, logLevel: 'silent', dataPath }).then(
+    const error = await start({ port: 0, logLevel: 'silent', dataPath }).then(
       () => assert.fail('a second server on one file must not start'),
       (e: unknown) => e,
     );
@@ -174,7 +173,7 @@ test('a data file another server holds: the error names dataPath in-process and 
     assert.equal(error.option, 'dataPath');
     assert.match(
       error.message,
-      /another peerconn server is using .*held\.db; stop it, give dataPath another file, or share state between servers with store postgres/,
+      /another peerconn server is using .*peerconn\.db; stop it, give dataPath another file, or share state between servers with store postgres/,
     );
     assert.match(error.render(flagOf), /give --data another file, .* with --store postgres:\/\//);
   } finally {
