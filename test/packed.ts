@@ -148,13 +148,18 @@ async function provideSqliteAddon(dir: string): Promise<void> {
   );
 }
 
-/** Projects of earlier tarballs (every process of a run packs the same ones), unless one is being installed. */
-function removeOtherInstalls(current: string): void {
+/** `installed-plain-`, `installed-vitest@^4.1-`: projects with other extras are other projects of the same run. */
+function installPrefix(extra: readonly string[]): string {
+  return `installed-${extra.length === 0 ? 'plain' : extra.join('+').replace(/[^\w@.^+-]/g, '_')}-`;
+}
+
+/** This kind of project made from earlier tarballs (every process of a run packs the same ones), unless in use. */
+function removeOtherInstalls(current: string, prefix: string): void {
   const base = join(root, '.tmp');
   const names = readdirSync(base);
   for (const name of names) {
     const dir = join(base, name);
-    if (!name.startsWith('installed-') || name.endsWith('.lock') || dir === current) continue;
+    if (!name.startsWith(prefix) || name.endsWith('.lock') || dir === current) continue;
     if (names.includes(`${name}.lock`)) continue;
     rmSync(dir, { recursive: true, force: true });
   }
@@ -186,7 +191,7 @@ async function install(extra: readonly string[]): Promise<Installed> {
     const hash = createHash('sha256');
     for (const p of packed) hash.update(readFileSync(p.file));
     hash.update(extra.join('\n'));
-    const dir = join(root, '.tmp', `installed-${hash.digest('hex').slice(0, 16)}`);
+    const dir = join(root, '.tmp', `${installPrefix(extra)}${hash.digest('hex').slice(0, 16)}`);
     const files = Object.fromEntries(packed.map((p) => [p.name, p.files])) as Record<PackageName, string[]>;
     mkdirSync(join(root, '.tmp'), { recursive: true });
     const release = await lock(`${dir}.lock`);
@@ -211,7 +216,7 @@ async function install(extra: readonly string[]): Promise<Installed> {
       await provideSqliteAddon(dir);
       const installSeconds = (performance.now() - started) / 1000;
       writeFileSync(join(dir, '.installed'), `${installSeconds.toFixed(1)} s\n`);
-      removeOtherInstalls(dir);
+      removeOtherInstalls(dir, installPrefix(extra));
       return { dir, files, installSeconds };
     } finally {
       release();
