@@ -16,6 +16,9 @@ export const ID_FORMAT: Record<string, RegExp> = {
   securityGroupId: /^g-[a-z0-9]{12}$/,
   securityGroupRuleId: /^r-[a-z0-9]{12}$/,
   aclRuleId: /^ar-[a-z0-9]{12}$/,
+  eniId: /^eni-[a-z0-9]{12}$/,
+  /** Locally administered, fixed at create (docs/wire.md, Network interfaces); not promised unique. */
+  macAddress: /^fa:16:3e(:[0-9a-f]{2}){3}$/,
 };
 
 export class Comparer {

@@ -23,6 +23,9 @@ export const modelConfigArb: fc.Arbitrary<ModelConfig> = fc.record({
   quotaSubnetsPerVpc: fc.integer({ min: 2, max: 4 }),
   quotaAclRulesPerDirection: fc.integer({ min: 2, max: 5 }),
   quotaSecurityGroupRulesPerDirection: fc.integer({ min: 2, max: 5 }),
+  quotaEnisPerVpc: fc.integer({ min: 2, max: 4 }),
+  quotaIpsPerEni: fc.integer({ min: 2, max: 4 }),
+  quotaEnisPerInstance: fc.integer({ min: 1, max: 3 }),
 });
 
 export const historyConfigArb = (fullCheckEvery: number): fc.Arbitrary<HistoryConfig> =>

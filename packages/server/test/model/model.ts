@@ -57,6 +57,10 @@ export interface ModelConfig {
   quotaSubnetsPerVpc?: number;
   quotaAclRulesPerDirection?: number;
   quotaSecurityGroupRulesPerDirection?: number;
+  /** The server's defaults when left out: 500 unattached interfaces a VPC, 40 addresses each, 8 an instance. */
+  quotaEnisPerVpc?: number;
+  quotaIpsPerEni?: number;
+  quotaEnisPerInstance?: number;
 }
 
 export const DAY_MS = 86_400_000;
@@ -109,6 +113,14 @@ export const CODE_STATUS: Record<string, number> = {
   SubnetQuotaExceeded: 400,
   SubnetInUse: 409,
   InvalidAclRule: 400,
+  'Vpc.SecurityGroupsNotSameVpc': 400,
+  InvalidPrivateIp: 400,
+  PrivateIpInUse: 409,
+  SubnetIpExhausted: 400,
+  EniQuotaExceeded: 400,
+  InvalidEniStatus: 409,
+  EniInUse: 409,
+  UnsupportedFeature: 400,
   AclRulePositionConflict: 409,
   AclRuleQuotaExceeded: 400,
   BadRequest: 400,
@@ -251,6 +263,7 @@ export interface FreshIds {
   vpcId?: string;
   subnetId?: string;
   securityGroupId?: string;
+  eniId?: string;
 }
 
 /** The operations that change state: each carries a clientToken (docs/wire.md), and fault steps target them. */
@@ -401,6 +414,9 @@ export class Model {
       subnetsPerVpc: this.config.quotaSubnetsPerVpc ?? 10,
       aclRulesPerDirection: this.config.quotaAclRulesPerDirection ?? 150,
       securityGroupRulesPerDirection: this.config.quotaSecurityGroupRulesPerDirection ?? 100,
+      enisPerVpc: this.config.quotaEnisPerVpc ?? 500,
+      ipsPerEni: this.config.quotaIpsPerEni ?? 40,
+      enisPerInstance: this.config.quotaEnisPerInstance ?? 8,
     };
   }
 

@@ -6,22 +6,26 @@ import { ACCOUNTS } from './accounts.ts';
 import { parseBlock } from './checks.ts';
 import type { Model, ModelRequest } from './model.ts';
 import type { Group, SgRule, Subnet } from './network.ts';
-import type {
-  AclChange,
-  AclRuleSpec,
-  GroupRef,
-  NetActor,
-  NetToken,
-  NetworkStep,
-  SdkStyle,
-  SgChange,
-  SgRuleSpec,
+import {
+  type AclChange,
+  type AclRuleSpec,
+  type EniAddressPick,
+  type EniGroup,
+  type GroupRef,
+  INSTANCE_IDS,
+  type NetActor,
+  type NetToken,
+  type NetworkStep,
+  type SdkStyle,
+  type SgChange,
+  type SgRuleSpec,
 } from './network-steps.ts';
 
 export const BOGUS_SUBNET = 'sbn-000000000000';
 export const BOGUS_ACL_RULE = 'ar-000000000000';
 export const BOGUS_GROUP = 'g-000000000000';
 export const BOGUS_GROUP_RULE = 'r-000000000000';
+export const BOGUS_ENI = 'eni-000000000000';
 const BOGUS_VPC = 'vpc-000000000000';
 
 const RULE_INPUT_FIELDS = [
@@ -101,6 +105,10 @@ export class NetworkResolver {
         return this.createGroup(step);
       case 'sgOp':
         return this.groupOp(step);
+      case 'createEni':
+        return this.createEni(step);
+      case 'eniOp':
+        return this.eniOp(step);
     }
   }
 
@@ -271,6 +279,152 @@ export class NetworkResolver {
         return this.make('deleteSecurityGroup', accountId, region, groupPath, {}, undefined, step.token);
       case 'getGroup':
         return this.make('getSecurityGroup', accountId, region, groupPath, {}, undefined);
+    }
+  }
+
+  // ---- network interfaces ----
+
+  /** A group id for an interface in `vpcId` of `owner`. */
+  private eniGroup(pick: EniGroup, owner: string, vpcId: string): string {
+    return pick.in === 'empty' ? '' : this.groupRef(pick, owner, vpcId);
+  }
+
+  /** The address text of a pick in `subnet` (undefined: the server picks). */
+  private address(pick: EniAddressPick, subnet: Subnet | undefined): string | undefined {
+    if (pick === 'auto') return undefined;
+    if (pick === 'malformed') return '10.1.1';
+    const block = subnet ? parseBlock(subnet.cidr, 4) : undefined;
+    if (!block) return '10.0.0.5';
+    if (pick === 'held') {
+      const held = this.model.network.interfaces.inVpc(subnet?.vpcId ?? '').flatMap((e) => e.addresses);
+      if (held.length > 0) return held[held.length - 1]?.address;
+      pick = { offset: 2 };
+    }
+    const size = 1n << BigInt(32 - block.prefix);
+    const offset = pick.offset >= 0 ? BigInt(pick.offset) : size + BigInt(pick.offset + 1);
+    return [24n, 16n, 8n, 0n].map((shift) => String(((block.network + offset) >> shift) & 255n)).join('.');
+  }
+
+  private createEni(step: Extract<NetworkStep, { t: 'createEni' }>): ModelRequest {
+    const subnet = this.subnetAt(step.subnet);
+    const [accountId, region] = this.caller(step.as, subnet);
+    const owner = subnet?.accountId ?? accountId;
+    const vpcId = subnet?.vpcId ?? BOGUS_VPC;
+    const python = step.style === 'python';
+    const privateIpSet = step.addresses.map((pick, i) => {
+      const address = this.address(pick, subnet);
+      const entry: Record<string, unknown> = { primary: i === 0 };
+      if (address !== undefined) entry.privateIpAddress = address;
+      else if (python) entry.privateIpAddress = null;
+      if (python) entry.publicIpAddress = null;
+      return entry;
+    });
+    const body: Record<string, unknown> = {
+      name: step.name,
+      subnetId: subnet?.id ?? BOGUS_SUBNET,
+      privateIpSet,
+    };
+    const groups = step.groups.map((g) => this.eniGroup(g, owner, vpcId));
+    if (groups.length > 0) body.securityGroupIds = groups;
+    else if (step.style !== 'java') body.securityGroupIds = null;
+    if (step.instance !== undefined) body.instanceId = INSTANCE_IDS[step.instance % INSTANCE_IDS.length];
+    if (step.style === 'go') {
+      body.enterpriseSecurityGroupIds = null;
+      body.ipv6PrivateIpSet = null;
+    }
+    switch (step.broken) {
+      case 'noPrimary':
+        for (const entry of privateIpSet) entry.primary = false;
+        break;
+      case 'twoPrimaries':
+        privateIpSet.push({ primary: true });
+        break;
+      case 'noAddresses':
+        if (step.style === 'python') body.privateIpSet = [];
+        else delete body.privateIpSet;
+        break;
+      case 'publicIp':
+        (privateIpSet[0] as Record<string, unknown>).publicIpAddress = '100.64.0.1';
+        break;
+      case 'enterprise':
+        body.enterpriseSecurityGroupIds = ['esg-000000000000'];
+        break;
+      case 'ipv6':
+        body.ipv6PrivateIpSet = [{ primary: false, privateIpAddress: '' }];
+        break;
+      case 'elevenGroups':
+        body.securityGroupIds = Array.from({ length: 11 }, (_, i) => `g-${String(i).padStart(12, '0')}`);
+        break;
+    }
+    return this.make('createEni', accountId, region, {}, {}, body, step.token);
+  }
+
+  private eniOp(step: Extract<NetworkStep, { t: 'eniOp' }>): ModelRequest {
+    const interfaces = this.model.network.interfaces;
+    const eni = pick([...interfaces.enis.values()], (e) => !e.deleted, step.eni);
+    const [accountId, region] = this.caller(step.as, eni);
+    const path = { eniId: eni?.id ?? BOGUS_ENI };
+    const owner = eni?.accountId ?? accountId;
+    const vpcId = eni?.vpcId ?? BOGUS_VPC;
+    const instance = INSTANCE_IDS[(step.instance ?? 0) % INSTANCE_IDS.length] as string;
+    switch (step.op) {
+      case 'getEni':
+        return this.make('getEni', accountId, region, path, {}, undefined);
+      case 'status':
+        return this.make('getEniStatus', accountId, region, path, {}, undefined);
+      case 'updateEni': {
+        const body: Record<string, unknown> = {};
+        if (step.name !== undefined) body.name = step.name;
+        if (step.description !== undefined) body.description = step.description;
+        return this.make('updateEni', accountId, region, path, {}, body, step.token);
+      }
+      case 'bindSg': {
+        const securityGroupIds = (step.groups ?? []).map((g) => this.eniGroup(g, owner, vpcId));
+        return this.make(
+          'updateEniSecurityGroups',
+          accountId,
+          region,
+          path,
+          {},
+          { securityGroupIds },
+          step.token,
+        );
+      }
+      case 'attach':
+        return this.make('attachEni', accountId, region, path, {}, { instanceId: instance }, step.token);
+      case 'detach': {
+        // Mostly the instance it is attached to.
+        const attached = eni?.instanceId ?? '';
+        const id = attached !== '' && (step.instance ?? 0) < 2 ? attached : instance;
+        return this.make('detachEni', accountId, region, path, {}, { instanceId: id }, step.token);
+      }
+      case 'deleteEni':
+        return this.make('deleteEni', accountId, region, path, {}, undefined, step.token);
+      case 'addIp': {
+        const subnet = eni ? this.model.network.subnets.get(eni.subnetId) : undefined;
+        const address = this.address((step.address ?? 'auto') as EniAddressPick, subnet);
+        const body = { privateIpAddress: address ?? '' };
+        return this.make('addEniPrivateIp', accountId, region, path, {}, body, step.token);
+      }
+      case 'deleteIp': {
+        const addresses = eni?.addresses ?? [];
+        const secondary = addresses.filter((a) => !a.primary);
+        const address =
+          step.address === 'primary'
+            ? addresses[0]?.address
+            : step.address === 'secondary'
+              ? (secondary[step.eni % Math.max(1, secondary.length)]?.address ?? addresses[0]?.address)
+              : '10.255.255.250';
+        return this.make(
+          'deleteEniPrivateIp',
+          accountId,
+          region,
+          { ...path, privateIpAddress: address ?? '10.255.255.250' },
+          {},
+          undefined,
+          step.token,
+        );
+      }
     }
   }
 

@@ -68,6 +68,16 @@ export interface SgChange {
   allSeven?: boolean;
 }
 
+/** A group for an interface: of its VPC (mostly), of another VPC, another account's, none such, or `""`. */
+export type EniGroup = GroupRef | { in: 'empty' };
+
+/**
+ * An interface address: picked by the server, the `offset`-th address of the subnet (0 and 1 are the network
+ * address and gateway, -1 the broadcast address, -2 the first address past the subnet), one that another
+ * interface of the VPC holds, or text that is no address.
+ */
+export type EniAddressPick = 'auto' | { offset: number } | 'held' | 'malformed';
+
 export type NetworkStep =
   | {
       t: 'createSubnet';
@@ -124,7 +134,54 @@ export type NetworkStep =
       style: SdkStyle;
       as: NetActor;
       token?: NetToken;
+    }
+  | {
+      t: 'createEni';
+      subnet: number;
+      name: string;
+      /** None: the VPC's default group. */
+      groups: EniGroup[];
+      /** The first is the primary. */
+      addresses: EniAddressPick[];
+      /** An instance to attach to at once (an index into the instance ids). */
+      instance?: number;
+      style: SdkStyle;
+      broken?:
+        | 'noPrimary'
+        | 'twoPrimaries'
+        | 'noAddresses'
+        | 'publicIp'
+        | 'enterprise'
+        | 'ipv6'
+        | 'elevenGroups';
+      as: NetActor;
+      token?: NetToken;
+    }
+  | {
+      t: 'eniOp';
+      op:
+        | 'getEni'
+        | 'status'
+        | 'updateEni'
+        | 'bindSg'
+        | 'attach'
+        | 'detach'
+        | 'deleteEni'
+        | 'addIp'
+        | 'deleteIp';
+      eni: number;
+      name?: string;
+      description?: string;
+      groups?: EniGroup[];
+      instance?: number;
+      /** addIp: what to add; deleteIp: a secondary address it holds, its primary, or one it does not hold. */
+      address?: EniAddressPick | 'secondary' | 'primary';
+      as: NetActor;
+      token?: NetToken;
     };
+
+/** Instance ids an interface is attached to: three of the caller's, then two that are refused. */
+export const INSTANCE_IDS = ['i-app01', 'i-app02', 'i-app03', '', `i-${'x'.repeat(63)}`];
 
 /** Present now and then. */
 const sometimes = <T>(arb: fc.Arbitrary<T>, freq = 2) => fc.option(arb, { nil: undefined, freq });
@@ -453,5 +510,102 @@ export const sgOpArb: fc.Arbitrary<NetworkStep> = fc
     if (op === 'updateRule') step.change = change;
     if (op !== 'deleteGroup' && op !== 'getGroup') step.version = version;
     if (op !== 'getGroup' && token !== undefined) step.token = token;
+    return step;
+  });
+
+// ---- network interfaces ----
+
+const eniGroupArb: fc.Arbitrary<EniGroup> = fc.oneof(
+  { weight: 30, arbitrary: fc.nat({ max: 5 }).map((at): EniGroup => ({ in: 'sameVpc', at })) },
+  { weight: 1, arbitrary: fc.nat({ max: 5 }).map((at): EniGroup => ({ in: 'otherVpc', at })) },
+  { weight: 1, arbitrary: fc.nat({ max: 5 }).map((at): EniGroup => ({ in: 'foreign', at })) },
+  { weight: 1, arbitrary: fc.constant<EniGroup>({ in: 'bogus' }) },
+  { weight: 1, arbitrary: fc.constant<EniGroup>({ in: 'empty' }) },
+);
+
+const addressArb: fc.Arbitrary<EniAddressPick> = fc.oneof(
+  { weight: 16, arbitrary: fc.constant<EniAddressPick>('auto') },
+  { weight: 8, arbitrary: fc.constantFrom(2, 3, 4, 5, 9).map((offset): EniAddressPick => ({ offset })) },
+  { weight: 1, arbitrary: fc.constantFrom(0, 1, -1, -2).map((offset): EniAddressPick => ({ offset })) },
+  { weight: 2, arbitrary: fc.constant<EniAddressPick>('held') },
+  { weight: 1, arbitrary: fc.constant<EniAddressPick>('malformed') },
+);
+
+const instanceArb = mostly(fc.constantFrom(0, 1, 2), fc.constantFrom(3, 4), 20);
+
+export const createEniArb: fc.Arbitrary<NetworkStep> = fc
+  .record({
+    subnet: fc.nat({ max: 40 }),
+    name: mostly(fc.constantFrom('app-eni', 'db'), fc.constantFrom('', 'n'.repeat(66)), 30),
+    groups: fc.oneof(
+      { weight: 4, arbitrary: fc.constant<EniGroup[]>([]) },
+      { weight: 8, arbitrary: fc.array(eniGroupArb, { minLength: 1, maxLength: 3 }) },
+    ),
+    addresses: fc.array(addressArb, { minLength: 1, maxLength: 3 }),
+    instance: sometimes(instanceArb, 4),
+    style: styleArb,
+    broken: fc.oneof(
+      { weight: 60, arbitrary: fc.constant(undefined) },
+      {
+        weight: 1,
+        arbitrary: fc.constantFrom(
+          'noPrimary' as const,
+          'twoPrimaries' as const,
+          'noAddresses' as const,
+          'publicIp' as const,
+          'enterprise' as const,
+          'ipv6' as const,
+          'elevenGroups' as const,
+        ),
+      },
+    ),
+    as: actorArb,
+    token: tokenArb,
+  })
+  .map((r): NetworkStep => tidy({ t: 'createEni', ...r }));
+
+export const eniOpArb: fc.Arbitrary<NetworkStep> = fc
+  .record({
+    op: fc.constantFrom(
+      'getEni' as const,
+      'status' as const,
+      'updateEni' as const,
+      'bindSg' as const,
+      'bindSg' as const,
+      'attach' as const,
+      'attach' as const,
+      'detach' as const,
+      'detach' as const,
+      'deleteEni' as const,
+      'deleteEni' as const,
+      'addIp' as const,
+      'deleteIp' as const,
+    ),
+    eni: fc.nat({ max: 40 }),
+    name: sometimes(mostly(fc.constantFrom('renamed-eni'), fc.constant(''), 8)),
+    description: sometimes(mostly(fc.constantFrom('', 'moved'), fc.constant('y'.repeat(201)), 12)),
+    groups: fc.oneof(
+      { weight: 20, arbitrary: fc.array(eniGroupArb, { minLength: 1, maxLength: 3 }) },
+      { weight: 1, arbitrary: fc.constant<EniGroup[]>([]) },
+    ),
+    instance: instanceArb,
+    add: addressArb,
+    remove: fc.constantFrom(
+      'secondary' as const,
+      'secondary' as const,
+      'primary' as const,
+      'malformed' as const,
+    ),
+    as: actorArb,
+    token: tokenArb,
+  })
+  .map(({ op, name, description, groups, instance, add, remove, token, ...r }): NetworkStep => {
+    const step: Extract<NetworkStep, { t: 'eniOp' }> = { t: 'eniOp', op, ...r };
+    if (op === 'updateEni') Object.assign(step, tidy({ name, description }));
+    if (op === 'bindSg') step.groups = groups;
+    if (op === 'attach' || op === 'detach') step.instance = instance;
+    if (op === 'addIp') step.address = add;
+    if (op === 'deleteIp') step.address = remove;
+    if (op !== 'getEni' && op !== 'status' && token !== undefined) step.token = token;
     return step;
   });

@@ -21,6 +21,7 @@ import {
   ValueChecks,
   wireTime,
 } from './checks.ts';
+import { ENI_MUTATING_OPS, ENI_READ_OPS, Interfaces } from './eni.ts';
 
 /** What the network part reads of the rest of the model. */
 export interface NetworkHost {
@@ -37,6 +38,9 @@ export interface NetworkQuotas {
   subnetsPerVpc: number;
   aclRulesPerDirection: number;
   securityGroupRulesPerDirection: number;
+  enisPerVpc: number;
+  ipsPerEni: number;
+  enisPerInstance: number;
 }
 
 export interface Subnet {
@@ -122,6 +126,7 @@ export const NETWORK_MUTATING_OPS = [
   'updateSecurityGroupRule',
   'deleteSecurityGroupRule',
   'deleteSecurityGroup',
+  ...ENI_MUTATING_OPS,
 ] as const;
 
 export const NETWORK_READ_OPS = [
@@ -131,6 +136,7 @@ export const NETWORK_READ_OPS = [
   'listAclRules',
   'getSecurityGroup',
   'listSecurityGroups',
+  ...ENI_READ_OPS,
 ] as const;
 
 // ---- shapes (docs/wire.md, Request bodies) ----
@@ -148,6 +154,14 @@ const ACL_RULE_REQUEST: Shape = {
     direction: ['string', true],
     action: ['string', true],
     ipVersion: ['integer', false],
+  },
+};
+
+const ENI_ADDRESS: Shape = {
+  object: {
+    primary: ['boolean', false],
+    privateIpAddress: ['string', false],
+    publicIpAddress: ['string', false],
   },
 };
 
@@ -197,6 +211,23 @@ export const NETWORK_BODIES: Record<string, Record<string, [Shape, boolean]>> = 
   },
   authorizeSecurityGroupRule: { rule: [SG_RULE_INPUT, true] },
   revokeSecurityGroupRule: { rule: [SG_RULE_INPUT, true] },
+  createEni: {
+    name: ['string', true],
+    subnetId: ['string', true],
+    instanceId: ['string', false],
+    securityGroupIds: [{ array: 'string' }, false],
+    enterpriseSecurityGroupIds: [{ array: 'string' }, false],
+    privateIpSet: [{ array: ENI_ADDRESS }, true],
+    ipv6PrivateIpSet: [{ array: ENI_ADDRESS }, false],
+    description: ['string', false],
+    tags: [{ array: TAG }, false],
+    networkInterfaceTrafficMode: ['string', false],
+  },
+  updateEni: { name: ['string', false], description: ['string', false] },
+  updateEniSecurityGroups: { securityGroupIds: [{ array: 'string' }, true] },
+  attachEni: { instanceId: ['string', true], instanceType: ['string', false] },
+  detachEni: { instanceId: ['string', true] },
+  addEniPrivateIp: { privateIpAddress: ['string', false], isIpv6: ['boolean', false] },
   updateSecurityGroupRule: {
     securityGroupRuleId: ['string', true],
     remark: ['string', false],
@@ -404,15 +435,20 @@ export class Network {
   /** By the model's own key (a rule's id is learnt later). */
   readonly aclRules = new Map<number, AclRule>();
   readonly groups = new Map<number, Group>();
+  /** Network interfaces (eni.ts). */
+  interfaces: Interfaces;
   private keys = 0;
 
-  constructor(private host: NetworkHost) {}
+  constructor(private host: NetworkHost) {
+    this.interfaces = new Interfaces(this, host);
+  }
 
   clone(host: NetworkHost): Network {
     const copy = new Network(host);
     for (const [id, subnet] of this.subnets) copy.subnets.set(id, structuredClone(subnet));
     for (const [key, rule] of this.aclRules) copy.aclRules.set(key, structuredClone(rule));
     for (const [key, group] of this.groups) copy.groups.set(key, structuredClone(group));
+    copy.interfaces = this.interfaces.clone(copy, host);
     copy.keys = this.keys;
     return copy;
   }
@@ -446,12 +482,17 @@ export class Network {
     this.groups.set(group.key, group);
   }
 
-  /** What keeps a VPC from being deleted: its subnets and groups other than its default one. */
+  /** What keeps a VPC from being deleted: its subnets, interfaces and groups other than its default one. */
   vpcInUse(vpcId: string): boolean {
     return (
       this.liveSubnets().some((s) => s.vpcId === vpcId) ||
+      this.interfaces.inVpc(vpcId).length > 0 ||
       this.liveGroups().some((g) => g.vpcId === vpcId && !g.isDefault)
     );
+  }
+
+  defaultGroupOf(vpcId: string): Group | undefined {
+    return this.liveGroups().find((g) => g.vpcId === vpcId && g.isDefault);
   }
 
   /** A deleted VPC takes its default group with it. */
@@ -488,6 +529,8 @@ export class Network {
         return [...this.aclRules.values()].some((r) => r.id === id);
       case 'securityGroupRuleId':
         return [...this.groups.values()].some((g) => g.rules.some((r) => r.id === id));
+      case 'eniId':
+        return this.interfaces.enis.has(id);
       default:
         return false;
     }
@@ -521,6 +564,20 @@ export class Network {
       }
       case 'getSecurityGroup':
         return this.renderGroup(this.visibleGroup(path.securityGroupId as string, accountId, region));
+      case 'getEni':
+      case 'getEniStatus':
+        return this.interfaces.read(op, path, accountId, region);
+      case 'listEnis': {
+        // One page of all of them (the state check reads the owner's page by page).
+        const vpc = this.visibleVpc(query.vpcId ?? '', accountId, region);
+        const enis = this.interfaces.list(accountId, region, vpc.id);
+        return {
+          enis,
+          ...(enis.length > 0 ? { marker: enis[0]?.eniId } : {}),
+          isTruncated: false,
+          maxKeys: 1000,
+        };
+      }
       default:
         throw new Error(`unknown read ${op}`);
     }
@@ -533,9 +590,19 @@ export class Network {
     path: Record<string, string>,
     query: Record<string, string>,
     body: Record<string, unknown>,
-    fresh: { subnetId?: string; securityGroupId?: string },
+    fresh: { subnetId?: string; securityGroupId?: string; eniId?: string },
   ): unknown {
     switch (op) {
+      case 'createEni':
+        return this.interfaces.create(accountId, region, body, fresh.eniId);
+      case 'updateEni':
+      case 'updateEniSecurityGroups':
+      case 'attachEni':
+      case 'detachEni':
+      case 'deleteEni':
+      case 'addEniPrivateIp':
+      case 'deleteEniPrivateIp':
+        return this.interfaces.write(op, path, body, accountId, region);
       case 'createSubnet':
         return this.createSubnet(accountId, region, body, fresh.subnetId);
       case 'updateSubnet': {
@@ -552,6 +619,7 @@ export class Network {
       }
       case 'deleteSubnet': {
         const subnet = this.visibleSubnet(path.subnetId as string, accountId, region);
+        if (this.interfaces.inSubnet(subnet.id).length > 0) refuse('SubnetInUse', 'interfaces in it');
         subnet.deleted = true;
         for (const rule of this.aclRules.values()) if (rule.subnetId === subnet.id) rule.deleted = true;
         return undefined;
@@ -602,6 +670,9 @@ export class Network {
       case 'deleteSecurityGroup': {
         const group = this.visibleGroup(path.securityGroupId as string, accountId, region);
         if (group.isDefault) refuse('SecurityGroup.DefaultSecurityGroupCanNotBeDeleted', 'default group');
+        if (this.interfaces.using(group.id as string).length > 0) {
+          refuse('SecurityGroup.InstancesAssociatedSecurityGroupCanNotBeDeleted', 'interfaces use it');
+        }
         const referenced = this.liveGroups().some(
           (g) => g !== group && g.rules.some((r) => r.groupId !== '' && r.groupId === group.id),
         );
@@ -624,7 +695,7 @@ export class Network {
     return vpc;
   }
 
-  private visibleSubnet(id: string, accountId: string, region: string): Subnet {
+  visibleSubnet(id: string, accountId: string, region: string): Subnet {
     const subnet = this.subnets.get(id);
     if (!subnet || subnet.deleted || subnet.accountId !== accountId || subnet.region !== region) {
       refuse('NoSuchObject', 'unknown subnet');
@@ -851,7 +922,7 @@ export class Network {
 
   // ---- security groups ----
 
-  private visibleGroup(id: string, accountId: string, region: string): Group {
+  visibleGroup(id: string, accountId: string, region: string): Group {
     const group = this.groupById(id);
     if (!group || group.deleted || group.accountId !== accountId || group.region !== region) {
       refuse('NoSuchObject', 'unknown security group');
@@ -997,10 +1068,22 @@ export class Network {
     return undefined;
   }
 
-  listGroups(accountId: string, region: string, vpcId?: string): Array<Record<string, unknown>> {
+  /** The caller's groups in creation order; of one VPC, or of one interface (an instance here). */
+  listGroups(
+    accountId: string,
+    region: string,
+    filter: { vpcId?: string; instanceId?: string } = {},
+  ): Array<Record<string, unknown>> {
+    const eni = filter.instanceId === undefined ? undefined : this.interfaces.enis.get(filter.instanceId);
+    const ofInstance =
+      eni && !eni.deleted && eni.accountId === accountId && eni.region === region ? eni.groupIds : [];
     return this.liveGroups()
       .filter(
-        (g) => g.accountId === accountId && g.region === region && (vpcId === undefined || g.vpcId === vpcId),
+        (g) =>
+          g.accountId === accountId &&
+          g.region === region &&
+          (filter.vpcId === undefined || g.vpcId === filter.vpcId) &&
+          (filter.instanceId === undefined || ofInstance.includes(g.id as string)),
       )
       .sort((a, b) => a.seq - b.seq)
       .map((g) => this.renderGroup(g));
@@ -1048,7 +1131,7 @@ export class Network {
       tags: group.tags.map((t) => ({ ...t })),
       createdTime: wireTime(group.createdAt),
       sgVersion: group.version,
-      bindInstanceNum: 0,
+      bindInstanceNum: group.id === undefined ? 0 : this.interfaces.using(group.id).length,
     };
   }
 }

@@ -104,6 +104,8 @@ export class Resolver {
       case 'aclOp':
       case 'createSg':
       case 'sgOp':
+      case 'createEni':
+      case 'eniOp':
         return this.network.request(step);
       default:
         return undefined;

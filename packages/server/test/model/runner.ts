@@ -78,11 +78,12 @@ export class Mismatch extends Error {
 const PAGE_SIZES = [1000, 1000, 2, 3, 1];
 
 /** The id field of what a create answers. */
-const CREATED_ID: Record<string, 'peerConnId' | 'vpcId' | 'subnetId' | 'securityGroupId'> = {
+const CREATED_ID: Record<string, 'peerConnId' | 'vpcId' | 'subnetId' | 'securityGroupId' | 'eniId'> = {
   createPeerConn: 'peerConnId',
   createVpc: 'vpcId',
   createSubnet: 'subnetId',
   createSecurityGroup: 'securityGroupId',
+  createEni: 'eniId',
 };
 
 const NETWORK_OPS: ReadonlySet<string> = new Set([...NETWORK_MUTATING_OPS, ...NETWORK_READ_OPS]);
@@ -97,6 +98,7 @@ export class History {
   private touchedVpcs = new Set<string>();
   private touchedSubnets = new Set<string>();
   private touchedGroups = new Set<string>();
+  private touchedEnis = new Set<string>();
   /**
    * Where the step may have changed subnets, ACL rules or groups: `${accountId} ${region}` of each caller whose
    * lists are read after it, or `everyone` (after a restart). A full check reads every account's lists anyway.
@@ -162,6 +164,7 @@ export class History {
     this.touchedVpcs = new Set();
     this.touchedSubnets = new Set();
     this.touchedGroups = new Set();
+    this.touchedEnis = new Set();
     this.networkTouched = new Set();
     switch (step.t) {
       case 'replay': {
@@ -317,6 +320,15 @@ export class History {
     const owner = [...network.groups.values()].find((g) => g.rules.some((r) => r.id === ruleId));
     if (owner?.id) group(owner.id);
     if (typeof body.vpcId === 'string') this.touchedVpcs.add(body.vpcId);
+    const eniId = req.path.eniId ?? out.eniId;
+    const eni = typeof eniId === 'string' ? network.interfaces.enis.get(eniId) : undefined;
+    if (typeof eniId === 'string') this.touchedEnis.add(eniId);
+    if (eni) {
+      subnet(eni.subnetId);
+      for (const id of eni.groupIds) group(id);
+    }
+    // The groups an interface leaves or joins count it (bindInstanceNum).
+    for (const id of Array.isArray(body.securityGroupIds) ? body.securityGroupIds : []) group(id);
   }
 
   private async call(req: ModelRequest): Promise<RawResponse> {
@@ -446,6 +458,17 @@ export class History {
       if (!vpc.deleted) {
         await this.compareList(this.subnetList(owner, vpc.region, { vpcId: id }));
         await this.compareList(this.groupList(owner, vpc.region, { vpcId: id }));
+        await this.compareList(this.eniList(owner, vpc.region, id));
+      }
+      for (const account of ACCOUNTS) {
+        if (account.id === vpc.accountId && !vpc.deleted) continue;
+        await this.compareRead({
+          op: 'listEnis',
+          accountId: account.id,
+          region: vpc.region,
+          path: {},
+          query: { vpcId: id },
+        });
       }
       await this.asEveryone(vpc, (accountId, region) => ({
         op: 'getVpc',
@@ -490,6 +513,22 @@ export class History {
         path: { securityGroupId: id },
         query: {},
       }));
+    }
+    const enis = full ? [...network.interfaces.enis.keys()] : [...this.touchedEnis];
+    for (const id of enis) {
+      const eni = network.interfaces.enis.get(id);
+      if (!eni) continue;
+      const owner = ACCOUNTS.find((a) => a.id === eni.accountId) as TestAccount;
+      for (const op of ['getEni', 'getEniStatus']) {
+        await this.asEveryone(eni, (accountId, region) => ({
+          op,
+          accountId,
+          region,
+          path: { eniId: id },
+          query: {},
+        }));
+      }
+      if (!eni.deleted) await this.compareList(this.groupList(owner, eni.region, { instanceId: id }));
     }
   }
 
@@ -571,7 +610,12 @@ export class History {
     };
   }
 
-  private groupList(account: TestAccount, region: string, query: { vpcId?: string } = {}): ListRead {
+  /** A caller's groups, those of one VPC, or those of one interface (`instanceId`). */
+  private groupList(
+    account: TestAccount,
+    region: string,
+    query: { vpcId?: string; instanceId?: string } = {},
+  ): ListRead {
     return {
       op: 'listSecurityGroups',
       account,
@@ -579,7 +623,19 @@ export class History {
       query,
       itemsKey: 'securityGroups',
       markerOf: (item) => item.id,
-      expected: () => this.model.network.listGroups(account.id, region, query.vpcId),
+      expected: () => this.model.network.listGroups(account.id, region, query),
+    };
+  }
+
+  private eniList(account: TestAccount, region: string, vpcId: string): ListRead {
+    return {
+      op: 'listEnis',
+      account,
+      region,
+      query: { vpcId },
+      itemsKey: 'enis',
+      markerOf: (item) => item.eniId,
+      expected: () => this.model.network.interfaces.list(account.id, region, vpcId),
     };
   }
 

@@ -7,8 +7,10 @@ import { MUTATING_OPS, TRANSITIONS } from './model.ts';
 import {
   aclOpArb,
   createAclArb,
+  createEniArb,
   createSgArb,
   createSubnetArb,
+  eniOpArb,
   type NetworkStep,
   setupSubnetArb,
   sgOpArb,
@@ -339,8 +341,17 @@ export interface StepWeights {
   faults: number;
 }
 
-/** The network operations' share of the steps: about a third, most of it on rules. */
-const NETWORK_WEIGHTS = { createSubnet: 4, subnetOp: 3, createAcl: 6, aclOp: 6, createSg: 5, sgOp: 14 };
+/** The network operations' share of the steps: about two fifths, most of it on rules and interfaces. */
+const NETWORK_WEIGHTS = {
+  createSubnet: 4,
+  subnetOp: 3,
+  createAcl: 5,
+  aclOp: 5,
+  createSg: 4,
+  sgOp: 12,
+  createEni: 4,
+  eniOp: 8,
+};
 
 export function stepArb(weights: StepWeights): fc.Arbitrary<Step> {
   return fc.oneof(
@@ -354,6 +365,8 @@ export function stepArb(weights: StepWeights): fc.Arbitrary<Step> {
     { weight: NETWORK_WEIGHTS.aclOp, arbitrary: aclOpArb },
     { weight: NETWORK_WEIGHTS.createSg, arbitrary: createSgArb },
     { weight: NETWORK_WEIGHTS.sgOp, arbitrary: sgOpArb },
+    { weight: NETWORK_WEIGHTS.createEni, arbitrary: createEniArb },
+    { weight: NETWORK_WEIGHTS.eniOp, arbitrary: eniOpArb },
     {
       weight: 3,
       arbitrary: fc.record({

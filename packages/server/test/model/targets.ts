@@ -67,28 +67,29 @@ export class InProcessTarget implements Target {
   }
 }
 
-/** The network quotas a history sets (the server's defaults when it sets none). */
-function networkQuotas(model: ModelConfig) {
-  return {
-    ...(model.quotaSubnetsPerVpc === undefined ? {} : { quotaSubnetsPerVpc: model.quotaSubnetsPerVpc }),
-    ...(model.quotaAclRulesPerDirection === undefined
-      ? {}
-      : { quotaAclRulesPerDirection: model.quotaAclRulesPerDirection }),
-    ...(model.quotaSecurityGroupRulesPerDirection === undefined
-      ? {}
-      : { quotaSecurityGroupRulesPerDirection: model.quotaSecurityGroupRulesPerDirection }),
-  };
+/** The network quotas a history sets (the server's defaults where it sets none), as options and as flags. */
+const NETWORK_QUOTAS = [
+  ['quotaSubnetsPerVpc', '--quota-subnets-per-vpc'],
+  ['quotaAclRulesPerDirection', '--quota-acl-rules'],
+  ['quotaSecurityGroupRulesPerDirection', '--quota-sg-rules'],
+  ['quotaEnisPerVpc', '--quota-enis-per-vpc'],
+  ['quotaIpsPerEni', '--quota-ips-per-eni'],
+  ['quotaEnisPerInstance', '--quota-enis-per-instance'],
+] as const;
+
+function networkQuotas(model: ModelConfig): Partial<Record<(typeof NETWORK_QUOTAS)[number][0], number>> {
+  const options: Partial<Record<(typeof NETWORK_QUOTAS)[number][0], number>> = {};
+  for (const [key] of NETWORK_QUOTAS) {
+    const value = model[key];
+    if (value !== undefined) options[key] = value;
+  }
+  return options;
 }
 
 function networkQuotaFlags(model: ModelConfig): string[] {
-  const flags: string[] = [];
-  if (model.quotaSubnetsPerVpc !== undefined)
-    flags.push('--quota-subnets-per-vpc', String(model.quotaSubnetsPerVpc));
-  if (model.quotaAclRulesPerDirection !== undefined)
-    flags.push('--quota-acl-rules', String(model.quotaAclRulesPerDirection));
-  if (model.quotaSecurityGroupRulesPerDirection !== undefined)
-    flags.push('--quota-sg-rules', String(model.quotaSecurityGroupRulesPerDirection));
-  return flags;
+  return NETWORK_QUOTAS.flatMap(([key, flag]) =>
+    model[key] === undefined ? [] : [flag, String(model[key])],
+  );
 }
 
 function timingFlag(timing: TimingTable): string {
