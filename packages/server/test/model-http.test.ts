@@ -21,7 +21,7 @@ test('random histories over HTTP agree with the model, restarts included', {
   await fc.assert(
     fc.asyncProperty(
       historyConfigArb(sized(10, 10)),
-      historyArb({ restart: 1, faults: 2 }, sized(40, 150)),
+      historyArb({ restart: 1, faults: 2 }, sized(36, 150)),
       async (config, steps) => {
         const target = await InProcessTarget.start(config);
         const history = new History(target, config, figures);

@@ -38,7 +38,7 @@ test('random histories with kill -9 and restart agree with the model', { timeout
   await fc.assert(
     fc.asyncProperty(
       historyConfigArb(5),
-      historyArb({ restart: 4, faults: 2 }, sized(25, 100)),
+      historyArb({ restart: 4, faults: 2 }, sized(22, 100)),
       async (config, steps) => runHistory(await ProcessTarget.start(config), config, steps, figures),
     ),
     { numRuns: sized(2, 12), includeErrorInReport: true, ...seedOption() },
@@ -52,7 +52,7 @@ test('random histories spread over two server processes on one PostgreSQL databa
   await fc.assert(
     fc.asyncProperty(
       historyConfigArb(5),
-      historyArb({ restart: 2, faults: 2 }, sized(25, 100)),
+      historyArb({ restart: 2, faults: 2 }, sized(22, 100)),
       async (config, steps) => runHistory(await ProcessTarget.start(config, 2), config, steps, twoFigures),
     ),
     { numRuns: sized(2, 8), includeErrorInReport: true, ...seedOption() },

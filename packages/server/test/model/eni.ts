@@ -135,19 +135,23 @@ export class Interfaces {
   }
 
   /**
-   * Named addresses checked against the subnet (InvalidPrivateIp, then PrivateIpInUse), and `picks` more chosen
-   * lowest first among the free ones (SubnetIpExhausted when too few are left).
+   * Named addresses checked against the subnet one by one in the request's order — in the subnet and not one of
+   * its reserved three (InvalidPrivateIp), held by no interface of the VPC (PrivateIpInUse), not named before in
+   * the request (InvalidPrivateIp) — then `picks` more chosen lowest first among the free ones
+   * (SubnetIpExhausted when too few are left).
    */
   private place(named: string[], picks: number, subnetCidr: string, vpcId: string): string[] {
     const { first, last } = this.usable(subnetCidr);
     const held = this.held(vpcId);
+    const claimed = new Set<string>();
     for (const text of named) {
       const value = parseIpv4(text) as bigint;
       if (value < first || value > last)
         refuse('InvalidPrivateIp', `${text} is not a usable address of the subnet`);
+      if (held.has(text)) refuse('PrivateIpInUse', text);
+      if (claimed.has(text)) refuse('InvalidPrivateIp', `${text} named twice`);
+      claimed.add(text);
     }
-    if (new Set(named).size < named.length) refuse('InvalidPrivateIp', 'named twice');
-    for (const text of named) if (held.has(text)) refuse('PrivateIpInUse', text);
     const taken = new Set([...held, ...named]);
     const picked: string[] = [];
     for (let value = first; value <= last && picked.length < picks; value += 1n) {

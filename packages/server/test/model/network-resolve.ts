@@ -231,6 +231,7 @@ export class NetworkResolver {
       body.desc ??= null;
       body.tags ??= null;
     }
+    if (step.broken === 'noVpcId') delete body.vpcId;
     return this.make('createSecurityGroup', accountId, region, {}, {}, body, step.token);
   }
 

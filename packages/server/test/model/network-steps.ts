@@ -118,6 +118,8 @@ export type NetworkStep =
       rules: SgRuleSpec[];
       style: SdkStyle;
       tags?: number;
+      /** A required field left out. */
+      broken?: 'noVpcId';
       as: NetActor;
       token?: NetToken;
     }
@@ -448,6 +450,10 @@ export const createSgArb: fc.Arbitrary<NetworkStep> = fc
     ),
     style: styleArb,
     tags: sometimes(fc.constantFrom(1, 2)),
+    broken: fc.oneof(
+      { weight: 60, arbitrary: fc.constant(undefined) },
+      { weight: 1, arbitrary: fc.constant('noVpcId' as const) },
+    ),
     as: actorArb,
     token: tokenArb,
   })

@@ -784,25 +784,19 @@ export class Network {
     if (rules.length < 1 || rules.length > 20) v.fail('InappropriateJSON', 'aclRules: 1 to 20 rules');
     for (const [i, rule] of rules.entries()) checkAclRule(v, rule, `aclRules[${i}].`);
     v.done();
-    for (const rule of rules) this.visibleSubnet(rule.subnetId, accountId, region);
-    const taken = new Set<string>();
-    for (const rule of rules) {
-      const place = `${rule.subnetId} ${rule.direction} ${rule.position}`;
-      const clash = this.liveAclRules(rule.subnetId, rule.direction).some(
-        (r) => r.position === rule.position,
-      );
-      if (clash || taken.has(place)) refuse('AclRulePositionConflict', place);
-      taken.add(place);
-    }
-    const adding = new Map<string, number>();
-    for (const rule of rules) {
-      const scope = `${rule.subnetId} ${rule.direction}`;
-      adding.set(scope, (adding.get(scope) ?? 0) + 1);
-    }
-    for (const [scope, count] of adding) {
-      const [subnetId, direction] = scope.split(' ') as [string, string];
-      if (this.liveAclRules(subnetId, direction).length + count > this.host.quotas.aclRulesPerDirection) {
-        refuse('AclRuleQuotaExceeded', scope);
+    // Then each rule in turn: its subnet, its position (against the subnet's rules and the call's earlier ones),
+    // the direction's quota.
+    for (const [i, rule] of rules.entries()) {
+      this.visibleSubnet(rule.subnetId, accountId, region);
+      const earlier = rules
+        .slice(0, i)
+        .filter((r) => r.subnetId === rule.subnetId && r.direction === rule.direction);
+      const stored = this.liveAclRules(rule.subnetId, rule.direction);
+      if ([...stored, ...earlier].some((r) => r.position === rule.position)) {
+        refuse('AclRulePositionConflict', `${rule.subnetId} ${rule.direction} ${rule.position}`);
+      }
+      if (stored.length + earlier.length + 1 > this.host.quotas.aclRulesPerDirection) {
+        refuse('AclRuleQuotaExceeded', `${rule.subnetId} ${rule.direction}`);
       }
     }
     for (const rule of rules) {

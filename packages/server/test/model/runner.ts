@@ -88,6 +88,10 @@ const CREATED_ID: Record<string, 'peerConnId' | 'vpcId' | 'subnetId' | 'security
 
 const NETWORK_OPS: ReadonlySet<string> = new Set([...NETWORK_MUTATING_OPS, ...NETWORK_READ_OPS]);
 
+/** The kinds of network resources a VPC holds, each with its own lists. */
+type NetworkKind = 'subnet' | 'acl' | 'group' | 'eni';
+const NETWORK_KINDS: readonly NetworkKind[] = ['subnet', 'acl', 'group', 'eni'];
+
 export class History {
   readonly model: Model;
   private agent: Agent = keepAliveAgent();
@@ -97,13 +101,13 @@ export class History {
   private touchedConns = new Set<string>();
   private touchedVpcs = new Set<string>();
   private touchedSubnets = new Set<string>();
+  private touchedAclSubnets = new Set<string>();
   private touchedGroups = new Set<string>();
   private touchedEnis = new Set<string>();
-  /**
-   * Where the step may have changed subnets, ACL rules or groups: `${accountId} ${region}` of each caller whose
-   * lists are read after it, or `everyone` (after a restart). A full check reads every account's lists anyway.
-   */
-  private networkTouched = new Set<string>();
+  /** Per VPC, which kinds of its network resources the step may have changed. */
+  private touchedNetwork = new Map<string, Set<NetworkKind>>();
+  /** After a restart every network resource is read again, as on a full check. */
+  private networkRestarted = false;
   private stepCount = 0;
   private readonly resolver: Resolver;
   private readonly comparer: Comparer;
@@ -163,9 +167,11 @@ export class History {
     this.touchedConns = new Set();
     this.touchedVpcs = new Set();
     this.touchedSubnets = new Set();
+    this.touchedAclSubnets = new Set();
     this.touchedGroups = new Set();
     this.touchedEnis = new Set();
-    this.networkTouched = new Set();
+    this.touchedNetwork = new Map();
+    this.networkRestarted = false;
     switch (step.t) {
       case 'replay': {
         if (this.sent.length === 0) break;
@@ -235,7 +241,7 @@ export class History {
         await this.target.restart();
         this.agent = keepAliveAgent();
         this.figures.restarts += 1;
-        this.networkTouched.add('everyone');
+        this.networkRestarted = true;
         break;
       default: {
         const req = this.resolver.request(step);
@@ -290,44 +296,57 @@ export class History {
     }
   }
 
-  /** What a request may have changed of the network resources, for the reads after the step. */
+  /**
+   * What a request may have changed of the network resources, for the reads after the step: the object it
+   * names, and which kinds of resources of its VPC. A request changes nothing but its caller's own resources
+   * there; the full checks read everything else.
+   */
   private noteTouched(req: ModelRequest, answer: unknown): void {
     if (!NETWORK_OPS.has(req.op) && req.op !== 'createVpc' && req.op !== 'deleteVpc') return;
-    this.networkTouched.add(`${req.accountId} ${req.region}`);
     const body = (req.body ?? {}) as Record<string, unknown>;
     const out = (answer ?? {}) as Record<string, unknown>;
     const network = this.model.network;
-    const subnet = (id: unknown) => {
+    const kind = (vpcId: string | undefined, what: NetworkKind) => {
+      if (vpcId === undefined) return;
+      const kinds = this.touchedNetwork.get(vpcId) ?? new Set<NetworkKind>();
+      kinds.add(what);
+      this.touchedNetwork.set(vpcId, kinds);
+    };
+    const subnet = (id: unknown, what: 'subnet' | 'acl') => {
       if (typeof id !== 'string') return;
-      this.touchedSubnets.add(id);
-      const known = network.subnets.get(id);
-      if (known) this.touchedVpcs.add(known.vpcId);
+      (what === 'acl' ? this.touchedAclSubnets : this.touchedSubnets).add(id);
+      kind(network.subnets.get(id)?.vpcId, what);
     };
     const group = (id: unknown) => {
       if (typeof id !== 'string') return;
       this.touchedGroups.add(id);
-      const known = network.groupById(id);
-      if (known) this.touchedVpcs.add(known.vpcId);
+      kind(network.groupById(id)?.vpcId, 'group');
     };
-    subnet(req.path.subnetId ?? body.subnetId ?? out.subnetId);
+    // A VPC comes and goes with its default group.
+    if (req.op === 'createVpc' || req.op === 'deleteVpc') {
+      const vpcId = (req.path.vpcId ?? out.vpcId) as string | undefined;
+      kind(vpcId, 'group');
+      for (const g of network.groups.values()) if (g.vpcId === vpcId && g.id) this.touchedGroups.add(g.id);
+    }
+    if (req.op.includes('Subnet')) subnet(req.path.subnetId ?? out.subnetId, 'subnet');
     for (const rule of Array.isArray(body.aclRules) ? body.aclRules : []) {
-      subnet((rule as Record<string, unknown> | null)?.subnetId);
+      subnet((rule as Record<string, unknown> | null)?.subnetId, 'acl');
     }
     const aclRule = [...network.aclRules.values()].find((r) => r.id === req.path.aclRuleId);
-    if (aclRule) subnet(aclRule.subnetId);
+    if (aclRule) subnet(aclRule.subnetId, 'acl');
     group(req.path.securityGroupId ?? out.securityGroupId);
     const ruleId = req.path.securityGroupRuleId ?? body.securityGroupRuleId;
     const owner = [...network.groups.values()].find((g) => g.rules.some((r) => r.id === ruleId));
     if (owner?.id) group(owner.id);
-    if (typeof body.vpcId === 'string') this.touchedVpcs.add(body.vpcId);
     const eniId = req.path.eniId ?? out.eniId;
     const eni = typeof eniId === 'string' ? network.interfaces.enis.get(eniId) : undefined;
     if (typeof eniId === 'string') this.touchedEnis.add(eniId);
     if (eni) {
-      subnet(eni.subnetId);
-      for (const id of eni.groupIds) group(id);
+      kind(eni.vpcId, 'eni');
+      // Its groups count it (bindInstanceNum); so do the ones it leaves, which the step's groups list shows.
+      kind(eni.vpcId, 'group');
+      for (const id of eni.groupIds) this.touchedGroups.add(id);
     }
-    // The groups an interface leaves or joins count it (bindInstanceNum).
     for (const id of Array.isArray(body.securityGroupIds) ? body.securityGroupIds : []) group(id);
   }
 
@@ -435,8 +454,7 @@ export class History {
       for (const region of REGIONS) {
         await this.compareList(this.peerConnList(account, region));
         await this.compareList(this.vpcList(account, region));
-        const touched = this.networkTouched;
-        if (full || touched.has('everyone') || touched.has(`${account.id} ${region}`)) {
+        if (full || this.networkRestarted) {
           await this.compareList(this.subnetList(account, region));
           await this.compareList(this.groupList(account, region));
         }
@@ -454,22 +472,6 @@ export class History {
     for (const id of vpcs) {
       const vpc = this.model.vpcs.get(id);
       if (!vpc) continue;
-      const owner = ACCOUNTS.find((a) => a.id === vpc.accountId) as TestAccount;
-      if (!vpc.deleted) {
-        await this.compareList(this.subnetList(owner, vpc.region, { vpcId: id }));
-        await this.compareList(this.groupList(owner, vpc.region, { vpcId: id }));
-        await this.compareList(this.eniList(owner, vpc.region, id));
-      }
-      for (const account of ACCOUNTS) {
-        if (account.id === vpc.accountId && !vpc.deleted) continue;
-        await this.compareRead({
-          op: 'listEnis',
-          accountId: account.id,
-          region: vpc.region,
-          path: {},
-          query: { vpcId: id },
-        });
-      }
       await this.asEveryone(vpc, (accountId, region) => ({
         op: 'getVpc',
         accountId,
@@ -477,21 +479,63 @@ export class History {
         path: { vpcId: id },
         query: {},
       }));
-      await this.asEveryone(vpc, (accountId, region) => ({
-        op: 'listAclEntrys',
-        accountId,
-        region,
-        path: {},
-        query: { vpcId: id },
-      }));
     }
+    await this.checkNetwork(full || this.networkRestarted);
+  }
+
+  /**
+   * The network resources: on a full check all of them (every VPC's lists, read as everyone), otherwise the
+   * lists of the kinds the step touched in each VPC and the objects it named, with the isolation reads of
+   * those (as every account, and as the owner at the other region).
+   */
+  private async checkNetwork(full: boolean): Promise<void> {
     const network = this.model.network;
+    const touched = full
+      ? new Map([...this.model.vpcs.keys()].map((id) => [id, new Set(NETWORK_KINDS)]))
+      : this.touchedNetwork;
+    for (const [id, kinds] of touched) {
+      const vpc = this.model.vpcs.get(id);
+      if (!vpc) continue;
+      const owner = ACCOUNTS.find((a) => a.id === vpc.accountId) as TestAccount;
+      const asOwner = (op: string): ModelRequest => ({
+        op,
+        accountId: owner.id,
+        region: vpc.region,
+        path: op === 'getVpc' ? { vpcId: id } : {},
+        query: op === 'getVpc' ? {} : { vpcId: id },
+      });
+      if (kinds.has('subnet')) {
+        if (!full) await this.compareRead(asOwner('getVpc'));
+        if (!vpc.deleted) await this.compareList(this.subnetList(owner, vpc.region, { vpcId: id }));
+      }
+      if (kinds.has('subnet') || kinds.has('acl')) {
+        if (full) {
+          await this.asEveryone(vpc, (accountId, region) => ({
+            ...asOwner('listAclEntrys'),
+            accountId,
+            region,
+          }));
+        } else {
+          await this.compareRead(asOwner('listAclEntrys'));
+        }
+      }
+      if (kinds.has('group') && !vpc.deleted) {
+        await this.compareList(this.groupList(owner, vpc.region, { vpcId: id }));
+      }
+      if (kinds.has('eni')) {
+        if (!vpc.deleted) await this.compareList(this.eniList(owner, vpc.region, id));
+        if (full) {
+          for (const account of ACCOUNTS) {
+            if (account.id === vpc.accountId && !vpc.deleted) continue;
+            await this.compareRead({ ...asOwner('listEnis'), accountId: account.id });
+          }
+        }
+      }
+    }
     const subnets = full ? [...network.subnets.keys()] : [...this.touchedSubnets];
     for (const id of subnets) {
       const subnet = network.subnets.get(id);
       if (!subnet) continue;
-      const owner = ACCOUNTS.find((a) => a.id === subnet.accountId) as TestAccount;
-      if (!subnet.deleted) await this.compareList(this.aclRuleList(owner, subnet.region, id));
       await this.asEveryone(subnet, (accountId, region) => ({
         op: 'getSubnet',
         accountId,
@@ -499,6 +543,13 @@ export class History {
         path: { subnetId: id },
         query: {},
       }));
+    }
+    const aclSubnets = full ? [...network.subnets.keys()] : [...this.touchedAclSubnets];
+    for (const id of aclSubnets) {
+      const subnet = network.subnets.get(id);
+      if (!subnet || subnet.deleted) continue;
+      const owner = ACCOUNTS.find((a) => a.id === subnet.accountId) as TestAccount;
+      await this.compareList(this.aclRuleList(owner, subnet.region, id));
     }
     const groups = full
       ? [...network.groups.values()].map((g) => g.id).filter((id) => id !== undefined)
@@ -519,15 +570,20 @@ export class History {
       const eni = network.interfaces.enis.get(id);
       if (!eni) continue;
       const owner = ACCOUNTS.find((a) => a.id === eni.accountId) as TestAccount;
-      for (const op of ['getEni', 'getEniStatus']) {
-        await this.asEveryone(eni, (accountId, region) => ({
-          op,
-          accountId,
-          region,
-          path: { eniId: id },
-          query: {},
-        }));
-      }
+      await this.asEveryone(eni, (accountId, region) => ({
+        op: 'getEni',
+        accountId,
+        region,
+        path: { eniId: id },
+        query: {},
+      }));
+      await this.compareRead({
+        op: 'getEniStatus',
+        accountId: owner.id,
+        region: eni.region,
+        path: { eniId: id },
+        query: {},
+      });
       if (!eni.deleted) await this.compareList(this.groupList(owner, eni.region, { instanceId: id }));
     }
   }

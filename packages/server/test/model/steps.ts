@@ -330,7 +330,7 @@ export function historyArb(weights: StepWeights, length: number): fc.Arbitrary<S
   return fc
     .tuple(
       fc.array(createVpcArb, { minLength: 3, maxLength: 8 }),
-      fc.array(setupSubnetArb, { minLength: 1, maxLength: 4 }),
+      fc.array(setupSubnetArb, { minLength: 1, maxLength: 3 }),
       fc.array(stepArb(weights), { maxLength: length, size: 'max' }),
     )
     .map(([vpcs, subnets, rest]) => [...vpcs, ...subnets, ...rest]);
