@@ -1,7 +1,8 @@
-// Model-based test of the service over HTTP: random histories of every peering and VPC operation (as the
-// owner, the peer account and a stranger), clock advances, manual transition runs, fault rules and in-process
-// restarts, each step checked against the reference model (test/model/model.ts), the whole visible state of
-// every account after each step. Runs on SQLite and, in the PostgreSQL pass, on PostgreSQL.
+// Model-based test of the service over HTTP: random histories of every peering, VPC, subnet, ACL, security group
+// and network interface operation (as the owner, the peer account and a stranger), clock advances, manual
+// transition runs, fault rules and in-process restarts, each step checked against the reference model
+// (test/model/model.ts and network.ts), the whole visible state of every account after each step. Runs on
+// SQLite and, in the PostgreSQL pass, on PostgreSQL.
 import { after, test } from 'node:test';
 import fc from 'fast-check';
 import { historyConfigArb, report, SOAK, seedOption, sized } from './model/config.ts';

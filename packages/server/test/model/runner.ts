@@ -42,6 +42,8 @@ export interface HistoryConfig {
 export interface Figures {
   histories: number;
   steps: number;
+  /** Steps on subnets, ACL rules, security groups and network interfaces. */
+  networkSteps: number;
   requests: number;
   mutations: number;
   /** Mutations the server acknowledged, each checked against the state that follows. */
@@ -55,6 +57,7 @@ export function emptyFigures(): Figures {
   return {
     histories: 0,
     steps: 0,
+    networkSteps: 0,
     requests: 0,
     mutations: 0,
     writesVerified: 0,
@@ -87,6 +90,17 @@ const CREATED_ID: Record<string, 'peerConnId' | 'vpcId' | 'subnetId' | 'security
 };
 
 const NETWORK_OPS: ReadonlySet<string> = new Set([...NETWORK_MUTATING_OPS, ...NETWORK_READ_OPS]);
+
+const NETWORK_STEPS: ReadonlySet<string> = new Set([
+  'createSubnet',
+  'subnetOp',
+  'createAcl',
+  'aclOp',
+  'createSg',
+  'sgOp',
+  'createEni',
+  'eniOp',
+]);
 
 /** The kinds of network resources a VPC holds, each with its own lists. */
 type NetworkKind = 'subnet' | 'acl' | 'group' | 'eni';
@@ -163,6 +177,7 @@ export class History {
     this.stepCount += 1;
     this.resolver.stepNo = this.stepCount;
     this.figures.steps += 1;
+    if (NETWORK_STEPS.has(step.t)) this.figures.networkSteps += 1;
     this.log.push(JSON.stringify(step));
     this.touchedConns = new Set();
     this.touchedVpcs = new Set();
