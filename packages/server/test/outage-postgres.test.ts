@@ -291,11 +291,15 @@ describe('PostgreSQL stopped and started under load', {
     const place = {
       store: proxyUrl.toString(),
       schema: `lost_${randomBytes(5).toString('hex')}`,
-      dataPath: '',
+      dataPath: ':memory:',
     };
+    // The proxy is closed whatever happens, or its listener would keep the suite from ending.
     const server = await startServerOn(place, {
       logLevel: 'info',
       logStream: { write: (line) => lines.push(line) },
+    }).catch((error: unknown) => {
+      proxy.close();
+      throw error;
     });
     try {
       const attempts = new Attempts();
