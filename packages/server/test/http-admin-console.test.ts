@@ -3,7 +3,14 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { BceServiceError } from '@peerconn/sdk';
-import type { ActResult, ChangeMessage, StateView } from '../src/admin/views.ts';
+import type {
+  ActResult,
+  ChangeMessage,
+  PeerConnView,
+  SideOperation,
+  SideView,
+  StateView,
+} from '../src/admin/views.ts';
 import { timingPreset } from '../src/domain/timing.ts';
 import type { PeerConnEvent } from '../src/engine/api.ts';
 import {
@@ -233,6 +240,178 @@ describe('POST /_admin/act', () => {
     } finally {
       await admin(bj, 'DELETE', '/faults');
     }
+  });
+});
+
+describe("each side's actions in GET /_admin/state", () => {
+  let own: TestServer;
+  let ownBj: string;
+  before(async () => {
+    own = await startTestServer({ ...TWO_REGIONS });
+    ownBj = regionUrl(own, 'bj');
+  });
+  after(async () => {
+    await own.close();
+  });
+
+  const ownAdmin = (method: string, path: string, body?: unknown) => admin(ownBj, method, path, body);
+  const state = async () => (await ownAdmin('GET', '/state')).json as StateView;
+  const actAs = (side: SideView, operation: string, input: Record<string, unknown>) =>
+    ownAdmin('POST', '/act', { accountId: side.accountId, region: side.region, operation, input });
+
+  /** The input the console sends with each operation (the verdicts are asked with the same). */
+  function probe(pc: PeerConnView, side: SideView, operation: SideOperation): Record<string, unknown> {
+    const id = { peerConnId: pc.peerConnId };
+    switch (operation) {
+      case 'openPeerConnDnsSync':
+      case 'closePeerConnDnsSync':
+        return { ...id, role: side.role };
+      case 'updatePeerConnDeleteProtect':
+        return { ...id, deleteProtect: !pc.deleteProtect };
+      case 'resizePeerConn':
+        return { ...id, newBandwidthInMbps: pc.bandwidthInMbps };
+      case 'renewPeerConn':
+        return { ...id, billing: { reservation: { reservationLength: 1, reservationTimeUnit: 'month' } } };
+      default:
+        return id;
+    }
+  }
+
+  const allowed = (side: SideView) =>
+    (Object.keys(side.actions) as SideOperation[]).filter((op) => {
+      const verdict = side.actions[op];
+      return verdict.allowed && verdict.changes;
+    });
+
+  test('each side is offered what the rules allow it, in several states, and the engine agrees with every verdict', async () => {
+    const a = sdkClients(ownBj, own.a);
+    const b = sdkClients(regionUrl(own, 'gz'), own.b);
+    const vpc = async (client: typeof a, n: number) =>
+      (await client.vpc.createVpc({ name: `v${n}`, cidr: `10.${n}.0.0/16` })).vpcId;
+    const request = async (prepaid: boolean, n: number) =>
+      (
+        await a.peerconn.createPeerConn({
+          bandwidthInMbps: 10,
+          localVpcId: await vpc(a, n),
+          peerVpcId: await vpc(b, n + 100),
+          peerRegion: 'gz',
+          peerAccountId: own.b.accountId,
+          billing: prepaid
+            ? {
+                paymentTiming: 'Prepaid',
+                reservation: { reservationLength: 1, reservationTimeUnit: 'month' },
+              }
+            : { paymentTiming: 'Postpaid' },
+        })
+      ).peerConnId;
+    // A Prepaid connection past its month first, so the clock move times out nothing made later.
+    const expired = await request(true, 1);
+    await b.peerconn.acceptPeerConn({ peerConnId: expired });
+    await ownAdmin('POST', '/clock', { advance: '40d' });
+    const consulting = await request(false, 2);
+    const active = await request(false, 3);
+    await b.peerconn.acceptPeerConn({ peerConnId: active });
+    await a.peerconn.openPeerConnDnsSync({ peerConnId: active, role: 'initiator' });
+    const prepaid = await request(true, 4);
+    await b.peerconn.acceptPeerConn({ peerConnId: prepaid });
+    const rejected = await request(false, 5);
+    await b.peerconn.rejectPeerConn({ peerConnId: rejected });
+    const protectedOne = await request(false, 6);
+    await b.peerconn.acceptPeerConn({ peerConnId: protectedOne });
+    await a.peerconn.updatePeerConnDeleteProtect({ peerConnId: protectedOne, deleteProtect: true });
+    const sameAccount = (
+      await a.peerconn.createPeerConn({
+        bandwidthInMbps: 10,
+        localVpcId: await vpc(a, 7),
+        peerVpcId: await vpc(a, 8),
+        peerRegion: 'bj',
+        billing: { paymentTiming: 'Postpaid' },
+      })
+    ).peerConnId;
+
+    const before = await state();
+    const byId = new Map(before.peerConns.map((pc) => [pc.peerConnId, pc]));
+    const offered = (id: string, role: 'initiator' | 'acceptor') => {
+      const pc = byId.get(id);
+      assert.ok(pc, id);
+      return allowed(pc[role]);
+    };
+    // What a person who knows the rules expects to be offered.
+    assert.deepEqual(offered(consulting, 'initiator'), ['updatePeerConnDeleteProtect', 'deletePeerConn']);
+    assert.deepEqual(offered(consulting, 'acceptor'), ['acceptPeerConn', 'rejectPeerConn']);
+    assert.deepEqual(offered(active, 'initiator'), [
+      'closePeerConnDnsSync',
+      'updatePeerConnDeleteProtect',
+      'resizePeerConn',
+      'deletePeerConn',
+    ]);
+    assert.deepEqual(offered(active, 'acceptor'), ['openPeerConnDnsSync']);
+    assert.deepEqual(offered(prepaid, 'initiator'), [
+      'openPeerConnDnsSync',
+      'updatePeerConnDeleteProtect',
+      'resizePeerConn',
+      'renewPeerConn',
+      'refundPeerConn',
+    ]);
+    assert.deepEqual(offered(expired, 'initiator'), [
+      'updatePeerConnDeleteProtect',
+      'renewPeerConn',
+      'refundPeerConn',
+      'deletePeerConn',
+    ]);
+    assert.deepEqual(offered(expired, 'acceptor'), []);
+    assert.deepEqual(offered(rejected, 'initiator'), ['updatePeerConnDeleteProtect', 'deletePeerConn']);
+    assert.equal(byId.get(rejected)?.acceptor.removed, true);
+    assert.deepEqual(offered(protectedOne, 'initiator'), [
+      'openPeerConnDnsSync',
+      'updatePeerConnDeleteProtect',
+      'resizePeerConn',
+    ]);
+    // One account owns both sides of a same-account connection: it may do everything but answer it.
+    for (const role of ['initiator', 'acceptor'] as const) {
+      assert.deepEqual(offered(sameAccount, role), [
+        'openPeerConnDnsSync',
+        'updatePeerConnDeleteProtect',
+        'resizePeerConn',
+        'deletePeerConn',
+      ]);
+    }
+    const refusal = byId.get(prepaid)?.initiator.actions.deletePeerConn;
+    assert.equal(refusal?.allowed === false && refusal.code, 'PrepaidReleaseNotAllowed');
+
+    // Every verdict against the request itself, each tried on the same starting state.
+    const snapshot = (await ownAdmin('GET', '/snapshot')).json;
+    let tried = 0;
+    for (const pc of before.peerConns) {
+      for (const side of [pc.initiator, pc.acceptor]) {
+        if (side.removed) continue;
+        for (const operation of Object.keys(side.actions) as SideOperation[]) {
+          const verdict = side.actions[operation];
+          const eventsBefore = (await ownAdmin('GET', `/events?peerConnId=${pc.peerConnId}`)).json as {
+            events: PeerConnEvent[];
+          };
+          const answer = await actAs(side, operation, probe(pc, side, operation));
+          const what = `${operation} as the ${side.role} of ${pc.peerConnId}`;
+          if (verdict.allowed) {
+            assert.equal(answer.status, 200, `${what}: ${answer.text}`);
+            const eventsAfter = (await ownAdmin('GET', `/events?peerConnId=${pc.peerConnId}`)).json as {
+              events: PeerConnEvent[];
+            };
+            assert.equal(eventsAfter.events.length > eventsBefore.events.length, verdict.changes, what);
+          } else {
+            const body = answer.json as { code: string; message: string };
+            assert.deepEqual(
+              { code: body.code, message: body.message },
+              { code: verdict.code, message: verdict.message },
+              what,
+            );
+          }
+          tried += 1;
+          assert.equal((await ownAdmin('POST', '/snapshot', snapshot)).status, 204);
+        }
+      }
+    }
+    assert.equal(tried, 13 * 9);
   });
 });
 

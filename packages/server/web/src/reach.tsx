@@ -105,7 +105,9 @@ export function ReachCheck() {
           e.preventDefault();
           setBusy(true);
           try {
-            setAnswer(await api.reach(chosen, fromIp.trim(), toIp.trim()));
+            setAnswer(
+              await api.reach({ from: { vpcId: chosen, ip: fromIp.trim() }, to: { ip: toIp.trim() } }),
+            );
             setError(undefined);
           } catch (failure) {
             setAnswer(undefined);
