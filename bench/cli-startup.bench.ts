@@ -102,6 +102,7 @@ export const run: BenchModule = async (options) => {
           150,
           '≤ 150 ms',
           `Wall time of \`peerconn --help\` (bundled bin), median of ${reps} runs per round; baseline: \`node -e 0\` in the same rounds.${buildNote}`,
+          'wall time',
         ),
         boundedEntry(
           'cli.get',
@@ -111,6 +112,7 @@ export const run: BenchModule = async (options) => {
           250,
           '≤ 250 ms',
           `Wall time of \`peerconn get <id> --role initiator\` against a running local server (one signed GET over loopback), median of ${reps} runs per round; baseline: \`node -e 0\`.${buildNote}`,
+          'wall time',
         ),
       ];
       return entries.filter((e) => selected(settings, e.name));

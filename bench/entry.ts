@@ -18,6 +18,11 @@ export interface BenchEntry {
   samples: number[];
   /** What limits the figure when a target is not met, or anything a reader needs to interpret it. */
   note?: string;
+  /**
+   * What produced the figure: "wrk" (load from the wrk process, bench/lib/load.ts), "in-process" (a loop in the
+   * benchmark's own process), "wall time" (a process timed from spawn), … Shown in the results table.
+   */
+  generator?: string;
 }
 
 export interface BenchOptions {

@@ -45,6 +45,7 @@ export const run: BenchModule = async (options) => {
     meets: true,
     samples,
     note: what,
+    generator: 'in-process (bare better-sqlite3)',
   });
   return [
     entry(

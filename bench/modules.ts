@@ -3,6 +3,7 @@
 export const BENCH_MODULES: ReadonlyArray<{ key: string; file: string }> = [
   { key: 'signer', file: './signer.bench.ts' },
   { key: 'sdk', file: './sdk.bench.ts' },
+  { key: 'loadgen', file: './loadgen.bench.ts' },
   { key: 'server', file: './server.bench.ts' },
   { key: 'cli', file: './cli-startup.bench.ts' },
   { key: 'floor', file: './floor.bench.ts' },

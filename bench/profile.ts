@@ -1,16 +1,17 @@
 // `npm run profile -- <get|list|create|create-peerconn|mixed> [--seconds n] [--keep]`: a CPU profile of the server under one of
-// the benchmark loads. The server runs as `npm start` does, with `node --cpu-prof`; the load comes from the
-// benchmarks' separate load process; after the run the server is stopped (which writes the profile) and the
+// the benchmark loads. The server runs as `npm start` does, with `node --cpu-prof`; the load comes from wrk, as
+// in the benchmarks; after the run the server is stopped (which writes the profile) and the
 // functions that took the most time are printed. --keep copies the .cpuprofile to .tmp/ (Chrome DevTools and
 // VS Code open it). See docs/benchmarks.md, "Profiling".
 import { copyFileSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { withWorkDir } from './lib/harness.ts';
-import { runLoad, writePool } from './lib/load.ts';
-import { killChildren, repoRoot, spawnServer } from './lib/procs.ts';
+import { findWrk, LoadGeneratorMissing, runLoad, WRK_ENV, writePool } from './lib/load.ts';
+import { getRequests, listRequests, mixedRequests } from './lib/pools.ts';
+import { cpuSeconds, killChildren, repoRoot, spawnServer } from './lib/procs.ts';
 import { createPeerConnRequest, createVpcRequest, PairSource, seedPeerings } from './lib/seed.ts';
-import { sendOk, signedRequest, type WireRequest } from './lib/wire.ts';
+import { sendOk, type WireRequest } from './lib/wire.ts';
 
 const LOADS = ['get', 'list', 'create', 'create-peerconn', 'mixed'] as const;
 type LoadName = (typeof LOADS)[number];
@@ -60,13 +61,29 @@ export function summarize(profile: CpuProfile, top: number): { self: string[]; t
 async function main(): Promise<void> {
   const { values, positionals } = parseArgs({
     allowPositionals: true,
-    options: { seconds: { type: 'string' }, keep: { type: 'boolean' }, top: { type: 'string' } },
+    options: {
+      seconds: { type: 'string' },
+      keep: { type: 'boolean' },
+      top: { type: 'string' },
+      'cpu-only': { type: 'boolean' },
+    },
   });
   const load = positionals[0] as LoadName | undefined;
   if (!load || !LOADS.includes(load)) {
-    throw new Error(`usage: npm run profile -- <${LOADS.join('|')}> [--seconds n] [--keep] [--top n]`);
+    throw new Error(
+      `usage: npm run profile -- <${LOADS.join('|')}> [--seconds n] [--keep] [--top n] [--cpu-only]`,
+    );
   }
-  const seconds = Number(values.seconds ?? 5);
+  const cpuOnly = values['cpu-only'] === true;
+  if (!findWrk()) {
+    // As the benchmarks' smoke run does: a machine without wrk is told what is missing; CI must have it.
+    process.stderr.write(
+      `profile: ${new LoadGeneratorMissing(process.env[WRK_ENV] || 'wrk').message}; nothing profiled\n`,
+    );
+    process.exitCode = process.env.CI ? 1 : 0;
+    return;
+  }
+  const seconds = Math.max(1, Math.ceil(Number(values.seconds ?? 5)));
   const top = Number(values.top ?? 25);
   await withWorkDir('profile', async (dir) => {
     const profiles = join(dir, 'profiles');
@@ -75,51 +92,52 @@ async function main(): Promise<void> {
       logPath: join(dir, 'server.log'),
       store: 'sqlite',
       quota: 1_000_000,
-      nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${profiles}`],
+      nodeArgs: cpuOnly ? [] : ['--cpu-prof', `--cpu-prof-dir=${profiles}`],
     });
     const account = server.accounts[0];
     if (!account) throw new Error('the server started without accounts');
     const pairs = new PairSource(server, account);
     const seeded = await seedPeerings(pairs, server, account, 120, 16);
-    const get = signedRequest(account, server.host, 'GET', `/v1/peerconn/${seeded[0]}`, {
-      role: 'initiator',
-    });
-    const list = signedRequest(account, server.host, 'GET', '/v1/peerconn', { maxKeys: '100' });
-    await sendOk(server.url, get);
+    // The same distinct pre-signed requests as the benchmarks (bench/server.bench.ts).
+    const gets = getRequests(server, account, seeded);
+    const lists = listRequests(server, account);
+    await sendOk(server.url, gets[0]!);
     let n = 0;
     const creates = (count: number): WireRequest[] =>
       Array.from({ length: count }, () => createVpcRequest(server, account, n++));
-    const requests =
-      load === 'get'
-        ? { kind: 'fixed' as const, request: get }
-        : load === 'list'
-          ? { kind: 'fixed' as const, request: list }
-          : {
-              kind: 'pool' as const,
-              wrap: false,
-              file: writePool(
-                dir,
-                load,
-                load === 'create'
-                  ? creates(40_000 * seconds)
-                  : load === 'create-peerconn'
-                    ? (await pairs.take(4_000 * seconds)).map(([a, b]) =>
-                        createPeerConnRequest(server, account, a, b),
-                      )
-                    : Array.from({ length: 20_000 * seconds }, (_, k) =>
-                        k % 10 === 9 ? (creates(1)[0] as WireRequest) : get,
-                      ),
-              ),
-            };
+    const requests: Record<LoadName, () => Promise<WireRequest[]> | WireRequest[]> = {
+      get: () => gets,
+      list: () => lists,
+      create: () => creates(10_000 * seconds),
+      'create-peerconn': async () =>
+        (await pairs.take(4_000 * seconds)).map(([a, b]) => createPeerConnRequest(server, account, a, b)),
+      mixed: () => mixedRequests(gets, () => createVpcRequest(server, account, n++), 20_000 * seconds),
+    };
+    const wrap = load === 'get' || load === 'list';
+    const pool = writePool(dir, load, await requests[load]());
+    const cpuBefore = cpuSeconds(server.pid);
     const result = await runLoad(
       dir,
-      { targets: [server.url], connections: CONNECTIONS, durationSec: seconds, requests },
+      {
+        targets: [server.url],
+        connections: CONNECTIONS,
+        durationSec: seconds,
+        pool,
+        wrap,
+      },
       load,
     );
+    if (result.poolExhausted)
+      process.stdout.write(`${load}: the pool of distinct requests ran out before the time was up\n`);
+    const cpuAfter = cpuSeconds(server.pid);
+    const perRequest = (seconds: number) => ((seconds * 1e6) / result.ok).toFixed(1);
     process.stdout.write(
-      `${load}: ${Math.round(result.rps)} req/s, p50 ${result.latencyMs.p50.toFixed(2)} ms, p99 ${result.latencyMs.p99.toFixed(2)} ms over ${CONNECTIONS} connections\n`,
+      `${load}: ${Math.round(result.rps)} req/s, p50 ${result.latencyMs.p50.toFixed(2)} ms, p99 ${result.latencyMs.p99.toFixed(2)} ms over ${CONNECTIONS} connections\n` +
+        `server CPU per answered request: ${perRequest(cpuAfter.user + cpuAfter.system - cpuBefore.user - cpuBefore.system)} µs ` +
+        `(user ${perRequest(cpuAfter.user - cpuBefore.user)}, system ${perRequest(cpuAfter.system - cpuBefore.system)})${cpuOnly ? '' : ', with the profiler on'}\n`,
     );
     await server.stop();
+    if (cpuOnly) return;
     const file = readdirSync(profiles)
       .filter((name) => name.endsWith('.cpuprofile'))
       .map((name) => join(profiles, name))

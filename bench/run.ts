@@ -1,12 +1,13 @@
 // `npm run bench [-- flags]`: runs every module of bench/modules.ts, prints a Markdown table and writes
 // latest.json / latest.md. See docs/benchmarks.md.
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { findPostgresBin, startThrowawayPostgres, type ThrowawayPostgres } from '../scripts/postgres.mjs';
 import type { BenchModule } from './entry.ts';
 import { type HarnessOptions, isPostgres, removeWorkDirs, selected, wants } from './lib/harness.ts';
+import { findWrk, LoadGeneratorMissing } from './lib/load.ts';
 import { killChildren, repoRoot } from './lib/procs.ts';
 import { type BenchReport, fmt, type Machine, markdown, toJson } from './lib/report.ts';
 import { closeSetupClient } from './lib/wire.ts';
@@ -18,11 +19,12 @@ const USAGE = `Usage: npm run bench -- [options]
   --only <prefixes>   only entries whose name starts with one of these comma-separated prefixes
                       (e.g. server.get, server.scale, cli or server,cli)
   --rounds <n>        interleaved rounds per measure (default 3; 1 with --smoke)
-  --duration <s>      seconds of load per run (default 5; 0.25 with --smoke)
+  --duration <s>      whole seconds of load per run (default 5; 1 with --smoke)
   --store <kind>      passed to the server as --store: sqlite, or a postgres:// URL (default: sqlite, then,
                       when PostgreSQL is installed, the server figures again on a throwaway PostgreSQL with
                       one and with two server processes)
   --instances <n>     server processes sharing the store, load spread over them (default 1; PostgreSQL only)
+  --load-threads <n>  wrk threads per server process driven (default 1)
   --out <dir>         where latest.json and latest.md go (default bench/results; none with --smoke)
   -h, --help          this text
 `;
@@ -43,19 +45,17 @@ function isBenchModule(value: unknown): value is BenchModule {
   return typeof value === 'function';
 }
 
-function machine(): Machine {
-  const autocannon = JSON.parse(
-    readFileSync(join(repoRoot, 'node_modules/autocannon/package.json'), 'utf8'),
-  ) as {
-    version: string;
-  };
+function machine(loadThreads: number): Machine {
+  const wrk = findWrk();
   return {
     cpu: cpus()[0]?.model ?? 'unknown',
     cores: availableParallelism(),
     memoryGb: Math.round(totalmem() / 2 ** 30),
     node: process.version,
     platform: `${process.platform} ${process.arch}`,
-    loadGenerator: `autocannon ${autocannon.version} (child process, loopback)`,
+    loadGenerator: wrk
+      ? `${wrk.version}, ${loadThreads} thread(s) per server process, Lua request pools (bench/lib/wrk-pool.lua), loopback`
+      : 'none: wrk is not installed',
     date: new Date().toISOString(),
     loadAverage: { start: loadavg().map((v) => Number(v.toFixed(2))), end: [] },
   };
@@ -68,6 +68,7 @@ const FLAGS = {
   duration: { type: 'string' },
   store: { type: 'string' },
   instances: { type: 'string' },
+  'load-threads': { type: 'string' },
   out: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
@@ -89,8 +90,10 @@ async function main(): Promise<number> {
   }
   const smoke = values.smoke === true;
   const rounds = Math.round(positive(values.rounds, '--rounds', smoke ? 1 : 3));
-  const durationSec = positive(values.duration, '--duration', smoke ? 0.25 : 5);
+  // wrk runs for whole seconds.
+  const durationSec = Math.ceil(positive(values.duration, '--duration', smoke ? 1 : 5));
   const instances = Math.round(positive(values.instances, '--instances', 1));
+  const loadThreads = Math.round(positive(values['load-threads'], '--load-threads', 1));
   const store = values.store ?? 'sqlite';
   if (instances > 1 && !isPostgres(store)) {
     fail('--instances above 1 needs --store postgres://…: one SQLite file serves one server process');
@@ -105,20 +108,24 @@ async function main(): Promise<number> {
   const started = performance.now();
   const log = (line: string) =>
     process.stderr.write(`[${((performance.now() - started) / 1000).toFixed(1).padStart(6)} s] ${line}\n`);
-  const options: HarnessOptions = { smoke, rounds, durationSec, log, store, instances, only };
+  const options: HarnessOptions = { smoke, rounds, durationSec, log, store, instances, only, loadThreads };
   const report: BenchReport = {
-    machine: machine(),
+    machine: machine(loadThreads),
     settings: {
       smoke,
       rounds,
       durationSec,
       store: isPostgres(store) ? 'postgres' : store,
       instances,
+      loadThreads,
       only: only ?? null,
     },
     entries: [],
+    skipped: [],
     errors: [],
   };
+  // A smoke run on a developer's machine without wrk still checks everything else; CI installs wrk (.ci/run).
+  const maySkipWithoutWrk = smoke && !process.env.CI;
   const runModule = async ({ key, file }: { key: string; file: string }, moduleOptions: HarnessOptions) => {
     log(
       `== ${key} (${file})${moduleOptions.store === store ? '' : ` on ${moduleOptions.instances} PostgreSQL server(s)`}`,
@@ -131,6 +138,11 @@ async function main(): Promise<number> {
         log(`   ${e.name}: ${fmt(e.value, e.unit)} (target ${e.target}: ${e.meets ? 'met' : 'NOT met'})`);
       report.entries.push(...entries.filter((e) => selected({ only: moduleOptions.only }, e.name)));
     } catch (error) {
+      if (error instanceof LoadGeneratorMissing && maySkipWithoutWrk) {
+        log(`   SKIPPED: ${error.message}`);
+        report.skipped.push({ module: key, reason: error.message });
+        return;
+      }
       const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
       log(`   FAILED: ${message}`);
       report.errors.push({ module: key, message });

@@ -165,6 +165,7 @@ export const run: BenchModule = async (options) => {
           `${mode === 'sequential' ? 'one request at a time' : `${CONCURRENCY} requests in flight`}; ` +
           `the SDK sends over node:http, not fetch; against the same pre-signed request sent by its transport alone (sendOnce) it reaches ×${overTransport.toFixed(2)}; ` +
           'server in a separate process on loopback (--timing immediate, logs off) on the same machine',
+        generator: 'in-process (the SDK is the client)',
       };
     });
     return entries;

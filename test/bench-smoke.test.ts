@@ -1,14 +1,16 @@
-// `npm run bench -- --smoke` end to end (real server, bare servers and load generator processes on loopback):
-// every benchmark still produces a number. Figures are never compared with anything here: timings on a shared
-// machine prove nothing, and the full run is where targets are judged.
+// `npm run bench -- --smoke` end to end (real server, bare servers and wrk processes on loopback): every
+// benchmark still produces a number. Figures are never compared with anything here: timings on a shared machine
+// prove nothing, and the full run is where targets are judged. Without wrk, a smoke run outside CI skips the
+// modules that need it with a notice (CI installs wrk, .ci/run; there its absence fails).
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { test } from 'node:test';
+import { type TestContext, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import type { BenchEntry } from '../bench/entry.ts';
+import { findWrk, WRK_ENV } from '../bench/lib/load.ts';
 import { toJson } from '../bench/lib/report.ts';
 import { pairAt } from '../bench/lib/seed.ts';
 import { median, ratioEntry } from '../bench/lib/stats.ts';
@@ -16,7 +18,10 @@ import { BENCH_MODULES } from '../bench/modules.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
-const OWN_ENTRIES = [
+/** Entries of the modules that need wrk. */
+const WRK_ENTRIES = [
+  'loadgen.ceiling.static',
+  'loadgen.ceiling.pool',
   'server.get.sqlite',
   'server.get.p99.sqlite',
   'server.list.sqlite',
@@ -26,17 +31,21 @@ const OWN_ENTRIES = [
   'server.scale.list.p50.sqlite',
   'server.scale.rss.sqlite',
   'server.scale.startup.sqlite',
-  'cli.help',
-  'cli.get',
 ];
+const OTHER_ENTRIES = ['cli.help', 'cli.get'];
+const WRK_MODULES = ['loadgen', 'server'];
 
-function runBench(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function runBench(
+  args: string[],
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(
       process.execPath,
       ['--conditions=source', '--import', 'tsx', 'bench/run.ts', ...args],
       {
         cwd: root,
+        env,
         stdio: ['ignore', 'pipe', 'pipe'],
       },
     );
@@ -53,30 +62,54 @@ function runBench(args: string[]): Promise<{ code: number | null; stdout: string
   });
 }
 
+interface SmokeReport {
+  machine: { cpu: string; cores: number; node: string; date: string; loadGenerator: string };
+  entries: BenchEntry[];
+  skipped: Array<{ module: string; reason: string }>;
+  errors: unknown[];
+}
+
+/** Whether this machine may run the smoke without wrk: only outside CI, where the notice says what is missing. */
+function wrkMissingHere(t: TestContext): boolean {
+  if (findWrk()) return false;
+  if (process.env.CI) throw new Error('wrk is missing: .ci/run installs it (apt-get install wrk).');
+  t.diagnostic('wrk is not installed: the smoke run skips the figures it drives (apt-get install wrk)');
+  return true;
+}
+
 test('bench --smoke: every benchmark module reports finite figures and the results files are written', {
   timeout: 15 * 60_000,
-}, async () => {
+}, async (t) => {
+  const withoutWrk = wrkMissingHere(t);
   const out = mkdtempSync(join(tmpdir(), 'peerconn-bench-smoke-'));
   try {
     const { code, stdout, stderr } = await runBench(['--smoke', '--out', out]);
     assert.equal(code, 0, `bench --smoke failed:\n${stderr.slice(-4000)}`);
-    const report = JSON.parse(readFileSync(join(out, 'latest.json'), 'utf8')) as {
-      machine: { cpu: string; cores: number; node: string; date: string };
-      entries: BenchEntry[];
-      errors: unknown[];
-    };
+    const report = JSON.parse(readFileSync(join(out, 'latest.json'), 'utf8')) as SmokeReport;
     assert.deepEqual(report.errors, []);
     assert.ok(
       report.machine.cores > 0 && report.machine.node === process.version && report.machine.cpu !== '',
     );
-    for (const { key } of BENCH_MODULES) {
+    assert.deepEqual(
+      report.skipped.map((s) => s.module),
+      withoutWrk ? WRK_MODULES : [],
+    );
+    const ran = BENCH_MODULES.filter(({ key }) => !(withoutWrk && WRK_MODULES.includes(key)));
+    for (const { key } of ran) {
       assert.ok(
         report.entries.some((e) => e.name.startsWith(`${key}.`)),
         `module ${key} reported no entry`,
       );
     }
     const names = report.entries.map((e) => e.name);
-    for (const name of OWN_ENTRIES) assert.ok(names.includes(name), `missing entry ${name}`);
+    for (const name of [...(withoutWrk ? [] : WRK_ENTRIES), ...OTHER_ENTRIES])
+      assert.ok(names.includes(name), `missing entry ${name}`);
+    if (!withoutWrk) {
+      assert.match(report.machine.loadGenerator, /^wrk /);
+      for (const e of report.entries.filter((e) => e.name.startsWith('server.')))
+        assert.ok(e.generator !== undefined, `${e.name}: no generator recorded`);
+      assert.match(stdout, /Load generator ceiling in this run/);
+    }
     for (const e of report.entries) {
       assert.ok(Number.isFinite(e.value), `${e.name}: value ${e.value}`);
       assert.ok(e.samples.length > 0 && e.samples.every(Number.isFinite), `${e.name}: samples ${e.samples}`);
@@ -91,6 +124,25 @@ test('bench --smoke: every benchmark module reports finite figures and the resul
   } finally {
     rmSync(out, { recursive: true, force: true });
   }
+});
+
+test('without wrk a smoke run outside CI skips the figures wrk drives with a notice; in CI it fails', {
+  timeout: 5 * 60_000,
+}, async () => {
+  const { CI: _ci, ...outsideCi } = process.env;
+  const missing = { [WRK_ENV]: join(tmpdir(), 'no-such-dir', 'wrk') };
+  const skipped = await runBench(['--smoke', '--only', 'loadgen'], { ...outsideCi, ...missing });
+  assert.equal(skipped.code, 0, skipped.stderr.slice(-2000));
+  assert.match(skipped.stderr, /SKIPPED: wrk, the load generator, is not installed .*apt-get install wrk/);
+  assert.match(skipped.stdout, /## Skipped modules\n\n- loadgen: wrk, the load generator, is not installed/);
+  assert.match(skipped.stdout, /load generator: none: wrk is not installed/);
+
+  const inCi = await runBench(['--smoke', '--only', 'loadgen'], { ...outsideCi, ...missing, CI: 'true' });
+  assert.equal(inCi.code, 1);
+  assert.match(
+    inCi.stdout,
+    /## Failed modules\n\n- loadgen: Error: wrk, the load generator, is not installed/,
+  );
 });
 
 test('bench rejects an unknown flag with a usage message and exit code 2', async () => {

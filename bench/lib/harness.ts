@@ -11,6 +11,8 @@ export interface HarnessSettings {
   instances: number;
   /** Only entries whose name starts with one of these prefixes are wanted (all when undefined). */
   only: string[] | undefined;
+  /** wrk threads per server process driven (bench/lib/load.ts). */
+  loadThreads: number;
 }
 
 export type HarnessOptions = BenchOptions & Partial<HarnessSettings>;
@@ -22,7 +24,9 @@ export function settingsOf(options: BenchOptions): HarnessSettings {
     'only' in options && Array.isArray(options.only) && options.only.every((p) => typeof p === 'string')
       ? (options.only as string[])
       : undefined;
-  return { store, instances, only };
+  const loadThreads =
+    'loadThreads' in options && typeof options.loadThreads === 'number' ? options.loadThreads : 1;
+  return { store, instances, only, loadThreads };
 }
 
 /** Whether any entry named `stem…` can match an `--only` prefix. */

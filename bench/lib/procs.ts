@@ -235,6 +235,17 @@ export function rssMb(pid: number): number {
   return Number(kb) / 1024;
 }
 
+/** Clock ticks per second of /proc/<pid>/stat's times (USER_HZ: 100 on every Linux build that matters here). */
+const USER_HZ = 100;
+
+/** CPU seconds a live process has used so far, user and system (Linux /proc). */
+export function cpuSeconds(pid: number): { user: number; system: number } {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // Fields after the command name, which is in parentheses and may itself hold spaces.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return { user: Number(fields[11]) / USER_HZ, system: Number(fields[12]) / USER_HZ };
+}
+
 /** Wall time of one `node <args>` run to exit, in ms; throws when it does not exit 0. */
 export function timeNode(args: string[], env: NodeJS.ProcessEnv = childEnv()): Promise<number> {
   return new Promise((resolve, reject) => {

@@ -22,10 +22,26 @@ export interface BenchReport {
     durationSec: number;
     store: string;
     instances: number;
+    /** wrk threads per server process driven. */
+    loadThreads: number;
     only: string[] | null;
   };
   entries: BenchEntry[];
+  /** Modules not run, and why (only a smoke run outside CI without wrk skips any). */
+  skipped: Array<{ module: string; reason: string }>;
   errors: Array<{ module: string; message: string }>;
+}
+
+/** The generator's ceiling measured in this run (bench/loadgen.bench.ts), for the header of the table. */
+function ceilingLine(entries: readonly BenchEntry[]): string | undefined {
+  const staticRequest = entries.find((e) => e.name === 'loadgen.ceiling.static');
+  const pool = entries.find((e) => e.name === 'loadgen.ceiling.pool');
+  if (!staticRequest && !pool) return undefined;
+  const parts = [
+    ...(staticRequest ? [`${fmt(staticRequest.value, staticRequest.unit)} with its static request`] : []),
+    ...(pool ? [`${fmt(pool.value, pool.unit)} with the request-pool script the server figures use`] : []),
+  ];
+  return `Load generator ceiling in this run (wrk against a bare node:http hello-world): ${parts.join(', ')}. A figure near it measures the generator and the machine, not the server.`;
 }
 
 export const fmt = (v: number | null, unit = '') =>
@@ -42,20 +58,28 @@ export function markdown(report: BenchReport): string {
     '',
     `Load average (1/5/15 min) at start ${m.loadAverage.start.join(' / ')}, at end ${m.loadAverage.end.join(' / ')}: anything else running on the machine skews the figures.`,
     '',
-    `Mode: ${s.smoke ? 'smoke' : 'full'}, ${s.rounds} interleaved round(s) of ${s.durationSec} s, store ${s.store}, ${s.instances} instance(s)${s.only ? `, only ${s.only.join(', ')}` : ''}. Reproduce: \`npm run bench\`.`,
+    `Mode: ${s.smoke ? 'smoke' : 'full'}, ${s.rounds} interleaved round(s) of ${s.durationSec} s, store ${s.store}, ${s.instances} instance(s), ${s.loadThreads} wrk thread(s) per server process${s.only ? `, only ${s.only.join(', ')}` : ''}. Reproduce: \`npm run bench\`.`,
     '',
-    '| Measure | Value | Baseline (same run) | Ratio | Target | Meets | Rounds |',
-    '|---|---|---|---|---|---|---|',
   ];
+  const ceiling = ceilingLine(report.entries);
+  if (ceiling) lines.push(ceiling, '');
+  lines.push(
+    '| Measure | Value | Baseline (same run) | Ratio | Target | Meets | Rounds | Generator |',
+    '|---|---|---|---|---|---|---|---|',
+  );
   for (const e of report.entries) {
     lines.push(
-      `| ${e.name} | ${fmt(e.value, e.unit)} | ${fmt(e.baseline, e.unit)} | ${fmt(e.ratio)} | ${e.target} | ${e.meets ? 'yes' : '**no**'} | ${e.samples.map((v) => fmt(v)).join(', ')} |`,
+      `| ${e.name} | ${fmt(e.value, e.unit)} | ${fmt(e.baseline, e.unit)} | ${fmt(e.ratio)} | ${e.target} | ${e.meets ? 'yes' : '**no**'} | ${e.samples.map((v) => fmt(v)).join(', ')} | ${e.generator ?? '—'} |`,
     );
   }
   const noted = report.entries.filter((e) => e.note);
   if (noted.length > 0) {
     lines.push('', '## What each figure is', '');
     for (const e of noted) lines.push(`- **${e.name}**: ${e.note}`);
+  }
+  if (report.skipped.length > 0) {
+    lines.push('', '## Skipped modules', '');
+    for (const e of report.skipped) lines.push(`- ${e.module}: ${e.reason}`);
   }
   if (report.errors.length > 0) {
     lines.push('', '## Failed modules', '');

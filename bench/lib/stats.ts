@@ -72,6 +72,7 @@ export function ratioEntry(
   baseline: readonly number[],
   target: RatioTarget,
   note?: string,
+  generator?: string,
 ): BenchEntry {
   const value = median(subject);
   const base = median(baseline);
@@ -87,6 +88,7 @@ export function ratioEntry(
     meets,
     samples: subject.map(round),
     ...withNote(note, perRound(subject, baseline)),
+    ...(generator === undefined ? {} : { generator }),
   };
 }
 
@@ -102,6 +104,7 @@ export function boundedEntry(
   bound: number,
   targetText: string,
   note?: string,
+  generator?: string,
 ): BenchEntry {
   const value = median(subject);
   const base = baseline ? median(baseline) : null;
@@ -115,5 +118,6 @@ export function boundedEntry(
     meets: value <= bound,
     samples: subject.map(round),
     ...withNote(note, perRound(subject, baseline)),
+    ...(generator === undefined ? {} : { generator }),
   };
 }

@@ -23,12 +23,12 @@ export interface WireResponse {
   body: Buffer;
 }
 
-/** How long a pre-signed request stays valid: longer than any full run, so replays never expire mid-round. */
+/** How long a pre-signed request stays valid: longer than any full run, so a pool never expires mid-round. */
 const EXPIRATION_SECONDS = 3 * 3600;
 
 /**
  * A bce-auth-v1 signed request. `host` is the Host header the server sees (it must be signed); the same
- * request can therefore be sent to any listener.
+ * request can therefore be sent to any listener. `signedAt` (default now) is its signing time.
  */
 export function signedRequest(
   credential: Credential,
@@ -37,11 +37,12 @@ export function signedRequest(
   path: string,
   query: Record<string, string> = {},
   body?: unknown,
+  signedAt = new Date(),
 ): WireRequest {
   const text = body === undefined ? undefined : JSON.stringify(body);
   const headers: Record<string, string> = {
     host,
-    'x-bce-date': formatBceTimestamp(new Date()),
+    'x-bce-date': formatBceTimestamp(signedAt),
   };
   if (text !== undefined) {
     headers['content-type'] = 'application/json;charset=UTF-8';
@@ -54,6 +55,7 @@ export function signedRequest(
     headers,
     accessKeyId: credential.accessKeyId,
     secretAccessKey: credential.secretAccessKey,
+    timestamp: signedAt,
     expirationSeconds: EXPIRATION_SECONDS,
   });
   const qs = Object.entries(query)

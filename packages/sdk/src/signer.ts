@@ -1,5 +1,5 @@
 // bce-auth-v1 request signing, and the canonicalisation pieces a verifier needs (docs/wire.md, "Signing: bce-auth-v1").
-import { createHmac } from 'node:crypto';
+import { createHmac, timingSafeEqual } from 'node:crypto';
 
 export const AUTH_VERSION = 'bce-auth-v1';
 export const DEFAULT_EXPIRATION_SECONDS = 1800;
@@ -160,6 +160,34 @@ export function canonicalHeaders(headers: HeaderInput, headersToSign?: readonly 
   return collectHeaders(headers, (name) => wanted.includes(name));
 }
 
+/**
+ * For a verifier: the canonical lines of exactly the headers `names` lists, from `headers` whose names are
+ * already lowercase (as a server flattens them). `names` lowercase and trimmed, as parseAuthorization returns
+ * them; a name listed twice counts once. The same text as `canonicalHeaders(headers, names).text`, without
+ * visiting every header the request carries.
+ */
+export function canonicalHeadersOf(
+  headers: Readonly<Record<string, string | undefined>>,
+  names: readonly string[],
+): string {
+  const lines: string[] = [];
+  for (let i = 0; i < names.length; i += 1) {
+    const name = names[i] as string;
+    if (names.indexOf(name) !== i) continue;
+    if (!Object.hasOwn(headers, name)) continue;
+    const rawValue = headers[name];
+    if (rawValue === undefined) continue;
+    const value = rawValue.trim();
+    if (value !== '') lines.push(`${uriEncode(name)}:${encodeHeaderValue(value)}`);
+  }
+  return sortAscii(lines).join('\n');
+}
+
+/** The canonical request up to its headers: method, URI and query string, each line ended with `\n`. */
+export function canonicalRequestHead(method: string, path: string, query: QueryInput): string {
+  return `${method.toUpperCase()}\n${canonicalUri(path)}\n${canonicalQueryString(query)}\n`;
+}
+
 export function canonicalRequest(
   method: string,
   path: string,
@@ -177,8 +205,7 @@ function canonicalRequestWithNames(
   query: QueryInput,
   canonical: CanonicalHeaders,
 ): { text: string; names: string[] } {
-  const text = `${method.toUpperCase()}\n${canonicalUri(path)}\n${canonicalQueryString(query)}\n${canonical.text}`;
-  return { text, names: canonical.names };
+  return { text: canonicalRequestHead(method, path, query) + canonical.text, names: canonical.names };
 }
 
 /** UTC `YYYY-MM-DDThh:mm:ssZ`. */
@@ -190,9 +217,25 @@ const TIMESTAMP = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})Z$/;
 
 /** Parses a `YYYY-MM-DDThh:mm:ssZ` timestamp; undefined if malformed. */
 export function parseBceTimestamp(text: string): Date | undefined {
+  const millis = timestampMillis(text);
+  return millis === undefined ? undefined : new Date(millis);
+}
+
+// Every request a client signs within one second carries the same timestamp, so the valid ones recently seen
+// are remembered (bounded: when full it starts over). Malformed ones are never kept.
+const TIMESTAMPS_KEPT = 256;
+const recentTimestamps = new Map<string, number>();
+
+function timestampMillis(text: string): number | undefined {
+  const seen = recentTimestamps.get(text);
+  if (seen !== undefined) return seen;
   if (!TIMESTAMP.test(text)) return undefined;
   const date = new Date(text);
-  return Number.isNaN(date.getTime()) || formatBceTimestamp(date) !== text ? undefined : date;
+  const millis = date.getTime();
+  if (Number.isNaN(millis) || formatBceTimestamp(date) !== text) return undefined;
+  if (recentTimestamps.size >= TIMESTAMPS_KEPT) recentTimestamps.clear();
+  recentTimestamps.set(text, millis);
+  return millis;
 }
 
 function hmacHex(key: string, message: string): string {
@@ -221,6 +264,17 @@ export function signingKey(secretAccessKey: string, prefix: string): string {
 
 export function signCanonicalRequest(key: string, canonical: string): string {
   return hmacHex(key, canonical);
+}
+
+/**
+ * For a verifier: whether `signature` (hex, either case) is the signature of `canonical` under the signing key
+ * `key`. The hex texts are compared in constant time, so the time taken says nothing about how much of a guess
+ * was right. (Comparing the texts measured cheaper than decoding the hex and comparing the digest's bytes.)
+ */
+export function signatureMatches(key: string, canonical: string, signature: string): boolean {
+  const expected = Buffer.from(hmacHex(key, canonical), 'utf8');
+  const given = Buffer.from(signature.toLowerCase(), 'utf8');
+  return expected.length === given.length && timingSafeEqual(expected, given);
 }
 
 export interface SignRequest {
@@ -276,6 +330,9 @@ export interface ParsedAuthorization {
   signature: string;
 }
 
+const EXPIRATION = /^[1-9]\d{0,9}$/;
+const SIGNATURE = /^[0-9a-f]{64}$/i;
+
 /** Parses an Authorization value; undefined when it is not a well-formed bce-auth-v1 string. */
 export function parseAuthorization(value: string): ParsedAuthorization | undefined {
   const parts = value.trim().split('/');
@@ -289,16 +346,16 @@ export function parseAuthorization(value: string): ParsedAuthorization | undefin
     string,
   ];
   if (version !== AUTH_VERSION || accessKeyId === '') return undefined;
-  const signedAt = parseBceTimestamp(timestamp);
-  if (!signedAt) return undefined;
-  if (!/^[1-9]\d{0,9}$/.test(expiration)) return undefined;
-  if (!/^[0-9a-f]{64}$/i.test(signature)) return undefined;
+  const signedAtMillis = timestampMillis(timestamp);
+  if (signedAtMillis === undefined) return undefined;
+  if (!EXPIRATION.test(expiration)) return undefined;
+  if (!SIGNATURE.test(signature)) return undefined;
   const signedHeaders = signed === '' ? [] : signed.split(';').map((h) => h.trim().toLowerCase());
   if (signedHeaders.some((h) => h === '')) return undefined;
   return {
     accessKeyId,
     timestamp,
-    signedAt,
+    signedAt: new Date(signedAtMillis),
     expirationSeconds: Number(expiration),
     signedHeaders,
     signature: signature.toLowerCase(),

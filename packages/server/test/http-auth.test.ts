@@ -394,6 +394,32 @@ describe('authentication over HTTP', () => {
     assert.equal(errorOf(res).code, 'NoSuchObject', res.text);
   });
 
+  test('a key removed, or given a new secret under the same id, takes effect at once, even within the second its signing key was derived in', async () => {
+    const timestamp = new Date();
+    const first = { accessKeyId: 'rotating-ak', secretAccessKey: 'rotating-sk-1' };
+    await server.engine.addCredential(server.a.accountId, first);
+    const withFirst = () => list({ credential: first, timestamp });
+    assert.equal((await withFirst()).status, 200);
+    assert.equal((await withFirst()).status, 200);
+
+    await server.engine.removeCredential(server.a.accountId, first.accessKeyId);
+    assert.deepEqual(errorOf(await withFirst()), {
+      status: 403,
+      code: 'InvalidAccessKeyId',
+      requestIdMatches: true,
+    });
+
+    const second = { accessKeyId: first.accessKeyId, secretAccessKey: 'rotating-sk-2' };
+    await server.engine.addCredential(server.a.accountId, second);
+    assert.deepEqual(errorOf(await withFirst()), {
+      status: 400,
+      code: 'SignatureDoesNotMatch',
+      requestIdMatches: true,
+    });
+    assert.equal((await list({ credential: second, timestamp })).status, 200);
+    await server.engine.removeCredential(server.a.accountId, second.accessKeyId);
+  });
+
   test('STS credentials need their x-bce-security-token', async () => {
     const sts = await server.engine.addCredential(server.a.accountId, {
       accessKeyId: 'sts-ak-1',

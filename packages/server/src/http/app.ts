@@ -46,6 +46,8 @@ export interface ListenerInfo {
 }
 
 interface RequestLog {
+  /** The request target's path, once split off its query. */
+  rawPath?: string;
   operation?: string;
   account?: string;
   /** The BCE error the request was answered with. */
@@ -82,13 +84,12 @@ export function createHandler(
     const requestId = randomUUID();
     const started = performance.now();
     const log: RequestLog = {};
-    res.setHeader('x-bce-request-id', requestId);
     res.on('finish', () => {
       ctx.logger.info(
         {
           requestId,
           method: req.method,
-          path: splitTarget(req.url ?? '/').rawPath,
+          path: log.rawPath ?? splitTarget(req.url ?? '/').rawPath,
           operation: log.operation,
           status: res.statusCode,
           durationMs: Math.round((performance.now() - started) * 10) / 10,
@@ -121,9 +122,12 @@ async function dispatch(
     );
   }
   const { rawPath, rawQuery } = splitTarget(req.url ?? '/');
+  log.rawPath = rawPath;
   for (const extension of extensions) {
     if (!extension.matches(rawPath) || (listener.adminOnly && !extension.onAdminListener)) continue;
     log.operation = extension.name;
+    // Extensions answer through the response object themselves; the id is set on it for them.
+    res.setHeader('x-bce-request-id', requestId);
     await extension.handle(req, res, rawPath);
     return;
   }
@@ -132,7 +136,7 @@ async function dispatch(
   }
   if (rawPath === WHOAMI_PATH) {
     log.operation = 'whoami';
-    await handleWhoami(ctx, listener, req, res, log);
+    await handleWhoami(ctx, listener, req, res, requestId, log);
     return;
   }
   await handleBce(ctx, listener, req, res, rawPath, rawQuery, requestId, log);
@@ -149,6 +153,7 @@ async function handleWhoami(
   listener: ListenerInfo,
   req: IncomingMessage,
   res: ServerResponse,
+  requestId: string,
   log: RequestLog,
 ): Promise<void> {
   const method = (req.method ?? 'GET').toUpperCase();
@@ -167,12 +172,17 @@ async function handleWhoami(
   );
   log.account = caller.accountId;
   const account = (await ctx.engine.listAccounts()).find((a) => a.id === caller.accountId);
-  sendJson(res, 200, {
-    accountId: caller.accountId,
-    accountName: account?.name ?? '',
-    accessKeyId: caller.accessKeyId,
-    region: regionFromHost(headers.host, listener.region),
-  });
+  sendJson(
+    res,
+    200,
+    {
+      accountId: caller.accountId,
+      accountName: account?.name ?? '',
+      accessKeyId: caller.accessKeyId,
+      region: regionFromHost(headers.host, listener.region),
+    },
+    requestId,
+  );
 }
 
 async function handleBce(
@@ -216,7 +226,7 @@ async function handleBce(
       if (fault.retryAfterSeconds !== undefined)
         res.setHeader('Retry-After', String(fault.retryAfterSeconds));
       if (fault.emptyBody) {
-        sendEmpty(res, fault.status);
+        sendEmpty(res, fault.status, requestId);
       } else {
         log.code = fault.code ?? defaultFaultCode(fault.status);
         log.message = fault.message ?? `Injected fault for ${spec.name}.`;
@@ -236,8 +246,8 @@ async function handleBce(
     dropConnection(req);
     return;
   }
-  if (spec.returnsData) sendJson(res, 200, result ?? {});
-  else sendEmpty(res);
+  if (spec.returnsData) sendJson(res, 200, result ?? {}, requestId);
+  else sendEmpty(res, 200, requestId);
 }
 
 /** A fault rule's lost answer: the connection closes with nothing sent, as when a network cuts it. */

@@ -4,11 +4,12 @@ import { timingSafeEqual } from 'node:crypto';
 import {
   authStringPrefix,
   canonicalHeaders,
-  canonicalQueryString,
-  canonicalUri,
+  canonicalHeadersOf,
+  canonicalRequestHead,
   type HeaderInput,
+  type ParsedAuthorization,
   parseAuthorization,
-  signCanonicalRequest,
+  signatureMatches,
   signingKey,
 } from '@peerconn/sdk/signer';
 import type { Engine } from '../engine/api.ts';
@@ -49,6 +50,13 @@ function cachedSigningKey(secret: string, prefix: string): string {
   if (signingKeys.size >= SIGNING_KEYS_KEPT) signingKeys.clear();
   signingKeys.set(prefix, { secret, key });
   return key;
+}
+
+/** The canonical header lines the signature covers: the listed headers, or Baidu's default set. */
+function headerLines(headers: Record<string, string>, auth: ParsedAuthorization): string {
+  return auth.signedHeaders.length === 0
+    ? canonicalHeaders(headers as HeaderInput).text
+    : canonicalHeadersOf(headers, auth.signedHeaders);
 }
 
 /** Compares secrets in constant time, so response timing does not reveal how much of a guess was right. */
@@ -99,17 +107,12 @@ export async function verifyRequest(
   }
   const prefix = authStringPrefix(auth.accessKeyId, auth.timestamp, auth.expirationSeconds);
   const key = cachedSigningKey(found.credential.secretAccessKey, prefix);
-  const defaultMode = auth.signedHeaders.length === 0;
-  const head = `${request.method.toUpperCase()}\n${canonicalUri(request.path)}\n${canonicalQueryString(request.query)}\n`;
-  const matches = (headers: HeaderInput): boolean => {
-    const lines = canonicalHeaders(headers, defaultMode ? undefined : auth.signedHeaders).text;
-    return safeEqual(signCanonicalRequest(key, head + lines), auth.signature);
-  };
-  let ok = matches(request.headers);
-  if (!ok && defaultMode && request.headers['content-length'] === '0') {
+  const head = canonicalRequestHead(request.method, request.path, request.query);
+  let ok = signatureMatches(key, head + headerLines(request.headers, auth), auth.signature);
+  if (!ok && auth.signedHeaders.length === 0 && request.headers['content-length'] === '0') {
     // Java signs a body-less PUT without Content-Length and HttpClient adds `Content-Length: 0` afterwards.
     const { 'content-length': _dropped, ...withoutLength } = request.headers;
-    ok = matches(withoutLength);
+    ok = signatureMatches(key, head + headerLines(withoutLength, auth), auth.signature);
   }
   if (!ok) {
     const error = serviceError(
@@ -117,11 +120,7 @@ export async function verifyRequest(
       'The request signature we calculated does not match the signature you provided. Check your Secret Access Key and signing method.',
     );
     // Built only on failure: what the server signed, so a user can diff it against what their client signed.
-    error.detail = {
-      authStringPrefix: prefix,
-      canonicalRequest:
-        head + canonicalHeaders(request.headers, defaultMode ? undefined : auth.signedHeaders).text,
-    };
+    error.detail = { authStringPrefix: prefix, canonicalRequest: head + headerLines(request.headers, auth) };
     throw error;
   }
   const expectedToken = found.credential.sessionToken;

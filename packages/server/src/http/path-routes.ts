@@ -60,24 +60,78 @@ export interface PathLookup<R> {
   allowed: string[];
 }
 
-/** A table of routes compiled for lookup; `pathOf` names the template of each. */
+interface Compiled<R> {
+  route: R;
+  template: PathTemplate;
+  literals: number;
+}
+
+/** A node of the template tree: one per distinct prefix of literal and parameter segments. */
+interface TreeNode<R> {
+  literals: Map<string, TreeNode<R>>;
+  param: TreeNode<R> | undefined;
+  /** The routes whose templates end here, in table order. */
+  ends: Array<Compiled<R>>;
+}
+
+const newNode = <R>(): TreeNode<R> => ({ literals: new Map(), param: undefined, ends: [] });
+
+/**
+ * A table of routes compiled for lookup; `pathOf` names the template of each. The templates are compiled once
+ * into a tree of segments, so a request walks its own few segments instead of trying every route.
+ */
 export class PathRoutes<R extends { method: string }> {
-  private readonly compiled: ReadonlyArray<{ route: R; template: PathTemplate }>;
+  private readonly compiled: ReadonlyArray<Compiled<R>>;
+  private readonly root: TreeNode<R> = newNode();
 
   constructor(routes: readonly R[], pathOf: (route: R) => string) {
-    this.compiled = routes.map((route) => ({ route, template: compilePathTemplate(pathOf(route)) }));
+    this.compiled = routes.map((route) => {
+      const template = compilePathTemplate(pathOf(route));
+      return { route, template, literals: literalCount(template) };
+    });
+    for (const entry of this.compiled) {
+      let node = this.root;
+      for (const segment of entry.template.segments) {
+        if ('param' in segment) {
+          node.param ??= newNode();
+          node = node.param;
+        } else {
+          let next = node.literals.get(segment.literal);
+          if (!next) {
+            next = newNode();
+            node.literals.set(segment.literal, next);
+          }
+          node = next;
+        }
+      }
+      node.ends.push(entry);
+    }
+  }
+
+  /** Every compiled route whose template the segments fit (a parameter takes any non-empty segment). */
+  private collect(node: TreeNode<R>, segments: readonly string[], at: number, out: Array<Compiled<R>>): void {
+    if (at === segments.length) {
+      out.push(...node.ends);
+      return;
+    }
+    const segment = segments[at] as string;
+    const literal = node.literals.get(segment);
+    if (literal) this.collect(literal, segments, at + 1, out);
+    if (node.param && segment !== '') this.collect(node.param, segments, at + 1, out);
   }
 
   lookup(method: string, segments: readonly string[]): PathLookup<R> {
-    const byPath = this.compiled.flatMap(({ route, template }) => {
-      const params = matchPathTemplate(template, segments);
-      return params ? [{ route, params, literals: literalCount(template) }] : [];
-    });
+    const byPath: Array<Compiled<R>> = [];
+    this.collect(this.root, segments, 0, byPath);
+    if (byPath.length > 1) byPath.sort((a, b) => this.compiled.indexOf(a) - this.compiled.indexOf(b));
     const sameMethod = byPath.filter((c) => c.route.method === method);
     const mostLiteral = Math.max(0, ...sameMethod.map((c) => c.literals));
     const found = sameMethod
       .filter((c) => c.literals === mostLiteral)
-      .map(({ route, params }) => ({ route, params }));
+      .map(({ route, template }) => ({
+        route,
+        params: matchPathTemplate(template, segments) as Record<string, string>,
+      }));
     const allowed = found.length > 0 ? [] : [...new Set(byPath.map((c) => c.route.method))];
     return { found, allowed };
   }

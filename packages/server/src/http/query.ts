@@ -19,14 +19,16 @@ function decodeComponent(text: string, what: string): string {
 export function parseQuery(rawQuery: string): Map<string, string> {
   const params = new Map<string, string>();
   if (rawQuery === '') return params;
+  // Without a percent sign there is nothing to decode (ids, numbers and tokens rarely need escaping).
+  const escaped = rawQuery.includes('%');
   for (const part of rawQuery.split('&')) {
     if (part === '') continue;
     const eq = part.indexOf('=');
     const rawKey = eq === -1 ? part : part.slice(0, eq);
     const rawValue = eq === -1 ? '' : part.slice(eq + 1);
-    const key = decodeComponent(rawKey, 'query string');
+    const key = escaped ? decodeComponent(rawKey, 'query string') : rawKey;
     if (key === '') continue;
-    const value = decodeComponent(rawValue, 'query string');
+    const value = escaped ? decodeComponent(rawValue, 'query string') : rawValue;
     if (params.has(key)) {
       throw serviceError(
         'InvalidParameter',
@@ -53,11 +55,11 @@ export function decodePath(rawPath: string): { path: string; segments: string[] 
   if (!rawPath.startsWith('/')) {
     throw serviceError('InvalidURI', 'Could not parse the specified URI: the path must start with "/".');
   }
-  const segments = rawPath
-    .slice(1)
-    .split('/')
-    .map((s) => decodeComponent(s, 'path'));
+  const escaped = rawPath.includes('%');
+  const segments = rawPath.slice(1).split('/');
+  if (escaped)
+    for (let i = 0; i < segments.length; i++) segments[i] = decodeComponent(segments[i] as string, 'path');
   // A single trailing slash is tolerated; SDKs never send one but hand-written curl calls do.
   if (segments.length > 1 && segments[segments.length - 1] === '') segments.pop();
-  return { path: decodeComponent(rawPath, 'path'), segments };
+  return { path: escaped ? decodeComponent(rawPath, 'path') : rawPath, segments };
 }

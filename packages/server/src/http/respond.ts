@@ -1,19 +1,28 @@
 // Rendering of BCE responses: every answer is JSON-typed and carries the request id. Bodies leave as one string
-// in res.end(), so node writes status line, headers and body in a single write.
-import type { ServerResponse } from 'node:http';
+// in res.end(), so node writes status line, headers and body in a single write. The headers go to writeHead in
+// one object, request id included: node takes such an object as it is, while a header set beforehand with
+// setHeader makes it merge the two header by header on every response.
+import type { OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import { toJsonText } from '../domain/view.ts';
 
 export const JSON_CONTENT_TYPE = 'application/json;charset=UTF-8';
 
-export function sendJson(res: ServerResponse, status: number, body: unknown): void {
+/** `requestId`, when given, goes out as `x-bce-request-id` (otherwise the caller has set it on `res`). */
+function jsonHeaders(length: number, requestId: string | undefined): OutgoingHttpHeaders {
+  return requestId === undefined
+    ? { 'Content-Type': JSON_CONTENT_TYPE, 'Content-Length': length }
+    : { 'x-bce-request-id': requestId, 'Content-Type': JSON_CONTENT_TYPE, 'Content-Length': length };
+}
+
+export function sendJson(res: ServerResponse, status: number, body: unknown, requestId?: string): void {
   const text = toJsonText(body);
-  res.writeHead(status, { 'Content-Type': JSON_CONTENT_TYPE, 'Content-Length': Buffer.byteLength(text) });
+  res.writeHead(status, jsonHeaders(Buffer.byteLength(text), requestId));
   res.end(text);
 }
 
 /** A success (or injected fault) with no body: `Content-Length: 0`, which every official SDK reads as "no data". */
-export function sendEmpty(res: ServerResponse, status = 200): void {
-  res.writeHead(status, { 'Content-Type': JSON_CONTENT_TYPE, 'Content-Length': 0 });
+export function sendEmpty(res: ServerResponse, status = 200, requestId?: string): void {
+  res.writeHead(status, jsonHeaders(0, requestId));
   res.end();
 }
 
@@ -24,5 +33,5 @@ export function sendError(
   message: string,
   requestId: string,
 ): void {
-  sendJson(res, status, { code, message, requestId });
+  sendJson(res, status, { code, message, requestId }, requestId);
 }
