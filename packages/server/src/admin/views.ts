@@ -23,6 +23,7 @@ import type {
   VpcRecord,
   WireOutput,
 } from '../engine/api.ts';
+import { type NetworkViews, networkViews } from './network-views.ts';
 
 export type { ActionVerdict, SideOperation } from '../domain/peerconn-actions.ts';
 export type {
@@ -34,6 +35,12 @@ export type {
   SideState,
 } from '../domain/reachability.ts';
 export type { EngineChange, PeerConnEvent, ReachQuery, ReachReport, RequestFields } from '../engine/api.ts';
+export type {
+  AclRuleView,
+  EniView,
+  SecurityGroupRuleView,
+  SecurityGroupView,
+} from './network-views.ts';
 export type { OperationName };
 
 export interface VpcView
@@ -102,7 +109,7 @@ export interface PeerConnView {
 }
 
 /** Everything at once: the console's picture of the local cloud. */
-export interface StateView {
+export interface StateView extends NetworkViews {
   /** Regions the server has an endpoint for; resources may name others (through a Host header). */
   regions: string[];
   clock: ClockState;
@@ -254,6 +261,7 @@ export function stateView(
     peerConns: overview.peerConns.map((record) => peerConnView(record, Date.parse(rest.clock.now))),
     subnets: overview.subnets.map(subnetView),
     routeTables: routeTableViews(overview),
+    ...networkViews(overview.resources),
     pending: rest.pending,
     timing: rest.timing,
     faults: rest.faults,

@@ -5,6 +5,7 @@ import type { OperationShapes } from '@peerconn/sdk/models';
 import type { OPERATIONS, OperationName } from '@peerconn/sdk/operations';
 import type { PeerConnEvent } from '../domain/events.ts';
 import type { FaultRule, FaultRuleInput } from '../domain/faults.ts';
+import type { AnyResource } from '../domain/resources.ts';
 import type { ReachQuery, ReachReport } from '../domain/reachability.ts';
 import type { Fields } from '../domain/requests.ts';
 import type { TimingTable, TransitionName } from '../domain/timing.ts';
@@ -122,6 +123,8 @@ export interface Overview {
   routeTables: RouteTableRecord[];
   /** Custom rules only; system routes follow from the subnets. */
   routeRules: RouteRuleRecord[];
+  /** ACL rules, security groups and their rules, network interfaces, each with its kind. */
+  resources: AnyResource[];
 }
 
 export interface EngineConfig {

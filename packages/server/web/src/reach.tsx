@@ -49,7 +49,7 @@ function NextHop({ next }: { next: HopNext | null }) {
   );
 }
 
-function Hops({ title, hops }: { title: string; hops: ReachHop[] }) {
+export function Hops({ title, hops }: { title: string; hops: ReachHop[] }) {
   return (
     <div class="reach-leg">
       <h4>{title}</h4>

@@ -117,8 +117,10 @@ export function VpcList({ filters, onFilters }: { filters: Filters; onFilters: (
               {shown.slice(0, ROW_LIMIT).map((v) => (
                 <tr key={v.vpcId} data-vpc={v.vpcId}>
                   <td data-label="VPC">
-                    <code>{v.vpcId}</code>
-                    <div class="muted">{v.name}</div>
+                    <a href={`#/vpcs/${v.vpcId}`}>{v.name}</a>
+                    <div>
+                      <code>{v.vpcId}</code>
+                    </div>
                   </td>
                   <td data-label="CIDR">
                     <code>{v.cidr}</code>
