@@ -2,10 +2,9 @@
 // requests (as the SDK client builds them), and the server's verification cost beside it. Each round times the
 // three over the same request set, in rotating order; figures are medians over the rounds.
 import pkg from '@baiducloud/sdk';
-import { buildRequest } from '@peerconn/sdk';
-import { OPERATIONS } from '@peerconn/sdk/operations';
 import {
   authStringPrefix,
+  buildRequest,
   canonicalHeaders,
   canonicalHeadersOf,
   canonicalRequestHead,
@@ -14,7 +13,8 @@ import {
   sign,
   signatureMatches,
   signingKey,
-} from '@peerconn/sdk/signer';
+} from '@peerconn/sdk/internal';
+import { OPERATIONS } from '@peerconn/sdk/operations';
 import type { BenchEntry, BenchModule, BenchOptions } from './entry.ts';
 import { median } from './lib/stats.ts';
 

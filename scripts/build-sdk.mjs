@@ -4,15 +4,17 @@
 import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const sdk = join(dirname(fileURLToPath(import.meta.url)), '../packages/sdk');
-const dist = join(sdk, 'dist');
+// Tests build into a directory of their own (`--outdir <dir>`), so they never rewrite the dist others read.
+const flag = process.argv.indexOf('--outdir');
+const dist = flag > 0 && process.argv[flag + 1] ? resolve(process.argv[flag + 1]) : join(sdk, 'dist');
 rmSync(dist, { recursive: true, force: true });
 
 const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
-const result = spawnSync(process.execPath, [tsc, '-p', join(sdk, 'tsconfig.build.json')], {
+const result = spawnSync(process.execPath, [tsc, '-p', join(sdk, 'tsconfig.build.json'), '--outDir', dist], {
   stdio: 'inherit',
 });
 if (result.status !== 0) process.exit(result.status ?? 1);

@@ -37,10 +37,16 @@ function freePort() {
 }
 
 /**
- * Starts a cluster and creates `database`. Resolves to { url, stop() }; stop() is synchronous so it can run
- * from exit handlers.
+ * Starts a cluster and creates `database`. Resolves to { url, stop(), halt(mode), resume() }; stop() is
+ * synchronous so it can run from exit handlers. halt() and resume() stop the server and start it again on the
+ * same port and data (outage tests); `durableCommits` makes every acknowledged commit survive a `halt('immediate')`
+ * (synchronous_commit on), which the default trades for speed.
  */
-export async function startThrowawayPostgres({ database = 'peerconn_test', maxConnections = 400 } = {}) {
+export async function startThrowawayPostgres({
+  database = 'peerconn_test',
+  maxConnections = 400,
+  durableCommits = false,
+} = {}) {
   const bin = findPostgresBin();
   if (!bin) throw new Error('no PostgreSQL server binaries found (apt-get install postgresql)');
   const root = process.getuid?.() === 0;
@@ -59,26 +65,14 @@ export async function startThrowawayPostgres({ database = 'peerconn_test', maxCo
     }
   };
   let started = false;
-  const stop = () => {
-    if (started) {
-      const [c, a] = asOwner(join(bin, 'pg_ctl'), ['-D', data, '-m', 'immediate', '-w', 'stop']);
-      spawnSync(c, a, { stdio: 'ignore' });
-      started = false;
-    }
-    rmSync(dir, { recursive: true, force: true });
+  let options = '';
+  const halt = (mode = 'fast') => {
+    if (!started) return;
+    run(join(bin, 'pg_ctl'), ['-D', data, '-m', mode, '-w', 'stop']);
+    started = false;
   };
-  try {
-    run(join(bin, 'initdb'), ['-D', data, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--no-locale']);
-    const port = await freePort();
-    const options = [
-      '-c listen_addresses=127.0.0.1',
-      `-p ${port}`,
-      `-k ${dir}`,
-      '-c fsync=off',
-      '-c synchronous_commit=off',
-      '-c full_page_writes=off',
-      `-c max_connections=${maxConnections}`,
-    ].join(' ');
+  const resume = () => {
+    if (started) return;
     run(join(bin, 'pg_ctl'), [
       '-D',
       data,
@@ -92,13 +86,35 @@ export async function startThrowawayPostgres({ database = 'peerconn_test', maxCo
       'start',
     ]);
     started = true;
+  };
+  const stop = () => {
+    if (started) {
+      const [c, a] = asOwner(join(bin, 'pg_ctl'), ['-D', data, '-m', 'immediate', '-w', 'stop']);
+      spawnSync(c, a, { stdio: 'ignore' });
+      started = false;
+    }
+    rmSync(dir, { recursive: true, force: true });
+  };
+  try {
+    run(join(bin, 'initdb'), ['-D', data, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--no-locale']);
+    const port = await freePort();
+    options = [
+      '-c listen_addresses=127.0.0.1',
+      `-p ${port}`,
+      `-k ${dir}`,
+      '-c fsync=off',
+      `-c synchronous_commit=${durableCommits ? 'on' : 'off'}`,
+      '-c full_page_writes=off',
+      `-c max_connections=${maxConnections}`,
+    ].join(' ');
+    resume();
     const psql = spawnSync(
       existsSync(join(bin, 'psql')) ? join(bin, 'psql') : 'psql',
       ['-h', '127.0.0.1', '-p', String(port), '-U', 'postgres', '-qAt', '-c', `CREATE DATABASE ${database}`],
       { encoding: 'utf8' },
     );
     if (psql.status !== 0) throw new Error(`CREATE DATABASE failed: ${psql.stderr}`);
-    return { url: `postgres://postgres@127.0.0.1:${port}/${database}`, stop };
+    return { url: `postgres://postgres@127.0.0.1:${port}/${database}`, stop, halt, resume };
   } catch (error) {
     stop();
     throw error;

@@ -6,21 +6,19 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { DNS_STATUSES, PEER_CONN_STATUSES } from '@peerconn/sdk';
 import {
   authStringPrefix,
   canonicalQueryString,
   canonicalRequest,
   canonicalUri,
-  DNS_STATUSES,
   ERROR_CODES,
   formatBceTimestamp,
-  OPERATION_LIST,
-  type OperationSpec,
-  PEER_CONN_STATUSES,
   regionEndpoint,
   sign,
   signingKey,
-} from '@peerconn/sdk';
+} from '@peerconn/sdk/internal';
+import { OPERATION_LIST, type OperationSpec } from '@peerconn/sdk/operations';
 import { type RunningServer, startServer } from '@peerconn/server';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');

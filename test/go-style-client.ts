@@ -3,7 +3,7 @@
 // own transport. Only the signer is shared with @peerconn/sdk.
 import { randomInt, randomUUID } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
-import { formatBceTimestamp, sign } from '@peerconn/sdk/signer';
+import { formatBceTimestamp, sign } from '@peerconn/sdk/internal';
 
 export interface GoCredentials {
   accessKeyId: string;

@@ -45,6 +45,7 @@ const RUN_BY: ReadonlyArray<[first: string, by: string]> = [
     'test/readme-tour.test.ts (after the tour, in the same shell)',
   ],
   ['BOB=$(peerconn whoami', 'test/readme-routes.test.ts'],
+  ['node --import tsx cross-account.ts', 'test/readme.test.ts (saved as the README says, run as written)'],
   ['import {', 'test/readme.test.ts'],
   ['try {', 'test/readme.test.ts (appended to the example)'],
   ['for await (const pc of paginatePeerConns', 'test/readme.test.ts (appended to the example)'],

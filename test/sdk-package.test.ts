@@ -60,10 +60,11 @@ test('the tarball holds compiled JavaScript and declarations, and no tests', () 
   assert.ok(!packedFiles.some((f) => f.startsWith('test/')), 'tests are not published');
 });
 
-test('plain Node imports it (ESM and require) and it signs vector C1 of docs/wire.md', () => {
+test('plain Node imports its three entries (ESM and require) and it signs vector C1 of docs/wire.md', () => {
   const esm = `
-    import { sign, PeerConnClient, OPERATIONS } from '@peerconn/sdk';
-    import { uriEncode } from '@peerconn/sdk/signer';
+    import { PeerConnClient } from '@peerconn/sdk';
+    import { sign, uriEncode } from '@peerconn/sdk/internal';
+    import { OPERATIONS } from '@peerconn/sdk/operations';
     const auth = sign({
       method: 'PUT', path: '/v1/peerconn/peerconn-xyz', query: [['accept', undefined], ['clientToken', 'token-3']],
       headers: { Host: 'bcc.bj.baidubce.com', 'x-bce-date': '2024-01-02T03:04:05Z' },
@@ -92,6 +93,19 @@ test('plain Node imports it (ESM and require) and it signs vector C1 of docs/wir
   const cjs = spawnSync(process.execPath, ['cjs.cjs'], { cwd: consumer, encoding: 'utf8', env: plainEnv });
   assert.equal(cjs.status, 0, cjs.stderr);
   assert.equal(cjs.stdout.trim(), 'function');
+});
+
+test('no file is reachable by its own path: only the entries the package names', () => {
+  for (const path of ['@peerconn/sdk/signer', '@peerconn/sdk/client', '@peerconn/sdk/dist/signer.js']) {
+    writeFileSync(join(consumer, 'deep.mjs'), `await import(${JSON.stringify(path)});`);
+    const deep = spawnSync(process.execPath, ['deep.mjs'], {
+      cwd: consumer,
+      encoding: 'utf8',
+      env: plainEnv,
+    });
+    assert.notEqual(deep.status, 0, `${path} should not resolve`);
+    assert.match(deep.stderr, /ERR_PACKAGE_PATH_NOT_EXPORTED/, path);
+  }
 });
 
 test('a TypeScript consumer gets the types: correct use compiles, a wrong field type does not', () => {

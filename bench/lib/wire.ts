@@ -2,7 +2,7 @@
 // generator replays these objects byte for byte, so everything the server checks (host, date, signature) is
 // fixed when the request is built.
 import { Agent, request } from 'node:http';
-import { formatBceTimestamp, sign, uriEncode } from '@peerconn/sdk/signer';
+import { formatBceTimestamp, sign, uriEncode } from '@peerconn/sdk/internal';
 
 export interface Credential {
   accessKeyId: string;

@@ -16,7 +16,7 @@ export type Shell = 'bash' | 'zsh';
 
 async function profileNames(): Promise<readonly string[]> {
   try {
-    const { listProfiles } = await import('@peerconn/sdk/profiles');
+    const { listProfiles } = await import('@peerconn/sdk');
     return listProfiles().map((entry) => entry.name);
   } catch {
     // A broken profile file must not break the shell's TAB; `configure list` reports it properly.

@@ -1,7 +1,7 @@
 // `configure`: profiles in ~/.bce/config.json (bce-cli's layout), through the SDK's profiles module.
 import { createInterface } from 'node:readline/promises';
 import { Writable } from 'node:stream';
-import type { Profile } from '@peerconn/sdk/profiles';
+import type { Profile } from '@peerconn/sdk';
 import { EXIT, UsageError } from './exit.ts';
 import type { GlobalOptions } from './options.ts';
 import { print, report } from './run.ts';
@@ -68,9 +68,10 @@ async function prompt(
 
 export async function runConfigure(globals: GlobalOptions): Promise<number> {
   try {
-    const profiles = await import('@peerconn/sdk/profiles');
+    const profiles = await import('@peerconn/sdk');
     const name = globals.profile ?? process.env.BCE_PROFILE ?? 'default';
-    const existing = profiles.readConfigFile().profiles[name];
+    const before = profiles.readConfigFile();
+    const existing = before.profiles[name];
     const values: Partial<Record<keyof Profile, string>> = {};
     if (globals.accessKeyId) values.accessKeyId = globals.accessKeyId;
     if (globals.secretAccessKey) values.secretAccessKey = globals.secretAccessKey;
@@ -127,8 +128,15 @@ export async function runConfigure(globals: GlobalOptions): Promise<number> {
     const endpoint = values.endpoint ?? existing?.endpoint;
     if (region) profile.region = region;
     if (endpoint) profile.endpoint = endpoint;
-    profiles.writeProfile(name, profile);
+    const after = profiles.writeProfile(name, profile);
     process.stderr.write(`Saved profile "${name}"\n`);
+    // The first profile written becomes the current one; a user who named it with --profile would not guess.
+    if (after.current === name && before.current !== name) {
+      process.stderr.write(
+        `"${name}" is now the current profile: commands without --profile or BCE_PROFILE use it ` +
+          '(`peerconn configure use <name>` picks another)\n',
+      );
+    }
     return EXIT.ok;
   } catch (error) {
     return report(error, globals);
@@ -137,7 +145,7 @@ export async function runConfigure(globals: GlobalOptions): Promise<number> {
 
 export async function runConfigureList(globals: GlobalOptions): Promise<number> {
   try {
-    const { listProfiles } = await import('@peerconn/sdk/profiles');
+    const { listProfiles } = await import('@peerconn/sdk');
     await print(
       { profiles: listProfiles().map((entry) => describe(entry.name, entry.current, entry.profile)) },
       globals,
@@ -151,7 +159,7 @@ export async function runConfigureList(globals: GlobalOptions): Promise<number> 
 
 export async function runConfigureGet(name: string | undefined, globals: GlobalOptions): Promise<number> {
   try {
-    const { readConfigFile } = await import('@peerconn/sdk/profiles');
+    const { readConfigFile } = await import('@peerconn/sdk');
     const file = readConfigFile();
     const wanted = name ?? globals.profile ?? process.env.BCE_PROFILE ?? file.current;
     const profile = wanted === undefined ? undefined : file.profiles[wanted];
@@ -172,7 +180,7 @@ export async function runConfigureGet(name: string | undefined, globals: GlobalO
 
 export async function runConfigureUse(name: string, globals: GlobalOptions): Promise<number> {
   try {
-    const { setCurrentProfile } = await import('@peerconn/sdk/profiles');
+    const { setCurrentProfile } = await import('@peerconn/sdk');
     setCurrentProfile(name);
     process.stderr.write(`Current profile is now "${name}"\n`);
     return EXIT.ok;

@@ -1,7 +1,8 @@
-// Builds the command tree from the verb table and dispatches. Only commander, the operation table and the
-// wire's literal unions load here; the SDK, JMESPath and the server load inside the actions that need them, so `--help` stays fast.
+// Builds the command tree from the verb table and dispatches. What the tree needs is imported here (commander,
+// the operation table, the wire's value lists); the clients, JMESPath and the server are imported inside the
+// actions that use them, so `--help` stays fast.
 
-import { PEER_CONN_ROLES } from '@peerconn/sdk/models';
+import { PEER_CONN_ROLES } from '@peerconn/sdk';
 import { OPERATIONS, type OperationSpec, pathParams } from '@peerconn/sdk/operations';
 import { Argument, Command, InvalidArgumentError, Option } from 'commander';
 import { HIDDEN_COMPLETE_COMMAND } from './completion.ts';
@@ -15,6 +16,7 @@ import {
   type ValueKind,
   VERBS,
   type Verb,
+  verbDescription,
 } from './verbs.ts';
 import { versionLine } from './version.ts';
 
@@ -23,6 +25,8 @@ const WAIT_CONDITIONS: Readonly<Record<WaitCondition, string>> = {
   active:
     'the connection is active (fails on consult_failed, expired, error, deleted, deleting, down, stopping, not found)',
   deleted: 'the connection is gone (or shows status deleted)',
+  consulting:
+    'a cross-account request has reached your side (status consulting), ready to accept or reject; until then it is creating or not found',
   'dns-open': 'DNS sync of the side is open',
   'dns-closed': 'DNS sync of the side is closed',
 };
@@ -135,13 +139,17 @@ function addPaginationOptions(cmd: Command, itemsKey: string): void {
     )
     .option('--starting-token <marker>', 'start where an earlier listing stopped (its nextMarker)')
     .option('--no-paginate', 'one request only; prints the response as is (isTruncated, nextMarker)')
-    .option('--all', `every page, printed as { "${itemsKey}": [...] } (the default)`);
+    .option('--all', `every page, printed as { "${itemsKey}": [...] } (the default)`)
+    .addHelpText(
+      'after',
+      '\nFollows every page by default; --max-items or --no-paginate for fewer (see docs/cli.md, "Lists and pages").\n',
+    );
 }
 
 function addVerb(root: Command, verb: Verb): void {
   const spec: OperationSpec = OPERATIONS[verb.operation];
   const parent = commandAt(root, verb.words.slice(0, -1));
-  const cmd = parent.command(verb.words.at(-1) as string).description(verb.summary);
+  const cmd = parent.command(verb.words.at(-1) as string).description(verbDescription(verb, spec));
   if (verb.aliases) cmd.aliases(verb.aliases);
   for (const param of pathParams(spec)) cmd.argument(`<${argumentName(param)}>`);
   const fields: Array<FieldFlag | ComposedField> = [...verb.fields, ...genericFields(verb, spec)];
@@ -305,49 +313,50 @@ function addHelp(program: Command): void {
     });
 }
 
-export function buildProgram(): Command {
-  const program = new Command('peerconn')
-    .description('Baidu AI Cloud VPC peering connections from the shell, and the local server')
-    // The global options are listed here and by `help globals`, not again under every verb.
-    .configureHelp({ showGlobalOptions: false, sortSubcommands: false })
-    .showSuggestionAfterError(true)
-    .version(versionLine(), '--version', 'print the version of peerconn, the SDK and Node, and exit')
-    .option('--profile <name>', 'profile from ~/.bce/config.json (env BCE_PROFILE)')
-    .option(
-      '--region <region>',
-      'region, e.g. bj; picks bcc.<region>.baidubce.com only when no endpoint is configured (env BCE_REGION)',
-    )
-    .option('--endpoint <url>', 'service endpoint, e.g. http://127.0.0.1:8080 (env BCE_ENDPOINT)')
-    .addOption(
-      new Option('--output <format>', 'output format').choices(OUTPUTS).env('BCE_OUTPUT').default('json'),
-    )
-    .option('--query <jmespath>', 'JMESPath expression applied to the whole result')
-    .addOption(
-      new Option(
-        '--timeout <seconds>',
-        'deadline for the whole command, retries included; for wait, the longest time to wait (default 600)',
-      ).argParser(parseSeconds),
-    )
-    .option(
-      '--debug',
-      'print the version, then each signed request and response, to stderr (secrets redacted)',
-    )
-    .option('--client-token <token>', 'idempotency token for a mutating call (default: a fresh UUID)')
-    .option('--no-color', 'no colour in table output (nor when env NO_COLOR is set)')
-    .option('--access-key-id <ak>', 'access key (env BCE_ACCESS_KEY_ID)')
-    .option('--secret-access-key <sk>', 'secret key (env BCE_SECRET_ACCESS_KEY)')
-    .option('--security-token <token>', 'STS session token (env BCE_SESSION_TOKEN)')
-    .addHelpText(
-      'after',
-      `\n${EXIT_CODES_HELP}\n\nExample:\n  $ peerconn serve &\n  $ peerconn configure --profile alice\n  $ peerconn list --profile alice --output table\n`,
-    )
-    .addHelpText('afterAll', GLOBALS_POINTER);
-  addHelp(program);
+/** The root command: the global options every command takes, the version, and the exit codes. */
+function createRoot(): Command {
+  return (
+    new Command('peerconn')
+      .description('Baidu AI Cloud VPC peering connections from the shell, and the local server')
+      // The global options are listed here and by `help globals`, not again under every verb.
+      .configureHelp({ showGlobalOptions: false, sortSubcommands: false })
+      .showSuggestionAfterError(true)
+      .version(versionLine(), '--version', 'print the version of peerconn, the SDK and Node, and exit')
+      .option('--profile <name>', 'profile from ~/.bce/config.json (env BCE_PROFILE)')
+      .option(
+        '--region <region>',
+        'region, e.g. bj; picks bcc.<region>.baidubce.com only when no endpoint is configured (env BCE_REGION)',
+      )
+      .option('--endpoint <url>', 'service endpoint, e.g. http://127.0.0.1:8080 (env BCE_ENDPOINT)')
+      .addOption(
+        new Option('--output <format>', 'output format').choices(OUTPUTS).env('BCE_OUTPUT').default('json'),
+      )
+      .option('--query <jmespath>', 'JMESPath expression applied to the whole result')
+      .addOption(
+        new Option(
+          '--timeout <seconds>',
+          'deadline for the whole command, retries included; for wait, the longest time to wait (default 600)',
+        ).argParser(parseSeconds),
+      )
+      .option(
+        '--debug',
+        'print the version, then each signed request and response, to stderr (secrets redacted)',
+      )
+      .option('--client-token <token>', 'idempotency token for a mutating call (default: a fresh UUID)')
+      .option('--no-color', 'no colour in table output (nor when env NO_COLOR is set)')
+      .option('--access-key-id <ak>', 'access key (env BCE_ACCESS_KEY_ID)')
+      .option('--secret-access-key <sk>', 'secret key (env BCE_SECRET_ACCESS_KEY)')
+      .option('--security-token <token>', 'STS session token (env BCE_SESSION_TOKEN)')
+      .addHelpText(
+        'after',
+        `\n${EXIT_CODES_HELP}\n\nExample:\n  $ peerconn serve &\n  $ peerconn configure --profile alice\n  $ peerconn list --profile alice --output table\n`,
+      )
+      .addHelpText('afterAll', GLOBALS_POINTER)
+  );
+}
 
-  for (const verb of VERBS) addVerb(program, verb);
-  addWait(program);
-
-  program
+function addWhoami(root: Command): void {
+  root
     .command('whoami')
     .description('Show the account, access key, region, endpoint and profile your keys reach')
     .addHelpText(
@@ -360,8 +369,10 @@ export function buildProgram(): Command {
       const { runWhoami } = await import('./whoami.ts');
       process.exitCode = await runWhoami(globalsOf(command));
     });
+}
 
-  program
+function addReach(root: Command): void {
+  root
     .command('reach')
     .description('Would a packet get from an address in a VPC to another address, and back? (local server)')
     .option(
@@ -386,8 +397,10 @@ export function buildProgram(): Command {
         globalsOf(command),
       );
     });
+}
 
-  program
+function addServe(root: Command): void {
+  root
     .command('serve')
     .description('Start the local server (same as `npm start`; flags go to the server, see `serve --help`)')
     .helpOption(false)
@@ -397,10 +410,10 @@ export function buildProgram(): Command {
     .action(async (flags: string[]) => {
       await serve(flags);
     });
+}
 
-  addConfigure(program);
-
-  program
+function addCompletion(root: Command): void {
+  root
     .command('completion')
     .description('Print a shell completion script')
     .addArgument(new Argument('<shell>', 'shell to complete for').choices(['bash', 'zsh']))
@@ -412,7 +425,19 @@ export function buildProgram(): Command {
       const { completionScript } = await import('./completion.ts');
       process.stdout.write(completionScript(shell));
     });
+}
 
+/** The command tree: one `add…` per command group, in the order `peerconn --help` lists them. */
+export function buildProgram(): Command {
+  const program = createRoot();
+  addHelp(program);
+  for (const verb of VERBS) addVerb(program, verb);
+  addWait(program);
+  addWhoami(program);
+  addReach(program);
+  addServe(program);
+  addConfigure(program);
+  addCompletion(program);
   return program;
 }
 

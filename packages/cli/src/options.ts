@@ -90,31 +90,44 @@ function formatHeaders(headers: Record<string, string>, prefix: string): string 
     .join('');
 }
 
+export interface MakeClientOptions {
+  stderr?: NodeJS.WritableStream;
+  /**
+   * Resolve the keys now (the default), so that "no credentials" is a usage error before anything is sent.
+   * An unsigned call to an endpoint given by flag needs none.
+   */
+  resolveKeys?: boolean;
+  /** More values --debug must never print (an admin token). */
+  secrets?: ReadonlyArray<string | undefined>;
+}
+
 export async function makeClient(
   service: ServiceName,
   globals: GlobalOptions,
-  stderr: NodeJS.WritableStream = process.stderr,
+  options: MakeClientOptions = {},
 ): Promise<BceClient> {
+  const stderr = options.stderr ?? process.stderr;
   let client: BceClient | undefined;
   // Keys from the environment or a profile are only known once the client resolved them.
   const config = clientConfig(globals, stderr, () => {
-    const credentials = client?.resolveConfig().credentials;
-    return [credentials?.secretAccessKey, credentials?.sessionToken];
+    const credentials = options.resolveKeys === false ? undefined : client?.resolveConfig().credentials;
+    return [credentials?.secretAccessKey, credentials?.sessionToken, ...(options.secrets ?? [])];
   });
   if (globals.debug) stderr.write(`[debug] ${versionLine()}\n`);
-  const sdk = await import('@peerconn/sdk');
-  client = new sdk.CLIENT_CLASSES[service](config);
-  // Resolving now turns "no credentials" into a usage error before anything is sent.
+  const [sdk, internal] = await Promise.all([import('@peerconn/sdk'), import('@peerconn/sdk/internal')]);
+  const made = new internal.CLIENT_CLASSES[service](config);
+  client = made;
+  if (options.resolveKeys === false) return made;
   try {
-    client.resolveConfig();
+    made.resolveConfig();
   } catch (error) {
     // The SDK's text tells a programmer what to pass to the client; a CLI user needs commands and flags.
-    if (error instanceof sdk.BceClientError && error.message === sdk.MISSING_CREDENTIALS_HELP) {
+    if (error instanceof sdk.BceClientError && error.message === internal.MISSING_CREDENTIALS_HELP) {
       throw new UsageError(NO_CREDENTIALS);
     }
     throw error;
   }
-  return client;
+  return made;
 }
 
 const NO_CREDENTIALS =

@@ -1,11 +1,11 @@
 // `reach`: would a packet from an address in a VPC reach another address, and would the answer come back? The
 // local server answers that from its route tables and peerings (POST /_admin/reachability, an admin API call:
 // unsigned, with the admin token when the server has one); this prints the path it found and what breaks it.
-import type { HopNext, ReachHop, ReachReport, SideState } from '@peerconn/sdk/reachability';
+import type { BceServiceError } from '@peerconn/sdk';
+import type { HopNext, ReachHop, ReachReport, SideState } from '@peerconn/sdk/internal';
 import { EXIT, UsageError } from './exit.ts';
 import { commandDeadline, type GlobalOptions, makeClient } from './options.ts';
 import { explainFailure, print, report } from './run.ts';
-import { versionLine } from './version.ts';
 
 const REACH_PATH = '/_admin/reachability';
 
@@ -139,14 +139,6 @@ export function renderReachText(answer: ReachReport): string {
   return `${lines.join('\n')}\n`;
 }
 
-/** Where the admin API is: the endpoint the CLI sends to, named by a flag or else resolved like any command. */
-async function endpointOf(globals: GlobalOptions): Promise<string> {
-  const { parseEndpoint } = await import('@peerconn/sdk/endpoint');
-  // An admin call is not signed: with --endpoint, keys are not needed at all.
-  if (globals.endpoint !== undefined) return parseEndpoint(globals.endpoint).href;
-  return (await makeClient('peerconn', globals)).endpoint;
-}
-
 export interface ReachOptions {
   from?: unknown;
   to?: unknown;
@@ -160,69 +152,34 @@ export async function runReach(options: ReachOptions, globals: GlobalOptions): P
   let endpoint: string | undefined;
   try {
     const query = parseReachArgs(options.from, options.to);
-    endpoint = await endpointOf(globals);
-    const [{ headersToRecord, sendOnce }, { BceClientError, parseServiceError }] = await Promise.all([
-      import('@peerconn/sdk/transport'),
-      import('@peerconn/sdk/errors'),
-    ]);
-    const url = new URL(REACH_PATH, endpoint);
-    const body = JSON.stringify(query);
-    const headers: Record<string, string> = {
-      host: url.host,
-      'content-type': 'application/json',
-      'user-agent': versionLine(),
-    };
     const token =
       typeof options.adminToken === 'string' ? options.adminToken : process.env.PEERCONN_ADMIN_TOKEN;
-    if (token) headers.authorization = `Bearer ${token}`;
-    if (globals.debug) {
-      const shown = token ? { ...headers, authorization: 'Bearer <redacted>' } : headers;
-      process.stderr.write(`[debug] ${versionLine()}\n`);
-      const lines = [
-        `> POST ${url.href}`,
-        ...Object.entries(shown).map(([k, v]) => `> ${k}: ${v}`),
-        `> ${body}`,
-      ];
-      process.stderr.write(lines.map((l) => `[debug] ${l}\n`).join(''));
-    }
-    const timeoutMs = globals.timeout === undefined ? 30_000 : Math.round(globals.timeout * 1000);
-    const sendOptions: { timeoutMs: number; signal?: AbortSignal } = { timeoutMs };
-    if (deadline.signal) sendOptions.signal = deadline.signal;
-    const response = await sendOnce({ method: 'POST', url, headers, body }, sendOptions);
-    if (globals.debug) {
-      const lines = [
-        `< ${response.status}`,
-        ...Object.entries(headersToRecord(response.headers)).map(([k, v]) => `< ${k}: ${v}`),
-        `< ${response.body}`,
-      ];
-      process.stderr.write(lines.map((l) => `[debug] ${l}\n`).join(''));
-    }
-    if (response.status < 200 || response.status >= 300) {
-      const error = parseServiceError(
-        response.status,
-        response.statusText,
-        response.headers.get('x-bce-request-id') ?? undefined,
-        response.body,
-      );
-      if (error.code === 'AccessDenied' && /admin API/.test(error.message)) {
-        error.message += token
-          ? " The token given (--admin-token or PEERCONN_ADMIN_TOKEN) is not the server's."
-          : ' Pass it with --admin-token or PEERCONN_ADMIN_TOKEN (the server prints it at start).';
-      } else if (response.status === 404 && error.code !== 'NoSuchObject') {
-        error.message = `${endpoint} has no ${REACH_PATH}: the reachability check is a feature of the local peerconn server, which the real BCE does not offer. ${error.message}`;
-      }
-      throw error;
-    }
+    // An admin call is not signed: with --endpoint, keys are not needed at all.
+    const client = await makeClient('peerconn', globals, {
+      resolveKeys: globals.endpoint === undefined,
+      secrets: [token],
+    });
+    endpoint = client.endpoint;
+    const { BceClientError, BceServiceError } = await import('@peerconn/sdk');
     let answer: unknown;
     try {
-      answer = JSON.parse(response.body);
-    } catch {
-      answer = undefined;
+      const response = await client.request({
+        method: 'POST',
+        path: REACH_PATH,
+        body: query,
+        signed: false,
+        ...(token ? { headers: { authorization: `Bearer ${token}` } } : {}),
+        ...(deadline.signal ? { abortSignal: deadline.signal } : {}),
+      });
+      answer = response.body;
+    } catch (error) {
+      if (error instanceof BceServiceError) explainRefusal(error, endpoint, token);
+      throw error;
     }
     if (!isReport(answer)) {
       throw new BceClientError(
         'parse',
-        `${REACH_PATH}: expected {reachable, forward, return, problems}, got ${response.body.slice(0, 80)}`,
+        `${REACH_PATH}: expected {reachable, forward, return, problems}, got ${String(JSON.stringify(answer)).slice(0, 80)}`,
       );
     }
     const code = answer.reachable ? EXIT.ok : EXIT.unreachable;
@@ -236,5 +193,16 @@ export async function runReach(options: ReachOptions, globals: GlobalOptions): P
     return code;
   } catch (error) {
     return report(explainFailure(error, { command: 'reach', deadline, endpoint }), globals);
+  }
+}
+
+/** Adds to the server's refusal what a CLI user can do about it. */
+function explainRefusal(error: BceServiceError, endpoint: string, token: string | undefined): void {
+  if (error.code === 'AccessDenied' && /admin API/.test(error.message)) {
+    error.message += token
+      ? " The token given (--admin-token or PEERCONN_ADMIN_TOKEN) is not the server's."
+      : ' Pass it with --admin-token or PEERCONN_ADMIN_TOKEN (the server prints it at start).';
+  } else if (error.statusCode === 404 && error.code !== 'NoSuchObject') {
+    error.message = `${endpoint} has no ${REACH_PATH}: the reachability check is a feature of the local peerconn server, which the real BCE does not offer. ${error.message}`;
   }
 }

@@ -245,7 +245,7 @@ export async function runVerb(
   }
 }
 
-export type WaitCondition = 'active' | 'deleted' | 'dns-open' | 'dns-closed';
+export type WaitCondition = 'active' | 'deleted' | 'dns-open' | 'dns-closed' | 'consulting';
 
 export async function runWait(
   condition: WaitCondition,
@@ -261,6 +261,7 @@ export async function runWait(
       deleted: sdk.waitUntilPeerConnDeleted,
       'dns-open': sdk.waitUntilDnsSyncOpen,
       'dns-closed': sdk.waitUntilDnsSyncClosed,
+      consulting: sdk.waitUntilPeerConnConsulting,
     } as const;
     // For wait, --timeout is how long to wait; each poll keeps the SDK's default request timeout.
     const maxWaitTime = globals.timeout ?? 600;

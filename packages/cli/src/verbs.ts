@@ -2,7 +2,7 @@
 // operation's path parameters and its flags are the operation's query and body fields. Only what the table
 // cannot say is written here: friendlier flag names, value types, and fields composed from several flags.
 // An operation without a row still becomes a verb (see `autoVerb`), so a new table row needs no CLI code.
-import { NEXTHOP_TYPES, PAYMENT_TIMINGS, PEER_CONN_ROLES, SUBNET_TYPES } from '@peerconn/sdk/models';
+import { NEXTHOP_TYPES, PAYMENT_TIMINGS, PEER_CONN_ROLES, SUBNET_TYPES } from '@peerconn/sdk';
 import { OPERATION_LIST, type OperationName, type OperationSpec, pathParams } from '@peerconn/sdk/operations';
 
 export type ValueKind = 'string' | 'int' | 'bool' | 'list' | 'json';
@@ -57,7 +57,7 @@ export interface Verb {
   /** Command words, e.g. ['dns', 'open']. */
   words: readonly string[];
   operation: OperationName;
-  summary: string;
+  /** Shown under the help; the one-line description is the row's `summary`. */
   example: string;
   /** Fields (query or body) the user controls; fields of the row not named here get generic flags. */
   fields: readonly FieldSpec[];
@@ -118,7 +118,6 @@ const peerConnVerbs: Verb[] = [
   {
     words: ['create'],
     operation: 'createPeerConn',
-    summary: 'Create a peering connection between two VPCs',
     example:
       'peerconn create --local-vpc-id vpc-1a2b3c4d5e6f --peer-vpc-id vpc-6f5e4d3c2b1a --peer-region bj \\\n' +
       '    --bandwidth 10 --peer-account-id e8deba4d81d3435bb4591ce97233f296 --description "app to db"',
@@ -228,7 +227,6 @@ const peerConnVerbs: Verb[] = [
   {
     words: ['list'],
     operation: 'listPeerConns',
-    summary: 'List peering connections (every page; --max-items or --no-paginate for fewer)',
     example:
       'peerconn list --vpc-id vpc-1a2b3c4d5e6f --output table\n  $ peerconn list --max-items 20 --output table   # then: --starting-token <nextMarker>',
     fields: [
@@ -246,14 +244,12 @@ const peerConnVerbs: Verb[] = [
   {
     words: ['get'],
     operation: 'getPeerConn',
-    summary: 'Show one side of a peering connection',
     example: 'peerconn get peerconn-9td54fmx143e --role acceptor',
     fields: [role('which side to show (default: your own side)')],
   },
   {
     words: ['update'],
     operation: 'updatePeerConn',
-    summary: 'Rename your interface or change the description',
     example: 'peerconn update peerconn-9td54fmx143e --local-if-name app-side --description "app to db"',
     // The service wants the caller's interface id, which a GET of the connection shows; asking for it
     // would only make the user run that GET by hand.
@@ -285,28 +281,24 @@ const peerConnVerbs: Verb[] = [
   {
     words: ['accept'],
     operation: 'acceptPeerConn',
-    summary: 'Accept a cross-account request (acceptor side)',
     example: 'peerconn accept peerconn-9td54fmx143e --profile acceptor',
     fields: [],
   },
   {
     words: ['reject'],
     operation: 'rejectPeerConn',
-    summary: 'Reject a cross-account request (acceptor side)',
     example: 'peerconn reject peerconn-9td54fmx143e --profile acceptor',
     fields: [],
   },
   {
     words: ['delete'],
     operation: 'deletePeerConn',
-    summary: 'Release a peering connection (initiator side)',
     example: 'peerconn delete peerconn-9td54fmx143e && peerconn wait deleted peerconn-9td54fmx143e',
     fields: [],
   },
   {
     words: ['resize'],
     operation: 'resizePeerConn',
-    summary: 'Change the bandwidth',
     example: 'peerconn resize peerconn-9td54fmx143e --bandwidth 20',
     fields: [
       {
@@ -323,7 +315,6 @@ const peerConnVerbs: Verb[] = [
   {
     words: ['renew'],
     operation: 'renewPeerConn',
-    summary: 'Extend a prepaid connection',
     example: 'peerconn renew peerconn-9td54fmx143e --reservation-length 12',
     fields: [
       {
@@ -347,14 +338,12 @@ const peerConnVerbs: Verb[] = [
   {
     words: ['refund'],
     operation: 'refundPeerConn',
-    summary: 'Unsubscribe (refund and release) a prepaid connection',
     example: 'peerconn refund peerconn-9td54fmx143e',
     fields: [],
   },
   {
     words: ['dns', 'open'],
     operation: 'openPeerConnDnsSync',
-    summary: "Turn on DNS synchronisation for one side's VPC",
     example:
       'peerconn dns open peerconn-9td54fmx143e --role initiator && peerconn wait dns-open peerconn-9td54fmx143e',
     fields: [role('side whose VPC resolves the other side', true)],
@@ -362,14 +351,12 @@ const peerConnVerbs: Verb[] = [
   {
     words: ['dns', 'close'],
     operation: 'closePeerConnDnsSync',
-    summary: "Turn off DNS synchronisation for one side's VPC",
     example: 'peerconn dns close peerconn-9td54fmx143e --role initiator',
     fields: [role('side whose DNS sync to turn off', true)],
   },
   {
     words: ['delete-protect', 'on'],
     operation: 'updatePeerConnDeleteProtect',
-    summary: 'Refuse release until protection is switched off',
     example: 'peerconn delete-protect on peerconn-9td54fmx143e',
     fields: [],
     fixed: { deleteProtect: true },
@@ -377,7 +364,6 @@ const peerConnVerbs: Verb[] = [
   {
     words: ['delete-protect', 'off'],
     operation: 'updatePeerConnDeleteProtect',
-    summary: 'Allow release again',
     example: 'peerconn delete-protect off peerconn-9td54fmx143e',
     fields: [],
     fixed: { deleteProtect: false },
@@ -388,7 +374,6 @@ const vpcVerbs: Verb[] = [
   {
     words: ['vpc', 'create'],
     operation: 'createVpc',
-    summary: 'Create a VPC',
     example: 'peerconn vpc create --name app --cidr 192.168.0.0/16',
     fields: [
       {
@@ -421,7 +406,6 @@ const vpcVerbs: Verb[] = [
   {
     words: ['vpc', 'list'],
     operation: 'listVpcs',
-    summary: 'List VPCs (every page; --max-items or --no-paginate for fewer)',
     example: 'peerconn vpc list --output table',
     fields: [
       maxKeysField,
@@ -446,14 +430,12 @@ const vpcVerbs: Verb[] = [
   {
     words: ['vpc', 'get'],
     operation: 'getVpc',
-    summary: 'Show one VPC',
     example: 'peerconn vpc get vpc-1a2b3c4d5e6f',
     fields: [],
   },
   {
     words: ['vpc', 'update'],
     operation: 'updateVpc',
-    summary: 'Rename a VPC or change its description',
     example: 'peerconn vpc update vpc-1a2b3c4d5e6f --name app-prod',
     fields: [
       { kind: 'field', field: 'name', flag: 'name', value: 'string', description: 'new name' },
@@ -476,21 +458,18 @@ const vpcVerbs: Verb[] = [
   {
     words: ['vpc', 'delete'],
     operation: 'deleteVpc',
-    summary: 'Delete a VPC (refused while it has peering connections)',
     example: 'peerconn vpc delete vpc-1a2b3c4d5e6f',
     fields: [],
   },
   {
     words: ['vpc', 'relay', 'open'],
     operation: 'openVpcRelay',
-    summary: 'Make a VPC a relay (transit) VPC',
     example: 'peerconn vpc relay open vpc-1a2b3c4d5e6f',
     fields: [],
   },
   {
     words: ['vpc', 'relay', 'shutdown'],
     operation: 'shutdownVpcRelay',
-    summary: 'Turn relay off on a VPC',
     example: 'peerconn vpc relay shutdown vpc-1a2b3c4d5e6f',
     fields: [],
   },
@@ -500,7 +479,6 @@ const subnetVerbs: Verb[] = [
   {
     words: ['subnet', 'create'],
     operation: 'createSubnet',
-    summary: 'Create a subnet inside a VPC',
     example:
       'peerconn subnet create --vpc-id vpc-1a2b3c4d5e6f --name app_a --cidr 10.1.1.0/24 --zone-name cn-bj-a',
     fields: [
@@ -559,7 +537,6 @@ const subnetVerbs: Verb[] = [
   {
     words: ['subnet', 'list'],
     operation: 'listSubnets',
-    summary: 'List subnets (every page; --max-items or --no-paginate for fewer)',
     example: 'peerconn subnet list --vpc-id vpc-1a2b3c4d5e6f --output table',
     fields: [
       {
@@ -601,14 +578,12 @@ const subnetVerbs: Verb[] = [
     words: ['subnet', 'show'],
     aliases: ['get'],
     operation: 'getSubnet',
-    summary: 'Show one subnet',
     example: 'peerconn subnet show sbn-1a2b3c4d5e6f',
     fields: [],
   },
   {
     words: ['subnet', 'update'],
     operation: 'updateSubnet',
-    summary: 'Rename a subnet or change its description',
     example: 'peerconn subnet update sbn-1a2b3c4d5e6f --description "app tier, zone a"',
     // The service wants the name on every update; when only the description changes, the current name is it.
     lookup: { field: 'name', flag: 'name', operation: 'getSubnet', from: 'subnet.name' },
@@ -639,7 +614,6 @@ const subnetVerbs: Verb[] = [
   {
     words: ['subnet', 'delete'],
     operation: 'deleteSubnet',
-    summary: 'Delete a subnet (refused while a route rule uses it)',
     example: 'peerconn subnet delete sbn-1a2b3c4d5e6f',
     fields: [],
   },
@@ -675,21 +649,18 @@ const routeVerbs: Verb[] = [
   {
     words: ['route', 'show'],
     operation: 'getRouteTable',
-    summary: "Show a VPC's route table: system routes and your rules",
     example: 'peerconn route show --vpc-id vpc-1a2b3c4d5e6f --output table',
     fields: routeTableFlags('the table'),
   },
   {
     words: ['route', 'list'],
     operation: 'listRouteRules',
-    summary: 'List the custom rules of a route table (every page; --max-items or --no-paginate for fewer)',
     example: 'peerconn route list --vpc-id vpc-1a2b3c4d5e6f --output text',
     fields: [...routeTableFlags('rules'), maxKeysField, markerField],
   },
   {
     words: ['route', 'add'],
     operation: 'createRouteRule',
-    summary: "Add a route rule (a peering: --nexthop-id is your side's localIfId, qpif-…)",
     example:
       'peerconn route add --vpc-id vpc-1a2b3c4d5e6f --destination-address 10.2.0.0/16 \\\n' +
       '    --nexthop-id qpif-9td54fmx143e --description "to db"',
@@ -765,7 +736,6 @@ const routeVerbs: Verb[] = [
   {
     words: ['route', 'update'],
     operation: 'updateRouteRule',
-    summary: 'Change the addresses, next hop or description of a route rule',
     example: 'peerconn route update rr-1a2b3c4d5e6f --description "to db, via the new peering"',
     fields: [
       addressFlag('sourceAddress', 'source-address', 'new source range'),
@@ -789,11 +759,21 @@ const routeVerbs: Verb[] = [
   {
     words: ['route', 'delete'],
     operation: 'deleteRouteRule',
-    summary: 'Delete a route rule (system routes cannot be deleted)',
     example: 'peerconn route delete rr-1a2b3c4d5e6f',
     fields: [],
   },
 ];
+
+/**
+ * The verb's one line of help: its row's summary, the one text of what the operation does; a verb that fixes a
+ * field (`delete-protect on`) says which value it sends.
+ */
+export function verbDescription(verb: Verb, spec: OperationSpec): string {
+  const fixed = Object.entries(verb.fixed ?? {}).map(
+    ([field, value]) => `${field}: ${JSON.stringify(value)}`,
+  );
+  return fixed.length > 0 ? `${spec.summary} (${fixed.join(', ')})` : spec.summary;
+}
 
 export function kebab(name: string): string {
   return name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
@@ -807,7 +787,6 @@ export function autoVerb(spec: OperationSpec): Verb {
   return {
     words: [kebab(spec.name)],
     operation: spec.name as OperationName,
-    summary: spec.summary,
     example: `peerconn ${kebab(spec.name)}${args ? ` ${args}` : ''}`,
     fields: [],
   };

@@ -27,6 +27,12 @@ test('configure writes ~/.bce/config.json; list, get and use read and switch it'
   ]);
   assert.equal(first.code, 0, first.stderr);
   assert.equal(first.stdout, '');
+  // The first profile written became the current one without being asked to: it says so.
+  assert.equal(
+    first.stderr,
+    'Saved profile "alice"\n"alice" is now the current profile: commands without --profile or BCE_PROFILE use it ' +
+      '(`peerconn configure use <name>` picks another)\n',
+  );
   const second = await run([
     'configure',
     '--profile',
@@ -37,6 +43,11 @@ test('configure writes ~/.bce/config.json; list, get and use read and switch it'
     'bob-secret-9876',
   ]);
   assert.equal(second.code, 0, second.stderr);
+  assert.equal(
+    second.stderr,
+    'Saved profile "bob"\n',
+    'a later profile leaves the current one alone, silently',
+  );
 
   const path = join(home, '.bce', 'config.json');
   assert.equal(statSync(path).mode & 0o777, 0o600, 'the file holds secrets');

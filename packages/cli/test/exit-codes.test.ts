@@ -2,14 +2,13 @@
 import assert from 'node:assert/strict';
 import { type AddressInfo, createServer, type Socket } from 'node:net';
 import { after, before, test } from 'node:test';
-import { type Fixture, json, startFixture } from './helpers.ts';
+import { type Fixture, startFixture } from './helpers.ts';
 
 let fx: Fixture;
-let accountB: string;
 
 before(async () => {
   fx = await startFixture();
-  ({ b: accountB } = await fx.configureTwoProfiles());
+  await fx.configureTwoProfiles();
 });
 
 after(async () => {
@@ -137,31 +136,11 @@ test('exit 3: nothing listens on the endpoint', async () => {
 });
 
 test('exit 4: waiting for active on a rejected request ends in a failure state', async () => {
-  const vpcA = json(
-    await fx.run(['vpc', 'create', '--name', 'a1', '--cidr', '10.8.0.0/16', '--profile', 'a']),
-  );
-  const vpcB = json(
-    await fx.run(['vpc', 'create', '--name', 'b1', '--cidr', '10.9.0.0/16', '--profile', 'b']),
-  );
-  const created = json(
-    await fx.run([
-      'create',
-      '--profile',
-      'a',
-      '--local-vpc-id',
-      String(vpcA.vpcId),
-      '--peer-vpc-id',
-      String(vpcB.vpcId),
-      '--peer-region',
-      'bj',
-      '--peer-account-id',
-      accountB,
-      '--bandwidth',
-      '5',
-    ]),
-  );
-  const id = String(created.peerConnId);
-  assert.equal((await fx.run(['reject', id, '--profile', 'b'])).code, 0);
+  const { peerConnId: id } = await fx.crossAccount({
+    cidrA: '10.8.0.0/16',
+    cidrB: '10.9.0.0/16',
+    answer: 'reject',
+  });
   const waited = await fx.run([
     'wait',
     'active',

@@ -81,13 +81,37 @@ export function tempHome(): { home: string; cleanup: () => void } {
   return { home, cleanup: () => rmSync(home, { recursive: true, force: true }) };
 }
 
+/** What a cross-account start leaves: a VPC of each account and a request between them. */
+export interface CrossAccount {
+  vpcA: string;
+  vpcB: string;
+  peerConnId: string;
+}
+
 export interface Fixture {
   server: RunningServer;
   home: string;
   run: (args: readonly string[], extra?: Omit<CliOptions, 'home'>) => Promise<CliResult>;
   /** Configures profiles `a` and `b` from the server's two demo accounts; returns their account ids. */
   configureTwoProfiles: () => Promise<{ a: string; b: string }>;
+  /**
+   * Through the binary, after configureTwoProfiles: a VPC of profile a, one of profile b, and a peering request
+   * from a's to b's, answered by b when `answer` says so.
+   */
+  crossAccount: (options?: {
+    cidrA?: string;
+    cidrB?: string;
+    answer?: 'accept' | 'reject';
+  }) => Promise<CrossAccount>;
   close: () => Promise<void>;
+}
+
+/** Runs a command that must succeed and returns its stdout without the final newline. */
+async function succeed(run: Fixture['run'], args: readonly string[]): Promise<string> {
+  const result = await run(args);
+  if (result.code !== 0)
+    throw new Error(`peerconn ${args.join(' ')} failed (${result.code}): ${result.stderr}`);
+  return result.stdout.trim();
 }
 
 export async function startFixture(timing: ServerOptions['timing'] = {}): Promise<Fixture> {
@@ -137,6 +161,56 @@ export async function startFixture(timing: ServerOptions['timing'] = {}): Promis
         if (result.code !== 0) throw new Error(`configure ${name} failed: ${result.stderr}`);
       }
       return { a: first.id, b: second.id };
+    },
+    async crossAccount({ cidrA = '10.1.0.0/16', cidrB = '10.2.0.0/16', answer } = {}) {
+      const text = ['--output', 'text', '--query'];
+      const vpcA = await succeed(run, [
+        'vpc',
+        'create',
+        '--profile',
+        'a',
+        '--name',
+        'app',
+        '--cidr',
+        cidrA,
+        ...text,
+        'vpcId',
+      ]);
+      const vpcB = await succeed(run, [
+        'vpc',
+        'create',
+        '--profile',
+        'b',
+        '--name',
+        'db',
+        '--cidr',
+        cidrB,
+        ...text,
+        'vpcId',
+      ]);
+      const peerAccountId = server.accounts[1]?.id ?? '';
+      const peerConnId = await succeed(run, [
+        'create',
+        '--profile',
+        'a',
+        '--local-vpc-id',
+        vpcA,
+        '--peer-vpc-id',
+        vpcB,
+        '--peer-region',
+        'bj',
+        '--peer-account-id',
+        peerAccountId,
+        '--bandwidth',
+        '10',
+        ...text,
+        'peerConnId',
+      ]);
+      if (answer) {
+        await succeed(run, ['wait', 'consulting', peerConnId, '--profile', 'b', '--timeout', '30']);
+        await succeed(run, [answer, peerConnId, '--profile', 'b']);
+      }
+      return { vpcA, vpcB, peerConnId };
     },
     async close() {
       await server.close();

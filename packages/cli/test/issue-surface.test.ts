@@ -136,7 +136,7 @@ test('--debug redacts keys that came from the environment, the STS token include
     const client = await makeClient(
       'peerconn',
       { output: 'json', color: true, debug: true, endpoint: 'http://127.0.0.1:9' },
-      stderr,
+      { stderr },
     );
     client.config.onDebug?.({
       type: 'request',

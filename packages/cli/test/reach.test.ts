@@ -2,6 +2,8 @@
 // the CLI's own verbs, rendered with its message and exit code 3; the working path, exit code 0; json and text
 // output; bad --from/--to; the admin token.
 import assert from 'node:assert/strict';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { startServer } from '@peerconn/server';
@@ -379,5 +381,32 @@ test('with an admin token: refused without it (how to pass it is said), answered
     assert.doesNotMatch(debug.stderr, /admin-secret-1/);
   } finally {
     await server.close();
+  }
+});
+
+test('reach goes through the SDK pipeline: a 503 is retried, unsigned, to the --endpoint given', async () => {
+  const seen: Array<{ method?: string; url?: string; authorization?: string }> = [];
+  const report = { reachable: true, forward: [], return: [], problems: [] };
+  const flaky = createServer((req, res) => {
+    seen.push({ method: req.method, url: req.url, authorization: req.headers.authorization });
+    req.resume();
+    req.on('end', () => {
+      if (seen.length === 1) res.writeHead(503).end('{"code":"ServiceUnavailable"}');
+      else res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(report));
+    });
+  });
+  await new Promise<void>((resolve) => flaky.listen(0, '127.0.0.1', resolve));
+  const endpoint = `http://127.0.0.1:${(flaky.address() as AddressInfo).port}`;
+  try {
+    const args = ['reach', '--endpoint', endpoint, '--from', 'vpc-1a2b3c4d5e6f:10.1.1.5', '--to', '10.2.1.7'];
+    const result = await cli([...args, '--output', 'json'], { home: fx.home });
+    assert.equal(result.code, 0, result.stderr);
+    assert.deepEqual(json(result), report);
+    assert.deepEqual(
+      seen.map((r) => `${r.method} ${r.url} ${r.authorization ?? 'unsigned'}`),
+      ['POST /_admin/reachability unsigned', 'POST /_admin/reachability unsigned'],
+    );
+  } finally {
+    await new Promise((resolve) => flaky.close(resolve));
   }
 });

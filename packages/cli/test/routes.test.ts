@@ -6,38 +6,12 @@ import { type Fixture, json, startFixture } from './helpers.ts';
 
 let fx: Fixture;
 let vpcA = '';
-let vpcB = '';
 let peerConnId = '';
 
 before(async () => {
   fx = await startFixture();
-  const { b } = await fx.configureTwoProfiles();
-  vpcA = String(
-    json(await fx.run(['vpc', 'create', '--name', 'app', '--cidr', '10.1.0.0/16', '--profile', 'a'])).vpcId,
-  );
-  vpcB = String(
-    json(await fx.run(['vpc', 'create', '--name', 'db', '--cidr', '10.2.0.0/16', '--profile', 'b'])).vpcId,
-  );
-  const created = json(
-    await fx.run([
-      'create',
-      '--profile',
-      'a',
-      '--local-vpc-id',
-      vpcA,
-      '--peer-vpc-id',
-      vpcB,
-      '--peer-region',
-      'bj',
-      '--peer-account-id',
-      b,
-      '--bandwidth',
-      '10',
-    ]),
-  );
-  peerConnId = String(created.peerConnId);
-  const accepted = await fx.run(['accept', peerConnId, '--profile', 'b']);
-  assert.equal(accepted.code, 0, accepted.stderr);
+  await fx.configureTwoProfiles();
+  ({ vpcA, peerConnId } = await fx.crossAccount({ answer: 'accept' }));
 });
 
 after(async () => {

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, before, test } from 'node:test';
-import { SDK_VERSION } from '@peerconn/sdk/version';
+import { SDK_VERSION } from '@peerconn/sdk';
 import { CLI_VERSION } from '../src/version.ts';
 import { type Fixture, GLOBAL_FLAGS, startFixture } from './helpers.ts';
 

@@ -91,3 +91,44 @@ test('against a server without /_whoami: what is known locally, and a note that 
     await new Promise((resolve) => cloud.close(resolve));
   }
 });
+
+test('whoami goes through the SDK pipeline: a 503 is retried, and --debug shows each attempt', async () => {
+  const seen: Array<IncomingHttpHeaders> = [];
+  const flaky = createServer((req, res) => {
+    seen.push(req.headers);
+    if (seen.length === 1) {
+      res.writeHead(503, { 'content-type': 'application/json' }).end('{"code":"ServiceUnavailable"}');
+      return;
+    }
+    res
+      .writeHead(200, { 'content-type': 'application/json' })
+      .end('{"accountId":"acc-1","accountName":"flaky","region":"bj"}');
+  });
+  await new Promise<void>((resolve) => flaky.listen(0, '127.0.0.1', resolve));
+  const endpoint = `http://127.0.0.1:${(flaky.address() as AddressInfo).port}`;
+  try {
+    const result = await fx.run([
+      'whoami',
+      '--endpoint',
+      endpoint,
+      '--access-key-id',
+      'AKFLAKY',
+      '--secret-access-key',
+      'flaky-secret-0123456789',
+      '--debug',
+    ]);
+    assert.equal(result.code, 0, result.stderr);
+    assert.equal(json(result).accountId, 'acc-1');
+    assert.equal(seen.length, 2, 'the 503 was retried');
+    assert.match(result.stderr, /\[debug\] retry after attempt 1 in \d+ ms: 503 ServiceUnavailable/);
+    assert.match(result.stderr, /\[debug\] > GET .*\/_whoami \(attempt 2\)/);
+    assert.doesNotMatch(result.stderr, /flaky-secret-0123456789/);
+    // Each attempt is signed afresh, with the CLI named in the User-Agent as for every verb.
+    for (const headers of seen) {
+      assert.match(String(headers.authorization), /^bce-auth-v1\/AKFLAKY\//);
+      assert.match(String(headers['user-agent']), /peerconn-sdk\/\S+ .* peerconn-cli\//);
+    }
+  } finally {
+    await new Promise((resolve) => flaky.close(resolve));
+  }
+});

@@ -1,22 +1,8 @@
-// The operation table: the single contract shared by the SDK (builds requests from it), the server (routes
-// requests by it), the CLI (derives verbs from it) and the tests (enumerate it).
-//
-// Adding an operation is its row here, and then:
-//   1. SDK types: its method signature in OperationMethods (packages/sdk/src/client.ts), with its input and
-//      output types in models.ts. The type-check fails until the input's fields are exactly the row's path,
-//      query and body fields and it takes a clientToken exactly when the row is mutating. The method
-//      itself is installed from the row on the client of the row's service.
-//   2. Server parsing: when the row has body fields, a schema with exactly those keys in BODY_SCHEMAS
-//      (packages/server/src/http/schemas.ts; packages/server/test/operation-fields.test.ts holds them to the
-//      row); a query field that is not plain text needs a case in parseQueryInput there.
-//   3. Server behaviour: its case in runOperation (packages/server/src/engine/operations.ts); without one the
-//      server answers NotFound.
-//   4. When the service's output needs reshaping (numbers or booleans sent as strings, a misspelt field): a
-//      case in normalizeOutput (packages/sdk/src/normalize.ts).
-//   5. Tests: its wire case in packages/sdk/test/wire.test.ts (which fails until every row has one) and the
-//      operation count in test/sdk-package.test.ts.
-// The CLI derives a verb from the row by itself; a written one in packages/cli/src/verbs.ts only adds
-// friendlier flags and help.
+// The operation table: the single source of each operation's facts, shared by the SDK (builds requests from
+// it), the server (routes requests by it and holds a handler per row), the CLI (derives verbs from it) and the
+// tests (enumerate it). What else a new row needs — its types, body schema, rule, handler, wire.md row and
+// tests — is listed in docs/contributing.md ("Adding an operation"); the type-check and the tests fail until
+// each is there.
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
 export type ServiceName = 'peerconn' | 'vpc' | 'subnet' | 'route' | 'acl' | 'securityGroup' | 'eni';

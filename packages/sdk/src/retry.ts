@@ -1,11 +1,8 @@
 // Which failures are worth another attempt, how long to wait, and a per-client budget so that a sustained
 // outage stops producing retries instead of multiplying load (AWS "standard" retry mode numbers). The client
 // asks one RetryStrategy object, shaped like smithy's: a token per call, a decision per failure, a success.
-import { abortError, BceClientError, BceServiceError } from './errors.ts';
+import { BceClientError, BceServiceError } from './errors.ts';
 import type { RetryRefusal } from './models.ts';
-
-// Defined beside the other errors; re-exported because `@peerconn/sdk/retry` offered it (seams change only additively).
-export { abortError };
 
 export interface RetryOptions {
   /** Base of the exponential backoff; default 100 ms. */
@@ -190,23 +187,4 @@ export class StandardRetryStrategy implements RetryStrategy {
   recordSuccess(token: RetryToken): void {
     this.budget.onSuccess(token.retryCost);
   }
-}
-
-/** Resolves after `ms`, or rejects with an `abort` BceClientError as soon as the signal fires. */
-export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) {
-      reject(abortError(signal));
-      return;
-    }
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(abortError(signal as AbortSignal));
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
 }

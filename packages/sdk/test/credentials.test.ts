@@ -11,13 +11,13 @@ import {
   getProfile,
   listProfiles,
   PeerConnClient,
-  parseEndpoint,
   readConfigFile,
   resolveConfig,
   SDK_VERSION,
   setCurrentProfile,
   writeProfile,
 } from '../src/index.ts';
+import { parseEndpoint } from '../src/internal.ts';
 
 const home = mkdtempSync(join(tmpdir(), 'peerconn-sdk-home-'));
 after(() => rmSync(home, { recursive: true, force: true }));

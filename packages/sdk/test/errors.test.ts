@@ -1,7 +1,8 @@
 // Error parsing: well-formed BCE errors, and the bodies real gateways send instead (empty, HTML, truncated).
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { BceServiceError, PeerConnClient, parseServiceError } from '../src/index.ts';
+import { BceServiceError, PeerConnClient } from '../src/index.ts';
+import { parseServiceError } from '../src/internal.ts';
 import { startScriptedServer, TEST_CREDENTIALS } from './helpers/scripted-server.ts';
 
 describe('parseServiceError', () => {

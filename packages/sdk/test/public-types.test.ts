@@ -6,9 +6,9 @@ import { test } from 'node:test';
 import {
   AclClient,
   type BceServiceError,
-  CLIENT_CLASSES,
   type CreatePeerConnOutput,
   type CreateRouteRuleOutput,
+  createWaiter,
   DNS_STATUSES,
   type DnsStatus,
   type EmptyOutput,
@@ -20,7 +20,6 @@ import {
   type KnownErrorCode,
   type ListItem,
   type ListPeerConnsOutput,
-  OPERATIONS,
   type OperationInput,
   type OperationName,
   type OperationOutput,
@@ -30,6 +29,7 @@ import {
   PeerConnClient,
   type PeerConnRole,
   type PeerConnStatus,
+  type RequestOutput,
   type ResponseMetadata,
   RouteClient,
   type RouteRule,
@@ -39,6 +39,8 @@ import {
   type WaiterResult,
   waitUntilPeerConnActive,
 } from '@peerconn/sdk';
+import { CLIENT_CLASSES } from '@peerconn/sdk/internal';
+import { OPERATIONS } from '@peerconn/sdk/operations';
 
 type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
 function expectType<T extends true>(_proof: T): void {}
@@ -186,6 +188,41 @@ async function typedCalls(
   void truncated;
   // @ts-expect-error the name picks the input type
   await client.call('resizePeerConn', { peerConnId: id });
+
+  // A raw request: any path, the same pipeline; the body is the caller's to check.
+  const raw: RequestOutput = await client.request({ method: 'GET', path: '/_whoami' });
+  const body: unknown = raw.body;
+  const statusCode: number = raw.statusCode;
+  void [body, statusCode];
+  // @ts-expect-error the methods are the wire's four
+  await client.request({ method: 'PATCH', path: '/v1/peerconn' });
+
+  // A waiter is a row: the operation it polls and acceptors typed by that operation's output.
+  const waitUntilRelayed = createWaiter({
+    operation: 'getVpc',
+    goal: 'relay on',
+    acceptors: [
+      { state: 'success', field: 'vpc.relay', in: [true] },
+      { state: 'failure', notFound: true },
+    ],
+  });
+  const relayed = await waitUntilRelayed({ client: vpcs, maxWaitTime: 60 }, { vpcId: 'vpc-a' });
+  const relayedVpcId: string | undefined = relayed.result?.vpc.vpcId;
+  void relayedVpcId;
+  createWaiter({
+    operation: 'getVpc',
+    goal: 'typo',
+    // @ts-expect-error relay is a boolean
+    acceptors: [{ state: 'success', field: 'vpc.relay', in: ['yes'] }],
+  });
+  createWaiter({
+    operation: 'getPeerConn',
+    goal: 'typo',
+    // @ts-expect-error acceptor values are the field's own literal union
+    acceptors: [{ state: 'success', field: 'status', in: ['actve'] }],
+  });
+  // @ts-expect-error a waiter takes a client that has the polled operation
+  await waitUntilPeerConnActive({ client: vpcs, maxWaitTime: 60 }, { peerConnId: id });
 }
 void typedCalls;
 

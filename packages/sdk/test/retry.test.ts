@@ -5,19 +5,22 @@ import { describe, test } from 'node:test';
 import {
   BceClientError,
   BceServiceError,
-  backoffDelayMs,
-  classifyError,
   type DebugEvent,
   PeerConnClient,
-  parseRetryAfter,
-  RetryBudget,
   type RetryOptions,
   type RetryToken,
-  retryDelayMs,
   StandardRetryStrategy,
 } from '../src/index.ts';
+import {
+  backoffDelayMs,
+  classifyError,
+  parseRetryAfter,
+  RetryBudget,
+  retryDelayMs,
+} from '../src/internal.ts';
 import { assertSignedByOracle } from './helpers/oracle.ts';
 import { type ScriptedResponse, startScriptedServer, TEST_CREDENTIALS } from './helpers/scripted-server.ts';
+import { VirtualClock } from './helpers/virtual-clock.ts';
 
 const zero = () => 0;
 const fail = (status: number, code: string) => ({ status, body: { code, message: code, requestId: 'r' } });
@@ -142,23 +145,28 @@ describe('StandardRetryStrategy', () => {
   });
 });
 
-/** The delays a deletePeerConn waits through `script` (which ends in a success), as its debug events tell. */
+/**
+ * The delays a deletePeerConn waits through `script` (which ends in a success): as its debug events tell, and
+ * as the clock it slept on saw them.
+ */
 async function retryDelays(
   script: ScriptedResponse[],
   retry: RetryOptions,
-): Promise<{ delays: number[]; total: number }> {
+): Promise<{ delays: number[]; total: number; slept: number[] }> {
   const s = await startScriptedServer(script);
   try {
     const events: DebugEvent[] = [];
+    const clock = new VirtualClock();
     const client = new PeerConnClient({
       endpoint: s.url,
       credentials: TEST_CREDENTIALS,
       retry,
+      clock,
       onDebug: (e) => events.push(e),
     });
     const out = await client.deletePeerConn({ peerConnId: 'p' });
     const delays = events.flatMap((e) => (e.type === 'retry' ? [e.delayMs] : []));
-    return { delays, total: out.$metadata.totalRetryDelayMs };
+    return { delays, total: out.$metadata.totalRetryDelayMs, slept: clock.sleeps };
   } finally {
     await s.close();
   }
@@ -269,37 +277,31 @@ describe('retries over HTTP', () => {
   });
 
   test('backoff delays come from the injected random source and add up in $metadata', async () => {
-    const { delays, total } = await retryDelays(
+    const { delays, total, slept } = await retryDelays(
       [fail(500, 'InternalError'), fail(500, 'InternalError'), { body: '' }],
       { random: () => 0.5, baseDelayMs: 20 },
     );
     assert.deepEqual(delays, [10, 20]);
+    assert.deepEqual(slept, [10, 20]);
     assert.equal(total, 30);
   });
 
   test('Retry-After is honoured (and capped by maxDelayMs)', async () => {
-    const s = await startScriptedServer([
-      { ...fail(429, 'Throttling'), headers: { 'retry-after': '1' } },
-      { ...fail(503, 'ServiceUnavailable'), headers: { 'retry-after': '3600' } },
-      { body: '' },
-    ]);
-    try {
-      const client = new PeerConnClient({
-        endpoint: s.url,
-        credentials: TEST_CREDENTIALS,
-        retry: { random: zero, maxDelayMs: 150 },
-      });
-      const started = Date.now();
-      const out = await client.deletePeerConn({ peerConnId: 'p' });
-      assert.equal(out.$metadata.totalRetryDelayMs, 300);
-      assert.ok(Date.now() - started >= 290);
-    } finally {
-      await s.close();
-    }
+    const { slept, total } = await retryDelays(
+      [
+        { ...fail(429, 'Throttling'), headers: { 'retry-after': '1' } },
+        { ...fail(503, 'ServiceUnavailable'), headers: { 'retry-after': '3600' } },
+        { body: '' },
+      ],
+      { random: zero, maxDelayMs: 1500 },
+    );
+    // 1 s asked and granted; an hour asked and capped at maxDelayMs.
+    assert.deepEqual(slept, [1000, 1500]);
+    assert.equal(total, 2500);
   });
 
   test('Retry-After: 0 does not mean an immediate retry: the backoff still applies', async () => {
-    const { delays, total } = await retryDelays(
+    const { delays, total, slept } = await retryDelays(
       [
         { ...fail(503, 'ServiceUnavailable'), headers: { 'retry-after': '0' } },
         { ...fail(429, 'Throttling'), headers: { 'retry-after': '0' } },
@@ -309,6 +311,7 @@ describe('retries over HTTP', () => {
     );
     // Half of 20·2⁰ after the 503, half of 40·2¹ after the 429.
     assert.deepEqual(delays, [10, 40]);
+    assert.deepEqual(slept, [10, 40]);
     assert.equal(total, 50);
   });
 
@@ -420,17 +423,15 @@ describe('retries over HTTP', () => {
   });
 
   test('abort during a request', async () => {
-    const s = await startScriptedServer([{ delayMs: 30_000, body: '' }]);
+    const s = await startScriptedServer([{ hold: true }]);
     try {
       const client = new PeerConnClient({ endpoint: s.url, credentials: TEST_CREDENTIALS });
       const controller = new AbortController();
-      setTimeout(() => controller.abort(), 50);
-      const started = Date.now();
-      await assert.rejects(client.deletePeerConn({ peerConnId: 'p', abortSignal: controller.signal }), {
-        name: 'BceClientError',
-        kind: 'abort',
-      });
-      assert.ok(Date.now() - started < 1000, 'the 30 s request was cut short');
+      const deleting = client.deletePeerConn({ peerConnId: 'p', abortSignal: controller.signal });
+      await s.received(1);
+      controller.abort();
+      await assert.rejects(deleting, { name: 'BceClientError', kind: 'abort' });
+      assert.equal(await s.requests[0]?.outcome, 'closed unanswered', 'the request in flight was cut');
       assert.equal(s.requests.length, 1);
     } finally {
       await s.close();
@@ -442,14 +443,15 @@ describe('retries over HTTP', () => {
       { ...fail(503, 'ServiceUnavailable'), headers: { 'retry-after': '10' } },
     ]);
     try {
-      const client = new PeerConnClient({ endpoint: s.url, credentials: TEST_CREDENTIALS });
+      const clock = new VirtualClock({ manual: true });
+      const client = new PeerConnClient({ endpoint: s.url, credentials: TEST_CREDENTIALS, clock });
       const controller = new AbortController();
-      const started = Date.now();
-      setTimeout(() => controller.abort(), 100);
-      await assert.rejects(client.deletePeerConn({ peerConnId: 'p', abortSignal: controller.signal }), {
-        kind: 'abort',
-      });
-      assert.ok(Date.now() - started < 2000, 'the 10 s sleep was cut short');
+      const deleting = client.deletePeerConn({ peerConnId: 'p', abortSignal: controller.signal });
+      await clock.sleeping();
+      controller.abort();
+      await assert.rejects(deleting, { kind: 'abort' });
+      assert.deepEqual(clock.sleeps, [10_000], 'it was in the 10 s sleep Retry-After asked for');
+      assert.equal(clock.elapsed(), 0, 'and the sleep did not run to its end');
       assert.equal(s.requests.length, 1);
     } finally {
       await s.close();
@@ -461,28 +463,44 @@ describe('retries over HTTP', () => {
       { ...fail(503, 'ServiceUnavailable'), headers: { 'retry-after': '10' } },
     ]);
     try {
+      const clock = new VirtualClock();
       const client = new PeerConnClient({
         endpoint: s.url,
         credentials: TEST_CREDENTIALS,
         callTimeoutMs: 150,
+        clock,
       });
-      const started = Date.now();
       const error = await client.deletePeerConn({ peerConnId: 'p' }).then(
         () => assert.fail('expected a timeout'),
         (e: unknown) => e,
       );
       assert.ok(error instanceof BceClientError);
       assert.equal(error.kind, 'timeout');
-      assert.match(error.message, /150 ms/);
-      assert.ok(Date.now() - started < 2000, 'the 10 s Retry-After sleep was cut short');
+      assert.match(error.message, /deletePeerConn to finish within 150 ms/);
+      assert.deepEqual(clock.sleeps, [10_000], 'the 10 s Retry-After sleep began');
+      assert.equal(clock.elapsed(), 150, 'and was cut at the deadline');
       assert.equal(s.requests.length, 1);
-      // The caller's own abort stays an abort even with a deadline in force.
+    } finally {
+      await s.close();
+    }
+  });
+
+  test("the caller's own abort stays an abort with a deadline in force", async () => {
+    const s = await startScriptedServer([
+      { ...fail(503, 'ServiceUnavailable'), headers: { 'retry-after': '10' } },
+    ]);
+    try {
+      const clock = new VirtualClock({ manual: true });
+      const client = new PeerConnClient({ endpoint: s.url, credentials: TEST_CREDENTIALS, clock });
       const controller = new AbortController();
-      setTimeout(() => controller.abort(), 20);
-      await assert.rejects(
-        client.deletePeerConn({ peerConnId: 'p', abortSignal: controller.signal, callTimeoutMs: 5000 }),
-        { kind: 'abort' },
-      );
+      const deleting = client.deletePeerConn({
+        peerConnId: 'p',
+        abortSignal: controller.signal,
+        callTimeoutMs: 5000,
+      });
+      await clock.sleeping();
+      controller.abort();
+      await assert.rejects(deleting, { kind: 'abort' });
     } finally {
       await s.close();
     }

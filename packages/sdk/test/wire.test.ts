@@ -2,7 +2,8 @@
 // query fields, JSON body, clientToken, headers, and a signature that verifies against what arrived.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { type DebugEvent, OPERATION_LIST, PeerConnClient, SDK_VERSION, VpcClient } from '../src/index.ts';
+import { type DebugEvent, PeerConnClient, SDK_VERSION, VpcClient } from '../src/index.ts';
+import { OPERATION_LIST } from '../src/operations.ts';
 import { parseAuthorization } from '../src/signer.ts';
 import { assertSignedByOracle } from './helpers/oracle.ts';
 import { type ScriptedServer, startScriptedServer, TEST_CREDENTIALS } from './helpers/scripted-server.ts';

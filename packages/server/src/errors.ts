@@ -1,5 +1,6 @@
 // The one error type the server's layers throw; the HTTP layer renders it as {code, message, requestId}.
-import { ERROR_CODES, type KnownErrorCode } from '@peerconn/sdk/error-codes';
+import type { KnownErrorCode } from '@peerconn/sdk';
+import { ERROR_CODES } from '@peerconn/sdk/internal';
 
 export class ServiceError extends Error {
   readonly code: KnownErrorCode;
@@ -9,6 +10,8 @@ export class ServiceError extends Error {
    * check). Logged at debug level only, never part of the answer otherwise.
    */
   detail?: Readonly<Record<string, string>>;
+  /** Sent as `Retry-After` (seconds) with the answer: how long a client should wait before trying again. */
+  retryAfterSeconds?: number;
 
   constructor(code: KnownErrorCode, message: string, statusCode: number = ERROR_CODES[code]) {
     super(message);

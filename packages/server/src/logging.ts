@@ -1,14 +1,18 @@
 // The server's log: pino JSON lines for machines, or one readable line per entry when a person watches the
 // terminal. The readable form is a small formatter over pino's own output rather than a dependency: it costs
-// nothing at start-up, and JSON stays the single source of what is logged.
+// nothing at start-up, and JSON stays the single source of what is logged. Lines reach stderr through LogSink,
+// which never lets a failing or slow destination block, crash or wedge the server (log-sink.ts).
+import { isatty } from 'node:tty';
 import { type DestinationStream, type Logger, pino } from 'pino';
 import type { LogFormat, LogLevel } from './config.ts';
 import type { PeerConnChange } from './domain/events.ts';
+import { type DropReport, LogSink } from './log-sink.ts';
+import type { StoreHealthEvent } from './store/availability.ts';
 
 export interface ServerLog {
   logger: Logger;
-  /** Writes out whatever is buffered (before exit). */
-  flush(): void;
+  /** Writes out what is still queued, giving up after a short deadline (before exit). */
+  flush(): Promise<void>;
 }
 
 export interface LogOptions {
@@ -16,27 +20,87 @@ export interface LogOptions {
   format: LogFormat;
   /** Where lines go instead of stderr (tests). */
   stream?: { write(line: string): void };
-  /** Whether stderr is a terminal (decides `auto`); defaults to process.stderr.isTTY. */
+  /** Whether stderr is a terminal (decides `auto`); defaults to whether file descriptor 2 is one. */
   isTerminal?: boolean;
   /** Colour for the readable form; defaults to a terminal without NO_COLOR. */
   color?: boolean;
+  /** Bytes of log lines held while stderr does not take them; more are dropped and counted. Default 1 MiB. */
+  maxQueuedBytes?: number;
 }
 
+/** How long a shutdown waits for the last log lines to be written. */
+const FLUSH_DEADLINE_MS = 2000;
+
 export function createServerLog(options: LogOptions): ServerLog {
-  const isTerminal = options.isTerminal ?? process.stderr.isTTY === true;
+  // isatty(2), not process.stderr.isTTY: the latter creates node's stderr stream, which for a pipe switches the
+  // descriptor to non-blocking mode behind the log's back.
+  const isTerminal = options.isTerminal ?? isatty(2);
   const pretty = options.format === 'pretty' || (options.format === 'auto' && isTerminal);
   const base = { level: options.level, base: { service: 'peerconn-server' } };
-  if (!pretty && !options.stream) {
-    // Asynchronous: a request's log line costs a buffer append, not a write(2).
-    const destination = pino.destination({ fd: 2, sync: false });
-    return { logger: pino(base, destination), flush: () => destination.flushSync() };
-  }
   const color = options.color ?? (isTerminal && !process.env.NO_COLOR);
-  const sink = options.stream ?? { write: (line: string) => process.stderr.write(line) };
-  const stream: DestinationStream = pretty
-    ? { write: (line: string) => sink.write(formatLine(line, color)) }
-    : { write: (line: string) => sink.write(line) };
-  return { logger: pino(base, stream), flush: () => {} };
+  const render = pretty ? (line: string) => formatLine(line, color) : (line: string) => line;
+  if (options.stream) {
+    const sink = options.stream;
+    const stream: DestinationStream = { write: (line: string) => sink.write(render(line)) };
+    return { logger: pino(base, stream), flush: async () => {} };
+  }
+  let logger: Logger | undefined;
+  const sink = new LogSink({
+    fd: 2,
+    ...(options.maxQueuedBytes !== undefined ? { maxQueuedBytes: options.maxQueuedBytes } : {}),
+    onDropped: (report) => logger?.warn({ kind: 'log', ...dropFields(report) }, describeDrops(report)),
+  });
+  logger = pino(base, { write: (line: string) => sink.write(render(line)) });
+  return { logger, flush: () => sink.drain(FLUSH_DEADLINE_MS) };
+}
+
+function dropFields(report: DropReport): Record<string, unknown> {
+  return {
+    droppedLines: report.lines,
+    droppedBytes: report.bytes,
+    since: new Date(report.since).toISOString(),
+    ...(report.error ? { error: report.error } : {}),
+  };
+}
+
+/** The line written once the log's destination takes lines again: what was lost, since when, and why. */
+export function describeDrops(report: DropReport): string {
+  const why = report.error
+    ? `the log destination failed (${report.error})`
+    : 'the log destination did not keep up';
+  if (report.lines === 0)
+    return `${why} from ${new Date(report.since).toISOString()}; it works again and no line was lost`;
+  return `${report.lines} log line${report.lines === 1 ? ' was' : 's were'} dropped since ${new Date(report.since).toISOString()}: ${why}; it works again`;
+}
+
+/**
+ * One line when the state store goes away and one when it is back, instead of an error per refused request.
+ * docs/server.md, "When things fail".
+ */
+export function logStoreHealth(logger: Logger, storeName: string, event: StoreHealthEvent): void {
+  if (event.type === 'down') {
+    logger.error(
+      { kind: 'store', reason: event.reason, cause: event.cause },
+      `state store unavailable: ${outageWords(event.reason, storeName)} (${event.cause}); requests that need it are answered 503 ServiceUnavailable until it is back`,
+    );
+    return;
+  }
+  const seconds = Math.round(event.downMs / 100) / 10;
+  logger.info(
+    { kind: 'store', reason: event.reason, downMs: event.downMs, refused: event.refused },
+    `state store back after ${seconds} s (${event.reason}); ${event.refused} request${event.refused === 1 ? ' was' : 's were'} refused meanwhile`,
+  );
+}
+
+function outageWords(reason: StoreHealthEvent['reason'], storeName: string): string {
+  switch (reason) {
+    case 'unreachable':
+      return `${storeName} is unreachable`;
+    case 'full':
+      return `the disk under ${storeName} is full`;
+    case 'io':
+      return `${storeName} cannot write to its storage`;
+  }
 }
 
 const LEVEL_NAMES: Record<number, string> = {

@@ -32,7 +32,7 @@ import { createEngine } from './engine/index.ts';
 import { ServiceError } from './errors.ts';
 import { createHandler, type Extension, type HttpContext } from './http/app.ts';
 import { JSON_CONTENT_TYPE, sendError } from './http/respond.ts';
-import { createServerLog, describeChange } from './logging.ts';
+import { createServerLog, describeChange, logStoreHealth } from './logging.ts';
 import { openStore } from './store/open.ts';
 import { isPostgresUrl } from './store/url.ts';
 
@@ -174,6 +174,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     poolSize: options.poolSize,
     schema: options.storeSchema,
   });
+  store.health.onChange((event) => logStoreHealth(logger, store.health.storeName, event));
   const engine = await createEngine(store, engineConfig, {
     ...(options.faultRandom ? { faultRandom: options.faultRandom } : {}),
     onBackgroundError: (error, what) => logger.error({ err: error }, `background work failed: ${what}`),
@@ -307,7 +308,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
         await drained;
         await engine.close();
         logger.info('closed');
-        log.flush();
+        await log.flush();
       })();
       return closing;
     };
@@ -334,7 +335,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   } catch (error) {
     await Promise.all(servers.map((s) => drain(s, 0)));
     await engine.close();
-    log.flush();
+    await log.flush();
     throw error;
   }
 }

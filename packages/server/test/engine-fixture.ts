@@ -1,7 +1,7 @@
 // Shared setup for the engine tests: a real engine on a real store (a SQLite file in a temp dir, or a fresh
 // PostgreSQL schema, see store-choice.ts), with the real-time source pinned so only setClock moves time.
 import assert from 'node:assert/strict';
-import type { PeerConnRole } from '@peerconn/sdk/models';
+import type { PeerConnRole } from '@peerconn/sdk';
 import { DEFAULTS } from '../src/config.ts';
 import type { CreatePeerConnFields } from '../src/domain/requests.ts';
 import { type TimingTable, type TransitionTiming, timingPreset } from '../src/domain/timing.ts';

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import baiducloud from '@baiducloud/sdk';
-import { formatBceTimestamp, sign } from '@peerconn/sdk/signer';
+import { formatBceTimestamp, sign } from '@peerconn/sdk/internal';
 import type { Engine } from '../src/engine/api.ts';
 import { verifyRequest } from '../src/http/auth.ts';
 import { parseQuery } from '../src/http/query.ts';

@@ -3,7 +3,7 @@
 // so it can be diffed against what the client signed. The readable format is checked on its own.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { canonicalRequest } from '@peerconn/sdk/signer';
+import { canonicalRequest } from '@peerconn/sdk/internal';
 import type { ServerOptions } from '../src/config.ts';
 import { formatLine } from '../src/logging.ts';
 import {

@@ -3,7 +3,7 @@
 import { createHash } from 'node:crypto';
 import { type Agent, request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { PeerConnClient, VpcClient } from '@peerconn/sdk';
-import { formatBceTimestamp, sign } from '@peerconn/sdk/signer';
+import { formatBceTimestamp, sign } from '@peerconn/sdk/internal';
 import type { ServerOptions } from '../src/config.ts';
 import { timingPreset } from '../src/domain/timing.ts';
 import type { AccountCredential } from '../src/engine/api.ts';

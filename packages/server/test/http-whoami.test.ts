@@ -1,7 +1,7 @@
 // GET /_whoami: a signed request learns the account its key belongs to; unsigned or forged ones do not.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { formatBceTimestamp, sign } from '@peerconn/sdk/signer';
+import { formatBceTimestamp, sign } from '@peerconn/sdk/internal';
 import { raw, startTestServer, type TestServer } from './http-support.ts';
 import { runsOnEveryStore } from './store-choice.ts';
 

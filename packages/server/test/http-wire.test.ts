@@ -2,7 +2,7 @@
 // limits, and that every answer is BCE JSON with a request id — plus a fuzz proving no input reaches a 500.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { sign } from '@peerconn/sdk/signer';
+import { sign } from '@peerconn/sdk/internal';
 import fc from 'fast-check';
 import {
   createVpc,

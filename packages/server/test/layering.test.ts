@@ -20,6 +20,7 @@ const LAYERS: ReadonlyArray<[string, number]> = [
   ['console/', 5],
   ['config.ts', 6],
   ['logging.ts', 6],
+  ['log-sink.ts', 6],
   ['server.ts', 7],
   ['main.ts', 8],
   ['index.ts', 9],

@@ -68,11 +68,15 @@ export interface Started {
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }>;
 }
 
-/** Spawns main.ts and resolves once the banner (through its last account line) has been printed. */
+/**
+ * Spawns main.ts and resolves once the banner (through its last account line) has been printed. Its stderr (the
+ * log) is a pipe read into `exited.stderr`, unless `stderr` gives a file descriptor to write it to instead.
+ */
 export function startProcess(
   args: string[],
   command: string[] = [process.execPath, '--import', 'tsx', MAIN],
   env: NodeJS.ProcessEnv = {},
+  options: { stderr?: number } = {},
 ): Promise<Started> {
   requireStoreDeclaration();
   const [cmd, ...pre] = command as [string, ...string[]];
@@ -80,7 +84,7 @@ export function startProcess(
   const child = spawn(cmd, [...pre, ...args], {
     cwd: ROOT,
     detached: true,
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: ['ignore', 'pipe', options.stderr ?? 'pipe'],
     // The store comes from the arguments, never from a DATABASE_URL the test run happens to have.
     env: { ...process.env, PEERCONN_ACCOUNTS: '', PEERCONN_STORE: '', DATABASE_URL: '', ...env },
   });

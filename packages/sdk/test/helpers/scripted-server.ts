@@ -10,6 +10,8 @@ export interface RecordedRequest {
   rawQuery: string;
   headers: IncomingMessage['headers'];
   body: string;
+  /** Whether an answer went out, or the connection closed first (the client's abort or timeout cut it). */
+  outcome: Promise<'answered' | 'closed unanswered'>;
 }
 
 export interface ScriptedResponse {
@@ -21,6 +23,8 @@ export interface ScriptedResponse {
   delayMs?: number;
   /** Destroy the socket instead of answering (a network error for the client). */
   destroy?: boolean;
+  /** Never answer (until the server closes): a request only the client's abort or timeout can end. */
+  hold?: boolean;
 }
 
 export type Responder = (request: RecordedRequest, index: number) => ScriptedResponse;
@@ -29,6 +33,8 @@ export interface ScriptedServer {
   url: string;
   port: number;
   requests: RecordedRequest[];
+  /** Resolves once `count` requests have arrived. */
+  received(count: number): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -43,7 +49,7 @@ export function readBody(req: IncomingMessage, done: (body: string) => void): vo
 }
 
 /** What a test inspects of a request that arrived. */
-export function recordRequest(req: IncomingMessage, body: string): RecordedRequest {
+export function recordRequest(req: IncomingMessage, body: string, res?: ServerResponse): RecordedRequest {
   const url = req.url ?? '/';
   const q = url.indexOf('?');
   return {
@@ -53,18 +59,26 @@ export function recordRequest(req: IncomingMessage, body: string): RecordedReque
     rawQuery: q < 0 ? '' : url.slice(q + 1),
     headers: req.headers,
     body,
+    outcome: new Promise((resolve) =>
+      res?.on('close', () => resolve(res.writableEnded ? 'answered' : 'closed unanswered')),
+    ),
   };
 }
 
 /** Answers with `script[i]` for the i-th request (the last entry repeats), or with a responder function. */
 export async function startScriptedServer(script: ScriptedResponse[] | Responder): Promise<ScriptedServer> {
   const requests: RecordedRequest[] = [];
+  const arrivals: Array<{ count: number; resolve: () => void }> = [];
   // Delayed answers still pending; close() cancels them so no timer outlives the server and holds the run open.
   const pending = new Set<NodeJS.Timeout>();
   const respond = (req: IncomingMessage, res: ServerResponse, body: string) => {
-    const recorded = recordRequest(req, body);
+    const recorded = recordRequest(req, body, res);
     const index = requests.length;
     requests.push(recorded);
+    for (const waiter of arrivals.filter((a) => a.count <= requests.length)) {
+      arrivals.splice(arrivals.indexOf(waiter), 1);
+      waiter.resolve();
+    }
     const entry =
       typeof script === 'function'
         ? script(recorded, index)
@@ -87,6 +101,7 @@ export async function startScriptedServer(script: ScriptedResponse[] | Responder
       });
       res.end(text);
     };
+    if (entry.hold) return;
     if (entry.delayMs) {
       const timer = setTimeout(() => {
         pending.delete(timer);
@@ -102,6 +117,11 @@ export async function startScriptedServer(script: ScriptedResponse[] | Responder
     url: `http://127.0.0.1:${port}`,
     port,
     requests,
+    received: (count) =>
+      new Promise<void>((resolve) => {
+        if (requests.length >= count) resolve();
+        else arrivals.push({ count, resolve });
+      }),
     close: () =>
       new Promise<void>((resolve) => {
         for (const timer of pending) clearTimeout(timer);

@@ -15,6 +15,7 @@ import { sendEmpty, sendJson } from '../http/respond.ts';
 import { authorize, isAuthorized, refuseForeignOrigin, refuseRebinding } from './access.ts';
 import { act, actSchema } from './act.ts';
 import { ADMIN_BODIES, parseDuration, readAdminBody } from './bodies.ts';
+import { answerReadiness } from './readiness.ts';
 import { ChangeStreams } from './stream.ts';
 import { stateView } from './views.ts';
 
@@ -87,6 +88,12 @@ function route<Path extends string>(
 async function health({ admin, authorized }: AdminCall): Promise<Answer> {
   if (!authorized) return json({ status: 'ok' });
   return json({ status: 'ok', clock: admin.engine.clock(), timing: timingName(admin.engine.timing()) });
+}
+
+/** Readiness writes its own answer: 200, or 503 with Retry-After and the reason (admin/readiness.ts). */
+async function readiness({ admin, res }: AdminCall): Promise<Answer> {
+  await answerReadiness(admin.engine, res);
+  return 'streamed';
 }
 
 async function reset(call: AdminCall): Promise<Answer> {
@@ -230,6 +237,13 @@ async function importSnapshot(call: AdminCall): Promise<Answer> {
 
 const ADMIN_ROUTES: readonly AdminRoute[] = [
   route('GET', 'healthz', health, 'up; with access also the clock and the timing in force', { open: true }),
+  route(
+    'GET',
+    'readyz',
+    readiness,
+    'ready to serve: 200, or 503 with the reason while the state store is unreachable or full',
+    { open: true },
+  ),
   route('POST', 'reset', reset, 'drop resources, tokens and fault rules; {accounts,clock,timing} also those'),
   route('GET', 'accounts', listAccounts, 'accounts and their keys'),
   route('POST', 'accounts', createAccount, 'create an account {name, id?, credentials?}'),

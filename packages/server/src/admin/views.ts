@@ -1,6 +1,6 @@
 // The JSON of the admin API's cross-account endpoints (`GET /_admin/state`, `POST /_admin/act`,
 // `POST /_admin/reachability`, the change stream), shared as types with the console page, their main reader.
-import type { PaymentTiming, RouteRule, TagModel } from '@peerconn/sdk/models';
+import type { PaymentTiming, RouteRule, TagModel } from '@peerconn/sdk';
 import type { OperationName } from '@peerconn/sdk/operations';
 import { type ActionVerdict, type SideOperation, sideActions } from '../domain/peerconn-actions.ts';
 import { USABLE_PEERCONN_STATUSES } from '../domain/route.ts';

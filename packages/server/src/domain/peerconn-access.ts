@@ -1,6 +1,6 @@
 // Who may see and do what with a peering connection: visibility by account and region, the initiator's and
 // the acceptor's rights, and the status and protection preconditions of a change.
-import type { PeerConnRole, PeerConnStatus } from '@peerconn/sdk/models';
+import type { PeerConnRole, PeerConnStatus } from '@peerconn/sdk';
 import { ServiceError } from '../errors.ts';
 import type { CallerScope, PeerConnRecord, SideRecord } from './types.ts';
 import { sidesOf } from './types.ts';

@@ -1,7 +1,7 @@
 // What each side's account may do to a connection right now, asked of the very rules that decide the requests
 // (peerconn-rules.ts): a tool that offers actions (the console) mirrors the server instead of keeping a second
 // copy of the rules that would drift from it.
-import type { PeerConnRole } from '@peerconn/sdk/models';
+import type { PeerConnRole } from '@peerconn/sdk';
 import { ServiceError } from '../errors.ts';
 import * as rules from './peerconn-rules.ts';
 import type { CallerScope, Outcome, PeerConnRecord } from './types.ts';

@@ -1,7 +1,7 @@
 // Timed transitions: what happens to a connection when a scheduled change comes due (creating → active or
 // consulting, starting → active, updating → active, deleting → gone, the DNS steps, the consultation timeout
 // and Prepaid expiry).
-import type { PeerConnStatus } from '@peerconn/sdk/models';
+import type { PeerConnStatus } from '@peerconn/sdk';
 import { failConsultation, outcome, replaceSide, setStatus, withSides } from './peerconn-records.ts';
 import type { Outcome, PeerConnRecord, SideRecord, TransitionRequest } from './types.ts';
 

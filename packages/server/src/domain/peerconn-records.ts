@@ -1,6 +1,6 @@
 // Building blocks of every peering decision: the outcome a rule returns, and copies of a record with sides
 // changed. Records are never changed in place.
-import type { PeerConnStatus } from '@peerconn/sdk/models';
+import type { PeerConnStatus } from '@peerconn/sdk';
 import type { Outcome, PeerConnRecord, SideRecord, TransitionRequest } from './types.ts';
 
 export function withSides(record: PeerConnRecord, change: (side: SideRecord) => SideRecord): PeerConnRecord {

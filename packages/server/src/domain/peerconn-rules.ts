@@ -1,6 +1,6 @@
 // The peering decisions of the two parties: pure functions from (record, caller, typed request fields, now)
 // to an Outcome, or a ServiceError naming the rule. The engine fetches the record and persists the outcome.
-import type { PeerConnRole, PeerConnStatus } from '@peerconn/sdk/models';
+import type { PeerConnRole, PeerConnStatus } from '@peerconn/sdk';
 import { ServiceError } from '../errors.ts';
 import {
   requireAcceptor,

@@ -15,7 +15,7 @@ import type {
   ReachProblemCode,
   ReachReport,
   SideState,
-} from '@peerconn/sdk/reachability';
+} from '@peerconn/sdk/internal';
 import { ServiceError } from '../errors.ts';
 import { type Cidr, cidrOf, containsIp, ipText, parseIp } from './cidr.ts';
 import { USABLE_PEERCONN_STATUSES } from './route.ts';
@@ -37,8 +37,8 @@ export type {
   ReachProblemCode,
   ReachReport,
   SideState,
-} from '@peerconn/sdk/reachability';
-export { REACH_PROBLEMS } from '@peerconn/sdk/reachability';
+} from '@peerconn/sdk/internal';
+export { REACH_PROBLEMS } from '@peerconn/sdk/internal';
 
 /** One VPC as the check sees it. */
 export interface VpcNetwork {

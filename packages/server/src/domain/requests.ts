@@ -26,7 +26,7 @@ import type {
   UpdateSubnetInput,
   UpdateVpcInput,
   VpcIdInput,
-} from '@peerconn/sdk/models';
+} from '@peerconn/sdk';
 
 /** The wire fields of an SDK input type. */
 export type Fields<T> = Omit<T, keyof MutatingCallOptions>;

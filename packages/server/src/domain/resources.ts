@@ -15,7 +15,7 @@ import {
   RULE_DIRECTIONS,
   type RuleDirection,
   type TagModel,
-} from '@peerconn/sdk/models';
+} from '@peerconn/sdk';
 import { z } from 'zod';
 
 /** What every network resource carries: its owner, its VPC and when it was made (virtual ms). */

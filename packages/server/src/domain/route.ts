@@ -1,7 +1,7 @@
 // Route table rules: who sees a table, what a custom rule may say (addresses, duplicates, quota, next hop),
 // and what a peering next hop must be. System routes are derived from the subnets and never stored, so no
 // request can reach them.
-import { NEXTHOP_TYPES } from '@peerconn/sdk/models';
+import { NEXTHOP_TYPES } from '@peerconn/sdk';
 import { ServiceError } from '../errors.ts';
 import { type Cidr, cidrField, cidrOf, cidrText, containsCidr, isAnywhere, overlaps } from './cidr.ts';
 import type { CreateRouteRuleFields, UpdateRouteRuleFields } from './requests.ts';

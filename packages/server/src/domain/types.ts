@@ -1,6 +1,6 @@
 // Plain data the rules work on. Times are virtual-clock epoch milliseconds; rendering to wire strings happens
 // in view.ts only.
-import type { DnsStatus, PaymentTiming, PeerConnRole, PeerConnStatus, TagModel } from '@peerconn/sdk/models';
+import type { DnsStatus, PaymentTiming, PeerConnRole, PeerConnStatus, TagModel } from '@peerconn/sdk';
 import type { TransitionName } from './timing.ts';
 
 export interface AccountCredential {

@@ -6,7 +6,7 @@ import {
   RESERVATION_LENGTHS,
   type Reservation,
   type TagModel,
-} from '@peerconn/sdk/models';
+} from '@peerconn/sdk';
 import { ServiceError } from '../errors.ts';
 
 export const BANDWIDTH_MIN_MBPS = 1;

@@ -2,7 +2,7 @@
 // (docs/wire.md, "Responses").
 // Records are immutable once stored, so each rendering is remembered per record and its JSON text per
 // rendering: a list of a hundred connections costs a hundred lookups and one join, not a hundred renderings.
-import type { PeerConn, RouteRule, Subnet, Vpc } from '@peerconn/sdk/models';
+import type { PeerConn, RouteRule, Subnet, Vpc } from '@peerconn/sdk';
 import { ROUTE_TABLE_NAME } from './route.ts';
 import { availableIps } from './subnet.ts';
 import { wireTime } from './time.ts';

@@ -1,7 +1,6 @@
 // The contract between the server's core (domain rules + store + scheduler) and its adapters (HTTP, admin
 // HTTP, main). The core never sees HTTP; the adapters never touch the store.
-import type { OperationInput } from '@peerconn/sdk/client';
-import type { OperationShapes } from '@peerconn/sdk/models';
+import type { OperationInput, OperationShapes } from '@peerconn/sdk';
 import type { OPERATIONS, OperationName } from '@peerconn/sdk/operations';
 import type { PeerConnEvent } from '../domain/events.ts';
 import type { FaultRule, FaultRuleInput } from '../domain/faults.ts';
@@ -18,6 +17,7 @@ import type {
   SubnetRecord,
   VpcRecord,
 } from '../domain/types.ts';
+import type { StoreHealth } from '../store/availability.ts';
 
 export type { EventCause, EventChange, PeerConnEvent } from '../domain/events.ts';
 export type { FaultRule, FaultRuleInput } from '../domain/faults.ts';
@@ -210,5 +210,7 @@ export interface Engine {
    * account (checked in the loading transaction). Resolves to whether it loaded.
    */
   importSnapshot(snapshot: Snapshot, options?: { onlyIfEmpty?: boolean }): Promise<boolean>;
+  /** Whether the store can serve: the last outcome, an active check (readiness), and outage reports. */
+  storeHealth(): StoreHealth;
   close(): Promise<void>;
 }

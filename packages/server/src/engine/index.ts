@@ -18,6 +18,7 @@ import type { Account, AccountCredential } from '../domain/types.ts';
 import { isAccountId } from '../domain/values.ts';
 import { ServiceError } from '../errors.ts';
 import type { Store, StoreSignal, StoreTx, WriteOptions } from '../store/api.ts';
+import { type StoreHealth, StoreUnavailableError } from '../store/availability.ts';
 import type {
   Caller,
   ClockChange,
@@ -106,6 +107,8 @@ class PeerConnEngine implements Engine {
   }
 
   private backgroundError(error: unknown, what: string): void {
+    // An outage of the store is reported once by the store's health (its start and its end), not per retry.
+    if (error instanceof StoreUnavailableError) return;
     this.options.onBackgroundError?.(error, what);
   }
 
@@ -189,14 +192,33 @@ class PeerConnEngine implements Engine {
   }
 
   private requireOpen(): void {
-    if (this.closed)
-      throw new ServiceError('ServiceUnavailable', 'The server is shutting down; retry shortly.');
+    if (this.closed) {
+      const error = new ServiceError('ServiceUnavailable', 'The server is shutting down; retry shortly.');
+      error.retryAfterSeconds = 1;
+      throw error;
+    }
   }
 
   /** Applies due transitions first when the scheduler says some are owed, so every answer reflects them. */
   private async catchUpIfDue(): Promise<void> {
     this.requireOpen();
     if (this.scheduler.isDue(this.clockSource.now())) await this.scheduler.catchUp('request');
+  }
+
+  /**
+   * The catch-up before a read. While the store cannot write (a full disk), transitions that fell due cannot be
+   * applied, but the read can still be answered: it shows what is stored, and the transitions are applied once
+   * writes work again (the scheduler's timer keeps trying).
+   */
+  private async catchUpBeforeRead(): Promise<void> {
+    this.requireOpen();
+    if (!this.scheduler.isDue(this.clockSource.now())) return;
+    if (!this.store.health.status().available) return;
+    try {
+      await this.scheduler.catchUp('request');
+    } catch (error) {
+      if (!(error instanceof StoreUnavailableError)) throw error;
+    }
   }
 
   private async catchUpPass(upTo: number, trigger: CatchUpTrigger) {
@@ -256,9 +278,9 @@ class PeerConnEngine implements Engine {
   ): Promise<unknown> {
     const spec = Object.hasOwn(OPERATIONS, operation) ? OPERATIONS[operation] : undefined;
     if (!spec) throw new ServiceError('NotFound', `Unknown operation ${String(operation)}.`);
-    await this.catchUpIfDue();
     const scope = { accountId: caller.accountId, region: caller.region };
     if (!spec.mutating) {
+      await this.catchUpBeforeRead();
       return this.store.read((reader) =>
         runRead(
           { reader, now: this.clockSource.now(), caller: scope, config: this.config },
@@ -267,6 +289,7 @@ class PeerConnEngine implements Engine {
         ),
       );
     }
+    await this.catchUpIfDue();
     const housekeeping = ++this.writes % HOUSEKEEPING_EVERY === 0;
     return this.writeReporting(
       async (tx, recorded) => {
@@ -482,7 +505,7 @@ class PeerConnEngine implements Engine {
   async listEvents(
     query: { peerConnId?: string; afterSeq?: number; limit?: number } = {},
   ): Promise<PeerConnEvent[]> {
-    await this.catchUpIfDue();
+    await this.catchUpBeforeRead();
     const rows = await this.store.read((reader) =>
       reader.listEvents({
         ...(query.peerConnId ? { peerConnId: query.peerConnId } : {}),
@@ -509,7 +532,7 @@ class PeerConnEngine implements Engine {
   }
 
   async overview(): Promise<Overview> {
-    await this.catchUpIfDue();
+    await this.catchUpBeforeRead();
     return this.store.read(async (reader) => ({
       accounts: await reader.listAccounts(),
       ...(await reader.listResources()),
@@ -518,13 +541,17 @@ class PeerConnEngine implements Engine {
 
   async reachability(query: ReachQuery): Promise<ReachReport> {
     reachAddresses(query);
-    await this.catchUpIfDue();
+    await this.catchUpBeforeRead();
     const world = await this.store.read((reader) => gatherWorld(reader, query.from.vpcId));
     return checkReachability(world, query);
   }
 
   clock(): ClockState {
     return this.clockSource.state();
+  }
+
+  storeHealth(): StoreHealth {
+    return this.store.health;
   }
 
   async setClock(change: ClockChange): Promise<ClockState> {
@@ -571,7 +598,7 @@ class PeerConnEngine implements Engine {
   }
 
   async pendingTransitions(): Promise<PendingTransition[]> {
-    await this.catchUpIfDue();
+    await this.catchUpBeforeRead();
     const rows = await this.store.read((reader) => reader.listTransitions());
     return rows.map((row) => ({
       peerConnId: row.peerConnId,
@@ -596,7 +623,7 @@ class PeerConnEngine implements Engine {
   }
 
   async exportSnapshot(): Promise<Snapshot> {
-    await this.catchUpIfDue();
+    await this.catchUpBeforeRead();
     const dump = await this.store.read((reader) => reader.dump());
     return toSnapshot(dump, new Date(this.clockSource.now()).toISOString());
   }

@@ -1,5 +1,5 @@
 // Snapshot format: versioned JSON of the whole store. Import validates everything before touching the store.
-import { DNS_STATUSES, PAYMENT_TIMINGS, PEER_CONN_ROLES, PEER_CONN_STATUSES } from '@peerconn/sdk/models';
+import { DNS_STATUSES, PAYMENT_TIMINGS, PEER_CONN_ROLES, PEER_CONN_STATUSES } from '@peerconn/sdk';
 import { z } from 'zod';
 import { RESOURCE_KIND_NAMES, RESOURCE_KINDS, type ResourceKind, resourceKeys } from '../domain/resources.ts';
 import { ACCOUNT_ID_PATTERN } from '../domain/values.ts';

@@ -1,12 +1,14 @@
 // The request pipeline for BCE paths: parse → route by the operation table → verify signature → validate →
 // fault injection → engine → render. Paths outside the BCE API (the admin API, the console) are handed to the
-// extensions the server was assembled with. Anything that escapes as a non-ServiceError is a bug and is logged.
+// extensions the server was assembled with. Anything that escapes as a non-ServiceError is a bug and is logged;
+// a store outage is a ServiceError (503 with Retry-After), logged once by the store's health, not per request.
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import { defaultFaultCode } from '../domain/faults.ts';
 import type { Engine } from '../engine/api.ts';
 import { ServiceError, serviceError } from '../errors.ts';
+import { StoreUnavailableError } from '../store/availability.ts';
 import { verifyRequest } from './auth.ts';
 import { readBody } from './body.ts';
 import { requestFingerprint } from './fingerprint.ts';
@@ -270,6 +272,9 @@ export function renderFailure(
   }
   if (error instanceof ServiceError) {
     if (error.code === 'EntityTooLarge') res.setHeader('Connection', 'close');
+    if (error.retryAfterSeconds !== undefined) res.setHeader('Retry-After', String(error.retryAfterSeconds));
+    // Counted for the line that reports the outage's end; the outage itself was logged once, when it began.
+    if (error instanceof StoreUnavailableError) ctx.engine.storeHealth().refused();
     let message = error.message;
     if (error.detail && ctx.logger.isLevelEnabled('debug')) {
       ctx.logger.debug(

@@ -11,7 +11,7 @@ import {
   parseAuthorization,
   signatureMatches,
   signingKey,
-} from '@peerconn/sdk/signer';
+} from '@peerconn/sdk/internal';
 import type { Engine } from '../engine/api.ts';
 import { serviceError } from '../errors.ts';
 

@@ -1,7 +1,7 @@
 // Shape validation of request bodies and query parameters, one schema per operation. Business rules (ranges,
 // who may do what) belong to the domain; here only "is this the right kind of JSON" is decided.
 
-import { PAYMENT_TIMINGS, PEER_CONN_ROLES, SUBNET_TYPES } from '@peerconn/sdk/models';
+import { PAYMENT_TIMINGS, PEER_CONN_ROLES, SUBNET_TYPES } from '@peerconn/sdk';
 import type { OperationName, OperationSpec } from '@peerconn/sdk/operations';
 import { z } from 'zod';
 import { serviceError } from '../errors.ts';

@@ -20,6 +20,7 @@ import type {
   TransitionSide,
   VpcRecord,
 } from '../domain/types.ts';
+import type { StoreHealth } from './availability.ts';
 
 export interface AccountRow {
   id: string;
@@ -303,6 +304,11 @@ export interface Store {
   readonly kind: 'sqlite' | 'postgres';
   /** Where the data lives, safe to print (a PostgreSQL URL has its password masked). */
   readonly location: string;
+  /**
+   * Whether the store can serve now. Operations that fail because the database is unreachable or the disk is
+   * full reject with StoreUnavailableError (availability.ts), and the outage shows here until it ends.
+   */
+  readonly health: StoreHealth;
   /** Runs `work` on committed data without waiting for writers. */
   read<T>(work: (reader: StoreReader) => Promise<T>): Promise<T>;
   /** Runs `work` in one serialisable transaction: commits on return, rolls back on throw. */

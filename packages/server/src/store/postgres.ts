@@ -8,9 +8,20 @@
 //   time, so a due transition is applied exactly once whichever process's timer fires first.
 // - Signals travel to the other processes with NOTIFY, sent inside the transaction and so delivered only
 //   if it commits. A short poll of the earliest due instant covers a missed notification.
+// - A database that cannot be reached (stopped, restarting, a connection cut) is an outage, not a bug: the
+//   operation fails with StoreUnavailableError, and the first query that works again ends it. The poll above
+//   also notices both without any traffic. A write whose COMMIT lost its answer is never retried here: it may
+//   have committed, and only the client's clientToken can tell a retry from a second request.
 import { createHash, randomUUID } from 'node:crypto';
 import pg from 'pg';
 import type { Store, StoreReader, StoreSignal, StoreTx, WriteOptions } from './api.ts';
+import {
+  type OutageReason,
+  StoreAvailability,
+  type StoreStatus,
+  StoreUnavailableError,
+  type Ticket,
+} from './availability.ts';
 import { POSTGRES_MIGRATIONS } from './migrations.ts';
 import { type Dialect, type Row, type SqlDriver, SqlReader, SqlTx } from './sql.ts';
 import { maskUrl } from './url.ts';
@@ -96,6 +107,41 @@ class PostgresDriver implements SqlDriver {
   }
 }
 
+/** Socket errors of a connection that could not be made or was cut. */
+const UNREACHABLE_ERRNOS = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ECONNABORTED',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+]);
+/** admin_shutdown, crash_shutdown, cannot_connect_now (starting up, shutting down), too_many_connections. */
+const UNREACHABLE_STATES = new Set(['57P01', '57P02', '57P03', '53300']);
+/** What the pg client says when a connection it held went away. */
+const LOST_CONNECTION =
+  /^Connection terminated|is not queryable|timeout exceeded when trying to connect|Client network socket disconnected/;
+
+/** Failures of the database rather than of the request: unreachable, out of disk space, an I/O error. */
+function outageReason(error: unknown): OutageReason | undefined {
+  if (error instanceof AggregateError) {
+    const reasons = error.errors.map(outageReason);
+    if (reasons.length > 0 && reasons.every((reason) => reason === 'unreachable')) return 'unreachable';
+  }
+  const code = (error as { code?: unknown } | null)?.code;
+  if (typeof code === 'string') {
+    if (UNREACHABLE_ERRNOS.has(code) || UNREACHABLE_STATES.has(code) || code.startsWith('08')) {
+      return 'unreachable';
+    }
+    if (code === '53100') return 'full';
+    if (code === '58030') return 'io';
+  }
+  return error instanceof Error && LOST_CONNECTION.test(error.message) ? 'unreachable' : undefined;
+}
+
 function isRetryable(error: unknown): boolean {
   const code = (error as { code?: unknown } | null)?.code;
   return typeof code === 'string' && RETRYABLE_CODES.has(code);
@@ -126,6 +172,7 @@ function compact(signals: readonly StoreSignal[]): StoreSignal[] {
 export class PostgresStore implements Store {
   readonly kind = 'postgres';
   readonly location: string;
+  readonly health = new StoreAvailability('PostgreSQL', (status) => this.probe(status));
   private readonly instanceId = randomUUID();
   private readonly channel: string;
   private readonly reader: StoreReader;
@@ -170,18 +217,61 @@ export class PostgresStore implements Store {
     }
   }
 
-  read<T>(work: (reader: StoreReader) => Promise<T>): Promise<T> {
-    if (this.closed) return Promise.reject(new Error('The store is closed.'));
-    return work(this.reader);
+  async read<T>(work: (reader: StoreReader) => Promise<T>): Promise<T> {
+    if (this.closed) throw new Error('The store is closed.');
+    const ticket = this.health.ticket();
+    try {
+      const value = await work(this.reader);
+      this.health.succeeded(ticket, 'read');
+      return value;
+    } catch (error) {
+      throw this.classified(error, ticket);
+    }
   }
 
   async write<T>(work: (tx: StoreTx) => Promise<T>, options: WriteOptions = {}): Promise<T> {
     if (this.closed) throw new Error('The store is closed.');
+    const ticket = this.health.ticket();
+    try {
+      const value = await this.writeTransaction(work, options);
+      this.health.succeeded(ticket, 'write');
+      return value;
+    } catch (error) {
+      throw this.classified(error, ticket);
+    }
+  }
+
+  /** The driver's error as the caller should see it: an outage becomes StoreUnavailableError (and is recorded). */
+  private classified(error: unknown, ticket: Ticket): unknown {
+    const reason = outageReason(error);
+    if (reason === undefined) return error;
+    return this.health.failed(ticket, new StoreUnavailableError(reason, 'PostgreSQL', error));
+  }
+
+  /** Readiness: a query; while the disk is full, an update that changes nothing but needs room to be written. */
+  private async probe(status: StoreStatus): Promise<void> {
+    const writes = !status.available && status.reason !== 'unreachable';
+    const ticket = this.health.ticket();
+    try {
+      await this.pool.query(writes ? 'UPDATE meta SET value = value' : 'SELECT 1');
+      this.health.succeeded(ticket, writes ? 'write' : 'read');
+    } catch (error) {
+      throw this.classified(error, ticket);
+    }
+  }
+
+  private async writeTransaction<T>(work: (tx: StoreTx) => Promise<T>, options: WriteOptions): Promise<T> {
     const keys = options.lockKeys ?? [];
     for (let attempt = 1; ; attempt++) {
       const client = await this.pool.connect();
       let broken = false;
       let locked = 0;
+      // A checked-out client whose connection dies between two queries emits 'error', and an unheard 'error'
+      // would end the process; the next query fails by itself, and the client is then discarded.
+      const onLost = () => {
+        broken = true;
+      };
+      client.on('error', onLost);
       try {
         // Session locks taken before BEGIN: a SERIALIZABLE transaction's snapshot is taken by its first
         // statement, and a snapshot taken while waiting in the queue would be stale by the time the lock is ours.
@@ -218,6 +308,7 @@ export class PostgresStore implements Store {
           broken = true;
         }
         // A connection in an unknown state (its locks included) is closed rather than reused.
+        client.off('error', onLost);
         client.release(broken);
       }
       await backoff(attempt);
@@ -273,7 +364,8 @@ export class PostgresStore implements Store {
     const interval = this.options.pollIntervalMs ?? 1000;
     const poll = async () => {
       try {
-        const row = await this.reader.nextTimed();
+        // Through read(), so that an outage and its end are noticed even when no request comes.
+        const row = await this.read((reader) => reader.nextTimed());
         if (row) this.emit({ type: 'due', at: row.dueAt });
       } catch {
         // The database is unreachable for now; the next poll tries again.
@@ -301,6 +393,9 @@ export class PostgresStore implements Store {
 
 async function migrate(pool: pg.Pool, schema: string | undefined): Promise<void> {
   const client = await pool.connect();
+  // A connection lost here fails the next query (and the start) instead of ending the process unheard.
+  const onLost = () => undefined;
+  client.on('error', onLost);
   try {
     // Several processes may start at once: one applies the migrations while the others wait here.
     await client.query("SELECT pg_advisory_lock(hashtextextended('peerconn:migrations', 0))");
@@ -333,6 +428,7 @@ async function migrate(pool: pg.Pool, schema: string | undefined): Promise<void>
       await client.query("SELECT pg_advisory_unlock(hashtextextended('peerconn:migrations', 0))");
     }
   } finally {
+    client.off('error', onLost);
     client.release();
   }
 }

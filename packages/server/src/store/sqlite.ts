@@ -2,12 +2,20 @@
 // Readers see the last committed state and never wait for the writer. Writes are grouped: every write that
 // arrives while the event loop is busy joins the next batch, which runs in one transaction and costs one fsync;
 // one write's failure is never seen by its batch-mates (see runBatch). A write is acknowledged (its promise
-// resolves) only after the batch's COMMIT returned.
+// resolves) only after the batch's COMMIT returned. A full disk or an I/O error is an outage, not a bug: the
+// batch is refused with StoreUnavailableError, reads go on, and the first write that commits again ends it.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Store, StoreReader, StoreSignal, StoreTx } from './api.ts';
+import {
+  type OutageReason,
+  StoreAvailability,
+  type StoreStatus,
+  StoreUnavailableError,
+  type Ticket,
+} from './availability.ts';
 import { SQLITE_MIGRATIONS } from './migrations.ts';
 import { type Dialect, type Row, type SqlDriver, SqlReader, SqlTx } from './sql.ts';
 
@@ -25,6 +33,8 @@ class SqliteDriver implements SqlDriver {
   private readonly statements = new Map<string, Database.Statement>();
   /** Statements run that may have changed the database (see SqliteStore.runBatch). */
   writes = 0;
+  /** Rows those statements changed: a commit proves there was room to write only when some were. */
+  changedRows = 0;
 
   constructor(private readonly db: Database.Database) {}
 
@@ -43,15 +53,20 @@ class SqliteDriver implements SqlDriver {
 
   get(sql: string, params: readonly unknown[]): Row | undefined {
     const statement = this.stmt(sql);
-    if (!statement.readonly) this.writes++;
-    return statement.get(...params) as Row | undefined;
+    if (statement.readonly) return statement.get(...params) as Row | undefined;
+    this.writes++;
+    const row = statement.get(...params) as Row | undefined;
+    if (row) this.changedRows++;
+    return row;
   }
 
   run(sql: string, params: readonly unknown[]): number {
     const statement = this.stmt(sql);
     if (!statement.readonly) this.writes++;
     if (statement.reader) return statement.all(...params).length;
-    return statement.run(...params).changes;
+    const changes = statement.run(...params).changes;
+    this.changedRows += changes;
+    return changes;
   }
 }
 
@@ -140,11 +155,24 @@ interface WriteJob {
   work: (tx: StoreTx) => Promise<unknown>;
   resolve: (value: unknown) => void;
   reject: (error: unknown) => void;
+  ticket: Ticket;
+}
+
+/** SQLite's answers that mean the storage is at fault, not the request: no space left, or the file cannot be written. */
+function outageReason(error: unknown): OutageReason | undefined {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (typeof code !== 'string') return undefined;
+  if (code === 'SQLITE_FULL') return 'full';
+  if (code.startsWith('SQLITE_IOERR') || code.startsWith('SQLITE_READONLY') || code === 'SQLITE_CANTOPEN') {
+    return 'io';
+  }
+  return undefined;
 }
 
 export class SqliteStore implements Store {
   readonly kind = 'sqlite';
   readonly location: string;
+  readonly health = new StoreAvailability('SQLite', (status) => this.probe(status));
   private readonly writer: Database.Database;
   private readonly readerDb: Database.Database;
   private readonly writerDriver: SqliteDriver;
@@ -190,13 +218,18 @@ export class SqliteStore implements Store {
 
   read<T>(work: (reader: StoreReader) => Promise<T>): Promise<T> {
     if (this.closed) return Promise.reject(new Error('The store is closed.'));
-    return work(this.reader);
+    // Reads never end an outage here: they go on while the disk is full, and only a commit proves there is room.
+    const ticket = this.health.ticket();
+    return work(this.reader).catch((error: unknown) => {
+      throw this.classified(error, ticket);
+    });
   }
 
   write<T>(work: (tx: StoreTx) => Promise<T>): Promise<T> {
     if (this.closed) return Promise.reject(new Error('The store is closed.'));
+    const ticket = this.health.ticket();
     return new Promise<T>((resolve, reject) => {
-      this.pending.push({ work, resolve: resolve as (value: unknown) => void, reject });
+      this.pending.push({ work, resolve: resolve as (value: unknown) => void, reject, ticket });
       // Writes that arrive in this turn of the event loop join the batch that starts after it.
       if (!this.flushing && this.pending.length === 1) setImmediate(() => this.flush());
     });
@@ -227,10 +260,11 @@ export class SqliteStore implements Store {
   private async runBatch(batch: WriteJob[]): Promise<void> {
     let jobs = batch;
     while (jobs.length > 0) {
+      const changedBefore = this.writerDriver.changedRows;
       try {
         this.sql.begin.run();
       } catch (error) {
-        for (const job of jobs) job.reject(error);
+        for (const job of jobs) job.reject(this.classified(error, job.ticket));
         return;
       }
       const done: Array<
@@ -245,7 +279,7 @@ export class SqliteStore implements Store {
           const value = await job.work(tx);
           done.push({ job, ok: true, value, signals: tx.signals });
         } catch (error) {
-          if (this.writerDriver.writes === writesBefore) {
+          if (this.writerDriver.writes === writesBefore && outageReason(error) === undefined) {
             done.push({ job, ok: false, error });
             continue;
           }
@@ -255,6 +289,11 @@ export class SqliteStore implements Store {
       }
       if (spoiled) {
         this.rollbackQuietly();
+        if (outageReason(spoiled.error) !== undefined) {
+          // The disk, not the write, failed: its batch-mates would fail the same way, so none is run again.
+          for (const job of jobs) job.reject(this.classified(spoiled.error, job.ticket));
+          return;
+        }
         spoiled.job.reject(spoiled.error);
         jobs = jobs.filter((job) => job !== spoiled.job);
         continue;
@@ -263,10 +302,13 @@ export class SqliteStore implements Store {
         this.sql.commit.run();
       } catch (error) {
         this.rollbackQuietly();
-        for (const { job } of done) job.reject(error);
+        for (const { job } of done) job.reject(this.classified(error, job.ticket));
         return;
       } finally {
         this.reader.forget();
+      }
+      if (this.writerDriver.changedRows !== changedBefore) {
+        for (const { job } of done) this.health.succeeded(job.ticket, 'write');
       }
       this.stats.batches++;
       this.stats.writes += done.length;
@@ -281,7 +323,35 @@ export class SqliteStore implements Store {
   }
 
   private rollbackQuietly(): void {
-    if (this.writer.inTransaction) this.sql.rollback.run();
+    if (!this.writer.inTransaction) return;
+    try {
+      this.sql.rollback.run();
+    } catch {
+      // SQLite has already rolled back what it could not write (a full disk can end the transaction itself).
+    }
+  }
+
+  /** The driver's error as the caller should see it: an outage becomes StoreUnavailableError (and is recorded). */
+  private classified(error: unknown, ticket: Ticket): unknown {
+    const reason = outageReason(error);
+    if (reason === undefined) return error;
+    return this.health.failed(ticket, new StoreUnavailableError(reason, 'SQLite', error));
+  }
+
+  /**
+   * Readiness: a read of the file; while writes fail, a write that leaves nothing behind but still needs room in
+   * the log (a row added and removed in one transaction), since only a write tells that space is back. Rewriting
+   * a row with its own value would not do: SQLite leaves a page whose bytes do not change untouched.
+   */
+  private async probe(status: StoreStatus): Promise<void> {
+    if (status.available) {
+      await this.read(async () => this.readerDb.prepare('SELECT count(*) FROM meta').get());
+      return;
+    }
+    await this.write(async () => {
+      this.writerDriver.run("INSERT INTO meta (key, value) VALUES ('peerconn:probe', '')", []);
+      this.writerDriver.run("DELETE FROM meta WHERE key = 'peerconn:probe'", []);
+    });
   }
 
   private emit(signal: StoreSignal): void {

@@ -3,7 +3,7 @@
 // Each generated request is refused in at least one way decided before it is sent (its shape, its signature or
 // a rule of the service on the seeded state), so the server's state must not move whatever it answers.
 import { connect } from 'node:net';
-import { formatBceTimestamp, sign } from '@peerconn/sdk/signer';
+import { formatBceTimestamp, sign } from '@peerconn/sdk/internal';
 import fc from 'fast-check';
 import type { TestAccount } from './accounts.ts';
 import { ACCOUNTS } from './accounts.ts';

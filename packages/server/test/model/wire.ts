@@ -1,8 +1,8 @@
 // Requests of the model over real HTTP on loopback: built from the SDK's operation table, signed with bce-auth-v1
 // (the SDK's signer), the region picked by the Host header, sent on keep-alive connections.
 import { Agent } from 'node:http';
+import { formatBceTimestamp, sign } from '@peerconn/sdk/internal';
 import { OPERATIONS, type OperationSpec } from '@peerconn/sdk/operations';
-import { formatBceTimestamp, sign } from '@peerconn/sdk/signer';
 import { type RawRequest, type RawResponse, raw } from '../http-support.ts';
 import type { ModelRequest } from './model.ts';
 

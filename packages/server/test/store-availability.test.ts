@@ -1,0 +1,86 @@
+// The bookkeeping behind a store's health, on its own with a pinned clock: which outcomes begin and end an
+// outage, and what the two reports (down, back) carry. The stores feed it; outage-*.test.ts cause real outages.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import {
+  StoreAvailability,
+  type StoreHealthEvent,
+  StoreUnavailableError,
+} from '../src/store/availability.ts';
+
+function tracker() {
+  let now = 1_000;
+  const events: StoreHealthEvent[] = [];
+  const health = new StoreAvailability(
+    'SQLite',
+    async () => undefined,
+    () => now,
+  );
+  health.onChange((event) => events.push(event));
+  return { health, events, advance: (ms: number) => (now += ms) };
+}
+
+const full = () =>
+  new StoreUnavailableError(
+    'full',
+    'SQLite',
+    Object.assign(new Error('database or disk is full'), { code: 'SQLITE_FULL' }),
+  );
+
+test('an outage begins with the first failure, counts refusals, and ends with a success it does not predate', () => {
+  const { health, events, advance } = tracker();
+  const before = health.ticket();
+  health.failed(
+    health.ticket(),
+    new StoreUnavailableError('unreachable', 'PostgreSQL', new Error('connect ECONNREFUSED')),
+  );
+  assert.deepEqual(events, [{ type: 'down', reason: 'unreachable', cause: 'connect ECONNREFUSED' }]);
+  const during = health.ticket();
+  health.failed(during, new StoreUnavailableError('unreachable', 'PostgreSQL'));
+  health.refused();
+  health.refused();
+  assert.equal(events.length, 1, 'one report however many failures');
+  // An answer that was on its way before the outage began does not end it.
+  health.succeeded(before, 'read');
+  assert.equal(health.status().available, false);
+  advance(4_200);
+  health.succeeded(during, 'read');
+  assert.deepEqual(events[1], { type: 'up', reason: 'unreachable', downMs: 4_200, refused: 2 });
+  assert.deepEqual(health.status(), { available: true });
+  // A failure of an operation that began during the outage, reported after its end, does not begin another.
+  health.failed(during, new StoreUnavailableError('unreachable', 'PostgreSQL'));
+  assert.equal(events.length, 2);
+  assert.deepEqual(health.status(), { available: true });
+});
+
+test('a full disk is ended by a write, never by a read', () => {
+  const { health, events } = tracker();
+  health.failed(health.ticket(), full());
+  const status = health.status();
+  assert.equal(status.available, false);
+  assert.equal(!status.available && status.cause, 'SQLITE_FULL: database or disk is full');
+  health.succeeded(health.ticket(), 'read');
+  assert.equal(health.status().available, false);
+  health.succeeded(health.ticket(), 'write');
+  assert.equal(health.status().available, true);
+  assert.deepEqual(
+    events.map((event) => event.type),
+    ['down', 'up'],
+  );
+});
+
+test('the error a client gets: 503 ServiceUnavailable, a Retry-After, a message that names no host or path', () => {
+  const unreachable = new StoreUnavailableError(
+    'unreachable',
+    'PostgreSQL',
+    new Error('connect ECONNREFUSED 10.0.0.7:5432 (postgres://app:secret@db/peerconn)'),
+  );
+  assert.equal(unreachable.statusCode, 503);
+  assert.equal(unreachable.code, 'ServiceUnavailable');
+  assert.equal(unreachable.retryAfterSeconds, 1);
+  assert.doesNotMatch(unreachable.message, /10\.0\.0\.7|secret|postgres:\/\//);
+  assert.match(unreachable.message, /^The state store \(PostgreSQL\) is unreachable/);
+  const disk = full();
+  assert.equal(disk.retryAfterSeconds, 5);
+  assert.match(disk.message, /^The disk under the state store \(SQLite\) is full.*reads still work/);
+});
