@@ -4,9 +4,9 @@ import type { OperationInput, OperationShapes } from '@peerconn/sdk';
 import type { OPERATIONS, OperationName } from '@peerconn/sdk/operations';
 import type { PeerConnEvent } from '../domain/events.ts';
 import type { FaultRule, FaultRuleInput } from '../domain/faults.ts';
-import type { AnyResource } from '../domain/resources.ts';
 import type { ReachQuery, ReachReport } from '../domain/reachability.ts';
 import type { Fields } from '../domain/requests.ts';
+import type { AnyResource } from '../domain/resources.ts';
 import type { TimingTable, TransitionName } from '../domain/timing.ts';
 import type {
   Account,
