@@ -225,8 +225,18 @@ describe('the network pages of the console in Chromium', { skip }, () => {
     }, fragment);
   }
 
-  const text = async (selector: string) =>
-    ((await page.locator(selector).first().textContent()) ?? '').replace(/\s+/g, ' ').trim();
+  /** A table row as a person reads it: its cells' texts, one space apart. */
+  const rowsText = (selector: string) =>
+    page
+      .locator(selector)
+      .evaluateAll((rows) =>
+        rows.map((row) =>
+          [...(row as unknown as { children: Iterable<{ textContent: string | null }> }).children]
+            .map((cell) => (cell.textContent ?? '').replace(/\s+/g, ' ').trim())
+            .join(' '),
+        ),
+      );
+  const text = async (selector: string) => (await rowsText(selector))[0] ?? '';
 
   test("a VPC's page lists its ACLs, security groups with their rules and users, and interfaces", async () => {
     await page.locator(`tr[data-vpc="${ids.vpcDb}"]`).getByRole('link', { name: 'db' }).click();
@@ -241,17 +251,14 @@ describe('the network pages of the console in Chromium', { skip }, () => {
 
     const group = `[data-group="${ids.dbSg}"]`;
     await page.locator(group).getByRole('heading', { name: 'Security group db-sg' }).waitFor();
-    const rules = await page
-      .locator(`${group} tr[data-group-rule]`)
-      .evaluateAll((rows) =>
-        rows.map((row) =>
-          ((row as unknown as { textContent: string }).textContent ?? '').replace(/\s+/g, ' ').trim(),
-        ),
-      );
+    const rules = await rowsText(`${group} tr[data-group-rule]`);
     assert.equal(rules.length, 2);
     assert.match(rules[0] ?? '', /^ingress tcp 22 from 10\.9\.0\.0\/16 IPv4 \S+ ssh from ops$/);
     assert.match(rules[1] ?? '', /^egress any any to any IPv4 \S+$/);
-    assert.equal(await text(`${group} [data-field="group-enis"]`), `mysql ${ids.mysql}`);
+    assert.equal(
+      ((await page.locator(`${group} [data-field="group-enis"]`).textContent()) ?? '').trim(),
+      `mysql ${ids.mysql}`,
+    );
 
     const eni = `tr[data-eni="${ids.mysql}"]`;
     assert.match(

@@ -125,7 +125,8 @@ function EniChip({
       class={`${markClass('eni', eni.eniId, marks, 'eni')}${role ? ` picked-${role}` : ''}`}
       data-eni={eni.eniId}
       role="button"
-      tabIndex={0}
+      // Lower case: on an SVG element the attribute keeps the case it is given, and only `tabindex` is known.
+      tabindex={0}
       aria-pressed={role !== undefined}
       aria-label={`Interface ${eni.name} ${ip} (${eni.eniId})${role ? `, chosen as ${role}` : ''}`}
       onClick={pick}
