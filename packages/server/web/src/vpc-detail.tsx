@@ -89,7 +89,7 @@ function Routes({ table }: { table: RouteTableView | undefined }) {
               )}
             </td>
             <td data-label="Rule">
-              {r.system ? 'system route' : <code>{r.routeRuleId}</code>}
+              {r.system ? 'system route' : <code>{r.routeRuleId}</code>}{' '}
               {r.description ? <div class="muted">{r.description}</div> : null}
             </td>
           </tr>
@@ -141,7 +141,7 @@ function AclListing({ subnet, rules }: { subnet: SubnetView; rules: AclRuleView[
                   <code>{term(r.destinationIpAddress)}</code> port {term(r.destinationPort)}
                 </td>
                 <td data-label="Rule">
-                  {r.aclRuleId ? <code>{r.aclRuleId}</code> : 'default'}
+                  {r.aclRuleId ? <code>{r.aclRuleId}</code> : 'default'}{' '}
                   {r.description ? <div class="muted">{r.description}</div> : null}
                 </td>
               </tr>
@@ -220,8 +220,7 @@ function GroupCard({
                 </td>
                 <td data-label="Ethertype">{r.ethertype}</td>
                 <td data-label="Rule">
-                  <code>{r.securityGroupRuleId}</code>
-                  {r.remark ? <div class="muted">{r.remark}</div> : null}
+                  <code>{r.securityGroupRuleId}</code> {r.remark ? <div class="muted">{r.remark}</div> : null}
                 </td>
               </tr>
             ))}
@@ -258,8 +257,7 @@ function Interfaces({
         {enis.map((e) => (
           <tr key={e.eniId} data-eni={e.eniId}>
             <td data-label="Interface">
-              {e.name} <code>{e.eniId}</code>
-              <div class="muted">{e.macAddress}</div>
+              {e.name} <code>{e.eniId}</code> <div class="muted">{e.macAddress}</div>
             </td>
             <td data-label="Subnet">
               {subnets.get(e.subnetId)?.name ?? ''} <code>{e.subnetId}</code>
