@@ -2,7 +2,14 @@
 // operation path of the API, the change stream (Server-Sent Events), and the origin check on admin changes.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { BceServiceError } from '@peerconn/sdk';
+import {
+  AclClient,
+  BceServiceError,
+  EniClient,
+  SecurityGroupClient,
+  SubnetClient,
+  VpcClient,
+} from '@peerconn/sdk';
 import type {
   ActResult,
   ChangeMessage,
@@ -128,6 +135,97 @@ describe('GET /_admin/state', () => {
     assert.deepEqual(state.faults, []);
     assert.equal(state.clock.frozen, false);
     assert.deepEqual(state.regions, ['bj', 'gz']);
+  });
+});
+
+describe('GET /_admin/state: the network resources', () => {
+  test('ACL rules, security groups with their rules and users, and interfaces, as the console reads them', async () => {
+    const config = { endpoint: bj, credentials: server.a, maxRetries: 0, env: {} };
+    const vpcs = new VpcClient(config);
+    const { vpcId } = await vpcs.createVpc({ name: 'net-state', cidr: '10.240.0.0/16' });
+    const { subnetId } = await new SubnetClient(config).createSubnet({
+      vpcId,
+      name: 'net_a',
+      cidr: '10.240.1.0/24',
+      zoneName: 'cn-bj-a',
+    });
+    const { securityGroupId } = await new SecurityGroupClient(config).createSecurityGroup({
+      name: 'net-sg',
+      vpcId,
+      rules: [
+        { direction: 'egress', protocol: 'all', destIp: '0.0.0.0/0' },
+        { direction: 'ingress', protocol: 'tcp', portRange: '443', sourceIp: '10.0.0.0/8', remark: 'https' },
+      ],
+    });
+    const { eniId } = await new EniClient(config).createEni({
+      name: 'net-eni',
+      subnetId,
+      securityGroupIds: [securityGroupId],
+      privateIpSet: [{ primary: true, privateIpAddress: '10.240.1.9' }],
+    });
+    await new AclClient(config).createAclRules({
+      aclRules: [
+        {
+          subnetId,
+          description: 'no smtp',
+          protocol: 'tcp',
+          sourceIpAddress: 'all',
+          destinationIpAddress: 'all',
+          sourcePort: 'all',
+          destinationPort: '25',
+          position: 7,
+          direction: 'egress',
+          action: 'deny',
+        },
+      ],
+    });
+
+    const state = (await admin(bj, 'GET', '/state')).json as StateView;
+    const acl = state.aclRules.filter((r) => r.subnetId === subnetId);
+    const custom = acl.find((r) => r.position === 7);
+    assert.ok(custom?.aclRuleId);
+    assert.deepEqual(
+      { ...custom, aclRuleId: '' },
+      {
+        aclRuleId: '',
+        subnetId,
+        vpcId,
+        accountId: server.a.accountId,
+        region: 'bj',
+        direction: 'egress',
+        position: 7,
+        protocol: 'tcp',
+        sourceIpAddress: 'all',
+        destinationIpAddress: 'all',
+        sourcePort: 'all',
+        destinationPort: '25',
+        action: 'deny',
+        description: 'no smtp',
+      },
+    );
+
+    const group = state.securityGroups.find((g) => g.securityGroupId === securityGroupId);
+    assert.ok(group);
+    assert.deepEqual(
+      [group.name, group.vpcId, group.accountId, group.isDefault, group.eniIds],
+      ['net-sg', vpcId, server.a.accountId, false, [eniId]],
+    );
+    // Ingress first, whatever the order they were given in.
+    assert.deepEqual(
+      group.rules.map((r) => [r.direction, r.protocol, r.portRange, r.sourceIp || r.destIp, r.remark]),
+      [
+        ['ingress', 'tcp', '443', '10.0.0.0/8', 'https'],
+        ['egress', group.rules[1]?.protocol, group.rules[1]?.portRange, group.rules[1]?.destIp, ''],
+      ],
+    );
+    assert.ok(group.rules.every((r) => r.securityGroupRuleId !== ''));
+
+    const eni = state.enis.find((e) => e.eniId === eniId);
+    assert.ok(eni);
+    assert.deepEqual(
+      [eni.name, eni.vpcId, eni.subnetId, eni.securityGroupIds, eni.privateIps],
+      ['net-eni', vpcId, subnetId, [securityGroupId], [{ address: '10.240.1.9', primary: true }]],
+    );
   });
 });
 
