@@ -210,14 +210,15 @@ describe('GET /_admin/state: the network resources', () => {
       [group.name, group.vpcId, group.accountId, group.isDefault, group.eniIds],
       ['net-sg', vpcId, server.a.accountId, false, [eniId]],
     );
-    // Ingress first, whatever the order they were given in.
+    // Ingress first, whatever the order they were given in; each rule's peer in the field of its direction.
     assert.deepEqual(
-      group.rules.map((r) => [r.direction, r.protocol, r.portRange, r.sourceIp || r.destIp, r.remark]),
+      group.rules.map((r) => [r.direction, r.sourceIp, r.destIp, r.remark]),
       [
-        ['ingress', 'tcp', '443', '10.0.0.0/8', 'https'],
-        ['egress', group.rules[1]?.protocol, group.rules[1]?.portRange, group.rules[1]?.destIp, ''],
+        ['ingress', '10.0.0.0/8', '', 'https'],
+        ['egress', '', '0.0.0.0/0', ''],
       ],
     );
+    assert.deepEqual([group.rules[0]?.protocol, group.rules[0]?.portRange], ['tcp', '443']);
     assert.ok(group.rules.every((r) => r.securityGroupRuleId !== ''));
 
     const eni = state.enis.find((e) => e.eniId === eniId);
