@@ -345,7 +345,10 @@ export interface RouteRule {
   pathType?: string;
 }
 
-/** One next hop of a multi-path rule (Baidu: dedicated gateways only; the local server has none). */
+/**
+ * One next hop of a multi-path rule (Baidu: dedicated gateways). The local server takes a primary/standby pair:
+ * one `ha:active` and one `ha:standby` next hop.
+ */
 export interface NextHop {
   nexthopId: string;
   nexthopType: string;
@@ -375,13 +378,13 @@ export interface CreateRouteRuleInput extends MutatingCallOptions {
   /** For `peerConn`: the localIfId (`qpif-…`) of your side of the connection. */
   nexthopId?: string;
   description?: string;
-  /** Multi-path next hops instead of nexthopType/nexthopId (refused by the local server). */
+  /** Multi-path next hops instead of nexthopType/nexthopId: a primary/standby pair (`ha:active`, `ha:standby`). */
   nextHopList?: NextHop[];
 }
 export interface CreateRouteRuleOutput extends WithMetadata {
   /** The new rule (a single-path rule). */
   routeRuleId: string;
-  /** The new rules of a multi-path rule. */
+  /** The new rules of a multi-path rule, the active one first. */
   routeRuleIds?: string[];
 }
 
@@ -559,6 +562,8 @@ export interface SecurityGroupRuleInput {
 export interface SecurityGroupRule {
   securityGroupRuleId: string;
   securityGroupId: string;
+  /** The group again (the Go SDK's detail model reads it under this name). */
+  securityGroupUuid?: string;
   remark: string;
   direction: RuleDirection;
   ethertype: Ethertype;

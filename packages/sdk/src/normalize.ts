@@ -1,6 +1,6 @@
 // Response shapes are read tolerantly: the docs spell the bandwidth field `bandwithInMbp`, some services send
 // numbers and booleans as strings, a list may be missing. Outputs always use the typed spelling.
-import type { PeerConn, RouteRule, Subnet, Vpc } from './models.ts';
+import type { AclRule, PeerConn, RouteRule, SecurityGroup, Subnet, Vpc } from './models.ts';
 import { OPERATIONS, type OperationName, type OperationSpec } from './operations.ts';
 
 type Json = Record<string, unknown>;
@@ -56,6 +56,33 @@ function normalizeRouteRule(raw: unknown): RouteRule {
   return (isRecord(raw) ? { ...raw } : {}) as unknown as RouteRule;
 }
 
+/** Numbers of a record that may arrive as strings. */
+function withNumbers(raw: unknown, keys: readonly string[]): Json {
+  const record: Json = isRecord(raw) ? { ...raw } : {};
+  for (const key of keys) {
+    const value = toNumber(record[key]);
+    if (value !== undefined) record[key] = value;
+  }
+  return record;
+}
+
+export function normalizeAclRule(raw: unknown): AclRule {
+  return withNumbers(raw, ['position', 'ipVersion']) as unknown as AclRule;
+}
+
+function normalizeAclEntry(raw: unknown): Json {
+  const record: Json = isRecord(raw) ? { ...raw } : {};
+  record.aclRules = Array.isArray(record.aclRules) ? record.aclRules.map(normalizeAclRule) : [];
+  return record;
+}
+
+/** A group's rules are always a list, and its version and count numbers. */
+export function normalizeSecurityGroup(raw: unknown): SecurityGroup {
+  const record = withNumbers(raw, ['sgVersion', 'bindInstanceNum']);
+  record.rules = Array.isArray(record.rules) ? record.rules.map(plainRecord) : [];
+  return record as unknown as SecurityGroup;
+}
+
 function plainRecord(raw: unknown): Json {
   return isRecord(raw) ? { ...raw } : {};
 }
@@ -65,6 +92,8 @@ const LIST_ITEMS: Readonly<Record<string, (raw: unknown) => unknown>> = {
   peerConns: normalizePeerConn,
   vpcs: normalizeVpc,
   subnets: normalizeSubnet,
+  aclRules: normalizeAclRule,
+  securityGroups: normalizeSecurityGroup,
 };
 
 function normalizeListPage(record: Json, itemsKey: string): Json {
@@ -90,6 +119,13 @@ export function normalizeOutput(operation: string, body: Json): Json {
       return { ...body, vpc: normalizeVpc(body.vpc) };
     case 'getSubnet':
       return { ...body, subnet: normalizeSubnet(body.subnet) };
+    case 'listAclEntrys':
+      return {
+        ...body,
+        aclEntrys: Array.isArray(body.aclEntrys) ? body.aclEntrys.map(normalizeAclEntry) : [],
+      };
+    case 'getSecurityGroup':
+      return normalizeSecurityGroup(body) as unknown as Json;
     case 'getRouteTable':
       return {
         ...body,

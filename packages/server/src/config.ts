@@ -72,6 +72,10 @@ export interface ServerOptions {
   quotaSubnetsPerVpc?: number;
   /** Custom rules a route table may hold (Baidu's 50). */
   quotaRulesPerTable?: number;
+  /** ACL rules a subnet may hold per direction (Baidu's newest 150). */
+  quotaAclRulesPerDirection?: number;
+  /** Rules a security group may hold per direction (Baidu's newest 100). */
+  quotaSecurityGroupRulesPerDirection?: number;
   bodyLimitBytes?: number;
   clockSkewSeconds?: number;
   /** Randomness for fault rules with a ratio; tests pin it. */
@@ -94,6 +98,8 @@ export const DEFAULTS = {
   quotaPerAccount: 10,
   quotaSubnetsPerVpc: 10,
   quotaRulesPerTable: 50,
+  quotaAclRulesPerDirection: 150,
+  quotaSecurityGroupRulesPerDirection: 100,
   bodyLimitBytes: 64 * 1024,
   adminBodyLimitBytes: 64 * 1024 * 1024,
   clockSkewSeconds: 15 * 60,
@@ -198,6 +204,8 @@ Options (environment variable in brackets):
   --quota-per-account <n>   peering connections per account (10) [PEERCONN_QUOTA_PER_ACCOUNT]
   --quota-subnets-per-vpc <n>  subnets per VPC (10) [PEERCONN_QUOTA_SUBNETS_PER_VPC]
   --quota-rules-per-table <n>  custom rules per route table (50) [PEERCONN_QUOTA_RULES_PER_TABLE]
+  --quota-acl-rules <n>     ACL rules per subnet and direction (150) [PEERCONN_QUOTA_ACL_RULES]
+  --quota-sg-rules <n>      rules per security group and direction (100) [PEERCONN_QUOTA_SG_RULES]
   --body-limit <bytes>      largest accepted request body (65536) [PEERCONN_BODY_LIMIT]
   --clock-skew <seconds>    how far in the future a signature may be dated (900) [PEERCONN_CLOCK_SKEW]
   -h, --help                show this help
@@ -235,6 +243,8 @@ export function parseCliArgs(argv: readonly string[], env: NodeJS.ProcessEnv = p
         'quota-per-account': { type: 'string' },
         'quota-subnets-per-vpc': { type: 'string' },
         'quota-rules-per-table': { type: 'string' },
+        'quota-acl-rules': { type: 'string' },
+        'quota-sg-rules': { type: 'string' },
         'body-limit': { type: 'string' },
         'clock-skew': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
@@ -326,6 +336,14 @@ export function parseCliArgs(argv: readonly string[], env: NodeJS.ProcessEnv = p
   }
   const rules = pick('quota-rules-per-table', 'PEERCONN_QUOTA_RULES_PER_TABLE');
   if (rules !== undefined) options.quotaRulesPerTable = parsePositiveInt(rules, '--quota-rules-per-table');
+  const aclRules = pick('quota-acl-rules', 'PEERCONN_QUOTA_ACL_RULES');
+  if (aclRules !== undefined) {
+    options.quotaAclRulesPerDirection = parsePositiveInt(aclRules, '--quota-acl-rules');
+  }
+  const sgRules = pick('quota-sg-rules', 'PEERCONN_QUOTA_SG_RULES');
+  if (sgRules !== undefined) {
+    options.quotaSecurityGroupRulesPerDirection = parsePositiveInt(sgRules, '--quota-sg-rules');
+  }
   const bodyLimit = pick('body-limit', 'PEERCONN_BODY_LIMIT');
   if (bodyLimit !== undefined) options.bodyLimitBytes = parsePositiveInt(bodyLimit, '--body-limit');
   const skew = pick('clock-skew', 'PEERCONN_CLOCK_SKEW');

@@ -164,6 +164,9 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     quotaPerAccount: options.quotaPerAccount ?? DEFAULTS.quotaPerAccount,
     quotaSubnetsPerVpc: options.quotaSubnetsPerVpc ?? DEFAULTS.quotaSubnetsPerVpc,
     quotaRulesPerTable: options.quotaRulesPerTable ?? DEFAULTS.quotaRulesPerTable,
+    quotaAclRulesPerDirection: options.quotaAclRulesPerDirection ?? DEFAULTS.quotaAclRulesPerDirection,
+    quotaSecurityGroupRulesPerDirection:
+      options.quotaSecurityGroupRulesPerDirection ?? DEFAULTS.quotaSecurityGroupRulesPerDirection,
     consultTimeoutMs: DEFAULTS.consultTimeoutMs,
     keepDeleted: options.keepDeleted ?? false,
     timing: { ...timingPreset('default'), ...options.timing },

@@ -18,7 +18,7 @@ import type {
 } from '@peerconn/sdk/internal';
 import { ServiceError } from '../errors.ts';
 import { type Cidr, cidrOf, containsIp, ipText, parseIp } from './cidr.ts';
-import { USABLE_PEERCONN_STATUSES } from './route.ts';
+import { carriesTraffic, USABLE_PEERCONN_STATUSES } from './route.ts';
 import type {
   PeerConnRecord,
   RouteRuleRecord,
@@ -118,7 +118,8 @@ class Walk {
       const subnet = network.subnets.find((s) => containsIp(cidrOf(s.cidr), destination));
       return subnet ? { kind: 'local', subnet } : { kind: 'noSubnet' };
     }
-    const rules: Rule[] = network.rules.map((record) => ({
+    // The standby of a primary/standby pair carries nothing until a switch makes it the active rule.
+    const rules: Rule[] = network.rules.filter(carriesTraffic).map((record) => ({
       record,
       source: cidrOf(record.sourceAddress),
       destination: cidrOf(record.destinationAddress),

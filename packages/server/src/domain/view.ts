@@ -3,7 +3,7 @@
 // Records are immutable once stored, so each rendering is remembered per record and its JSON text per
 // rendering: a list of a hundred connections costs a hundred lookups and one join, not a hundred renderings.
 import type { PeerConn, RouteRule, Subnet, Vpc } from '@peerconn/sdk';
-import { ROUTE_TABLE_NAME } from './route.ts';
+import { pathTypeOf, ROUTE_TABLE_NAME } from './route.ts';
 import { availableIps } from './subnet.ts';
 import { wireTime } from './time.ts';
 import type {
@@ -144,7 +144,7 @@ export function renderRouteRule(rule: RouteRuleRecord): RouteRule {
     nexthopId: rule.nexthopId,
     nexthopType: rule.nexthopType,
     description: rule.description,
-    pathType: 'normal',
+    pathType: pathTypeOf(rule),
   });
   renderedRules.set(rule, rendered);
   return rendered;

@@ -134,6 +134,10 @@ export interface EngineConfig {
   quotaSubnetsPerVpc?: number;
   /** Custom rules a route table may hold; Baidu's 50 when absent. */
   quotaRulesPerTable?: number;
+  /** ACL rules a subnet may hold per direction; Baidu's 150 when absent. */
+  quotaAclRulesPerDirection?: number;
+  /** Rules a security group may hold per direction; Baidu's 100 when absent. */
+  quotaSecurityGroupRulesPerDirection?: number;
   consultTimeoutMs: number;
   /** After release, GET answers NoSuchObject (false) or shows status `deleted` (true). */
   keepDeleted: boolean;

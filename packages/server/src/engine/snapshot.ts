@@ -2,11 +2,12 @@
 import { DNS_STATUSES, PAYMENT_TIMINGS, PEER_CONN_ROLES, PEER_CONN_STATUSES } from '@peerconn/sdk';
 import { z } from 'zod';
 import { RESOURCE_KIND_NAMES, RESOURCE_KINDS, type ResourceKind, resourceKeys } from '../domain/resources.ts';
+import { defaultSecurityGroup } from '../domain/security-group.ts';
 import { ACCOUNT_ID_PATTERN } from '../domain/values.ts';
 import { ServiceError } from '../errors.ts';
 import type { StoreDump } from '../store/api.ts';
 import type { Snapshot } from './api.ts';
-import { newRouteTableId } from './ids.ts';
+import { newRouteTableId, newSecurityGroupId, newSecurityGroupRuleId } from './ids.ts';
 
 const tag = z.object({ tagKey: z.string(), tagValue: z.string().optional() });
 const credential = z.object({
@@ -76,6 +77,8 @@ const networkSchema = {
         nexthopId: z.string(),
         description: z.string(),
         createdAt: z.number(),
+        // Snapshots made before primary/standby pairs have no pathType: their rules are normal.
+        pathType: z.enum(['normal', 'ha:active', 'ha:standby']).optional(),
       }),
     )
     .default([]),
@@ -241,6 +244,29 @@ export function fromSnapshot(snapshot: unknown): StoreDump {
       accountId: vpc.accountId,
       region: vpc.region,
     });
+  }
+  // Every VPC has its default security group; a snapshot made before groups existed gets them here, as a
+  // migrated database does.
+  const withDefaultGroup = new Set(
+    dump.resources.flatMap((entry) =>
+      entry.kind === 'securityGroup' && (entry.record as { isDefault: boolean }).isDefault
+        ? [entry.record.vpcId]
+        : [],
+    ),
+  );
+  let nextResourceSeq = Math.max(0, ...dump.resources.map((r) => r.seq)) + 1;
+  for (const vpc of dump.vpcs) {
+    if (withDefaultGroup.has(vpc.vpcId)) continue;
+    const { seq: _seq, ...record } = vpc;
+    const { group, rules } = defaultSecurityGroup(record, {
+      securityGroupId: newSecurityGroupId(),
+      ruleIds: newSecurityGroupRuleId,
+      now: vpc.createdAt,
+    });
+    dump.resources.push({ seq: nextResourceSeq++, kind: 'securityGroup', record: group });
+    for (const rule of rules) {
+      dump.resources.push({ seq: nextResourceSeq++, kind: 'securityGroupRule', record: rule });
+    }
   }
   return dump as StoreDump;
 }

@@ -13,6 +13,7 @@ import { limited, maxKeys } from '../domain/values.ts';
 import { renderSubnet } from '../domain/view.ts';
 import { requireOwnVpc } from '../domain/vpc.ts';
 import type { StoreReader } from '../store/api.ts';
+import { deleteAclRulesOfSubnet } from './acl-ops.ts';
 import { newSubnetId } from './ids.ts';
 import { invalidMarker, markerOf, toPage } from './lists.ts';
 import type { ReadContext, RequestContext } from './outcomes.ts';
@@ -52,6 +53,7 @@ export async function deleteSubnet(ctx: RequestContext, fields: SubnetIdFields):
   const subnet = await loadOwnSubnet(ctx.tx, ctx.caller, fields.subnetId);
   const table = await ctx.tx.routeTableOfVpc(subnet.vpcId);
   subnetRules.requireSubnetDeletable(subnet, table ? await ctx.tx.rulesOfTable(table.routeTableId) : []);
+  await deleteAclRulesOfSubnet(ctx, subnet.subnetId);
   await ctx.tx.deleteSubnet(subnet.subnetId);
   ctx.tx.announce({ type: 'vpcs' });
   return undefined;

@@ -217,6 +217,52 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
       CREATE INDEX resources_account ON resources(account_id);
     `,
   },
+  {
+    // Primary/standby route rules: the two rules of a pair share a source and destination, so the unique index
+    // that keeps one rule per pair tells them apart by path_key (domain/route.ts pathKeyOf; '' for a normal rule).
+    // And every VPC has a default security group from its creation on (domain/security-group.ts): VPCs of older
+    // databases get theirs here, with ids of the same form as new ones, allowing everything in and out.
+    // Random ids are drawn once into temporary tables, so each appears the same in its column and its document.
+    version: 7,
+    sql: `
+      ALTER TABLE route_rules ADD COLUMN path_key TEXT NOT NULL DEFAULT '';
+      DROP INDEX route_rules_pair;
+      CREATE UNIQUE INDEX route_rules_pair
+        ON route_rules(route_table_id, source_address, destination_address, path_key);
+
+      CREATE TEMP TABLE default_groups AS
+        SELECT v.seq, v.vpc_id, v.account_id, v.region, json_extract(v.doc, '$.createdAt') AS created_at,
+               'g-' || lower(hex(randomblob(6))) AS id
+        FROM vpcs v
+        WHERE NOT EXISTS (
+          SELECT 1 FROM resources r
+          WHERE r.kind = 'securityGroup' AND r.parent_id = v.vpc_id AND json_extract(r.doc, '$.isDefault') = 1
+        );
+      CREATE TEMP TABLE default_group_rules AS
+        SELECT g.seq, d.n, d.direction, g.id AS group_id, g.vpc_id, g.account_id, g.region, g.created_at,
+               'r-' || lower(hex(randomblob(6))) AS id
+        FROM default_groups g, (SELECT 1 AS n, 'ingress' AS direction UNION ALL SELECT 2, 'egress') d;
+
+      INSERT INTO resources (kind, id, account_id, region, parent_id, doc)
+        SELECT 'securityGroup', id, account_id, region, vpc_id,
+               json_object('accountId', account_id, 'region', region, 'vpcId', vpc_id, 'createdAt', created_at,
+                           'securityGroupId', id, 'name', '默认安全组', 'desc', 'default', 'tags', json('[]'),
+                           'isDefault', json('true'), 'version', 0)
+        FROM default_groups ORDER BY seq;
+      INSERT INTO resources (kind, id, account_id, region, parent_id, doc)
+        SELECT 'securityGroupRule', id, account_id, region, group_id,
+               json_object('accountId', account_id, 'region', region, 'vpcId', vpc_id, 'createdAt', created_at,
+                           'securityGroupRuleId', id, 'securityGroupId', group_id, 'remark', '',
+                           'direction', direction, 'ethertype', 'IPv4', 'portRange', '1-65535', 'protocol', 'all',
+                           'sourceGroupId', '', 'sourceIp', CASE direction WHEN 'ingress' THEN 'all' ELSE '' END,
+                           'destGroupId', '', 'destIp', CASE direction WHEN 'egress' THEN 'all' ELSE '' END,
+                           'updatedAt', created_at)
+        FROM default_group_rules ORDER BY seq, n;
+
+      DROP TABLE default_group_rules;
+      DROP TABLE default_groups;
+    `,
+  },
 ];
 
 /** The same tables as SQLite's list ends with, in PostgreSQL's types. */
@@ -384,6 +430,47 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
       CREATE INDEX resources_owner_page ON resources(kind, account_id, region, seq);
       CREATE INDEX resources_parent ON resources(kind, parent_id, seq);
       CREATE INDEX resources_account ON resources(account_id);
+    `,
+  },
+  {
+    // As SQLite's version 7: the index that tells the rules of a primary/standby pair apart, and a default
+    // security group (with its two allow-all rules) for every VPC already there.
+    version: 5,
+    sql: `
+      ALTER TABLE route_rules ADD COLUMN path_key TEXT NOT NULL DEFAULT '';
+      DROP INDEX route_rules_pair;
+      CREATE UNIQUE INDEX route_rules_pair
+        ON route_rules(route_table_id, source_address, destination_address, path_key);
+
+      CREATE TEMP TABLE default_groups ON COMMIT DROP AS
+        SELECT v.seq, v.vpc_id, v.account_id, v.region, (v.doc::json -> 'createdAt') AS created_at,
+               'g-' || substr(md5(random()::text || clock_timestamp()::text || v.vpc_id), 1, 12) AS id
+        FROM vpcs v
+        WHERE NOT EXISTS (
+          SELECT 1 FROM resources r
+          WHERE r.kind = 'securityGroup' AND r.parent_id = v.vpc_id AND (r.doc::json ->> 'isDefault') = 'true'
+        );
+      CREATE TEMP TABLE default_group_rules ON COMMIT DROP AS
+        SELECT g.seq, d.n, d.direction, g.id AS group_id, g.vpc_id, g.account_id, g.region, g.created_at,
+               'r-' || substr(md5(random()::text || clock_timestamp()::text || g.id || d.direction), 1, 12) AS id
+        FROM default_groups g, (VALUES (1, 'ingress'), (2, 'egress')) AS d(n, direction);
+
+      INSERT INTO resources (kind, id, account_id, region, parent_id, doc)
+        SELECT 'securityGroup', id, account_id, region, vpc_id,
+               json_build_object('accountId', account_id, 'region', region, 'vpcId', vpc_id,
+                                 'createdAt', created_at, 'securityGroupId', id, 'name', '默认安全组',
+                                 'desc', 'default', 'tags', '[]'::json, 'isDefault', true, 'version', 0)::text
+        FROM default_groups ORDER BY seq;
+      INSERT INTO resources (kind, id, account_id, region, parent_id, doc)
+        SELECT 'securityGroupRule', id, account_id, region, group_id,
+               json_build_object('accountId', account_id, 'region', region, 'vpcId', vpc_id,
+                                 'createdAt', created_at, 'securityGroupRuleId', id, 'securityGroupId', group_id,
+                                 'remark', '', 'direction', direction, 'ethertype', 'IPv4', 'portRange', '1-65535',
+                                 'protocol', 'all', 'sourceGroupId', '',
+                                 'sourceIp', CASE direction WHEN 'ingress' THEN 'all' ELSE '' END,
+                                 'destGroupId', '', 'destIp', CASE direction WHEN 'egress' THEN 'all' ELSE '' END,
+                                 'updatedAt', created_at)::text
+        FROM default_group_rules ORDER BY seq, n;
     `,
   },
 ];

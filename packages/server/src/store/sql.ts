@@ -8,6 +8,7 @@ import {
   type ResourceRecords,
   resourceKeys,
 } from '../domain/resources.ts';
+import { pathKeyOf } from '../domain/route.ts';
 import type {
   AccountCredential,
   PeerConnRecord,
@@ -732,21 +733,27 @@ export class SqlTx extends SqlReader implements StoreTx {
       rule.routeTableId,
       rule.sourceAddress,
       rule.destinationAddress,
+      pathKeyOf(rule),
       JSON.stringify(rule),
     ];
-    const columns = 'route_rule_id, route_table_id, source_address, destination_address, doc';
+    const columns = 'route_rule_id, route_table_id, source_address, destination_address, path_key, doc';
     if (seq === undefined) {
-      await this.run(`INSERT INTO route_rules (${columns}) VALUES (?, ?, ?, ?, ?)`, ...values);
+      await this.run(`INSERT INTO route_rules (${columns}) VALUES (?, ?, ?, ?, ?, ?)`, ...values);
     } else {
-      await this.run(`INSERT INTO route_rules (seq, ${columns}) VALUES (?, ?, ?, ?, ?, ?)`, seq, ...values);
+      await this.run(
+        `INSERT INTO route_rules (seq, ${columns}) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+        seq,
+        ...values,
+      );
     }
   }
 
   async updateRouteRule(rule: RouteRuleRecord): Promise<void> {
     await this.run(
-      'UPDATE route_rules SET source_address = ?, destination_address = ?, doc = ? WHERE route_rule_id = ?',
+      'UPDATE route_rules SET source_address = ?, destination_address = ?, path_key = ?, doc = ? WHERE route_rule_id = ?',
       rule.sourceAddress,
       rule.destinationAddress,
+      pathKeyOf(rule),
       JSON.stringify(rule),
       rule.routeRuleId,
     );
