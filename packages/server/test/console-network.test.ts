@@ -249,6 +249,16 @@ describe('the network pages of the console in Chromium', { skip }, () => {
       `ingress 10 deny tcp 10.1.1.0/24 port any 10.2.1.0/24 port 23 ${ids.aclDeny} no telnet from app`,
     );
 
+    // Then the subnet's default rules, last in each direction.
+    assert.deepEqual(
+      (await rowsText(`${acl} tbody tr`)).map((row) => row.split(' ').slice(0, 3).join(' ')),
+      ['ingress 10 deny', 'ingress 65535 allow', 'egress 65535 allow'],
+    );
+    assert.equal(
+      (await rowsText(`${acl} tbody tr`))[1],
+      'ingress 65535 allow any any port any any port any default rule',
+    );
+
     const group = `[data-group="${ids.dbSg}"]`;
     await page.locator(group).getByRole('heading', { name: 'Security group db-sg' }).waitFor();
     const rules = await rowsText(`${group} tr[data-group-rule]`);

@@ -204,6 +204,18 @@ describe('GET /_admin/state: the network resources', () => {
       },
     );
 
+    // Every subnet ends with its two default rules: allow everything, evaluated last, no id.
+    assert.deepEqual(
+      acl
+        .filter((r) => r !== custom)
+        .map((r) => [r.aclRuleId, r.direction, r.action, r.protocol, r.sourceIpAddress, r.destinationPort]),
+      [
+        ['', 'ingress', 'allow', 'all', 'all', 'all'],
+        ['', 'egress', 'allow', 'all', 'all', 'all'],
+      ],
+    );
+    assert.ok(acl.every((r) => r === custom || r.position > 5000));
+
     const group = state.securityGroups.find((g) => g.securityGroupId === securityGroupId);
     assert.ok(group);
     assert.deepEqual(
@@ -220,6 +232,11 @@ describe('GET /_admin/state: the network resources', () => {
     );
     assert.deepEqual([group.rules[0]?.protocol, group.rules[0]?.portRange], ['tcp', '443']);
     assert.ok(group.rules.every((r) => r.securityGroupRuleId !== ''));
+    // The VPC's default group, made with it.
+    assert.deepEqual(
+      state.securityGroups.filter((g) => g.vpcId === vpcId).map((g) => g.isDefault),
+      [true, false],
+    );
 
     const eni = state.enis.find((e) => e.eniId === eniId);
     assert.ok(eni);

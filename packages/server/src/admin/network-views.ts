@@ -1,6 +1,7 @@
 // The firewall and interfaces of every VPC as the console shows them (part of `GET /_admin/state`): subnet ACL
 // rules, security groups with their rules and the interfaces using them, and network interfaces. Picked from
 // the stored records (domain/resources.ts), one list per kind, each entry carrying its owner and VPC.
+import { defaultAclTerms } from '../domain/acl.ts';
 import type {
   AclRuleRecord,
   AnyResource,
@@ -11,8 +12,9 @@ import type {
   SecurityGroupRuleRecord,
 } from '../domain/resources.ts';
 import { wireTime } from '../domain/time.ts';
+import type { SubnetRecord } from '../domain/types.ts';
 
-/** One rule of a subnet's ACL. */
+/** One rule of a subnet's ACL; a subnet's two default rules have an empty id, as Baidu shows them. */
 export interface AclRuleView
   extends Pick<
     AclRuleRecord,
@@ -144,14 +146,47 @@ function eniView(eni: EniRecord): EniView {
   };
 }
 
-/** The console's lists of the network resources, from the store's one list of every kind. */
-export function networkViews(resources: readonly AnyResource[]): NetworkViews {
+/** A subnet's default rule of a direction: allow everything, evaluated after every custom rule. */
+function defaultAclRuleView(subnet: SubnetRecord, direction: 'ingress' | 'egress'): AclRuleView {
+  const terms = defaultAclTerms(direction);
+  return {
+    aclRuleId: '',
+    subnetId: subnet.subnetId,
+    vpcId: subnet.vpcId,
+    accountId: subnet.accountId,
+    region: subnet.region,
+    direction,
+    position: terms.position,
+    protocol: terms.protocol,
+    sourceIpAddress: terms.sourceIpAddress,
+    destinationIpAddress: terms.destinationIpAddress,
+    sourcePort: terms.sourcePort,
+    destinationPort: terms.destinationPort,
+    action: terms.action,
+    description: terms.description,
+  };
+}
+
+/**
+ * The console's lists of the network resources, from the store's one list of every kind and the subnets (whose
+ * default ACL rules are derived, never stored).
+ */
+export function networkViews(
+  resources: readonly AnyResource[],
+  subnets: readonly SubnetRecord[],
+): NetworkViews {
   const enis = ofKind(resources, 'eni');
   const rules = ofKind(resources, 'securityGroupRule');
   const rulesOf = (groupId: string, direction: 'ingress' | 'egress') =>
     rules.filter((r) => r.securityGroupId === groupId && r.direction === direction).map(groupRuleView);
   return {
-    aclRules: ofKind(resources, 'aclRule').map(aclRuleView),
+    aclRules: [
+      ...ofKind(resources, 'aclRule').map(aclRuleView),
+      ...subnets.flatMap((subnet) => [
+        defaultAclRuleView(subnet, 'ingress'),
+        defaultAclRuleView(subnet, 'egress'),
+      ]),
+    ],
     securityGroups: ofKind(resources, 'securityGroup').map((group) => ({
       securityGroupId: group.securityGroupId,
       vpcId: group.vpcId,

@@ -261,7 +261,7 @@ export function stateView(
     peerConns: overview.peerConns.map((record) => peerConnView(record, Date.parse(rest.clock.now))),
     subnets: overview.subnets.map(subnetView),
     routeTables: routeTableViews(overview),
-    ...networkViews(overview.resources),
+    ...networkViews(overview.resources, overview.subnets),
     pending: rest.pending,
     timing: rest.timing,
     faults: rest.faults,

@@ -106,7 +106,7 @@ function AclListing({ subnet, rules }: { subnet: SubnetView; rules: AclRuleView[
         ACL of subnet {subnet.name} <code>{subnet.cidr}</code>
       </h4>
       {rules.length === 0 ? (
-        <Empty>No rules: the subnet lets everything in and out.</Empty>
+        <Empty>No rules.</Empty>
       ) : (
         <table class="grid compact firewall">
           <caption class="sr-only">ACL rules of subnet {subnet.subnetId}, in evaluation order</caption>
@@ -141,8 +141,14 @@ function AclListing({ subnet, rules }: { subnet: SubnetView; rules: AclRuleView[
                   <code>{term(r.destinationIpAddress)}</code> port {term(r.destinationPort)}
                 </td>
                 <td data-label="Rule">
-                  {r.aclRuleId ? <code>{r.aclRuleId}</code> : 'default'}{' '}
-                  {r.description ? <div class="muted">{r.description}</div> : null}
+                  {r.aclRuleId ? (
+                    <>
+                      <code>{r.aclRuleId}</code>{' '}
+                      {r.description ? <div class="muted">{r.description}</div> : null}
+                    </>
+                  ) : (
+                    'default rule'
+                  )}
                 </td>
               </tr>
             ))}
