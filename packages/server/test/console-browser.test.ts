@@ -44,6 +44,7 @@ const skip = browserSkipReason();
 const VIEWS = [
   ['#/connections', 'Peering connections'],
   ['#/vpcs', 'VPCs'],
+  ['#/topology', 'Topology'],
   ['#/accounts', 'Accounts'],
   ['#/time', 'Virtual clock'],
   ['#/faults', 'Fault rules'],
@@ -467,12 +468,17 @@ describe('the web console in Chromium', { skip }, () => {
   });
 
   test('usable in a narrow window and in dark mode: nothing overflows sideways', async () => {
-    const id = await requestPeering();
+    const { peerConnId: id, vpcA } = await crossRegionPeering(server);
+    const vpc = await sdkClients(bj, server.a).vpc.getVpc({ vpcId: vpcA });
     await page.emulateMedia({ colorScheme: 'dark' });
     try {
       for (const width of [390, 1280]) {
         await page.setViewportSize({ width, height: 800 });
-        for (const [view, heading] of [...VIEWS, [`#/connections/${id}`, id] as const]) {
+        for (const [view, heading] of [
+          ...VIEWS,
+          [`#/connections/${id}`, id] as const,
+          [`#/vpcs/${vpcA}`, `VPC ${vpc.vpc.name}`] as const,
+        ]) {
           await go(view);
           await page.getByRole('heading', { name: heading, exact: true }).waitFor();
           const overflow = await page.evaluate(() => {
