@@ -334,54 +334,131 @@ describe('the network pages of the console in Chromium', { skip }, () => {
     assert.equal(stroke, 'rgb(45, 164, 78)');
   });
 
-  test('clicking two interfaces checks the path and lights it up; a missing return route marks where it stops', async () => {
+  /** The classes of a drawn element. */
+  const classOf = async (selector: string) =>
+    (await page.locator(`svg ${selector}`).getAttribute('class')) ?? '';
+
+  async function waitVerdict(verdict: 'Reachable' | 'Not reachable'): Promise<void> {
+    await page
+      .locator('.reach-answer .verdict')
+      .filter({ hasText: new RegExp(`^${verdict}$`) })
+      .waitFor();
+  }
+
+  test('clicking two interfaces checks the path: a security group, then an ACL on the way back, then the route', async () => {
     await go('#/topology');
     const chip = (eniId: string) => page.locator(`svg g[data-eni="${eniId}"]`);
+    await page.getByLabel('Protocol').selectOption('tcp');
+    await page.getByLabel('Port').fill('3306');
     await chip(ids.web).click();
     await page.locator('[data-field="pick-hint"]').filter({ hasText: 'From web (10.1.1.10)' }).waitFor();
     // The second one by keyboard, as a button.
     await chip(ids.mysql).focus();
     await page.keyboard.press('Enter');
     const answer = page.locator('.reach-answer');
-    await answer
-      .locator('.verdict')
-      .filter({ hasText: /^Reachable$/ })
-      .waitFor();
+
+    // db-sg lets in ssh from ops only: the packet dies at mysql's groups, which the drawing marks.
+    await waitVerdict('Not reachable');
+    await answer.locator('li[data-problem="SecurityGroupDeniesIngress"]').waitFor();
+    const groupDrop = answer.locator('.drops [data-check="securityGroup"][data-verdict="deny"]');
+    assert.equal(await groupDrop.getAttribute('data-eni'), ids.mysql);
+    assert.match(
+      (await groupDrop.textContent()) ?? '',
+      new RegExp(
+        `db-sg \\(${ids.dbSg}\\)\\), ingress: denied: no rule allows tcp 10\\.1\\.1\\.10:\\d+ → 10\\.2\\.1\\.20:3306`,
+      ),
+    );
+    assert.match(await classOf(`g[data-eni="${ids.mysql}"]`), /\bblocked\b/);
+    assert.doesNotMatch(await classOf(`g[data-eni="${ids.web}"]`), /\bblocked\b/);
+
+    // The rule the problem asks for, added through the SDK: the path works, lit from end to end.
+    await b.sg.authorizeSecurityGroupRule({
+      securityGroupId: ids.dbSg,
+      rule: {
+        direction: 'ingress',
+        protocol: 'tcp',
+        portRange: '3306',
+        sourceIp: '10.1.0.0/16',
+        remark: 'mysql from app',
+      },
+    });
+    const allowing = (await b.sg.getSecurityGroup({ securityGroupId: ids.dbSg })).rules.find(
+      (r) => r.remark === 'mysql from app',
+    )?.securityGroupRuleId;
+    assert.ok(allowing);
+    await page.getByRole('button', { name: 'Check again' }).click();
+    await waitVerdict('Reachable');
     for (const selector of [
       `g[data-vpc="${ids.vpcApp}"]`,
       `g[data-vpc="${ids.vpcDb}"]`,
       `g[data-peering="${ids.active}"]`,
+      `g[data-subnet="${ids.subnetApp}"]`,
       `g[data-subnet="${ids.subnetDb}"]`,
       `g[data-eni="${ids.web}"]`,
       `g[data-eni="${ids.mysql}"]`,
     ]) {
-      assert.match(
-        (await page.locator(`svg ${selector}`).getAttribute('class')) ?? '',
-        /\bon-path\b/,
-        selector,
-      );
+      assert.match(await classOf(selector), /\bon-path\b/, selector);
     }
-    assert.doesNotMatch(
-      (await page.locator(`svg g[data-vpc="${ids.vpcBatch}"]`).getAttribute('class')) ?? '',
-      /on-path/,
-    );
+    assert.doesNotMatch(await classOf(`g[data-vpc="${ids.vpcBatch}"]`), /on-path/);
     assert.equal(await page.locator('svg .blocked').count(), 0);
+    await answer
+      .locator(`[data-check="securityGroup"][data-direction="ingress"] [data-rule="${allowing}"]`)
+      .waitFor();
 
-    await b.route.deleteRouteRule({ routeRuleId: ids.returnRoute });
+    // An ACL that drops the answer on its way out of db_a: stateless, so the way back is checked again.
+    await b.acl.createAclRules({
+      aclRules: [
+        {
+          subnetId: ids.subnetDb,
+          description: 'no answers from mysql',
+          protocol: 'tcp',
+          sourceIpAddress: '10.2.1.0/24',
+          destinationIpAddress: '10.1.0.0/16',
+          sourcePort: '3306',
+          destinationPort: 'all',
+          position: 20,
+          direction: 'egress',
+          action: 'deny',
+        },
+      ],
+    });
+    const aclDrop = (await b.acl.listAclRules({ subnetId: ids.subnetDb })).aclRules.find(
+      (r) => r.position === 20,
+    )?.id as string;
     await page.getByRole('button', { name: 'Check again' }).click();
-    await answer.locator('.verdict').filter({ hasText: 'Not reachable' }).waitFor();
-    await answer.locator('li[data-problem="NoReturnRoute"]').waitFor();
+    await answer.locator('li[data-problem="AclDeniesReturn"]').waitFor();
+    const returnDrop = answer.locator('.drops [data-check="acl"][data-verdict="deny"]');
+    assert.equal(await returnDrop.getAttribute('data-subnet'), ids.subnetDb);
+    assert.equal(await returnDrop.getAttribute('data-direction'), 'egress');
     assert.match(
-      (await page.locator(`svg g[data-vpc="${ids.vpcDb}"]`).getAttribute('class')) ?? '',
-      /\bblocked\b/,
+      (await returnDrop.textContent()) ?? '',
+      new RegExp(`by rule ${aclDrop} at position 20 \\(deny tcp`),
     );
+    assert.match(await classOf(`g[data-subnet="${ids.subnetDb}"]`), /\bblocked\b/);
+    // The whole way there was fine: still lit.
+    assert.match(await classOf(`g[data-eni="${ids.mysql}"]`), /\bon-path\b/);
 
     const path =
       process.env.PEERCONN_TOPOLOGY_SCREENSHOT || join(tmpdir(), `peerconn-topology-${process.pid}.png`);
     await page.screenshot({ path, fullPage: true });
     const png = readFileSync(path);
     assert.equal(png.subarray(1, 4).toString('latin1'), 'PNG');
+    assert.equal(png.readUInt32BE(16), 1280);
     if (!process.env.PEERCONN_TOPOLOGY_SCREENSHOT) rmSync(path);
+
+    // Without the route back, routing is what stops it, in db's VPC.
+    await b.acl.deleteAclRule({ aclRuleId: aclDrop });
+    await b.route.deleteRouteRule({ routeRuleId: ids.returnRoute });
+    await page.getByRole('button', { name: 'Check again' }).click();
+    await answer.locator('li[data-problem="NoReturnRoute"]').waitFor();
+    assert.match(await classOf(`g[data-vpc="${ids.vpcDb}"]`), /\bblocked\b/);
+    assert.equal(await page.locator('svg .blocked').count(), 1);
+
+    // icmp has no ports: the port field steps aside, and the answer says icmp.
+    await page.getByLabel('Protocol').selectOption('icmp');
+    assert.equal(await page.getByLabel('Port').isDisabled(), true);
+    await page.getByRole('button', { name: 'Check again' }).click();
+    await answer.getByText('icmp 10.1.1.10 → 10.2.1.20, and the answer back').waitFor();
     assert.deepEqual(ui.errors, []);
   });
 });

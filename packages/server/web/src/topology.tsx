@@ -3,15 +3,19 @@
 // protocol and port gets from the first to the second and back (POST /_admin/reachability), and the drawing
 // lights up the path the answer followed and marks where it stops, with the deciding rule spelt out below.
 import { useEffect, useState } from 'preact/hooks';
-import type { EniView, PeerConnView, ReachReport, StateView, SubnetView } from '../../src/admin/views.ts';
+import type { AdminBody } from '../../src/admin/bodies.ts';
+import type { EniView, PeerConnView, ReachReport, StateView } from '../../src/admin/views.ts';
+import type { FilterCheck } from '../../src/domain/reachability.ts';
 import { AdminError, api } from './api.ts';
 import { accountName, useConsole } from './context.ts';
-import { Hops } from './reach.tsx';
+import { FilterLine, Hops, packetText } from './reach.tsx';
 import { type Box, layoutTopology, SIZES } from './topology-layout.ts';
 import { Empty, Field } from './ui.tsx';
 
-const PROTOCOLS = ['tcp', 'udp', 'icmp', 'all'] as const;
-type Protocol = (typeof PROTOCOLS)[number];
+type Protocol = NonNullable<AdminBody<'reachability'>['protocol']>;
+const PROTOCOLS: readonly Protocol[] = ['tcp', 'udp', 'icmp', 'all'];
+/** Ports belong to tcp and udp only; the server refuses one with icmp or all. */
+const hasPorts = (protocol: Protocol) => protocol === 'tcp' || protocol === 'udp';
 
 /** The colour group of a peering's state: carries traffic, on its way, failed, or gone. */
 export function peeringTone(pc: PeerConnView): 'ok' | 'pending' | 'failed' | 'gone' {
@@ -28,41 +32,58 @@ export interface PathMarks {
   subnets: Set<string>;
   enis: Set<string>;
   peerings: Set<string>;
-  /** Where the packet stops, when it does. */
-  blocked?: { kind: 'vpc' | 'subnet' | 'eni' | 'peering'; id: string };
+  /** Where the packet is dropped or stops: every filter that denied it, else where the routing ended. */
+  blocked: Array<{ kind: 'vpc' | 'subnet' | 'eni' | 'peering'; id: string }>;
 }
 
-function subnetOf(state: StateView, eniId: string): SubnetView | undefined {
-  const eni = state.enis.find((e) => e.eniId === eniId);
-  return eni ? state.subnets.find((s) => s.subnetId === eni.subnetId) : undefined;
+/** The filters of an answer in the order the packet met them: there, then back. */
+export function checksOf(report: ReachReport): FilterCheck[] {
+  return [...report.forward, ...report.return].flatMap((hop) => [...hop.leaving, ...hop.arriving]);
 }
 
-/** The elements an answer went through, from its hops; the stop is the last place the answer reached. */
-export function pathMarks(report: ReachReport, fromEni: string, toEni: string, state: StateView): PathMarks {
+/**
+ * The elements an answer went through, read off its hops and filter checks (the check walks on past a drop, so
+ * the whole path is lit and each drop marked), or where the routing ended when no filter is to blame.
+ */
+export function pathMarks(report: ReachReport): PathMarks {
   const marks: PathMarks = {
     vpcs: new Set(),
     subnets: new Set(),
-    enis: new Set([fromEni]),
+    enis: new Set(),
     peerings: new Set(),
+    blocked: [],
   };
-  const from = subnetOf(state, fromEni);
-  if (from) marks.subnets.add(from.subnetId);
-  for (const hop of [...report.forward, ...report.return]) {
+  if (report.from.eniId) marks.enis.add(report.from.eniId);
+  if (report.from.subnetId) marks.subnets.add(report.from.subnetId);
+  const hops = [...report.forward, ...report.return];
+  for (const hop of hops) {
     marks.vpcs.add(hop.vpcId);
     if (hop.next?.type === 'peerConn' && hop.next.peerConnId) marks.peerings.add(hop.next.peerConnId);
     if (hop.next?.type === 'local') marks.subnets.add(hop.next.subnetId);
   }
-  const arrived = report.forward.some(
-    (hop) => hop.next?.type === 'local' && hop.next.subnetId === subnetOf(state, toEni)?.subnetId,
-  );
-  if (arrived) marks.enis.add(toEni);
-  if (!report.reachable) {
-    const last = [...report.forward, ...report.return].at(-1);
-    const via = last?.next?.type === 'peerConn' ? last.next.peerConnId : null;
-    if (via && last?.next?.type === 'peerConn' && !last.next.usable) {
-      marks.blocked = { kind: 'peering', id: via };
+  for (const check of checksOf(report)) {
+    if (check.verdict === 'skip') continue;
+    const element =
+      check.kind === 'acl'
+        ? ({ kind: 'subnet', id: check.subnetId } as const)
+        : check.eniId
+          ? ({ kind: 'eni', id: check.eniId } as const)
+          : undefined;
+    if (!element) continue;
+    (element.kind === 'subnet' ? marks.subnets : marks.enis).add(element.id);
+    if (
+      check.verdict === 'deny' &&
+      !marks.blocked.some((b) => b.kind === element.kind && b.id === element.id)
+    ) {
+      marks.blocked.push(element);
+    }
+  }
+  if (!report.reachable && marks.blocked.length === 0) {
+    const last = hops.at(-1);
+    if (last?.next?.type === 'peerConn' && last.next.peerConnId && !last.next.usable) {
+      marks.blocked.push({ kind: 'peering', id: last.next.peerConnId });
     } else if (last) {
-      marks.blocked = { kind: 'vpc', id: last.vpcId };
+      marks.blocked.push({ kind: 'vpc', id: last.vpcId });
     }
   }
   return marks;
@@ -95,11 +116,11 @@ function markClass(
   base: string,
   id: string,
   marks: PathMarks | undefined,
-  kind: NonNullable<PathMarks['blocked']>['kind'],
+  kind: PathMarks['blocked'][number]['kind'],
 ) {
   if (!marks) return base;
   const set = { vpc: marks.vpcs, subnet: marks.subnets, eni: marks.enis, peering: marks.peerings }[kind];
-  const blocked = marks.blocked?.kind === kind && marks.blocked.id === id;
+  const blocked = marks.blocked.some((b) => b.kind === kind && b.id === id);
   return `${base}${set.has(id) ? ' on-path' : ''}${blocked ? ' blocked' : ''}`;
 }
 
@@ -287,15 +308,14 @@ export function TopologyView() {
   const [busy, setBusy] = useState(false);
 
   const check = async (from: string, to: string) => {
-    const source = state.enis.find((e) => e.eniId === from);
-    const target = state.enis.find((e) => e.eniId === to);
-    if (!source || !target) return;
     setBusy(true);
     const asked: Answer = { from, to, protocol, port };
     try {
       const report = await api.reach({
-        from: { vpcId: source.vpcId, ip: primaryIp(source) },
-        to: { ip: primaryIp(target) },
+        from: { eniId: from },
+        to: { eniId: to },
+        protocol,
+        ...(hasPorts(protocol) ? { port: Number(port) } : {}),
       });
       setAnswer({ ...asked, report });
     } catch (error) {
@@ -331,7 +351,7 @@ export function TopologyView() {
     const eni = state.enis.find((e) => e.eniId === id);
     return eni ? `${eni.name} (${primaryIp(eni)})` : '';
   };
-  const marks = answer?.report ? pathMarks(answer.report, answer.from, answer.to, state) : undefined;
+  const marks = answer?.report ? pathMarks(answer.report) : undefined;
 
   return (
     <section aria-labelledby="topology-title" class="topology-view">
@@ -371,7 +391,8 @@ export function TopologyView() {
             min="1"
             max="65535"
             step="1"
-            disabled={protocol === 'icmp' || protocol === 'all'}
+            required
+            disabled={!hasPorts(protocol)}
             value={port}
             onInput={(e) => setPort(e.currentTarget.value)}
           />
@@ -419,6 +440,8 @@ function PathAnswer({ answer, name }: { answer: Answer; name: (id: string) => st
     );
   }
   const report = answer.report as ReachReport;
+  const drops = checksOf(report).filter((check) => check.verdict === 'deny');
+  const first = report.forward[0]?.leaving[0]?.packet;
   return (
     <section
       class="card reach-answer"
@@ -432,6 +455,15 @@ function PathAnswer({ answer, name }: { answer: Answer; name: (id: string) => st
       <p class={report.reachable ? 'verdict ok' : 'verdict bad'}>
         {report.reachable ? 'Reachable' : 'Not reachable'}
       </p>
+      {first ? <p class="muted">{packetText(first)}, and the answer back</p> : null}
+      {drops.length > 0 ? (
+        <div class="drops">
+          <h4>Dropped by</h4>
+          {drops.map((check) => (
+            <FilterLine key={`${check.kind}-${check.direction}-${check.packet.source}`} check={check} />
+          ))}
+        </div>
+      ) : null}
       {report.problems.length > 0 ? (
         <ul class="problems">
           {report.problems.map((p) => (
