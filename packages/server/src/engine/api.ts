@@ -6,6 +6,7 @@ import type { PeerConnEvent } from '../domain/events.ts';
 import type { FaultRule, FaultRuleInput } from '../domain/faults.ts';
 import type { ReachReport, ReachRequest } from '../domain/reachability.ts';
 import type { Fields } from '../domain/requests.ts';
+import type { AnyResource } from '../domain/resources.ts';
 import type { TimingTable, TransitionName } from '../domain/timing.ts';
 import type {
   Account,
@@ -122,6 +123,8 @@ export interface Overview {
   routeTables: RouteTableRecord[];
   /** Custom rules only; system routes follow from the subnets. */
   routeRules: RouteRuleRecord[];
+  /** ACL rules, security groups and their rules, network interfaces, each with its kind. */
+  resources: AnyResource[];
 }
 
 export interface EngineConfig {
