@@ -1,9 +1,10 @@
 // The verb table against the operation table: every operation reachable, every field settable.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { OPERATION_LIST, type OperationSpec, pathParams } from '@peerconn/sdk/operations';
+import { OPERATION_LIST, type OperationSpec } from '@peerconn/sdk/operations';
 import { buildInput } from '../src/run.ts';
-import { autoVerb, genericFields, VERBS } from '../src/verbs.ts';
+import { filledBy } from '../src/verb-fields.ts';
+import { autoVerb, genericFields, VERBS, verbArguments } from '../src/verbs.ts';
 
 test('every operation of the table has a verb, and every query/body field of it a flag', () => {
   for (const spec of OPERATION_LIST) {
@@ -11,10 +12,10 @@ test('every operation of the table has a verb, and every query/body field of it 
     assert.ok(verbs.length > 0, `no verb for ${spec.name}`);
     for (const verb of verbs) {
       const covered = new Set([
-        ...verb.fields.map((f) => f.field),
+        ...verb.fields.flatMap(filledBy),
         ...genericFields(verb, spec).map((f) => f.field),
         ...Object.keys(verb.fixed ?? {}),
-        ...pathParams(spec),
+        ...verbArguments(verb, spec),
       ]);
       for (const field of [...spec.query, ...spec.body]) {
         assert.ok(covered.has(field), `${verb.words.join(' ')}: no flag for ${spec.name}.${field}`);
