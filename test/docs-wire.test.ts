@@ -112,6 +112,13 @@ const RESPONSE_TABLE_OF: Record<string, string> = {
   createSecurityGroup: 'createSecurityGroup',
   listSecurityGroups: 'listSecurityGroups',
   getSecurityGroup: 'SecurityGroup',
+  createEni: 'createEni',
+  listEnis: 'listEnis',
+  getEniQuota: 'getEniQuota',
+  getEni: 'Eni',
+  getEniStatus: 'getEniStatus',
+  addEniPrivateIp: 'addEniPrivateIp',
+  batchAddEniPrivateIps: 'batchAddEniPrivateIps',
 };
 const ITEM_TABLES = [
   'PeerConn',
@@ -123,6 +130,8 @@ const ITEM_TABLES = [
   'AclRule',
   'SecurityGroup',
   'SecurityGroupRule',
+  'Eni',
+  'EniPrivateIp',
 ];
 
 describe('docs/wire.md against the code', () => {
@@ -419,7 +428,9 @@ describe('docs/wire.md against a running server', () => {
       .replace('{routeRuleId}', 'rr-nonexistent0')
       .replace('{aclRuleId}', 'ar-nonexistent0')
       .replace('{securityGroupId}', 'g-nonexistent0')
-      .replace('{securityGroupRuleId}', 'r-nonexistent0');
+      .replace('{securityGroupRuleId}', 'r-nonexistent0')
+      .replace('{eniId}', 'eni-nonexistent0')
+      .replace('{privateIpAddress}', '10.0.0.9');
     return { path, query: op.flag ? [[op.flag, undefined]] : [] };
   }
 
@@ -452,6 +463,8 @@ describe('docs/wire.md against a running server', () => {
     'list of AclRuleRequest': ['x'],
     'list of SecurityGroupRuleInput': ['x'],
     SecurityGroupRuleInput: ['x'],
+    'list of string': ['x'],
+    'list of EniPrivateIp': ['x'],
   };
 
   for (const op of OPERATION_LIST.filter((o) => o.body.length > 0)) {
@@ -782,5 +795,65 @@ describe('docs/wire.md against a running server', () => {
       'the default group, then this one',
     );
     assertShape(RESPONSE_TABLE_OF.listSecurityGroups as string, first.json);
+  });
+
+  test('network interface responses have exactly the documented fields and types', async () => {
+    const vpc = await send('POST', '/v1/vpc', [], { name: 'interfaces', cidr: '10.30.0.0/16' });
+    assert.equal(vpc.status, 200, vpc.message);
+    const vpcId = (vpc.json as { vpcId: string }).vpcId;
+    const subnet = await send('POST', '/v1/subnet', [], {
+      name: 's',
+      zoneName: 'cn-bj-a',
+      cidr: '10.30.1.0/24',
+      vpcId,
+    });
+    assert.equal(subnet.status, 200, subnet.message);
+    const subnetId = (subnet.json as { subnetId: string }).subnetId;
+    const eniIds: string[] = [];
+    for (const name of ['e1', 'e2']) {
+      const created = await send('POST', '/v1/eni', [], {
+        name,
+        subnetId,
+        privateIpSet: [{ primary: true, privateIpAddress: '' }],
+      });
+      assert.equal(created.status, 200, created.message);
+      assertShape(RESPONSE_TABLE_OF.createEni as string, created.json);
+      eniIds.push((created.json as { eniId: string }).eniId);
+    }
+    const [first] = eniIds as [string];
+    const added = await send('POST', `/v1/eni/${first}/privateIp`, [], { privateIpAddress: '' });
+    assert.equal(added.status, 200, added.message);
+    assertShape(RESPONSE_TABLE_OF.addEniPrivateIp as string, added.json);
+    const batch = await send('POST', `/v1/eni/${first}/privateIp/batchAdd`, [], { privateIpAddressCount: 2 });
+    assert.equal(batch.status, 200, batch.message);
+    assertShape(RESPONSE_TABLE_OF.batchAddEniPrivateIps as string, batch.json);
+    const detail = await send('GET', `/v1/eni/${first}`, []);
+    assert.equal(detail.status, 200, detail.message);
+    assertShape(RESPONSE_TABLE_OF.getEni as string, detail.json);
+    assert.equal((detail.json as { privateIpSet: unknown[] }).privateIpSet.length, 4);
+    const status = await send('GET', `/v1/eni/${first}/status`, []);
+    assertShape(RESPONSE_TABLE_OF.getEniStatus as string, status.json);
+    for (const query of [[['eniId', first]], [['instanceId', 'i-nothing']]] as Array<
+      Array<[string, string]>
+    >) {
+      const quota = await send('GET', '/v1/eni/quota', query);
+      assert.equal(quota.status, 200, quota.message);
+      assertShape(RESPONSE_TABLE_OF.getEniQuota as string, quota.json);
+    }
+    const tableName = RESPONSE_TABLE_OF.listEnis as string;
+    let page = { isTruncated: true } as { isTruncated: boolean; nextMarker?: string };
+    let pages = 0;
+    while (page.isTruncated) {
+      const next = await send('GET', '/v1/eni', [
+        ['vpcId', vpcId],
+        ['maxKeys', '1'],
+        ...(page.nextMarker ? [['marker', page.nextMarker] as [string, string]] : []),
+      ]);
+      assert.equal(next.status, 200, next.message);
+      assertShape(tableName, next.json, { all: pages === 0 });
+      page = next.json as typeof page;
+      pages += 1;
+    }
+    assert.equal(pages, 2, 'listEnis: two interfaces, one per page');
   });
 });

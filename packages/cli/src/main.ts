@@ -396,20 +396,33 @@ function addWhoami(root: Command): void {
 function addReach(root: Command): void {
   root
     .command('reach')
-    .description('Would a packet get from an address in a VPC to another address, and back? (local server)')
-    .option(
-      '--from <vpcId:ip>',
-      'where the packet starts: a VPC and an address in it, e.g. vpc-1a2b3c4d5e6f:10.1.1.5',
+    .description(
+      'Would a packet get from a network interface or an address to another, and back? (local server)',
     )
-    .option('--to <ip>', 'where it is going, e.g. 10.2.1.7')
+    .option(
+      '--from <eni|vpcId:ip>',
+      'where the packet starts: a network interface (eni-…) or a VPC and an address in it, e.g. vpc-1a2b3c4d5e6f:10.1.1.5',
+    )
+    .option('--to <eni|ip>', 'where it is going: a network interface (eni-…) or an address, e.g. 10.2.1.7')
+    .option(
+      '--protocol <protocol>',
+      'tcp, udp, icmp or all (the default: only rules for every protocol count)',
+    )
+    .option('--port <port>', 'the destination port, for tcp and udp (required with them), e.g. 3306')
+    .option(
+      '--source-port <port>',
+      "the client's port the answer goes back to, for tcp and udp (default 32768)",
+    )
     .option('--admin-token <token>', "the server's admin token, when it has one (env PEERCONN_ADMIN_TOKEN)")
     .addHelpText(
       'after',
       '\nAsks the local server (POST /_admin/reachability on the endpoint, an admin call: no keys needed with\n' +
-        '--endpoint). Prints each route table lookup on the way there and back, then every problem found;\n' +
-        '--output json prints the answer as the server sent it, --output text one tab-separated line per hop.\n' +
+        '--endpoint). Prints each route table lookup on the way there and back with the security groups and\n' +
+        'ACLs the packet passes and the rule that decided each, then every problem found; --output json prints\n' +
+        'the answer as the server sent it, --output text one tab-separated line per lookup and per check.\n' +
         'Exit code 0 when the path works both ways, 3 when it does not.\n\n' +
-        'Example:\n  $ peerconn reach --from vpc-1a2b3c4d5e6f:10.1.1.5 --to 10.2.1.7\n',
+        'Examples:\n  $ peerconn reach --from vpc-1a2b3c4d5e6f:10.1.1.5 --to 10.2.1.7\n' +
+        '  $ peerconn reach --from eni-1a2b3c4d5e6f --to eni-6f5e4d3c2b1a --protocol tcp --port 3306\n',
     )
     .action(async (opts: Record<string, unknown>, command: Command) => {
       const { runReach } = await import('./reach.ts');

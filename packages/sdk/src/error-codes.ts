@@ -81,6 +81,26 @@ export const ERROR_CODES = {
   SystemRouteImmutable: 400,
   /** Unknown nexthopType, or a peering next hop that is not the caller's interface in this VPC. */
   InvalidNexthop: 400,
+  // --- network interfaces (this project's choice; Baidu publishes no ENI codes but Vpc.SecurityGroupsNotSameVpc) ---
+  /** A security group of another VPC than the network interface's (Baidu's code for the same refusal). */
+  'Vpc.SecurityGroupsNotSameVpc': 400,
+  /**
+   * A private address that is malformed, outside the interface's subnet or reserved there, IPv6 on a subnet
+   * without IPv6, not held by the interface, or its primary address on a delete.
+   */
+  InvalidPrivateIp: 400,
+  /** Another network interface of the VPC already holds the address. */
+  PrivateIpInUse: 409,
+  /** The subnet has no free address left to pick. */
+  SubnetIpExhausted: 400,
+  /** Unattached interfaces per VPC (500), addresses per interface (40), interfaces per instance (8); configurable. */
+  EniQuotaExceeded: 400,
+  /** Attach or detach in a status that does not allow it, or a detach naming another instance. */
+  InvalidEniStatus: 409,
+  /** An attached network interface cannot be deleted. */
+  EniInUse: 409,
+  /** A Baidu feature the local server does not model (enterprise security groups, elastic IPs). */
+  UnsupportedFeature: 400,
   // --- subnet ACLs and security groups (docs/server-rules.md says which are Baidu's and which ours) ---
   /** An ACL rule value out of range or of the wrong form (protocol, address, port, position, direction, action). */
   InvalidAclRule: 400,

@@ -22,15 +22,30 @@ export type {
   SubnetOperations,
   VpcOperations,
 } from './operation-types.ts';
-// The local server's reachability answer (POST /_admin/reachability): built by the server, printed by the CLI
+// The local server's reachability request and answer (POST /_admin/reachability): built by the server, asked
+// for and printed by the CLI
 export {
+  type AclCheck,
+  type AclRuleMatch,
+  DEFAULT_SOURCE_PORT,
+  type FilterCheck,
+  type FilterVerdict,
   type HopNext,
   type MatchedRule,
+  type PacketView,
   REACH_PROBLEMS,
+  REACH_PROTOCOLS,
+  type ReachEnd,
+  type ReachFrom,
   type ReachHop,
   type ReachProblem,
   type ReachProblemCode,
+  type ReachProtocol,
   type ReachReport,
+  type ReachRequest,
+  type ReachTo,
+  type SecurityGroupCheck,
+  type SecurityGroupRuleMatch,
   type SideState,
 } from './reachability.ts';
 export { type BuiltRequest, buildRequest } from './requests.ts';

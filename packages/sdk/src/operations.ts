@@ -622,7 +622,7 @@ export const OPERATIONS = {
     body: [],
     mutating: false,
     returnsData: true,
-    summary: 'How many network interfaces may still be created',
+    summary: 'How many more addresses an interface (eniId), or interfaces an instance (instanceId), may have',
   }),
   getEni: op({
     name: 'getEni',

@@ -327,6 +327,94 @@ const CASES: Record<string, WireCase> = {
     path: '/v2/securityGroup/g-1',
     query: [],
   },
+  createEni: {
+    input: {
+      name: 'db',
+      subnetId: 'sbn-1',
+      securityGroupIds: ['g-1'],
+      privateIpSet: [{ primary: true, privateIpAddress: '' }],
+      description: undefined,
+    },
+    method: 'POST',
+    path: '/v1/eni',
+    query: [],
+    body: {
+      name: 'db',
+      subnetId: 'sbn-1',
+      securityGroupIds: ['g-1'],
+      privateIpSet: [{ primary: true, privateIpAddress: '' }],
+    },
+  },
+  listEnis: {
+    input: { vpcId: 'vpc-a', privateIpAddress: ['10.1.1.2', '10.1.1.3'], maxKeys: 2 },
+    method: 'GET',
+    path: '/v1/eni',
+    query: ['vpcId=vpc-a', 'privateIpAddress=10.1.1.2%2C10.1.1.3', 'maxKeys=2'],
+  },
+  getEniQuota: {
+    input: { eniId: 'eni-1' },
+    method: 'GET',
+    path: '/v1/eni/quota',
+    query: ['eniId=eni-1'],
+  },
+  getEni: { input: { eniId: 'eni-1' }, method: 'GET', path: '/v1/eni/eni-1', query: [] },
+  getEniStatus: { input: { eniId: 'eni-1' }, method: 'GET', path: '/v1/eni/eni-1/status', query: [] },
+  updateEni: {
+    input: { eniId: 'eni-1', name: 'db2' },
+    method: 'PUT',
+    path: '/v1/eni/eni-1',
+    query: ['modifyAttribute'],
+    body: { name: 'db2' },
+  },
+  updateEniSecurityGroups: {
+    input: { eniId: 'eni-1', securityGroupIds: ['g-1', 'g-2'] },
+    method: 'PUT',
+    path: '/v1/eni/eni-1',
+    query: ['bindSg'],
+    body: { securityGroupIds: ['g-1', 'g-2'] },
+  },
+  attachEni: {
+    input: { eniId: 'eni-1', instanceId: 'i-1' },
+    method: 'PUT',
+    path: '/v1/eni/eni-1',
+    query: ['attach'],
+    body: { instanceId: 'i-1' },
+  },
+  detachEni: {
+    input: { eniId: 'eni-1', instanceId: 'i-1' },
+    method: 'PUT',
+    path: '/v1/eni/eni-1',
+    query: ['detach'],
+    body: { instanceId: 'i-1' },
+  },
+  deleteEni: { input: { eniId: 'eni-1' }, method: 'DELETE', path: '/v1/eni/eni-1', query: [] },
+  addEniPrivateIp: {
+    input: { eniId: 'eni-1', privateIpAddress: '' },
+    method: 'POST',
+    path: '/v1/eni/eni-1/privateIp',
+    query: [],
+    body: { privateIpAddress: '' },
+  },
+  deleteEniPrivateIp: {
+    input: { eniId: 'eni-1', privateIpAddress: '10.1.1.3' },
+    method: 'DELETE',
+    path: '/v1/eni/eni-1/privateIp/10.1.1.3',
+    query: [],
+  },
+  batchAddEniPrivateIps: {
+    input: { eniId: 'eni-1', privateIpAddressCount: 2 },
+    method: 'POST',
+    path: '/v1/eni/eni-1/privateIp/batchAdd',
+    query: [],
+    body: { privateIpAddressCount: 2 },
+  },
+  batchDeleteEniPrivateIps: {
+    input: { eniId: 'eni-1', privateIpAddresses: ['10.1.1.3'] },
+    method: 'POST',
+    path: '/v1/eni/eni-1/privateIp/batchDel',
+    query: [],
+    body: { privateIpAddresses: ['10.1.1.3'] },
+  },
 };
 
 // Answers of the operations that return data, keyed by method and path; the rest get an empty 200.
@@ -363,6 +451,13 @@ const RESPONSES: Record<string, unknown> = {
     bindInstanceNum: '1',
     rules: [{ securityGroupRuleId: 'r-1' }],
   },
+  'POST /v1/eni': { eniId: 'eni-new' },
+  'GET /v1/eni': { enis: [{ eniId: 'eni-1', status: 'available' }], isTruncated: false, maxKeys: 2 },
+  'GET /v1/eni/quota': { totalQuantity: 40, availableQuantity: 39 },
+  'GET /v1/eni/eni-1': { eniId: 'eni-1', status: 'inuse', instanceId: 'i-1' },
+  'GET /v1/eni/eni-1/status': { status: 'available' },
+  'POST /v1/eni/eni-1/privateIp': { privateIpAddress: '10.1.1.3' },
+  'POST /v1/eni/eni-1/privateIp/batchAdd': { privateIpAddresses: ['10.1.1.4', '10.1.1.5'] },
 };
 
 // What each data-returning operation must hand back for the answer in RESPONSES (normalised).
@@ -416,6 +511,14 @@ const OUTPUTS: Record<string, (output: Record<string, unknown>) => void> = {
       bindInstanceNum: 1,
       rules: [{ securityGroupRuleId: 'r-1' }],
     }),
+  createEni: (o) => assert.deepEqual(o, { eniId: 'eni-new' }),
+  listEnis: (o) =>
+    assert.deepEqual(o, { enis: [{ eniId: 'eni-1', status: 'available' }], isTruncated: false, maxKeys: 2 }),
+  getEniQuota: (o) => assert.deepEqual(o, { totalQuantity: 40, availableQuantity: 39 }),
+  getEni: (o) => assert.deepEqual(o, { eniId: 'eni-1', status: 'inuse', instanceId: 'i-1' }),
+  getEniStatus: (o) => assert.deepEqual(o, { status: 'available' }),
+  addEniPrivateIp: (o) => assert.deepEqual(o, { privateIpAddress: '10.1.1.3' }),
+  batchAddEniPrivateIps: (o) => assert.deepEqual(o, { privateIpAddresses: ['10.1.1.4', '10.1.1.5'] }),
 };
 
 let server: ScriptedServer;

@@ -164,6 +164,11 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     quotaPerAccount: options.quotaPerAccount ?? DEFAULTS.quotaPerAccount,
     quotaSubnetsPerVpc: options.quotaSubnetsPerVpc ?? DEFAULTS.quotaSubnetsPerVpc,
     quotaRulesPerTable: options.quotaRulesPerTable ?? DEFAULTS.quotaRulesPerTable,
+    ...(options.quotaEnisPerVpc !== undefined ? { quotaEnisPerVpc: options.quotaEnisPerVpc } : {}),
+    ...(options.quotaIpsPerEni !== undefined ? { quotaIpsPerEni: options.quotaIpsPerEni } : {}),
+    ...(options.quotaEnisPerInstance !== undefined
+      ? { quotaEnisPerInstance: options.quotaEnisPerInstance }
+      : {}),
     quotaAclRulesPerDirection: options.quotaAclRulesPerDirection ?? DEFAULTS.quotaAclRulesPerDirection,
     quotaSecurityGroupRulesPerDirection:
       options.quotaSecurityGroupRulesPerDirection ?? DEFAULTS.quotaSecurityGroupRulesPerDirection,

@@ -1195,7 +1195,17 @@ async function reach(vpcId: string, from: string, to: string): Promise<Report> {
     from: { vpcId, ip: from },
     to: { ip: to },
   })) as Report;
-  assert.deepEqual(Object.keys(report).sort(), ['forward', 'problems', 'reachable', 'return']);
+  assert.deepEqual(Object.keys(report).sort(), [
+    'forward',
+    'from',
+    'port',
+    'problems',
+    'protocol',
+    'reachable',
+    'return',
+    'sourcePort',
+    'to',
+  ]);
   for (const problem of report.problems) {
     assert.deepEqual(Object.keys(problem).sort(), ['code', 'message']);
   }

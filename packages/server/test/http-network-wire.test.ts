@@ -239,7 +239,7 @@ describe('security groups as the Go SDK sends them', () => {
     assert.deepEqual(errorOf(unknown), { status: 400, code: 'InvalidParameter', requestIdMatches: true });
     assert.match(
       (unknown.json as { message: string }).message,
-      /needs one of the action flags "authorizeRule", "revokeRule"/,
+      /Unknown action "bindEsg" for PUT "\/v2\/securityGroup\/g-[a-z0-9]+"; actions on this path: "authorizeRule", "revokeRule"/,
     );
     const go = await call('GET', `/v2/securityGroup?maxKeys=1000&vpcId=${vpcId}`, undefined, 'go');
     ok(go);

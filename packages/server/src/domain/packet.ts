@@ -4,9 +4,12 @@
 // (which codes, which fields) stay in acl.ts and security-group.ts.
 import { parseIp } from './cidr.ts';
 
-/** A packet as the path analysis follows it. Ports matter only for tcp and udp. */
+/**
+ * A packet as the path analysis follows it. Ports matter only for tcp and udp. `all` is a packet of no
+ * particular protocol (the path analysis's default): only a rule for every protocol, and every port, covers it.
+ */
 export interface Packet {
-  protocol: 'tcp' | 'udp' | 'icmp';
+  protocol: 'tcp' | 'udp' | 'icmp' | 'all';
   /** An IPv4 or IPv6 address. */
   source: string;
   destination: string;

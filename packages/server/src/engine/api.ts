@@ -4,7 +4,7 @@ import type { OperationInput, OperationShapes } from '@peerconn/sdk';
 import type { OPERATIONS, OperationName } from '@peerconn/sdk/operations';
 import type { PeerConnEvent } from '../domain/events.ts';
 import type { FaultRule, FaultRuleInput } from '../domain/faults.ts';
-import type { ReachQuery, ReachReport } from '../domain/reachability.ts';
+import type { ReachReport, ReachRequest } from '../domain/reachability.ts';
 import type { Fields } from '../domain/requests.ts';
 import type { TimingTable, TransitionName } from '../domain/timing.ts';
 import type {
@@ -20,7 +20,7 @@ import type { StoreHealth } from '../store/availability.ts';
 
 export type { EventCause, EventChange, PeerConnEvent } from '../domain/events.ts';
 export type { FaultRule, FaultRuleInput } from '../domain/faults.ts';
-export type { ReachQuery, ReachReport } from '../domain/reachability.ts';
+export type { ReachQuery, ReachReport, ReachRequest } from '../domain/reachability.ts';
 export type { TimingTable, TransitionName, TransitionTiming } from '../domain/timing.ts';
 export type {
   Account,
@@ -131,6 +131,12 @@ export interface EngineConfig {
   quotaSubnetsPerVpc?: number;
   /** Custom rules a route table may hold; Baidu's 50 when absent. */
   quotaRulesPerTable?: number;
+  /** Network interfaces attached to nothing, per VPC; Baidu's 500 when absent. */
+  quotaEnisPerVpc?: number;
+  /** Addresses per network interface; Baidu's 40 when absent. */
+  quotaIpsPerEni?: number;
+  /** Network interfaces attached to one instance id; Baidu's 8 (min(cores, 8)) when absent. */
+  quotaEnisPerInstance?: number;
   /** ACL rules a subnet may hold per direction; Baidu's 150 when absent. */
   quotaAclRulesPerDirection?: number;
   /** Rules a security group may hold per direction; Baidu's 100 when absent. */
@@ -194,10 +200,11 @@ export interface Engine {
   /** Accounts, VPCs and peering connections of everyone, after applying the transitions due by now. */
   overview(): Promise<Overview>;
   /**
-   * Whether a packet from an address in a VPC reaches an address across its route tables and peering
-   * connections, and whether the answer comes back; whoever owns the VPCs (an admin view).
+   * Whether a packet of a protocol and port from a network interface or an address in a VPC reaches another
+   * through security groups, ACLs, route tables and peering connections, and whether the answer comes back;
+   * whoever owns them (an admin view).
    */
-  reachability(query: ReachQuery): Promise<ReachReport>;
+  reachability(request: ReachRequest): Promise<ReachReport>;
   clock(): ClockState;
   setClock(change: ClockChange): Promise<ClockState>;
   timing(): TimingTable;

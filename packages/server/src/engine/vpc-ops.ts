@@ -55,6 +55,7 @@ export async function deleteVpc(ctx: RequestContext, fields: VpcIdFields): Promi
     livePeerConns: await ctx.tx.countLiveOnVpc(vpc.vpcId),
     subnets: (await ctx.tx.subnetsOfVpc(vpc.vpcId)).length,
     customRules: table ? (await ctx.tx.rulesOfTable(table.routeTableId)).length : 0,
+    enis: (await ctx.tx.resourcesUnder('eni', [vpc.vpcId])).map((eni) => eni.eniId),
   });
   await deleteSecurityGroupsOfVpc(ctx, vpc);
   if (table) await ctx.tx.deleteRouteTable(table.routeTableId);

@@ -72,9 +72,13 @@ export function route(
   const flag = present[0];
   const chosen = candidates.find((c) => c.route.flag === flag);
   if (!chosen) {
+    // A value-less key that is no flag here is an action this server does not know (`?bindEsg`): name it.
+    const unknown = [...query].find(([key, value]) => value === '' && key !== 'clientToken')?.[0];
     throw serviceError(
       'InvalidParameter',
-      `This request needs one of the action flags ${flagsHere.map((f) => `"${f}"`).join(', ')} in the query string.`,
+      unknown !== undefined
+        ? `Unknown action "${unknown}" for ${method} "/${segments.join('/')}"; actions on this path: ${flagsHere.map((f) => `"${f}"`).join(', ')}.`
+        : `This request needs one of the action flags ${flagsHere.map((f) => `"${f}"`).join(', ')} in the query string.`,
     );
   }
   // On a change, a value-less key the operation does not take is an action this server does not know
