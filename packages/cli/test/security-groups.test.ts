@@ -157,10 +157,18 @@ test('sg create; allow from flags; show and list read like a firewall listing pe
 
 test('sg create takes its first rules as JSON; revoke, rule update and rule delete; sg delete', async () => {
   const rules = [{ direction: 'ingress', protocol: 'tcp', portRange: '6379', sourceIp: '10.2.1.0/24' }];
-  const cache = await createGroup('cache', ['--rules', JSON.stringify(rules)]);
+  const cache = await createGroup('cache', [
+    '--rules',
+    JSON.stringify(rules),
+    '--desc',
+    'redis (wire name flag)',
+  ]);
   let group = await show(cache);
+  assert.equal((group as unknown as Record<string, unknown>).desc, 'redis (wire name flag)');
   const redis = group.rules.find((r) => r.portRange === '6379') as Record<string, string>;
   assert.equal(redis.sourceIp, '10.2.1.0/24');
+  // Made with an ingress rule only, the group also gets the rule that lets everything out.
+  assert.deepEqual(group.rules.map((r) => r.direction).sort(), ['egress', 'ingress']);
 
   await ok([
     'sg',
