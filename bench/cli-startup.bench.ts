@@ -10,7 +10,7 @@ import { PairSource, seedPeerings } from './lib/seed.ts';
 import { alternate, boundedEntry, median } from './lib/stats.ts';
 
 const bin = join(repoRoot, 'packages/cli/bin/peerconn.mjs');
-const bundle = join(repoRoot, 'packages/cli/dist/main.mjs');
+const bundle = join(repoRoot, 'packages/cli/dist/index.mjs');
 const sourceRoots = ['packages/cli/src', 'packages/sdk/src', 'packages/server/src'].map((p) =>
   join(repoRoot, p),
 );

@@ -6,5 +6,6 @@ export const BENCH_MODULES: ReadonlyArray<{ key: string; file: string }> = [
   { key: 'loadgen', file: './loadgen.bench.ts' },
   { key: 'server', file: './server.bench.ts' },
   { key: 'cli', file: './cli-startup.bench.ts' },
+  { key: 'packaged', file: './packaged.bench.ts' },
   { key: 'floor', file: './floor.bench.ts' },
 ];

@@ -1,20 +1,25 @@
 #!/usr/bin/env node
-// Bundles the CLI (with the workspace's own TypeScript packages) into plain ESM so `peerconn` starts without
-// compiling TypeScript on the fly. npm dependencies stay external; heavy modules stay in lazily loaded chunks.
-import { rmSync } from 'node:fs';
+// Bundles the CLI (with the SDK, from its TypeScript sources) into plain ESM so `peerconn` starts without
+// compiling TypeScript on the fly or resolving many files, and writes its type declarations beside it. npm
+// dependencies and @peerconn/server (which `serve` loads, compiled, only when asked) stay external; heavy
+// modules stay in lazily loaded chunks.
+import { spawnSync } from 'node:child_process';
+import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const outdir = join(root, 'packages/cli/dist');
+const cli = join(root, 'packages/cli');
+const outdir = join(cli, 'dist');
 rmSync(outdir, { recursive: true, force: true });
 
-const keepWorkspaceInline = {
-  name: 'externalise-npm-dependencies',
+const inlineTheSdkOnly = {
+  name: 'externalise-dependencies',
   setup(b) {
     b.onResolve({ filter: /^[^./]/ }, (args) =>
-      args.path.startsWith('@peerconn/') || args.path.startsWith('node:')
+      args.path.startsWith('@peerconn/sdk') || args.path.startsWith('node:')
         ? undefined
         : { path: args.path, external: true },
     );
@@ -22,7 +27,7 @@ const keepWorkspaceInline = {
 };
 
 await build({
-  entryPoints: { main: join(root, 'packages/cli/src/main.ts') },
+  entryPoints: { index: join(cli, 'src/index.ts') },
   outdir,
   bundle: true,
   splitting: true,
@@ -30,8 +35,21 @@ await build({
   platform: 'node',
   target: 'node20',
   outExtension: { '.js': '.mjs' },
-  // The workspace packages are bundled from their TypeScript sources, not from a possibly older dist.
+  // The SDK is bundled from its TypeScript sources, not from a possibly older dist.
   conditions: ['source'],
-  plugins: [keepWorkspaceInline],
+  plugins: [inlineTheSdkOnly],
   logLevel: 'warning',
 });
+
+const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
+const types = spawnSync(process.execPath, [tsc, '-p', join(cli, 'tsconfig.build.json')], {
+  stdio: 'inherit',
+});
+if (types.status !== 0) process.exit(types.status ?? 1);
+// Declarations keep `./x.ts`; consumers resolve `./x.js`.
+const typesDir = join(outdir, 'types');
+for (const name of readdirSync(typesDir)) {
+  const file = join(typesDir, name);
+  const text = readFileSync(file, 'utf8');
+  writeFileSync(file, text.replace(/(from\s+|import\()(['"])(\.{1,2}\/[^'"]+)\.ts\2/g, '$1$2$3.js$2'));
+}

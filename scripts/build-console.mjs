@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Builds the web console (packages/server/web) into packages/server/dist/console, which the server serves
+// Builds the web console (packages/server/web) into packages/server/dist/web, which the server serves
 // under /_console/: one script (Preact and the page's TypeScript, bundled and minified by esbuild), one
 // stylesheet, the HTML shell and the icon. Nothing is loaded from anywhere else at run time.
 //
@@ -15,8 +15,7 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const web = join(root, 'packages/server/web');
 // Tests build into a directory of their own (`--outdir <dir>`), so parallel suites never share a half-written one.
 const flag = process.argv.indexOf('--outdir');
-const outdir =
-  flag === -1 ? join(root, 'packages/server/dist/console') : resolve(process.argv[flag + 1] ?? '');
+const outdir = flag === -1 ? join(root, 'packages/server/dist/web') : resolve(process.argv[flag + 1] ?? '');
 rmSync(outdir, { recursive: true, force: true });
 mkdirSync(outdir, { recursive: true });
 

@@ -1,13 +1,21 @@
 #!/usr/bin/env node
-// Runs the bundled CLI when it is at least as new as every source file it was built from (fast start);
-// otherwise runs the TypeScript sources through tsx, so an edited checkout never runs stale code.
+// Runs the bundled CLI (dist/), which is all an installed package has. Inside the workspace it does so only when
+// every build it relies on (the bundle, and the compiled server and SDK that `serve` loads) is at least as new
+// as the sources; otherwise it runs the TypeScript sources through tsx, so an edited checkout never runs stale
+// code.
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const bundle = join(here, '../dist/main.mjs');
-const sourceRoots = ['../src', '../../sdk/src', '../../server/src'].map((p) => join(here, p));
+const bundle = join(here, '../dist/index.mjs');
+const packages = join(here, '../..');
+/** Each build and the sources it was made from. */
+const builds = [
+  [bundle, ['cli/src', 'sdk/src']],
+  [join(packages, 'server/dist/index.js'), ['server/src']],
+  [join(packages, 'sdk/dist/index.js'), ['sdk/src']],
+];
 
 function newestSource(dir) {
   let newest = 0;
@@ -19,23 +27,47 @@ function newestSource(dir) {
   return newest;
 }
 
-function bundleIsFresh() {
-  if (process.env.PEERCONN_CLI_FROM_SOURCE === '1' || !existsSync(bundle)) return false;
-  const built = statSync(bundle).mtimeMs;
-  return sourceRoots.every((dir) => !existsSync(dir) || newestSource(dir) <= built);
+function inWorkspace() {
+  return existsSync(join(here, '../src'));
 }
 
+function buildsAreFresh() {
+  if (process.env.PEERCONN_CLI_FROM_SOURCE === '1' || !existsSync(bundle)) return false;
+  return builds.every(([output, sources]) => {
+    const roots = sources.map((s) => join(packages, s)).filter((dir) => existsSync(dir));
+    if (roots.length === 0) return true;
+    if (!existsSync(output)) return false;
+    const built = statSync(output).mtimeMs;
+    return roots.every((dir) => newestSource(dir) <= built);
+  });
+}
+
+/** Whether this process resolves packages to their TypeScript sources (`--conditions=source`, as the tests do). */
+function sourceCondition() {
+  const args = [...process.execArgv, ...(process.env.NODE_OPTIONS ?? '').split(/\s+/)];
+  return args.some(
+    (arg, i) =>
+      /^(--conditions|-C)=source$/.test(arg) || (/^(--conditions|-C)$/.test(arg) && args[i + 1] === 'source'),
+  );
+}
+
+const { register } = await import('node:module');
 let main;
-if (bundleIsFresh()) {
+if (!inWorkspace() || buildsAreFresh()) {
+  // The bundle and what it loads are JavaScript: resolve them as an installed package would, without `source`.
+  if (inWorkspace() && sourceCondition()) {
+    register(
+      'data:text/javascript,export function resolve(s,c,n){return n(s,{...c,conditions:c.conditions.filter((x)=>x!=="source")})}',
+    );
+  }
   ({ main } = await import(bundle));
 } else {
   // Resolve workspace packages to their sources too (the `source` export condition), then compile with tsx.
-  const { register: registerHooks } = await import('node:module');
-  registerHooks(
+  register(
     'data:text/javascript,export function resolve(s,c,n){return n(s,{...c,conditions:[...c.conditions,"source"]})}',
   );
-  const { register } = await import('tsx/esm/api');
-  register();
-  ({ main } = await import('../src/main.ts'));
+  const { register: registerTsx } = await import('tsx/esm/api');
+  registerTsx();
+  ({ main } = await import('../src/index.ts'));
 }
 await main(process.argv.slice(2));

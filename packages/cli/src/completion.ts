@@ -1,6 +1,6 @@
 // Shell completion. The shell script only forwards the words typed so far to `peerconn __complete`; this
 // engine answers from the live command tree (so verbs derived from the operation table complete without
-// being listed), the profile file (for --profile) and the server's own usage text (for serve's flags).
+// being listed), the profile file (for --profile) and the server's options table (for serve's flags).
 import type { Command, Option } from 'commander';
 
 export interface CompletionSources {
@@ -24,13 +24,13 @@ async function profileNames(): Promise<readonly string[]> {
   }
 }
 
-/** serve's flags, read from the usage text the server prints, so a flag added there completes here too. */
-export async function serverUsageFlags(): Promise<readonly string[]> {
-  const { USAGE } = await import('@peerconn/server');
-  return [...USAGE.matchAll(/^ {2}(?:-\w, )?(--[a-z][a-z-]*)/gm)].map((m) => m[1] as string);
+/** serve's flags, from the server's options table, so a flag added there completes here too. */
+export async function serverFlags(): Promise<readonly string[]> {
+  const { SERVER_OPTIONS } = await import('@peerconn/server');
+  return SERVER_OPTIONS.map((option) => `--${option.flag}`);
 }
 
-export const defaultSources: CompletionSources = { profiles: profileNames, serveFlags: serverUsageFlags };
+export const defaultSources: CompletionSources = { profiles: profileNames, serveFlags: serverFlags };
 
 /** The command's own options, then those of every command above it (the globals live on the root). */
 function optionsInScope(cmd: Command): Option[] {

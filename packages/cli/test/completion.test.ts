@@ -1,14 +1,14 @@
-// The completion engine answers from the live command tree, the profile file and the server's usage text.
+// The completion engine answers from the live command tree, the profile file and the server's options table.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { USAGE } from '@peerconn/server';
-import { type CompletionSources, complete, serverUsageFlags } from '../src/completion.ts';
+import { SERVER_OPTIONS } from '@peerconn/server';
+import { type CompletionSources, complete, serverFlags } from '../src/completion.ts';
 import { buildProgram } from '../src/main.ts';
 
 const program = buildProgram();
 const sources: CompletionSources = {
   profiles: async () => ['alice', 'bob', 'prod'],
-  serveFlags: serverUsageFlags,
+  serveFlags: serverFlags,
 };
 const tab = (...words: string[]) => complete(program, words, sources);
 
@@ -18,15 +18,15 @@ test('--profile <TAB> offers the profile names, wherever the flag stands', async
   assert.deepEqual(await tab('vpc', 'list', '--output', 'table', '--profile', 'b'), ['bob']);
 });
 
-test("serve --p<TAB> offers serve's own flags, read from the server's usage", async () => {
-  assert.deepEqual(await tab('serve', '--p'), ['--port', '--pool-size']);
+test("serve --p<TAB> offers serve's own flags, from the server's options table", async () => {
+  assert.deepEqual(await tab('serve', '--p'), ['--port', '--pool-size', '--parent-pid']);
   const all = await tab('serve', '--port', '0', '');
   for (const flag of ['--data', '--listen', '--timing', '--log-level', '--help'])
     assert.ok(all.includes(flag), flag);
   assert.ok(!all.includes('--profile'), "the CLI's globals are not serve's flags");
   assert.equal(all.filter((flag) => flag === '--help').length, 1);
-  const usageFlags = [...USAGE.matchAll(/^ {2}(?:-\w, )?(--[a-z-]+)/gm)].map((m) => m[1]);
-  assert.deepEqual(new Set(all), new Set(usageFlags), 'every flag of the usage, nothing else');
+  const tableFlags = [...SERVER_OPTIONS.map((option) => `--${option.flag}`), '--help'];
+  assert.deepEqual(new Set(all), new Set(tableFlags), 'every flag of the table, nothing else');
 });
 
 test('completion <TAB> offers the shells; help <TAB> the commands and globals', async () => {

@@ -131,7 +131,7 @@ test('completion bash: the script asks peerconn for candidates (profiles, serve 
     return shell.stdout.trim().split('\n');
   };
   assert.deepEqual(await complete(['peerconn', 'list', '--profile', '']), ['alice', 'bob']);
-  assert.deepEqual(await complete(['peerconn', 'serve', '--p']), ['--port', '--pool-size']);
+  assert.deepEqual(await complete(['peerconn', 'serve', '--p']), ['--port', '--pool-size', '--parent-pid']);
   assert.deepEqual(await complete(['peerconn', 'completion', '']), ['bash', 'zsh']);
   assert.deepEqual(await complete(['peerconn', 'vpc', 're']), ['relay']);
   assert.deepEqual(await complete(['peerconn', 'dns', 'open', 'x', '--role', '']), ['initiator', 'acceptor']);

@@ -138,7 +138,7 @@ async function succeed(run: Fixture['run'], args: readonly string[]): Promise<st
   return result.stdout.trim();
 }
 
-export async function startFixture(timing: ServerOptions['timing'] = {}): Promise<Fixture> {
+export async function startFixture(timing: Exclude<ServerOptions['timing'], string> = {}): Promise<Fixture> {
   const { home, cleanup } = tempHome();
   const store = fixtureStore(home);
   const server = await startServer({

@@ -1,6 +1,8 @@
 // Public surface of @peerconn/server: start it in-process, or run it as a command.
 export type { ServerOptions } from './config.ts';
-export { parseCliArgs, USAGE, UsageError } from './config.ts';
+export { OptionError, UsageError } from './config.ts';
+export type { TimingPreset } from './domain/timing.ts';
+export { TIMING_PRESET_NAMES } from './domain/timing.ts';
 export type {
   Account,
   AccountCredential,
@@ -12,5 +14,7 @@ export type {
   TransitionTiming,
 } from './engine/api.ts';
 export { runServerCli } from './main.ts';
+export type { CommandOptions, OptionRow, OptionType } from './options.ts';
+export { parseCliArgs, SERVER_OPTIONS, USAGE } from './options.ts';
 export type { ListenerAddress, RunningServer } from './server.ts';
 export { startServer } from './server.ts';

@@ -1,11 +1,12 @@
 // `npm start` / `peerconn serve` / `peerconn-server`: flags → server → banner; SIGTERM/SIGINT drain and exit.
 import { realpathSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
-import { parseCliArgs, USAGE, UsageError } from './config.ts';
+import { OptionError, type ServerOptions, UsageError } from './config.ts';
 import { timingName } from './domain/timing.ts';
+import { type CommandOptions, flagOf, parseCliArgs, USAGE } from './options.ts';
 import { type RunningServer, startServer } from './server.ts';
 
-/** How often a server started by npm checks that npm is still there. */
+/** How often a server checks that the process it lives for (npm, --parent-pid) is still there. */
 const PARENT_CHECK_MS = 500;
 
 export interface CliIo {
@@ -14,6 +15,8 @@ export interface CliIo {
   env: NodeJS.ProcessEnv;
   /** Install SIGTERM/SIGINT handlers that drain, close and exit the process (default true). */
   handleSignals: boolean;
+  /** Options only a program can give, added to what the flags say (the single executable's console and addon). */
+  options?: Pick<ServerOptions, 'consoleFiles' | 'sqliteAddon'>;
 }
 
 const defaultIo: CliIo = {
@@ -108,7 +111,7 @@ export async function runServerCli(
   argv: readonly string[],
   io: Partial<CliIo> = {},
 ): Promise<RunningServer | undefined> {
-  const { stdout, stderr, env, handleSignals } = { ...defaultIo, ...io };
+  const { stdout, stderr, env, handleSignals, options: programOptions } = { ...defaultIo, ...io };
   let parsed: ReturnType<typeof parseCliArgs>;
   try {
     parsed = parseCliArgs(argv, env);
@@ -123,17 +126,25 @@ export async function runServerCli(
     stdout(USAGE);
     return undefined;
   }
+  const { parentPid, exitOnStdinClose, ...serverOptions } = parsed.options;
+  if (parentPid !== undefined && !isRunning(parentPid)) {
+    stderr(`peerconn-server: --parent-pid ${parentPid}: no such process, so there is nothing to live for`);
+    process.exitCode = 1;
+    return undefined;
+  }
   let server: RunningServer;
   try {
-    server = await startServer(parsed.options);
+    server = await startServer({ ...serverOptions, ...programOptions });
   } catch (error) {
     const err = error as NodeJS.ErrnoException;
     const reason =
-      error instanceof UsageError
-        ? error.message
-        : err.code === 'EADDRINUSE'
-          ? `the port is already in use (${err.message}); pick another with --port or --listen`
-          : err.message;
+      error instanceof OptionError
+        ? error.render(flagOf)
+        : error instanceof UsageError
+          ? error.message
+          : err.code === 'EADDRINUSE'
+            ? `the port is already in use (${err.message}); pick another with --port or --listen`
+            : err.message;
     stderr(`peerconn-server: cannot start: ${reason}`);
     process.exitCode = 1;
     return undefined;
@@ -143,7 +154,7 @@ export async function runServerCli(
   }
   if (handleSignals) {
     let stopping = false;
-    const stop = (signal: NodeJS.Signals | 'launcher gone') => {
+    const stop = (signal: NodeJS.Signals | 'launcher gone' | 'parent gone' | 'stdin closed') => {
       if (stopping) return;
       stopping = true;
       server.logger.info({ signal }, 'shutting down: draining in-flight requests');
@@ -165,10 +176,41 @@ export async function runServerCli(
         if (process.ppid !== launcher) stop('launcher gone');
       }, PARENT_CHECK_MS).unref();
     }
+    tieLife({ parentPid, exitOnStdinClose }, stop);
   }
   // Printed last: whoever reads the banner may signal us right away, so the handlers must already be there.
   for (const line of bannerLines(server)) stdout(line);
   return server;
+}
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: it exists, it is only someone else's.
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * --parent-pid and --exit-on-stdin-close: a test runner that is killed (kill -9 included) must not leave its
+ * server behind. A dead parent shows as a failed signal 0; a dead holder of our stdin pipe as its end.
+ */
+function tieLife(
+  { parentPid, exitOnStdinClose }: Pick<CommandOptions, 'parentPid' | 'exitOnStdinClose'>,
+  stop: (why: 'parent gone' | 'stdin closed') => void,
+): void {
+  if (parentPid !== undefined) {
+    setInterval(() => {
+      if (!isRunning(parentPid)) stop('parent gone');
+    }, PARENT_CHECK_MS).unref();
+  }
+  if (exitOnStdinClose) {
+    process.stdin.on('end', () => stop('stdin closed'));
+    process.stdin.on('error', () => stop('stdin closed'));
+    process.stdin.resume();
+  }
 }
 
 function isEntryModule(): boolean {

@@ -1,17 +1,9 @@
-// The server's wiring, above every adapter: options → store → engine → accounts → one node:http listener per
-// region (+ optional admin port), with the admin API and the web console plugged into the HTTP pipeline as
-// extensions.
-import { randomBytes, randomUUID } from 'node:crypto';
+// The server's wiring, above every adapter, in the order a start runs: options → engine config, the store and
+// the engine, the data a start prepares (seed, timing, accounts), one node:http listener per region (+ optional
+// admin port) with the admin API and the web console plugged into the HTTP pipeline, and close.
+import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
-import {
-  createServer,
-  type ServerOptions as HttpOptions,
-  type IncomingMessage,
-  type Server,
-  type ServerResponse,
-  STATUS_CODES,
-} from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import type { Server } from 'node:http';
 import { dirname } from 'node:path';
 import type { Logger } from 'pino';
 import { createIndexPage, type IndexLink } from './admin/index-page.ts';
@@ -22,18 +14,22 @@ import {
   isLoopbackHost,
   loadAccountsFile,
   loadSeedFile,
+  OptionError,
   type ServerOptions,
   UsageError,
 } from './config.ts';
 import { consoleExtension } from './console/serve.ts';
-import { timingPreset } from './domain/timing.ts';
-import type { Account, Engine, EngineConfig } from './engine/api.ts';
+import { type TimingTable, timingPreset } from './domain/timing.ts';
+import type { Account, Engine, EngineConfig, Snapshot } from './engine/api.ts';
 import { createEngine } from './engine/index.ts';
 import { ServiceError } from './errors.ts';
 import { createHandler, type Extension, type HttpContext } from './http/app.ts';
-import { JSON_CONTENT_TYPE, sendError } from './http/respond.ts';
-import { createServerLog, describeChange, logStoreHealth } from './logging.ts';
+import { displayHost, drain, httpOptions, openListener } from './listeners.ts';
+import { createServerLog, describeChange, logStoreHealth, type ServerLog } from './logging.ts';
+import { checkServerOptions, defaultOf } from './options.ts';
+import type { Store } from './store/api.ts';
 import { openStore } from './store/open.ts';
+import { DataFileInUseError } from './store/sqlite.ts';
 import { isPostgresUrl } from './store/url.ts';
 
 export interface ListenerAddress {
@@ -71,119 +67,79 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-function displayHost(host: string): string {
-  if (host === '0.0.0.0' || host === '::' || host === 'localhost' || host === '127.0.0.1') return '127.0.0.1';
-  return host.includes(':') ? `[${host}]` : host;
+/** The options of one start, checked and with every default filled in. */
+interface Settings {
+  host: string;
+  region: string;
+  dataPath: string;
+  wanted: Array<{ region: string; port: number }>;
+  /** The timing this start asks for (it replaces the stored one), if any. */
+  timing: Partial<TimingTable> | undefined;
+  engine: EngineConfig;
+  adminToken: string | undefined;
 }
 
-function listen(server: Server, host: string, port: number): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const onError = (error: Error) => reject(error);
-    server.once('error', onError);
-    server.listen(port, host, () => {
-      server.off('error', onError);
-      resolve((server.address() as AddressInfo).port);
-    });
-  });
-}
-
-/** A BCE error written straight to a socket node has taken away from the request handler; the socket closes. */
-function answerOnSocket(socket: Socket, status: number, code: string, message: string): void {
-  const requestId = randomUUID();
-  const body = JSON.stringify({ code, message, requestId });
-  socket.end(
-    `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\n` +
-      `Content-Type: ${JSON_CONTENT_TYPE}\r\nx-bce-request-id: ${requestId}\r\n` +
-      `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
-  );
-}
-
-/** Malformed HTTP never reaches a handler; answer it in BCE form rather than node's plain-text 400. */
-function answerClientError(error: NodeJS.ErrnoException, socket: Socket): void {
-  if (error.code === 'ECONNRESET' || !socket.writable) {
-    socket.destroy();
-    return;
-  }
-  if (error.code === 'ERR_HTTP_REQUEST_TIMEOUT') {
-    answerOnSocket(
-      socket,
-      408,
-      'RequestTimeout',
-      'The request was not received in time; send headers and body without pausing.',
-    );
-    return;
-  }
-  answerOnSocket(
-    socket,
-    error.code === 'HPE_HEADER_OVERFLOW' ? 431 : 400,
-    'InvalidHTTPRequest',
-    'There was an error in your HTTP request; it could not be parsed.',
-  );
-}
-
-/**
- * What node would otherwise answer by itself, with a bare status and no body: an `Expect` other than
- * 100-continue (417) and CONNECT (the socket was dropped without a word).
- */
-function answerInBceForm(server: Server): void {
-  server.on('clientError', answerClientError);
-  server.on('checkExpectation', (_req: IncomingMessage, res: ServerResponse) => {
-    const requestId = randomUUID();
-    res.setHeader('x-bce-request-id', requestId);
-    res.setHeader('Connection', 'close');
-    sendError(
-      res,
-      417,
-      'InvalidHTTPRequest',
-      'The Expect header can only be "100-continue"; send the request without it.',
-      requestId,
-    );
-  });
-  server.on('connect', (_req: IncomingMessage, socket: Socket) => {
-    answerOnSocket(socket, 405, 'MethodNotAllowed', 'CONNECT is not supported: this is not a proxy.');
-  });
-}
-
-export async function startServer(options: ServerOptions = {}): Promise<RunningServer> {
-  const host = options.host ?? DEFAULTS.host;
-  const region = options.region ?? options.listen?.[0]?.region ?? DEFAULTS.region;
-  const dataPath = options.dataPath ?? DEFAULTS.dataPath;
-  const postgres = options.store !== undefined && isPostgresUrl(options.store);
-  const log = createServerLog({
-    level: options.logLevel ?? DEFAULTS.logLevel,
-    format: options.logFormat ?? 'auto',
-    ...(options.logStream ? { stream: options.logStream } : {}),
-  });
-  const logger = log.logger;
-  // Read before anything is opened: a missing or unreadable seed file is a usage error, not a half start.
-  const seed = options.seedFile === undefined ? undefined : loadSeedFile(options.seedFile);
-  if (!postgres && dataPath !== ':memory:') mkdirSync(dirname(dataPath), { recursive: true });
-
-  const engineConfig: EngineConfig = {
-    quotaPerVpc: options.quotaPerVpc ?? DEFAULTS.quotaPerVpc,
-    quotaPerAccount: options.quotaPerAccount ?? DEFAULTS.quotaPerAccount,
-    quotaSubnetsPerVpc: options.quotaSubnetsPerVpc ?? DEFAULTS.quotaSubnetsPerVpc,
-    quotaRulesPerTable: options.quotaRulesPerTable ?? DEFAULTS.quotaRulesPerTable,
-    ...(options.quotaEnisPerVpc !== undefined ? { quotaEnisPerVpc: options.quotaEnisPerVpc } : {}),
-    ...(options.quotaIpsPerEni !== undefined ? { quotaIpsPerEni: options.quotaIpsPerEni } : {}),
-    ...(options.quotaEnisPerInstance !== undefined
-      ? { quotaEnisPerInstance: options.quotaEnisPerInstance }
-      : {}),
-    quotaAclRulesPerDirection: options.quotaAclRulesPerDirection ?? DEFAULTS.quotaAclRulesPerDirection,
-    quotaSecurityGroupRulesPerDirection:
-      options.quotaSecurityGroupRulesPerDirection ?? DEFAULTS.quotaSecurityGroupRulesPerDirection,
-    consultTimeoutMs: DEFAULTS.consultTimeoutMs,
-    keepDeleted: options.keepDeleted ?? false,
-    timing: { ...timingPreset('default'), ...options.timing },
+function settingsOf(options: ServerOptions): Settings {
+  const region = options.region ?? options.listen?.[0]?.region ?? defaultOf('region');
+  const host = options.host ?? defaultOf('host');
+  const timing = typeof options.timing === 'string' ? timingPreset(options.timing) : options.timing;
+  return {
+    host,
+    region,
+    dataPath: options.dataPath ?? defaultOf('dataPath'),
+    wanted: options.listen ?? [{ region, port: options.port ?? defaultOf('port') }],
+    timing: timing !== undefined && Object.keys(timing).length > 0 ? timing : undefined,
+    engine: {
+      quotaPerVpc: options.quotaPerVpc ?? defaultOf('quotaPerVpc'),
+      quotaPerAccount: options.quotaPerAccount ?? defaultOf('quotaPerAccount'),
+      quotaSubnetsPerVpc: options.quotaSubnetsPerVpc ?? defaultOf('quotaSubnetsPerVpc'),
+      quotaRulesPerTable: options.quotaRulesPerTable ?? defaultOf('quotaRulesPerTable'),
+      quotaAclRulesPerDirection: options.quotaAclRulesPerDirection ?? defaultOf('quotaAclRulesPerDirection'),
+      quotaSecurityGroupRulesPerDirection:
+        options.quotaSecurityGroupRulesPerDirection ?? defaultOf('quotaSecurityGroupRulesPerDirection'),
+      quotaEnisPerVpc: options.quotaEnisPerVpc ?? defaultOf('quotaEnisPerVpc'),
+      quotaIpsPerEni: options.quotaIpsPerEni ?? defaultOf('quotaIpsPerEni'),
+      quotaEnisPerInstance: options.quotaEnisPerInstance ?? defaultOf('quotaEnisPerInstance'),
+      consultTimeoutMs: DEFAULTS.consultTimeoutMs,
+      keepDeleted: options.keepDeleted ?? defaultOf('keepDeleted'),
+      timing: { ...timingPreset('default'), ...timing },
+    },
+    // Beyond loopback anyone who reaches the port could steer the emulator: then a token is always in force.
+    adminToken:
+      options.adminToken ?? (isLoopbackHost(host) ? undefined : randomBytes(24).toString('base64url')),
   };
-  const store = await openStore({
-    store: options.store,
-    dataPath,
-    poolSize: options.poolSize,
-    schema: options.storeSchema,
-  });
-  store.health.onChange((event) => logStoreHealth(logger, store.health.storeName, event));
-  const engine = await createEngine(store, engineConfig, {
+}
+
+/** The store, opened where the options say; a data file another server holds is an error about the options. */
+async function openData(options: ServerOptions, settings: Settings): Promise<Store> {
+  const postgres = options.store !== undefined && isPostgresUrl(options.store);
+  if (!postgres && settings.dataPath !== ':memory:')
+    mkdirSync(dirname(settings.dataPath), { recursive: true });
+  try {
+    return await openStore({
+      store: options.store,
+      dataPath: settings.dataPath,
+      poolSize: options.poolSize,
+      schema: options.storeSchema,
+      sqliteAddon: options.sqliteAddon,
+    });
+  } catch (error) {
+    if (!(error instanceof DataFileInUseError)) throw error;
+    throw new OptionError(
+      'dataPath',
+      (name) =>
+        `another peerconn server is using ${error.path}; stop it, give ${name('dataPath')} another file, or share state between servers with ${name('store')} postgres://…`,
+    );
+  }
+}
+
+function openEngine(
+  store: Store,
+  settings: Settings,
+  options: ServerOptions,
+  logger: Logger,
+): Promise<Engine> {
+  return createEngine(store, settings.engine, {
     ...(options.faultRandom ? { faultRandom: options.faultRandom } : {}),
     onBackgroundError: (error, what) => logger.error({ err: error }, `background work failed: ${what}`),
     // The lifecycle as it happens: every committed state change of a peering connection, one line each.
@@ -206,139 +162,179 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
         }
       : {}),
   });
+}
+
+/** What a start writes before it serves: the seed, the timing asked for, and the accounts. */
+async function prepareData(
+  engine: Engine,
+  settings: Settings,
+  options: ServerOptions,
+  seed: { file: string; snapshot: Snapshot } | undefined,
+): Promise<Pick<RunningServer, 'seed' | 'createdDemoAccounts'>> {
+  // A seed fills a database that has no accounts yet, in the transaction that checks it: of servers starting
+  // together on one PostgreSQL database, exactly one loads it. What this start asks for is applied after it.
+  let seeded: RunningServer['seed'];
+  if (seed) {
+    try {
+      seeded = {
+        file: seed.file,
+        applied: await engine.importSnapshot(seed.snapshot, { onlyIfEmpty: true }),
+      };
+    } catch (error) {
+      if (error instanceof ServiceError) throw new UsageError(`seed file ${seed.file}: ${error.message}`);
+      throw error;
+    }
+  }
+  // The database keeps the timing set through the admin API across restarts; timing asked for at start-up
+  // (flag, env or option) is the newer wish and wins.
+  if (settings.timing) await engine.setTiming(settings.timing);
+  // One transaction each, so servers starting together on one PostgreSQL database agree on the accounts.
+  let createdDemoAccounts = false;
+  if (options.accountsFile) {
+    await engine.ensureAccounts(loadAccountsFile(options.accountsFile).accounts);
+  } else {
+    const demo = options.randomDemoKeys
+      ? DEMO_ACCOUNTS.map(({ name }) => ({ name }))
+      : DEMO_ACCOUNTS.map((account) => ({
+          id: account.id,
+          name: account.name,
+          credentials: account.credentials.map((c) => ({ ...c })),
+        }));
+    createdDemoAccounts = await engine.ensureAccounts(demo, { onlyIfNone: true });
+  }
+  return { ...(seeded ? { seed: seeded } : {}), createdDemoAccounts };
+}
+
+interface Listening {
+  listeners: ListenerAddress[];
+  /** Where the admin API and the console are: the first listener, or the admin port. */
+  adminBase: string;
+  extensions: Extension[];
+  addIndexLink(link: IndexLink): void;
+}
+
+/** One listener per region and the admin port, each with the index page, the admin API and the console. */
+async function openListeners(
+  engine: Engine,
+  logger: Logger,
+  settings: Settings,
+  options: ServerOptions,
+  servers: Server[],
+): Promise<Listening> {
+  const { host, region, wanted, adminToken } = settings;
+  const listeners: ListenerAddress[] = [];
+  let adminBase = '';
+  const indexPage = createIndexPage(() => ({
+    region,
+    endpoints: listeners.map(({ region, url }) => ({ region, url })),
+    adminUrl: `${adminBase}/_admin`,
+    adminTokenRequired: adminToken !== undefined,
+  }));
+  const extensions: Extension[] = [
+    indexPage.extension,
+    adminExtension({
+      engine,
+      adminBodyLimitBytes: DEFAULTS.adminBodyLimitBytes,
+      regions: [...new Set(wanted.map((entry) => entry.region))],
+      ...(adminToken ? { adminToken } : {}),
+    }),
+    consoleExtension({
+      ...(options.consoleDir ? { dir: options.consoleDir } : {}),
+      ...(options.consoleFiles ? { files: options.consoleFiles } : {}),
+    }),
+  ];
+  indexPage.addLink({
+    title: 'Web console',
+    href: '/_console/',
+    description: 'see and steer every account, connection, the clock, timing and faults in a browser',
+  });
+
+  const ctx: HttpContext = {
+    engine,
+    logger,
+    bodyLimitBytes: options.bodyLimitBytes ?? defaultOf('bodyLimitBytes'),
+    clockSkewSeconds: options.clockSkewSeconds ?? defaultOf('clockSkewSeconds'),
+    now: () => Date.now(),
+    sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+  };
+  const http = httpOptions(options.requestTimeoutMs ?? DEFAULTS.requestTimeoutMs);
+  for (const entry of wanted) {
+    const handler = createHandler(ctx, { region: entry.region, adminOnly: false }, extensions);
+    const { port } = await openListener(http, handler, host, entry.port, servers);
+    const url = `http://${displayHost(host)}:${port}`;
+    listeners.push({ region: entry.region, url, port });
+    logger.info({ region: entry.region, url }, 'listening');
+  }
+  adminBase = (listeners[0] as ListenerAddress).url;
+  if (options.adminPort !== undefined) {
+    const handler = createHandler(ctx, { region, adminOnly: true }, extensions);
+    const { port } = await openListener(http, handler, host, options.adminPort, servers);
+    adminBase = `http://${displayHost(host)}:${port}`;
+  }
+  return { listeners, adminBase, extensions, addIndexLink: (link) => indexPage.addLink(link) };
+}
+
+/** close(): listeners stop accepting first, so no stream can open after the extensions ended theirs. */
+function closer(servers: Server[], extensions: Extension[], engine: Engine, log: ServerLog, drainMs: number) {
+  let closing: Promise<void> | undefined;
+  return (): Promise<void> => {
+    closing ??= (async () => {
+      const drained = Promise.all(servers.map((s) => drain(s, drainMs)));
+      for (const extension of extensions) extension.close?.();
+      await drained;
+      await engine.close();
+      log.logger.info('closed');
+      await log.flush();
+    })();
+    return closing;
+  };
+}
+
+/**
+ * Starts a server in this process. With no options: 127.0.0.1:8080, an in-memory store, the demo accounts.
+ * Option errors are UsageErrors that name the option (`dataPath`, `port`).
+ */
+export async function startServer(given: ServerOptions = {}): Promise<RunningServer> {
+  const options = checkServerOptions(given);
+  const settings = settingsOf(options);
+  const log = createServerLog({
+    level: options.logLevel ?? defaultOf('logLevel'),
+    format: options.logFormat ?? defaultOf('logFormat'),
+    ...(options.logStream ? { stream: options.logStream } : {}),
+  });
+  const logger = log.logger;
+  // Read before anything is opened: a missing or unreadable seed file is a usage error, not a half start.
+  const seed = options.seedFile === undefined ? undefined : loadSeedFile(options.seedFile);
+  const store = await openData(options, settings);
+  store.health.onChange((event) => logStoreHealth(logger, store.health.storeName, event));
+  const engine = await openEngine(store, settings, options, logger);
   const servers: Server[] = [];
   try {
-    // The database keeps the timing set through the admin API across restarts; timing asked for at start-up
-    // (flag, env or option) is the newer wish and wins.
-    // A seed fills a database that has no accounts yet, in the transaction that checks it: of servers
-    // starting together on one PostgreSQL database, exactly one loads it. Flags given now still win over it.
-    let seeded: RunningServer['seed'];
-    if (seed) {
-      let applied: boolean;
-      try {
-        applied = await engine.importSnapshot(seed.snapshot, { onlyIfEmpty: true });
-      } catch (error) {
-        if (error instanceof ServiceError) throw new UsageError(`seed file ${seed.file}: ${error.message}`);
-        throw error;
-      }
-      seeded = { file: seed.file, applied };
-    }
-    const timingFromOptions = options.timing !== undefined && Object.keys(options.timing).length > 0;
-    if (options.timing && timingFromOptions) await engine.setTiming(options.timing);
-    // One transaction each, so servers starting together on one PostgreSQL database agree on the accounts.
-    let createdDemoAccounts = false;
-    if (options.accountsFile) {
-      await engine.ensureAccounts(loadAccountsFile(options.accountsFile).accounts);
-    } else {
-      const demo = options.randomDemoKeys
-        ? DEMO_ACCOUNTS.map(({ name }) => ({ name }))
-        : DEMO_ACCOUNTS.map((account) => ({
-            id: account.id,
-            name: account.name,
-            credentials: account.credentials.map((c) => ({ ...c })),
-          }));
-      createdDemoAccounts = await engine.ensureAccounts(demo, { onlyIfNone: true });
-    }
-
-    let adminToken = options.adminToken;
-    if (!adminToken && !isLoopbackHost(host)) adminToken = randomBytes(24).toString('base64url');
-
-    const ctx: HttpContext = {
-      engine,
-      logger,
-      bodyLimitBytes: options.bodyLimitBytes ?? DEFAULTS.bodyLimitBytes,
-      clockSkewSeconds: options.clockSkewSeconds ?? DEFAULTS.clockSkewSeconds,
-      now: () => Date.now(),
-      sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
-    };
-    const wanted = options.listen ?? [{ region, port: options.port ?? DEFAULTS.port }];
-    const listeners: ListenerAddress[] = [];
-    let adminBase = '';
-    const indexPage = createIndexPage(() => ({
-      region,
-      endpoints: listeners.map(({ region, url }) => ({ region, url })),
-      adminUrl: `${adminBase}/_admin`,
-      adminTokenRequired: adminToken !== undefined,
-    }));
-    const extensions: Extension[] = [
-      indexPage.extension,
-      adminExtension({
-        engine,
-        adminBodyLimitBytes: DEFAULTS.adminBodyLimitBytes,
-        regions: [...new Set(wanted.map((entry) => entry.region))],
-        ...(adminToken ? { adminToken } : {}),
-      }),
-      consoleExtension(options.consoleDir ? { dir: options.consoleDir } : {}),
-    ];
-    indexPage.addLink({
-      title: 'Web console',
-      href: '/_console/',
-      description: 'see and steer every account, connection, the clock, timing and faults in a browser',
-    });
-
-    // Without these a client that trickles its headers or body holds a socket for node's 5 minutes.
-    const requestTimeout = options.requestTimeoutMs ?? DEFAULTS.requestTimeoutMs;
-    const http: HttpOptions = {
-      requestTimeout,
-      headersTimeout: requestTimeout,
-      connectionsCheckingInterval: Math.max(50, Math.min(1000, Math.floor(requestTimeout / 4))),
-      // node's own refusal of a missing Host is a bare 400; the handler refuses it in BCE form instead.
-      requireHostHeader: false,
-    };
-    for (const entry of wanted) {
-      const server = createServer(
-        http,
-        createHandler(ctx, { region: entry.region, adminOnly: false }, extensions),
-      );
-      answerInBceForm(server);
-      servers.push(server);
-      const port = await listen(server, host, entry.port);
-      const url = `http://${displayHost(host)}:${port}`;
-      listeners.push({ region: entry.region, url, port });
-      logger.info({ region: entry.region, url }, 'listening');
-    }
-    adminBase = (listeners[0] as ListenerAddress).url;
-    if (options.adminPort !== undefined) {
-      const server = createServer(http, createHandler(ctx, { region, adminOnly: true }, extensions));
-      answerInBceForm(server);
-      servers.push(server);
-      const port = await listen(server, host, options.adminPort);
-      adminBase = `http://${displayHost(host)}:${port}`;
-    }
-
-    let closing: Promise<void> | undefined;
-    const drainMs = options.drainTimeoutMs ?? DEFAULTS.drainTimeoutMs;
-    const close = (): Promise<void> => {
-      closing ??= (async () => {
-        // Listeners stop accepting first, so no stream can open after the extensions ended theirs.
-        const drained = Promise.all(servers.map((s) => drain(s, drainMs)));
-        for (const extension of extensions) extension.close?.();
-        await drained;
-        await engine.close();
-        logger.info('closed');
-        await log.flush();
-      })();
-      return closing;
-    };
-
+    const prepared = await prepareData(engine, settings, options, seed);
+    const listening = await openListeners(engine, logger, settings, options, servers);
     const running: RunningServer = {
-      url: (listeners[0] as ListenerAddress).url,
-      listeners,
-      adminUrl: `${adminBase}/_admin`,
-      consoleUrl: `${adminBase}/_console/`,
+      url: (listening.listeners[0] as ListenerAddress).url,
+      listeners: listening.listeners,
+      adminUrl: `${listening.adminBase}/_admin`,
+      consoleUrl: `${listening.adminBase}/_console/`,
       accounts: await engine.listAccounts(),
-      createdDemoAccounts,
-      timingFromOptions,
-      ...(seeded ? { seed: seeded } : {}),
-      addIndexLink: (link) => indexPage.addLink(link),
-      region,
-      dataPath,
+      ...prepared,
+      timingFromOptions: settings.timing !== undefined,
+      addIndexLink: listening.addIndexLink,
+      region: settings.region,
+      dataPath: settings.dataPath,
       store: { kind: store.kind, location: store.location },
       engine,
       logger,
-      close,
+      close: closer(
+        servers,
+        listening.extensions,
+        engine,
+        log,
+        options.drainTimeoutMs ?? DEFAULTS.drainTimeoutMs,
+      ),
     };
-    if (adminToken) running.adminToken = adminToken;
+    if (settings.adminToken) running.adminToken = settings.adminToken;
     return running;
   } catch (error) {
     await Promise.all(servers.map((s) => drain(s, 0)));
@@ -346,20 +342,4 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     await log.flush();
     throw error;
   }
-}
-
-/** Stops accepting, lets in-flight requests finish, and cuts whatever is still open at the deadline. */
-function drain(server: Server, deadlineMs: number): Promise<void> {
-  return new Promise((resolve) => {
-    if (!server.listening) {
-      resolve();
-      return;
-    }
-    const timer = setTimeout(() => server.closeAllConnections(), deadlineMs);
-    server.close(() => {
-      clearTimeout(timer);
-      resolve();
-    });
-    server.closeIdleConnections();
-  });
 }

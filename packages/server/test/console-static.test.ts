@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { DEFAULT_CONSOLE_DIR } from '../src/console/serve.ts';
+import { defaultConsoleDir } from '../src/console/serve.ts';
 import { buildConsole } from './console-support.ts';
 import { errorOf, raw, startTestServer, type TestServer } from './http-support.ts';
 import { runsOnSqliteOnly } from './store-choice.ts';
@@ -79,7 +79,7 @@ describe('a built console', () => {
 
 test('by default the server serves the bundle that npm run build writes', () => {
   const root = join(dirname(fileURLToPath(import.meta.url)), '../../..');
-  assert.equal(resolve(DEFAULT_CONSOLE_DIR), join(root, 'packages/server/dist/console'));
+  assert.equal(resolve(defaultConsoleDir()), join(root, 'packages/server/dist/web'));
   assert.match(
     readFileSync(join(root, 'package.json'), 'utf8'),
     /"build": "[^"]*scripts\/build-console\.mjs/,

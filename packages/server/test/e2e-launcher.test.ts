@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { parseBanner, ROOT, tempDir } from './process-support.ts';
+import { alive, eventually, parseBanner, ROOT, tempDir } from './process-support.ts';
 import { runsOnSqliteOnly } from './store-choice.ts';
 
 runsOnSqliteOnly(
@@ -30,20 +30,6 @@ function descendants(pid: number): number[] {
   return children.flatMap((child) => [child, ...descendants(child)]);
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch {
-    return false;
-  }
-  // A zombie has exited; only its parent has not collected it yet.
-  try {
-    return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
-  } catch {
-    return false;
-  }
-}
-
 function portAnswers(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = connect(port, '127.0.0.1');
@@ -53,19 +39,6 @@ function portAnswers(port: number): Promise<boolean> {
     });
     socket.once('error', () => resolve(false));
   });
-}
-
-/** Polls until `done` holds; fails after the deadline (a bound on a hang, not a timing expectation). */
-async function eventually(
-  what: string,
-  done: () => Promise<boolean> | boolean,
-  deadlineMs = 20_000,
-): Promise<void> {
-  const deadline = Date.now() + deadlineMs;
-  while (!(await done())) {
-    assert.ok(Date.now() < deadline, `${what} within ${deadlineMs / 1000} s`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
 }
 
 async function startViaNpm(): Promise<{ npmPid: number; serverPids: number[]; port: number }> {

@@ -274,6 +274,7 @@ test('a second server on the same data file refuses to start, naming the way to 
   const second = await runToExit(['--port', '0', '--data', data, '--log-level', 'silent']);
   assert.equal(second.code, 1);
   assert.match(second.stderr, /another peerconn server is using .*shared\.db/);
+  assert.match(second.stderr, /give --data another file/);
   assert.match(second.stderr, /--store postgres:\/\//);
   first.child.kill('SIGTERM');
   assert.equal((await first.exited).code, 0);

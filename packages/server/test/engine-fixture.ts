@@ -8,6 +8,7 @@ import { type TimingTable, type TransitionTiming, timingPreset } from '../src/do
 import type { Caller, Engine, EngineConfig } from '../src/engine/api.ts';
 import { createEngine, type EngineOptions } from '../src/engine/index.ts';
 import { ServiceError } from '../src/errors.ts';
+import { defaultOf } from '../src/options.ts';
 import { dropPlace, newStorePlace, openPlace, type StorePlace } from './store-choice.ts';
 
 export const REAL_NOW = Date.parse('2026-01-15T08:00:00Z');
@@ -25,8 +26,8 @@ export interface Fixture {
 /** The engine settings the server starts with, as tests start them. */
 export function engineConfig(extra: Partial<EngineConfig> = {}): EngineConfig {
   return {
-    quotaPerVpc: DEFAULTS.quotaPerVpc,
-    quotaPerAccount: DEFAULTS.quotaPerAccount,
+    quotaPerVpc: defaultOf('quotaPerVpc'),
+    quotaPerAccount: defaultOf('quotaPerAccount'),
     consultTimeoutMs: DEFAULTS.consultTimeoutMs,
     keepDeleted: false,
     timing: timingPreset('default'),

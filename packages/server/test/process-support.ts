@@ -4,7 +4,7 @@
 // said on which stores it runs (store-choice.ts).
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { after } from 'node:test';
@@ -139,3 +139,31 @@ export const credential = (b: Banner, i = 0) => {
   assert.ok(acc, 'account in banner');
   return { accessKeyId: acc.accessKeyId, secretAccessKey: acc.secretAccessKey };
 };
+
+/** Whether a process runs (a zombie has exited; only its parent has not collected it yet). */
+export function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+  } catch {
+    return false;
+  }
+  // A zombie has exited; only its parent has not collected it yet.
+  try {
+    return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  } catch {
+    return false;
+  }
+}
+
+/** Polls until `done` holds; fails after the deadline (a bound on a hang, not a timing expectation). */
+export async function eventually(
+  what: string,
+  done: () => Promise<boolean> | boolean,
+  deadlineMs = 20_000,
+): Promise<void> {
+  const deadline = Date.now() + deadlineMs;
+  while (!(await done())) {
+    assert.ok(Date.now() < deadline, `${what} within ${deadlineMs / 1000} s`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}

@@ -1,5 +1,5 @@
 // The web console under /_console/: static files built by scripts/build-console.mjs (npm install and
-// npm run build run it) into packages/server/dist/console. The files hold no data and no secret, so they are
+// npm run build run it) into packages/server/dist/web. The files hold no data and no secret, so they are
 // served to anyone who can reach the port; everything the page shows comes from the admin API, with the admin
 // token when one is in force. A checkout whose console was never built gets a page that says how to build it.
 import { readFile } from 'node:fs/promises';
@@ -13,16 +13,17 @@ import type { Extension } from '../http/app.ts';
 export const CONSOLE_PREFIX = '/_console';
 
 /**
- * Where the server looks for the built console when none is given: packages/server/dist/console. Found through
- * the package's own entry (src/index.ts), not this file, because the CLI bundles this file into its own dist.
+ * Where the server looks for the built console when none is given: the package's dist/web. Found through the
+ * package's own entry (src/index.ts in the workspace, dist/index.js when installed), so that a bundle holding
+ * this file still finds it. Asked only when needed: the single executable has no package around it.
  */
-export const DEFAULT_CONSOLE_DIR = ((): string => {
+export function defaultConsoleDir(): string {
   try {
-    return join(dirname(createRequire(import.meta.url).resolve('@peerconn/server')), '..', 'dist', 'console');
+    return join(dirname(createRequire(import.meta.url).resolve('@peerconn/server')), '..', 'dist', 'web');
   } catch {
-    return fileURLToPath(new URL('../../dist/console/', import.meta.url));
+    return fileURLToPath(new URL('../../dist/web/', import.meta.url));
   }
-})();
+}
 
 const FILES: Record<string, string> = {
   'index.html': 'text/html; charset=utf-8',
@@ -60,7 +61,26 @@ export function isConsolePath(rawPath: string): boolean {
   return rawPath === CONSOLE_PREFIX || rawPath.startsWith(`${CONSOLE_PREFIX}/`);
 }
 
-async function handleConsole(dir: string, req: IncomingMessage, res: ServerResponse, rawPath: string) {
+/** Reads one of the console's files; undefined when it is not there. */
+export type ConsoleFiles = (name: string) => Promise<Buffer | undefined>;
+
+function filesIn(dir: string): ConsoleFiles {
+  return async (name) => {
+    try {
+      return await readFile(join(dir, name));
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw error;
+    }
+  };
+}
+
+async function handleConsole(
+  files: ConsoleFiles,
+  req: IncomingMessage,
+  res: ServerResponse,
+  rawPath: string,
+) {
   const method = (req.method ?? 'GET').toUpperCase();
   if (method !== 'GET' && method !== 'HEAD') {
     throw serviceError(
@@ -77,11 +97,8 @@ async function handleConsole(dir: string, req: IncomingMessage, res: ServerRespo
   const name = rawPath.slice(CONSOLE_PREFIX.length + 1) || 'index.html';
   const type = Object.hasOwn(FILES, name) ? FILES[name] : undefined;
   if (!type) throw serviceError('NotFound', `The console has no file "${name}"; open ${CONSOLE_PREFIX}/.`);
-  let body: Buffer;
-  try {
-    body = await readFile(join(dir, name));
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  const body = await files(name);
+  if (body === undefined) {
     if (name !== 'index.html') {
       throw serviceError('NotFound', `The console's ${name} is missing; run "npm run build".`);
     }
@@ -98,13 +115,16 @@ async function handleConsole(dir: string, req: IncomingMessage, res: ServerRespo
   res.end(method === 'HEAD' ? undefined : body);
 }
 
-/** The console as an extension of the HTTP server: on every listener, and on the admin-only one. */
-export function consoleExtension(options: { dir?: string } = {}): Extension {
-  const dir = options.dir ?? DEFAULT_CONSOLE_DIR;
+/**
+ * The console as an extension of the HTTP server: on every listener, and on the admin-only one. Its files come
+ * from `files` when given (the single executable carries them inside), else from `dir`.
+ */
+export function consoleExtension(options: { dir?: string; files?: ConsoleFiles } = {}): Extension {
+  const files = options.files ?? filesIn(options.dir ?? defaultConsoleDir());
   return {
     name: 'console',
     onAdminListener: true,
     matches: isConsolePath,
-    handle: (req, res, rawPath) => handleConsole(dir, req, res, rawPath),
+    handle: (req, res, rawPath) => handleConsole(files, req, res, rawPath),
   };
 }

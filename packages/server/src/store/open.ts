@@ -12,6 +12,8 @@ export interface StoreChoice {
   poolSize?: number | undefined;
   /** PostgreSQL schema for the tables (tests keep each run apart with it). */
   schema?: string | undefined;
+  /** better-sqlite3's native addon, loaded by the caller (see SqliteStore). */
+  sqliteAddon?: object | undefined;
 }
 
 export async function openStore(choice: StoreChoice): Promise<Store> {
@@ -24,5 +26,5 @@ export async function openStore(choice: StoreChoice): Promise<Store> {
       ...(choice.schema !== undefined ? { schema: choice.schema } : {}),
     });
   }
-  return new SqliteStore(choice.dataPath);
+  return new SqliteStore(choice.dataPath, { addon: choice.sqliteAddon });
 }

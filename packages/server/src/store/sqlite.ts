@@ -189,13 +189,16 @@ export class SqliteStore implements Store {
   private readonly scratchDir: string | undefined;
   private readonly sql: Record<'begin' | 'commit' | 'rollback', Database.Statement>;
 
-  constructor(path: string) {
+  /** `addon`: better-sqlite3's native addon when it is not where the package would look (a single executable). */
+  constructor(path: string, options: { addon?: object | undefined } = {}) {
     const memory = path === ':memory:';
     this.scratchDir = memory ? mkdtempSync(join(tmpdir(), 'peerconn-memory-')) : undefined;
     const file = this.scratchDir ? join(this.scratchDir, 'peerconn.db') : path;
     this.location = path;
-    this.lock = memory ? undefined : takeLock(`${file}-lock`);
-    this.writer = new Database(file);
+    // The package accepts the loaded addon object too, though its types name only a path.
+    const open: Database.Options = options.addon ? { nativeBinding: options.addon as unknown as string } : {};
+    this.lock = memory ? undefined : takeLock(`${file}-lock`, open);
+    this.writer = new Database(file, open);
     this.writer.pragma('journal_mode = WAL');
     // FULL: with WAL this syncs on every commit, so an acknowledged write survives power loss, not just kill -9.
     // An in-memory database promises no durability, so it skips the sync.
@@ -203,7 +206,7 @@ export class SqliteStore implements Store {
     this.writer.pragma('busy_timeout = 5000');
     this.writer.pragma('foreign_keys = ON');
     migrate(this.writer);
-    this.readerDb = new Database(file);
+    this.readerDb = new Database(file, open);
     this.readerDb.pragma('busy_timeout = 5000');
     this.readerDb.pragma('query_only = ON');
     this.writerDriver = new SqliteDriver(this.writer);
@@ -368,12 +371,20 @@ export class SqliteStore implements Store {
   }
 }
 
+/** Another server process holds the data file; the caller names the options that lead out of it. */
+export class DataFileInUseError extends Error {
+  override name = 'DataFileInUseError';
+  constructor(readonly path: string) {
+    super(`another peerconn server is using ${path}`);
+  }
+}
+
 /**
  * An exclusive lock on a companion file, held by an open connection in exclusive locking mode. The operating
  * system drops it when the process ends, however it ends.
  */
-function takeLock(path: string): Database.Database {
-  const lock = new Database(path);
+function takeLock(path: string, open: Database.Options): Database.Database {
+  const lock = new Database(path, open);
   try {
     lock.pragma('locking_mode = EXCLUSIVE');
     lock.pragma('busy_timeout = 0');
@@ -384,9 +395,7 @@ function takeLock(path: string): Database.Database {
   } catch (error) {
     lock.close();
     if ((error as { code?: string }).code === 'SQLITE_BUSY') {
-      throw new Error(
-        `another peerconn server is using ${path.replace(/-lock$/, '')}; stop it, choose another --data file, or share state between servers with --store postgres://…`,
-      );
+      throw new DataFileInUseError(path.replace(/-lock$/, ''));
     }
     throw error;
   }
