@@ -107,8 +107,32 @@ const RESPONSE_TABLE_OF: Record<string, string> = {
   getRouteTable: 'RouteTable',
   createRouteRule: 'createRouteRule',
   listRouteRules: 'listRouteRules',
+  listAclEntrys: 'listAclEntrys',
+  listAclRules: 'listAclRules',
+  createSecurityGroup: 'createSecurityGroup',
+  listSecurityGroups: 'listSecurityGroups',
+  getSecurityGroup: 'SecurityGroup',
+  createEni: 'createEni',
+  listEnis: 'listEnis',
+  getEniQuota: 'getEniQuota',
+  getEni: 'Eni',
+  getEniStatus: 'getEniStatus',
+  addEniPrivateIp: 'addEniPrivateIp',
+  batchAddEniPrivateIps: 'batchAddEniPrivateIps',
 };
-const ITEM_TABLES = ['PeerConn', 'Vpc', 'VpcDetail', 'Subnet', 'RouteRule'];
+const ITEM_TABLES = [
+  'PeerConn',
+  'Vpc',
+  'VpcDetail',
+  'Subnet',
+  'RouteRule',
+  'AclEntry',
+  'AclRule',
+  'SecurityGroup',
+  'SecurityGroupRule',
+  'Eni',
+  'EniPrivateIp',
+];
 
 describe('docs/wire.md against the code', () => {
   test('every checked table is one this test reads', () => {
@@ -401,7 +425,12 @@ describe('docs/wire.md against a running server', () => {
       .replace('{peerConnId}', 'peerconn-nonexistent0')
       .replace('{vpcId}', 'vpc-nonexistent0')
       .replace('{subnetId}', 'sbn-nonexistent0')
-      .replace('{routeRuleId}', 'rr-nonexistent0');
+      .replace('{routeRuleId}', 'rr-nonexistent0')
+      .replace('{aclRuleId}', 'ar-nonexistent0')
+      .replace('{securityGroupId}', 'g-nonexistent0')
+      .replace('{securityGroupRuleId}', 'r-nonexistent0')
+      .replace('{eniId}', 'eni-nonexistent0')
+      .replace('{privateIpAddress}', '10.0.0.9');
     return { path, query: op.flag ? [[op.flag, undefined]] : [] };
   }
 
@@ -431,6 +460,11 @@ describe('docs/wire.md against a running server', () => {
     Billing: ['x'],
     'list of TagModel': ['x'],
     'list of NextHop': ['x'],
+    'list of AclRuleRequest': ['x'],
+    'list of SecurityGroupRuleInput': ['x'],
+    SecurityGroupRuleInput: ['x'],
+    'list of string': ['x'],
+    'list of EniPrivateIp': ['x'],
   };
 
   for (const op of OPERATION_LIST.filter((o) => o.body.length > 0)) {
@@ -493,14 +527,20 @@ describe('docs/wire.md against a running server', () => {
       const [param] = ticked(row[1]);
       const [, , type, required] = row as [string, string, string, string];
       const { path, query: flagOnly } = target(op);
-      // "one of" parameters (the route table by id or by VPC): the others are tried with one of them given.
+      // "one of" parameters (the route table by id or by VPC): the others are tried with one of them given;
+      // the other parameters of an operation with a required one are tried with it given.
       const partner = checkedTable('query').rows.find(
         (other) => key(other) === op.name && other[3] === 'one of' && ticked(other[1])[0] !== param,
       );
-      const query: Array<[string, string | undefined]> =
-        required === 'one of' || !partner
+      const needed = checkedTable('query').rows.filter(
+        (other) => key(other) === op.name && other[3] === 'yes' && ticked(other[1])[0] !== param,
+      );
+      const query: Array<[string, string | undefined]> = [
+        ...(required === 'one of' || !partner
           ? flagOnly
-          : [...flagOnly, [ticked(partner[1])[0] as string, 'vpc-nonexistent0']];
+          : [...flagOnly, [ticked(partner[1])[0] as string, 'vpc-nonexistent0'] as [string, string]]),
+        ...needed.map((other): [string, string] => [ticked(other[1])[0] as string, 'nonexistent0']),
+      ];
       const without = await send(op.method, path, query);
       if (required === 'yes' || required === 'one of') {
         assert.equal(without.code, 'InvalidParameter', `${op.name}: leaving out ${param}`);
@@ -642,8 +682,22 @@ describe('docs/wire.md against a running server', () => {
         nexthopId: 'vpn-1',
       });
       assert.equal(created.status, 200, created.message);
-      assertShape(RESPONSE_TABLE_OF.createRouteRule as string, created.json);
+      // routeRuleIds comes only with a primary/standby rule (below).
+      assertShape(RESPONSE_TABLE_OF.createRouteRule as string, created.json, { all: false });
+      assert.deepEqual(Object.keys(created.json as object), ['routeRuleId']);
     }
+    const pair = await send('POST', '/v1/route/rule', [], {
+      routeTableId,
+      sourceAddress: '0.0.0.0/0',
+      destinationAddress: '172.18.0.0/16',
+      nextHopList: [
+        { nexthopId: 'dcgw-1', nexthopType: 'dcGateway', pathType: 'ha:active' },
+        { nexthopId: 'dcgw-2', nexthopType: 'dcGateway', pathType: 'ha:standby' },
+      ],
+    });
+    assert.equal(pair.status, 200, pair.message);
+    assertShape(RESPONSE_TABLE_OF.createRouteRule as string, pair.json);
+    await send('DELETE', `/v1/route/rule/${(pair.json as { routeRuleId: string }).routeRuleId}`, []);
     const full = await send('GET', '/v1/route', [['routeTableId', routeTableId]]);
     assertShape(RESPONSE_TABLE_OF.getRouteTable as string, full.json);
     assert.equal(
@@ -672,5 +726,134 @@ describe('docs/wire.md against a running server', () => {
       }
       assert.equal(pages, 2, `${operation}: two items, one per page`);
     }
+  });
+  test('ACL and security group responses have exactly the documented fields and types', async () => {
+    const vpc = await send('POST', '/v1/vpc', [], { name: 'guarded', cidr: '10.30.0.0/16' });
+    assert.equal(vpc.status, 200, vpc.message);
+    const vpcId = (vpc.json as { vpcId: string }).vpcId;
+    const subnet = await send('POST', '/v1/subnet', [], {
+      name: 's',
+      zoneName: 'cn-bj-a',
+      cidr: '10.30.1.0/24',
+      vpcId,
+    });
+    const subnetId = (subnet.json as { subnetId: string }).subnetId;
+    const rule = {
+      subnetId,
+      protocol: 'tcp',
+      sourceIpAddress: 'all',
+      destinationIpAddress: 'all',
+      sourcePort: 'all',
+      destinationPort: '22',
+      direction: 'ingress',
+      action: 'allow',
+    };
+    const made = await send('POST', '/v1/acl/rule', [], {
+      aclRules: [
+        { ...rule, position: 1 },
+        { ...rule, position: 2 },
+      ],
+    });
+    assert.equal(made.status, 200, made.message);
+    const entries = await send('GET', '/v1/acl', [['vpcId', vpcId]]);
+    assert.equal(entries.status, 200, entries.message);
+    assertShape(RESPONSE_TABLE_OF.listAclEntrys as string, entries.json);
+    let page = { isTruncated: true } as { isTruncated: boolean; nextMarker?: string };
+    let pages = 0;
+    while (page.isTruncated) {
+      const next = await send('GET', '/v1/acl/rule', [
+        ['subnetId', subnetId],
+        ['maxKeys', '3'],
+        ...(page.nextMarker ? [['marker', page.nextMarker] as [string, string]] : []),
+      ]);
+      assert.equal(next.status, 200, next.message);
+      assertShape(RESPONSE_TABLE_OF.listAclRules as string, next.json, { all: pages === 0 });
+      page = next.json as typeof page;
+      pages += 1;
+    }
+    assert.equal(pages, 2, 'two rules and the two default ones, three per page');
+
+    const group = await send('POST', '/v2/securityGroup', [], {
+      name: 'db',
+      vpcId,
+      rules: [{ direction: 'ingress', protocol: 'tcp', portRange: '3306', sourceIp: '10.1.0.0/16' }],
+    });
+    assert.equal(group.status, 200, group.message);
+    assertShape(RESPONSE_TABLE_OF.createSecurityGroup as string, group.json);
+    const securityGroupId = (group.json as { securityGroupId: string }).securityGroupId;
+    const detail = await send('GET', `/v2/securityGroup/${securityGroupId}`, []);
+    assert.equal(detail.status, 200, detail.message);
+    assertShape(RESPONSE_TABLE_OF.getSecurityGroup as string, detail.json);
+    const first = await send('GET', '/v2/securityGroup', [
+      ['vpcId', vpcId],
+      ['maxKeys', '1'],
+    ]);
+    assert.equal(first.status, 200, first.message);
+    assert.equal(
+      (first.json as { isTruncated: boolean }).isTruncated,
+      true,
+      'the default group, then this one',
+    );
+    assertShape(RESPONSE_TABLE_OF.listSecurityGroups as string, first.json);
+  });
+
+  test('network interface responses have exactly the documented fields and types', async () => {
+    const vpc = await send('POST', '/v1/vpc', [], { name: 'interfaces', cidr: '10.30.0.0/16' });
+    assert.equal(vpc.status, 200, vpc.message);
+    const vpcId = (vpc.json as { vpcId: string }).vpcId;
+    const subnet = await send('POST', '/v1/subnet', [], {
+      name: 's',
+      zoneName: 'cn-bj-a',
+      cidr: '10.30.1.0/24',
+      vpcId,
+    });
+    assert.equal(subnet.status, 200, subnet.message);
+    const subnetId = (subnet.json as { subnetId: string }).subnetId;
+    const eniIds: string[] = [];
+    for (const name of ['e1', 'e2']) {
+      const created = await send('POST', '/v1/eni', [], {
+        name,
+        subnetId,
+        privateIpSet: [{ primary: true, privateIpAddress: '' }],
+      });
+      assert.equal(created.status, 200, created.message);
+      assertShape(RESPONSE_TABLE_OF.createEni as string, created.json);
+      eniIds.push((created.json as { eniId: string }).eniId);
+    }
+    const [first] = eniIds as [string];
+    const added = await send('POST', `/v1/eni/${first}/privateIp`, [], { privateIpAddress: '' });
+    assert.equal(added.status, 200, added.message);
+    assertShape(RESPONSE_TABLE_OF.addEniPrivateIp as string, added.json);
+    const batch = await send('POST', `/v1/eni/${first}/privateIp/batchAdd`, [], { privateIpAddressCount: 2 });
+    assert.equal(batch.status, 200, batch.message);
+    assertShape(RESPONSE_TABLE_OF.batchAddEniPrivateIps as string, batch.json);
+    const detail = await send('GET', `/v1/eni/${first}`, []);
+    assert.equal(detail.status, 200, detail.message);
+    assertShape(RESPONSE_TABLE_OF.getEni as string, detail.json);
+    assert.equal((detail.json as { privateIpSet: unknown[] }).privateIpSet.length, 4);
+    const status = await send('GET', `/v1/eni/${first}/status`, []);
+    assertShape(RESPONSE_TABLE_OF.getEniStatus as string, status.json);
+    for (const query of [[['eniId', first]], [['instanceId', 'i-nothing']]] as Array<
+      Array<[string, string]>
+    >) {
+      const quota = await send('GET', '/v1/eni/quota', query);
+      assert.equal(quota.status, 200, quota.message);
+      assertShape(RESPONSE_TABLE_OF.getEniQuota as string, quota.json);
+    }
+    const tableName = RESPONSE_TABLE_OF.listEnis as string;
+    let page = { isTruncated: true } as { isTruncated: boolean; nextMarker?: string };
+    let pages = 0;
+    while (page.isTruncated) {
+      const next = await send('GET', '/v1/eni', [
+        ['vpcId', vpcId],
+        ['maxKeys', '1'],
+        ...(page.nextMarker ? [['marker', page.nextMarker] as [string, string]] : []),
+      ]);
+      assert.equal(next.status, 200, next.message);
+      assertShape(tableName, next.json, { all: pages === 0 });
+      page = next.json as typeof page;
+      pages += 1;
+    }
+    assert.equal(pages, 2, 'listEnis: two interfaces, one per page');
   });
 });

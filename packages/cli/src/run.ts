@@ -6,7 +6,7 @@ import { OPERATIONS, type OperationSpec, pathParams } from '@peerconn/sdk/operat
 import { CommandTimeout, EXIT, NetworkFailure, UsageError, WaitFailed } from './exit.ts';
 import { commandDeadline, type Deadline, type GlobalOptions, makeClient } from './options.ts';
 import { applyQuery, render, stripMetadata } from './output.ts';
-import type { ComposedField, FieldFlag, Verb } from './verbs.ts';
+import { type ComposedField, type FieldFlag, type Verb, verbArguments } from './verbs.ts';
 
 type Options = Readonly<Record<string, unknown>>;
 
@@ -34,7 +34,7 @@ function readCliInputJson(source: string): Record<string, unknown> {
   return parsed as Record<string, unknown>;
 }
 
-/** The operation input: --cli-input-json, then flags, then the verb's fixed fields and the positionals. */
+/** The operation input: --cli-input-json, then flags, then the verb's fixed fields and its arguments. */
 export function buildInput(
   verb: Verb,
   fields: ReadonlyArray<FieldFlag | ComposedField>,
@@ -55,22 +55,25 @@ export function buildInput(
     }
     const values: Record<string, unknown> = {};
     let given = false;
+    const fromFile = field.fields.some((name) => input[name] !== undefined);
     for (const f of field.flags) {
       const value = options[optionKey(f.flag)];
       values[optionKey(f.flag)] = value;
       if (value !== undefined && value !== f.defaultValue) given = true;
-      if (f.required && value === undefined && input[field.field] === undefined) {
+      if (f.required && value === undefined && !fromFile) {
         throw new UsageError(`required option '--${f.flag}' not specified`);
       }
     }
-    // A composed field from --cli-input-json is kept unless a flag of it was typed.
-    if (given || input[field.field] === undefined) {
-      const built = field.build(values);
-      if (built !== undefined) input[field.field] = built;
+    // Fields from --cli-input-json are kept unless a flag of theirs was typed; then the flags make them anew.
+    if (given || !fromFile) {
+      for (const name of field.fields) delete input[name];
+      for (const [name, value] of Object.entries(field.build(values))) {
+        if (value !== undefined) input[name] = value;
+      }
     }
   }
   Object.assign(input, verb.fixed ?? {});
-  pathParams(spec).forEach((param, i) => {
+  verbArguments(verb, spec).forEach((param, i) => {
     input[param] = positionals[i];
   });
   return input;
@@ -122,8 +125,8 @@ function noteMore(marker: unknown, globals: GlobalOptions): void {
 async function list(
   client: BceClient,
   operation: OperationName,
-  input: Record<string, unknown>,
   itemsKey: string,
+  input: Record<string, unknown>,
   paging: Paging,
   globals: GlobalOptions,
 ): Promise<unknown> {
@@ -157,7 +160,7 @@ async function list(
   // The SDK's paginator, so a repeated or missing nextMarker stops the listing instead of looping forever.
   const { paginateOperation } = await import('@peerconn/sdk');
   let nextMarker: string | undefined;
-  for await (const page of paginateOperation(sized, operation, base, itemsKey).pages()) {
+  for await (const page of paginateOperation(sized, operation, base).pages()) {
     const pageItems = page[itemsKey];
     if (Array.isArray(pageItems)) items.push(...pageItems);
     if (maxItems !== undefined && items.length >= maxItems) {
@@ -210,7 +213,9 @@ async function lookUp(client: BceClient, verb: Verb, input: Record<string, unkno
   }
   const found = at(await client.call(lookup.operation, read as never), lookup.from);
   if (typeof found !== 'string' || found === '') {
-    throw new UsageError(`${lookup.operation} shows no ${lookup.from}; pass --${lookup.flag}`);
+    throw new UsageError(
+      lookup.missing ?? `${lookup.operation} shows no ${lookup.from}; pass --${lookup.flag}`,
+    );
   }
   input[lookup.field] = found;
 }
@@ -229,13 +234,13 @@ export async function runVerb(
     const input = buildInput(verb, fields, positionals, options);
     if (spec.mutating && globals.clientToken !== undefined) input.clientToken = globals.clientToken;
     if (deadline.signal) input.abortSignal = deadline.signal;
-    const paging = verb.pageItems ? pagingOf(options, input) : undefined;
+    const paging = spec.listItems !== undefined ? pagingOf(options, input) : undefined;
     const client = await makeClient(spec.service, globals);
     endpoint = client.endpoint;
     await lookUp(client, verb, input);
     const output =
-      verb.pageItems && paging
-        ? await list(client, verb.operation, input, verb.pageItems, paging, globals)
+      spec.listItems !== undefined && paging
+        ? await list(client, verb.operation, spec.listItems, input, paging, globals)
         : await client.call(verb.operation, input as never);
     // Operations without data print nothing (exit code 0 is the answer), even as json.
     if (spec.returnsData) await print(stripMetadata(output), globals);

@@ -1,6 +1,7 @@
 // Runs the real `peerconn` binary as a child process, with a throwaway HOME and no BCE_* variables from the
 // machine, against a server started in this test process.
 import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -106,6 +107,29 @@ export interface Fixture {
   close: () => Promise<void>;
 }
 
+/**
+ * The store the fixture's server keeps its state in: a SQLite file, or, when PEERCONN_TEST_POSTGRES names a
+ * database (the PostgreSQL pass of scripts/run-tests.mjs), a schema of its own there, dropped on close.
+ */
+function fixtureStore(home: string): { options: ServerOptions; drop: () => Promise<void> } {
+  const url = process.env.PEERCONN_TEST_POSTGRES || undefined;
+  if (!url) return { options: { dataPath: join(home, 'peerconn.db') }, drop: async () => {} };
+  const schema = `t_${randomBytes(6).toString('hex')}`;
+  return {
+    options: { store: url, storeSchema: schema },
+    drop: async () => {
+      const { default: pg } = await import('pg');
+      const client = new pg.Client({ connectionString: url });
+      await client.connect();
+      try {
+        await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+      } finally {
+        await client.end();
+      }
+    },
+  };
+}
+
 /** Runs a command that must succeed and returns its stdout without the final newline. */
 async function succeed(run: Fixture['run'], args: readonly string[]): Promise<string> {
   const result = await run(args);
@@ -116,9 +140,10 @@ async function succeed(run: Fixture['run'], args: readonly string[]): Promise<st
 
 export async function startFixture(timing: Exclude<ServerOptions['timing'], string> = {}): Promise<Fixture> {
   const { home, cleanup } = tempHome();
+  const store = fixtureStore(home);
   const server = await startServer({
     port: 0,
-    dataPath: join(home, 'peerconn.db'),
+    ...store.options,
     logLevel: 'silent',
     timing: {
       create: { mode: 'immediate' },
@@ -214,6 +239,7 @@ export async function startFixture(timing: Exclude<ServerOptions['timing'], stri
     },
     async close() {
       await server.close();
+      await store.drop();
       cleanup();
     },
   };

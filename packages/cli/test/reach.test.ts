@@ -7,7 +7,11 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { startServer } from '@peerconn/server';
+// Its server keeps the state the answers are read from: the fixture takes the store under test (helpers.ts).
+import { runsOnEveryStore } from '../../server/test/store-choice.ts';
 import { cli, type Fixture, json, startFixture } from './helpers.ts';
+
+runsOnEveryStore(import.meta.url);
 
 let fx: Fixture;
 const vpc = { A: '', B: '', C: '', D: '' };
@@ -143,7 +147,7 @@ test('no return route, then one through another next hop, then the right one: re
   );
   assert.match(
     out,
-    /\nreturn\n {2}1\. 10\.2\.1\.7 → 10\.1\.1\.5 in vpc-[a-z0-9]{12} \(db, 10\.2\.0\.0\/16\).*\n {5}no rule matches\n/,
+    /\nreturn\n {2}1\. 10\.2\.1\.7 → 10\.1\.1\.5 in vpc-[a-z0-9]{12} \(db, 10\.2\.0\.0\/16\).*\n {5}ACL of subnet sbn-[a-z0-9]{12} \(db_a, 10\.2\.1\.0\/24\), egress: allowed by the default rule\n {5}no rule matches\n/,
   );
 
   const vpn = await value(
@@ -189,14 +193,24 @@ test('no return route, then one through another next hop, then the right one: re
   assert.doesNotMatch(good.stdout, /problems/);
   assert.match(
     good.stdout,
-    /\nreturn\n(.*\n){3} {2}2\. 10\.2\.1\.7 → 10\.1\.1\.5 in .*\n.*system route 10\.1\.1\.0\/24/,
+    /\nreturn\n(.*\n){4} {2}2\. 10\.2\.1\.7 → 10\.1\.1\.5 in .*\n.*system route 10\.1\.1\.0\/24/,
   );
 
   // json: the server's answer as is; text: one tab-separated line per lookup.
   const asJson = await reach(`${vpc.A}:10.1.1.5`, '10.2.1.7', '--output', 'json');
   assert.equal(asJson.code, 0);
   const answer = json(asJson);
-  assert.deepEqual(Object.keys(answer).sort(), ['forward', 'problems', 'reachable', 'return']);
+  assert.deepEqual(Object.keys(answer).sort(), [
+    'forward',
+    'from',
+    'port',
+    'problems',
+    'protocol',
+    'reachable',
+    'return',
+    'sourcePort',
+    'to',
+  ]);
   assert.equal(answer.reachable, true);
   assert.equal((answer.forward as unknown[]).length, 2);
   const text = await reach(`${vpc.A}:10.1.1.5`, '10.2.1.7', '--output', 'text');
@@ -206,7 +220,10 @@ test('no return route, then one through another next hop, then the right one: re
     .map((l) => l.split('\t'));
   assert.deepEqual(rows[0], ['reachable', 'true']);
   assert.deepEqual(
-    rows.slice(1).map((r) => [r[0], r[1], r[5]]),
+    rows
+      .slice(1)
+      .filter((r) => r[0] !== 'check')
+      .map((r) => [r[0], r[1], r[5]]),
     [
       ['forward', vpc.A, 'peerConn'],
       ['forward', vpc.B, 'local'],
@@ -327,10 +344,277 @@ test('a connection being released carries nothing; once gone, its route is a bla
   assert.match(gone, new RegExp(`interface ${ifAD} belongs to no peering connection`));
 });
 
+/** Two peered VPCs with both routes, a network interface in each, in a group of its own VPC. */
+async function interfaces(): Promise<{ app: Ends; db: Ends }> {
+  const { b } = await fx.configureTwoProfiles();
+  const ends = { app: { vpcId: '', subnetId: '', group: '', eniId: '', ip: '' }, db: {} as Ends };
+  ends.app.vpcId = await network('app_eni', 'a', '10.31.0.0/16', '10.31.1.0/24');
+  ends.db = {
+    vpcId: await network('db_eni', 'b', '10.32.0.0/16', '10.32.1.0/24'),
+    subnetId: '',
+    group: '',
+    eniId: '',
+    ip: '',
+  };
+  const pc = await peer(ends.app.vpcId, ends.db.vpcId, b);
+  for (const [profile, end, other] of [
+    ['a', ends.app, '10.32.0.0/16'],
+    ['b', ends.db, '10.31.0.0/16'],
+  ] as const) {
+    await ok([
+      'route',
+      'add',
+      '--profile',
+      profile,
+      '--vpc-id',
+      end.vpcId,
+      '--destination-address',
+      other,
+      '--nexthop-id',
+      await localIf(pc, profile),
+    ]);
+    end.subnetId = await value(
+      ['subnet', 'list', '--profile', profile, '--vpc-id', end.vpcId],
+      'subnets[0].subnetId',
+    );
+    end.group = await value(
+      [
+        'sg',
+        'create',
+        '--profile',
+        profile,
+        '--vpc-id',
+        end.vpcId,
+        '--name',
+        `reach_${profile}`,
+        '--rules',
+        '[]',
+      ],
+      'securityGroupId',
+    );
+    end.eniId = await value(
+      [
+        'eni',
+        'create',
+        '--profile',
+        profile,
+        '--name',
+        `reach_${profile}`,
+        '--subnet-id',
+        end.subnetId,
+        '--security-group-ids',
+        end.group,
+      ],
+      'eniId',
+    );
+    end.ip = await value(
+      ['eni', 'show', end.eniId, '--profile', profile],
+      'privateIpSet[0].privateIpAddress',
+    );
+  }
+  return ends;
+}
+
+interface Ends {
+  vpcId: string;
+  subnetId: string;
+  group: string;
+  eniId: string;
+  ip: string;
+}
+
+/** An ACL rule on a subnet, and its id. */
+async function aclRule(profile: string, subnetId: string, rule: Record<string, unknown>): Promise<string> {
+  const added = await fx.run(['acl', 'add', '--profile', profile, '--cli-input-json', '-'], {
+    stdin: JSON.stringify({ aclRules: [{ subnetId, ...rule }] }),
+  });
+  assert.equal(added.code, 0, added.stderr);
+  return value(
+    ['acl', 'list', '--profile', profile, '--subnet-id', subnetId],
+    `aclRules[?position==\`${rule.position}\`] | [0].id`,
+  );
+}
+
+test('between network interfaces, for tcp 3306: each filter that drops the packet is named with its rule', async () => {
+  const { app, db } = await interfaces();
+  const mysql = (...extra: string[]) =>
+    reach(app.eniId, db.eniId, '--protocol', 'tcp', '--port', '3306', ...extra);
+  const problem = async (code: string, message: RegExp) => {
+    const result = await mysql();
+    assert.equal(result.code, 3, `${code}: ${result.stderr}${result.stdout}`);
+    const problems = result.stdout.slice(result.stdout.indexOf('\nproblems\n'));
+    assert.match(problems, new RegExp(`\\n  ${code}: `), result.stdout);
+    assert.match(problems, message);
+    return result.stdout;
+  };
+  const header = new RegExp(
+    `^${app.ip.replaceAll('.', '\\.')} in ${app.vpcId} \\(${app.eniId}\\) → ${db.ip.replaceAll('.', '\\.')} \\(${db.eniId}\\), tcp port 3306: NOT reachable\n`,
+  );
+
+  // db's new group lets nothing in.
+  let out = await problem(
+    'SecurityGroupDeniesIngress',
+    new RegExp(`security group\\(s\\) ${db.group} of ${db.eniId}`),
+  );
+  assert.match(out, header);
+  assert.match(
+    out,
+    new RegExp(
+      `security groups of ${db.eniId} \\(${db.group}\\), ingress: DENIED, no rule allows tcp [0-9.]+:32768 → [0-9.]+:3306\n`,
+    ),
+  );
+  assert.match(
+    out,
+    new RegExp(`security groups of ${app.eniId} \\(${app.group}\\), egress: allowed by ${app.group} rule r-`),
+  );
+  await ok([
+    'sg',
+    'allow',
+    db.group,
+    '--profile',
+    'b',
+    '--protocol',
+    'tcp',
+    '--port',
+    '3306',
+    '--source-ip',
+    '10.31.0.0/16',
+    '--remark',
+    'app',
+  ]);
+  const good = await mysql();
+  assert.equal(good.code, 0, good.stdout);
+  assert.match(good.stdout, /: reachable\n/);
+  assert.match(
+    good.stdout,
+    new RegExp(
+      `ingress: allowed by ${db.group} rule r-[a-z0-9]{12} \\(tcp port 3306, from 10\\.31\\.0\\.0/16\\) "app"`,
+    ),
+  );
+  // text: a line per check, with the rule that decided it.
+  const rows = (await mysql('--output', 'text')).stdout
+    .trimEnd()
+    .split('\n')
+    .map((l) => l.split('\t'));
+  assert.deepEqual(
+    rows.filter((r) => r[0] === 'check').map((r) => [r[1], r[2], r[3], r[4]]),
+    [
+      ['forward', 'securityGroup', 'egress', 'allow'],
+      ['forward', 'acl', 'egress', 'allow'],
+      ['forward', 'acl', 'ingress', 'allow'],
+      ['forward', 'securityGroup', 'ingress', 'allow'],
+      ['return', 'acl', 'egress', 'allow'],
+      ['return', 'acl', 'ingress', 'allow'],
+    ],
+  );
+
+  // A group that lets only web traffic out.
+  const web = await value(
+    [
+      'sg',
+      'create',
+      '--profile',
+      'a',
+      '--vpc-id',
+      app.vpcId,
+      '--name',
+      'web_only',
+      '--rules',
+      '[{"direction": "egress", "protocol": "tcp", "portRange": "80"}]',
+    ],
+    'securityGroupId',
+  );
+  await ok(['eni', 'sg', app.eniId, '--profile', 'a', '--security-group-ids', web]);
+  out = await problem(
+    'SecurityGroupDeniesEgress',
+    new RegExp(`Add one to ${web}: direction egress, protocol tcp, portRange 3306`),
+  );
+  assert.match(out, new RegExp(`security groups of ${app.eniId} \\(${web}\\), egress: DENIED`));
+  await ok(['eni', 'sg', app.eniId, '--profile', 'a', '--security-group-ids', app.group]);
+
+  const deny3306 = {
+    protocol: 'tcp',
+    sourceIpAddress: 'all',
+    destinationIpAddress: 'all',
+    sourcePort: 'all',
+    destinationPort: '3306',
+    action: 'deny',
+  };
+  const into = await aclRule('b', db.subnetId, { ...deny3306, position: 10, direction: 'ingress' });
+  out = await problem('AclDeniesIngress', new RegExp(`rule ${into} at position 10`));
+  assert.match(
+    out,
+    new RegExp(`ingress: DENIED by rule ${into} at position 10 \\(deny tcp all:all → all:3306\\)`),
+  );
+  await ok(['acl', 'delete', into, '--profile', 'b']);
+
+  const outOf = await aclRule('a', app.subnetId, { ...deny3306, position: 7, direction: 'egress' });
+  out = await problem('AclDeniesEgress', new RegExp(`rule ${outOf} at position 7`));
+  assert.match(out, new RegExp(`egress: DENIED by rule ${outOf} at position 7`));
+  await ok(['acl', 'delete', outOf, '--profile', 'a']);
+
+  const drop = await aclRule('b', db.subnetId, {
+    protocol: 'all',
+    sourceIpAddress: 'all',
+    destinationIpAddress: '10.31.0.0/16',
+    sourcePort: 'all',
+    destinationPort: 'all',
+    position: 20,
+    direction: 'egress',
+    action: 'deny',
+  });
+  out = await problem('AclDeniesReturn', /The answer is dropped\. ACLs are stateless/);
+  assert.match(
+    out,
+    new RegExp(
+      `\\nreturn\\n  1\\. .*\\n     ACL of subnet ${db.subnetId} .*, egress: DENIED by rule ${drop} at position 20`,
+    ),
+  );
+  await aclRule('b', db.subnetId, {
+    protocol: 'tcp',
+    sourceIpAddress: 'all',
+    destinationIpAddress: '10.31.0.0/16',
+    sourcePort: '3306',
+    destinationPort: '1024-65535',
+    position: 10,
+    direction: 'egress',
+    action: 'allow',
+  });
+  assert.equal((await mysql()).code, 0);
+  // A client port below the rule's range is dropped again.
+  assert.equal((await mysql('--source-port', '1000')).code, 3);
+});
+
+test('--protocol, --port and --source-port are checked before anything is sent, exit 1', async () => {
+  const args = (...extra: string[]) => reach(`${vpc.A}:10.1.1.5`, '10.2.1.7', ...extra);
+  const cases: Array<[string[], RegExp]> = [
+    [['--protocol', 'tcp'], /--protocol tcp needs --port/],
+    [
+      ['--protocol', 'icmp', '--port', '80'],
+      /--port and --source-port apply to --protocol tcp or udp only, not icmp/,
+    ],
+    [['--port', '80'], /\(give --protocol\)/],
+    [['--protocol', 'sctp'], /--protocol: "sctp" is not one of tcp, udp, icmp, all/],
+    [['--protocol', 'udp', '--port', '70000'], /--port: "70000" is not a port/],
+  ];
+  for (const [extra, message] of cases) {
+    const result = await args(...extra);
+    assert.equal(result.code, 1, extra.join(' '));
+    assert.match(result.stderr, message);
+  }
+  // An interface nobody has is the server's NoSuchObject, exit 2.
+  const unknown = await reach('eni-000000000000', '10.2.1.7');
+  assert.equal(unknown.code, 2);
+  assert.match(unknown.stderr, /^NoSuchObject: .*eni-000000000000/);
+});
+
 test('bad --from or --to is a usage error that says what is expected, exit 1', async () => {
   const noColon = await reach(vpc.A, '10.2.1.7');
   assert.equal(noColon.code, 1);
-  assert.match(noColon.stderr, /^error: --from takes <vpcId>:<ip>.*; got "vpc-[a-z0-9]{12}"\n$/);
+  assert.match(
+    noColon.stderr,
+    /^error: --from takes <vpcId>:<ip>.*, or a network interface id \(eni-…\); got "vpc-[a-z0-9]{12}"\n$/,
+  );
   const noVpc = await reach(':10.1.1.5', '10.2.1.7');
   assert.equal(noVpc.code, 1);
   assert.match(noVpc.stderr, /--from takes <vpcId>:<ip>/);

@@ -5,10 +5,13 @@ import { type Credentials, type ResolvedConfig, resolveConfig } from './credenti
 import { parseEndpoint } from './endpoint.ts';
 import { BceClientError } from './errors.ts';
 import type {
+  AclOperations,
+  EniOperations,
   OperationInput,
   OperationOutput,
   PeerConnOperations,
   RouteOperations,
+  SecurityGroupOperations,
   SubnetOperations,
   VpcOperations,
 } from './operation-types.ts';
@@ -215,10 +218,31 @@ export interface RouteClient extends RouteOperations {}
 export class RouteClient extends BceClient {}
 installOperations(RouteClient, 'route');
 
+/** The ACLs of a VPC's subnets: stateless rules per subnet and direction (see AclOperations). */
+export interface AclClient extends AclOperations {}
+// biome-ignore lint/suspicious/noUnsafeDeclarationMerging: the merged methods exist, installed from the table
+export class AclClient extends BceClient {}
+installOperations(AclClient, 'acl');
+
+/** Security groups and their rules: stateful, per VPC (see SecurityGroupOperations). */
+export interface SecurityGroupClient extends SecurityGroupOperations {}
+// biome-ignore lint/suspicious/noUnsafeDeclarationMerging: the merged methods exist, installed from the table
+export class SecurityGroupClient extends BceClient {}
+installOperations(SecurityGroupClient, 'securityGroup');
+
+/** Elastic network interfaces: addresses in a subnet with security groups (see EniOperations). */
+export interface EniClient extends EniOperations {}
+// biome-ignore lint/suspicious/noUnsafeDeclarationMerging: the merged methods exist, installed from the table
+export class EniClient extends BceClient {}
+installOperations(EniClient, 'eni');
+
 /** The client class of each service of the operation table, for tools that pick one by a row's service. */
 export const CLIENT_CLASSES: Readonly<Record<ServiceName, typeof BceClient>> = {
   peerconn: PeerConnClient,
   vpc: VpcClient,
   subnet: SubnetClient,
   route: RouteClient,
+  acl: AclClient,
+  securityGroup: SecurityGroupClient,
+  eni: EniClient,
 };

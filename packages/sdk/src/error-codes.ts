@@ -81,6 +81,65 @@ export const ERROR_CODES = {
   SystemRouteImmutable: 400,
   /** Unknown nexthopType, or a peering next hop that is not the caller's interface in this VPC. */
   InvalidNexthop: 400,
+  // --- network interfaces (this project's choice; Baidu publishes no ENI codes but Vpc.SecurityGroupsNotSameVpc) ---
+  /** A security group of another VPC than the network interface's (Baidu's code for the same refusal). */
+  'Vpc.SecurityGroupsNotSameVpc': 400,
+  /**
+   * A private address that is malformed, outside the interface's subnet or reserved there, IPv6 on a subnet
+   * without IPv6, not held by the interface, or its primary address on a delete.
+   */
+  InvalidPrivateIp: 400,
+  /** Another network interface of the VPC already holds the address. */
+  PrivateIpInUse: 409,
+  /** The subnet has no free address left to pick. */
+  SubnetIpExhausted: 400,
+  /** Unattached interfaces per VPC (500), addresses per interface (40), interfaces per instance (8); configurable. */
+  EniQuotaExceeded: 400,
+  /** Attach or detach in a status that does not allow it, or a detach naming another instance. */
+  InvalidEniStatus: 409,
+  /** An attached network interface cannot be deleted. */
+  EniInUse: 409,
+  /** A Baidu feature the local server does not model (enterprise security groups, elastic IPs). */
+  UnsupportedFeature: 400,
+  // --- subnet ACLs and security groups (docs/server-rules.md says which are Baidu's and which ours) ---
+  /** An ACL rule value out of range or of the wrong form (protocol, address, port, position, direction, action). */
+  InvalidAclRule: 400,
+  /** Another ACL rule of the subnet and direction already has this position. */
+  AclRulePositionConflict: 409,
+  /** A subnet already has its ACL rules in this direction (150 by default, configurable). */
+  AclRuleQuotaExceeded: 400,
+  /** Baidu's code for a security group rule protocol other than tcp, udp, icmp or all. */
+  BadRequest: 400,
+  /** A port range outside 1-65535, or a range on a protocol without ports (Baidu). */
+  'SecurityGroup.RulePortRangeInvalid': 400,
+  /** A port range whose first port is above its last (Baidu). */
+  'SecurityGroup.RulePortOrderInvalid': 400,
+  /** A port that is not a number (Baidu). */
+  'SecurityGroup.RulePortInvalid': 400,
+  /** A sourceIp or destIp that is no address or CIDR of the rule's ethertype (Baidu). */
+  'SecurityGroup.RuleCIDRAddressError': 400,
+  /** A remark longer than the limit (Baidu). */
+  'SecurityGroup.RuleRemarkTooLong': 400,
+  /** A rule direction other than ingress or egress. */
+  'SecurityGroup.RuleDirectionInvalid': 400,
+  /** An ethertype other than IPv4 or IPv6. */
+  'SecurityGroup.RuleEthertypeInvalid': 400,
+  /** An address and a group for the same peer, or a peer field of the other direction. */
+  'SecurityGroup.RulePeerInvalid': 400,
+  /** A rule naming a group of another VPC (use the peer's CIDR instead). */
+  'SecurityGroup.RuleGroupNotInVpc': 400,
+  /** The group already has a rule with the same remark, protocol, direction, ports and peer (409: Baidu). */
+  'SecurityGroup.RuleAlreadyExists': 409,
+  /** A group already has its rules in this direction (100 by default, configurable). */
+  'SecurityGroup.RuleQuotaExceeded': 400,
+  /** The sgVersion given is not the group's current version: someone changed its rules meanwhile. */
+  'SecurityGroup.VersionMismatch': 409,
+  /** Network interfaces still use the group (Baidu). */
+  'SecurityGroup.InstancesAssociatedSecurityGroupCanNotBeDeleted': 409,
+  /** A VPC's default group goes only with its VPC. */
+  'SecurityGroup.DefaultSecurityGroupCanNotBeDeleted': 409,
+  /** Another group's rule names this group as its source or destination. */
+  'SecurityGroup.ReferencedSecurityGroupCanNotBeDeleted': 409,
 } as const;
 
 export type KnownErrorCode = keyof typeof ERROR_CODES;

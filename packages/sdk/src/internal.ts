@@ -11,23 +11,41 @@ export { DEFAULT_REGION, parseEndpoint, regionEndpoint } from './endpoint.ts';
 export { ERROR_CODES, isKnownErrorCode } from './error-codes.ts';
 export { abortError, parseServiceError } from './errors.ts';
 export type {
+  AclOperations,
+  EniOperations,
   OperationMethods,
   OperationsOf,
   OperationTypes,
   PeerConnOperations,
   RouteOperations,
+  SecurityGroupOperations,
   SubnetOperations,
   VpcOperations,
 } from './operation-types.ts';
-// The local server's reachability answer (POST /_admin/reachability): built by the server, printed by the CLI
+// The local server's reachability request and answer (POST /_admin/reachability): built by the server, asked
+// for and printed by the CLI
 export {
+  type AclCheck,
+  type AclRuleMatch,
+  DEFAULT_SOURCE_PORT,
+  type FilterCheck,
+  type FilterVerdict,
   type HopNext,
   type MatchedRule,
+  type PacketView,
   REACH_PROBLEMS,
+  REACH_PROTOCOLS,
+  type ReachEnd,
+  type ReachFrom,
   type ReachHop,
   type ReachProblem,
   type ReachProblemCode,
+  type ReachProtocol,
   type ReachReport,
+  type ReachRequest,
+  type ReachTo,
+  type SecurityGroupCheck,
+  type SecurityGroupRuleMatch,
   type SideState,
 } from './reachability.ts';
 export { type BuiltRequest, buildRequest } from './requests.ts';

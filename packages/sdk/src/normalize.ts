@@ -1,6 +1,7 @@
 // Response shapes are read tolerantly: the docs spell the bandwidth field `bandwithInMbp`, some services send
 // numbers and booleans as strings, a list may be missing. Outputs always use the typed spelling.
-import type { PeerConn, RouteRule, Subnet, Vpc } from './models.ts';
+import type { AclRule, PeerConn, RouteRule, SecurityGroup, Subnet, Vpc } from './models.ts';
+import { OPERATIONS, type OperationName, type OperationSpec } from './operations.ts';
 
 type Json = Record<string, unknown>;
 
@@ -55,7 +56,48 @@ function normalizeRouteRule(raw: unknown): RouteRule {
   return (isRecord(raw) ? { ...raw } : {}) as unknown as RouteRule;
 }
 
-function normalizeListPage(record: Json, itemsKey: string, item: (raw: unknown) => unknown): Json {
+/** Numbers of a record that may arrive as strings. */
+function withNumbers(raw: unknown, keys: readonly string[]): Json {
+  const record: Json = isRecord(raw) ? { ...raw } : {};
+  for (const key of keys) {
+    const value = toNumber(record[key]);
+    if (value !== undefined) record[key] = value;
+  }
+  return record;
+}
+
+export function normalizeAclRule(raw: unknown): AclRule {
+  return withNumbers(raw, ['position', 'ipVersion']) as unknown as AclRule;
+}
+
+function normalizeAclEntry(raw: unknown): Json {
+  const record: Json = isRecord(raw) ? { ...raw } : {};
+  record.aclRules = Array.isArray(record.aclRules) ? record.aclRules.map(normalizeAclRule) : [];
+  return record;
+}
+
+/** A group's rules are always a list, and its version and count numbers. */
+export function normalizeSecurityGroup(raw: unknown): SecurityGroup {
+  const record = withNumbers(raw, ['sgVersion', 'bindInstanceNum']);
+  record.rules = Array.isArray(record.rules) ? record.rules.map(plainRecord) : [];
+  return record as unknown as SecurityGroup;
+}
+
+function plainRecord(raw: unknown): Json {
+  return isRecord(raw) ? { ...raw } : {};
+}
+
+/** How the items of a list answer are read, by the answer's items key (the table row's `listItems`). */
+const LIST_ITEMS: Readonly<Record<string, (raw: unknown) => unknown>> = {
+  peerConns: normalizePeerConn,
+  vpcs: normalizeVpc,
+  subnets: normalizeSubnet,
+  aclRules: normalizeAclRule,
+  securityGroups: normalizeSecurityGroup,
+};
+
+function normalizeListPage(record: Json, itemsKey: string): Json {
+  const item = LIST_ITEMS[itemsKey] ?? plainRecord;
   const out: Json = { ...record };
   out[itemsKey] = Array.isArray(record[itemsKey]) ? (record[itemsKey] as unknown[]).map(item) : [];
   out.isTruncated = toBoolean(record.isTruncated) ?? false;
@@ -64,23 +106,26 @@ function normalizeListPage(record: Json, itemsKey: string, item: (raw: unknown) 
   return out;
 }
 
-/** Per-operation reshaping of a parsed success body. */
+/** Per-operation reshaping of a parsed success body; list answers are read by their row's `listItems`. */
 export function normalizeOutput(operation: string, body: Json): Json {
+  const spec: OperationSpec | undefined = Object.hasOwn(OPERATIONS, operation)
+    ? OPERATIONS[operation as OperationName]
+    : undefined;
+  if (spec?.listItems !== undefined) return normalizeListPage(body, spec.listItems);
   switch (operation) {
     case 'getPeerConn':
       return normalizePeerConn(body) as unknown as Json;
-    case 'listPeerConns':
-      return normalizeListPage(body, 'peerConns', normalizePeerConn);
-    case 'listVpcs':
-      return normalizeListPage(body, 'vpcs', normalizeVpc);
     case 'getVpc':
       return { ...body, vpc: normalizeVpc(body.vpc) };
-    case 'listSubnets':
-      return normalizeListPage(body, 'subnets', normalizeSubnet);
     case 'getSubnet':
       return { ...body, subnet: normalizeSubnet(body.subnet) };
-    case 'listRouteRules':
-      return normalizeListPage(body, 'routeRules', normalizeRouteRule);
+    case 'listAclEntrys':
+      return {
+        ...body,
+        aclEntrys: Array.isArray(body.aclEntrys) ? body.aclEntrys.map(normalizeAclEntry) : [],
+      };
+    case 'getSecurityGroup':
+      return normalizeSecurityGroup(body) as unknown as Json;
     case 'getRouteTable':
       return {
         ...body,

@@ -1,85 +1,22 @@
 // The operation table's rows as typed methods: one signature per operation, the types derived from them, and
 // compile-time checks that the signatures and the table agree (a disagreement fails the type-check, naming the
 // operation). The methods themselves are installed on the clients from the table (client.ts).
-import type {
-  CreatePeerConnInput,
-  CreatePeerConnOutput,
-  CreateRouteRuleInput,
-  CreateRouteRuleOutput,
-  CreateSubnetInput,
-  CreateSubnetOutput,
-  CreateVpcInput,
-  CreateVpcOutput,
-  EmptyOutput,
-  GetPeerConnInput,
-  GetPeerConnOutput,
-  GetRouteTableInput,
-  GetRouteTableOutput,
-  GetSubnetInput,
-  GetSubnetOutput,
-  GetVpcInput,
-  GetVpcOutput,
-  ListPeerConnsInput,
-  ListPeerConnsOutput,
-  ListRouteRulesInput,
-  ListRouteRulesOutput,
-  ListSubnetsInput,
-  ListSubnetsOutput,
-  ListVpcsInput,
-  ListVpcsOutput,
-  MutatingCallOptions,
-  PeerConnDnsSyncInput,
-  PeerConnIdInput,
-  RenewPeerConnInput,
-  ResizePeerConnInput,
-  RouteRuleIdInput,
-  SubnetIdInput,
-  UpdatePeerConnDeleteProtectInput,
-  UpdatePeerConnInput,
-  UpdateRouteRuleInput,
-  UpdateSubnetInput,
-  UpdateVpcInput,
-  VpcIdInput,
-} from './models.ts';
+import type { MutatingCallOptions, OperationShapes } from './models.ts';
 import type { OPERATIONS, OperationName, ServiceName } from './operations.ts';
 
+/** The method an operation's shape (models.ts, OperationShapes) gives a client. */
+type MethodOf<S> = S extends { input: infer I; output: infer O; optionalInput: true }
+  ? (input?: I) => Promise<O>
+  : S extends { input: infer I; output: infer O }
+    ? (input: I) => Promise<O>
+    : never;
+
 /**
- * Every operation of the table as a typed method. The methods are not written out: each client class gets
- * one per row of its service (installOperations in client.ts), and its type picks the same rows
- * (PeerConnOperations, VpcOperations, SubnetOperations, RouteOperations).
+ * Every operation of the table as a typed method, derived from OperationShapes (models.ts). The methods are
+ * not written out: each client class gets one per row of its service (installOperations in client.ts), and
+ * its type picks the same rows (PeerConnOperations, VpcOperations, …).
  */
-export interface OperationMethods {
-  createPeerConn(input: CreatePeerConnInput): Promise<CreatePeerConnOutput>;
-  listPeerConns(input?: ListPeerConnsInput): Promise<ListPeerConnsOutput>;
-  getPeerConn(input: GetPeerConnInput): Promise<GetPeerConnOutput>;
-  updatePeerConn(input: UpdatePeerConnInput): Promise<EmptyOutput>;
-  acceptPeerConn(input: PeerConnIdInput): Promise<EmptyOutput>;
-  rejectPeerConn(input: PeerConnIdInput): Promise<EmptyOutput>;
-  deletePeerConn(input: PeerConnIdInput): Promise<EmptyOutput>;
-  resizePeerConn(input: ResizePeerConnInput): Promise<EmptyOutput>;
-  renewPeerConn(input: RenewPeerConnInput): Promise<EmptyOutput>;
-  refundPeerConn(input: PeerConnIdInput): Promise<EmptyOutput>;
-  openPeerConnDnsSync(input: PeerConnDnsSyncInput): Promise<EmptyOutput>;
-  closePeerConnDnsSync(input: PeerConnDnsSyncInput): Promise<EmptyOutput>;
-  updatePeerConnDeleteProtect(input: UpdatePeerConnDeleteProtectInput): Promise<EmptyOutput>;
-  createVpc(input: CreateVpcInput): Promise<CreateVpcOutput>;
-  listVpcs(input?: ListVpcsInput): Promise<ListVpcsOutput>;
-  getVpc(input: GetVpcInput): Promise<GetVpcOutput>;
-  updateVpc(input: UpdateVpcInput): Promise<EmptyOutput>;
-  deleteVpc(input: VpcIdInput): Promise<EmptyOutput>;
-  openVpcRelay(input: VpcIdInput): Promise<EmptyOutput>;
-  shutdownVpcRelay(input: VpcIdInput): Promise<EmptyOutput>;
-  createSubnet(input: CreateSubnetInput): Promise<CreateSubnetOutput>;
-  listSubnets(input?: ListSubnetsInput): Promise<ListSubnetsOutput>;
-  getSubnet(input: GetSubnetInput): Promise<GetSubnetOutput>;
-  updateSubnet(input: UpdateSubnetInput): Promise<EmptyOutput>;
-  deleteSubnet(input: SubnetIdInput): Promise<EmptyOutput>;
-  getRouteTable(input: GetRouteTableInput): Promise<GetRouteTableOutput>;
-  createRouteRule(input: CreateRouteRuleInput): Promise<CreateRouteRuleOutput>;
-  listRouteRules(input: ListRouteRulesInput): Promise<ListRouteRulesOutput>;
-  updateRouteRule(input: UpdateRouteRuleInput): Promise<EmptyOutput>;
-  deleteRouteRule(input: RouteRuleIdInput): Promise<EmptyOutput>;
-}
+export type OperationMethods = { [N in keyof OperationShapes]: MethodOf<OperationShapes[N]> };
 
 type Row<N extends OperationName> = (typeof OPERATIONS)[N];
 /** The names of the table's operations of one service. */
@@ -94,6 +31,12 @@ export type VpcOperations = Pick<OperationMethods, OperationsOf<'vpc'>>;
 export type SubnetOperations = Pick<OperationMethods, OperationsOf<'subnet'>>;
 /** RouteClient's methods: the rows of service `route`. */
 export type RouteOperations = Pick<OperationMethods, OperationsOf<'route'>>;
+/** AclClient's methods: the rows of service `acl`. */
+export type AclOperations = Pick<OperationMethods, OperationsOf<'acl'>>;
+/** SecurityGroupClient's methods: the rows of service `securityGroup`. */
+export type SecurityGroupOperations = Pick<OperationMethods, OperationsOf<'securityGroup'>>;
+/** EniClient's methods: the rows of service `eni`. */
+export type EniOperations = Pick<OperationMethods, OperationsOf<'eni'>>;
 
 export type OperationInput<N extends OperationName> = Exclude<Parameters<OperationMethods[N]>[0], undefined>;
 export type OperationOutput<N extends OperationName> = Awaited<ReturnType<OperationMethods[N]>>;

@@ -3,14 +3,12 @@
 import { BceClientError } from './errors.ts';
 import type {
   ListPeerConnsInput,
-  ListPeerConnsOutput,
   ListRouteRulesInput,
-  ListRouteRulesOutput,
   ListSubnetsInput,
-  ListSubnetsOutput,
   ListVpcsInput,
-  ListVpcsOutput,
+  OperationShapes,
 } from './models.ts';
+import { OPERATIONS, type OperationName, type OperationSpec } from './operations.ts';
 
 export interface Paginator<Item, Page> extends AsyncIterable<Item> {
   /** Iterates whole pages (each a list output with `$metadata`). */
@@ -102,18 +100,21 @@ function makePaginator<Item, Page extends PageShape>(
   };
 }
 
-export interface ListPeerConnsClient {
-  listPeerConns(input: ListPeerConnsInput): Promise<ListPeerConnsOutput>;
-}
-export interface ListVpcsClient {
-  listVpcs(input: ListVpcsInput): Promise<ListVpcsOutput>;
-}
-export interface ListSubnetsClient {
-  listSubnets(input: ListSubnetsInput): Promise<ListSubnetsOutput>;
-}
-export interface ListRouteRulesClient {
-  listRouteRules(input: ListRouteRulesInput): Promise<ListRouteRulesOutput>;
-}
+/** The list operations of the table: the rows with a `listItems` key. */
+export type ListOperationName = {
+  [N in OperationName]: (typeof OPERATIONS)[N] extends { listItems: string } ? N : never;
+}[OperationName];
+type ListInput<N extends ListOperationName> = OperationShapes[N]['input'];
+type ListOutput<N extends ListOperationName> = OperationShapes[N]['output'];
+/** The type of one item of a list operation's answer, found under its row's `listItems` key. */
+export type ListItem<N extends ListOperationName> =
+  ListOutput<N>[(typeof OPERATIONS)[N]['listItems'] & keyof ListOutput<N>] extends ReadonlyArray<infer I>
+    ? I
+    : never;
+/** Anything with the list operation's method: a client of its service, or a stand-in. */
+export type ListClient<N extends ListOperationName> = {
+  [K in N]: (input: ListInput<K>) => Promise<ListOutput<K>>;
+};
 
 function withMarker<T extends { marker?: unknown }>(input: T, marker: string | undefined): T {
   const next: { marker?: unknown } = { ...input };
@@ -122,65 +123,70 @@ function withMarker<T extends { marker?: unknown }>(input: T, marker: string | u
   return next as T;
 }
 
-/** A typed paginator function for one list operation: how to fetch a page, and where its items are. */
-function listPaginator<Client, Input extends { marker?: string }, Page extends PageShape, Item>(
-  list: (client: Client, input: Input) => Promise<Page>,
-  itemsOf: (page: Page) => Item[],
-): (client: Client, input?: Input) => Paginator<Item, Page> {
-  return (client, input) => {
-    const first = input ?? ({} as Input);
-    return makePaginator((marker) => list(client, withMarker(first, marker)), itemsOf, first.marker);
-  };
+function itemsUnder(page: unknown, key: string): unknown[] {
+  const items = (page as Record<string, unknown>)[key];
+  return Array.isArray(items) ? items : [];
+}
+
+/**
+ * Every item of a list operation, page by page as needed: `paginate(client, 'listSubnets', { vpcId })`. The
+ * items are read under the row's `listItems` key, so a new list operation needs no paginator of its own.
+ */
+export function paginate<N extends ListOperationName>(
+  client: ListClient<N>,
+  operation: N,
+  input?: ListInput<N>,
+): Paginator<ListItem<N>, ListOutput<N>> {
+  const first = (input ?? {}) as ListInput<N> & { marker?: string };
+  const key = OPERATIONS[operation].listItems;
+  const list = client[operation] as (input: ListInput<N>) => Promise<ListOutput<N>>;
+  return makePaginator(
+    (marker) => list.call(client, withMarker(first, marker)),
+    (page) => itemsUnder(page, key) as ListItem<N>[],
+    first.marker,
+  );
 }
 
 /** Every peering connection visible to the caller (optionally of one VPC), page by page as needed. */
-export const paginatePeerConns = listPaginator(
-  (client: ListPeerConnsClient, input: ListPeerConnsInput) => client.listPeerConns(input),
-  (page) => page.peerConns,
-);
+export function paginatePeerConns(client: ListClient<'listPeerConns'>, input?: ListPeerConnsInput) {
+  return paginate(client, 'listPeerConns', input);
+}
 
 /** Every VPC of the caller, page by page as needed. */
-export const paginateVpcs = listPaginator(
-  (client: ListVpcsClient, input: ListVpcsInput) => client.listVpcs(input),
-  (page) => page.vpcs,
-);
+export function paginateVpcs(client: ListClient<'listVpcs'>, input?: ListVpcsInput) {
+  return paginate(client, 'listVpcs', input);
+}
 
 /** Every subnet of the caller (optionally of one VPC, zone or type), page by page as needed. */
-export const paginateSubnets = listPaginator(
-  (client: ListSubnetsClient, input: ListSubnetsInput) => client.listSubnets(input),
-  (page) => page.subnets,
-);
+export function paginateSubnets(client: ListClient<'listSubnets'>, input?: ListSubnetsInput) {
+  return paginate(client, 'listSubnets', input);
+}
 
 /**
  * Every custom rule of one route table (name it by routeTableId or vpcId), page by page as needed. System
  * routes are not in this list; getRouteTable shows them.
  */
-export function paginateRouteRules(
-  client: ListRouteRulesClient,
-  input: ListRouteRulesInput,
-): Paginator<ListRouteRulesOutput['routeRules'][number], ListRouteRulesOutput> {
-  return routeRulePages(client, input);
+export function paginateRouteRules(client: ListClient<'listRouteRules'>, input: ListRouteRulesInput) {
+  return paginate(client, 'listRouteRules', input);
 }
 
-const routeRulePages = listPaginator(
-  (client: ListRouteRulesClient, input: ListRouteRulesInput) => client.listRouteRules(input),
-  (page) => page.routeRules,
-);
-
-/** A list operation chosen by name, for tools that work from the operation table (the CLI's `--all`). */
+/** A list operation chosen by name at run time, for tools that work from the operation table (the CLI). */
 export function paginateOperation(
   client: { call(operation: string, input: Record<string, unknown>): Promise<unknown> },
   operation: string,
   input: Record<string, unknown>,
-  itemsKey: string,
 ): Paginator<unknown, Record<string, unknown> & PageShape> {
   type Page = Record<string, unknown> & PageShape;
+  const spec: OperationSpec | undefined = Object.hasOwn(OPERATIONS, operation)
+    ? OPERATIONS[operation as OperationName]
+    : undefined;
+  const key = spec?.listItems;
+  if (key === undefined) {
+    throw new BceClientError('config', `Expected a list operation, got ${JSON.stringify(operation)}`);
+  }
   return makePaginator(
     async (marker) => (await client.call(operation, withMarker(input, marker))) as Page,
-    (page) => {
-      const items = page[itemsKey];
-      return Array.isArray(items) ? items : [];
-    },
+    (page) => itemsUnder(page, key),
     typeof input.marker === 'string' ? input.marker : undefined,
   );
 }

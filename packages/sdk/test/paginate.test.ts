@@ -198,14 +198,14 @@ describe('paginateOperation', () => {
     ]);
     try {
       const client = new VpcClient({ endpoint: s.url, credentials: TEST_CREDENTIALS });
-      const all = await paginateOperation(client, 'listVpcs', { maxKeys: 1 }, 'vpcs').toArray();
+      const all = await paginateOperation(client, 'listVpcs', { maxKeys: 1 }).toArray();
       assert.deepEqual(
         all.map((v) => (v as { vpcId: string }).vpcId),
         ['v1', 'v2', 'v3'],
       );
       assert.equal(s.requests[2]?.rawQuery, 'marker=v3&maxKeys=1');
       await assert.rejects(
-        paginateOperation(client, 'listVpcs', { maxKeys: 1 }, 'vpcs').toArray(),
+        paginateOperation(client, 'listVpcs', { maxKeys: 1 }).toArray(),
         /Expected a new nextMarker on a truncated page, got "x2"/,
       );
       assert.equal(s.requests.length, 5, 'no page fetched after the repeat');

@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import {
+  AclClient,
   type BceServiceError,
   type CreatePeerConnOutput,
   type CreateRouteRuleOutput,
@@ -11,16 +12,20 @@ import {
   DNS_STATUSES,
   type DnsStatus,
   type EmptyOutput,
+  type Eni,
+  EniClient,
   type ErrorCode,
   type GetPeerConnOutput,
   type GetVpcOutput,
   type KnownErrorCode,
+  type ListItem,
   type ListPeerConnsOutput,
   type OperationInput,
   type OperationName,
   type OperationOutput,
   type PaymentTiming,
   PEER_CONN_STATUSES,
+  type PeerConn,
   PeerConnClient,
   type PeerConnRole,
   type PeerConnStatus,
@@ -28,6 +33,7 @@ import {
   type ResponseMetadata,
   RouteClient,
   type RouteRule,
+  SecurityGroupClient,
   SubnetClient,
   VpcClient,
   type WaiterResult,
@@ -73,9 +79,20 @@ type PeerConnMethods = MethodsOf<PeerConnClient>;
 type VpcMethods = MethodsOf<VpcClient>;
 type SubnetMethods = MethodsOf<SubnetClient>;
 type RouteMethods = MethodsOf<RouteClient>;
+type NetworkMethods = MethodsOf<AclClient> & MethodsOf<SecurityGroupClient> & MethodsOf<EniClient>;
 expectType<
-  Equal<keyof PeerConnMethods | keyof VpcMethods | keyof SubnetMethods | keyof RouteMethods, OperationName>
+  Equal<
+    | keyof PeerConnMethods
+    | keyof VpcMethods
+    | keyof SubnetMethods
+    | keyof RouteMethods
+    | keyof NetworkMethods,
+    OperationName
+  >
 >(true);
+expectType<Equal<NetworkMethods['listAclRules'], Row<'listAclRules'>>>(true);
+expectType<Equal<ListItem<'listEnis'>, Eni>>(true);
+expectType<Equal<ListItem<'listPeerConns'>, PeerConn>>(true);
 expectType<Equal<RouteMethods['createRouteRule'], Row<'createRouteRule'>>>(true);
 expectType<Equal<Awaited<ReturnType<RouteClient['createRouteRule']>>, CreateRouteRuleOutput>>(true);
 expectType<Equal<PeerConnMethods['resizePeerConn'], Row<'resizePeerConn'>>>(true);
@@ -211,7 +228,15 @@ void typedCalls;
 
 test('the package entry exports a method for every operation of the table, on the right client only', () => {
   assert.ok(Object.keys(OPERATIONS).length > 0, 'the operation table is not empty');
-  const clients = { peerconn: PeerConnClient, vpc: VpcClient, subnet: SubnetClient, route: RouteClient };
+  const clients = {
+    peerconn: PeerConnClient,
+    vpc: VpcClient,
+    subnet: SubnetClient,
+    route: RouteClient,
+    acl: AclClient,
+    securityGroup: SecurityGroupClient,
+    eni: EniClient,
+  };
   assert.deepEqual(CLIENT_CLASSES, clients);
   for (const spec of Object.values(OPERATIONS)) {
     for (const [service, client] of Object.entries(clients)) {

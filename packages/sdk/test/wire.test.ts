@@ -211,6 +211,210 @@ const CASES: Record<string, WireCase> = {
     path: '/v1/route/rule/rr-1',
     query: [],
   },
+  switchRouteRule: {
+    input: { routeRuleId: 'rr-1' },
+    method: 'PUT',
+    path: '/v1/route/rule/rr-1',
+    query: ['switchRouteHA'],
+  },
+  listAclEntrys: { input: { vpcId: 'vpc-a' }, method: 'GET', path: '/v1/acl', query: ['vpcId=vpc-a'] },
+  createAclRules: {
+    input: {
+      aclRules: [
+        {
+          subnetId: 'sbn-1',
+          protocol: 'tcp',
+          sourceIpAddress: 'all',
+          destinationIpAddress: '10.0.1.0/24',
+          sourcePort: 'all',
+          destinationPort: '3306',
+          position: 10,
+          direction: 'ingress',
+          action: 'allow',
+        },
+      ],
+    },
+    method: 'POST',
+    path: '/v1/acl/rule',
+    query: [],
+    body: {
+      aclRules: [
+        {
+          subnetId: 'sbn-1',
+          protocol: 'tcp',
+          sourceIpAddress: 'all',
+          destinationIpAddress: '10.0.1.0/24',
+          sourcePort: 'all',
+          destinationPort: '3306',
+          position: 10,
+          direction: 'ingress',
+          action: 'allow',
+        },
+      ],
+    },
+  },
+  listAclRules: {
+    input: { subnetId: 'sbn-1', marker: 'ar-1', maxKeys: 2 },
+    method: 'GET',
+    path: '/v1/acl/rule',
+    query: ['subnetId=sbn-1', 'marker=ar-1', 'maxKeys=2'],
+  },
+  updateAclRule: {
+    input: { aclRuleId: 'ar-1', position: 20, action: 'deny' },
+    method: 'PUT',
+    path: '/v1/acl/rule/ar-1',
+    query: [],
+    body: { position: 20, action: 'deny' },
+  },
+  deleteAclRule: { input: { aclRuleId: 'ar-1' }, method: 'DELETE', path: '/v1/acl/rule/ar-1', query: [] },
+  createSecurityGroup: {
+    input: {
+      name: 'db',
+      vpcId: 'vpc-a',
+      rules: [{ direction: 'ingress', protocol: 'tcp', portRange: '3306', sourceIp: '10.1.0.0/16' }],
+    },
+    method: 'POST',
+    path: '/v2/securityGroup',
+    query: [],
+    body: {
+      name: 'db',
+      vpcId: 'vpc-a',
+      rules: [{ direction: 'ingress', protocol: 'tcp', portRange: '3306', sourceIp: '10.1.0.0/16' }],
+    },
+  },
+  listSecurityGroups: {
+    input: { vpcId: 'vpc-a', securityGroupIds: ['g-1', 'g-2'], instanceId: 'eni-1', maxKeys: 2 },
+    method: 'GET',
+    path: '/v2/securityGroup',
+    query: ['instanceId=eni-1', 'vpcId=vpc-a', 'securityGroupIds=g-1%2Cg-2', 'maxKeys=2'],
+  },
+  getSecurityGroup: {
+    input: { securityGroupId: 'g-1' },
+    method: 'GET',
+    path: '/v2/securityGroup/g-1',
+    query: [],
+  },
+  authorizeSecurityGroupRule: {
+    input: { securityGroupId: 'g-1', sgVersion: 3, rule: { direction: 'egress', destGroupId: 'g-2' } },
+    method: 'PUT',
+    path: '/v2/securityGroup/g-1',
+    query: ['authorizeRule', 'sgVersion=3'],
+    body: { rule: { direction: 'egress', destGroupId: 'g-2' } },
+  },
+  revokeSecurityGroupRule: {
+    input: { securityGroupId: 'g-1', rule: { direction: 'ingress', protocol: 'icmp' } },
+    method: 'PUT',
+    path: '/v2/securityGroup/g-1',
+    query: ['revokeRule'],
+    body: { rule: { direction: 'ingress', protocol: 'icmp' } },
+  },
+  updateSecurityGroupRule: {
+    input: { securityGroupRuleId: 'r-1', sgVersion: 4, remark: '', portRange: '443' },
+    method: 'PUT',
+    path: '/v2/securityGroup/rule/update',
+    query: ['sgVersion=4'],
+    body: { securityGroupRuleId: 'r-1', remark: '', portRange: '443' },
+  },
+  deleteSecurityGroupRule: {
+    input: { securityGroupRuleId: 'r-1', sgVersion: 5 },
+    method: 'DELETE',
+    path: '/v2/securityGroup/rule/r-1',
+    query: ['sgVersion=5'],
+  },
+  deleteSecurityGroup: {
+    input: { securityGroupId: 'g-1' },
+    method: 'DELETE',
+    path: '/v2/securityGroup/g-1',
+    query: [],
+  },
+  createEni: {
+    input: {
+      name: 'db',
+      subnetId: 'sbn-1',
+      securityGroupIds: ['g-1'],
+      privateIpSet: [{ primary: true, privateIpAddress: '' }],
+      description: undefined,
+    },
+    method: 'POST',
+    path: '/v1/eni',
+    query: [],
+    body: {
+      name: 'db',
+      subnetId: 'sbn-1',
+      securityGroupIds: ['g-1'],
+      privateIpSet: [{ primary: true, privateIpAddress: '' }],
+    },
+  },
+  listEnis: {
+    input: { vpcId: 'vpc-a', privateIpAddress: ['10.1.1.2', '10.1.1.3'], maxKeys: 2 },
+    method: 'GET',
+    path: '/v1/eni',
+    query: ['vpcId=vpc-a', 'privateIpAddress=10.1.1.2%2C10.1.1.3', 'maxKeys=2'],
+  },
+  getEniQuota: {
+    input: { eniId: 'eni-1' },
+    method: 'GET',
+    path: '/v1/eni/quota',
+    query: ['eniId=eni-1'],
+  },
+  getEni: { input: { eniId: 'eni-1' }, method: 'GET', path: '/v1/eni/eni-1', query: [] },
+  getEniStatus: { input: { eniId: 'eni-1' }, method: 'GET', path: '/v1/eni/eni-1/status', query: [] },
+  updateEni: {
+    input: { eniId: 'eni-1', name: 'db2' },
+    method: 'PUT',
+    path: '/v1/eni/eni-1',
+    query: ['modifyAttribute'],
+    body: { name: 'db2' },
+  },
+  updateEniSecurityGroups: {
+    input: { eniId: 'eni-1', securityGroupIds: ['g-1', 'g-2'] },
+    method: 'PUT',
+    path: '/v1/eni/eni-1',
+    query: ['bindSg'],
+    body: { securityGroupIds: ['g-1', 'g-2'] },
+  },
+  attachEni: {
+    input: { eniId: 'eni-1', instanceId: 'i-1' },
+    method: 'PUT',
+    path: '/v1/eni/eni-1',
+    query: ['attach'],
+    body: { instanceId: 'i-1' },
+  },
+  detachEni: {
+    input: { eniId: 'eni-1', instanceId: 'i-1' },
+    method: 'PUT',
+    path: '/v1/eni/eni-1',
+    query: ['detach'],
+    body: { instanceId: 'i-1' },
+  },
+  deleteEni: { input: { eniId: 'eni-1' }, method: 'DELETE', path: '/v1/eni/eni-1', query: [] },
+  addEniPrivateIp: {
+    input: { eniId: 'eni-1', privateIpAddress: '' },
+    method: 'POST',
+    path: '/v1/eni/eni-1/privateIp',
+    query: [],
+    body: { privateIpAddress: '' },
+  },
+  deleteEniPrivateIp: {
+    input: { eniId: 'eni-1', privateIpAddress: '10.1.1.3' },
+    method: 'DELETE',
+    path: '/v1/eni/eni-1/privateIp/10.1.1.3',
+    query: [],
+  },
+  batchAddEniPrivateIps: {
+    input: { eniId: 'eni-1', privateIpAddressCount: 2 },
+    method: 'POST',
+    path: '/v1/eni/eni-1/privateIp/batchAdd',
+    query: [],
+    body: { privateIpAddressCount: 2 },
+  },
+  batchDeleteEniPrivateIps: {
+    input: { eniId: 'eni-1', privateIpAddresses: ['10.1.1.3'] },
+    method: 'POST',
+    path: '/v1/eni/eni-1/privateIp/batchDel',
+    query: [],
+    body: { privateIpAddresses: ['10.1.1.3'] },
+  },
 };
 
 // Answers of the operations that return data, keyed by method and path; the rest get an empty 200.
@@ -227,6 +431,33 @@ const RESPONSES: Record<string, unknown> = {
   'GET /v1/route': { name: 'default', routeTableId: 'rt-1', vpcId: 'vpc-a' },
   'POST /v1/route/rule': { routeRuleId: 'rr-new' },
   'GET /v1/route/rule': { routeRules: [], isTruncated: 'false', maxKeys: 2 },
+  'GET /v1/acl': {
+    vpcId: 'vpc-a',
+    vpcName: 'app',
+    vpcCidr: '10.0.0.0/16',
+    aclEntrys: [{ subnetId: 'sbn-1', aclRules: [{ id: '', position: '65535', ipVersion: '4' }] }],
+  },
+  'GET /v1/acl/rule': { aclRules: [{ id: 'ar-1', position: '10' }], isTruncated: false, maxKeys: 2 },
+  'POST /v2/securityGroup': { securityGroupId: 'g-new' },
+  'GET /v2/securityGroup': {
+    securityGroups: [{ id: 'g-1', sgVersion: '2' }],
+    marker: 'g-1',
+    isTruncated: false,
+    maxKeys: 2,
+  },
+  'GET /v2/securityGroup/g-1': {
+    id: 'g-1',
+    sgVersion: '7',
+    bindInstanceNum: '1',
+    rules: [{ securityGroupRuleId: 'r-1' }],
+  },
+  'POST /v1/eni': { eniId: 'eni-new' },
+  'GET /v1/eni': { enis: [{ eniId: 'eni-1', status: 'available' }], isTruncated: false, maxKeys: 2 },
+  'GET /v1/eni/quota': { totalQuantity: 40, availableQuantity: 39 },
+  'GET /v1/eni/eni-1': { eniId: 'eni-1', status: 'inuse', instanceId: 'i-1' },
+  'GET /v1/eni/eni-1/status': { status: 'available' },
+  'POST /v1/eni/eni-1/privateIp': { privateIpAddress: '10.1.1.3' },
+  'POST /v1/eni/eni-1/privateIp/batchAdd': { privateIpAddresses: ['10.1.1.4', '10.1.1.5'] },
 };
 
 // What each data-returning operation must hand back for the answer in RESPONSES (normalised).
@@ -255,6 +486,39 @@ const OUTPUTS: Record<string, (output: Record<string, unknown>) => void> = {
     assert.deepEqual(o, { name: 'default', routeTableId: 'rt-1', vpcId: 'vpc-a', routeRules: [] }),
   createRouteRule: (o) => assert.deepEqual(o, { routeRuleId: 'rr-new' }),
   listRouteRules: (o) => assert.deepEqual(o, { routeRules: [], isTruncated: false, maxKeys: 2 }),
+  // Numbers that arrive as strings are numbers in the output; lists that are missing are empty.
+  listAclEntrys: (o) =>
+    assert.deepEqual(o, {
+      vpcId: 'vpc-a',
+      vpcName: 'app',
+      vpcCidr: '10.0.0.0/16',
+      aclEntrys: [{ subnetId: 'sbn-1', aclRules: [{ id: '', position: 65535, ipVersion: 4 }] }],
+    }),
+  listAclRules: (o) =>
+    assert.deepEqual(o, { aclRules: [{ id: 'ar-1', position: 10 }], isTruncated: false, maxKeys: 2 }),
+  createSecurityGroup: (o) => assert.deepEqual(o, { securityGroupId: 'g-new' }),
+  listSecurityGroups: (o) =>
+    assert.deepEqual(o, {
+      securityGroups: [{ id: 'g-1', sgVersion: 2, rules: [] }],
+      marker: 'g-1',
+      isTruncated: false,
+      maxKeys: 2,
+    }),
+  getSecurityGroup: (o) =>
+    assert.deepEqual(o, {
+      id: 'g-1',
+      sgVersion: 7,
+      bindInstanceNum: 1,
+      rules: [{ securityGroupRuleId: 'r-1' }],
+    }),
+  createEni: (o) => assert.deepEqual(o, { eniId: 'eni-new' }),
+  listEnis: (o) =>
+    assert.deepEqual(o, { enis: [{ eniId: 'eni-1', status: 'available' }], isTruncated: false, maxKeys: 2 }),
+  getEniQuota: (o) => assert.deepEqual(o, { totalQuantity: 40, availableQuantity: 39 }),
+  getEni: (o) => assert.deepEqual(o, { eniId: 'eni-1', status: 'inuse', instanceId: 'i-1' }),
+  getEniStatus: (o) => assert.deepEqual(o, { status: 'available' }),
+  addEniPrivateIp: (o) => assert.deepEqual(o, { privateIpAddress: '10.1.1.3' }),
+  batchAddEniPrivateIps: (o) => assert.deepEqual(o, { privateIpAddresses: ['10.1.1.4', '10.1.1.5'] }),
 };
 
 let server: ScriptedServer;

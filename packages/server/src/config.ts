@@ -64,6 +64,16 @@ export interface ServerOptions {
   quotaSubnetsPerVpc?: number;
   /** Custom rules a route table may hold (Baidu's 50). */
   quotaRulesPerTable?: number;
+  /** Network interfaces attached to nothing, per VPC (Baidu's 500). */
+  quotaEnisPerVpc?: number;
+  /** Addresses per network interface (Baidu's 40). */
+  quotaIpsPerEni?: number;
+  /** Network interfaces per instance id (Baidu's 8). */
+  quotaEnisPerInstance?: number;
+  /** ACL rules a subnet may hold per direction (Baidu's newest 150). */
+  quotaAclRulesPerDirection?: number;
+  /** Rules a security group may hold per direction (Baidu's newest 100). */
+  quotaSecurityGroupRulesPerDirection?: number;
   bodyLimitBytes?: number;
   clockSkewSeconds?: number;
 

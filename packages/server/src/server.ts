@@ -94,6 +94,12 @@ function settingsOf(options: ServerOptions): Settings {
       quotaPerAccount: options.quotaPerAccount ?? defaultOf('quotaPerAccount'),
       quotaSubnetsPerVpc: options.quotaSubnetsPerVpc ?? defaultOf('quotaSubnetsPerVpc'),
       quotaRulesPerTable: options.quotaRulesPerTable ?? defaultOf('quotaRulesPerTable'),
+      quotaAclRulesPerDirection: options.quotaAclRulesPerDirection ?? defaultOf('quotaAclRulesPerDirection'),
+      quotaSecurityGroupRulesPerDirection:
+        options.quotaSecurityGroupRulesPerDirection ?? defaultOf('quotaSecurityGroupRulesPerDirection'),
+      quotaEnisPerVpc: options.quotaEnisPerVpc ?? defaultOf('quotaEnisPerVpc'),
+      quotaIpsPerEni: options.quotaIpsPerEni ?? defaultOf('quotaIpsPerEni'),
+      quotaEnisPerInstance: options.quotaEnisPerInstance ?? defaultOf('quotaEnisPerInstance'),
       consultTimeoutMs: DEFAULTS.consultTimeoutMs,
       keepDeleted: options.keepDeleted ?? defaultOf('keepDeleted'),
       timing: { ...timingPreset('default'), ...timing },

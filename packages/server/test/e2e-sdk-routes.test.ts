@@ -530,18 +530,18 @@ const scenarios: Scenario[] = [
       }),
   ],
   [
-    'multi-path nextHopList',
+    'load-balanced multi-path nextHopList (primary/standby pairs are e2e-sdk-network’s)',
     400,
     'InvalidRouteRule',
-    /Multi-path rules \(nextHopList\) are not supported by this server/,
+    /Load-balanced multi-path rules \(pathType ecmp\) are not modelled/,
     async () =>
       routes('a').createRouteRule({
         routeTableId: (await net('a', '10.8.0.0/16')).routeTableId,
         sourceAddress: '0.0.0.0/0',
         destinationAddress: '172.16.0.0/12',
         nextHopList: [
-          { nexthopId: 'dcgw-1', nexthopType: 'dcGateway', pathType: 'ha:active' },
-          { nexthopId: 'dcgw-2', nexthopType: 'dcGateway', pathType: 'ha:standby' },
+          { nexthopId: 'dcgw-1', nexthopType: 'dcGateway', pathType: 'ecmp' },
+          { nexthopId: 'dcgw-2', nexthopType: 'dcGateway', pathType: 'ecmp' },
         ],
       }),
   ],
@@ -1195,7 +1195,17 @@ async function reach(vpcId: string, from: string, to: string): Promise<Report> {
     from: { vpcId, ip: from },
     to: { ip: to },
   })) as Report;
-  assert.deepEqual(Object.keys(report).sort(), ['forward', 'problems', 'reachable', 'return']);
+  assert.deepEqual(Object.keys(report).sort(), [
+    'forward',
+    'from',
+    'port',
+    'problems',
+    'protocol',
+    'reachable',
+    'return',
+    'sourcePort',
+    'to',
+  ]);
   for (const problem of report.problems) {
     assert.deepEqual(Object.keys(problem).sort(), ['code', 'message']);
   }

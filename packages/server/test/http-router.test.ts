@@ -59,9 +59,33 @@ test('refusals: unknown path, other version, wrong method, two flags, missing fl
     refusal(() => route('GET', segmentsOf('/v2/peerconn'), flags())),
     {
       code: 'InvalidVersion',
-      message: 'The API version "v2" is not supported; use v1.',
+      message: 'The API version "v2" is not supported for "/peerconn"; use v1.',
     },
   );
+  assert.deepEqual(
+    refusal(() => route('GET', segmentsOf('/v1/securityGroup'), flags())),
+    {
+      code: 'InvalidVersion',
+      message: 'The API version "v1" is not supported for "/securityGroup"; use v2.',
+    },
+  );
+  assert.deepEqual(
+    refusal(() => route('GET', segmentsOf('/v3/vpc'), flags())),
+    {
+      code: 'InvalidVersion',
+      message: 'The API version "v3" is not supported for "/vpc"; use v1.',
+    },
+  );
+  assert.deepEqual(
+    refusal(() => route('PUT', segmentsOf('/v1/route/rule/rr-1'), flags('switchRoute'))),
+    {
+      code: 'InvalidParameter',
+      message:
+        'Unknown action "switchRoute" for PUT "/v1/route/rule/rr-1"; actions on this path: "switchRouteHA".',
+    },
+  );
+  assert.equal(route('GET', segmentsOf('/v1/eni/quota'), flags()).operation.name, 'getEniQuota');
+  assert.equal(route('GET', segmentsOf('/v1/eni/eni-1'), flags()).operation.name, 'getEni');
   assert.deepEqual(
     refusal(() => route('POST', segmentsOf('/v1/peerconn/pc-1'), flags())),
     {

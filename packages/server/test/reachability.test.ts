@@ -1,19 +1,39 @@
 // The reachability check as a pure function, table-driven: worlds of two or three VPCs with their subnets,
 // rules and connections, and for each the verdict, the problem codes and the path it reports. Plus the CIDR
-// arithmetic the check and the route rules stand on.
+// arithmetic the check and the route rules stand on; then the security groups and ACLs on the path, as a pure
+// function and end to end (the admin API over HTTP, set up through the SDK, on the store under test).
 import assert from 'node:assert/strict';
-import { describe, test } from 'node:test';
+import { after, before, describe, test } from 'node:test';
+import type { AclRuleRequest } from '@peerconn/sdk';
+import {
+  AclClient,
+  EniClient,
+  PeerConnClient,
+  RouteClient,
+  SecurityGroupClient,
+  SubnetClient,
+  VpcClient,
+} from '@peerconn/sdk';
+import { aclRuleValues } from '../src/domain/acl.ts';
 import { cidrField, containsCidr, ipText, overlaps, parseIp, readCidr } from '../src/domain/cidr.ts';
 import {
   checkReachability,
+  type FilterCheck,
   REACH_PROBLEMS,
   type ReachProblemCode,
+  type ReachQuery,
   type ReachReport,
   type ReachWorld,
   type VpcNetwork,
 } from '../src/domain/reachability.ts';
+import type { AclRuleRecord, EniRecord, SecurityGroupRuleRecord } from '../src/domain/resources.ts';
+import { securityGroupRuleTerms } from '../src/domain/security-group.ts';
 import type { PeerConnRecord, RouteRuleRecord, SideRecord } from '../src/domain/types.ts';
 import { ServiceError } from '../src/errors.ts';
+import { startTestServer, type TestServer } from './http-support.ts';
+import { runsOnEveryStore } from './store-choice.ts';
+
+runsOnEveryStore(import.meta.url);
 
 const ACCOUNT_A = 'a'.repeat(32);
 const ACCOUNT_B = 'b'.repeat(32);
@@ -422,6 +442,43 @@ const CASES: Case[] = [
     problems: ['OverlappingCidrs'],
     back: ['db:sys 10.1.1.0/24→local 10.1.1.0/24'],
   },
+  // Security groups and ACLs on the path (the describe at the end checks each hop's deciding rule). A question
+  // without a protocol is of every protocol: only rules for every protocol decide it.
+  {
+    name: "the source interface's groups let nothing out",
+    world: filtered({ appRules: [], dbRules: openDb() }),
+    to: '10.2.1.7',
+    problems: ['SecurityGroupDeniesEgress'],
+    says: ['g-app', 'eni-app', 'direction egress'],
+  },
+  {
+    name: "the destination interface's group lets tcp 3306 in, not every protocol",
+    world: filtered(),
+    to: '10.2.1.7',
+    problems: ['SecurityGroupDeniesIngress'],
+    says: ['g-db', 'eni-db', 'any protocol'],
+  },
+  {
+    name: 'the source subnet ACL denies everything out',
+    world: filtered({ appAcl: [denyAll(APP, 'ar-app-out', 'egress', 10)], dbRules: openDb() }),
+    to: '10.2.1.7',
+    problems: ['AclDeniesEgress'],
+    says: ['ar-app-out', 'position 10'],
+  },
+  {
+    name: 'the destination subnet ACL denies everything in',
+    world: filtered({ dbAcl: [denyAll(DB, 'ar-db-in', 'ingress', 10)], dbRules: openDb() }),
+    to: '10.2.1.7',
+    problems: ['AclDeniesIngress'],
+    says: ['ar-db-in'],
+  },
+  {
+    name: "the destination subnet ACL drops the answer to the source's VPC",
+    world: filtered({ dbAcl: [denyAll(DB, 'ar-db-back', 'egress', 20, '10.1.0.0/16')], dbRules: openDb() }),
+    to: '10.2.1.7',
+    problems: ['AclDeniesReturn'],
+    says: ['answer is dropped', 'ar-db-back'],
+  },
 ];
 
 // The codes come from the SDK's list (what `peerconn reach` and the docs explain), never from a copy here: a
@@ -527,5 +584,889 @@ describe('CIDR arithmetic', () => {
       problem: 'the prefix length must be between 0 and 29',
     });
     assert.throws(() => cidrField('sourceAddress', '10.1.0.0'), /sourceAddress/);
+  });
+});
+
+// ---- security groups and ACLs on the path ----
+
+// The same app (10.1/16) and db (10.2/16) VPCs, now with network interfaces: app-eni 10.1.1.5 in group g-app,
+// db-eni 10.2.1.7 in group g-db, and db-admin 10.2.1.9 in g-db too. Records are made with the rules' own value
+// functions, so they hold what the API would have stored.
+function eniRecord(at: VpcNetwork, eniId: string, addresses: string[], groupIds: string[]): EniRecord {
+  const subnet = at.subnets[0] as VpcNetwork['subnets'][number];
+  return {
+    eniId,
+    accountId: at.vpc.accountId,
+    region: 'bj',
+    vpcId: at.vpc.vpcId,
+    subnetId: subnet.subnetId,
+    zoneName: 'cn-bj-a',
+    name: eniId,
+    description: '',
+    instanceId: '',
+    instanceType: '',
+    macAddress: 'fa:16:3e:00:00:01',
+    status: 'available',
+    privateIps: addresses.map((address, i) => ({ address, primary: i === 0, publicIp: '' })),
+    ipv6Ips: [],
+    securityGroupIds: groupIds,
+    enterpriseSecurityGroupIds: [],
+    tags: [],
+    trafficMode: '',
+    createdAt: 0,
+  };
+}
+
+function groupRule(
+  at: VpcNetwork,
+  securityGroupRuleId: string,
+  securityGroupId: string,
+  rule: { direction: 'ingress' | 'egress' } & Record<string, string>,
+): SecurityGroupRuleRecord {
+  return {
+    accountId: at.vpc.accountId,
+    region: 'bj',
+    vpcId: at.vpc.vpcId,
+    createdAt: 0,
+    updatedAt: 0,
+    securityGroupRuleId,
+    securityGroupId,
+    ...securityGroupRuleTerms(rule),
+  };
+}
+
+function aclRule(
+  at: VpcNetwork,
+  aclRuleId: string,
+  rule: Omit<AclRuleRequest, 'subnetId' | 'description'>,
+): AclRuleRecord {
+  const subnetId = (at.subnets[0] as VpcNetwork['subnets'][number]).subnetId;
+  return {
+    accountId: at.vpc.accountId,
+    region: 'bj',
+    vpcId: at.vpc.vpcId,
+    createdAt: 0,
+    aclRuleId,
+    ...aclRuleValues({ subnetId, description: '', ...rule }, ''),
+  };
+}
+
+function ALL_OUT(at: VpcNetwork, id: string, group: string): SecurityGroupRuleRecord {
+  return groupRule(at, id, group, { direction: 'egress', protocol: 'all', destIp: 'all' });
+}
+
+/** db's group letting everything in from anywhere. */
+function openDb(): SecurityGroupRuleRecord[] {
+  return [groupRule(DB, 'r-db-all', 'g-db', { direction: 'ingress', protocol: 'all', sourceIp: 'all' })];
+}
+
+/** An ACL rule of `at`'s subnet that denies every protocol and port to or from `peer`. */
+function denyAll(
+  at: VpcNetwork,
+  id: string,
+  direction: 'ingress' | 'egress',
+  position: number,
+  peer = 'all',
+): AclRuleRecord {
+  return aclRule(at, id, {
+    protocol: 'all',
+    sourceIpAddress: direction === 'ingress' ? peer : 'all',
+    destinationIpAddress: direction === 'egress' ? peer : 'all',
+    sourcePort: 'all',
+    destinationPort: 'all',
+    position,
+    direction,
+    action: 'deny',
+  });
+}
+
+interface Filtered {
+  appRules?: SecurityGroupRuleRecord[];
+  dbRules?: SecurityGroupRuleRecord[];
+  appAcl?: AclRuleRecord[];
+  dbAcl?: AclRuleRecord[];
+}
+
+/** app and db peered with both routes, interfaces in place; each VPC's rules as given (none by default). */
+function filtered(given: Filtered = {}): ReachWorld {
+  return world(
+    [
+      {
+        ...APP,
+        enis: [eniRecord(APP, 'eni-app', ['10.1.1.5', '10.1.1.6'], ['g-app'])],
+        securityGroupRules: given.appRules ?? [ALL_OUT(APP, 'r-app-out', 'g-app')],
+        aclRules: given.appAcl ?? [],
+      },
+      {
+        ...DB,
+        enis: [
+          eniRecord(DB, 'eni-db', ['10.2.1.7'], ['g-db']),
+          eniRecord(DB, 'eni-admin', ['10.2.1.9'], ['g-db']),
+        ],
+        securityGroupRules: given.dbRules ?? [
+          groupRule(DB, 'r-db-in', 'g-db', {
+            direction: 'ingress',
+            protocol: 'tcp',
+            portRange: '3306',
+            sourceIp: '10.1.0.0/16',
+          }),
+          ALL_OUT(DB, 'r-db-out', 'g-db'),
+        ],
+        aclRules: given.dbAcl ?? [],
+      },
+    ],
+    [PC_AB],
+  );
+}
+
+const MYSQL = { protocol: 'tcp', port: 3306 } as const;
+
+function ask(w: ReachWorld, query: Partial<ReachQuery> = {}): ReachReport {
+  return checkReachability(w, {
+    from: { vpcId: 'vpc-app', ip: '10.1.1.5' },
+    to: { ip: '10.2.1.7' },
+    ...MYSQL,
+    ...query,
+  });
+}
+
+function only(report: ReachReport, code: ReachProblemCode): string {
+  assert.deepEqual(
+    report.problems.map((p) => p.code),
+    [code],
+    report.problems.map((p) => p.message).join('\n'),
+  );
+  assert.equal(report.reachable, false);
+  return report.problems[0]?.message ?? '';
+}
+
+/** A check as `kind direction verdict rule`, e.g. `acl ingress allow ar-db@5`, `securityGroup egress deny -`. */
+function checkText(check: FilterCheck): string {
+  const rule =
+    check.kind === 'acl'
+      ? check.rule
+        ? `${check.rule.aclRuleId || 'default'}@${check.rule.position}`
+        : '-'
+      : check.rule
+        ? `${check.rule.securityGroupId}/${check.rule.securityGroupRuleId}`
+        : '-';
+  return `${check.kind} ${check.direction} ${check.verdict} ${rule}`;
+}
+
+describe('the filters on the path: security groups and ACLs', () => {
+  test('a working path names the rule that decided each filter, both ways', () => {
+    const report = ask(
+      filtered({
+        dbAcl: [
+          aclRule(DB, 'ar-db-in', {
+            protocol: 'tcp',
+            sourceIpAddress: '10.1.0.0/16',
+            destinationIpAddress: 'all',
+            sourcePort: 'all',
+            destinationPort: '3306',
+            position: 5,
+            direction: 'ingress',
+            action: 'allow',
+          }),
+        ],
+      }),
+    );
+    assert.equal(report.reachable, true, report.problems.map((p) => p.message).join('\n'));
+    assert.deepEqual(
+      report.forward.map((hop) => [hop.leaving.map(checkText), hop.arriving.map(checkText)]),
+      [
+        [['securityGroup egress allow g-app/r-app-out', 'acl egress allow default@65535'], []],
+        [[], ['acl ingress allow ar-db-in@5', 'securityGroup ingress allow g-db/r-db-in']],
+      ],
+    );
+    // Security groups are stateful: the answer meets only the ACLs again.
+    assert.deepEqual(
+      report.return.map((hop) => [hop.leaving.map(checkText), hop.arriving.map(checkText)]),
+      [
+        [['acl egress allow default@65535'], []],
+        [[], ['acl ingress allow default@65535']],
+      ],
+    );
+    const [out] = report.forward[0]?.leaving ?? [];
+    assert.deepEqual(out?.packet, {
+      protocol: 'tcp',
+      source: '10.1.1.5',
+      destination: '10.2.1.7',
+      sourcePort: 32768,
+      destinationPort: 3306,
+    });
+    const back = report.return[0]?.leaving[0];
+    assert.deepEqual(
+      [back?.packet.sourcePort, back?.packet.destinationPort],
+      [3306, 32768],
+      'the answer goes from the server port back to the client port',
+    );
+    assert.deepEqual(
+      [report.from, report.to],
+      [
+        { ip: '10.1.1.5', vpcId: 'vpc-app', subnetId: 'sbn-app0', eniId: 'eni-app' },
+        { ip: '10.2.1.7', vpcId: 'vpc-db', subnetId: 'sbn-db0', eniId: 'eni-db' },
+      ],
+    );
+    assert.deepEqual([report.protocol, report.port, report.sourcePort], ['tcp', 3306, 32768]);
+  });
+
+  test('SecurityGroupDeniesEgress: no egress rule of the source interface lets the packet out', () => {
+    const report = ask(
+      filtered({
+        appRules: [
+          groupRule(APP, 'r-web-out', 'g-app', {
+            direction: 'egress',
+            protocol: 'tcp',
+            portRange: '80',
+            destIp: 'all',
+          }),
+        ],
+      }),
+    );
+    const message = only(report, 'SecurityGroupDeniesEgress');
+    assert.match(
+      message,
+      /No egress rule of security group\(s\) g-app of eni-app lets tcp 10\.1\.1\.5:32768 → 10\.2\.1\.7:3306 out/,
+    );
+    assert.match(
+      message,
+      /Add one to g-app: direction egress, protocol tcp, portRange 3306, destIp 10\.2\.1\.7 \(or 10\.2\.1\.0\/24\)/,
+    );
+    assert.deepEqual(report.forward[0]?.leaving.map(checkText), [
+      'securityGroup egress deny -',
+      'acl egress allow default@65535',
+    ]);
+  });
+
+  test('SecurityGroupDeniesIngress: a rule naming a group reaches no interface across the peering', () => {
+    const report = ask(
+      filtered({
+        dbRules: [
+          groupRule(DB, 'r-db-peers', 'g-db', {
+            direction: 'ingress',
+            protocol: 'tcp',
+            portRange: '3306',
+            sourceGroupId: 'g-db',
+          }),
+        ],
+      }),
+    );
+    const message = only(report, 'SecurityGroupDeniesIngress');
+    assert.match(
+      message,
+      /No ingress rule of security group\(s\) g-db of eni-db lets tcp 10\.1\.1\.5:32768 → 10\.2\.1\.7:3306 in/,
+    );
+    assert.match(message, /sourceIp 10\.1\.1\.5 \(or 10\.1\.1\.0\/24\)/);
+    assert.match(message, /match only interfaces of the group's own VPC/);
+    // Inside db's own VPC the same rule lets a member of g-db in, and the check names the group it matched.
+    const inside = checkReachability(
+      filtered({
+        dbRules: [
+          groupRule(DB, 'r-db-peers', 'g-db', {
+            direction: 'ingress',
+            protocol: 'tcp',
+            portRange: '3306',
+            sourceGroupId: 'g-db',
+          }),
+          ALL_OUT(DB, 'r-db-out', 'g-db'),
+        ],
+      }),
+      { from: { vpcId: 'vpc-db', ip: '10.2.1.9' }, to: { ip: '10.2.1.7' }, ...MYSQL },
+    );
+    assert.equal(inside.reachable, true, inside.problems.map((p) => p.message).join('\n'));
+    const admitted = inside.forward[0]?.arriving[1];
+    assert.ok(admitted?.kind === 'securityGroup');
+    assert.deepEqual([admitted.rule?.securityGroupRuleId, admitted.rule?.groupId], ['r-db-peers', 'g-db']);
+  });
+
+  test('AclDeniesEgress: the source subnet ACL stops the packet leaving, by its lowest matching position', () => {
+    const report = ask(
+      filtered({
+        appAcl: [
+          aclRule(APP, 'ar-app-deny', {
+            protocol: 'tcp',
+            sourceIpAddress: 'all',
+            destinationIpAddress: '10.2.0.0/16',
+            sourcePort: 'all',
+            destinationPort: '3306',
+            position: 10,
+            direction: 'egress',
+            action: 'deny',
+          }),
+          aclRule(APP, 'ar-app-late', {
+            protocol: 'all',
+            sourceIpAddress: 'all',
+            destinationIpAddress: 'all',
+            sourcePort: 'all',
+            destinationPort: 'all',
+            position: 20,
+            direction: 'egress',
+            action: 'allow',
+          }),
+        ],
+      }),
+    );
+    const message = only(report, 'AclDeniesEgress');
+    assert.match(
+      message,
+      /The ACL of subnet sbn-app0 \(app0, 10\.1\.1\.0\/24\) denies tcp 10\.1\.1\.5:32768 → 10\.2\.1\.7:3306 out of the subnet: rule ar-app-deny at position 10/,
+    );
+    assert.match(
+      message,
+      /Add an egress allow rule to subnet sbn-app0: protocol tcp, destinationIpAddress 10\.2\.1\.0\/24, sourcePort 1024-65535, destinationPort 3306 with a position below 10/,
+    );
+  });
+
+  test('AclDeniesIngress: the destination subnet ACL stops the packet entering', () => {
+    const report = ask(
+      filtered({
+        dbAcl: [
+          aclRule(DB, 'ar-db-deny', {
+            protocol: 'all',
+            sourceIpAddress: '10.1.0.0/16',
+            destinationIpAddress: 'all',
+            sourcePort: 'all',
+            destinationPort: 'all',
+            position: 100,
+            direction: 'ingress',
+            action: 'deny',
+          }),
+        ],
+      }),
+    );
+    const message = only(report, 'AclDeniesIngress');
+    assert.match(
+      message,
+      /denies tcp 10\.1\.1\.5:32768 → 10\.2\.1\.7:3306 into the subnet: rule ar-db-deny at position 100/,
+    );
+    assert.deepEqual(report.forward[1]?.arriving.map(checkText), [
+      'acl ingress deny ar-db-deny@100',
+      'securityGroup ingress allow g-db/r-db-in',
+    ]);
+  });
+
+  test('AclDeniesReturn: ACLs are stateless, so the answer is checked again at both subnets', () => {
+    const leaving = ask(
+      filtered({
+        dbAcl: [
+          aclRule(DB, 'ar-db-out', {
+            protocol: 'all',
+            sourceIpAddress: 'all',
+            destinationIpAddress: '10.1.0.0/16',
+            sourcePort: 'all',
+            destinationPort: 'all',
+            position: 20,
+            direction: 'egress',
+            action: 'deny',
+          }),
+        ],
+      }),
+    );
+    const message = only(leaving, 'AclDeniesReturn');
+    assert.match(message, /The answer is dropped\. ACLs are stateless/);
+    assert.match(
+      message,
+      /denies tcp 10\.2\.1\.7:3306 → 10\.1\.1\.5:32768 out of the subnet: rule ar-db-out at position 20/,
+    );
+    assert.match(
+      message,
+      /protocol tcp, destinationIpAddress 10\.1\.1\.0\/24, sourcePort 3306, destinationPort 1024-65535 with a position below 20/,
+    );
+    assert.deepEqual(leaving.return[0]?.leaving.map(checkText), ['acl egress deny ar-db-out@20']);
+
+    const arriving = ask(
+      filtered({
+        appAcl: [
+          aclRule(APP, 'ar-app-in', {
+            protocol: 'tcp',
+            sourceIpAddress: '10.2.0.0/16',
+            destinationIpAddress: 'all',
+            sourcePort: 'all',
+            destinationPort: 'all',
+            position: 30,
+            direction: 'ingress',
+            action: 'deny',
+          }),
+        ],
+      }),
+    );
+    assert.match(
+      only(arriving, 'AclDeniesReturn'),
+      /denies tcp 10\.2\.1\.7:3306 → 10\.1\.1\.5:32768 into the subnet: rule ar-app-in at position 30/,
+    );
+    assert.deepEqual(arriving.return[1]?.arriving.map(checkText), ['acl ingress deny ar-app-in@30']);
+
+    // A rule for the client's ephemeral ports lets the answer out again.
+    const fixed = ask(
+      filtered({
+        dbAcl: [
+          aclRule(DB, 'ar-db-out', {
+            protocol: 'all',
+            sourceIpAddress: 'all',
+            destinationIpAddress: '10.1.0.0/16',
+            sourcePort: 'all',
+            destinationPort: 'all',
+            position: 20,
+            direction: 'egress',
+            action: 'deny',
+          }),
+          aclRule(DB, 'ar-db-replies', {
+            protocol: 'tcp',
+            sourceIpAddress: 'all',
+            destinationIpAddress: '10.1.0.0/16',
+            sourcePort: '3306',
+            destinationPort: '1024-65535',
+            position: 10,
+            direction: 'egress',
+            action: 'allow',
+          }),
+        ],
+      }),
+    );
+    assert.equal(fixed.reachable, true, fixed.problems.map((p) => p.message).join('\n'));
+    assert.deepEqual(fixed.return[0]?.leaving.map(checkText), ['acl egress allow ar-db-replies@10']);
+  });
+
+  test('every filter that drops the packet is named in one answer, in the order the packet meets them', () => {
+    const report = ask(
+      filtered({
+        appRules: [],
+        dbRules: [],
+        dbAcl: [
+          aclRule(DB, 'ar-db-deny', {
+            protocol: 'all',
+            sourceIpAddress: 'all',
+            destinationIpAddress: 'all',
+            sourcePort: 'all',
+            destinationPort: 'all',
+            position: 1,
+            direction: 'ingress',
+            action: 'deny',
+          }),
+        ],
+      }),
+    );
+    assert.deepEqual(
+      report.problems.map((p) => p.code),
+      ['SecurityGroupDeniesEgress', 'AclDeniesIngress', 'SecurityGroupDeniesIngress'],
+    );
+  });
+
+  test('an address of no interface has no security groups; its subnet ACL still applies', () => {
+    const report = ask(filtered(), { from: { vpcId: 'vpc-app', ip: '10.1.1.77' } });
+    assert.equal(report.reachable, true, report.problems.map((p) => p.message).join('\n'));
+    assert.deepEqual(report.forward[0]?.leaving.map(checkText), [
+      'securityGroup egress skip -',
+      'acl egress allow default@65535',
+    ]);
+    assert.equal(report.from.eniId, null);
+    // A secondary address of an interface counts as that interface.
+    const secondary = ask(filtered({ appRules: [] }), { from: { vpcId: 'vpc-app', ip: '10.1.1.6' } });
+    assert.equal(secondary.from.eniId, 'eni-app');
+    assert.equal(only(secondary, 'SecurityGroupDeniesEgress').includes('eni-app'), true);
+  });
+
+  test('inside one subnet no ACL applies; security groups still do', () => {
+    const sameSubnet = world(
+      [
+        {
+          ...DB,
+          enis: [
+            eniRecord(DB, 'eni-db', ['10.2.1.7'], ['g-db']),
+            eniRecord(DB, 'eni-admin', ['10.2.1.9'], ['g-db']),
+          ],
+          securityGroupRules: [ALL_OUT(DB, 'r-db-out', 'g-db')],
+          aclRules: [
+            aclRule(DB, 'ar-db-deny', {
+              protocol: 'all',
+              sourceIpAddress: 'all',
+              destinationIpAddress: 'all',
+              sourcePort: 'all',
+              destinationPort: 'all',
+              position: 1,
+              direction: 'ingress',
+              action: 'deny',
+            }),
+          ],
+        },
+      ],
+      [],
+    );
+    const report = checkReachability(sameSubnet, {
+      from: { vpcId: 'vpc-db', ip: '10.2.1.9' },
+      to: { ip: '10.2.1.7' },
+      ...MYSQL,
+    });
+    assert.deepEqual(
+      report.problems.map((p) => p.code),
+      ['SecurityGroupDeniesIngress'],
+    );
+    assert.deepEqual(report.forward[0]?.arriving.map(checkText), [
+      'acl ingress skip -',
+      'securityGroup ingress deny -',
+    ]);
+  });
+
+  test('protocol all is covered only by rules for every protocol; icmp has no ports', () => {
+    // g-db allows tcp 3306 only: a packet of any protocol is not let in by it.
+    const all = ask(filtered(), { protocol: 'all', port: undefined });
+    assert.match(only(all, 'SecurityGroupDeniesIngress'), /any protocol 10\.1\.1\.5 → 10\.2\.1\.7 in/);
+    const ping = ask(
+      filtered({
+        dbRules: [
+          groupRule(DB, 'r-ping', 'g-db', { direction: 'ingress', protocol: 'icmp', sourceIp: 'all' }),
+        ],
+      }),
+      { protocol: 'icmp', port: undefined },
+    );
+    assert.equal(ping.reachable, true, ping.problems.map((p) => p.message).join('\n'));
+    assert.deepEqual([ping.port, ping.sourcePort], [null, null]);
+  });
+
+  test('a destination VPC that is not where the packet arrives: their CIDRs overlap', () => {
+    const report = ask(filtered(), { to: { ip: '10.2.1.7', vpcId: 'vpc-ops' } });
+    assert.match(only(report, 'OverlappingCidrs'), /delivered in VPC vpc-db .*not in VPC vpc-ops/);
+  });
+
+  test('ports and protocols the question cannot have are refused before anything is looked at', () => {
+    for (const [query, field] of [
+      [{ protocol: 'tcp' as const }, 'port'],
+      [{ protocol: 'udp' as const, port: 0 }, 'port'],
+      [{ protocol: 'tcp' as const, port: 53, sourcePort: 70000 }, 'sourcePort'],
+      [{ protocol: 'icmp' as const, port: 53 }, 'port'],
+      [{ port: 53 }, 'port'],
+    ] as const) {
+      assert.throws(
+        () =>
+          checkReachability(filtered(), {
+            from: { vpcId: 'vpc-app', ip: '10.1.1.5' },
+            to: { ip: '10.2.1.7' },
+            ...query,
+          }),
+        (error: unknown) =>
+          error instanceof ServiceError &&
+          error.code === 'InappropriateJSON' &&
+          error.message.includes(`"${field}"`),
+        JSON.stringify(query),
+      );
+    }
+  });
+});
+
+// ---- end to end: the admin API's answer over HTTP, on the store under test ----
+
+describe('the path through security groups and ACLs, end to end through the SDK', () => {
+  let server: TestServer;
+  const app = { vpcId: '', subnetId: '', eniId: '', group: '' };
+  const db = { vpcId: '', subnetId: '', eniId: '', group: '' };
+
+  const cfg = (w: 'a' | 'b') => ({ endpoint: server.url, credentials: server[w], maxRetries: 0, env: {} });
+  const acls = (w: 'a' | 'b') => new AclClient(cfg(w));
+  const sgs = (w: 'a' | 'b') => new SecurityGroupClient(cfg(w));
+  const enis = (w: 'a' | 'b') => new EniClient(cfg(w));
+
+  async function reach(body: Record<string, unknown>): Promise<ReachReport> {
+    const res = await fetch(`${server.adminUrl}/reachability`, {
+      method: 'POST',
+      body: JSON.stringify(body),
+    });
+    const answer = (await res.json()) as ReachReport & { code?: string; message?: string };
+    assert.equal(res.status, 200, answer.message);
+    assert.equal(answer.reachable, answer.problems.length === 0);
+    return answer;
+  }
+  const mysql = () =>
+    reach({ from: { eniId: app.eniId }, to: { eniId: db.eniId }, protocol: 'tcp', port: 3306 });
+
+  /** One ACL rule on a subnet; its id, read back from the subnet's list. */
+  async function addAclRule(w: 'a' | 'b', subnetId: string, rule: Omit<AclRuleRequest, 'subnetId'>) {
+    await acls(w).createAclRules({ aclRules: [{ subnetId, ...rule }] });
+    const { aclRules } = await acls(w).listAclRules({ subnetId });
+    const made = aclRules.find((r) => r.position === rule.position && r.direction === rule.direction);
+    assert.ok(made, 'the rule is listed');
+    return made.id;
+  }
+
+  before(async () => {
+    server = await startTestServer();
+    const vpcs = (w: 'a' | 'b') => new VpcClient(cfg(w));
+    const subnets = (w: 'a' | 'b') => new SubnetClient(cfg(w));
+    for (const [w, side, cidr, block] of [
+      ['a', app, '10.61.0.0/16', '10.61.1.0/24'],
+      ['b', db, '10.62.0.0/16', '10.62.1.0/24'],
+    ] as const) {
+      side.vpcId = (await vpcs(w).createVpc({ name: `reach-${w}`, cidr })).vpcId;
+      side.subnetId = (
+        await subnets(w).createSubnet({
+          name: `reach_${w}`,
+          zoneName: 'cn-bj-a',
+          cidr: block,
+          vpcId: side.vpcId,
+        })
+      ).subnetId;
+      side.group = (
+        await sgs(w).createSecurityGroup({ name: `reach-${w}`, vpcId: side.vpcId, rules: [] })
+      ).securityGroupId;
+      side.eniId = (
+        await enis(w).createEni({
+          name: `reach-${w}`,
+          subnetId: side.subnetId,
+          securityGroupIds: [side.group],
+          privateIpSet: [{ primary: true, privateIpAddress: '' }],
+        })
+      ).eniId;
+    }
+    const peerings = (w: 'a' | 'b') => new PeerConnClient(cfg(w));
+    const { peerConnId } = await peerings('a').createPeerConn({
+      bandwidthInMbps: 10,
+      localVpcId: app.vpcId,
+      peerVpcId: db.vpcId,
+      peerRegion: 'bj',
+      peerAccountId: server.b.accountId,
+      billing: { paymentTiming: 'Postpaid' },
+    });
+    await peerings('b').acceptPeerConn({ peerConnId });
+    for (const [w, side, other, role] of [
+      ['a', app, db, 'initiator'],
+      ['b', db, app, 'acceptor'],
+    ] as const) {
+      const { localIfId } = await peerings(w).getPeerConn({ peerConnId, role });
+      const { routeTableId } = await new RouteClient(cfg(w)).getRouteTable({ vpcId: side.vpcId });
+      const otherCidr = other === app ? '10.61.0.0/16' : '10.62.0.0/16';
+      await new RouteClient(cfg(w)).createRouteRule({
+        routeTableId,
+        sourceAddress: '0.0.0.0/0',
+        destinationAddress: otherCidr,
+        nexthopType: 'peerConn',
+        nexthopId: localIfId,
+      });
+    }
+  });
+  after(async () => {
+    await server.close();
+  });
+
+  test('SecurityGroupDeniesIngress end to end: db’s new group lets nothing in; its rule fixes it', async () => {
+    const report = await mysql();
+    assert.deepEqual(
+      report.problems.map((p) => p.code),
+      ['SecurityGroupDeniesIngress'],
+    );
+    assert.match(
+      report.problems[0]?.message ?? '',
+      new RegExp(`security group\\(s\\) ${db.group} of ${db.eniId}`),
+    );
+    await sgs('b').authorizeSecurityGroupRule({
+      securityGroupId: db.group,
+      rule: {
+        direction: 'ingress',
+        protocol: 'tcp',
+        portRange: '3306',
+        sourceIp: '10.61.0.0/16',
+        remark: 'app',
+      },
+    });
+    const fixed = await mysql();
+    assert.equal(fixed.reachable, true, JSON.stringify(fixed.problems));
+    const { rules } = await sgs('b').getSecurityGroup({ securityGroupId: db.group });
+    const admitted = rules.find((r) => r.direction === 'ingress');
+    const arriving = fixed.forward[1]?.arriving.map(checkText);
+    assert.deepEqual(arriving, [
+      'acl ingress allow default@65535',
+      `securityGroup ingress allow ${db.group}/${admitted?.securityGroupRuleId}`,
+    ]);
+    assert.deepEqual(fixed.to, { ip: fixed.to.ip, vpcId: db.vpcId, subnetId: db.subnetId, eniId: db.eniId });
+  });
+
+  test('SecurityGroupDeniesEgress end to end: a group that lets only web traffic out', async () => {
+    const web = (
+      await sgs('a').createSecurityGroup({
+        name: 'web-only',
+        vpcId: app.vpcId,
+        rules: [{ direction: 'egress', protocol: 'tcp', portRange: '80', destIp: '' }],
+      })
+    ).securityGroupId;
+    await enis('a').updateEniSecurityGroups({ eniId: app.eniId, securityGroupIds: [web] });
+    try {
+      const report = await mysql();
+      assert.deepEqual(
+        report.problems.map((p) => p.code),
+        ['SecurityGroupDeniesEgress'],
+      );
+      assert.match(
+        report.problems[0]?.message ?? '',
+        new RegExp(`Add one to ${web}: direction egress, protocol tcp, portRange 3306`),
+      );
+      assert.deepEqual(report.forward[0]?.leaving.map(checkText).slice(0, 1), [
+        'securityGroup egress deny -',
+      ]);
+    } finally {
+      await enis('a').updateEniSecurityGroups({ eniId: app.eniId, securityGroupIds: [app.group] });
+    }
+    assert.equal((await mysql()).reachable, true);
+  });
+
+  test('AclDeniesIngress and AclDeniesEgress end to end, each named by rule id and position', async () => {
+    const deny = {
+      protocol: 'tcp',
+      sourceIpAddress: 'all',
+      destinationIpAddress: 'all',
+      sourcePort: 'all',
+      destinationPort: '3306',
+      action: 'deny',
+    } as const;
+    const into = await addAclRule('b', db.subnetId, { ...deny, position: 10, direction: 'ingress' });
+    let report = await mysql();
+    assert.deepEqual(
+      report.problems.map((p) => p.code),
+      ['AclDeniesIngress'],
+    );
+    assert.match(report.problems[0]?.message ?? '', new RegExp(`rule ${into} at position 10`));
+    const allow = await addAclRule('b', db.subnetId, {
+      ...deny,
+      sourceIpAddress: '10.61.0.0/16',
+      position: 5,
+      direction: 'ingress',
+      action: 'allow',
+    });
+    report = await mysql();
+    assert.equal(report.reachable, true, JSON.stringify(report.problems));
+    assert.equal(report.forward[1]?.arriving.map(checkText)[0], `acl ingress allow ${allow}@5`);
+    await acls('b').deleteAclRule({ aclRuleId: into });
+    await acls('b').deleteAclRule({ aclRuleId: allow });
+
+    const out = await addAclRule('a', app.subnetId, { ...deny, position: 7, direction: 'egress' });
+    report = await mysql();
+    assert.deepEqual(
+      report.problems.map((p) => p.code),
+      ['AclDeniesEgress'],
+    );
+    assert.match(report.problems[0]?.message ?? '', new RegExp(`rule ${out} at position 7`));
+    await acls('a').deleteAclRule({ aclRuleId: out });
+    assert.equal((await mysql()).reachable, true);
+  });
+
+  test('AclDeniesReturn end to end: db’s subnet drops the answer; a rule for the client ports lets it out', async () => {
+    const drop = await addAclRule('b', db.subnetId, {
+      protocol: 'all',
+      sourceIpAddress: 'all',
+      destinationIpAddress: '10.61.0.0/16',
+      sourcePort: 'all',
+      destinationPort: 'all',
+      position: 20,
+      direction: 'egress',
+      action: 'deny',
+    });
+    const report = await mysql();
+    assert.deepEqual(
+      report.problems.map((p) => p.code),
+      ['AclDeniesReturn'],
+    );
+    assert.match(report.problems[0]?.message ?? '', new RegExp(`rule ${drop} at position 20`));
+    assert.deepEqual(report.return[0]?.leaving.map(checkText), [`acl egress deny ${drop}@20`]);
+    const replies = await addAclRule('b', db.subnetId, {
+      protocol: 'tcp',
+      sourceIpAddress: 'all',
+      destinationIpAddress: '10.61.0.0/16',
+      sourcePort: '3306',
+      destinationPort: '1024-65535',
+      position: 10,
+      direction: 'egress',
+      action: 'allow',
+    });
+    const fixed = await mysql();
+    assert.equal(fixed.reachable, true, JSON.stringify(fixed.problems));
+    assert.deepEqual(fixed.return[0]?.leaving.map(checkText), [`acl egress allow ${replies}@10`]);
+    // Another client port the rule does not cover is dropped again.
+    const low = await reach({
+      from: { eniId: app.eniId },
+      to: { eniId: db.eniId },
+      protocol: 'tcp',
+      port: 3306,
+      sourcePort: 1000,
+    });
+    assert.deepEqual(
+      low.problems.map((p) => p.code),
+      ['AclDeniesReturn'],
+    );
+    await acls('b').deleteAclRule({ aclRuleId: drop });
+    await acls('b').deleteAclRule({ aclRuleId: replies });
+  });
+
+  test('the ends: an interface’s address counts as the interface; a plain address has no groups', async () => {
+    const { privateIpSet } = await enis('a').getEni({ eniId: app.eniId });
+    const ip = privateIpSet[0]?.privateIpAddress as string;
+    const byAddress = await reach({
+      from: { vpcId: app.vpcId, ip },
+      to: { ip: '10.62.1.200' },
+      protocol: 'icmp',
+    });
+    assert.equal(byAddress.from.eniId, app.eniId);
+    assert.equal(byAddress.to.eniId, null);
+    assert.deepEqual(byAddress.forward[1]?.arriving.map(checkText), [
+      'acl ingress allow default@65535',
+      'securityGroup ingress skip -',
+    ]);
+  });
+
+  test('the old question, an address to an address with no protocol, keeps its answer', async () => {
+    const report = await reach({ from: { vpcId: app.vpcId, ip: '10.61.1.50' }, to: { ip: '10.62.1.60' } });
+    assert.equal(report.reachable, true, JSON.stringify(report.problems));
+    assert.deepEqual([report.protocol, report.port, report.sourcePort], ['all', null, null]);
+  });
+
+  test('requests it cannot answer: unknown interfaces, half an end, a port without tcp', async () => {
+    const refused = async (body: unknown, status: number, code: string, message: RegExp) => {
+      const res = await fetch(`${server.adminUrl}/reachability`, {
+        method: 'POST',
+        body: JSON.stringify(body),
+      });
+      const answer = (await res.json()) as { code: string; message: string };
+      assert.deepEqual([res.status, answer.code], [status, code], answer.message);
+      assert.match(answer.message, message);
+    };
+    await refused(
+      { from: { eniId: 'eni-000000000000' }, to: { ip: '10.62.1.7' } },
+      404,
+      'NoSuchObject',
+      /eni-000000000000/,
+    );
+    await refused(
+      { from: { eniId: app.eniId }, to: { eniId: 'eni-000000000000' } },
+      404,
+      'NoSuchObject',
+      /"to\.eniId"/,
+    );
+    await refused(
+      { from: { vpcId: app.vpcId }, to: { ip: '10.62.1.7' } },
+      400,
+      'InappropriateJSON',
+      /"from" must be/,
+    );
+    await refused(
+      { from: { eniId: app.eniId, ip: '10.61.1.5' }, to: { ip: '10.62.1.7' } },
+      400,
+      'InappropriateJSON',
+      /not both/,
+    );
+    await refused(
+      { from: { eniId: app.eniId }, to: { ip: '10.62.1.7' }, port: 3306 },
+      400,
+      'InappropriateJSON',
+      /tcp and udp only/,
+    );
+    await refused(
+      { from: { eniId: app.eniId }, to: { ip: '10.62.1.7' }, protocol: 'sctp' },
+      400,
+      'InappropriateJSON',
+      /"protocol"/,
+    );
+    await refused(
+      { from: { eniId: app.eniId }, to: { vpcId: db.vpcId, ip: '10.9.9.9' } },
+      400,
+      'InappropriateJSON',
+      /not inside VPC/,
+    );
   });
 });

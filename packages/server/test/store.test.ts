@@ -3,6 +3,7 @@
 // after commit and never after a rollback, fault counters count down atomically, and a dump loads back.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import type { SecurityGroupRecord } from '../src/domain/resources.ts';
 import type { PeerConnRecord, VpcRecord } from '../src/domain/types.ts';
 import type { Store, StoreSignal } from '../src/store/api.ts';
 import { SqliteStore } from '../src/store/sqlite.ts';
@@ -303,6 +304,100 @@ test('dump and load round-trip, and the sequences continue after the loaded ones
       page.map((row) => row.vpc.vpcId),
       ['vpc-1', 'vpc-2', 'vpc-3'],
     );
+  });
+});
+
+function securityGroup(id: string, vpcId: string, accountId = 'a'.repeat(32)): SecurityGroupRecord {
+  return {
+    securityGroupId: id,
+    vpcId,
+    accountId,
+    region: 'bj',
+    name: id,
+    desc: '',
+    tags: [],
+    isDefault: false,
+    version: 0,
+    createdAt: 0,
+  };
+}
+
+test('network resources: by id, paged by owner or parent, under parents, updated, deleted, dumped and loaded', async () => {
+  await withStore(async (store, reopen) => {
+    const other = 'b'.repeat(32);
+    await store.write(async (tx) => {
+      await tx.insertResource('securityGroup', securityGroup('g-1', 'vpc-1'));
+      await tx.insertResource('securityGroup', securityGroup('g-2', 'vpc-2'));
+      await tx.insertResource('securityGroup', securityGroup('g-3', 'vpc-1'));
+      await tx.insertResource('securityGroup', securityGroup('g-4', 'vpc-9', other));
+    });
+    const owner = { accountId: 'a'.repeat(32), region: 'bj' };
+    const ids = (rows: Array<{ record: SecurityGroupRecord }>) =>
+      rows.map((row) => row.record.securityGroupId);
+    await store.read(async (r) => {
+      assert.equal((await r.getResource('securityGroup', 'g-2'))?.vpcId, 'vpc-2');
+      assert.equal(await r.getResource('securityGroup', 'g-404'), undefined);
+      assert.equal(await r.getResource('eni', 'g-1'), undefined, 'ids are per kind');
+      assert.deepEqual(ids(await r.listResourcePage('securityGroup', { ...owner, limit: 10 })), [
+        'g-1',
+        'g-2',
+        'g-3',
+      ]);
+      const from = (await r.resourcePlace('securityGroup', 'g-2'))?.seq;
+      assert.deepEqual(
+        ids(await r.listResourcePage('securityGroup', { ...owner, fromSeq: from, limit: 1 })),
+        ['g-2'],
+      );
+      assert.deepEqual(
+        ids(await r.listResourcePage('securityGroup', { ...owner, parentId: 'vpc-1', limit: 10 })),
+        ['g-1', 'g-3'],
+      );
+      assert.deepEqual(
+        (await r.resourcesUnder('securityGroup', ['vpc-2', 'vpc-9'])).map((g) => g.securityGroupId),
+        ['g-2', 'g-4'],
+      );
+      assert.deepEqual(await r.resourcesUnder('securityGroup', []), []);
+      assert.deepEqual(await r.resourcePlace('securityGroup', 'g-4'), {
+        seq: (await r.resourcePlace('securityGroup', 'g-4'))?.seq,
+        accountId: other,
+        region: 'bj',
+        parentId: 'vpc-9',
+      });
+      assert.equal((await r.accountUsage('a'.repeat(32))).resources, 3);
+    });
+    await store.write(async (tx) => {
+      await tx.updateResource('securityGroup', { ...securityGroup('g-1', 'vpc-1'), version: 7 });
+      await tx.deleteResource('securityGroup', 'g-3');
+    });
+    await store.read(async (r) => {
+      assert.equal(
+        (await r.getResource('securityGroup', 'g-1'))?.version,
+        7,
+        'never served stale after a commit',
+      );
+      assert.equal(await r.getResource('securityGroup', 'g-3'), undefined);
+    });
+    const dump = await store.read((r) => r.dump());
+    assert.deepEqual(
+      dump.resources.map((entry) => [entry.kind, (entry.record as SecurityGroupRecord).securityGroupId]),
+      [
+        ['securityGroup', 'g-1'],
+        ['securityGroup', 'g-2'],
+        ['securityGroup', 'g-4'],
+      ],
+    );
+    await store.write((tx) => tx.load(dump));
+    const reopened = await reopen();
+    assert.deepEqual(await reopened.read((r) => r.dump()), dump);
+    await reopened.write((tx) => tx.insertResource('securityGroup', securityGroup('g-5', 'vpc-1')));
+    assert.deepEqual(
+      ids(await reopened.read((r) => r.listResourcePage('securityGroup', { ...owner, limit: 10 }))),
+      ['g-1', 'g-2', 'g-5'],
+      'new rows are ordered after the loaded ones',
+    );
+    assert.equal((await reopened.read((r) => r.listResources())).resources.length, 4);
+    await reopened.write((tx) => tx.clearResources());
+    assert.deepEqual((await reopened.read((r) => r.dump())).resources, []);
   });
 });
 

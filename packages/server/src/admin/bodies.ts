@@ -1,6 +1,7 @@
 // What the admin API's request bodies may hold, and how they are read: strictly, so a field the API does not
 // know is an error that names it, never silently ignored.
 import type { IncomingMessage } from 'node:http';
+import { REACH_PROTOCOLS } from '@peerconn/sdk/internal';
 import { OPERATIONS } from '@peerconn/sdk/operations';
 import { z } from 'zod';
 import { TIMING_PRESET_NAMES, timingChangeSchema, transitionTimingSchema } from '../domain/timing.ts';
@@ -22,6 +23,13 @@ const credentialSchema = z.strictObject({
   accessKeyId: z.string().min(1).max(128),
   secretAccessKey: z.string().min(1).max(256),
   sessionToken: z.string().min(1).optional(),
+});
+
+/** One end of a reachability question; reachRequest (domain/reachability.ts) checks which of its forms it is. */
+const reachEnd = z.strictObject({
+  eniId: z.string().min(1).optional(),
+  vpcId: z.string().min(1).optional(),
+  ip: z.string().optional(),
 });
 
 export const ADMIN_BODIES = {
@@ -67,8 +75,11 @@ export const ADMIN_BODIES = {
   }),
   run: z.strictObject({ peerConnId: z.string().min(1).optional() }),
   reachability: z.strictObject({
-    from: z.strictObject({ vpcId: z.string().min(1), ip: z.string() }),
-    to: z.strictObject({ ip: z.string() }),
+    from: reachEnd,
+    to: reachEnd,
+    protocol: z.enum(REACH_PROTOCOLS).optional(),
+    port: z.number().int().optional(),
+    sourcePort: z.number().int().optional(),
   }),
   snapshot: z.looseObject({
     format: z.literal('peerconn-snapshot'),
@@ -76,6 +87,12 @@ export const ADMIN_BODIES = {
     exportedAt: z.string(),
   }),
 };
+
+/**
+ * What a client may send as the body of an admin route, read off its schema: the console types its requests
+ * with these, so a schema change fails the console's type-check instead of drifting from it.
+ */
+export type AdminBody<Name extends keyof typeof ADMIN_BODIES> = z.input<(typeof ADMIN_BODIES)[Name]>;
 
 /** Reads a JSON body (empty counts as `{}`) and checks it against the schema, naming what is wrong. */
 export async function readAdminBody<T>(

@@ -5,6 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { z } from 'zod';
+import { reachRequest } from '../domain/reachability.ts';
 import { type TimingTable, TRANSITION_NAMES, timingName, timingPreset } from '../domain/timing.ts';
 import type { ClockChange, Engine, Snapshot } from '../engine/api.ts';
 import { serviceError } from '../errors.ts';
@@ -212,7 +213,7 @@ async function state({ admin }: AdminCall): Promise<Answer> {
 }
 
 async function reachability(call: AdminCall): Promise<Answer> {
-  return json(await call.admin.engine.reachability(await call.body(ADMIN_BODIES.reachability)));
+  return json(await call.admin.engine.reachability(reachRequest(await call.body(ADMIN_BODIES.reachability))));
 }
 
 async function actAsAccount(call: AdminCall): Promise<Answer> {
@@ -271,7 +272,7 @@ const ADMIN_ROUTES: readonly AdminRoute[] = [
     'POST',
     'reachability',
     reachability,
-    'would {from:{vpcId,ip}} reach {to:{ip}} through the route tables and peerings, and back?',
+    'would a packet {protocol, port} from {eniId} or {vpcId, ip} reach {eniId} or {ip} through the security groups, ACLs, route tables and peerings, and back?',
   ),
   route('POST', 'act', actAsAccount, 'run an operation as an account {accountId, region, operation, input}'),
   route('GET', 'stream', stream, 'Server-Sent Events: a message whenever the state changed'),

@@ -1,6 +1,7 @@
 // Route table rules: who sees a table, what a custom rule may say (addresses, duplicates, quota, next hop),
-// and what a peering next hop must be. System routes are derived from the subnets and never stored, so no
-// request can reach them.
+// what a peering next hop must be, and primary/standby pairs (two rules with one source and destination, one
+// of them carrying the traffic, swapped by a switch). System routes are derived from the subnets and never
+// stored, so no request can reach them.
 import { NEXTHOP_TYPES } from '@peerconn/sdk';
 import { ServiceError } from '../errors.ts';
 import { type Cidr, cidrField, cidrOf, cidrText, containsCidr, isAnywhere, overlaps } from './cidr.ts';
@@ -8,6 +9,7 @@ import type { CreateRouteRuleFields, UpdateRouteRuleFields } from './requests.ts
 import type {
   CallerScope,
   PeerConnRecord,
+  RoutePathType,
   RouteRuleRecord,
   RouteTableRecord,
   SubnetRecord,
@@ -74,21 +76,27 @@ export function requireSameTable(
   }
 }
 
-/** The parts of a rule its checks look at. */
-export interface RuleShape {
-  source: Cidr;
-  destination: Cidr;
+/** Where a rule sends its traffic. */
+export interface Nexthop {
   nexthopType: string;
   nexthopId: string;
+}
+
+/** The parts of a rule its checks look at. */
+export interface RuleShape extends Nexthop {
+  source: Cidr;
+  destination: Cidr;
 }
 
 export interface RouteRuleRequest extends RuleShape {
   routeTableId: string;
   description: string;
+  /** A primary/standby rule: the standby next hop (the fields above are the active one). */
+  standby?: Nexthop;
 }
 
-function nexthopTypeOf(value: string | undefined): string {
-  const type = required('nexthopType', value, 32);
+function nexthopTypeOf(value: string | undefined, field = 'nexthopType'): string {
+  const type = required(field, value, 32);
   if (type === 'sys') {
     throw new ServiceError(
       'SystemRouteImmutable',
@@ -98,10 +106,63 @@ function nexthopTypeOf(value: string | undefined): string {
   if (!(NEXTHOP_TYPES as readonly string[]).includes(type)) {
     throw new ServiceError(
       'InvalidNexthop',
-      `Field "nexthopType" (${type}) must be one of ${NEXTHOP_TYPES.join(', ')}.`,
+      `Field "${field}" (${type}) must be one of ${NEXTHOP_TYPES.join(', ')}.`,
     );
   }
   return type;
+}
+
+/** The pathType of a rule stored before primary/standby pairs existed is `normal`. */
+export function pathTypeOf(rule: RouteRuleRecord): RoutePathType {
+  return rule.pathType ?? 'normal';
+}
+
+/** Whether a rule carries traffic: every rule but the standby of a primary/standby pair. */
+export function carriesTraffic(rule: RouteRuleRecord): boolean {
+  return pathTypeOf(rule) !== 'ha:standby';
+}
+
+/**
+ * What keeps the two rules of a pair apart in the store's unique index of source and destination: their own
+ * next hop (which a switch does not change); `""` for a normal rule, so two normal rules still collide.
+ */
+export function pathKeyOf(rule: RouteRuleRecord): string {
+  return pathTypeOf(rule) === 'normal' ? '' : `${rule.nexthopType}:${rule.nexthopId}`;
+}
+
+function invalidRule(message: string): ServiceError {
+  return new ServiceError('InvalidRouteRule', message);
+}
+
+/**
+ * A multi-path rule's next hops. The server models Baidu's primary/standby mode: exactly two next hops, one
+ * `ha:active` and one `ha:standby`, of any next hop type it knows (Baidu offers it for dedicated gateways,
+ * whose ids the server takes as given). Load-balanced (`ecmp`) rules are refused.
+ */
+function primaryStandby(list: NonNullable<CreateRouteRuleFields['nextHopList']>): [Nexthop, Nexthop] {
+  if (list.some((hop) => hop.pathType === 'ecmp')) {
+    throw invalidRule(
+      'Load-balanced multi-path rules (pathType ecmp) are not modelled by this server; give a primary/standby pair: two next hops, pathType ha:active and ha:standby.',
+    );
+  }
+  const paths = list.map((hop) => hop.pathType ?? '');
+  if (list.length !== 2 || !paths.includes('ha:active') || !paths.includes('ha:standby')) {
+    throw invalidRule(
+      `Field "nextHopList" must hold exactly two next hops, one with pathType ha:active and one with ha:standby (got ${list.length}: ${paths.map((p) => p || '(none)').join(', ') || 'none'}).`,
+    );
+  }
+  const hops = list.map((hop, i) => {
+    const nexthopType = nexthopTypeOf(hop.nexthopType, `nextHopList[${i}].nexthopType`);
+    return { nexthopType, nexthopId: required(`nextHopList[${i}].nexthopId`, hop.nexthopId, 64) };
+  });
+  const active = hops[paths.indexOf('ha:active')] as Nexthop;
+  const standby = hops[paths.indexOf('ha:standby')] as Nexthop;
+  if (active.nexthopType === standby.nexthopType && active.nexthopId === standby.nexthopId) {
+    throw invalidRule(
+      `The active and the standby next hop are both ${active.nexthopType} ${active.nexthopId}; a standby must be another next hop.`,
+    );
+  }
+  return [active, standby];
 }
 
 function nexthopIdOf(type: string, value: string | undefined): string {
@@ -112,24 +173,28 @@ function nexthopIdOf(type: string, value: string | undefined): string {
 
 /** The request after its value rules; decideRouteRule checks it against the table. */
 export function routeRuleRequest(fields: CreateRouteRuleFields): RouteRuleRequest {
-  if (fields.nextHopList !== undefined && fields.nextHopList.length > 0) {
-    throw new ServiceError(
-      'InvalidRouteRule',
-      'Multi-path rules (nextHopList) are not supported by this server, which has no dedicated gateways; give one next hop with nexthopType and nexthopId.',
-    );
-  }
-  const nexthopType = nexthopTypeOf(fields.nexthopType);
-  return {
+  const common = {
     routeTableId: required('routeTableId', fields.routeTableId, 64),
     source: cidrField('sourceAddress', required('sourceAddress', fields.sourceAddress, 32)),
     destination: cidrField(
       'destinationAddress',
       required('destinationAddress', fields.destinationAddress, 32),
     ),
-    nexthopType,
-    nexthopId: nexthopIdOf(nexthopType, fields.nexthopId),
     description: limited('description', fields.description, DESCRIPTION_MAX_LENGTH) ?? '',
   };
+  // The Python SDK sends an empty list with every single-path rule, the Go SDK `"nexthopType": ""` with a
+  // multi-path one: empty means not given.
+  if (fields.nextHopList !== undefined && fields.nextHopList.length > 0) {
+    if ((fields.nexthopType ?? '') !== '' || (fields.nexthopId ?? '') !== '') {
+      throw invalidRule(
+        'Give the next hop either as nexthopType and nexthopId (one next hop) or as nextHopList (a primary/standby pair), not both.',
+      );
+    }
+    const [active, standby] = primaryStandby(fields.nextHopList);
+    return { ...common, ...active, standby };
+  }
+  const nexthopType = nexthopTypeOf(fields.nexthopType);
+  return { ...common, nexthopType, nexthopId: nexthopIdOf(nexthopType, fields.nexthopId) };
 }
 
 /** What the store knows that a rule's checks depend on, read in the same transaction. */
@@ -142,10 +207,10 @@ export interface RouteFacts {
   /** Custom rules a table may hold. */
   quota: number;
   /**
-   * For a peerConn next hop: the connection with a side whose interface is the nexthopId, or, when the
-   * nexthopId is a peering connection id, that connection.
+   * For each peerConn next hop, by its nexthopId: the connection with a side whose interface it is, or, when it
+   * is a peering connection id, that connection.
    */
-  connection: PeerConnRecord | undefined;
+  connections: ReadonlyMap<string, PeerConnRecord | undefined>;
 }
 
 function checkAddresses(shape: RuleShape, facts: RouteFacts): void {
@@ -219,41 +284,101 @@ export function checkPeerConnNexthop(
   }
 }
 
-function checkNexthop(shape: RuleShape, facts: RouteFacts, caller: CallerScope): void {
-  if (shape.nexthopType === 'peerConn') {
-    checkPeerConnNexthop(shape.nexthopId, facts.connection, facts.vpc, caller);
+function checkNexthop(hop: Nexthop, facts: RouteFacts, caller: CallerScope): void {
+  if (hop.nexthopType === 'peerConn') {
+    checkPeerConnNexthop(hop.nexthopId, facts.connections.get(hop.nexthopId), facts.vpc, caller);
   }
   // Other next hops (instances, VPN, NAT and dedicated gateways, …) are resources this server does not have:
   // their ids are stored as given.
 }
 
+/**
+ * The rules a create adds: one, or the two of a primary/standby pair (Baidu answers their ids as
+ * routeRuleIds). A pair takes two of the table's entries.
+ */
 export function decideRouteRule(
   request: RouteRuleRequest,
   facts: RouteFacts,
   caller: CallerScope,
-  made: { routeRuleId: string; now: number },
-): RouteRuleRecord {
+  made: { routeRuleIds: readonly [string, string]; now: number },
+): RouteRuleRecord[] {
   checkAddresses(request, facts);
-  if (facts.others.length >= facts.quota) {
+  const adding = request.standby ? 2 : 1;
+  if (facts.others.length + adding > facts.quota) {
     throw new ServiceError(
       'RouteRuleQuotaExceeded',
-      `Route table ${facts.table.routeTableId} already has ${facts.others.length} custom rules, the most a table may have (${facts.quota}); delete one first.`,
+      `Route table ${facts.table.routeTableId} already has ${facts.others.length} custom rules, the most a table may have (${facts.quota})${request.standby ? ' counts a primary/standby rule as two' : ''}; delete one first.`,
     );
   }
   checkNexthop(request, facts, caller);
-  return {
-    routeRuleId: made.routeRuleId,
+  if (request.standby) checkNexthop(request.standby, facts, caller);
+  const base = {
     routeTableId: facts.table.routeTableId,
     vpcId: facts.vpc.vpcId,
     accountId: facts.vpc.accountId,
     region: facts.vpc.region,
     sourceAddress: cidrText(request.source),
     destinationAddress: cidrText(request.destination),
-    nexthopType: request.nexthopType,
-    nexthopId: request.nexthopId,
     description: request.description,
     createdAt: made.now,
   };
+  const [activeId, standbyId] = made.routeRuleIds;
+  const active: RouteRuleRecord = {
+    ...base,
+    routeRuleId: activeId,
+    nexthopType: request.nexthopType,
+    nexthopId: request.nexthopId,
+    pathType: request.standby ? 'ha:active' : 'normal',
+  };
+  if (!request.standby) return [active];
+  return [active, { ...base, routeRuleId: standbyId, ...request.standby, pathType: 'ha:standby' }];
+}
+
+/** The other rule of a primary/standby pair: the rule of the table with the same source and destination. */
+export function partnerOf(
+  rule: RouteRuleRecord,
+  others: readonly RouteRuleRecord[],
+): RouteRuleRecord | undefined {
+  if (pathTypeOf(rule) === 'normal') return undefined;
+  return others.find(
+    (r) =>
+      r.routeRuleId !== rule.routeRuleId &&
+      r.sourceAddress === rule.sourceAddress &&
+      r.destinationAddress === rule.destinationAddress &&
+      pathTypeOf(r) !== 'normal',
+  );
+}
+
+/**
+ * A switch of a primary/standby pair: the active rule becomes the standby and the standby the active one.
+ * Baidu switches by the active rule's id; a normal rule has nothing to switch to.
+ */
+export function decideSwitch(rule: RouteRuleRecord, others: readonly RouteRuleRecord[]): RouteRuleRecord[] {
+  const path = pathTypeOf(rule);
+  const partner = partnerOf(rule, others);
+  if (path === 'normal' || !partner) {
+    throw invalidRule(
+      `Route rule ${rule.routeRuleId} has one next hop (pathType normal); only the active rule of a primary/standby pair (pathType ha:active, created with a nextHopList) can be switched.`,
+    );
+  }
+  if (path === 'ha:standby') {
+    throw invalidRule(
+      `Route rule ${rule.routeRuleId} is the standby (ha:standby) of a primary/standby pair; switch it by the id of the active rule, ${partner.routeRuleId}.`,
+    );
+  }
+  return [
+    { ...rule, pathType: 'ha:standby' },
+    { ...partner, pathType: 'ha:active' },
+  ];
+}
+
+/** Baidu updates single-path rules only: a member of a pair is switched or deleted, never changed. */
+export function requireSinglePath(rule: RouteRuleRecord, others: readonly RouteRuleRecord[]): void {
+  if (pathTypeOf(rule) === 'normal') return;
+  const partner = partnerOf(rule, others);
+  throw invalidRule(
+    `Route rule ${rule.routeRuleId} is the ${pathTypeOf(rule)} rule of a primary/standby pair${partner ? ` with ${partner.routeRuleId}` : ''}; only single-path rules can be updated. Switch the pair, or delete it and create it again.`,
+  );
 }
 
 /** An update field: `""` and absent both keep the current value (the Go SDK sends `""` for fields left unset). */
@@ -279,6 +404,12 @@ export function ruleChange(fields: Omit<UpdateRouteRuleFields, 'routeRuleId'>): 
   if (destination !== undefined) change.destination = cidrField('destinationAddress', destination);
   if (nexthopId !== undefined) change.nexthopId = nexthopId;
   if (description !== undefined) change.description = description;
+  if (Object.keys(change).length === 0) {
+    throw new ServiceError(
+      'InappropriateJSON',
+      "A route rule update needs at least one of sourceAddress, destinationAddress, nexthopId, description (an empty value keeps the current one), and this one has none. To switch a primary/standby pair, send the switchRouteHA flag (PUT /v1/route/rule/{routeRuleId}?switchRouteHA): the official Go SDK's SwitchRoute leaves the flag out and sends exactly this empty update.",
+    );
+  }
   return change;
 }
 

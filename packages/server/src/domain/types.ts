@@ -57,6 +57,12 @@ export interface RouteTableRecord {
   region: string;
 }
 
+/**
+ * How a rule takes part in routing: `normal` (its one next hop carries the traffic), or one member of a
+ * primary/standby pair (two rules with the same source and destination; the `ha:active` one carries it).
+ */
+export type RoutePathType = 'normal' | 'ha:active' | 'ha:standby';
+
 /** A custom route rule (system routes are not records). */
 export interface RouteRuleRecord {
   routeRuleId: string;
@@ -72,6 +78,8 @@ export interface RouteRuleRecord {
   nexthopId: string;
   description: string;
   createdAt: number;
+  /** Absent in rules stored before primary/standby pairs existed: `normal`. */
+  pathType?: RoutePathType;
 }
 
 export interface SideRecord {

@@ -1,9 +1,10 @@
-// Wire rendering of records: the caller's side of a peering connection, VPCs, subnets and route tables
-// (docs/wire.md, "Responses").
+// Wire rendering of records: the caller's side of a peering connection, VPCs, subnets, route tables and
+// network interfaces (docs/wire.md, "Responses").
 // Records are immutable once stored, so each rendering is remembered per record and its JSON text per
 // rendering: a list of a hundred connections costs a hundred lookups and one join, not a hundred renderings.
-import type { PeerConn, RouteRule, Subnet, Vpc } from '@peerconn/sdk';
-import { ROUTE_TABLE_NAME } from './route.ts';
+import type { Eni, EniPrivateIp, PeerConn, RouteRule, Subnet, Vpc } from '@peerconn/sdk';
+import type { EniAddressRecord, EniRecord } from './resources.ts';
+import { pathTypeOf, ROUTE_TABLE_NAME } from './route.ts';
 import { availableIps } from './subnet.ts';
 import { wireTime } from './time.ts';
 import type {
@@ -19,6 +20,7 @@ const renderedSides = new WeakMap<PeerConnRecord, { initiator?: PeerConn; accept
 const renderedVpcs = new WeakMap<VpcRecord, Vpc>();
 const renderedSubnets = new WeakMap<SubnetRecord, Subnet>();
 const renderedRules = new WeakMap<RouteRuleRecord, RouteRule>();
+const renderedEnis = new WeakMap<EniRecord, Eni>();
 const jsonTexts = new WeakMap<object, string>();
 
 /** Freezes a rendering and remembers its JSON text for `toJsonText`. */
@@ -144,7 +146,7 @@ export function renderRouteRule(rule: RouteRuleRecord): RouteRule {
     nexthopId: rule.nexthopId,
     nexthopType: rule.nexthopType,
     description: rule.description,
-    pathType: 'normal',
+    pathType: pathTypeOf(rule),
   });
   renderedRules.set(rule, rendered);
   return rendered;
@@ -176,4 +178,33 @@ export function renderRouteTable(
     vpcId: table.vpcId,
     routeRules: [...rules.map(renderRouteRule), ...subnets.map((subnet) => systemRoute(table, subnet))],
   };
+}
+
+function renderAddress(ip: EniAddressRecord): EniPrivateIp {
+  return { publicIpAddress: ip.publicIp, primary: ip.primary, privateIpAddress: ip.address };
+}
+
+/** A network interface as getEni and listEnis answer it (the Go SDK's Eni). */
+export function renderEni(eni: EniRecord): Eni {
+  const hit = renderedEnis.get(eni);
+  if (hit) return hit;
+  const rendered = remember({
+    eniId: eni.eniId,
+    name: eni.name,
+    zoneName: eni.zoneName,
+    description: eni.description,
+    instanceId: eni.instanceId,
+    macAddress: eni.macAddress,
+    vpcId: eni.vpcId,
+    subnetId: eni.subnetId,
+    status: eni.status,
+    privateIpSet: eni.privateIps.map(renderAddress),
+    ipv6PrivateIpSet: eni.ipv6Ips.map(renderAddress),
+    securityGroupIds: eni.securityGroupIds,
+    enterpriseSecurityGroupIds: eni.enterpriseSecurityGroupIds,
+    createdTime: wireTime(eni.createdAt),
+    tags: eni.tags,
+  });
+  renderedEnis.set(eni, rendered);
+  return rendered;
 }

@@ -56,6 +56,8 @@ export interface VpcUsage {
   livePeerConns: number;
   subnets: number;
   customRules: number;
+  /** Ids of the network interfaces still in the VPC. */
+  enis: readonly string[];
 }
 
 export function requireDeletable(vpc: VpcRecord, usage: VpcUsage): void {
@@ -63,6 +65,7 @@ export function requireDeletable(vpc: VpcRecord, usage: VpcUsage): void {
     usage.livePeerConns > 0 ? `${usage.livePeerConns} peering connection(s)` : '',
     usage.subnets > 0 ? `${usage.subnets} subnet(s)` : '',
     usage.customRules > 0 ? `${usage.customRules} custom route rule(s)` : '',
+    usage.enis.length > 0 ? `${usage.enis.length} network interface(s) (${idList(usage.enis)})` : '',
   ].filter((part) => part !== '');
   if (left.length > 0) {
     throw new ServiceError(
@@ -70,4 +73,10 @@ export function requireDeletable(vpc: VpcRecord, usage: VpcUsage): void {
       `VPC ${vpc.vpcId} still has ${left.join(', ')}; release or delete them before deleting the VPC.`,
     );
   }
+}
+
+/** A few ids for a message, so that a VPC with hundreds of interfaces still gets a short one. */
+export function idList(ids: readonly string[], shown = 5): string {
+  const head = ids.slice(0, shown).join(', ');
+  return ids.length > shown ? `${head} and ${ids.length - shown} more` : head;
 }

@@ -1,11 +1,12 @@
 // The contract between the server's core (domain rules + store + scheduler) and its adapters (HTTP, admin
 // HTTP, main). The core never sees HTTP; the adapters never touch the store.
-import type { OperationInput } from '@peerconn/sdk';
-import type { OperationName } from '@peerconn/sdk/operations';
+import type { OperationInput, OperationShapes } from '@peerconn/sdk';
+import type { OPERATIONS, OperationName } from '@peerconn/sdk/operations';
 import type { PeerConnEvent } from '../domain/events.ts';
 import type { FaultRule, FaultRuleInput } from '../domain/faults.ts';
-import type { ReachQuery, ReachReport } from '../domain/reachability.ts';
+import type { ReachReport, ReachRequest } from '../domain/reachability.ts';
 import type { Fields } from '../domain/requests.ts';
+import type { AnyResource } from '../domain/resources.ts';
 import type { TimingTable, TransitionName } from '../domain/timing.ts';
 import type {
   Account,
@@ -20,7 +21,7 @@ import type { StoreHealth } from '../store/availability.ts';
 
 export type { EventCause, EventChange, PeerConnEvent } from '../domain/events.ts';
 export type { FaultRule, FaultRuleInput } from '../domain/faults.ts';
-export type { ReachQuery, ReachReport } from '../domain/reachability.ts';
+export type { ReachQuery, ReachReport, ReachRequest } from '../domain/reachability.ts';
 export type { TimingTable, TransitionName, TransitionTiming } from '../domain/timing.ts';
 export type {
   Account,
@@ -53,6 +54,11 @@ export interface Idempotency {
  * SDK's input type for it (packages/sdk/src/models.ts), without the SDK's call options.
  */
 export type RequestFields<N extends OperationName> = Fields<OperationInput<N>>;
+
+/** The body an operation answers with: its SDK output without `$metadata`, or nothing. */
+export type WireOutput<N extends OperationName> = (typeof OPERATIONS)[N]['returnsData'] extends true
+  ? Omit<OperationShapes[N]['output'], '$metadata'>
+  : undefined;
 
 export interface ClockState {
   /** Virtual now, `YYYY-MM-DDThh:mm:ssZ` plus milliseconds as ISO 8601. */
@@ -117,6 +123,8 @@ export interface Overview {
   routeTables: RouteTableRecord[];
   /** Custom rules only; system routes follow from the subnets. */
   routeRules: RouteRuleRecord[];
+  /** ACL rules, security groups and their rules, network interfaces, each with its kind. */
+  resources: AnyResource[];
 }
 
 export interface EngineConfig {
@@ -126,6 +134,16 @@ export interface EngineConfig {
   quotaSubnetsPerVpc?: number;
   /** Custom rules a route table may hold; Baidu's 50 when absent. */
   quotaRulesPerTable?: number;
+  /** Network interfaces attached to nothing, per VPC; Baidu's 500 when absent. */
+  quotaEnisPerVpc?: number;
+  /** Addresses per network interface; Baidu's 40 when absent. */
+  quotaIpsPerEni?: number;
+  /** Network interfaces attached to one instance id; Baidu's 8 (min(cores, 8)) when absent. */
+  quotaEnisPerInstance?: number;
+  /** ACL rules a subnet may hold per direction; Baidu's 150 when absent. */
+  quotaAclRulesPerDirection?: number;
+  /** Rules a security group may hold per direction; Baidu's 100 when absent. */
+  quotaSecurityGroupRulesPerDirection?: number;
   consultTimeoutMs: number;
   /** After release, GET answers NoSuchObject (false) or shows status `deleted` (true). */
   keepDeleted: boolean;
@@ -185,10 +203,11 @@ export interface Engine {
   /** Accounts, VPCs and peering connections of everyone, after applying the transitions due by now. */
   overview(): Promise<Overview>;
   /**
-   * Whether a packet from an address in a VPC reaches an address across its route tables and peering
-   * connections, and whether the answer comes back; whoever owns the VPCs (an admin view).
+   * Whether a packet of a protocol and port from a network interface or an address in a VPC reaches another
+   * through security groups, ACLs, route tables and peering connections, and whether the answer comes back;
+   * whoever owns them (an admin view).
    */
-  reachability(query: ReachQuery): Promise<ReachReport>;
+  reachability(request: ReachRequest): Promise<ReachReport>;
   clock(): ClockState;
   setClock(change: ClockChange): Promise<ClockState>;
   timing(): TimingTable;

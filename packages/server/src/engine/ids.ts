@@ -36,3 +36,10 @@ export const newSecretAccessKey = (): string =>
 export const newSubnetId = (): string => `sbn-${randomString(12, ALPHABET)}`;
 export const newRouteTableId = (): string => `rt-${randomString(12, ALPHABET)}`;
 export const newRouteRuleId = (): string => `rr-${randomString(12, ALPHABET)}`;
+export const newAclRuleId = (): string => `ar-${randomString(12, ALPHABET)}`;
+export const newSecurityGroupId = (): string => `g-${randomString(12, ALPHABET)}`;
+export const newSecurityGroupRuleId = (): string => `r-${randomString(12, ALPHABET)}`;
+export const newEniId = (): string => `eni-${randomString(12, ALPHABET)}`;
+/** A locally administered unicast MAC address (`fa:16:3e:…`, as OpenStack-style clouds hand out). */
+export const newMacAddress = (): string =>
+  `fa:16:3e:${[0, 0, 0].map(() => randomByte().toString(16).padStart(2, '0')).join(':')}`;

@@ -8,9 +8,9 @@ import type { PeerConnChange, PeerConnEvent } from '../domain/events.ts';
 import type { FaultRule, FaultRuleInput } from '../domain/faults.ts';
 import {
   checkReachability,
-  type ReachQuery,
+  checkReachValues,
   type ReachReport,
-  reachAddresses,
+  type ReachRequest,
 } from '../domain/reachability.ts';
 import { DAY_MS } from '../domain/time.ts';
 import { readTimingTable, type TimingTable, TRANSITION_NAMES } from '../domain/timing.ts';
@@ -39,7 +39,7 @@ import { FaultRules } from './faults.ts';
 import { newAccessKeyId, newAccountId, newSecretAccessKey } from './ids.ts';
 import { lockKeysOf, runRead, runWrite } from './operations.ts';
 import { applyQueued } from './outcomes.ts';
-import { gatherWorld } from './reachability.ts';
+import { gatherWorld, resolveReachQuery } from './reachability.ts';
 import { type CatchUpTrigger, Scheduler } from './scheduler.ts';
 import { fromSnapshot, toSnapshot } from './snapshot.ts';
 
@@ -450,10 +450,11 @@ class PeerConnEngine implements Engine {
   deleteAccount(accountId: string): Promise<void> {
     return this.store.write(async (tx) => {
       const usage = await tx.accountUsage(accountId);
-      if (usage.vpcs > 0 || usage.peerConns > 0) {
+      if (usage.vpcs > 0 || usage.peerConns > 0 || usage.resources > 0) {
+        const resources = usage.resources > 0 ? `, ${usage.resources} network resource(s)` : '';
         throw new ServiceError(
           'AccountInUse',
-          `Account ${accountId} still owns ${usage.vpcs} VPC(s) and ${usage.peerConns} peering connection side(s); release and delete them first, or reset the server.`,
+          `Account ${accountId} still owns ${usage.vpcs} VPC(s)${resources} and ${usage.peerConns} peering connection side(s); release and delete them first, or reset the server.`,
         );
       }
       if (!(await tx.deleteAccount(accountId))) {
@@ -538,11 +539,13 @@ class PeerConnEngine implements Engine {
     }));
   }
 
-  async reachability(query: ReachQuery): Promise<ReachReport> {
-    reachAddresses(query);
+  async reachability(request: ReachRequest): Promise<ReachReport> {
+    checkReachValues(request);
     await this.catchUpBeforeRead();
-    const world = await this.store.read((reader) => gatherWorld(reader, query.from.vpcId));
-    return checkReachability(world, query);
+    return this.store.read(async (reader) => {
+      const query = await resolveReachQuery(reader, request);
+      return checkReachability(await gatherWorld(reader, query.from.vpcId), query);
+    });
   }
 
   clock(): ClockState {

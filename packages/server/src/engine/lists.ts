@@ -1,5 +1,9 @@
 // List pages: resolving a marker to a position, and cutting a page from rows fetched with one extra.
+import { type ResourceKind, type ResourceRecords, resourceKeys } from '../domain/resources.ts';
+import type { CallerScope } from '../domain/types.ts';
+import { maxKeys } from '../domain/values.ts';
 import { ServiceError } from '../errors.ts';
+import type { StoreReader } from '../store/api.ts';
 
 export interface Page<T> {
   items: T[];
@@ -36,4 +40,58 @@ export function invalidMarker(marker: string): ServiceError {
 /** The empty marker means "from the start", as the SDKs send it. */
 export function markerOf(value: string | undefined): string | undefined {
   return value === undefined || value === '' ? undefined : value;
+}
+
+/**
+ * One page of a network resource kind (domain/resources.ts) for the caller: the caller's own in its region,
+ * or those under one parent the caller has already been found to own. A marker is the id of the page's first
+ * item, and must be a place in the same list.
+ */
+export async function resourcePage<K extends ResourceKind>(
+  reader: StoreReader,
+  kind: K,
+  caller: CallerScope,
+  query: { marker?: string | undefined; maxKeys?: number | undefined; parentId?: string },
+): Promise<Page<ResourceRecords[K]>> {
+  const limit = maxKeys(query.maxKeys);
+  const marker = markerOf(query.marker);
+  let fromSeq = 0;
+  if (marker !== undefined) {
+    const at = await reader.resourcePlace(kind, marker);
+    const sameList =
+      at !== undefined &&
+      at.accountId === caller.accountId &&
+      at.region === caller.region &&
+      (query.parentId === undefined || at.parentId === query.parentId);
+    if (!sameList) throw invalidMarker(marker);
+    fromSeq = at.seq;
+  }
+  const rows = await reader.listResourcePage(kind, {
+    accountId: caller.accountId,
+    region: caller.region,
+    fromSeq,
+    limit: limit + 1,
+    ...(query.parentId !== undefined ? { parentId: query.parentId } : {}),
+  });
+  const records = rows.map((row) => row.record);
+  return toPage(records, limit, (record) => resourceKeys(kind, record).id);
+}
+
+/**
+ * A page cut from a list already filtered in memory (filters the store cannot index), by the same marker rules:
+ * the marker is the id of the page's first item.
+ */
+export function pageOf<T>(
+  all: readonly T[],
+  query: { marker?: string | undefined; maxKeys?: number | undefined },
+  idOf: (item: T) => string,
+): Page<T> {
+  const limit = maxKeys(query.maxKeys);
+  const marker = markerOf(query.marker);
+  let start = 0;
+  if (marker !== undefined) {
+    start = all.findIndex((item) => idOf(item) === marker);
+    if (start < 0) throw invalidMarker(marker);
+  }
+  return toPage(all.slice(start, start + limit + 1), limit, idOf);
 }

@@ -1,32 +1,32 @@
 // The table from operation names to their handlers: reads run on committed data, writes inside the request's
-// transaction. Adding an operation of the table means one handler here (and its rule in domain/).
-import type { OperationName } from '@peerconn/sdk/operations';
+// transaction. The table is total and typed by the SDK's operation table: a row without a handler, a handler
+// given the wrong context (a read where the row is mutating) or returning another shape than the operation's
+// output fails the type-check. Adding an operation means one handler here (and its rule in domain/); see
+// docs/contributing.md.
+import type { OPERATIONS, OperationName } from '@peerconn/sdk/operations';
 import type { CallerScope } from '../domain/types.ts';
-import { ServiceError } from '../errors.ts';
-import type { RequestFields } from './api.ts';
+import * as acls from './acl-ops.ts';
+import type { RequestFields, WireOutput } from './api.ts';
+import * as enis from './eni-ops.ts';
 import type { ReadContext, RequestContext } from './outcomes.ts';
 import * as peerConns from './peerconn-ops.ts';
 import * as routes from './route-ops.ts';
+import * as securityGroups from './security-group-ops.ts';
 import * as subnets from './subnet-ops.ts';
 import * as vpcs from './vpc-ops.ts';
 
-type Handlers<Context> = {
-  [N in OperationName]?: (ctx: Context, fields: RequestFields<N>) => Promise<unknown>;
-};
+type Row<N extends OperationName> = (typeof OPERATIONS)[N];
 
-const READS: Handlers<ReadContext> = {
-  getPeerConn: peerConns.getPeerConn,
-  listPeerConns: peerConns.listPeerConns,
-  getVpc: vpcs.getVpc,
-  listVpcs: vpcs.listVpcs,
-  getSubnet: subnets.getSubnet,
-  listSubnets: subnets.listSubnets,
-  getRouteTable: routes.getRouteTable,
-  listRouteRules: routes.listRouteRules,
-};
+/** A mutating row's handler runs in the request's transaction; any other reads committed data. */
+type Handler<N extends OperationName> = (
+  ctx: Row<N>['mutating'] extends true ? RequestContext : ReadContext,
+  fields: RequestFields<N>,
+) => Promise<WireOutput<N>>;
 
-const WRITES: Handlers<RequestContext> = {
+const HANDLERS = {
   createPeerConn: peerConns.createPeerConn,
+  listPeerConns: peerConns.listPeerConns,
+  getPeerConn: peerConns.getPeerConn,
   updatePeerConn: peerConns.updatePeerConn,
   acceptPeerConn: peerConns.acceptPeerConn,
   rejectPeerConn: peerConns.rejectPeerConn,
@@ -38,34 +38,61 @@ const WRITES: Handlers<RequestContext> = {
   closePeerConnDnsSync: peerConns.closePeerConnDnsSync,
   updatePeerConnDeleteProtect: peerConns.updatePeerConnDeleteProtect,
   createVpc: vpcs.createVpc,
+  listVpcs: vpcs.listVpcs,
+  getVpc: vpcs.getVpc,
   updateVpc: vpcs.updateVpc,
   deleteVpc: vpcs.deleteVpc,
   openVpcRelay: vpcs.openVpcRelay,
   shutdownVpcRelay: vpcs.shutdownVpcRelay,
   createSubnet: subnets.createSubnet,
+  listSubnets: subnets.listSubnets,
+  getSubnet: subnets.getSubnet,
   updateSubnet: subnets.updateSubnet,
   deleteSubnet: subnets.deleteSubnet,
+  getRouteTable: routes.getRouteTable,
   createRouteRule: routes.createRouteRule,
+  listRouteRules: routes.listRouteRules,
   updateRouteRule: routes.updateRouteRule,
   deleteRouteRule: routes.deleteRouteRule,
-};
-
-function handlerOf<Context, N extends OperationName>(
-  table: Handlers<Context>,
-  operation: N,
-): (ctx: Context, fields: RequestFields<N>) => Promise<unknown> {
-  // The mapped table guarantees the pairing of name and input; TypeScript cannot follow it through a lookup.
-  const handler = table[operation] as
-    | ((ctx: Context, fields: RequestFields<N>) => Promise<unknown>)
-    | undefined;
-  if (!handler)
-    throw new ServiceError('NotFound', `Operation ${operation} is not implemented by this server.`);
-  return handler;
-}
+  switchRouteRule: routes.switchRouteRule,
+  listAclEntrys: acls.listAclEntrys,
+  createAclRules: acls.createAclRules,
+  listAclRules: acls.listAclRules,
+  updateAclRule: acls.updateAclRule,
+  deleteAclRule: acls.deleteAclRule,
+  createSecurityGroup: securityGroups.createSecurityGroup,
+  listSecurityGroups: securityGroups.listSecurityGroups,
+  getSecurityGroup: securityGroups.getSecurityGroup,
+  authorizeSecurityGroupRule: securityGroups.authorizeSecurityGroupRule,
+  revokeSecurityGroupRule: securityGroups.revokeSecurityGroupRule,
+  updateSecurityGroupRule: securityGroups.updateSecurityGroupRule,
+  deleteSecurityGroupRule: securityGroups.deleteSecurityGroupRule,
+  deleteSecurityGroup: securityGroups.deleteSecurityGroup,
+  createEni: enis.createEni,
+  listEnis: enis.listEnis,
+  getEniQuota: enis.getEniQuota,
+  getEni: enis.getEni,
+  getEniStatus: enis.getEniStatus,
+  updateEni: enis.updateEni,
+  updateEniSecurityGroups: enis.updateEniSecurityGroups,
+  attachEni: enis.attachEni,
+  detachEni: enis.detachEni,
+  deleteEni: enis.deleteEni,
+  addEniPrivateIp: enis.addEniPrivateIp,
+  deleteEniPrivateIp: enis.deleteEniPrivateIp,
+  batchAddEniPrivateIps: enis.batchAddEniPrivateIps,
+  batchDeleteEniPrivateIps: enis.batchDeleteEniPrivateIps,
+} satisfies { [N in OperationName]: Handler<N> };
 
 /** Runs one read-only operation on committed data; returns the response body. */
 export function runRead<N extends OperationName>(ctx: ReadContext, operation: N, fields: RequestFields<N>) {
-  return handlerOf(READS, operation)(ctx, fields);
+  // The mapped type guarantees the pairing of name, context and input; TypeScript cannot follow it through a
+  // lookup by a generic name.
+  const handler = HANDLERS[operation] as unknown as (
+    ctx: ReadContext,
+    fields: RequestFields<N>,
+  ) => Promise<WireOutput<N>>;
+  return handler(ctx, fields);
 }
 
 /** Runs one mutating operation inside the request's transaction; returns the response body or undefined. */
@@ -74,7 +101,11 @@ export function runWrite<N extends OperationName>(
   operation: N,
   fields: RequestFields<N>,
 ) {
-  return handlerOf(WRITES, operation)(ctx, fields);
+  const handler = HANDLERS[operation] as unknown as (
+    ctx: RequestContext,
+    fields: RequestFields<N>,
+  ) => Promise<WireOutput<N>>;
+  return handler(ctx, fields);
 }
 
 /**

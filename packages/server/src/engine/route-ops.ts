@@ -1,6 +1,7 @@
 // The route table operations: find the caller's table (by id or by VPC), read what a rule's checks need in the
-// request's transaction (the VPC, its subnets, the table's other rules, the connection a peering next hop
-// names), ask the domain, persist what it decided.
+// request's transaction (the VPC, its subnets, the table's other rules, the connections its peering next hops
+// name), ask the domain, persist what it decided. A primary/standby pair is two rules, made, switched and
+// deleted together.
 
 import type {
   CreateRouteRuleFields,
@@ -10,11 +11,12 @@ import type {
   UpdateRouteRuleFields,
 } from '../domain/requests.ts';
 import * as routeRules from '../domain/route.ts';
-import type { CallerScope, RouteRuleRecord, RouteTableRecord } from '../domain/types.ts';
+import type { CallerScope, PeerConnRecord, RouteRuleRecord, RouteTableRecord } from '../domain/types.ts';
 import { limited, maxKeys } from '../domain/values.ts';
 import { renderRouteRule, renderRouteTable } from '../domain/view.ts';
 import { requireOwnVpc } from '../domain/vpc.ts';
 import type { StoreReader } from '../store/api.ts';
+import type { RequestFields } from './api.ts';
 import { newRouteRuleId } from './ids.ts';
 import { invalidMarker, markerOf, toPage } from './lists.ts';
 import type { ReadContext, RequestContext } from './outcomes.ts';
@@ -43,16 +45,19 @@ async function findTable(
 async function routeFacts(
   ctx: RequestContext,
   table: RouteTableRecord,
-  nexthop: { type: string; id: string } | undefined,
+  nexthops: ReadonlyArray<routeRules.Nexthop | undefined>,
   exclude?: string,
 ): Promise<routeRules.RouteFacts> {
   const { tx, caller } = ctx;
   const vpc = requireOwnVpc(await tx.getVpc(table.vpcId), table.vpcId, caller);
-  let connection: routeRules.RouteFacts['connection'];
-  if (nexthop?.type === 'peerConn') {
-    connection = nexthop.id.startsWith('peerconn-')
-      ? await tx.getPeerConn(nexthop.id)
-      : await tx.getPeerConnByInterface(nexthop.id);
+  const connections = new Map<string, PeerConnRecord | undefined>();
+  for (const hop of nexthops) {
+    if (hop?.nexthopType !== 'peerConn') continue;
+    const id = hop.nexthopId;
+    connections.set(
+      id,
+      id.startsWith('peerconn-') ? await tx.getPeerConn(id) : await tx.getPeerConnByInterface(id),
+    );
   }
   return {
     table,
@@ -60,7 +65,7 @@ async function routeFacts(
     subnets: await tx.subnetsOfVpc(vpc.vpcId),
     others: (await tx.rulesOfTable(table.routeTableId)).filter((r) => r.routeRuleId !== exclude),
     quota: ctx.config.quotaRulesPerTable ?? routeRules.DEFAULT_RULES_PER_TABLE,
-    connection,
+    connections,
   };
 }
 
@@ -88,14 +93,18 @@ export async function createRouteRule(ctx: RequestContext, fields: CreateRouteRu
     request.routeTableId,
     ctx.caller,
   );
-  const facts = await routeFacts(ctx, table, { type: request.nexthopType, id: request.nexthopId });
-  const rule = routeRules.decideRouteRule(request, facts, ctx.caller, {
-    routeRuleId: newRouteRuleId(),
+  const facts = await routeFacts(ctx, table, [request, request.standby]);
+  const rules = routeRules.decideRouteRule(request, facts, ctx.caller, {
+    routeRuleIds: [newRouteRuleId(), newRouteRuleId()],
     now: ctx.now,
   });
-  await ctx.tx.insertRouteRule(rule);
+  for (const rule of rules) await ctx.tx.insertRouteRule(rule);
   ctx.tx.announce({ type: 'vpcs' });
-  return { routeRuleId: rule.routeRuleId };
+  const [active] = rules as [RouteRuleRecord, ...RouteRuleRecord[]];
+  // A primary/standby rule is answered as Baidu answers a multi-path rule: its rules' ids in routeRuleIds.
+  return rules.length === 1
+    ? { routeRuleId: active.routeRuleId }
+    : { routeRuleId: active.routeRuleId, routeRuleIds: rules.map((r) => r.routeRuleId) };
 }
 
 export async function updateRouteRule(
@@ -109,17 +118,21 @@ export async function updateRouteRule(
     rule.routeTableId,
     ctx.caller,
   );
-  const nexthop = { type: rule.nexthopType, id: change.nexthopId ?? rule.nexthopId };
-  const facts = await routeFacts(ctx, table, nexthop, rule.routeRuleId);
+  const nexthop = { nexthopType: rule.nexthopType, nexthopId: change.nexthopId ?? rule.nexthopId };
+  const facts = await routeFacts(ctx, table, [nexthop], rule.routeRuleId);
+  routeRules.requireSinglePath(rule, facts.others);
   const next = routeRules.updatedRouteRule(rule, change, facts, ctx.caller);
   await ctx.tx.updateRouteRule(next);
   ctx.tx.announce({ type: 'vpcs' });
   return undefined;
 }
 
+/** Deleting either rule of a primary/standby pair deletes the pair (ours: one rule of a pair means nothing alone). */
 export async function deleteRouteRule(ctx: RequestContext, fields: RouteRuleIdFields): Promise<undefined> {
   const rule = await loadOwnRule(ctx.tx, ctx.caller, fields.routeRuleId);
+  const partner = routeRules.partnerOf(rule, await ctx.tx.rulesOfTable(rule.routeTableId));
   await ctx.tx.deleteRouteRule(rule.routeRuleId);
+  if (partner) await ctx.tx.deleteRouteRule(partner.routeRuleId);
   ctx.tx.announce({ type: 'vpcs' });
   return undefined;
 }
@@ -141,4 +154,16 @@ export async function listRouteRules(ctx: ReadContext, fields: ListRouteRulesFie
   });
   const { items, ...paging } = toPage(rows, limit, (row) => row.rule.routeRuleId);
   return { routeRules: items.map((row) => renderRouteRule(row.rule)), ...paging };
+}
+
+/** The primary/standby switch: the pair's standby next hop takes over, the active one stands by. */
+export async function switchRouteRule(
+  ctx: RequestContext,
+  fields: RequestFields<'switchRouteRule'>,
+): Promise<undefined> {
+  const rule = await loadOwnRule(ctx.tx, ctx.caller, fields.routeRuleId);
+  const others = await ctx.tx.rulesOfTable(rule.routeTableId);
+  for (const changed of routeRules.decideSwitch(rule, others)) await ctx.tx.updateRouteRule(changed);
+  ctx.tx.announce({ type: 'vpcs' });
+  return undefined;
 }

@@ -1,11 +1,13 @@
 // Snapshot format: versioned JSON of the whole store. Import validates everything before touching the store.
 import { DNS_STATUSES, PAYMENT_TIMINGS, PEER_CONN_ROLES, PEER_CONN_STATUSES } from '@peerconn/sdk';
 import { z } from 'zod';
+import { RESOURCE_KIND_NAMES, RESOURCE_KINDS, type ResourceKind, resourceKeys } from '../domain/resources.ts';
+import { defaultSecurityGroup } from '../domain/security-group.ts';
 import { ACCOUNT_ID_PATTERN } from '../domain/values.ts';
 import { ServiceError } from '../errors.ts';
 import type { StoreDump } from '../store/api.ts';
 import type { Snapshot } from './api.ts';
-import { newRouteTableId } from './ids.ts';
+import { newRouteTableId, newSecurityGroupId, newSecurityGroupRuleId } from './ids.ts';
 
 const tag = z.object({ tagKey: z.string(), tagValue: z.string().optional() });
 const credential = z.object({
@@ -75,7 +77,34 @@ const networkSchema = {
         nexthopId: z.string(),
         description: z.string(),
         createdAt: z.number(),
+        // Snapshots made before primary/standby pairs have no pathType: their rules are normal.
+        pathType: z.enum(['normal', 'ha:active', 'ha:standby']).optional(),
       }),
+    )
+    .default([]),
+  // Network resources of the generic table, each record checked by its kind's schema (domain/resources.ts);
+  // snapshots taken before they existed have none.
+  resources: z
+    .array(
+      z
+        .object({
+          seq,
+          kind: z.enum(RESOURCE_KIND_NAMES as [ResourceKind, ...ResourceKind[]]),
+          record: z.unknown(),
+        })
+        .transform((entry, ctx) => {
+          const checked = RESOURCE_KINDS[entry.kind].schema.safeParse(entry.record);
+          if (!checked.success) {
+            const issue = checked.error.issues[0];
+            ctx.addIssue({
+              code: 'custom',
+              path: ['record', ...(issue?.path ?? [])],
+              message: `not a ${entry.kind}: ${issue?.message ?? 'invalid'}`,
+            });
+            return z.NEVER;
+          }
+          return { seq: entry.seq, kind: entry.kind, record: checked.data };
+        }),
     )
     .default([]),
 };
@@ -197,6 +226,13 @@ export function fromSnapshot(snapshot: unknown): StoreDump {
       throw reject(`route rule ${rule.routeRuleId} belongs to no route table of the snapshot`);
     }
   }
+  const resourceIds = new Set<string>();
+  for (const { kind, record } of dump.resources) {
+    const { id } = resourceKeys(kind, record as never);
+    if (resourceIds.has(`${kind}:${id}`)) throw reject(`duplicate ${kind} ${id}`);
+    resourceIds.add(`${kind}:${id}`);
+    if (!vpcIds.has(record.vpcId)) throw reject(`${kind} ${id} belongs to no VPC of the snapshot`);
+  }
   const withTable = new Set(tables.values());
   let nextSeq = Math.max(0, ...dump.routeTables.map((t) => t.seq)) + 1;
   for (const vpc of dump.vpcs) {
@@ -208,6 +244,29 @@ export function fromSnapshot(snapshot: unknown): StoreDump {
       accountId: vpc.accountId,
       region: vpc.region,
     });
+  }
+  // Every VPC has its default security group; a snapshot made before groups existed gets them here, as a
+  // migrated database does.
+  const withDefaultGroup = new Set(
+    dump.resources.flatMap((entry) =>
+      entry.kind === 'securityGroup' && (entry.record as { isDefault: boolean }).isDefault
+        ? [entry.record.vpcId]
+        : [],
+    ),
+  );
+  let nextResourceSeq = Math.max(0, ...dump.resources.map((r) => r.seq)) + 1;
+  for (const vpc of dump.vpcs) {
+    if (withDefaultGroup.has(vpc.vpcId)) continue;
+    const { seq: _seq, ...record } = vpc;
+    const { group, rules } = defaultSecurityGroup(record, {
+      securityGroupId: newSecurityGroupId(),
+      ruleIds: newSecurityGroupRuleId,
+      now: vpc.createdAt,
+    });
+    dump.resources.push({ seq: nextResourceSeq++, kind: 'securityGroup', record: group });
+    for (const rule of rules) {
+      dump.resources.push({ seq: nextResourceSeq++, kind: 'securityGroupRule', record: rule });
+    }
   }
   return dump as StoreDump;
 }

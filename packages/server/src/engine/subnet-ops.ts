@@ -1,5 +1,7 @@
 // The subnet operations: read the VPC and its other subnets in the request's transaction, ask the domain,
 // persist what it decided.
+
+import { requireNoEnisIn } from '../domain/eni.ts';
 import type {
   CreateSubnetFields,
   GetSubnetFields,
@@ -13,6 +15,7 @@ import { limited, maxKeys } from '../domain/values.ts';
 import { renderSubnet } from '../domain/view.ts';
 import { requireOwnVpc } from '../domain/vpc.ts';
 import type { StoreReader } from '../store/api.ts';
+import { deleteAclRulesOfSubnet } from './acl-ops.ts';
 import { newSubnetId } from './ids.ts';
 import { invalidMarker, markerOf, toPage } from './lists.ts';
 import type { ReadContext, RequestContext } from './outcomes.ts';
@@ -52,6 +55,8 @@ export async function deleteSubnet(ctx: RequestContext, fields: SubnetIdFields):
   const subnet = await loadOwnSubnet(ctx.tx, ctx.caller, fields.subnetId);
   const table = await ctx.tx.routeTableOfVpc(subnet.vpcId);
   subnetRules.requireSubnetDeletable(subnet, table ? await ctx.tx.rulesOfTable(table.routeTableId) : []);
+  requireNoEnisIn(subnet, await ctx.tx.resourcesUnder('eni', [subnet.vpcId]));
+  await deleteAclRulesOfSubnet(ctx, subnet.subnetId);
   await ctx.tx.deleteSubnet(subnet.subnetId);
   ctx.tx.announce({ type: 'vpcs' });
   return undefined;

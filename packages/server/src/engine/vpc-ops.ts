@@ -1,4 +1,5 @@
-// The VPC operations the peering rules depend on; a VPC's route table is made and removed with it.
+// The VPC operations the peering rules depend on; a VPC's route table and default security group are made and
+// removed with it.
 import type {
   CreateVpcFields,
   GetVpcFields,
@@ -14,6 +15,7 @@ import type { StoreReader } from '../store/api.ts';
 import { newRouteTableId, newVpcId } from './ids.ts';
 import { invalidMarker, markerOf, toPage } from './lists.ts';
 import type { ReadContext, RequestContext } from './outcomes.ts';
+import { createDefaultSecurityGroup, deleteSecurityGroupsOfVpc } from './security-group-ops.ts';
 
 async function loadOwnVpc(reader: StoreReader, caller: CallerScope, vpcId: string) {
   return vpcRules.requireOwnVpc(await reader.getVpc(vpcId), vpcId, caller);
@@ -29,6 +31,7 @@ export async function createVpc(ctx: RequestContext, fields: CreateVpcFields) {
     accountId: vpc.accountId,
     region: vpc.region,
   });
+  await createDefaultSecurityGroup(ctx, vpc);
   ctx.tx.announce({ type: 'vpcs' });
   return { vpcId: vpc.vpcId };
 }
@@ -52,7 +55,9 @@ export async function deleteVpc(ctx: RequestContext, fields: VpcIdFields): Promi
     livePeerConns: await ctx.tx.countLiveOnVpc(vpc.vpcId),
     subnets: (await ctx.tx.subnetsOfVpc(vpc.vpcId)).length,
     customRules: table ? (await ctx.tx.rulesOfTable(table.routeTableId)).length : 0,
+    enis: (await ctx.tx.resourcesUnder('eni', [vpc.vpcId])).map((eni) => eni.eniId),
   });
+  await deleteSecurityGroupsOfVpc(ctx, vpc);
   if (table) await ctx.tx.deleteRouteTable(table.routeTableId);
   await ctx.tx.deleteVpc(vpc.vpcId);
   ctx.tx.announce({ type: 'vpcs' });

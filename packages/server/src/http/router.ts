@@ -14,6 +14,22 @@ const ROUTES = new PathRoutes(OPERATION_LIST as readonly NamedOperation[], (spec
 
 const SUPPORTED_VERSIONS = ROUTES.firstLiterals();
 
+/** The path without its version segment, to tell an unsupported version from an unknown path. */
+function unversioned(segments: readonly string[]): string {
+  return segments.slice(1).join('/');
+}
+
+/** Another version under which a route serves this path (`/v2/peerconn` → v1), if any. */
+function versionServing(segments: readonly string[]): string | undefined {
+  const asked = segments[0];
+  for (const version of SUPPORTED_VERSIONS) {
+    if (version === asked) continue;
+    const { found, allowed } = ROUTES.lookup('GET', [version, ...segments.slice(1)]);
+    if (found.length > 0 || allowed.length > 0) return version;
+  }
+  return undefined;
+}
+
 /**
  * Picks the operation for method + path + flags. Throws NotFound / InvalidVersion / MethodNotAllowed /
  * InvalidParameter as BCE errors.
@@ -26,8 +42,16 @@ export function route(
   const { found: candidates, allowed } = ROUTES.lookup(method, segments);
   if (candidates.length === 0 && allowed.length === 0) {
     const version = segments[0] ?? '';
-    if (/^v\d+$/.test(version) && !SUPPORTED_VERSIONS.has(version)) {
-      throw serviceError('InvalidVersion', `The API version "${version}" is not supported; use v1.`);
+    if (/^v\d+$/.test(version)) {
+      // The same path under another version (`/v2/peerconn`, `/v1/securityGroup`): name the one that serves it.
+      const served = versionServing(segments);
+      if (served !== undefined || !SUPPORTED_VERSIONS.has(version)) {
+        const use = served ?? 'v1';
+        throw serviceError(
+          'InvalidVersion',
+          `The API version "${version}" is not supported for "/${unversioned(segments)}"; use ${use}.`,
+        );
+      }
     }
     throw serviceError('NotFound', `No API at path "/${segments.join('/')}"; check the endpoint and path.`);
   }
@@ -48,10 +72,27 @@ export function route(
   const flag = present[0];
   const chosen = candidates.find((c) => c.route.flag === flag);
   if (!chosen) {
+    // A value-less key that is no flag here is an action this server does not know (`?bindEsg`): name it.
+    const unknown = [...query].find(([key, value]) => value === '' && key !== 'clientToken')?.[0];
     throw serviceError(
       'InvalidParameter',
-      `This request needs one of the action flags ${flagsHere.map((f) => `"${f}"`).join(', ')} in the query string.`,
+      unknown !== undefined
+        ? `Unknown action "${unknown}" for ${method} "/${segments.join('/')}"; actions on this path: ${flagsHere.map((f) => `"${f}"`).join(', ')}.`
+        : `This request needs one of the action flags ${flagsHere.map((f) => `"${f}"`).join(', ')} in the query string.`,
     );
   }
-  return { operation: chosen.route, pathParams: chosen.params };
+  // On a change, a value-less key the operation does not take is an action this server does not know
+  // (`?bindEsg`, a misspelt flag): refused, never served as the flagless operation of the same path. Reads
+  // keep ignoring what they do not take.
+  const spec = chosen.route;
+  for (const [key, value] of method === 'GET' ? [] : query) {
+    if (value !== '' || key === 'clientToken' || key === spec.flag || spec.query.includes(key)) continue;
+    const known =
+      flagsHere.length > 0 ? `; actions on this path: ${flagsHere.map((f) => `"${f}"`).join(', ')}` : '';
+    throw serviceError(
+      'InvalidParameter',
+      `Unknown action "${key}" for ${method} "/${segments.join('/')}"${known}.`,
+    );
+  }
+  return { operation: spec, pathParams: chosen.params };
 }

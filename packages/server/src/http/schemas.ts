@@ -15,6 +15,38 @@ const nextHop = z.object({
   nexthopType: z.string(),
   pathType: opt(z.string()),
 });
+const aclRuleRequest = z.object({
+  subnetId: z.string(),
+  description: opt(z.string()),
+  protocol: z.string(),
+  sourceIpAddress: z.string(),
+  destinationIpAddress: z.string(),
+  sourcePort: z.string(),
+  destinationPort: z.string(),
+  position: z.number().int(),
+  direction: z.string(),
+  action: z.string(),
+  ipVersion: opt(z.number().int()),
+});
+// The Python SDK sends every field of a rule, unset ones as null; the Go SDK leaves them out; Java sends
+// `"protocol": ""`. All mean the same.
+const securityGroupRule = z.object({
+  remark: opt(z.string()),
+  direction: z.string(),
+  ethertype: opt(z.string()),
+  portRange: opt(z.string()),
+  protocol: opt(z.string()),
+  sourceGroupId: opt(z.string()),
+  sourceIp: opt(z.string()),
+  destGroupId: opt(z.string()),
+  destIp: opt(z.string()),
+  securityGroupId: opt(z.string()),
+});
+const eniAddress = z.object({
+  primary: opt(z.boolean()),
+  privateIpAddress: opt(z.string()),
+  publicIpAddress: opt(z.string()),
+});
 const reservation = z.object({
   reservationLength: z.number().int(),
   reservationTimeUnit: opt(z.string()),
@@ -91,6 +123,63 @@ export const BODY_SCHEMAS: Partial<Record<OperationName, z.ZodObject>> = {
     nexthopId: opt(z.string()),
     description: opt(z.string()),
   }),
+  // ACL rule fields arrive as the SDKs send them: the Go SDK always sends every field (position 0 and empty
+  // strings when unset), so emptiness is the domain's to refuse with the rule that applies.
+  createAclRules: z.object({ aclRules: z.array(aclRuleRequest) }),
+  updateAclRule: z.object({
+    description: opt(z.string()),
+    protocol: opt(z.string()),
+    sourceIpAddress: opt(z.string()),
+    destinationIpAddress: opt(z.string()),
+    sourcePort: opt(z.string()),
+    destinationPort: opt(z.string()),
+    position: opt(z.number().int()),
+    action: opt(z.string()),
+  }),
+  // The Go SDK and Terraform send `"rules": null` for a group created without rules.
+  createSecurityGroup: z.object({
+    name: z.string(),
+    desc: opt(z.string()),
+    vpcId: opt(z.string()),
+    rules: opt(z.array(securityGroupRule)),
+    tags: opt(z.array(tag)),
+  }),
+  authorizeSecurityGroupRule: z.object({ rule: securityGroupRule }),
+  revokeSecurityGroupRule: z.object({ rule: securityGroupRule }),
+  updateSecurityGroupRule: z.object({
+    securityGroupRuleId: z.string(),
+    remark: opt(z.string()),
+    portRange: opt(z.string()),
+    sourceIp: opt(z.string()),
+    sourceGroupId: opt(z.string()),
+    destIp: opt(z.string()),
+    destGroupId: opt(z.string()),
+    protocol: opt(z.string()),
+  }),
+  // The Go SDK sends null for the lists it was not given; the Python SDK sends every key of an address.
+  createEni: z.object({
+    name: z.string(),
+    subnetId: z.string(),
+    instanceId: opt(z.string()),
+    securityGroupIds: opt(z.array(z.string())),
+    enterpriseSecurityGroupIds: opt(z.array(z.string())),
+    privateIpSet: opt(z.array(eniAddress)),
+    ipv6PrivateIpSet: opt(z.array(eniAddress)),
+    description: opt(z.string()),
+    tags: opt(z.array(tag)),
+    networkInterfaceTrafficMode: opt(z.string()),
+  }),
+  updateEni: z.object({ name: opt(z.string()), description: opt(z.string()) }),
+  updateEniSecurityGroups: z.object({ securityGroupIds: z.array(z.string()) }),
+  attachEni: z.object({ instanceId: z.string(), instanceType: opt(z.string()) }),
+  detachEni: z.object({ instanceId: z.string() }),
+  addEniPrivateIp: z.object({ privateIpAddress: opt(z.string()), isIpv6: opt(z.boolean()) }),
+  batchAddEniPrivateIps: z.object({
+    privateIpAddresses: opt(z.array(z.string())),
+    privateIpAddressCount: opt(z.number().int()),
+    isIpv6: opt(z.boolean()),
+  }),
+  batchDeleteEniPrivateIps: z.object({ privateIpAddresses: z.array(z.string()) }),
 };
 
 function dropUndefined(value: unknown): unknown {
@@ -251,6 +340,21 @@ function parseSubnetType(value: string | undefined): string | undefined {
   return value;
 }
 
+/** Query parameters an operation cannot do without. */
+const REQUIRED_QUERY: Partial<Record<OperationName, string>> = {
+  listAclEntrys: 'vpcId',
+  listAclRules: 'subnetId',
+  listEnis: 'vpcId',
+};
+
+function parseInteger(name: string, value: string | undefined): number | undefined {
+  if (value === undefined || value === '') return undefined;
+  if (!/^-?\d{1,15}$/.test(value)) {
+    throw serviceError('InvalidParameter', `Query parameter "${name}" must be an integer, not "${value}".`);
+  }
+  return Number(value);
+}
+
 /** Operations that name their route table by routeTableId or by vpcId: one of the two is required. */
 const ROUTE_TABLE_BY_EITHER: ReadonlySet<OperationName> = new Set(['getRouteTable', 'listRouteRules']);
 
@@ -275,7 +379,12 @@ export function parseQueryInput(
         break;
       case 'vpcIds':
       case 'subnetIds':
+      case 'securityGroupIds':
+      case 'privateIpAddress':
         value = parseList(raw);
+        break;
+      case 'sgVersion':
+        value = parseInteger(field, raw);
         break;
       case 'subnetType':
         value = parseSubnetType(raw);
@@ -284,6 +393,10 @@ export function parseQueryInput(
         value = nonEmpty(raw);
     }
     if (value !== undefined) input[field] = value;
+  }
+  const required = REQUIRED_QUERY[spec.name];
+  if (required !== undefined && input[required] === undefined) {
+    throw serviceError('InvalidParameter', `Query parameter "${required}" is required for ${spec.name}.`);
   }
   if (ROUTE_TABLE_BY_EITHER.has(spec.name) && input.routeTableId === undefined && input.vpcId === undefined) {
     throw serviceError(

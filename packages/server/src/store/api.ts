@@ -9,6 +9,7 @@
 // Whatever a write wants others to learn (a transition scheduled, settings changed, an event recorded) it
 // announces with `tx.announce`; after the commit the store hands it to every subscriber — in this process and,
 // for PostgreSQL, in every other server process on the same database.
+import type { AnyResource, ResourceKind, ResourceRecords } from '../domain/resources.ts';
 import type {
   AccountCredential,
   PeerConnRecord,
@@ -93,6 +94,8 @@ export interface StoreDump {
   subnets: Array<SubnetRecord & { seq: number }>;
   routeTables: Array<RouteTableRecord & { seq: number }>;
   routeRules: Array<RouteRuleRecord & { seq: number }>;
+  /** The network resources of the generic table (domain/resources.ts), in creation order. */
+  resources: Array<AnyResource & { seq: number }>;
 }
 
 /** Filters of a subnet list page (all optional, combined with AND). */
@@ -110,6 +113,16 @@ export interface ResourceDump {
   subnets: SubnetRecord[];
   routeTables: RouteTableRecord[];
   routeRules: RouteRuleRecord[];
+  /** ACL rules, security groups and their rules, network interfaces (domain/resources.ts). */
+  resources: AnyResource[];
+}
+
+/** Where a network resource sits in its kind's creation order, and whose it is (the list marker). */
+export interface ResourcePlace {
+  seq: number;
+  accountId: string;
+  region: string;
+  parentId: string;
 }
 
 /** What a committed write tells the rest of the service (and the other server processes). */
@@ -137,8 +150,11 @@ export interface StoreReader {
   findCredential(
     accessKeyId: string,
   ): Promise<{ accountId: string; credential: AccountCredential } | undefined>;
-  /** What an account still owns, in every region: its VPCs and the sides of peering connections. */
-  accountUsage(accountId: string): Promise<{ vpcs: number; peerConns: number }>;
+  /**
+   * What an account still owns, in every region: its VPCs, the sides of peering connections, and its network
+   * resources (ACL rules, security groups and rules, interfaces).
+   */
+  accountUsage(accountId: string): Promise<{ vpcs: number; peerConns: number; resources: number }>;
 
   getVpc(vpcId: string): Promise<VpcRecord | undefined>;
   /** Creation-order key and owner of a VPC (the list marker); undefined when unknown. */
@@ -192,6 +208,24 @@ export interface StoreReader {
   /** A table's custom rules in creation order. */
   rulesOfTable(routeTableId: string): Promise<RouteRuleRecord[]>;
 
+  /** A network resource of a kind by its id (domain/resources.ts). */
+  getResource<K extends ResourceKind>(kind: K, id: string): Promise<ResourceRecords[K] | undefined>;
+  /** Creation-order key and owner of a network resource (the list marker). */
+  resourcePlace(kind: ResourceKind, id: string): Promise<ResourcePlace | undefined>;
+  /**
+   * One page of a kind in creation order, starting at `fromSeq`: the owner's in a region, or (with `parentId`)
+   * only those under that parent.
+   */
+  listResourcePage<K extends ResourceKind>(
+    kind: K,
+    query: PageQuery & { parentId?: string },
+  ): Promise<Array<{ seq: number; record: ResourceRecords[K] }>>;
+  /** Every resource of a kind under any of these parents, in creation order. */
+  resourcesUnder<K extends ResourceKind>(
+    kind: K,
+    parentIds: readonly string[],
+  ): Promise<ResourceRecords[K][]>;
+
   /** Events after `afterSeq`, oldest first, optionally of one connection. */
   listEvents(query: { peerConnId?: string; afterSeq?: number; limit: number }): Promise<EventRow[]>;
 
@@ -221,6 +255,11 @@ export interface StoreTx extends StoreReader {
   insertRouteRule(rule: RouteRuleRecord): Promise<void>;
   updateRouteRule(rule: RouteRuleRecord): Promise<void>;
   deleteRouteRule(routeRuleId: string): Promise<void>;
+
+  insertResource<K extends ResourceKind>(kind: K, record: ResourceRecords[K]): Promise<void>;
+  /** Replaces a resource's record (its id and parent stay). */
+  updateResource<K extends ResourceKind>(kind: K, record: ResourceRecords[K]): Promise<void>;
+  deleteResource(kind: ResourceKind, id: string): Promise<void>;
 
   /** Inserts or updates, keeping each side's creation-order key across updates. */
   savePeerConn(record: PeerConnRecord): Promise<void>;

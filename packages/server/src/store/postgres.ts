@@ -49,6 +49,7 @@ const TABLES_WITH_LOADED_SEQUENCES = [
   'vpcs',
   'peerconns',
   'peerconn_sides',
+  'resources',
   'subnets',
   'route_tables',
   'route_rules',

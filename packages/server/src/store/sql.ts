@@ -1,6 +1,14 @@
 // The store's queries, written once for both databases. SQLite and PostgreSQL differ here only in what a
 // `SqlDriver` hides (placeholders, how a statement reaches the database) and in the few `Dialect` hooks below;
 // the schemas they run on are kept equivalent by their migrations (migrations.ts).
+
+import {
+  type AnyResource,
+  type ResourceKind,
+  type ResourceRecords,
+  resourceKeys,
+} from '../domain/resources.ts';
+import { pathKeyOf } from '../domain/route.ts';
 import type {
   AccountCredential,
   PeerConnRecord,
@@ -18,6 +26,7 @@ import type {
   FaultRow,
   PageQuery,
   ResourceDump,
+  ResourcePlace,
   SideListItem,
   StoreDump,
   StoreReader,
@@ -56,6 +65,10 @@ export const LIST_SQL = {
   vpcs: `SELECT seq, doc FROM vpcs WHERE account_id = ? AND region = ? AND seq >= ? ORDER BY seq LIMIT ?`,
   subnets: `SELECT seq, doc FROM subnets WHERE account_id = ? AND region = ? AND seq >= ? ORDER BY seq LIMIT ?`,
   routeRules: `SELECT seq, doc FROM route_rules WHERE route_table_id = ? AND seq >= ? ORDER BY seq LIMIT ?`,
+  resources: `SELECT seq, doc FROM resources WHERE kind = ? AND account_id = ? AND region = ? AND seq >= ?
+          ORDER BY seq LIMIT ?`,
+  resourcesByParent: `SELECT seq, doc FROM resources WHERE kind = ? AND parent_id = ? AND seq >= ?
+          ORDER BY seq LIMIT ?`,
 } as const;
 
 const TRANSITION_COLUMNS = 'peerconn_id, kind, side, due_at';
@@ -189,10 +202,11 @@ export class SqlReader implements StoreReader {
     return row ? { accountId: row.account_id as string, credential: toCredential(row) } : undefined;
   }
 
-  async accountUsage(accountId: string): Promise<{ vpcs: number; peerConns: number }> {
+  async accountUsage(accountId: string): Promise<{ vpcs: number; peerConns: number; resources: number }> {
     const vpcs = await this.get('SELECT count(*) AS n FROM vpcs WHERE account_id = ?', accountId);
     const sides = await this.get('SELECT count(*) AS n FROM peerconn_sides WHERE account_id = ?', accountId);
-    return { vpcs: num(vpcs?.n ?? 0), peerConns: num(sides?.n ?? 0) };
+    const resources = await this.get('SELECT count(*) AS n FROM resources WHERE account_id = ?', accountId);
+    return { vpcs: num(vpcs?.n ?? 0), peerConns: num(sides?.n ?? 0), resources: num(resources?.n ?? 0) };
   }
 
   async getVpc(vpcId: string): Promise<VpcRecord | undefined> {
@@ -314,13 +328,80 @@ export class SqlReader implements StoreReader {
     const subnets = await this.all('SELECT doc FROM subnets ORDER BY seq');
     const tables = await this.all(`SELECT ${ROUTE_TABLE_COLUMNS} FROM route_tables ORDER BY seq`);
     const rules = await this.all('SELECT doc FROM route_rules ORDER BY seq');
+    const resources = await this.all('SELECT kind, doc FROM resources ORDER BY seq');
     return {
       vpcs: vpcs.map(vpcDoc),
       peerConns: peerConns.map(peerConnDoc),
       subnets: subnets.map(subnetDoc),
       routeTables: tables.map(toRouteTable),
       routeRules: rules.map(ruleDoc),
+      resources: resources.map(
+        (row) => ({ kind: row.kind as ResourceKind, record: docs.parse(row.doc as string) }) as AnyResource,
+      ),
     };
+  }
+
+  async getResource<K extends ResourceKind>(kind: K, id: string): Promise<ResourceRecords[K] | undefined> {
+    const row = await this.get('SELECT doc FROM resources WHERE kind = ? AND id = ?', kind, id);
+    return row ? docs.parse<ResourceRecords[K]>(row.doc as string) : undefined;
+  }
+
+  async resourcePlace(kind: ResourceKind, id: string): Promise<ResourcePlace | undefined> {
+    const row = await this.get(
+      'SELECT seq, account_id, region, parent_id FROM resources WHERE kind = ? AND id = ?',
+      kind,
+      id,
+    );
+    return row
+      ? {
+          seq: num(row.seq),
+          accountId: row.account_id as string,
+          region: row.region as string,
+          parentId: row.parent_id as string,
+        }
+      : undefined;
+  }
+
+  async listResourcePage<K extends ResourceKind>(
+    kind: K,
+    query: PageQuery & { parentId?: string },
+  ): Promise<Array<{ seq: number; record: ResourceRecords[K] }>> {
+    const rows =
+      query.parentId === undefined
+        ? await this.all(
+            LIST_SQL.resources,
+            kind,
+            query.accountId,
+            query.region,
+            query.fromSeq ?? 0,
+            query.limit,
+          )
+        : await this.all(LIST_SQL.resourcesByParent, kind, query.parentId, query.fromSeq ?? 0, query.limit);
+    // A parent's children are the parent owner's; the owner is checked by the caller from the parent.
+    return rows.map((row) => ({
+      seq: num(row.seq),
+      record: docs.parse<ResourceRecords[K]>(row.doc as string),
+    }));
+  }
+
+  async resourcesUnder<K extends ResourceKind>(
+    kind: K,
+    parentIds: readonly string[],
+  ): Promise<ResourceRecords[K][]> {
+    if (parentIds.length === 0) return [];
+    const rows =
+      parentIds.length === 1
+        ? await this.all(
+            'SELECT doc FROM resources WHERE kind = ? AND parent_id = ? ORDER BY seq',
+            kind,
+            parentIds[0],
+          )
+        : await this.all(
+            `SELECT doc FROM resources WHERE kind = ? AND ${this.dialect.inList('parent_id')} ORDER BY seq`,
+            kind,
+            this.dialect.listParam(parentIds),
+          );
+    return rows.map((row) => docs.parse<ResourceRecords[K]>(row.doc as string));
   }
 
   async getSubnet(subnetId: string): Promise<SubnetRecord | undefined> {
@@ -469,6 +550,7 @@ export class SqlReader implements StoreReader {
     const subnets = await this.all('SELECT seq, doc FROM subnets ORDER BY seq');
     const tables = await this.all(`SELECT seq, ${ROUTE_TABLE_COLUMNS} FROM route_tables ORDER BY seq`);
     const rules = await this.all('SELECT seq, doc FROM route_rules ORDER BY seq');
+    const resources = await this.all('SELECT seq, kind, doc FROM resources ORDER BY seq');
     return {
       meta,
       accounts: await this.listAccounts(),
@@ -495,6 +577,14 @@ export class SqlReader implements StoreReader {
         ...(JSON.parse(row.doc as string) as RouteRuleRecord),
         seq: num(row.seq),
       })),
+      resources: resources.map(
+        (row) =>
+          ({
+            seq: num(row.seq),
+            kind: row.kind as ResourceKind,
+            record: JSON.parse(row.doc as string),
+          }) as AnyResource & { seq: number },
+      ),
     };
   }
 }
@@ -643,21 +733,27 @@ export class SqlTx extends SqlReader implements StoreTx {
       rule.routeTableId,
       rule.sourceAddress,
       rule.destinationAddress,
+      pathKeyOf(rule),
       JSON.stringify(rule),
     ];
-    const columns = 'route_rule_id, route_table_id, source_address, destination_address, doc';
+    const columns = 'route_rule_id, route_table_id, source_address, destination_address, path_key, doc';
     if (seq === undefined) {
-      await this.run(`INSERT INTO route_rules (${columns}) VALUES (?, ?, ?, ?, ?)`, ...values);
+      await this.run(`INSERT INTO route_rules (${columns}) VALUES (?, ?, ?, ?, ?, ?)`, ...values);
     } else {
-      await this.run(`INSERT INTO route_rules (seq, ${columns}) VALUES (?, ?, ?, ?, ?, ?)`, seq, ...values);
+      await this.run(
+        `INSERT INTO route_rules (seq, ${columns}) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+        seq,
+        ...values,
+      );
     }
   }
 
   async updateRouteRule(rule: RouteRuleRecord): Promise<void> {
     await this.run(
-      'UPDATE route_rules SET source_address = ?, destination_address = ?, doc = ? WHERE route_rule_id = ?',
+      'UPDATE route_rules SET source_address = ?, destination_address = ?, path_key = ?, doc = ? WHERE route_rule_id = ?',
       rule.sourceAddress,
       rule.destinationAddress,
+      pathKeyOf(rule),
       JSON.stringify(rule),
       rule.routeRuleId,
     );
@@ -665,6 +761,39 @@ export class SqlTx extends SqlReader implements StoreTx {
 
   async deleteRouteRule(routeRuleId: string): Promise<void> {
     await this.run('DELETE FROM route_rules WHERE route_rule_id = ?', routeRuleId);
+  }
+
+  async insertResource<K extends ResourceKind>(kind: K, record: ResourceRecords[K]): Promise<void> {
+    await this.insertResourceAt(kind, record, undefined);
+  }
+
+  private async insertResourceAt<K extends ResourceKind>(
+    kind: K,
+    record: ResourceRecords[K],
+    seq: number | undefined,
+  ): Promise<void> {
+    const { id, parentId } = resourceKeys(kind, record);
+    const values = [kind, id, record.accountId, record.region, parentId, JSON.stringify(record)];
+    const columns = 'kind, id, account_id, region, parent_id, doc';
+    if (seq === undefined) {
+      await this.run(`INSERT INTO resources (${columns}) VALUES (?, ?, ?, ?, ?, ?)`, ...values);
+    } else {
+      await this.run(`INSERT INTO resources (seq, ${columns}) VALUES (?, ?, ?, ?, ?, ?, ?)`, seq, ...values);
+    }
+  }
+
+  async updateResource<K extends ResourceKind>(kind: K, record: ResourceRecords[K]): Promise<void> {
+    const { id } = resourceKeys(kind, record);
+    await this.run(
+      'UPDATE resources SET doc = ? WHERE kind = ? AND id = ?',
+      JSON.stringify(record),
+      kind,
+      id,
+    );
+  }
+
+  async deleteResource(kind: ResourceKind, id: string): Promise<void> {
+    await this.run('DELETE FROM resources WHERE kind = ? AND id = ?', kind, id);
   }
 
   async savePeerConn(record: PeerConnRecord): Promise<void> {
@@ -844,6 +973,7 @@ export class SqlTx extends SqlReader implements StoreTx {
       'transitions',
       'peerconn_sides',
       'peerconns',
+      'resources',
       'route_rules',
       'route_tables',
       'subnets',
@@ -886,6 +1016,9 @@ export class SqlTx extends SqlReader implements StoreTx {
     for (const { seq, ...subnet } of dump.subnets) await this.insertSubnetAt(subnet, seq);
     for (const { seq, ...table } of dump.routeTables) await this.insertRouteTableAt(table, seq);
     for (const { seq, ...rule } of dump.routeRules) await this.insertRouteRuleAt(rule, seq);
+    for (const { seq, kind, record } of dump.resources) {
+      await this.insertResourceAt(kind, record as ResourceRecords[typeof kind], seq);
+    }
     for (const transition of dump.transitions) await this.upsertTransition(transition);
     for (const token of dump.tokens) await this.putToken(token);
     for (const statement of this.dialect.afterLoad) await this.run(statement);
