@@ -262,10 +262,9 @@ export async function createDefaultSecurityGroup(ctx: RequestContext, vpc: VpcRe
   for (const rule of rules) await ctx.tx.insertResource('securityGroupRule', rule);
 }
 
-/** A VPC's groups before it goes: refused while groups made in it are left; its default group goes with it. */
+/** A VPC's groups as it goes: only its default one is left by then (requireDeletable refuses the others). */
 export async function deleteSecurityGroupsOfVpc(ctx: RequestContext, vpc: VpcRecord): Promise<void> {
   const groups = await ctx.tx.resourcesUnder('securityGroup', [vpc.vpcId]);
-  groupRules.requireNoCustomGroups(vpc, groups);
   const ids = groups.map((g) => g.securityGroupId);
   for (const rule of await ctx.tx.resourcesUnder('securityGroupRule', ids)) {
     await ctx.tx.deleteResource('securityGroupRule', rule.securityGroupRuleId);

@@ -56,6 +56,9 @@ export async function deleteVpc(ctx: RequestContext, fields: VpcIdFields): Promi
     subnets: (await ctx.tx.subnetsOfVpc(vpc.vpcId)).length,
     customRules: table ? (await ctx.tx.rulesOfTable(table.routeTableId)).length : 0,
     enis: (await ctx.tx.resourcesUnder('eni', [vpc.vpcId])).map((eni) => eni.eniId),
+    securityGroups: (await ctx.tx.resourcesUnder('securityGroup', [vpc.vpcId]))
+      .filter((group) => !group.isDefault)
+      .map((group) => group.securityGroupId),
   });
   await deleteSecurityGroupsOfVpc(ctx, vpc);
   if (table) await ctx.tx.deleteRouteTable(table.routeTableId);
