@@ -691,7 +691,14 @@ describe('network interfaces', () => {
         .then(({ totalQuantity, availableQuantity }) => [totalQuantity, availableQuantity]),
       [2, 1],
     );
+    // The groups "of an instance" are those of the interfaces attached to it, or of the interface named.
+    const groupsOf = async (instanceId: string, w: Who = 'a') =>
+      (await groups(w).listSecurityGroups({ instanceId })).securityGroups.map((g) => g.id);
+    assert.deepEqual(await groupsOf('i-db01'), attached.securityGroupIds);
+    assert.deepEqual(await groupsOf(eniId), attached.securityGroupIds);
+    assert.deepEqual(await groupsOf('i-db01', 'b'), [], "another account sees none of the instance's");
     await enis().detachEni({ eniId, instanceId: 'i-db01' });
+    assert.deepEqual(await groupsOf('i-db01'), [], 'detached: the instance has no interface left');
     const detached = await enis().getEni({ eniId });
     assert.deepEqual([detached.status, detached.instanceId], ['available', '']);
     await enis().deleteEni({ eniId });

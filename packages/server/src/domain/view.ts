@@ -97,6 +97,8 @@ function renderVpcOnce(vpc: VpcRecord): Vpc {
     vpcId: vpc.vpcId,
     name: vpc.name,
     cidr: vpc.cidr,
+    // As for subnets: without IPv6 the field is "" (the Python SDK reads it as an attribute), never absent.
+    ipv6Cidr: '',
     description: vpc.description,
     isDefault: false,
     secondaryCidr: [],
