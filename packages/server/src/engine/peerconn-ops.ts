@@ -17,10 +17,12 @@ import type {
 import type { Outcome, PeerConnRecord } from '../domain/types.ts';
 import { limited, maxKeys } from '../domain/values.ts';
 import { renderSide } from '../domain/view.ts';
-import type { StoreReader } from '../store/api.ts';
+import type { SideListItem, StoreReader } from '../store/api.ts';
 import { newInterfaceId, newPeerConnId } from './ids.ts';
-import { invalidMarker, markerOf, toPage } from './lists.ts';
+import { invalidMarker, markerOf, PageMemo, toPage } from './lists.ts';
 import { applyOutcome, type ReadContext, type RequestContext } from './outcomes.ts';
+
+type SideListRow = SideListItem & { seq: number; ifId: string };
 
 async function loadPeerConn(reader: StoreReader, peerConnId: string): Promise<PeerConnRecord> {
   const record = await reader.getPeerConn(peerConnId);
@@ -112,6 +114,10 @@ export async function listPeerConns(ctx: ReadContext, fields: ListPeerConnsField
     fromSeq = at.seq;
   }
   const rows = await ctx.reader.listSides({ accountId, region, vpcId, fromSeq, limit: limit + 1 });
+  return peerConnPages.pageOf(rows, limit);
+}
+
+const peerConnPages = new PageMemo((rows: readonly SideListRow[], limit: number) => {
   const { items, ...paging } = toPage(rows, limit, (row) => row.ifId);
   return {
     peerConns: items.map((row) =>
@@ -119,4 +125,4 @@ export async function listPeerConns(ctx: ReadContext, fields: ListPeerConnsField
     ),
     ...paging,
   };
-}
+});
