@@ -1,6 +1,6 @@
 // Which store a server runs on: chosen once at start-up from `--store`, and handed to the engine.
 import type { Store } from './api.ts';
-import { SqliteStore } from './sqlite.ts';
+import { SqliteStore, type SqliteStoreOptions } from './sqlite.ts';
 import { isPostgresUrl } from './url.ts';
 
 export interface StoreChoice {
@@ -12,6 +12,8 @@ export interface StoreChoice {
   poolSize?: number | undefined;
   /** PostgreSQL schema for the tables (tests keep each run apart with it). */
   schema?: string | undefined;
+  /** How the SQLite store keeps its WAL (tests make it small); ignored for PostgreSQL. */
+  sqlite?: SqliteStoreOptions | undefined;
 }
 
 export async function openStore(choice: StoreChoice): Promise<Store> {
@@ -24,5 +26,5 @@ export async function openStore(choice: StoreChoice): Promise<Store> {
       ...(choice.schema !== undefined ? { schema: choice.schema } : {}),
     });
   }
-  return new SqliteStore(choice.dataPath);
+  return new SqliteStore(choice.dataPath, choice.sqlite);
 }

@@ -84,6 +84,8 @@ export class ThreadCheckpointer implements Checkpointer {
 
   run(): Promise<CheckpointOutcome> {
     const worker = this.worker ?? this.start();
+    // Kept alive by the process only while it has an answer to give: an idle thread must not hold the process open.
+    worker.ref();
     return new Promise((resolve, reject) => {
       this.waiting.push({ resolve, reject });
       worker.postMessage('checkpoint');
@@ -96,9 +98,9 @@ export class ThreadCheckpointer implements Checkpointer {
       workerData: { file: this.file },
       execArgv: [],
     });
-    worker.unref();
     worker.on('message', (message: CheckpointOutcome | { error: { code?: string; message: string } }) => {
       const waiter = this.waiting.shift();
+      if (this.waiting.length === 0) worker.unref();
       if (!waiter) return;
       if ('error' in message) {
         waiter.reject(Object.assign(new Error(message.error.message), { code: message.error.code }));
@@ -122,6 +124,7 @@ export class ThreadCheckpointer implements Checkpointer {
     if (!worker) return;
     // Closing its connection, not terminating the thread: a connection left open would hold its locks.
     const exited = new Promise((resolve) => worker.once('exit', resolve));
+    worker.ref();
     worker.postMessage('close');
     await exited;
   }

@@ -150,6 +150,8 @@ export class SqliteStore implements Store {
   /** Makes a commit durable; undefined for ':memory:', which promises no durability. */
   private readonly walSync: WalSync | undefined;
   private readonly wal: WalKeeper;
+  /** The error of a failed fsync of the WAL: from then on writes are refused (see settleWhenDurable). */
+  private durabilityLost: unknown;
 
   constructor(path: string, options: SqliteStoreOptions = {}) {
     const memory = path === ':memory:';
@@ -273,6 +275,10 @@ export class SqliteStore implements Store {
     previous: Promise<void> | undefined,
   ): Promise<{ durable: Promise<void> } | undefined> {
     let jobs = batch;
+    if (this.durabilityLost !== undefined) {
+      for (const job of jobs) job.reject(this.syncFailure(job.ticket));
+      return undefined;
+    }
     while (jobs.length > 0) {
       const changedBefore = this.writerDriver.changedRows;
       try {
@@ -331,8 +337,11 @@ export class SqliteStore implements Store {
     try {
       await this.walSync?.sync();
     } catch (error) {
-      // The commit may not be on disk: nobody is told it happened. (A later batch that is durable carries it.)
-      for (const { job } of done) job.reject(this.classified(error, job.ticket));
+      // The commit may not be on disk, and after a failed fsync the kernel may have dropped pages of the WAL that
+      // it never wrote: a later fsync that succeeds would not prove the WAL whole. Nobody is told the batch
+      // happened, and no write is acknowledged again until the store is reopened (docs/durability.md).
+      this.durabilityLost ??= error;
+      for (const { job } of done) job.reject(this.syncFailure(job.ticket));
       return;
     }
     this.moveSnapshot();
@@ -382,6 +391,12 @@ export class SqliteStore implements Store {
     const reason = outageReason(error);
     if (reason === undefined) return error;
     return this.health.failed(ticket, new StoreUnavailableError(reason, 'SQLite', error));
+  }
+
+  /** What a write gets once an fsync of the WAL failed: an outage that lasts until the store is reopened. */
+  private syncFailure(ticket: Ticket): StoreUnavailableError {
+    const error = this.durabilityLost;
+    return this.health.failed(ticket, new StoreUnavailableError('io', 'SQLite', error));
   }
 
   /**
