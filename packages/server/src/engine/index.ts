@@ -554,6 +554,10 @@ class PeerConnEngine implements Engine {
     return this.store.health;
   }
 
+  storeCounters() {
+    return { kind: this.store.kind, counters: this.store.counters() };
+  }
+
   async setClock(change: ClockChange): Promise<ClockState> {
     this.requireOpen();
     const next = this.clockSource.changed(change);

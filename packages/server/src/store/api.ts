@@ -2,7 +2,7 @@
 // of server processes).
 //
 // Reads and writes are split. `read` runs on committed data and never waits for a writer (SQLite: a second
-// connection on the WAL; PostgreSQL: a pooled query). `write` runs one serialisable transaction: SQLite groups
+// connection on the WAL, holding a snapshot of what is durable; PostgreSQL: a pooled query, or the read cache). `write` runs one serialisable transaction: SQLite groups
 // the writes that arrive together into one transaction and one fsync, each isolated by a savepoint; PostgreSQL
 // runs SERIALIZABLE transactions and retries serialization failures itself, invisibly to the caller.
 //
@@ -300,6 +300,12 @@ export interface WriteOptions {
   lockKeys?: readonly string[];
 }
 
+/**
+ * What a store has done since it opened, by name (writes, retries, batches, …): for diagnostics and the benchmarks,
+ * through GET /_admin/store. Each store has its own names (docs/server.md lists them).
+ */
+export type StoreCounters = Readonly<Record<string, number>>;
+
 export interface Store {
   readonly kind: 'sqlite' | 'postgres';
   /** Where the data lives, safe to print (a PostgreSQL URL has its password masked). */
@@ -315,5 +321,7 @@ export interface Store {
   write<T>(work: (tx: StoreTx) => Promise<T>, options?: WriteOptions): Promise<T>;
   /** Calls `listener` with every signal announced by a committed write, from this process or another. */
   subscribe(listener: (signal: StoreSignal) => void): () => void;
+  /** What the store has done since it opened. */
+  counters(): StoreCounters;
   close(): Promise<void>;
 }

@@ -10,7 +10,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import type { Store, StoreReader, StoreSignal, StoreTx } from './api.ts';
+import type { Store, StoreCounters, StoreReader, StoreSignal, StoreTx } from './api.ts';
 import {
   type OutageReason,
   StoreAvailability,
@@ -78,6 +78,10 @@ class SqliteDriver implements SqlDriver {
     const changes = statement.run(...params).changes;
     this.changedRows += changes;
     return changes;
+  }
+
+  send(sql: string, params: readonly unknown[]): void {
+    this.run(sql, params);
   }
 }
 
@@ -197,6 +201,15 @@ export class SqliteStore implements Store {
   /** How often the WAL was copied into the database file, and handed back to start over. */
   get walStats(): { checkpoints: number; restarts: number } {
     return { ...this.wal.stats };
+  }
+
+  counters(): StoreCounters {
+    return {
+      writes: this.stats.writes,
+      batches: this.stats.batches,
+      checkpoints: this.wal.stats.checkpoints,
+      walRestarts: this.wal.stats.restarts,
+    };
   }
 
   read<T>(work: (reader: StoreReader) => Promise<T>): Promise<T> {
