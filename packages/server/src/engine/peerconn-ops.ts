@@ -70,18 +70,29 @@ export async function createPeerConn(ctx: RequestContext, fields: CreatePeerConn
   const request = createRequest(fields, ctx.caller);
   const { tx, caller, config } = ctx;
   const id = newPeerConnId();
+  // Asked together: a store that can (PostgreSQL) sends them in one round trip.
+  const [localVpc, peerVpc, pairTaken, liveOnLocalVpc, liveOnPeerVpc, liveForInitiator, liveForAcceptor] =
+    await Promise.all([
+      tx.getVpc(request.localVpcId),
+      tx.getVpc(request.peerVpcId),
+      tx.livePairExists(request.localVpcId, request.peerVpcId),
+      tx.countLiveOnVpc(request.localVpcId),
+      tx.countLiveOnVpc(request.peerVpcId),
+      tx.countLiveForAccount(caller.accountId),
+      tx.countLiveForAccount(request.peerAccountId),
+    ]);
   const result = decideCreate(request, caller, {
     id,
     initiatorIfId: newInterfaceId(),
     acceptorIfId: newInterfaceId(),
     now: ctx.now,
-    localVpc: await tx.getVpc(request.localVpcId),
-    peerVpc: await tx.getVpc(request.peerVpcId),
-    pairTaken: await tx.livePairExists(request.localVpcId, request.peerVpcId),
-    liveOnLocalVpc: await tx.countLiveOnVpc(request.localVpcId),
-    liveOnPeerVpc: await tx.countLiveOnVpc(request.peerVpcId),
-    liveForInitiator: await tx.countLiveForAccount(caller.accountId),
-    liveForAcceptor: await tx.countLiveForAccount(request.peerAccountId),
+    localVpc,
+    peerVpc,
+    pairTaken,
+    liveOnLocalVpc,
+    liveOnPeerVpc,
+    liveForInitiator,
+    liveForAcceptor,
     quotaPerVpc: config.quotaPerVpc,
     quotaPerAccount: config.quotaPerAccount,
     consultTimeoutMs: config.consultTimeoutMs,
