@@ -7,9 +7,10 @@
 // - Advisory locks named by the write (WriteOptions.lockKeys), held for the transaction, queue conflicting
 //   writers instead of letting them fail and retry; the scheduler's lock makes catch-up passes run one at a
 //   time, so a due transition is applied exactly once whichever process's timer fires first.
-// - Few round trips: a write's connection pipelines (node-postgres pipeline mode). The locks and BEGIN go out
-//   together, statements whose outcome nobody reads go out without waiting (SqlDriver.send), and the NOTIFY, the
-//   COMMIT and the unlocks go out together: a write that reads once waits for the database three times.
+// - Few round trips: a write's connection pipelines (node-postgres pipeline mode). The locks, BEGIN and the
+//   work's first read go out together, statements whose outcome nobody reads go out without waiting
+//   (SqlDriver.send), and the NOTIFY, the COMMIT and the unlocks go out together: a write that reads once waits
+//   for the database twice, and holds its locks for one pass of its own code between those waits.
 // - Every commit sends one NOTIFY, inside the transaction and so delivered only if it commits: it carries the
 //   signals the write announced, and tells the other processes to forget what their read caches remember. A short
 //   poll of the earliest due instant covers a missed notification.
@@ -403,15 +404,19 @@ export class PostgresStore implements Store {
       client.on('error', onLost);
       let failure: unknown;
       try {
-        // Session locks, then BEGIN, sent together and answered once the locks are ours. The locks come before
+        // Session locks, then BEGIN, then the work's first statements, all sent without waiting: the database
+        // runs them in order, so the work's first read is answered once the locks are ours. The locks come before
         // the transaction: a SERIALIZABLE transaction's snapshot is taken by its first statement, and one taken
         // while waiting in the queue would be stale by the time the lock is ours.
-        await Promise.all([
+        const opened = Promise.all([
           ...keys.map((key) => driver.query(LOCK_SQL, [key])),
           driver.query('BEGIN ISOLATION LEVEL SERIALIZABLE'),
         ]);
+        // Its failure is the work's too (every statement after it fails); it is awaited below.
+        opened.catch(() => undefined);
         const tx = new SqlTx(driver, POSTGRES_DIALECT);
         const value = await work(tx);
+        await opened;
         const signals = compact(tx.signals);
         // The notification (every commit sends one: the other processes' read caches forget what it changed),
         // the commit and the unlocks in one round trip. A COMMIT of a transaction that a statement sent without
