@@ -289,7 +289,7 @@ async function throughput(
       const writes = work?.writes ?? 0;
       if (!work || writes === 0) return '';
       if (postgres) {
-        return ` Store: ${writes} writes committed, ${work.retries ?? 0} transaction(s) retried after a conflict (${round((100 * (work.retries ?? 0)) / writes)}%), ${round((work.writeStatements ?? 0) / writes)} statements in ${round((work.writeRoundTrips ?? 0) / writes)} round trips per write.`;
+        return ` Store: ${writes} writes committed, ${work.retries ?? 0} transaction(s) retried after a conflict (${round((100 * (work.retries ?? 0)) / writes)}%), ${round((work.writeStatements ?? 0) / writes)} statements in ${round((work.writeRoundTrips ?? 0) / writes)} round trips per write, each write holding its locks ${round((work.lockHeldMs ?? 0) / writes)} ms.`;
       }
       return ` Store: ${writes} writes in ${work.batches ?? 0} batches (${round(writes / (work.batches || 1))} per batch); the WAL started over ${work.walRestarts ?? 0} time(s).`;
     };

@@ -231,6 +231,32 @@ test('concurrent writes: a failing one is rolled back alone, its neighbours comm
   });
 });
 
+test('live counts per account follow saves and deletes, whether or not the caller says what is stored', async () => {
+  await withStore(async (store) => {
+    const account = 'a'.repeat(32);
+    const count = () => store.read((r) => r.countLiveForAccount(account));
+    const one = peerConn('pc-1', 'vpc-1', 'vpc-2');
+    const two = peerConn('pc-2', 'vpc-3', 'vpc-4');
+    await store.write(async (tx) => {
+      await tx.savePeerConn(one);
+      await tx.savePeerConn(two, null);
+    });
+    assert.equal(await count(), 2);
+    const released = (record: PeerConnRecord): PeerConnRecord => ({
+      ...record,
+      initiator: { ...record.initiator, status: 'deleted' },
+      acceptor: { ...record.acceptor, status: 'deleted' },
+    });
+    await store.write((tx) => tx.savePeerConn(released(one), one));
+    assert.equal(await count(), 1);
+    await store.write((tx) => tx.savePeerConn({ ...two, bandwidthInMbps: 20 }));
+    assert.equal(await count(), 1, 'a change that keeps a connection live does not count it twice');
+    await store.write((tx) => tx.deletePeerConn('pc-2', { ...two, bandwidthInMbps: 20 }));
+    await store.write((tx) => tx.deletePeerConn('pc-1'));
+    assert.equal(await count(), 0);
+  });
+});
+
 test('signals reach subscribers after the commit, and never from a rolled-back write', async () => {
   await withStore(async (store) => {
     const heard: StoreSignal[] = [];

@@ -261,9 +261,14 @@ export interface StoreTx extends StoreReader {
   updateResource<K extends ResourceKind>(kind: K, record: ResourceRecords[K]): Promise<void>;
   deleteResource(kind: ResourceKind, id: string): Promise<void>;
 
-  /** Inserts or updates, keeping each side's creation-order key across updates. */
-  savePeerConn(record: PeerConnRecord): Promise<void>;
-  deletePeerConn(id: string): Promise<void>;
+  /**
+   * Inserts or updates, keeping each side's creation-order key across updates. `stored` is what the store holds
+   * for this id now (null: nothing), when the caller has it at hand: the store then need not read it back to move
+   * the per-account live counts (a round trip on PostgreSQL).
+   */
+  savePeerConn(record: PeerConnRecord, stored?: PeerConnRecord | null): Promise<void>;
+  /** `stored` as for savePeerConn. */
+  deletePeerConn(id: string, stored?: PeerConnRecord): Promise<void>;
 
   upsertTransition(row: TransitionRow): Promise<void>;
   deleteTransition(peerConnId: string, kind: TransitionKind, side: TransitionSide): Promise<void>;

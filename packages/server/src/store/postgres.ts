@@ -271,6 +271,8 @@ export class PostgresStore implements Store {
     /** Times committed writes waited for the database, and the statements they sent. */
     writeRoundTrips: 0,
     writeStatements: 0,
+    /** Milliseconds committed writes held their locks: from the answer that they were theirs to the COMMIT's. */
+    lockHeldMs: 0,
     reads: 0,
   };
 
@@ -412,8 +414,14 @@ export class PostgresStore implements Store {
           ...keys.map((key) => driver.query(LOCK_SQL, [key])),
           driver.query('BEGIN ISOLATION LEVEL SERIALIZABLE'),
         ]);
+        let lockedAt = Number.NaN;
         // Its failure is the work's too (every statement after it fails); it is awaited below.
-        opened.catch(() => undefined);
+        opened.then(
+          () => {
+            lockedAt = performance.now();
+          },
+          () => undefined,
+        );
         const tx = new SqlTx(driver, POSTGRES_DIALECT);
         const value = await work(tx);
         await opened;
@@ -432,6 +440,7 @@ export class PostgresStore implements Store {
           this.counts.writes++;
           this.counts.writeRoundTrips += driver.waits;
           this.counts.writeStatements += driver.statements;
+          this.counts.lockHeldMs += performance.now() - lockedAt;
           for (const signal of signals) this.emit(signal);
           return value;
         }

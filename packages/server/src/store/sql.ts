@@ -814,9 +814,10 @@ export class SqlTx extends SqlReader implements StoreTx {
     await this.send('DELETE FROM resources WHERE kind = ? AND id = ?', kind, id);
   }
 
-  async savePeerConn(record: PeerConnRecord): Promise<void> {
+  async savePeerConn(record: PeerConnRecord, stored?: PeerConnRecord | null): Promise<void> {
     const [lo, hi] = pairKey(record.initiator.vpcId, record.acceptor.vpcId);
     const live = isLive(record) ? 1 : 0;
+    const before = stored === undefined ? await this.liveAccountsOf(record.id) : liveAccountsIn(stored);
     await this.send(
       `INSERT INTO peerconns (id, vpc_lo, vpc_hi, live, doc) VALUES (?, ?, ?, ?, ?)
        ON CONFLICT (id) DO UPDATE SET live = excluded.live, doc = excluded.doc`,
@@ -826,7 +827,7 @@ export class SqlTx extends SqlReader implements StoreTx {
       live,
       JSON.stringify(record),
     );
-    await this.saveSides(record, live, undefined);
+    await this.saveSides(record, live, undefined, before);
   }
 
   /** Writes the present sides (with explicit creation-order keys when loading) and drops a removed acceptor. */
@@ -834,9 +835,9 @@ export class SqlTx extends SqlReader implements StoreTx {
     record: PeerConnRecord,
     live: number,
     seqs: { initiator: number; acceptor: number } | undefined,
+    before: Set<string>,
   ): Promise<void> {
     const present = sidesOf(record);
-    const before = await this.liveAccountsOf(record.id);
     for (const side of present) {
       const values = [side.ifId, record.id, side.role, side.accountId, side.region, side.vpcId, live];
       if (seqs) {
@@ -860,8 +861,8 @@ export class SqlTx extends SqlReader implements StoreTx {
     await this.countLiveAccounts(before, new Set(live ? present.map((side) => side.accountId) : []));
   }
 
-  async deletePeerConn(id: string): Promise<void> {
-    const before = await this.liveAccountsOf(id);
+  async deletePeerConn(id: string, stored?: PeerConnRecord): Promise<void> {
+    const before = stored === undefined ? await this.liveAccountsOf(id) : liveAccountsIn(stored);
     await this.send('DELETE FROM peerconn_sides WHERE peerconn_id = ?', id);
     await this.send('DELETE FROM peerconns WHERE id = ?', id);
     await this.countLiveAccounts(before, new Set());
@@ -1029,7 +1030,7 @@ export class SqlTx extends SqlReader implements StoreTx {
         live,
         JSON.stringify(record),
       );
-      await this.saveSides(record, live, sideSeqs);
+      await this.saveSides(record, live, sideSeqs, new Set());
     }
     for (const { seq, ...subnet } of dump.subnets) await this.insertSubnetAt(subnet, seq);
     for (const { seq, ...table } of dump.routeTables) await this.insertRouteTableAt(table, seq);
@@ -1041,6 +1042,12 @@ export class SqlTx extends SqlReader implements StoreTx {
     for (const token of dump.tokens) await this.putToken(token);
     for (const statement of this.dialect.afterLoad) await this.run(statement);
   }
+}
+
+/** The accounts a stored connection counts for: those of its present sides, while it is live (liveAccountsOf). */
+function liveAccountsIn(stored: PeerConnRecord | null): Set<string> {
+  if (stored === null || !isLive(stored)) return new Set();
+  return new Set(sidesOf(stored).map((side) => side.accountId));
 }
 
 function toCredential(row: Row): AccountCredential {
