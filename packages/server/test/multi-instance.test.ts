@@ -233,6 +233,47 @@ describe('two server processes on one PostgreSQL database', {
     });
   });
 
+  test('writes of different accounts at once over both processes wait for no one and are never retried', async () => {
+    const retries = async () => {
+      let total = 0;
+      for (const server of [one, two]) {
+        const { counters } = (await admin(server, 'GET', '/store')) as { counters: { retries: number } };
+        total += counters.retries;
+      }
+      return total;
+    };
+    const accounts = await Promise.all(
+      Array.from({ length: 8 }, async (_, i) => {
+        const created = (await admin(one, 'POST', '/accounts', { name: `busy-${i}` })) as {
+          id: string;
+          credentials: Array<{ accessKeyId: string; secretAccessKey: string }>;
+        };
+        return {
+          id: created.id,
+          ...(created.credentials[0] as { accessKeyId: string; secretAccessKey: string }),
+        };
+      }),
+    );
+    const before = await retries();
+    await Promise.all(
+      accounts.map(async (account, i) => {
+        const server = i % 2 ? one : two;
+        const other = i % 2 ? two : one;
+        for (let n = 0; n < 6; n++) {
+          const local = await newVpc(server, account);
+          const peer = await newVpc(other, account);
+          await client(n % 2 ? server : other, account).createPeerConn({
+            bandwidthInMbps: 10,
+            localVpcId: local,
+            peerVpcId: peer,
+            peerRegion: 'bj',
+          });
+        }
+      }),
+    );
+    assert.equal((await retries()) - before, 0, 'no write of one account conflicted with another account');
+  });
+
   test('kill -9 of one process under write load: the other keeps serving every acknowledged write', async () => {
     const acknowledged: string[] = [];
     let stop = false;

@@ -2,9 +2,11 @@
 // of server processes).
 //
 // Reads and writes are split. `read` runs on committed data and never waits for a writer (SQLite: a second
-// connection on the WAL, holding a snapshot of what is durable; PostgreSQL: a pooled query, or the read cache). `write` runs one serialisable transaction: SQLite groups
-// the writes that arrive together into one transaction and one fsync, each isolated by a savepoint; PostgreSQL
-// runs SERIALIZABLE transactions and retries serialization failures itself, invisibly to the caller.
+// connection on the WAL, holding a snapshot of what is durable; PostgreSQL: pooled queries behind a read cache).
+// `write` runs one transaction that behaves as if it ran alone: SQLite groups the writes that arrive together
+// into one transaction and one fsync (a failing write never reaching its batch-mates); PostgreSQL runs each in a
+// REPEATABLE READ transaction behind the advisory locks it names (WriteOptions), and retries a conflict itself,
+// invisibly to the caller.
 //
 // Whatever a write wants others to learn (a transition scheduled, settings changed, an event recorded) it
 // announces with `tx.announce`; after the commit the store hands it to every subscriber — in this process and,
@@ -299,10 +301,16 @@ export interface StoreTx extends StoreReader {
 export interface WriteOptions {
   /**
    * Names this write serialises on across processes (PostgreSQL advisory locks, taken in this order before the
-   * work runs). Correctness never depends on them — SERIALIZABLE does — but they turn a storm of conflicting
-   * writes into a queue instead of a storm of retries. SQLite ignores them: its writes are serial anyway.
+   * transaction's snapshot). On PostgreSQL the rules depend on them: two writes whose rules read what the other
+   * changes must share a name (writes that change the same row are caught without one). docs/postgres.md,
+   * "Writes", says which rule rests on which name. SQLite ignores them: its writes are serial anyway.
    */
   lockKeys?: readonly string[];
+  /**
+   * The write may change anything (a reset, a snapshot import): it runs alone, with no other write in flight
+   * in any process. SQLite's writes are always alone.
+   */
+  exclusive?: boolean;
 }
 
 /**

@@ -1,12 +1,17 @@
 // The shared store on PostgreSQL: any number of server processes on one database act as one service.
 //
-// - Writes run as SERIALIZABLE transactions. A serialization failure, a deadlock or a unique violation from a
-//   concurrent insert is retried here, from the start of the work, so callers never see it; check-then-write
-//   rules (one connection per VPC pair, quotas, clientToken idempotency) hold across processes. The store counts
-//   the retries (counters(), GET /_admin/store).
-// - Advisory locks named by the write (WriteOptions.lockKeys), held for the transaction, queue conflicting
-//   writers instead of letting them fail and retry; the scheduler's lock makes catch-up passes run one at a
-//   time, so a due transition is applied exactly once whichever process's timer fires first.
+// - Writes run as REPEATABLE READ transactions behind PostgreSQL advisory locks taken before the transaction's
+//   snapshot: the names a write gives (WriteOptions.lockKeys: the accounts whose data its rules read, the
+//   scheduler), and one name every write holds shared and a reset or a snapshot import holds alone. Two writes
+//   whose rules read what the other changes share a name and so run one after the other, each seeing the other's
+//   commit; two writes that change the same row without one (an accept and a release of one connection, by its
+//   two accounts) meet PostgreSQL's own check, and the later one is run again. Writes of different accounts never
+//   wait for or fail because of each other. docs/postgres.md, "Writes", lists which rule rests on which name.
+// - A conflict (a concurrent update of the same row, a deadlock, a unique violation from a concurrent insert of
+//   one key) is retried here, from the start of the work, so callers never see it. The store counts the retries
+//   (counters(), GET /_admin/store).
+// - The scheduler's lock makes catch-up passes run one at a time, so a due transition is applied exactly once
+//   whichever process's timer fires first.
 // - Few round trips: a write's connection pipelines (node-postgres pipeline mode). The locks, BEGIN and the
 //   work's first read go out together, statements whose outcome nobody reads go out without waiting
 //   (SqlDriver.send), and the NOTIFY, the COMMIT and the unlocks go out together: a write that reads once waits
@@ -50,11 +55,21 @@ export interface PostgresStoreOptions {
 
 export const DEFAULT_POOL_SIZE = 10;
 const MAX_WRITE_ATTEMPTS = 40;
-/** serialization_failure, deadlock_detected, unique_violation (a concurrent insert of the same key). */
+/**
+ * serialization_failure (REPEATABLE READ's "concurrent update" of a row changed since the snapshot),
+ * deadlock_detected, unique_violation (a concurrent insert of the same key).
+ */
 const RETRYABLE_CODES = new Set(['40001', '40P01', '23505']);
 const IDENTIFIER = /^[a-z_][a-z0-9_]{0,62}$/;
 const LOCK_SQL = 'SELECT pg_advisory_lock(hashtextextended(?, 0))';
 const UNLOCK_SQL = 'SELECT pg_advisory_unlock(hashtextextended(?, 0))';
+/**
+ * Every write holds this name shared, and an exclusive write (a reset, a snapshot import) holds it alone: such a
+ * write changes rows the others read without naming them.
+ */
+const EVERY_WRITE = 'peerconn:writes';
+const SHARED_LOCK_SQL = 'SELECT pg_advisory_lock_shared(hashtextextended(?, 0))';
+const SHARED_UNLOCK_SQL = 'SELECT pg_advisory_unlock_shared(hashtextextended(?, 0))';
 const NOTIFY_SQL = 'SELECT pg_notify(?, ?)';
 
 const TABLES_WITH_LOADED_SEQUENCES = [
@@ -266,7 +281,7 @@ export class PostgresStore implements Store {
   private closed = false;
   private readonly counts = {
     writes: 0,
-    /** Transactions run again after a serialization failure, a deadlock or a concurrent insert of the same key. */
+    /** Transactions run again after a concurrent update of the same row, a deadlock or a concurrent insert of one key. */
     retries: 0,
     /** Times committed writes waited for the database, and the statements they sent. */
     writeRoundTrips: 0,
@@ -393,7 +408,15 @@ export class PostgresStore implements Store {
   }
 
   private async writeTransaction<T>(work: (tx: StoreTx) => Promise<T>, options: WriteOptions): Promise<T> {
-    const keys = options.lockKeys ?? [];
+    // Taken in this order, and released in the reverse one.
+    const locks: Array<{ take: string; release: string; key: string }> = [
+      options.exclusive
+        ? { take: LOCK_SQL, release: UNLOCK_SQL, key: EVERY_WRITE }
+        : { take: SHARED_LOCK_SQL, release: SHARED_UNLOCK_SQL, key: EVERY_WRITE },
+      ...(options.lockKeys ?? []).map((key) => ({ take: LOCK_SQL, release: UNLOCK_SQL, key })),
+    ];
+    const unlock = (driver: TransactionDriver) =>
+      [...locks].reverse().map((lock) => driver.query(lock.release, [lock.key]));
     for (let attempt = 1; ; attempt++) {
       const client = await this.pool.connect();
       const driver = new TransactionDriver(client);
@@ -408,11 +431,11 @@ export class PostgresStore implements Store {
       try {
         // Session locks, then BEGIN, then the work's first statements, all sent without waiting: the database
         // runs them in order, so the work's first read is answered once the locks are ours. The locks come before
-        // the transaction: a SERIALIZABLE transaction's snapshot is taken by its first statement, and one taken
+        // the transaction: a REPEATABLE READ transaction's snapshot is taken by its first statement, and one taken
         // while waiting in the queue would be stale by the time the lock is ours.
         const opened = Promise.all([
-          ...keys.map((key) => driver.query(LOCK_SQL, [key])),
-          driver.query('BEGIN ISOLATION LEVEL SERIALIZABLE'),
+          ...locks.map((lock) => driver.query(lock.take, [lock.key])),
+          driver.query('BEGIN ISOLATION LEVEL REPEATABLE READ'),
         ]);
         let lockedAt = Number.NaN;
         // Its failure is the work's too (every statement after it fails); it is awaited below.
@@ -430,10 +453,7 @@ export class PostgresStore implements Store {
         // the commit and the unlocks in one round trip. A COMMIT of a transaction that a statement sent without
         // waiting has failed answers ROLLBACK.
         driver.send(NOTIFY_SQL, [this.channel, JSON.stringify({ from: this.instanceId, signals })]);
-        const [commit, ...unlocks] = await Promise.allSettled([
-          driver.query('COMMIT'),
-          ...keys.map((key) => driver.query(UNLOCK_SQL, [key])),
-        ]);
+        const [commit, ...unlocks] = await Promise.allSettled([driver.query('COMMIT'), ...unlock(driver)]);
         if (unlocks.some((unlock) => unlock.status === 'rejected')) broken = true;
         if (commit?.status === 'fulfilled' && commit.value.command === 'COMMIT') {
           this.memory.forget();
@@ -451,10 +471,7 @@ export class PostgresStore implements Store {
         failure = error;
         // The rollback and the unlocks in one round trip; a connection in an unknown state is closed instead of
         // reused (its session locks go with it).
-        const ended = await Promise.allSettled([
-          driver.query('ROLLBACK'),
-          ...keys.map((key) => driver.query(UNLOCK_SQL, [key])),
-        ]);
+        const ended = await Promise.allSettled([driver.query('ROLLBACK'), ...unlock(driver)]);
         if (ended.some((outcome) => outcome.status === 'rejected')) broken = true;
       } finally {
         client.off('error', onLost);
