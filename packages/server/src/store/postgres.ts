@@ -14,11 +14,12 @@
 //   whichever process's timer fires first.
 // - Few round trips: a write's connection pipelines (node-postgres pipeline mode). The locks, BEGIN and the
 //   work's first read go out together, statements whose outcome nobody reads go out without waiting
-//   (SqlDriver.send), and the NOTIFY, the COMMIT and the unlocks go out together: a write that reads once waits
+//   (SqlDriver.send), and the COMMIT, the unlocks and the NOTIFY go out together: a write that reads once waits
 //   for the database twice, and holds its locks for one pass of its own code between those waits.
-// - Every commit sends one NOTIFY, inside the transaction and so delivered only if it commits: it carries the
-//   signals the write announced, and tells the other processes to forget what their read caches remember. A short
-//   poll of the earliest due instant covers a missed notification.
+// - Every commit sends one NOTIFY, right after its COMMIT in a transaction of its own that does not wait for the
+//   disk (inside the write it would make every write of the cluster flush in one line): it carries the signals the
+//   write announced, and tells the other processes to forget what their read caches remember. The write is
+//   answered only once it is sent. A short poll of the earliest due instant covers a missed notification.
 // - Reads are answered from a read cache (read-cache.ts) when a read barrier (postgres-listener.ts) shows that no
 //   other process's commit is still unheard; a client that writes through one process and then reads through
 //   another sees its write (docs/postgres.md, "Reads").
@@ -449,23 +450,32 @@ export class PostgresStore implements Store {
         const value = await work(tx);
         await opened;
         const signals = compact(tx.signals);
-        // The notification (every commit sends one: the other processes' read caches forget what it changed),
-        // the commit and the unlocks in one round trip. A COMMIT of a transaction that a statement sent without
-        // waiting has failed answers ROLLBACK.
-        driver.send(NOTIFY_SQL, [this.channel, JSON.stringify({ from: this.instanceId, signals })]);
-        const [commit, ...unlocks] = await Promise.allSettled([driver.query('COMMIT'), ...unlock(driver)]);
-        if (unlocks.some((unlock) => unlock.status === 'rejected')) broken = true;
-        if (commit?.status === 'fulfilled' && commit.value.command === 'COMMIT') {
+        const notice = JSON.stringify({ from: this.instanceId, signals });
+        // The commit, the unlocks and the notification in one round trip. A COMMIT of a transaction that a
+        // statement sent without waiting has failed answers ROLLBACK.
+        let committedAt = Number.NaN;
+        const commit = driver.query('COMMIT').then((result) => {
+          committedAt = performance.now();
+          return result;
+        });
+        const unlocks = unlock(driver);
+        const notified = this.notifyIn(driver, notice);
+        const [committed, ...rest] = await Promise.allSettled([commit, ...unlocks, notified]);
+        if (rest.slice(0, unlocks.length).some((outcome) => outcome.status === 'rejected')) broken = true;
+        if (committed?.status === 'fulfilled' && committed.value.command === 'COMMIT') {
+          // The other processes must hear of it before anyone is told it happened (docs/postgres.md, "Reads").
+          if (rest.at(-1)?.status === 'rejected') await this.notifyAgain(notice);
           this.memory.forget();
           this.counts.writes++;
           this.counts.writeRoundTrips += driver.waits;
           this.counts.writeStatements += driver.statements;
-          this.counts.lockHeldMs += performance.now() - lockedAt;
+          this.counts.lockHeldMs += committedAt - lockedAt;
           for (const signal of signals) this.emit(signal);
           return value;
         }
+        const commitOutcome = committed;
         failure =
-          (commit?.status === 'rejected' ? commit.reason : driver.failure) ??
+          (commitOutcome?.status === 'rejected' ? commitOutcome.reason : driver.failure) ??
           new Error('PostgreSQL rolled the transaction back at COMMIT.');
       } catch (error) {
         failure = error;
@@ -483,6 +493,28 @@ export class PostgresStore implements Store {
     }
   }
 
+  /**
+   * The NOTIFY of a write, sent after its COMMIT in a transaction of its own that does not wait for its flush. A
+   * NOTIFY takes a lock that every notifying commit of the cluster queues on until its transaction has ended: inside
+   * the write it would be held across the write's flush, and every write of every process would flush one after
+   * the other (docs/scaling.md). Sent whatever the COMMIT's outcome, in the same round trip: a notification of a
+   * commit that did not happen only makes the other processes forget what they remembered and look again.
+   */
+  private notifyIn(driver: TransactionDriver, notice: string): Promise<unknown> {
+    return Promise.all([
+      driver.query('BEGIN'),
+      driver.query('SET LOCAL synchronous_commit = off'),
+      driver.query(NOTIFY_SQL, [this.channel, notice]),
+      driver.query('COMMIT'),
+    ]);
+  }
+
+  /** A committed write whose notification was lost with its connection: sent again on another one. */
+  private async notifyAgain(notice: string): Promise<void> {
+    const { name, text } = compile(NOTIFY_SQL);
+    await this.pool.query({ name, text, values: [this.channel, notice] });
+  }
+
   subscribe(listener: (signal: StoreSignal) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
@@ -495,6 +527,9 @@ export class PostgresStore implements Store {
   private startPolling(): void {
     const interval = this.options.pollIntervalMs ?? 1000;
     const poll = async () => {
+      // A commit whose notification could not be sent at all (its process cut off from the database right after
+      // the COMMIT; its client was told of a failure) is forgotten here within one interval.
+      this.memory.forget();
       try {
         // Through read(), so that an outage and its end are noticed even when no request comes.
         const row = await this.read((reader) => reader.nextTimed());
