@@ -157,8 +157,25 @@ class TransactionDriver implements SqlDriver {
   /** Statements sent. */
   statements = 0;
   private outstanding = 0;
+  private corked = false;
 
   constructor(private readonly client: pg.PoolClient) {}
+
+  /**
+   * Holds the socket's writes until the end of this tick: node-postgres writes each statement on its own, and the
+   * statements a transaction sends together should leave in one write (one system call, one wake-up of the
+   * database's process).
+   */
+  private cork(): void {
+    if (this.corked) return;
+    const stream = (this.client as unknown as pg.Client).connection.stream;
+    stream.cork();
+    this.corked = true;
+    process.nextTick(() => {
+      this.corked = false;
+      stream.uncork();
+    });
+  }
 
   /** Sends a statement and resolves with its answer. */
   query(sql: string, params: readonly unknown[] = []): Promise<pg.QueryResult<Row>> {
@@ -195,8 +212,8 @@ class TransactionDriver implements SqlDriver {
     done: (error: unknown, result: pg.QueryResult<Row>) => void,
   ): void {
     this.statements++;
-    const config =
-      params.length === 0 && !sql.includes('?') ? { text: sql } : { ...compile(sql), values: [...params] };
+    this.cork();
+    const config = params.length === 0 ? { text: sql } : { ...compile(sql), values: [...params] };
     void this.client.query<Row>(config, (error: Error | undefined, result: pg.QueryResult<Row>) => {
       if (error) this.failure ??= error;
       done(error, result);
@@ -501,12 +518,10 @@ export class PostgresStore implements Store {
    * commit that did not happen only makes the other processes forget what they remembered and look again.
    */
   private notifyIn(driver: TransactionDriver, notice: string): Promise<unknown> {
-    return Promise.all([
-      driver.query('BEGIN'),
-      driver.query('SET LOCAL synchronous_commit = off'),
-      driver.query(NOTIFY_SQL, [this.channel, notice]),
-      driver.query('COMMIT'),
-    ]);
+    // One simple-protocol message with its values written in: four statements, one answer to parse.
+    return driver.query(
+      `BEGIN; SET LOCAL synchronous_commit = off; SELECT pg_notify(${pg.escapeLiteral(this.channel)}, ${pg.escapeLiteral(notice)}); COMMIT`,
+    );
   }
 
   /** A committed write whose notification was lost with its connection: sent again on another one. */
