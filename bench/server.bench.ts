@@ -204,7 +204,8 @@ async function throughput(
       const before = await countersNow();
       const result = await run();
       const after = await countersNow();
-      const sum = (storeWork[key] ??= {});
+      const sum = storeWork[key] ?? {};
+      storeWork[key] = sum;
       for (const [name, n] of Object.entries(after)) sum[name] = (sum[name] ?? 0) + n - (before[name] ?? 0);
       return result;
     };
@@ -296,7 +297,7 @@ async function throughput(
     /** Retried transactions per committed write under a load, in percent (PostgreSQL only: SQLite never retries). */
     const retryEntry = (key: string, name: string, what: string): BenchEntry[] => {
       const work = storeWork[key];
-      if (!postgres || !work || !work.writes) return [];
+      if (!postgres || !work?.writes) return [];
       const percent = (100 * (work.retries ?? 0)) / work.writes;
       return [
         boundedEntry(
