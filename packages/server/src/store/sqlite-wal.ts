@@ -72,9 +72,16 @@ export class WalSync {
   }
 }
 
-/** Checkpoints on a worker thread with a connection of its own (sqlite-checkpointer.mjs), started when first needed. */
+/**
+ * Checkpoints on a worker thread with a connection of its own (sqlite-checkpointer.mjs), started when first needed.
+ * A thread that cannot start at all leaves the checkpoints to a connection on this thread (which holds up the event
+ * loop while it copies, but keeps the WAL from growing without end).
+ */
 export class ThreadCheckpointer implements Checkpointer {
   private worker: Worker | undefined;
+  /** Answers the thread gave: a thread that fails before its first one is not started again. */
+  private answered = 0;
+  private fallback: InlineCheckpointer | undefined;
   private readonly waiting: Array<{
     resolve: (outcome: CheckpointOutcome) => void;
     reject: (error: unknown) => void;
@@ -83,6 +90,7 @@ export class ThreadCheckpointer implements Checkpointer {
   constructor(private readonly file: string) {}
 
   run(): Promise<CheckpointOutcome> {
+    if (this.fallback) return this.fallback.run();
     const worker = this.worker ?? this.start();
     // Kept alive by the process only while it has an answer to give: an idle thread must not hold the process open.
     worker.ref();
@@ -99,6 +107,7 @@ export class ThreadCheckpointer implements Checkpointer {
       execArgv: [],
     });
     worker.on('message', (message: CheckpointOutcome | { error: { code?: string; message: string } }) => {
+      this.answered++;
       const waiter = this.waiting.shift();
       if (this.waiting.length === 0) worker.unref();
       if (!waiter) return;
@@ -110,6 +119,7 @@ export class ThreadCheckpointer implements Checkpointer {
     });
     const gone = (error: unknown) => {
       if (this.worker === worker) this.worker = undefined;
+      if (this.answered === 0 && !this.fallback) this.fallback = new InlineCheckpointer(this.file, 'FULL');
       for (const waiter of this.waiting.splice(0)) waiter.reject(error);
     };
     worker.on('error', gone);
@@ -119,6 +129,7 @@ export class ThreadCheckpointer implements Checkpointer {
   }
 
   async close(): Promise<void> {
+    await this.fallback?.close();
     const worker = this.worker;
     this.worker = undefined;
     if (!worker) return;
@@ -130,13 +141,16 @@ export class ThreadCheckpointer implements Checkpointer {
   }
 }
 
-/** Checkpoints of a scratch database (':memory:' stores), which syncs nothing: a connection on this thread. */
+/**
+ * Checkpoints by a connection on this thread: for a scratch database (':memory:' stores), which syncs nothing, and
+ * as the fallback of ThreadCheckpointer (which syncs as the thread's connection does).
+ */
 export class InlineCheckpointer implements Checkpointer {
   private readonly db: Database.Database;
 
-  constructor(file: string) {
+  constructor(file: string, synchronous: 'OFF' | 'FULL' = 'OFF') {
     this.db = new Database(file, { fileMustExist: true });
-    this.db.pragma('synchronous = OFF');
+    this.db.pragma(`synchronous = ${synchronous}`);
   }
 
   async run(): Promise<CheckpointOutcome> {
@@ -145,7 +159,7 @@ export class InlineCheckpointer implements Checkpointer {
   }
 
   async close(): Promise<void> {
-    this.db.close();
+    if (this.db.open) this.db.close();
   }
 }
 
