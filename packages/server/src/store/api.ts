@@ -2,7 +2,7 @@
 // of server processes).
 //
 // Reads and writes are split. `read` runs on committed data and never waits for a writer (SQLite: a second
-// connection on the WAL, holding a snapshot of what is durable; PostgreSQL: pooled queries behind a read cache).
+// connection on the WAL that sees only what is durable; PostgreSQL: pooled queries behind a read cache).
 // `write` runs one transaction that behaves as if it ran alone: SQLite groups the writes that arrive together
 // into one transaction and one fsync (a failing write never reaching its batch-mates); PostgreSQL runs each in a
 // REPEATABLE READ transaction behind the advisory locks it names (WriteOptions), and retries a conflict itself,

@@ -173,9 +173,9 @@ export interface WalKeeperOptions {
 /**
  * When to copy the WAL into the database file, and when the WAL should start over. SQLite starts a WAL over (writes
  * from its beginning again) only at a write that begins when the whole WAL is in the database file and no reader
- * still uses it; with the checkpoints on another thread that moment does not come by itself under a steady stream of
- * writes, so the store makes it: when the WAL has grown past `restartFrames`, the next batch waits for `copyAll`.
- * Reads never wait for any of it.
+ * still uses it; with the checkpoints on another thread, running while batches commit, that moment does not come by
+ * itself under a steady stream of writes, so the store makes it: when the WAL has grown past `restartFrames`, the
+ * next batch waits for `copyAll`. Reads never wait for any of it.
  */
 export class WalKeeper {
   private running: Promise<CheckpointOutcome | undefined> | undefined;
@@ -205,8 +205,8 @@ export class WalKeeper {
   }
 
   /**
-   * Copies the whole WAL into the database file; the caller has made sure no reader holds a snapshot older than
-   * the last commit. Resolves whether all of it was copied (then the next write starts the WAL over).
+   * Copies the whole WAL into the database file; the caller has made sure every batch is durable and no reader
+   * holds a snapshot. Resolves whether all of it was copied (then the next write starts the WAL over).
    */
   async copyAll(): Promise<boolean> {
     this.restartTriedAt = performance.now();

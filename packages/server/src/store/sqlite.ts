@@ -1,7 +1,8 @@
 // The embedded store on better-sqlite3: one writer connection and one reader connection on the same WAL file.
-// Readers never wait for the writer, and see only what is durable: the reader holds a snapshot, moved forward once
-// a batch's commit is on disk. Writes are grouped: every write that arrives while the event loop is busy joins the
-// next batch, which runs in one transaction; one write's failure is never seen by its batch-mates (see runBatch).
+// Readers never wait for the writer, and see only what is durable: from a batch's commit until its WAL is on disk,
+// the reader holds the snapshot before it. Writes are grouped: every write that arrives while the event loop is
+// busy joins the next batch, which runs in one transaction; one write's failure is never seen by its batch-mates
+// (see runBatch).
 // The fsync that makes a batch durable runs off the event loop (sqlite-wal.ts), so reads go on meanwhile, and the
 // next batch runs its statements during it; a write is acknowledged (its promise resolves) only once its batch's
 // commit is durable (docs/durability.md). A full disk or an I/O error is an outage, not a bug: the batch is refused
@@ -149,7 +150,7 @@ export class SqliteStore implements Store {
   /** For ':memory:': a private temporary file, so that the reader and the writer share one database. */
   private readonly scratchDir: string | undefined;
   private readonly sql: Record<'begin' | 'commit' | 'rollback', Database.Statement>;
-  /** The reader's snapshot: ended and taken again once a batch is durable. */
+  /** The reader's snapshot, held from a batch's commit until the batch is durable. */
   private readonly snapshot: Record<'begin' | 'end' | 'take', Database.Statement>;
   /** Makes a commit durable; undefined for ':memory:', which promises no durability. */
   private readonly walSync: WalSync | undefined;
@@ -195,7 +196,6 @@ export class SqliteStore implements Store {
     this.walSync = memory ? undefined : new WalSync(`${file}-wal`);
     const checkpointer: Checkpointer = memory ? new InlineCheckpointer(file) : new ThreadCheckpointer(file);
     this.wal = new WalKeeper(checkpointer, { ...DEFAULT_WAL, ...options.wal });
-    this.moveSnapshot();
   }
 
   /** How often the WAL was copied into the database file, and handed back to start over. */
@@ -328,12 +328,15 @@ export class SqliteStore implements Store {
         jobs = jobs.filter((job) => job !== spoiled.job);
         continue;
       }
-      // The reader's snapshot must move to the batch before this one, and no further, before this one commits.
+      // The batch before this one is durable (and visible) before this one commits; from the commit until this
+      // one is durable too, the reader holds the snapshot before it.
       await previous;
+      this.holdReader();
       try {
         this.sql.commit.run();
       } catch (error) {
         this.rollbackQuietly();
+        this.releaseReader();
         for (const { job } of done) job.reject(this.classified(error, job.ticket));
         return undefined;
       }
@@ -357,7 +360,7 @@ export class SqliteStore implements Store {
       for (const { job } of done) job.reject(this.syncFailure(job.ticket));
       return;
     }
-    this.moveSnapshot();
+    this.releaseReader();
     this.wal.committed();
     if (changedRows) {
       for (const { job } of done) this.health.succeeded(job.ticket, 'write');
@@ -372,22 +375,28 @@ export class SqliteStore implements Store {
     }
   }
 
-  /** Moves the reader to the last commit, and forgets what it read before. */
-  private moveSnapshot(): void {
-    if (this.readerDb.inTransaction) this.snapshot.end.run();
+  /**
+   * Keeps the reader on what is committed now, while a batch is committed and made durable: a read meanwhile must
+   * not show the batch (a power loss could still take it back).
+   */
+  private holdReader(): void {
+    if (this.readerDb.inTransaction) return;
     this.snapshot.begin.run();
     this.snapshot.take.get();
+  }
+
+  /** The batch is durable: the reader reads the latest state again, and forgets what it read before. */
+  private releaseReader(): void {
+    if (this.readerDb.inTransaction) this.snapshot.end.run();
     this.memory.forget();
   }
 
   /**
    * Lets the WAL start over at the next commit (sqlite-wal.ts, WalKeeper): every batch is durable and the reader
-   * is at the last one, so a checkpoint can copy the whole WAL; the reader then moves onto the database file alone,
-   * which lets the writer begin the WAL again.
+   * holds no snapshot, so a checkpoint can copy the whole WAL, and the next writer begins it again.
    */
   private async startWalOver(): Promise<void> {
-    this.moveSnapshot();
-    if (await this.wal.copyAll()) this.moveSnapshot();
+    await this.wal.copyAll();
   }
 
   private rollbackQuietly(): void {
