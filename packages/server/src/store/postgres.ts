@@ -446,6 +446,7 @@ export class PostgresStore implements Store {
       };
       client.on('error', onLost);
       let failure: unknown;
+      let done: { value: T; notice?: string } | undefined;
       try {
         // Session locks, then BEGIN, then the work's first statements, all sent without waiting: the database
         // runs them in order, so the work's first read is answered once the locks are ours. The locks come before
@@ -480,20 +481,18 @@ export class PostgresStore implements Store {
         const [committed, ...rest] = await Promise.allSettled([commit, ...unlocks, notified]);
         if (rest.slice(0, unlocks.length).some((outcome) => outcome.status === 'rejected')) broken = true;
         if (committed?.status === 'fulfilled' && committed.value.command === 'COMMIT') {
-          // The other processes must hear of it before anyone is told it happened (docs/postgres.md, "Reads").
-          if (rest.at(-1)?.status === 'rejected') await this.notifyAgain(notice);
           this.memory.forget();
           this.counts.writes++;
           this.counts.writeRoundTrips += driver.waits;
           this.counts.writeStatements += driver.statements;
           this.counts.lockHeldMs += committedAt - lockedAt;
           for (const signal of signals) this.emit(signal);
-          return value;
+          done = rest.at(-1)?.status === 'rejected' ? { value, notice } : { value };
+        } else {
+          failure =
+            (committed?.status === 'rejected' ? committed.reason : driver.failure) ??
+            new Error('PostgreSQL rolled the transaction back at COMMIT.');
         }
-        const commitOutcome = committed;
-        failure =
-          (commitOutcome?.status === 'rejected' ? commitOutcome.reason : driver.failure) ??
-          new Error('PostgreSQL rolled the transaction back at COMMIT.');
       } catch (error) {
         failure = error;
         // The rollback and the unlocks in one round trip; a connection in an unknown state is closed instead of
@@ -503,6 +502,13 @@ export class PostgresStore implements Store {
       } finally {
         client.off('error', onLost);
         client.release(broken);
+      }
+      if (done) {
+        // The other processes must hear of the commit before anyone is told it happened (docs/postgres.md,
+        // "Reads"). If that fails too, the write happened and its client is told of a failure, as when the answer
+        // to a COMMIT is lost.
+        if (done.notice !== undefined) await this.notifyAgain(done.notice);
+        return done.value;
       }
       if (!isRetryable(failure) || attempt >= MAX_WRITE_ATTEMPTS) throw failure;
       this.counts.retries++;
