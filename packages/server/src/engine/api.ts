@@ -17,6 +17,7 @@ import type {
   SubnetRecord,
   VpcRecord,
 } from '../domain/types.ts';
+import type { StoreCounters } from '../store/api.ts';
 import type { StoreHealth } from '../store/availability.ts';
 
 export type { EventCause, EventChange, PeerConnEvent } from '../domain/events.ts';
@@ -223,5 +224,7 @@ export interface Engine {
   importSnapshot(snapshot: Snapshot, options?: { onlyIfEmpty?: boolean }): Promise<boolean>;
   /** Whether the store can serve: the last outcome, an active check (readiness), and outage reports. */
   storeHealth(): StoreHealth;
+  /** Which store this is, and what it has done since it opened (Store.counters). */
+  storeCounters(): { kind: 'sqlite' | 'postgres'; counters: StoreCounters };
   close(): Promise<void>;
 }

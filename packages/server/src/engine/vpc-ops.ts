@@ -7,13 +7,13 @@ import type {
   UpdateVpcFields,
   VpcIdFields,
 } from '../domain/requests.ts';
-import type { CallerScope } from '../domain/types.ts';
+import type { CallerScope, VpcRecord } from '../domain/types.ts';
 import { maxKeys } from '../domain/values.ts';
 import { renderVpc, renderVpcDetail } from '../domain/view.ts';
 import * as vpcRules from '../domain/vpc.ts';
 import type { StoreReader } from '../store/api.ts';
 import { newRouteTableId, newVpcId } from './ids.ts';
-import { invalidMarker, markerOf, toPage } from './lists.ts';
+import { invalidMarker, markerOf, PageMemo, toPage } from './lists.ts';
 import type { ReadContext, RequestContext } from './outcomes.ts';
 import { createDefaultSecurityGroup, deleteSecurityGroupsOfVpc } from './security-group-ops.ts';
 
@@ -101,6 +101,10 @@ export async function listVpcs(ctx: ReadContext, fields: ListVpcsFields) {
           limit: limit + 1,
           ...(vpcIds && vpcIds.length > 0 ? { vpcIds } : {}),
         });
+  return vpcPages.pageOf(rows, limit);
+}
+
+const vpcPages = new PageMemo((rows: ReadonlyArray<{ seq: number; vpc: VpcRecord }>, limit: number) => {
   const { items, ...paging } = toPage(rows, limit, (row) => row.vpc.vpcId);
   return { vpcs: items.map((row) => renderVpc(row.vpc)), ...paging };
-}
+});
