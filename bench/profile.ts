@@ -1,8 +1,9 @@
-// `npm run profile -- <get|list|create|create-peerconn|mixed> [--seconds n] [--keep]`: a CPU profile of the server under one of
-// the benchmark loads. The server runs as `npm start` does, with `node --cpu-prof`; the load comes from wrk, as
+// `npm run profile -- <get|list|create|create-peerconn|mixed> [--seconds n] [--keep] [--store postgres://…]`: a CPU
+// profile of the server under one of the benchmark loads. The server runs as `npm start` does, with `node --cpu-prof`; the load comes from wrk, as
 // in the benchmarks; after the run the server is stopped (which writes the profile) and the
 // functions that took the most time are printed. --keep copies the .cpuprofile to .tmp/ (Chrome DevTools and
 // VS Code open it). See docs/benchmarks.md, "Profiling".
+import { randomBytes } from 'node:crypto';
 import { copyFileSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -66,12 +67,13 @@ async function main(): Promise<void> {
       keep: { type: 'boolean' },
       top: { type: 'string' },
       'cpu-only': { type: 'boolean' },
+      store: { type: 'string' },
     },
   });
   const load = positionals[0] as LoadName | undefined;
   if (!load || !LOADS.includes(load)) {
     throw new Error(
-      `usage: npm run profile -- <${LOADS.join('|')}> [--seconds n] [--keep] [--top n] [--cpu-only]`,
+      `usage: npm run profile -- <${LOADS.join('|')}> [--seconds n] [--keep] [--top n] [--cpu-only] [--store postgres://…]`,
     );
   }
   const cpuOnly = values['cpu-only'] === true;
@@ -87,12 +89,15 @@ async function main(): Promise<void> {
   const top = Number(values.top ?? 25);
   await withWorkDir('profile', async (dir) => {
     const profiles = join(dir, 'profiles');
+    const store = values.store ?? 'sqlite';
     const server = await spawnServer({
       dataPath: join(dir, 'profile.db'),
       logPath: join(dir, 'server.log'),
-      store: 'sqlite',
+      store,
       quota: 1_000_000,
       nodeArgs: cpuOnly ? [] : ['--cpu-prof', `--cpu-prof-dir=${profiles}`],
+      // A PostgreSQL run starts on empty tables of its own.
+      extraArgs: store === 'sqlite' ? [] : ['--store-schema', `profile_${randomBytes(5).toString('hex')}`],
     });
     const account = server.accounts[0];
     if (!account) throw new Error('the server started without accounts');

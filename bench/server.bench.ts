@@ -33,8 +33,10 @@ import {
   type BareProcess,
   rssMb,
   type ServerProcess,
+  type StoreCounters,
   spawnBare,
   spawnServer,
+  storeCounters,
   timeNode,
 } from './lib/procs.ts';
 import { createPeerConnRequest, createVpcRequest, PairSource, seedLarge, seedPeerings } from './lib/seed.ts';
@@ -189,6 +191,24 @@ async function throughput(
       results[key].push(r);
       return r;
     };
+    /** What the servers' stores did during the subject runs of each load, summed over servers and runs. */
+    const storeWork: Record<string, StoreCounters> = {};
+    const countersNow = async () => {
+      const total: StoreCounters = {};
+      for (const counters of await Promise.all(servers.map(storeCounters))) {
+        for (const [name, n] of Object.entries(counters)) total[name] = (total[name] ?? 0) + n;
+      }
+      return total;
+    };
+    const measuringStore = async <T>(key: string, run: () => Promise<T>): Promise<T> => {
+      const before = await countersNow();
+      const result = await run();
+      const after = await countersNow();
+      const sum = storeWork[key] ?? {};
+      storeWork[key] = sum;
+      for (const [name, n] of Object.entries(after)) sum[name] = (sum[name] ?? 0) + n - (before[name] ?? 0);
+      return result;
+    };
     /** Subject runs repeated because their pool of distinct requests ran out before the time was up. */
     const repeated: Record<string, number> = {};
     /** Smoke runs whose pool ran out: kept, their rate a lower bound (smoke figures only have to exist). */
@@ -212,7 +232,7 @@ async function throughput(
           async () => keep(`${key}.base`, await load(helloUrls, pool, true, `${label} baseline`)),
           async () => {
             for (let attempt = 0; ; attempt++) {
-              const result = await load(serverUrls, pool, false, label);
+              const result = await measuringStore(key, () => load(serverUrls, pool, false, label));
               if (result.poolExhausted && smoke) short[key] = (short[key] ?? 0) + 1;
               if (!result.poolExhausted || smoke) {
                 keep(key, result);
@@ -263,6 +283,35 @@ async function throughput(
         : '');
     const instancesNote =
       settings.instances > 1 ? ` ${settings.instances} server instances on one store.` : '';
+    const postgres = isPostgres(settings.store);
+    /** What the store did for a load's subject runs (GET /_admin/store, summed over the servers). */
+    const storeNote = (key: string) => {
+      const work = storeWork[key];
+      const writes = work?.writes ?? 0;
+      if (!work || writes === 0) return '';
+      if (postgres) {
+        return ` Store: ${writes} writes committed, ${work.retries ?? 0} transaction(s) retried after a conflict (${round((100 * (work.retries ?? 0)) / writes)}%), ${round((work.writeStatements ?? 0) / writes)} statements in ${round((work.writeRoundTrips ?? 0) / writes)} round trips per write, each write holding its locks ${round((work.lockHeldMs ?? 0) / writes)} ms.`;
+      }
+      return ` Store: ${writes} writes in ${work.batches ?? 0} batches (${round(writes / (work.batches || 1))} per batch); the WAL started over ${work.walRestarts ?? 0} time(s).`;
+    };
+    /** Retried transactions per committed write under a load, in percent (PostgreSQL only: SQLite never retries). */
+    const retryEntry = (key: string, name: string, what: string): BenchEntry[] => {
+      const work = storeWork[key];
+      if (!postgres || !work?.writes) return [];
+      const percent = (100 * (work.retries ?? 0)) / work.writes;
+      return [
+        boundedEntry(
+          `${name}.${suffix}`,
+          '%',
+          [percent],
+          null,
+          1,
+          'retries ≤ 1% of writes',
+          `Transactions the PostgreSQL store ran again after a serialization failure, a deadlock or a concurrent insert of one key, per committed write, over every subject run of ${what} (the store counts them: GET /_admin/store); ${work.retries ?? 0} of ${work.writes}.${instancesNote}`,
+          'store counters',
+        ),
+      ];
+    };
     const conns = `${connections} keep-alive connections`;
     const entries: BenchEntry[] = [
       ratioEntry(
@@ -299,7 +348,7 @@ async function throughput(
         rps('vpc'),
         rps('vpc.base'),
         { kind: 'ratio-at-least', bound: 0.2 },
-        `CREATE = createVpc (POST /v1/vpc), every request distinct (its own clientToken, name and CIDR), pre-signed and sent once, over ${conns}; acknowledged means committed by the server. Baseline: hello-world fed the same request bytes.${repeatNote('vpc')}`,
+        `CREATE = createVpc (POST /v1/vpc), every request distinct (its own clientToken, name and CIDR), pre-signed and sent once, over ${conns}; acknowledged means committed by the server. Baseline: hello-world fed the same request bytes.${repeatNote('vpc')}${storeNote('vpc')}`,
         WRK_GENERATOR,
       ),
       ratioEntry(
@@ -308,7 +357,7 @@ async function throughput(
         rps('peer'),
         rps('peer.base'),
         { kind: 'ratio-at-least', bound: 0.2 },
-        `createPeerConn (same account, becomes active at once), each request a fresh VPC pair with its own clientToken, sent once, over ${conns}; the store grows by every accepted request. Baseline: hello-world fed the same request bytes.${repeatNote('peer')}`,
+        `createPeerConn (same account, becomes active at once), each request a fresh VPC pair with its own clientToken, sent once, over ${conns}; the store grows by every accepted request. Baseline: hello-world fed the same request bytes.${repeatNote('peer')}${storeNote('peer')}`,
         WRK_GENERATOR,
       ),
       boundedEntry(
@@ -318,9 +367,11 @@ async function throughput(
         p99('mixed.base'),
         10,
         'p99 ≤ 10 ms',
-        `${conns}, 90% the signed GETs above, 10% distinct createVpc; throughput ${round(median(rps('mixed')))} req/s (hello-world with the same requests: ${round(median(rps('mixed.base')))} req/s). Baseline: hello-world p99 with the same requests.${repeatNote('mixed')}`,
+        `${conns}, 90% the signed GETs above, 10% distinct createVpc; throughput ${round(median(rps('mixed')))} req/s (hello-world with the same requests: ${round(median(rps('mixed.base')))} req/s). Baseline: hello-world p99 with the same requests.${repeatNote('mixed')}${storeNote('mixed')}`,
         WRK_GENERATOR,
       ),
+      ...retryEntry('vpc', 'server.create.vpc.retries', 'the createVpc load'),
+      ...retryEntry('peer', 'server.create.peerconn.retries', 'the createPeerConn load'),
     ];
     return entries.filter((e) => selected(settings, e.name));
   } finally {

@@ -60,6 +60,8 @@ test('the tarballs hold compiled JavaScript, declarations and the built console,
     'dist/index.js',
     'dist/index.d.ts',
     'dist/main.js',
+    // Started as a worker thread by its path (the SQLite checkpoints): tsc does not emit it, the build copies it.
+    'dist/store/sqlite-checkpointer.mjs',
     'bin/peerconn-server.mjs',
     'dist/web/index.html',
     'dist/web/console.js',

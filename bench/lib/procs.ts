@@ -29,6 +29,16 @@ export interface Account extends Credential {
   id: string;
 }
 
+/** What the server's state store did since it started (GET /_admin/store). */
+export type StoreCounters = Record<string, number>;
+
+/** The store's counters of a running server. */
+export async function storeCounters(server: ServerProcess): Promise<StoreCounters> {
+  const res = await fetch(`${server.adminUrl}/store`);
+  if (!res.ok) throw new Error(`GET ${server.adminUrl}/store answered ${res.status}`);
+  return ((await res.json()) as { counters: StoreCounters }).counters;
+}
+
 export interface ServerProcess {
   pid: number;
   url: string;

@@ -3,7 +3,7 @@
 // actions that use them, so `--help` stays fast.
 
 import { PEER_CONN_ROLES } from '@peerconn/sdk';
-import { OPERATIONS, type OperationSpec, pathParams } from '@peerconn/sdk/operations';
+import { OPERATIONS, type OperationSpec } from '@peerconn/sdk/operations';
 import { Argument, Command, InvalidArgumentError, Option } from 'commander';
 import { HIDDEN_COMPLETE_COMMAND } from './completion.ts';
 import { EXIT_CODES_HELP } from './exit.ts';
@@ -16,6 +16,7 @@ import {
   type ValueKind,
   VERBS,
   type Verb,
+  verbArguments,
   verbDescription,
 } from './verbs.ts';
 import { versionLine } from './version.ts';
@@ -84,7 +85,12 @@ const GROUPS: Record<string, string> = {
   vpc: 'VPCs: create, list, get, update, delete, relay',
   'vpc relay': 'Relay (transit) VPCs',
   subnet: 'Subnets: create, list, show, update, delete',
-  route: 'Route tables: show, list, add, update, delete rules',
+  route: 'Route tables: show, list, add, update, delete, switch rules',
+  acl: 'Subnet ACLs: show, list, add, update, delete rules',
+  sg: 'Security groups: create, list, show, allow, revoke, rule, delete',
+  'sg rule': 'Change or delete a security group rule by its id (r-…)',
+  eni: 'Network interfaces: create, list, show, attach, detach, sg, ip, delete, …',
+  'eni ip': 'Secondary private addresses of a network interface',
 };
 
 const GROUP_EXAMPLES: Record<string, string> = {
@@ -101,6 +107,21 @@ const GROUP_EXAMPLES: Record<string, string> = {
   route:
     'peerconn route show --vpc-id vpc-1a2b3c4d5e6f --output table\n' +
     '  $ peerconn route add --vpc-id vpc-1a2b3c4d5e6f --destination-address 10.2.0.0/16 --nexthop-id qpif-9td54fmx143e',
+  acl:
+    'peerconn acl show --vpc-id vpc-1a2b3c4d5e6f --output table\n' +
+    '  $ peerconn acl add --subnet-id sbn-1a2b3c4d5e6f --direction ingress --action deny --protocol tcp \\\n' +
+    '      --source 10.0.0.0/16 --destination-port 3306 --position 10',
+  sg:
+    'peerconn sg create --vpc-id vpc-1a2b3c4d5e6f --name db\n' +
+    '  $ peerconn sg allow g-1a2b3c4d5e6f --protocol tcp --port 3306 --source-ip 10.1.0.0/16\n' +
+    '  $ peerconn sg list --vpc-id vpc-1a2b3c4d5e6f --output table',
+  'sg rule':
+    'peerconn sg rule update r-1a2b3c4d5e6f --port 3306-3307\n  $ peerconn sg rule delete r-1a2b3c4d5e6f',
+  eni:
+    'peerconn eni create --subnet-id sbn-1a2b3c4d5e6f --name db1 --security-group-ids g-1a2b3c4d5e6f\n' +
+    '  $ peerconn eni list --vpc-id vpc-1a2b3c4d5e6f --output table',
+  'eni ip':
+    'peerconn eni ip add eni-1a2b3c4d5e6f --ip 10.2.1.11\n  $ peerconn eni ip delete eni-1a2b3c4d5e6f 10.2.1.11',
 };
 
 /** Finds or creates the command for a path of words (`vpc relay open` → vpc → relay → open). */
@@ -151,7 +172,8 @@ function addVerb(root: Command, verb: Verb): void {
   const parent = commandAt(root, verb.words.slice(0, -1));
   const cmd = parent.command(verb.words.at(-1) as string).description(verbDescription(verb, spec));
   if (verb.aliases) cmd.aliases(verb.aliases);
-  for (const param of pathParams(spec)) cmd.argument(`<${argumentName(param)}>`);
+  const argumentFields = verbArguments(verb, spec);
+  for (const param of argumentFields) cmd.argument(`<${argumentName(param)}>`);
   const fields: Array<FieldFlag | ComposedField> = [...verb.fields, ...genericFields(verb, spec)];
   for (const field of fields) {
     if (field.kind === 'field') cmd.addOption(optionFor(field.flag, field.value, field.description, field));
@@ -165,7 +187,7 @@ function addVerb(root: Command, verb: Verb): void {
   cmd.addHelpText('after', `\nExample:\n  $ ${verb.example}\n`);
   cmd.action(async (...args: unknown[]) => {
     const command = args.at(-1) as Command;
-    const positionals = args.slice(0, pathParams(spec).length) as string[];
+    const positionals = args.slice(0, argumentFields.length) as string[];
     const { runVerb } = await import('./run.ts');
     process.exitCode = await runVerb(verb, fields, positionals, command.opts(), globalsOf(command));
   });

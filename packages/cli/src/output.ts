@@ -1,150 +1,13 @@
 // Renders a result as json (the API response as is), table (aligned, header, fits 80 columns for the known
-// resources) or text (tab-separated, no header, for cut/awk).
+// resources; the columns and sections of each resource are in tables.ts) or text (tab-separated, no header, for
+// cut/awk).
 import type { OutputFormat } from './options.ts';
-
-interface Column {
-  header: string;
-  key: string;
-  /** What the cell shows when the raw value would mislead (a system route's empty rule id). */
-  show?: (item: Record<string, unknown>) => string;
-}
-
-interface Shape {
-  /** The array field a list response keeps these items in, so an empty list still gets their header. */
-  listKey: string;
-  /** Recognises one item of this resource. */
-  matches: (item: Record<string, unknown>) => boolean;
-  table: Column[];
-  text: Column[];
-  /** A line above the table naming the object the list belongs to (the route table of its rules). */
-  caption?: (container: Record<string, unknown>) => string | undefined;
-}
-
-const col = (header: string, key: string): Column => ({ header, key });
-
-// A peering connection id is 21 characters and a VPC id 16: these six columns stay within 80.
-const PEER_CONN_TABLE = [
-  col('PEERCONN ID', 'peerConnId'),
-  col('STATUS', 'status'),
-  col('ROLE', 'role'),
-  col('DNS', 'dnsStatus'),
-  col('MBPS', 'bandwidthInMbps'),
-  col('PEER VPC', 'peerVpcId'),
-];
-
-const VPC_COLUMNS = [
-  col('VPC ID', 'vpcId'),
-  col('NAME', 'name'),
-  col('CIDR', 'cidr'),
-  col('DEFAULT', 'isDefault'),
-  col('RELAY', 'relay'),
-];
-
-const SUBNET_COLUMNS = [
-  col('SUBNET ID', 'subnetId'),
-  col('NAME', 'name'),
-  col('CIDR', 'cidr'),
-  col('ZONE', 'zoneName'),
-  col('VPC ID', 'vpcId'),
-  col('FREE IPS', 'availableIp'),
-];
-
-const isSystemRoute = (rule: Record<string, unknown>) => rule.nexthopType === 'sys';
-
-// Read left to right like a routing table: where to, from where, through what; the rule id last but one, so
-// the system routes' "(system)" stands where an id would.
-const ROUTE_RULE_TABLE: Column[] = [
-  col('DESTINATION', 'destinationAddress'),
-  col('SOURCE', 'sourceAddress'),
-  col('NEXT HOP TYPE', 'nexthopType'),
-  {
-    header: 'NEXT HOP ID',
-    key: 'nexthopId',
-    show: (r) => (isSystemRoute(r) ? 'local' : cell(r.nexthopId)),
-  },
-  {
-    header: 'RULE ID',
-    key: 'routeRuleId',
-    show: (r) => (isSystemRoute(r) ? '(system)' : cell(r.routeRuleId)),
-  },
-  col('DESCRIPTION', 'description'),
-];
-
-const PROFILE_COLUMNS = [
-  col('CURRENT', 'current'),
-  col('NAME', 'name'),
-  col('ACCESS KEY', 'accessKeyId'),
-  col('REGION', 'region'),
-  col('ENDPOINT', 'endpoint'),
-];
-
-// Order matters where shapes overlap: a subnet also has a vpcId and a cidr, so it comes before the VPC.
-const SHAPES: Shape[] = [
-  {
-    listKey: 'routeRules',
-    matches: (item) => typeof item.routeRuleId === 'string' && 'nexthopType' in item,
-    table: ROUTE_RULE_TABLE,
-    text: [
-      col('DESTINATION', 'destinationAddress'),
-      col('SOURCE', 'sourceAddress'),
-      col('NEXT HOP TYPE', 'nexthopType'),
-      col('NEXT HOP ID', 'nexthopId'),
-      col('RULE ID', 'routeRuleId'),
-      col('DESCRIPTION', 'description'),
-      col('ROUTE TABLE', 'routeTableId'),
-    ],
-    caption: (table) =>
-      typeof table.routeTableId === 'string' && typeof table.vpcId === 'string'
-        ? `route table ${table.routeTableId}${typeof table.name === 'string' && table.name !== '' ? ` (${table.name})` : ''} of ${table.vpcId}`
-        : undefined,
-  },
-  {
-    listKey: 'subnets',
-    matches: (item) => typeof item.subnetId === 'string' && 'cidr' in item,
-    table: SUBNET_COLUMNS,
-    text: SUBNET_COLUMNS,
-  },
-  {
-    listKey: 'peerConns',
-    matches: (item) => typeof item.peerConnId === 'string' && 'status' in item,
-    table: PEER_CONN_TABLE,
-    text: [
-      ...PEER_CONN_TABLE,
-      col('LOCAL VPC', 'localVpcId'),
-      col('PEER REGION', 'peerRegion'),
-      col('PEER ACCOUNT', 'peerAccountId'),
-      col('LOCAL IF', 'localIfId'),
-    ],
-  },
-  {
-    listKey: 'vpcs',
-    matches: (item) => typeof item.vpcId === 'string' && 'cidr' in item,
-    table: VPC_COLUMNS,
-    text: VPC_COLUMNS,
-  },
-  {
-    listKey: 'profiles',
-    matches: (item) => typeof item.name === 'string' && 'accessKeyId' in item && 'current' in item,
-    table: PROFILE_COLUMNS,
-    text: PROFILE_COLUMNS,
-  },
-];
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
-
-function cell(value: unknown): string {
-  if (value === undefined || value === null) return '';
-  if (typeof value === 'string') return value;
-  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
-  return JSON.stringify(value);
-}
+import { type Column, cell, type Item, isRecord, type Sections, SHAPES, VIEWS, type View } from './tables.ts';
 
 interface Grid {
+  title?: string;
   headers: string[];
-  rows: string[][];
-  caption?: string;
+  sections: Array<{ caption?: string; rows: string[][] }>;
 }
 
 interface ListLike {
@@ -163,57 +26,82 @@ function listItems(value: unknown): ListLike | undefined {
   return { key, items };
 }
 
+function rowsOf(items: readonly Item[], columns: readonly Column[]): string[][] {
+  return items.map((r) => columns.map((c) => (c.show ? c.show(r) : cell(r[c.key]))));
+}
+
 function gridOf(items: unknown[], format: 'table' | 'text', key?: string): Grid {
   if (items.length === 0) {
     const shape = SHAPES.find((s) => s.listKey === key);
-    return { headers: shape ? shape[format].map((c) => c.header) : ['VALUE'], rows: [] };
+    return { headers: shape ? shape[format].map((c) => c.header) : ['VALUE'], sections: [{ rows: [] }] };
   }
   const records = items.filter(isRecord);
   if (records.length !== items.length) {
-    return { headers: ['VALUE'], rows: items.map((item) => [cell(item)]) };
+    return { headers: ['VALUE'], sections: [{ rows: items.map((item) => [cell(item)]) }] };
   }
   const shape = SHAPES.find((s) => records.every(s.matches));
   const columns: Column[] =
     shape?.[format] ??
     [...new Set(records.flatMap((r) => Object.keys(r)))].map((key) => ({ header: key.toUpperCase(), key }));
+  return { headers: columns.map((c) => c.header), sections: [{ rows: rowsOf(records, columns) }] };
+}
+
+function viewGrid(view: View, found: Sections, format: 'table' | 'text'): Grid {
+  const columns = view.shape[format];
+  const sections = found.sections.map((s) => ({
+    ...(s.caption === undefined ? {} : { caption: s.caption }),
+    rows: rowsOf(s.items, columns),
+  }));
   return {
+    ...(found.title === undefined ? {} : { title: found.title }),
     headers: columns.map((c) => c.header),
-    rows: records.map((r) => columns.map((c) => (c.show ? c.show(r) : cell(r[c.key])))),
+    sections: sections.length > 0 ? sections : [{ rows: [] }],
   };
 }
 
 function toGrid(value: unknown, format: 'table' | 'text'): Grid {
-  // A resource first: its own arrays (tags) must not be mistaken for a list result.
+  // A result made of several lists (an ACL per subnet, groups with their rules) before anything else.
+  for (const view of VIEWS) {
+    const found = view.of(value);
+    if (found) return viewGrid(view, found, format);
+  }
+  // A resource next: its own arrays (tags) must not be mistaken for a list result.
   if (isRecord(value) && SHAPES.some((s) => s.matches(value))) return gridOf([value], format);
   const list = listItems(value);
-  if (list) {
-    const grid = gridOf(list.items, format, list.key);
-    const caption = isRecord(value)
-      ? SHAPES.find((s) => s.listKey === list.key)?.caption?.(value)
-      : undefined;
-    return caption === undefined ? grid : { ...grid, caption };
-  }
+  if (list) return gridOf(list.items, format, list.key);
   if (isRecord(value)) {
     // getVpc wraps its resource: { vpc: {...} }.
     const inner = Object.values(value);
     if (inner.length === 1 && isRecord(inner[0])) return toGrid(inner[0], format);
-    return { headers: ['KEY', 'VALUE'], rows: Object.entries(value).map(([k, v]) => [k, cell(v)]) };
+    return {
+      headers: ['KEY', 'VALUE'],
+      sections: [{ rows: Object.entries(value).map(([k, v]) => [k, cell(v)]) }],
+    };
   }
-  return { headers: ['VALUE'], rows: [[cell(value)]] };
+  return { headers: ['VALUE'], sections: [{ rows: [[cell(value)]] }] };
 }
 
+/**
+ * Aligned columns under a header, one block per section (its caption above it) with the same widths in every
+ * block, so sections read as one listing; a title and a blank line before the first, a blank line between.
+ */
 function renderTable(grid: Grid, color: boolean): string {
-  const widths = grid.headers.map((h, i) => Math.max(h.length, ...grid.rows.map((r) => (r[i] ?? '').length)));
+  const allRows = grid.sections.flatMap((s) => s.rows);
+  const widths = grid.headers.map((h, i) => Math.max(h.length, ...allRows.map((r) => (r[i] ?? '').length)));
   const line = (cells: string[]) =>
     cells
       .map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i] ?? 0)))
       .join('  ')
       .trimEnd();
   const header = line(grid.headers);
-  // A header alone reads like a broken command; say that the list is empty.
-  const body = grid.rows.length === 0 ? '(none)\n' : grid.rows.map((r) => `${line(r)}\n`).join('');
-  const caption = grid.caption === undefined ? '' : `${grid.caption}\n`;
-  return `${caption}${color ? `\u001b[1m${header}\u001b[0m` : header}\n${body}`;
+  const blocks = grid.sections.map((section) => {
+    const caption = section.caption === undefined ? '' : `${section.caption}\n`;
+    // A header alone reads like a broken command; say that the list is empty.
+    const body = section.rows.length === 0 ? '(none)\n' : section.rows.map((r) => `${line(r)}\n`).join('');
+    return `${caption}${color ? `\u001b[1m${header}\u001b[0m` : header}\n${body}`;
+  });
+  const title = grid.title === undefined ? '' : `${grid.title}\n\n`;
+  return `${title}${blocks.join('\n')}`;
 }
 
 /** The whole stdout of a command for its result; empty when there is nothing to print. */
@@ -223,7 +111,9 @@ export function render(value: unknown, format: OutputFormat, color = false): str
   if (value === null) return '';
   if (format === 'text' && !isRecord(value) && !Array.isArray(value)) return `${cell(value)}\n`;
   const grid = toGrid(value, format);
-  if (format === 'text') return grid.rows.map((r) => `${r.join('\t')}\n`).join('');
+  if (format === 'text') {
+    return grid.sections.flatMap((s) => s.rows.map((r) => `${r.join('\t')}\n`)).join('');
+  }
   return renderTable(grid, color);
 }
 

@@ -6,7 +6,7 @@ import { OPERATIONS, type OperationSpec, pathParams } from '@peerconn/sdk/operat
 import { CommandTimeout, EXIT, NetworkFailure, UsageError, WaitFailed } from './exit.ts';
 import { commandDeadline, type Deadline, type GlobalOptions, makeClient } from './options.ts';
 import { applyQuery, render, stripMetadata } from './output.ts';
-import type { ComposedField, FieldFlag, Verb } from './verbs.ts';
+import { type ComposedField, type FieldFlag, type Verb, verbArguments } from './verbs.ts';
 
 type Options = Readonly<Record<string, unknown>>;
 
@@ -34,7 +34,7 @@ function readCliInputJson(source: string): Record<string, unknown> {
   return parsed as Record<string, unknown>;
 }
 
-/** The operation input: --cli-input-json, then flags, then the verb's fixed fields and the positionals. */
+/** The operation input: --cli-input-json, then flags, then the verb's fixed fields and its arguments. */
 export function buildInput(
   verb: Verb,
   fields: ReadonlyArray<FieldFlag | ComposedField>,
@@ -55,22 +55,25 @@ export function buildInput(
     }
     const values: Record<string, unknown> = {};
     let given = false;
+    const fromFile = field.fields.some((name) => input[name] !== undefined);
     for (const f of field.flags) {
       const value = options[optionKey(f.flag)];
       values[optionKey(f.flag)] = value;
       if (value !== undefined && value !== f.defaultValue) given = true;
-      if (f.required && value === undefined && input[field.field] === undefined) {
+      if (f.required && value === undefined && !fromFile) {
         throw new UsageError(`required option '--${f.flag}' not specified`);
       }
     }
-    // A composed field from --cli-input-json is kept unless a flag of it was typed.
-    if (given || input[field.field] === undefined) {
-      const built = field.build(values);
-      if (built !== undefined) input[field.field] = built;
+    // Fields from --cli-input-json are kept unless a flag of theirs was typed; then the flags make them anew.
+    if (given || !fromFile) {
+      for (const name of field.fields) delete input[name];
+      for (const [name, value] of Object.entries(field.build(values))) {
+        if (value !== undefined) input[name] = value;
+      }
     }
   }
   Object.assign(input, verb.fixed ?? {});
-  pathParams(spec).forEach((param, i) => {
+  verbArguments(verb, spec).forEach((param, i) => {
     input[param] = positionals[i];
   });
   return input;
@@ -210,7 +213,9 @@ async function lookUp(client: BceClient, verb: Verb, input: Record<string, unkno
   }
   const found = at(await client.call(lookup.operation, read as never), lookup.from);
   if (typeof found !== 'string' || found === '') {
-    throw new UsageError(`${lookup.operation} shows no ${lookup.from}; pass --${lookup.flag}`);
+    throw new UsageError(
+      lookup.missing ?? `${lookup.operation} shows no ${lookup.from}; pass --${lookup.flag}`,
+    );
   }
   input[lookup.field] = found;
 }

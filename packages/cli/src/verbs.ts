@@ -2,107 +2,23 @@
 // operation's path parameters and its flags are the operation's query and body fields. Only what the table
 // cannot say is written here: friendlier flag names, value types, and fields composed from several flags.
 // An operation without a row still becomes a verb (see `autoVerb`), so a new table row needs no CLI code.
+// The verbs of ACLs, security groups and network interfaces are in network-verbs.ts.
 import { NEXTHOP_TYPES, PAYMENT_TIMINGS, PEER_CONN_ROLES, SUBNET_TYPES } from '@peerconn/sdk';
 import { OPERATION_LIST, type OperationName, type OperationSpec, pathParams } from '@peerconn/sdk/operations';
+import { NETWORK_VERBS } from './network-verbs.ts';
+import {
+  type ComposedField,
+  defined,
+  type FieldFlag,
+  filledBy,
+  markerField,
+  maxKeysField,
+  tagsField,
+  usage,
+  type Verb,
+} from './verb-fields.ts';
 
-export type ValueKind = 'string' | 'int' | 'bool' | 'list' | 'json';
-
-/** One flag that fills one input field. */
-export interface FieldFlag {
-  kind: 'field';
-  field: string;
-  /** Flag name without dashes. */
-  flag: string;
-  value: ValueKind;
-  description: string;
-  required?: boolean;
-  choices?: readonly string[];
-  /** Placeholder shown in help, e.g. `<mbps>`. */
-  placeholder?: string;
-}
-
-/** Several flags composed into one input field (billing, tags). */
-export interface ComposedField {
-  kind: 'composed';
-  field: string;
-  flags: ReadonlyArray<{
-    flag: string;
-    value: ValueKind | 'repeat';
-    description: string;
-    required?: boolean;
-    choices?: readonly string[];
-    placeholder?: string;
-    defaultValue?: string;
-  }>;
-  /** Builds the field from the parsed flag values (keyed by camelCase flag name); undefined omits it. */
-  build: (values: Readonly<Record<string, unknown>>) => unknown;
-}
-
-export type FieldSpec = FieldFlag | ComposedField;
-
-export interface Lookup {
-  field: string;
-  flag: string;
-  operation: OperationName;
-  /** Where the value sits in the lookup's output; a dotted path for wrapped outputs (`subnet.name`). */
-  from: string;
-  /**
-   * An input field (with its flag) the lookup is asked with besides the path parameters: `route add --vpc-id`
-   * finds the VPC's route table. Without it, or when it is not given either, the verb's own flag is required.
-   */
-  using?: { field: string; flag: string };
-}
-
-export interface Verb {
-  /** Command words, e.g. ['dns', 'open']. */
-  words: readonly string[];
-  operation: OperationName;
-  /** Shown under the help; the one-line description is the row's `summary`. */
-  example: string;
-  /** Fields (query or body) the user controls; fields of the row not named here get generic flags. */
-  fields: readonly FieldSpec[];
-  /** Fields fixed by the verb itself (`delete-protect on` → deleteProtect: true). */
-  fixed?: Readonly<Record<string, unknown>>;
-  /** Other command words that run the same verb (`subnet get` for `subnet show`). */
-  aliases?: readonly string[];
-  /** A field the CLI reads from the resource (as the caller) when its flag is left out. */
-  lookup?: Lookup;
-}
-
-function parseTags(values: unknown): Array<{ tagKey: string; tagValue?: string }> | undefined {
-  if (!Array.isArray(values) || values.length === 0) return undefined;
-  return values.map((raw) => {
-    const text = String(raw);
-    const eq = text.indexOf('=');
-    return eq < 0 ? { tagKey: text } : { tagKey: text.slice(0, eq), tagValue: text.slice(eq + 1) };
-  });
-}
-
-const tagsField: ComposedField = {
-  kind: 'composed',
-  field: 'tags',
-  flags: [
-    { flag: 'tag', value: 'repeat', description: 'tag as key=value (repeatable)', placeholder: '<k=v>' },
-  ],
-  build: (v) => parseTags(v.tag),
-};
-
-const maxKeysField: FieldFlag = {
-  kind: 'field',
-  field: 'maxKeys',
-  flag: 'max-keys',
-  value: 'int',
-  placeholder: '<n>',
-  description: 'same as --page-size (the wire name)',
-};
-
-const markerField: FieldFlag = {
-  kind: 'field',
-  field: 'marker',
-  flag: 'marker',
-  value: 'string',
-  description: 'same as --starting-token (the wire name)',
-};
+export type { ComposedField, FieldFlag, FieldSpec, ValueKind, Verb } from './verb-fields.ts';
 
 const role = (description: string, required = false): FieldFlag => ({
   kind: 'field',
@@ -179,7 +95,7 @@ const peerConnVerbs: Verb[] = [
       },
       {
         kind: 'composed',
-        field: 'billing',
+        fields: ['billing'],
         flags: [
           {
             flag: 'payment-timing',
@@ -199,12 +115,10 @@ const peerConnVerbs: Verb[] = [
           const paymentTiming = v.paymentTiming as string;
           const length = v.reservationLength as number | undefined;
           if (paymentTiming === 'Prepaid' || length !== undefined) {
-            return {
-              paymentTiming,
-              reservation: { reservationLength: length ?? 1, reservationTimeUnit: 'month' },
-            };
+            const reservation = { reservationLength: length ?? 1, reservationTimeUnit: 'month' };
+            return { billing: { paymentTiming, reservation } };
           }
-          return { paymentTiming };
+          return { billing: { paymentTiming } };
         },
       },
       tagsField,
@@ -319,7 +233,7 @@ const peerConnVerbs: Verb[] = [
     fields: [
       {
         kind: 'composed',
-        field: 'billing',
+        fields: ['billing'],
         flags: [
           {
             flag: 'reservation-length',
@@ -330,7 +244,7 @@ const peerConnVerbs: Verb[] = [
           },
         ],
         build: (v) => ({
-          reservation: { reservationLength: v.reservationLength, reservationTimeUnit: 'month' },
+          billing: { reservation: { reservationLength: v.reservationLength, reservationTimeUnit: 'month' } },
         }),
       },
     ],
@@ -645,6 +559,59 @@ const addressFlag = (field: string, flag: string, description: string): FieldFla
   description,
 });
 
+/**
+ * One next hop (`nexthopType`, `nexthopId`), or with a standby a primary/standby pair (`nextHopList`), which
+ * `route switch` turns over.
+ */
+const nextHopsField: ComposedField = {
+  kind: 'composed',
+  fields: ['nexthopType', 'nexthopId', 'nextHopList'],
+  flags: [
+    {
+      flag: 'nexthop-type',
+      value: 'string',
+      choices: NEXTHOP_TYPES,
+      defaultValue: 'peerConn',
+      description: 'kind of next hop',
+    },
+    {
+      flag: 'nexthop-id',
+      value: 'string',
+      placeholder: '<id>',
+      description: "next hop; for peerConn your side's interface id (localIfId of `peerconn get`)",
+    },
+    {
+      flag: 'standby-nexthop-id',
+      value: 'string',
+      placeholder: '<id>',
+      description: 'a standby next hop: makes a primary/standby pair of rules (see `route switch`)',
+    },
+    {
+      flag: 'standby-nexthop-type',
+      value: 'string',
+      choices: NEXTHOP_TYPES,
+      description: "kind of the standby next hop (default: --nexthop-type's)",
+    },
+  ],
+  build: (v) => {
+    if (v.standbyNexthopId === undefined) {
+      if (v.standbyNexthopType !== undefined) usage('--standby-nexthop-type needs --standby-nexthop-id');
+      return defined({ nexthopType: v.nexthopType, nexthopId: v.nexthopId });
+    }
+    if (v.nexthopId === undefined) usage('a primary/standby pair needs --nexthop-id (the primary) too');
+    return {
+      nextHopList: [
+        { nexthopType: v.nexthopType, nexthopId: v.nexthopId, pathType: 'ha:active' },
+        {
+          nexthopType: v.standbyNexthopType ?? v.nexthopType,
+          nexthopId: v.standbyNexthopId,
+          pathType: 'ha:standby',
+        },
+      ],
+    };
+  },
+};
+
 const routeVerbs: Verb[] = [
   {
     words: ['route', 'show'],
@@ -689,7 +656,7 @@ const routeVerbs: Verb[] = [
       },
       {
         kind: 'composed',
-        field: 'sourceAddress',
+        fields: ['sourceAddress'],
         flags: [
           {
             flag: 'source-address',
@@ -699,7 +666,7 @@ const routeVerbs: Verb[] = [
             description: 'traffic from here: 0.0.0.0/0, or a range inside one of the subnets',
           },
         ],
-        build: (v) => v.sourceAddress,
+        build: (v) => ({ sourceAddress: v.sourceAddress }),
       },
       {
         ...addressFlag(
@@ -709,27 +676,7 @@ const routeVerbs: Verb[] = [
         ),
         required: true,
       },
-      {
-        kind: 'composed',
-        field: 'nexthopType',
-        flags: [
-          {
-            flag: 'nexthop-type',
-            value: 'string',
-            choices: NEXTHOP_TYPES,
-            defaultValue: 'peerConn',
-            description: 'kind of next hop',
-          },
-        ],
-        build: (v) => v.nexthopType,
-      },
-      {
-        kind: 'field',
-        field: 'nexthopId',
-        flag: 'nexthop-id',
-        value: 'string',
-        description: "next hop; for peerConn your side's interface id (localIfId of `peerconn get`)",
-      },
+      nextHopsField,
       { kind: 'field', field: 'description', flag: 'description', value: 'string', description: 'free text' },
     ],
   },
@@ -762,6 +709,15 @@ const routeVerbs: Verb[] = [
     example: 'peerconn route delete rr-1a2b3c4d5e6f',
     fields: [],
   },
+  {
+    words: ['route', 'switch'],
+    operation: 'switchRouteRule',
+    example:
+      'peerconn route add --vpc-id vpc-1a2b3c4d5e6f --destination-address 10.2.0.0/16 \\\n' +
+      '    --nexthop-id qpif-9td54fmx143e --standby-nexthop-id qpif-0a1b2c3d4e5f\n' +
+      '  $ peerconn route switch rr-1a2b3c4d5e6f   # the ha:active rule of the pair',
+    fields: [],
+  },
 ];
 
 /**
@@ -773,6 +729,11 @@ export function verbDescription(verb: Verb, spec: OperationSpec): string {
     ([field, value]) => `${field}: ${JSON.stringify(value)}`,
   );
   return fixed.length > 0 ? `${spec.summary} (${fixed.join(', ')})` : spec.summary;
+}
+
+/** The input fields a verb takes as arguments, in order: the path parameters, then its positional fields. */
+export function verbArguments(verb: Verb, spec: OperationSpec): string[] {
+  return [...pathParams(spec), ...(verb.positional ?? [])];
 }
 
 export function kebab(name: string): string {
@@ -798,9 +759,9 @@ export function autoVerb(spec: OperationSpec): Verb {
  */
 export function genericFields(verb: Verb, spec: OperationSpec): FieldFlag[] {
   const covered = new Set<string>([
-    ...verb.fields.map((f) => f.field),
+    ...verb.fields.flatMap(filledBy),
     ...Object.keys(verb.fixed ?? {}),
-    ...pathParams(spec),
+    ...verbArguments(verb, spec),
   ]);
   const usedFlags = new Set(
     verb.fields.flatMap((f) => (f.kind === 'field' ? [f.flag] : f.flags.map((x) => x.flag))),
@@ -817,7 +778,7 @@ export function genericFields(verb: Verb, spec: OperationSpec): FieldFlag[] {
 }
 
 export const VERBS: readonly Verb[] = (() => {
-  const written = [...peerConnVerbs, ...vpcVerbs, ...subnetVerbs, ...routeVerbs];
+  const written = [...peerConnVerbs, ...vpcVerbs, ...subnetVerbs, ...routeVerbs, ...NETWORK_VERBS];
   const named = new Set(written.map((v) => v.operation));
   return [...written, ...OPERATION_LIST.filter((o) => !named.has(o.name as OperationName)).map(autoVerb)];
 })();

@@ -48,3 +48,52 @@ test('verbs, sub-verbs, their flags and the globals, and the values of choice fl
   // A value that is not a choice (a path, an id) leaves the shell to complete it.
   assert.deepEqual(await tab('vpc', 'create', '--cli-input-json', ''), []);
 });
+
+test('the network verbs complete: groups, sub-verbs, their flags and the values of their choice flags', async () => {
+  assert.deepEqual(await tab('a'), ['accept', 'acl']);
+  assert.deepEqual(await tab('acl', ''), ['show', 'list', 'add', 'update', 'delete']);
+  assert.deepEqual(await tab('acl', 'add', '--d'), [
+    '--direction',
+    '--destination',
+    '--destination-port',
+    '--description',
+    '--debug',
+  ]);
+  assert.deepEqual(await tab('acl', 'add', '--direction', ''), ['ingress', 'egress']);
+  assert.deepEqual(await tab('acl', 'add', '--action', ''), ['allow', 'deny']);
+  assert.deepEqual(await tab('acl', 'update', 'ar-x', '--protocol', ''), ['all', 'tcp', 'udp', 'icmp']);
+  assert.deepEqual(await tab('sg', ''), ['create', 'list', 'show', 'allow', 'revoke', 'rule', 'delete']);
+  assert.deepEqual(await tab('sg', 'rule', ''), ['update', 'delete']);
+  assert.deepEqual(await tab('sg', 'allow', 'g-x', '--s'), [
+    '--source-ip',
+    '--source-group',
+    '--sg-version',
+    '--secret-access-key',
+    '--security-token',
+  ]);
+  assert.deepEqual(await tab('sg', 'allow', 'g-x', '--ethertype', ''), ['IPv4', 'IPv6']);
+  assert.deepEqual(await tab('eni', ''), [
+    'create',
+    'list',
+    'show',
+    'status',
+    'update',
+    'sg',
+    'attach',
+    'detach',
+    'ip',
+    'delete',
+    'quota',
+  ]);
+  assert.deepEqual(await tab('eni', 'ip', ''), ['add', 'delete', 'batch-add', 'batch-delete']);
+  assert.deepEqual(await tab('eni', 'create', '--sec'), [
+    '--secondary-ips',
+    '--secondary-ip-count',
+    '--security-group-ids',
+    '--secret-access-key',
+    '--security-token',
+  ]);
+  assert.deepEqual(await tab('route', 'sw'), ['switch']);
+  assert.deepEqual(await tab('route', 'add', '--standby-nexthop-type', 'p'), ['peerConn']);
+  assert.deepEqual(await tab('help', 'e'), ['eni']);
+});

@@ -83,6 +83,63 @@ const PROMISED: Array<{ words: string[]; args?: string[]; flags?: string[] }> = 
   { words: ['completion'], args: ['shell'] },
   { words: ['whoami'] },
   { words: ['help'] },
+  // Issue 18: subnet ACLs, security groups, network interfaces and the route switch.
+  { words: ['route', 'switch'], args: ['routeRuleId'] },
+  { words: ['route', 'add'], flags: ['--standby-nexthop-id'] },
+  { words: ['acl', 'show'], flags: ['--vpc-id'] },
+  {
+    words: ['acl', 'list'],
+    flags: ['--subnet-id', '--max-items', '--page-size', '--starting-token', '--no-paginate'],
+  },
+  {
+    words: ['acl', 'add'],
+    flags: [
+      '--subnet-id',
+      '--direction',
+      '--action',
+      '--protocol',
+      '--source',
+      '--destination',
+      '--source-port',
+      '--destination-port',
+      '--position',
+      '--description',
+      '--cli-input-json',
+    ],
+  },
+  { words: ['acl', 'update'], args: ['aclRuleId'], flags: ['--action', '--position', '--destination-port'] },
+  { words: ['acl', 'delete'], args: ['aclRuleId'] },
+  { words: ['sg', 'create'], flags: ['--vpc-id', '--name', '--desc', '--description'] },
+  { words: ['sg', 'list'], flags: ['--vpc-id'] },
+  { words: ['sg', 'show'], args: ['securityGroupId'] },
+  ...(['allow', 'revoke'] as const).map((verb) => ({
+    words: ['sg', verb],
+    args: ['securityGroupId'],
+    flags: [
+      '--direction',
+      '--protocol',
+      '--port',
+      '--source-ip',
+      '--source-group',
+      '--dest-ip',
+      '--dest-group',
+    ],
+  })),
+  { words: ['sg', 'rule', 'update'], args: ['securityGroupRuleId'] },
+  { words: ['sg', 'rule', 'delete'], args: ['securityGroupRuleId'] },
+  { words: ['sg', 'delete'], args: ['securityGroupId'] },
+  { words: ['eni', 'create'], flags: ['--subnet-id', '--name', '--ip', '--security-group-ids'] },
+  { words: ['eni', 'list'], flags: ['--vpc-id'] },
+  ...['show', 'status', 'update', 'attach', 'detach', 'delete'].map((verb) => ({
+    words: ['eni', verb],
+    args: ['eniId'],
+  })),
+  { words: ['eni', 'sg'], args: ['eniId'], flags: ['--security-group-ids'] },
+  { words: ['eni', 'ip', 'add'], args: ['eniId'] },
+  { words: ['eni', 'ip', 'delete'], args: ['eniId', 'privateIpAddress'] },
+  { words: ['eni', 'ip', 'batch-add'], args: ['eniId'] },
+  { words: ['eni', 'ip', 'batch-delete'], args: ['eniId'] },
+  { words: ['eni', 'quota'] },
 ];
 
 test("every verb and flag of the CLI issue exists under exactly that name; globals are the issue's", () => {
@@ -109,7 +166,19 @@ test("every verb and flag of the CLI issue exists under exactly that name; globa
 });
 
 test('group commands and serve show a real example in --help', async () => {
-  for (const words of [['dns'], ['delete-protect'], ['vpc'], ['vpc', 'relay'], ['wait'], ['serve']]) {
+  for (const words of [
+    ['dns'],
+    ['delete-protect'],
+    ['vpc'],
+    ['vpc', 'relay'],
+    ['wait'],
+    ['serve'],
+    ['acl'],
+    ['sg'],
+    ['sg', 'rule'],
+    ['eni'],
+    ['eni', 'ip'],
+  ]) {
     const help = await cli([...words, '--help'], { home });
     assert.equal(help.code, 0, help.stderr);
     assert.match(help.stdout, /Example:\n {2}\$ peerconn \S/, `peerconn ${words.join(' ')} --help`);

@@ -379,7 +379,8 @@ async function interfaces(): Promise<{ app: Ends; db: Ends }> {
     );
     end.group = await value(
       [
-        'create-security-group',
+        'sg',
+        'create',
         '--profile',
         profile,
         '--vpc-id',
@@ -393,7 +394,8 @@ async function interfaces(): Promise<{ app: Ends; db: Ends }> {
     );
     end.eniId = await value(
       [
-        'create-eni',
+        'eni',
+        'create',
         '--profile',
         profile,
         '--name',
@@ -401,13 +403,14 @@ async function interfaces(): Promise<{ app: Ends; db: Ends }> {
         '--subnet-id',
         end.subnetId,
         '--security-group-ids',
-        JSON.stringify([end.group]),
-        '--private-ip-set',
-        '[{"primary": true, "privateIpAddress": ""}]',
+        end.group,
       ],
       'eniId',
     );
-    end.ip = await value(['get-eni', end.eniId, '--profile', profile], 'privateIpSet[0].privateIpAddress');
+    end.ip = await value(
+      ['eni', 'show', end.eniId, '--profile', profile],
+      'privateIpSet[0].privateIpAddress',
+    );
   }
   return ends;
 }
@@ -422,15 +425,12 @@ interface Ends {
 
 /** An ACL rule on a subnet, and its id. */
 async function aclRule(profile: string, subnetId: string, rule: Record<string, unknown>): Promise<string> {
-  await ok([
-    'create-acl-rules',
-    '--profile',
-    profile,
-    '--acl-rules',
-    JSON.stringify([{ subnetId, ...rule }]),
-  ]);
+  const added = await fx.run(['acl', 'add', '--profile', profile, '--cli-input-json', '-'], {
+    stdin: JSON.stringify({ aclRules: [{ subnetId, ...rule }] }),
+  });
+  assert.equal(added.code, 0, added.stderr);
   return value(
-    ['list-acl-rules', '--profile', profile, '--subnet-id', subnetId],
+    ['acl', 'list', '--profile', profile, '--subnet-id', subnetId],
     `aclRules[?position==\`${rule.position}\`] | [0].id`,
   );
 }
@@ -468,12 +468,19 @@ test('between network interfaces, for tcp 3306: each filter that drops the packe
     new RegExp(`security groups of ${app.eniId} \\(${app.group}\\), egress: allowed by ${app.group} rule r-`),
   );
   await ok([
-    'authorize-security-group-rule',
+    'sg',
+    'allow',
     db.group,
     '--profile',
     'b',
-    '--rule',
-    '{"direction": "ingress", "protocol": "tcp", "portRange": "3306", "sourceIp": "10.31.0.0/16", "remark": "app"}',
+    '--protocol',
+    'tcp',
+    '--port',
+    '3306',
+    '--source-ip',
+    '10.31.0.0/16',
+    '--remark',
+    'app',
   ]);
   const good = await mysql();
   assert.equal(good.code, 0, good.stdout);
@@ -504,7 +511,8 @@ test('between network interfaces, for tcp 3306: each filter that drops the packe
   // A group that lets only web traffic out.
   const web = await value(
     [
-      'create-security-group',
+      'sg',
+      'create',
       '--profile',
       'a',
       '--vpc-id',
@@ -516,27 +524,13 @@ test('between network interfaces, for tcp 3306: each filter that drops the packe
     ],
     'securityGroupId',
   );
-  await ok([
-    'update-eni-security-groups',
-    app.eniId,
-    '--profile',
-    'a',
-    '--security-group-ids',
-    JSON.stringify([web]),
-  ]);
+  await ok(['eni', 'sg', app.eniId, '--profile', 'a', '--security-group-ids', web]);
   out = await problem(
     'SecurityGroupDeniesEgress',
     new RegExp(`Add one to ${web}: direction egress, protocol tcp, portRange 3306`),
   );
   assert.match(out, new RegExp(`security groups of ${app.eniId} \\(${web}\\), egress: DENIED`));
-  await ok([
-    'update-eni-security-groups',
-    app.eniId,
-    '--profile',
-    'a',
-    '--security-group-ids',
-    JSON.stringify([app.group]),
-  ]);
+  await ok(['eni', 'sg', app.eniId, '--profile', 'a', '--security-group-ids', app.group]);
 
   const deny3306 = {
     protocol: 'tcp',
@@ -552,12 +546,12 @@ test('between network interfaces, for tcp 3306: each filter that drops the packe
     out,
     new RegExp(`ingress: DENIED by rule ${into} at position 10 \\(deny tcp all:all → all:3306\\)`),
   );
-  await ok(['delete-acl-rule', into, '--profile', 'b']);
+  await ok(['acl', 'delete', into, '--profile', 'b']);
 
   const outOf = await aclRule('a', app.subnetId, { ...deny3306, position: 7, direction: 'egress' });
   out = await problem('AclDeniesEgress', new RegExp(`rule ${outOf} at position 7`));
   assert.match(out, new RegExp(`egress: DENIED by rule ${outOf} at position 7`));
-  await ok(['delete-acl-rule', outOf, '--profile', 'a']);
+  await ok(['acl', 'delete', outOf, '--profile', 'a']);
 
   const drop = await aclRule('b', db.subnetId, {
     protocol: 'all',

@@ -231,7 +231,7 @@ test('route add finds the table of --vpc-id; show reads like a routing table; up
   const text = await fx.run(['route', 'list', '--vpc-id', vpcA, '--profile', 'a', '--output', 'text']);
   assert.equal(
     text.stdout,
-    `10.2.0.0/16\t0.0.0.0/0\tpeerConn\t${ifA}\t${ruleId}\tto db, updated\t${routeTableId}\n`,
+    `10.2.0.0/16\t0.0.0.0/0\tpeerConn\t${ifA}\t${ruleId}\tto db, updated\t${routeTableId}\tnormal\n`,
   );
 
   const deleted = await fx.run(['route', 'delete', ruleId, '--profile', 'a']);
@@ -240,9 +240,112 @@ test('route add finds the table of --vpc-id; show reads like a routing table; up
   assert.deepEqual(json(empty), { routeRules: [] });
 });
 
+test('route add --standby-nexthop-id makes a primary/standby pair; route switch turns it over', async () => {
+  // A second connection of alice's VPC gives the pair its standby next hop.
+  const other = JSON.parse(
+    (await fx.run(['vpc', 'create', '--profile', 'a', '--name', 'spare', '--cidr', '10.6.0.0/16'])).stdout,
+  );
+  const spare = json(
+    await fx.run([
+      'create',
+      '--profile',
+      'a',
+      '--local-vpc-id',
+      vpcA,
+      '--peer-vpc-id',
+      String(other.vpcId),
+      '--peer-region',
+      'bj',
+      '--bandwidth',
+      '5',
+    ]),
+  );
+  const ifOf = async (id: string) =>
+    (await fx.run(['get', id, '--profile', 'a', '--query', 'localIfId', '--output', 'text'])).stdout.trim();
+  const [primary, standby] = [await ifOf(peerConnId), await ifOf(String(spare.peerConnId))];
+
+  const added = await fx.run([
+    'route',
+    'add',
+    '--profile',
+    'a',
+    '--vpc-id',
+    vpcA,
+    '--destination-address',
+    '10.30.0.0/16',
+    '--nexthop-id',
+    primary,
+    '--standby-nexthop-id',
+    standby,
+    '--description',
+    'pair',
+  ]);
+  assert.equal(added.code, 0, added.stderr);
+  const [activeId, standbyId] = json(added).routeRuleIds as [string, string];
+
+  const pathOf = async () => {
+    const shown = await fx.run(['route', 'show', '--vpc-id', vpcA, '--profile', 'a', '--output', 'table']);
+    assert.equal(shown.code, 0, shown.stderr);
+    return shown.stdout
+      .split('\n')
+      .filter((l) => l.startsWith('10.30.0.0/16'))
+      .map((l) => l.split(/\s{2,}/).slice(3, 5));
+  };
+  assert.deepEqual(await pathOf(), [
+    [`${primary} (active)`, activeId],
+    [`${standby} (standby)`, standbyId],
+  ]);
+
+  const switched = await fx.run(['route', 'switch', activeId, '--profile', 'a']);
+  assert.equal(switched.code, 0, switched.stderr);
+  assert.equal(switched.stdout, '');
+  assert.deepEqual(await pathOf(), [
+    [`${primary} (standby)`, activeId],
+    [`${standby} (active)`, standbyId],
+  ]);
+  const text = await fx.run(['route', 'list', '--vpc-id', vpcA, '--profile', 'a', '--output', 'text']);
+  assert.deepEqual(
+    text.stdout
+      .trimEnd()
+      .split('\n')
+      .filter((l) => l.startsWith('10.30.0.0/16'))
+      .map((l) => l.split('\t').at(-1)),
+    ['ha:standby', 'ha:active'],
+  );
+
+  // Now the old primary is the standby: switching by its id is refused, naming the active rule.
+  const again = await fx.run(['route', 'switch', activeId, '--profile', 'a']);
+  assert.equal(again.code, 2);
+  assert.match(
+    again.stderr,
+    new RegExp(`^InvalidRouteRule: .*${standbyId}.*\\(requestId [0-9a-f-]{36}\\)\n$`),
+  );
+  const foreign = await fx.run(['route', 'switch', standbyId, '--profile', 'b']);
+  assert.equal(foreign.code, 2);
+  assert.match(foreign.stderr, /^NoSuchObject: /);
+  const half = await fx.run([
+    'route',
+    'add',
+    '--profile',
+    'a',
+    '--vpc-id',
+    vpcA,
+    '--destination-address',
+    '10.31.0.0/16',
+    '--standby-nexthop-id',
+    standby,
+  ]);
+  assert.equal(half.code, 1);
+  assert.equal(half.stderr, 'error: a primary/standby pair needs --nexthop-id (the primary) too\n');
+
+  const deleted = await fx.run(['route', 'delete', standbyId, '--profile', 'a']);
+  assert.equal(deleted.code, 0, deleted.stderr);
+  assert.deepEqual(await pathOf(), [], 'deleting either rule of a pair deletes both');
+});
+
 test('the new verbs are in the help and complete on TAB', async () => {
   const help = await fx.run(['route', '--help']);
-  for (const verb of ['show', 'list', 'add', 'update', 'delete'])
+  for (const verb of ['show', 'list', 'add', 'update', 'delete', 'switch'])
     assert.match(help.stdout, new RegExp(`\\n  ${verb}\\b`));
   const complete = await fx.run(['__complete', 'subnet', '']);
   assert.deepEqual(complete.stdout.trim().split('\n').slice(0, 5), [

@@ -44,6 +44,7 @@ const skip = browserSkipReason();
 const VIEWS = [
   ['#/connections', 'Peering connections'],
   ['#/vpcs', 'VPCs'],
+  ['#/topology', 'Topology'],
   ['#/accounts', 'Accounts'],
   ['#/time', 'Virtual clock'],
   ['#/faults', 'Fault rules'],
@@ -105,10 +106,30 @@ describe('the web console in Chromium', { skip }, () => {
     await adminPut('/timing', { transitions: { create: { mode: 'manual' } } });
     try {
       await go('#/connections');
-      const id = await requestPeering();
+      const { peerConnId: id, vpcA, vpcB } = await crossRegionPeering(server);
       const row = `tr[data-pc="${id}"]`;
       await waitSide(page, row, 'initiator', 'creating');
       await waitSide(page, row, 'acceptor', 'creating');
+      // Each side's VPC by its name, with its id.
+      const names = new Map(
+        (
+          await Promise.all([
+            sdkClients(bj, server.a).vpc.listVpcs({}),
+            sdkClients(gz, server.b).vpc.listVpcs({}),
+          ])
+        )
+          .flatMap((page) => page.vpcs)
+          .map((vpc) => [vpc.vpcId, vpc.name]),
+      );
+      for (const [role, vpcId] of [
+        ['initiator', vpcA],
+        ['acceptor', vpcB],
+      ] as const) {
+        assert.equal(
+          (await page.locator(`${row} [data-side="${role}"] [data-field="vpc"]`).textContent())?.trim(),
+          `${names.get(vpcId)} ${vpcId}`,
+        );
+      }
       assert.equal(await page.evaluate(() => (globalThis as unknown as PageGlobals).notReloaded), true);
 
       await page.getByRole('link', { name: id }).click();
@@ -209,30 +230,129 @@ describe('the web console in Chromium', { skip }, () => {
     );
   });
 
-  test('a refused action shows the error code and message the rules give', async () => {
+  /** The operations a side's panel offers, in the page's order, once they are exactly `expected`. */
+  async function waitOffered(role: 'initiator' | 'acceptor', expected: string[]): Promise<void> {
+    const read = (r: string) =>
+      [
+        ...(globalThis as unknown as PageGlobals).document.querySelectorAll(
+          `.detail [data-side="${r}"] [data-action]`,
+        ),
+      ].map((el) => el.getAttribute('data-action'));
+    try {
+      await page.waitForFunction(
+        ([r, wanted]) => {
+          const found = [
+            ...(globalThis as unknown as PageGlobals).document.querySelectorAll(
+              `.detail [data-side="${r}"] [data-action]`,
+            ),
+          ].map((el) => el.getAttribute('data-action'));
+          return JSON.stringify(found) === JSON.stringify(wanted);
+        },
+        [role, expected] as const,
+        { timeout: 120_000 },
+      );
+    } catch {
+      assert.deepEqual(await page.evaluate(read, role), expected, `offered to the ${role}`);
+    }
+  }
+
+  /** The reason a side's panel gives for not offering an operation. */
+  async function withheld(role: 'initiator' | 'acceptor', operation: string): Promise<string> {
+    const panel = page.locator(`.detail [data-side="${role}"]`);
+    const details = panel.locator('details.withheld');
+    if (!(await details.evaluate((d) => (d as unknown as { open: boolean }).open))) {
+      await details.locator('summary').click();
+    }
+    return ((await panel.locator(`[data-withheld="${operation}"]`).textContent()) ?? '').trim();
+  }
+
+  test('each side is offered only what the rules allow it, as initiator and acceptor, in several states', async () => {
     const id = await requestPeering();
     await go(`#/connections/${id}`);
-    await waitSide(page, '.detail', 'initiator', 'consulting');
-    // The initiator may not accept its own request.
-    await page
-      .locator('[data-side="initiator"]')
-      .getByRole('button', { name: 'Accept', exact: true })
-      .click();
-    const alert = page.getByRole('alert');
-    await alert.filter({ hasText: 'OperationNotPermitted' }).waitFor();
-    const viaSdk = await sdkClients(bj, server.a)
+    await waitSide(page, '.detail', 'acceptor', 'consulting');
+    // A request: the acceptor answers it; the initiator may withdraw it, not answer it.
+    await waitOffered('initiator', ['updatePeerConnDeleteProtect', 'deletePeerConn']);
+    await waitOffered('acceptor', ['acceptPeerConn', 'rejectPeerConn']);
+    const ownAccept = await sdkClients(bj, server.a)
       .peerconn.acceptPeerConn({ peerConnId: id })
       .then(
         () => undefined,
         (error: unknown) => error,
       );
-    assert.ok(viaSdk instanceof BceServiceError);
-    assert.equal(viaSdk.code, 'OperationNotPermitted');
-    assert.match(
-      (await alert.textContent()) ?? '',
-      new RegExp(viaSdk.message.slice(0, 30).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')),
+    assert.ok(ownAccept instanceof BceServiceError);
+    assert.equal(
+      await withheld('initiator', 'acceptPeerConn'),
+      `Accept: ${ownAccept.code} ${ownAccept.message}`,
     );
-    await waitSide(page, '.detail', 'initiator', 'consulting');
+
+    await page.locator('[data-side="acceptor"]').getByRole('button', { name: 'Accept', exact: true }).click();
+    await waitSide(page, '.detail', 'initiator', 'active');
+    await waitSide(page, '.detail', 'acceptor', 'active');
+    // Active: only the initiator resizes and releases; each side opens its own DNS sync.
+    await waitOffered('initiator', [
+      'openPeerConnDnsSync',
+      'updatePeerConnDeleteProtect',
+      'resizePeerConn',
+      'deletePeerConn',
+    ]);
+    await waitOffered('acceptor', ['openPeerConnDnsSync']);
+    assert.match(
+      await withheld('acceptor', 'resizePeerConn'),
+      /^Resize: OperationNotPermitted Only the initiator/,
+    );
+    assert.match(await withheld('acceptor', 'acceptPeerConn'), /^Accept: InvalidPeerConnStatus /);
+
+    // Protected against release: release goes, with the rule's reason.
+    await page
+      .locator('[data-side="initiator"]')
+      .getByRole('button', { name: 'Turn delete protection on' })
+      .click();
+    await page.locator('[data-field="deleteProtect"]').filter({ hasText: 'on' }).waitFor();
+    await waitOffered('initiator', ['openPeerConnDnsSync', 'updatePeerConnDeleteProtect', 'resizePeerConn']);
+    assert.match(await withheld('initiator', 'deletePeerConn'), /^Release: DeleteProtected /);
+
+    // DNS sync open on the acceptor's side: it is offered closing it, not opening it again.
+    await page.locator('[data-side="acceptor"]').getByRole('button', { name: 'Open DNS sync' }).click();
+    await waitSide(page, '.detail', 'acceptor', 'open', 'dnsStatus');
+    await waitOffered('acceptor', ['closePeerConnDnsSync']);
+    assert.equal(
+      await withheld('acceptor', 'openPeerConnDnsSync'),
+      'Open DNS sync: already so; it would change nothing',
+    );
+
+    // A rejected request: the acceptor's side is gone, the initiator may only clean up.
+    const rejected = await requestPeering();
+    await go(`#/connections/${rejected}`);
+    await waitOffered('acceptor', ['acceptPeerConn', 'rejectPeerConn']);
+    await page.locator('[data-side="acceptor"]').getByRole('button', { name: 'Reject', exact: true }).click();
+    await waitSide(page, '.detail', 'initiator', 'consult_failed');
+    await waitOffered('initiator', ['updatePeerConnDeleteProtect', 'deletePeerConn']);
+    await waitOffered('acceptor', []);
+    await page.locator('.detail [data-side="acceptor"]').getByText('This side was removed').waitFor();
+  });
+
+  test('a request the server refuses shows the error code and message the rules give', async () => {
+    const id = await requestPeering();
+    await sdkClients(gz, server.b).peerconn.acceptPeerConn({ peerConnId: id });
+    await go(`#/connections/${id}`);
+    await waitSide(page, '.detail', 'initiator', 'active');
+    // Resizing is offered; the amount is the server's to judge.
+    const initiator = page.locator('[data-side="initiator"]');
+    await initiator.getByLabel('New bandwidth (Mbps)').fill('100000');
+    await initiator.getByRole('button', { name: 'Resize' }).click();
+    const alert = page.getByRole('alert');
+    await alert.filter({ hasText: 'InvalidBandwidth' }).waitFor();
+    const viaSdk = await sdkClients(bj, server.a)
+      .peerconn.resizePeerConn({ peerConnId: id, newBandwidthInMbps: 100000 })
+      .then(
+        () => undefined,
+        (error: unknown) => error,
+      );
+    assert.ok(viaSdk instanceof BceServiceError);
+    assert.equal(viaSdk.code, 'InvalidBandwidth');
+    assert.ok(((await alert.textContent()) ?? '').includes(`InvalidBandwidth: ${viaSdk.message}`));
+    assert.equal((await page.locator('[data-field="bandwidth"]').textContent())?.trim(), '10 Mbps');
+    await alert.getByRole('button', { name: 'Dismiss' }).click();
   });
 
   test('advancing the clock 8 days turns a consulting request into consult_failed on screen', async () => {
@@ -245,6 +365,22 @@ describe('the web console in Chromium', { skip }, () => {
     const row = `tr[data-pc="${id}"]`;
     await waitSide(page, row, 'initiator', 'consult_failed');
     await page.locator(`${row} [data-side="acceptor"]`).filter({ hasText: 'removed' }).waitFor();
+  });
+
+  test('"Back to real time" returns the clock to real time: the server and the badge say so', async () => {
+    await go('#/time');
+    await page.getByRole('button', { name: 'Advance 1 day' }).click();
+    await page.getByRole('status').filter({ hasText: 'Clock advanced by 1 day' }).waitFor();
+    const moved = (await (await fetch(`${bj}/_admin/healthz`)).json()) as { clock: { realTime: boolean } };
+    assert.equal(moved.clock.realTime, false);
+    await page.getByRole('button', { name: 'Back to real time' }).click();
+    await page.getByRole('status').filter({ hasText: 'Clock back to real time' }).waitFor();
+    const health = (await (await fetch(`${bj}/_admin/healthz`)).json()) as {
+      clock: { realTime: boolean; offsetMs: number; frozen: boolean };
+    };
+    assert.deepEqual([health.clock.realTime, health.clock.offsetMs, health.clock.frozen], [true, 0, false]);
+    await page.locator('[data-field="clock-offset"]').filter({ hasText: 'none (real time)' }).waitFor();
+    await page.locator('.clock-badge').filter({ hasText: 'real time' }).waitFor();
   });
 
   test('a fault rule added in the console makes the SDK see a 503, and its use shows up', async () => {
@@ -332,12 +468,17 @@ describe('the web console in Chromium', { skip }, () => {
   });
 
   test('usable in a narrow window and in dark mode: nothing overflows sideways', async () => {
-    const id = await requestPeering();
+    const { peerConnId: id, vpcA } = await crossRegionPeering(server);
+    const vpc = await sdkClients(bj, server.a).vpc.getVpc({ vpcId: vpcA });
     await page.emulateMedia({ colorScheme: 'dark' });
     try {
       for (const width of [390, 1280]) {
         await page.setViewportSize({ width, height: 800 });
-        for (const [view, heading] of [...VIEWS, [`#/connections/${id}`, id] as const]) {
+        for (const [view, heading] of [
+          ...VIEWS,
+          [`#/connections/${id}`, id] as const,
+          [`#/vpcs/${vpcA}`, `VPC ${vpc.vpc.name}`] as const,
+        ]) {
           await go(view);
           await page.getByRole('heading', { name: heading, exact: true }).waitFor();
           const overflow = await page.evaluate(() => {

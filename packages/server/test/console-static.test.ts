@@ -2,7 +2,7 @@
 // open to anyone (they hold no data), locked to the page's own origin by a Content-Security-Policy, and with a
 // page that says how to build the console when it was never built.
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -70,11 +70,33 @@ describe('a built console', () => {
     assert.equal(errorOf(post).code, 'MethodNotAllowed');
   });
 
+  test("the bundle holds none of the server's code: no zod, whose schemas the page takes only as types", () => {
+    // zod's classes keep their names through minification; a page that bundled it would carry them.
+    assert.doesNotMatch(readFileSync(join(built, 'console.js'), 'utf8'), /Zod/);
+  });
+
   test('the admin-only listener serves it too', async () => {
     const page = await raw({ port: adminPort, method: 'GET', target: '/_console/' });
     assert.equal(page.status, 200);
     assert.match(page.text, /console\.js/);
   });
+});
+
+test("the page's sources import the server's sources for their types only", () => {
+  const web = join(dirname(fileURLToPath(import.meta.url)), '../web/src');
+  const values: string[] = [];
+  for (const file of readdirSync(web)) {
+    const text = readFileSync(join(web, file), 'utf8');
+    for (const [, kind, from] of text.matchAll(/^import\s+(type\s)?[^;]*?from\s+'([^']+)';/gms)) {
+      if (!kind && !(from as string).startsWith('./')) values.push(`${file}: ${from}`);
+    }
+  }
+  // Preact runs in the page; the operation table is plain data. Anything else of the server's would drag its
+  // dependencies into the bundle (and the browser has no `node:` modules).
+  assert.deepEqual(
+    values.filter((v) => !/: (preact|preact\/hooks|@peerconn\/sdk\/operations)$/.test(v)),
+    [],
+  );
 });
 
 test('by default the server serves the bundle that npm run build writes', () => {

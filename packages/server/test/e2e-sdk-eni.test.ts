@@ -543,6 +543,18 @@ const scenarios: Scenario[] = [
       return vpcs().deleteVpc({ vpcId: at.vpcId });
     },
   ],
+  [
+    'deleting a VPC with an interface and a group of its own: one answer names both',
+    409,
+    'VpcInUse',
+    /still has 1 subnet\(s\), 1 network interface\(s\) \(eni-[a-z0-9]{12}\), security group\(s\) g-[a-z0-9]{12}; release or delete them before deleting the VPC \(its default group goes with it\)\./,
+    async () => {
+      const at = await net();
+      await eni(at);
+      await group(at);
+      return vpcs().deleteVpc({ vpcId: at.vpcId });
+    },
+  ],
 ];
 
 describe('every network interface rule through the SDK over HTTP', () => {
@@ -679,7 +691,14 @@ describe('network interfaces', () => {
         .then(({ totalQuantity, availableQuantity }) => [totalQuantity, availableQuantity]),
       [2, 1],
     );
+    // The groups "of an instance" are those of the interfaces attached to it, or of the interface named.
+    const groupsOf = async (instanceId: string, w: Who = 'a') =>
+      (await groups(w).listSecurityGroups({ instanceId })).securityGroups.map((g) => g.id);
+    assert.deepEqual(await groupsOf('i-db01'), attached.securityGroupIds);
+    assert.deepEqual(await groupsOf(eniId), attached.securityGroupIds);
+    assert.deepEqual(await groupsOf('i-db01', 'b'), [], "another account sees none of the instance's");
     await enis().detachEni({ eniId, instanceId: 'i-db01' });
+    assert.deepEqual(await groupsOf('i-db01'), [], 'detached: the instance has no interface left');
     const detached = await enis().getEni({ eniId });
     assert.deepEqual([detached.status, detached.instanceId], ['available', '']);
     await enis().deleteEni({ eniId });
@@ -836,6 +855,81 @@ describe('what the official SDKs send, as raw signed requests', () => {
     // `quota` in that place is the quota, never an interface named so.
     const missing = await send('GET', '/v1/eni/quota', undefined, 'go');
     assert.equal(missing.json.code, 'InvalidParameter');
+  });
+
+  test('Go: what its structs send for fields the caller left unset is refused, naming the field', async () => {
+    const at = await net('a', '10.21.0.0/16', '10.21.1.0/24');
+    const eniId = await eni(at);
+    // ListEni always adds vpcId, so an unset one goes out as a bare key.
+    const list = await send('GET', '/v1/eni?maxKeys=1000&vpcId', undefined, 'go');
+    assert.deepEqual([list.status, list.json.code], [400, 'InvalidParameter']);
+    assert.match(String(list.json.message), /"vpcId" is required for listEnis/);
+    const refusals: Array<[method: string, target: string, body: unknown, field: string]> = [
+      [
+        'POST',
+        '/v1/eni',
+        {
+          name: 'go',
+          subnetId: at.subnetId,
+          securityGroupIds: null,
+          enterpriseSecurityGroupIds: null,
+          privateIpSet: null,
+        },
+        'privateIpSet',
+      ],
+      ['PUT', `/v1/eni/${eniId}?bindSg`, { securityGroupIds: null }, 'securityGroupIds'],
+      ['PUT', `/v1/eni/${eniId}?attach`, { instanceId: null }, 'instanceId'],
+    ];
+    for (const [method, target, body, field] of refusals) {
+      const answer = await send(method, target, body, 'go');
+      assert.deepEqual([answer.status, answer.json.code], [400, 'InappropriateJSON'], target);
+      assert.match(String(answer.json.message), new RegExp(`Field "${field}" is required`), target);
+    }
+    const kept = await enis().getEni({ eniId });
+    assert.deepEqual([kept.status, kept.securityGroupIds], ['available', [at.defaultGroup]]);
+  });
+
+  test("Go's BatchAddPrivateIpCrossSubnet has no API here: the refusal shows the word was read as an address", async () => {
+    const at = await net('a', '10.22.0.0/16', '10.22.1.0/24');
+    const eniId = await eni(at);
+    const answer = await send(
+      'POST',
+      `/v1/eni/${eniId}/privateIp/batchAddCrossSubnet`,
+      { subnetId: at.subnetId, privateIps: [{ privateIpAddress: '10.22.1.9', subnetId: at.subnetId }] },
+      'go',
+    );
+    assert.deepEqual([answer.status, answer.json.code], [405, 'MethodNotAllowed']);
+    assert.equal(
+      answer.json.message,
+      'Method POST is not allowed on this path, where "batchAddCrossSubnet" is read as a privateIpAddress; allowed: DELETE.',
+    );
+    assert.deepEqual(
+      (await enis().getEni({ eniId })).privateIpSet.map((ip) => ip.privateIpAddress),
+      ['10.22.1.2'],
+    );
+  });
+
+  test('Python: empty lists on create mean none given, and a rename of the description alone keeps the name', async () => {
+    const at = await net('a', '10.23.0.0/16', '10.23.1.0/24');
+    const created = await send('POST', '/v1/eni?clientToken=py-lists', {
+      name: 'py-lists',
+      subnetId: at.subnetId,
+      securityGroupIds: [],
+      enterpriseSecurityGroupIds: [],
+      privateIpSet: [{ publicIpAddress: '', primary: true, privateIpAddress: '' }],
+      ipv6PrivateIpSet: [],
+    });
+    assert.equal(created.status, 200, JSON.stringify(created.json));
+    const eniId = created.json.eniId as string;
+    const described = await send('PUT', `/v1/eni/${eniId}?clientToken=py-desc&modifyAttribute=`, {
+      description: 'only this',
+    });
+    assert.equal(described.status, 200, JSON.stringify(described.json));
+    const got = await enis().getEni({ eniId });
+    assert.deepEqual(
+      [got.name, got.description, got.securityGroupIds, got.enterpriseSecurityGroupIds, got.ipv6PrivateIpSet],
+      ['py-lists', 'only this', [at.defaultGroup], [], []],
+    );
   });
 
   test("Java: the body's extra action and eniId keys are ignored; a detail read may carry a clientToken", async () => {

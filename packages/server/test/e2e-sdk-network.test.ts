@@ -170,7 +170,7 @@ const scenarios: Scenario[] = [
     'ACL ports on an icmp rule',
     400,
     'InvalidAclRule',
-    /"aclRules\[0\]\.destinationPort" \(3306\) narrows the ports of a icmp rule/,
+    /"aclRules\[0\]\.destinationPort" \(3306\) narrows the ports of a rule for icmp/,
     async () => {
       const n = await net('a', '10.8.0.0/16', ['10.8.1.0/24']);
       return acl('a').createAclRules({ aclRules: [aclRule(n.subnetIds[0] as string, { protocol: 'icmp' })] });
@@ -715,7 +715,7 @@ const scenarios: Scenario[] = [
     'a VPC with a group made in it',
     409,
     'VpcInUse',
-    /still has security group\(s\) g-\S+; delete them before deleting the VPC \(its default group goes with it\)/,
+    /still has security group\(s\) g-[a-z0-9]{12}; release or delete them before deleting the VPC \(its default group goes with it\)/,
     async () => vpcs('a').deleteVpc({ vpcId: (await withGroup()).n.vpcId }),
   ],
   // ---- primary/standby route rules ----

@@ -133,7 +133,7 @@ describe('ACL rule values', () => {
       [{ destinationPort: '0-80' }, /"destinationPort".*ports run from 1 to 65535/],
       [{ destinationPort: '90-80' }, /first port \(90\) is above the last/],
       [{ destinationPort: 'ssh' }, /"destinationPort"/],
-      [{ protocol: 'icmp', destinationPort: '80' }, /narrows the ports of a icmp rule/],
+      [{ protocol: 'icmp', destinationPort: '80' }, /narrows the ports of a rule for icmp/],
       [
         { protocol: 'all', sourcePort: '1024-2048', destinationPort: 'all' },
         /"sourcePort".*tcp and udp only/,
@@ -250,7 +250,7 @@ describe('ACL rule values', () => {
     refuses(
       () => updatedAclRule(rule, aclRuleChange({ protocol: 'icmp' }), [rule]),
       'InvalidAclRule',
-      /"destinationPort" \(3306\) narrows the ports of a icmp rule/,
+      /"destinationPort" \(3306\) narrows the ports of a rule for icmp/,
     );
   });
 });

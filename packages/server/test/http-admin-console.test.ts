@@ -2,8 +2,22 @@
 // operation path of the API, the change stream (Server-Sent Events), and the origin check on admin changes.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { BceServiceError } from '@peerconn/sdk';
-import type { ActResult, ChangeMessage, StateView } from '../src/admin/views.ts';
+import {
+  AclClient,
+  BceServiceError,
+  EniClient,
+  SecurityGroupClient,
+  SubnetClient,
+  VpcClient,
+} from '@peerconn/sdk';
+import type {
+  ActResult,
+  ChangeMessage,
+  PeerConnView,
+  SideOperation,
+  SideView,
+  StateView,
+} from '../src/admin/views.ts';
 import { timingPreset } from '../src/domain/timing.ts';
 import type { PeerConnEvent } from '../src/engine/api.ts';
 import {
@@ -124,6 +138,115 @@ describe('GET /_admin/state', () => {
   });
 });
 
+describe('GET /_admin/state: the network resources', () => {
+  test('ACL rules, security groups with their rules and users, and interfaces, as the console reads them', async () => {
+    const config = { endpoint: bj, credentials: server.a, maxRetries: 0, env: {} };
+    const vpcs = new VpcClient(config);
+    const { vpcId } = await vpcs.createVpc({ name: 'net-state', cidr: '10.240.0.0/16' });
+    const { subnetId } = await new SubnetClient(config).createSubnet({
+      vpcId,
+      name: 'net_a',
+      cidr: '10.240.1.0/24',
+      zoneName: 'cn-bj-a',
+    });
+    const { securityGroupId } = await new SecurityGroupClient(config).createSecurityGroup({
+      name: 'net-sg',
+      vpcId,
+      rules: [
+        { direction: 'egress', protocol: 'all', destIp: '0.0.0.0/0' },
+        { direction: 'ingress', protocol: 'tcp', portRange: '443', sourceIp: '10.0.0.0/8', remark: 'https' },
+      ],
+    });
+    const { eniId } = await new EniClient(config).createEni({
+      name: 'net-eni',
+      subnetId,
+      securityGroupIds: [securityGroupId],
+      privateIpSet: [{ primary: true, privateIpAddress: '10.240.1.9' }],
+    });
+    await new AclClient(config).createAclRules({
+      aclRules: [
+        {
+          subnetId,
+          description: 'no smtp',
+          protocol: 'tcp',
+          sourceIpAddress: 'all',
+          destinationIpAddress: 'all',
+          sourcePort: 'all',
+          destinationPort: '25',
+          position: 7,
+          direction: 'egress',
+          action: 'deny',
+        },
+      ],
+    });
+
+    const state = (await admin(bj, 'GET', '/state')).json as StateView;
+    const acl = state.aclRules.filter((r) => r.subnetId === subnetId);
+    const custom = acl.find((r) => r.position === 7);
+    assert.ok(custom?.aclRuleId);
+    assert.deepEqual(
+      { ...custom, aclRuleId: '' },
+      {
+        aclRuleId: '',
+        subnetId,
+        vpcId,
+        accountId: server.a.accountId,
+        region: 'bj',
+        direction: 'egress',
+        position: 7,
+        protocol: 'tcp',
+        sourceIpAddress: 'all',
+        destinationIpAddress: 'all',
+        sourcePort: 'all',
+        destinationPort: '25',
+        action: 'deny',
+        description: 'no smtp',
+      },
+    );
+
+    // Every subnet ends with its two default rules: allow everything, evaluated last, no id.
+    assert.deepEqual(
+      acl
+        .filter((r) => r !== custom)
+        .map((r) => [r.aclRuleId, r.direction, r.action, r.protocol, r.sourceIpAddress, r.destinationPort]),
+      [
+        ['', 'ingress', 'allow', 'all', 'all', 'all'],
+        ['', 'egress', 'allow', 'all', 'all', 'all'],
+      ],
+    );
+    assert.ok(acl.every((r) => r === custom || r.position > 5000));
+
+    const group = state.securityGroups.find((g) => g.securityGroupId === securityGroupId);
+    assert.ok(group);
+    assert.deepEqual(
+      [group.name, group.vpcId, group.accountId, group.isDefault, group.eniIds],
+      ['net-sg', vpcId, server.a.accountId, false, [eniId]],
+    );
+    // Ingress first, whatever the order they were given in; each rule's peer in the field of its direction.
+    assert.deepEqual(
+      group.rules.map((r) => [r.direction, r.sourceIp, r.destIp, r.remark]),
+      [
+        ['ingress', '10.0.0.0/8', '', 'https'],
+        ['egress', '', '0.0.0.0/0', ''],
+      ],
+    );
+    assert.deepEqual([group.rules[0]?.protocol, group.rules[0]?.portRange], ['tcp', '443']);
+    assert.ok(group.rules.every((r) => r.securityGroupRuleId !== ''));
+    // The VPC's default group, made with it.
+    assert.deepEqual(
+      state.securityGroups.filter((g) => g.vpcId === vpcId).map((g) => g.isDefault),
+      [true, false],
+    );
+
+    const eni = state.enis.find((e) => e.eniId === eniId);
+    assert.ok(eni);
+    assert.deepEqual(
+      [eni.name, eni.vpcId, eni.subnetId, eni.securityGroupIds, eni.privateIps],
+      ['net-eni', vpcId, subnetId, [securityGroupId], [{ address: '10.240.1.9', primary: true }]],
+    );
+  });
+});
+
 describe('POST /_admin/act', () => {
   test('accepting as the acceptor runs the operation and the timeline names the request', async () => {
     const { peerConnId } = await crossRegionPeering(server);
@@ -233,6 +356,178 @@ describe('POST /_admin/act', () => {
     } finally {
       await admin(bj, 'DELETE', '/faults');
     }
+  });
+});
+
+describe("each side's actions in GET /_admin/state", () => {
+  let own: TestServer;
+  let ownBj: string;
+  before(async () => {
+    own = await startTestServer({ ...TWO_REGIONS });
+    ownBj = regionUrl(own, 'bj');
+  });
+  after(async () => {
+    await own.close();
+  });
+
+  const ownAdmin = (method: string, path: string, body?: unknown) => admin(ownBj, method, path, body);
+  const state = async () => (await ownAdmin('GET', '/state')).json as StateView;
+  const actAs = (side: SideView, operation: string, input: Record<string, unknown>) =>
+    ownAdmin('POST', '/act', { accountId: side.accountId, region: side.region, operation, input });
+
+  /** The input the console sends with each operation (the verdicts are asked with the same). */
+  function probe(pc: PeerConnView, side: SideView, operation: SideOperation): Record<string, unknown> {
+    const id = { peerConnId: pc.peerConnId };
+    switch (operation) {
+      case 'openPeerConnDnsSync':
+      case 'closePeerConnDnsSync':
+        return { ...id, role: side.role };
+      case 'updatePeerConnDeleteProtect':
+        return { ...id, deleteProtect: !pc.deleteProtect };
+      case 'resizePeerConn':
+        return { ...id, newBandwidthInMbps: pc.bandwidthInMbps };
+      case 'renewPeerConn':
+        return { ...id, billing: { reservation: { reservationLength: 1, reservationTimeUnit: 'month' } } };
+      default:
+        return id;
+    }
+  }
+
+  const allowed = (side: SideView) =>
+    (Object.keys(side.actions) as SideOperation[]).filter((op) => {
+      const verdict = side.actions[op];
+      return verdict.allowed && verdict.changes;
+    });
+
+  test('each side is offered what the rules allow it, in several states, and the engine agrees with every verdict', async () => {
+    const a = sdkClients(ownBj, own.a);
+    const b = sdkClients(regionUrl(own, 'gz'), own.b);
+    const vpc = async (client: typeof a, n: number) =>
+      (await client.vpc.createVpc({ name: `v${n}`, cidr: `10.${n}.0.0/16` })).vpcId;
+    const request = async (prepaid: boolean, n: number) =>
+      (
+        await a.peerconn.createPeerConn({
+          bandwidthInMbps: 10,
+          localVpcId: await vpc(a, n),
+          peerVpcId: await vpc(b, n + 100),
+          peerRegion: 'gz',
+          peerAccountId: own.b.accountId,
+          billing: prepaid
+            ? {
+                paymentTiming: 'Prepaid',
+                reservation: { reservationLength: 1, reservationTimeUnit: 'month' },
+              }
+            : { paymentTiming: 'Postpaid' },
+        })
+      ).peerConnId;
+    // A Prepaid connection past its month first, so the clock move times out nothing made later.
+    const expired = await request(true, 1);
+    await b.peerconn.acceptPeerConn({ peerConnId: expired });
+    await ownAdmin('POST', '/clock', { advance: '40d' });
+    const consulting = await request(false, 2);
+    const active = await request(false, 3);
+    await b.peerconn.acceptPeerConn({ peerConnId: active });
+    await a.peerconn.openPeerConnDnsSync({ peerConnId: active, role: 'initiator' });
+    const prepaid = await request(true, 4);
+    await b.peerconn.acceptPeerConn({ peerConnId: prepaid });
+    const rejected = await request(false, 5);
+    await b.peerconn.rejectPeerConn({ peerConnId: rejected });
+    const protectedOne = await request(false, 6);
+    await b.peerconn.acceptPeerConn({ peerConnId: protectedOne });
+    await a.peerconn.updatePeerConnDeleteProtect({ peerConnId: protectedOne, deleteProtect: true });
+    const sameAccount = (
+      await a.peerconn.createPeerConn({
+        bandwidthInMbps: 10,
+        localVpcId: await vpc(a, 7),
+        peerVpcId: await vpc(a, 8),
+        peerRegion: 'bj',
+        billing: { paymentTiming: 'Postpaid' },
+      })
+    ).peerConnId;
+
+    const before = await state();
+    const byId = new Map(before.peerConns.map((pc) => [pc.peerConnId, pc]));
+    const offered = (id: string, role: 'initiator' | 'acceptor') => {
+      const pc = byId.get(id);
+      assert.ok(pc, id);
+      return allowed(pc[role]);
+    };
+    // What a person who knows the rules expects to be offered.
+    assert.deepEqual(offered(consulting, 'initiator'), ['updatePeerConnDeleteProtect', 'deletePeerConn']);
+    assert.deepEqual(offered(consulting, 'acceptor'), ['acceptPeerConn', 'rejectPeerConn']);
+    assert.deepEqual(offered(active, 'initiator'), [
+      'closePeerConnDnsSync',
+      'updatePeerConnDeleteProtect',
+      'resizePeerConn',
+      'deletePeerConn',
+    ]);
+    assert.deepEqual(offered(active, 'acceptor'), ['openPeerConnDnsSync']);
+    assert.deepEqual(offered(prepaid, 'initiator'), [
+      'openPeerConnDnsSync',
+      'updatePeerConnDeleteProtect',
+      'resizePeerConn',
+      'renewPeerConn',
+      'refundPeerConn',
+    ]);
+    assert.deepEqual(offered(expired, 'initiator'), [
+      'updatePeerConnDeleteProtect',
+      'renewPeerConn',
+      'refundPeerConn',
+      'deletePeerConn',
+    ]);
+    assert.deepEqual(offered(expired, 'acceptor'), []);
+    assert.deepEqual(offered(rejected, 'initiator'), ['updatePeerConnDeleteProtect', 'deletePeerConn']);
+    assert.equal(byId.get(rejected)?.acceptor.removed, true);
+    assert.deepEqual(offered(protectedOne, 'initiator'), [
+      'openPeerConnDnsSync',
+      'updatePeerConnDeleteProtect',
+      'resizePeerConn',
+    ]);
+    // One account owns both sides of a same-account connection: it may do everything but answer it.
+    for (const role of ['initiator', 'acceptor'] as const) {
+      assert.deepEqual(offered(sameAccount, role), [
+        'openPeerConnDnsSync',
+        'updatePeerConnDeleteProtect',
+        'resizePeerConn',
+        'deletePeerConn',
+      ]);
+    }
+    const refusal = byId.get(prepaid)?.initiator.actions.deletePeerConn;
+    assert.equal(refusal?.allowed === false && refusal.code, 'PrepaidReleaseNotAllowed');
+
+    // Every verdict against the request itself, each tried on the same starting state.
+    const snapshot = (await ownAdmin('GET', '/snapshot')).json;
+    let tried = 0;
+    for (const pc of before.peerConns) {
+      for (const side of [pc.initiator, pc.acceptor]) {
+        if (side.removed) continue;
+        for (const operation of Object.keys(side.actions) as SideOperation[]) {
+          const verdict = side.actions[operation];
+          const eventsBefore = (await ownAdmin('GET', `/events?peerConnId=${pc.peerConnId}`)).json as {
+            events: PeerConnEvent[];
+          };
+          const answer = await actAs(side, operation, probe(pc, side, operation));
+          const what = `${operation} as the ${side.role} of ${pc.peerConnId}`;
+          if (verdict.allowed) {
+            assert.equal(answer.status, 200, `${what}: ${answer.text}`);
+            const eventsAfter = (await ownAdmin('GET', `/events?peerConnId=${pc.peerConnId}`)).json as {
+              events: PeerConnEvent[];
+            };
+            assert.equal(eventsAfter.events.length > eventsBefore.events.length, verdict.changes, what);
+          } else {
+            const body = answer.json as { code: string; message: string };
+            assert.deepEqual(
+              { code: body.code, message: body.message },
+              { code: verdict.code, message: verdict.message },
+              what,
+            );
+          }
+          tried += 1;
+          assert.equal((await ownAdmin('POST', '/snapshot', snapshot)).status, 204);
+        }
+      }
+    }
+    assert.equal(tried, 13 * 9);
   });
 });
 

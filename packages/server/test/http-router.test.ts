@@ -42,7 +42,7 @@ test('where a literal segment also fits a parameter, both readings are considere
     refusal(() => route('POST', segmentsOf('/v1/vpc/openRelay/vpc-1'), flags())),
     {
       code: 'MethodNotAllowed',
-      message: 'Method POST is not allowed on this path; allowed: PUT.',
+      message: 'Method POST is not allowed on this path, where "vpc-1" is read as a vpcId; allowed: PUT.',
     },
   );
 });
@@ -88,6 +88,15 @@ test('refusals: unknown path, other version, wrong method, two flags, missing fl
   assert.equal(route('GET', segmentsOf('/v1/eni/eni-1'), flags()).operation.name, 'getEni');
   assert.deepEqual(
     refusal(() => route('POST', segmentsOf('/v1/peerconn/pc-1'), flags())),
+    {
+      code: 'MethodNotAllowed',
+      message:
+        'Method POST is not allowed on this path, where "pc-1" is read as a peerConnId; allowed: GET, PUT, DELETE.',
+    },
+  );
+  // Where routes read the last segment differently (a literal for one, a parameter for another), none is named.
+  assert.deepEqual(
+    refusal(() => route('POST', segmentsOf('/v1/eni/quota'), flags())),
     {
       code: 'MethodNotAllowed',
       message: 'Method POST is not allowed on this path; allowed: GET, PUT, DELETE.',

@@ -1,8 +1,11 @@
 // Two server processes on one PostgreSQL database act as one service: every invariant holds across them,
-// a scheduled transition runs once whichever process scheduled it, settings and the clock are shared, and when
-// one process dies the other keeps serving everything that was acknowledged. Runs in the PostgreSQL pass.
+// a scheduled transition runs once whichever process scheduled it, settings and the clock are shared, when
+// one process dies the other keeps serving everything that was acknowledged, and a client that writes through
+// one process and then reads through the other sees its write, however late the other hears of it. Runs in the
+// PostgreSQL pass.
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
+import { connect, createServer, type Server, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { BceServiceError, PeerConnClient, VpcClient } from '@peerconn/sdk';
@@ -230,6 +233,47 @@ describe('two server processes on one PostgreSQL database', {
     });
   });
 
+  test('writes of different accounts at once over both processes wait for no one and are never retried', async () => {
+    const retries = async () => {
+      let total = 0;
+      for (const server of [one, two]) {
+        const { counters } = (await admin(server, 'GET', '/store')) as { counters: { retries: number } };
+        total += counters.retries;
+      }
+      return total;
+    };
+    const accounts = await Promise.all(
+      Array.from({ length: 8 }, async (_, i) => {
+        const created = (await admin(one, 'POST', '/accounts', { name: `busy-${i}` })) as {
+          id: string;
+          credentials: Array<{ accessKeyId: string; secretAccessKey: string }>;
+        };
+        return {
+          id: created.id,
+          ...(created.credentials[0] as { accessKeyId: string; secretAccessKey: string }),
+        };
+      }),
+    );
+    const before = await retries();
+    await Promise.all(
+      accounts.map(async (account, i) => {
+        const server = i % 2 ? one : two;
+        const other = i % 2 ? two : one;
+        for (let n = 0; n < 6; n++) {
+          const local = await newVpc(server, account);
+          const peer = await newVpc(other, account);
+          await client(n % 2 ? server : other, account).createPeerConn({
+            bandwidthInMbps: 10,
+            localVpcId: local,
+            peerVpcId: peer,
+            peerRegion: 'bj',
+          });
+        }
+      }),
+    );
+    assert.equal((await retries()) - before, 0, 'no write of one account conflicted with another account');
+  });
+
   test('kill -9 of one process under write load: the other keeps serving every acknowledged write', async () => {
     const acknowledged: string[] = [];
     let stop = false;
@@ -339,3 +383,114 @@ describe('two server processes started together with --seed on one empty Postgre
     }
   });
 });
+
+describe('writes through one process, reads through another that hears of commits late', {
+  skip: TEST_STORE_KIND !== 'postgres' && 'needs PostgreSQL (the PostgreSQL pass of npm test)',
+}, () => {
+  // `late` reaches PostgreSQL through a proxy that holds every byte coming back by 40 ms, the notifications of
+  // `one`'s commits included: its read cache learns of them long after `one` has answered. Whatever it serves must
+  // still include every write `one` acknowledged before the read was sent.
+  let place: StorePlace;
+  let proxy: DelayingProxy;
+  let one: Started;
+  let late: Started;
+  const DEMO = { id: 'a'.repeat(32), accessKeyId: 'demo-a-ak', secretAccessKey: 'demo-a-sk' };
+
+  before(async () => {
+    place = newStorePlace();
+    proxy = new DelayingProxy(new URL(place.store as string), 40);
+    const proxied = new URL(place.store as string);
+    proxied.port = String(await proxy.listen());
+    const common = ['--port', '0', '--log-level', 'silent', '--timing', 'immediate'];
+    one = await startProcess([...storeFlags(place), ...common]);
+    late = await startProcess([
+      '--store',
+      proxied.toString(),
+      '--store-schema',
+      place.schema as string,
+      ...common,
+    ]);
+  });
+
+  after(async () => {
+    for (const server of [one, late]) server?.child.kill('SIGKILL');
+    await Promise.all([one?.exited, late?.exited]);
+    proxy?.close();
+    if (place) await dropPlace(place);
+  });
+
+  test('every read shows the writes acknowledged before it, by id and in lists', async () => {
+    const { vpcId } = await vpcs(one, DEMO).createVpc({ name: 'first', cidr: '10.7.0.0/16' });
+    const { vpcId: peerVpcId } = await vpcs(one, DEMO).createVpc({ name: 'peer', cidr: '10.8.0.0/16' });
+    for (let round = 0; round < 8; round++) {
+      // Read through `late` first, so that it remembers the state before the write.
+      await vpcs(late, DEMO).getVpc({ vpcId });
+      await vpcs(late, DEMO).listVpcs({ maxKeys: 1000 });
+      await vpcs(one, DEMO).updateVpc({ vpcId, name: `name-${round}` });
+      assert.equal((await vpcs(late, DEMO).getVpc({ vpcId })).vpc.name, `name-${round}`, `round ${round}`);
+      const listed = (await vpcs(late, DEMO).listVpcs({ maxKeys: 1000 })).vpcs.find((v) => v.vpcId === vpcId);
+      assert.equal(listed?.name, `name-${round}`, `round ${round}, in the list`);
+    }
+    // A list remembered empty, then a connection created elsewhere.
+    assert.deepEqual((await client(late, DEMO).listPeerConns({ vpcId })).peerConns, []);
+    const { peerConnId } = await client(one, DEMO).createPeerConn({
+      bandwidthInMbps: 10,
+      localVpcId: vpcId,
+      peerVpcId,
+      peerRegion: 'bj',
+    });
+    assert.deepEqual(
+      (await client(late, DEMO).listPeerConns({ vpcId })).peerConns.map((p) => p.peerConnId),
+      [peerConnId],
+    );
+    for (let round = 0; round < 4; round++) {
+      assert.equal((await client(late, DEMO).getPeerConn({ peerConnId })).bandwidthInMbps, 10 + round);
+      await client(one, DEMO).resizePeerConn({ peerConnId, newBandwidthInMbps: 11 + round });
+      assert.equal((await client(late, DEMO).getPeerConn({ peerConnId })).bandwidthInMbps, 11 + round);
+    }
+    const counters = (await admin(late, 'GET', '/store')) as { counters: { readBarriers: number } };
+    assert.ok(counters.counters.readBarriers > 0, 'the reads were answered from the cache after a barrier');
+  });
+});
+
+/** A TCP proxy in front of PostgreSQL that delivers everything the database sends `delayMs` late, in order. */
+class DelayingProxy {
+  private readonly server: Server;
+  private readonly sockets = new Set<Socket>();
+
+  constructor(
+    private readonly target: URL,
+    private readonly delayMs: number,
+  ) {
+    this.server = createServer((client) => this.relay(client));
+  }
+
+  listen(): Promise<number> {
+    return new Promise((resolve) => {
+      this.server.listen(0, '127.0.0.1', () => resolve((this.server.address() as { port: number }).port));
+    });
+  }
+
+  close(): void {
+    this.server.close();
+    for (const socket of this.sockets) socket.destroy();
+  }
+
+  private relay(client: Socket): void {
+    const upstream = connect(Number(this.target.port), this.target.hostname);
+    for (const socket of [client, upstream]) {
+      this.sockets.add(socket);
+      socket.on('close', () => this.sockets.delete(socket));
+      socket.on('error', () => undefined);
+    }
+    client.on('data', (chunk: Buffer) => upstream.write(chunk));
+    // Timers of one duration fire in the order they were set: the bytes keep their order.
+    upstream.on('data', (chunk: Buffer) => {
+      setTimeout(() => {
+        if (!client.destroyed) client.write(chunk);
+      }, this.delayMs);
+    });
+    client.on('close', () => upstream.destroy());
+    upstream.on('close', () => setTimeout(() => client.destroy(), this.delayMs));
+  }
+}

@@ -291,11 +291,15 @@ describe('PostgreSQL stopped and started under load', {
     const place = {
       store: proxyUrl.toString(),
       schema: `lost_${randomBytes(5).toString('hex')}`,
-      dataPath: '',
+      dataPath: ':memory:',
     };
+    // The proxy is closed whatever happens, or its listener would keep the suite from ending.
     const server = await startServerOn(place, {
       logLevel: 'info',
       logStream: { write: (line) => lines.push(line) },
+    }).catch((error: unknown) => {
+      proxy.close();
+      throw error;
     });
     try {
       const attempts = new Attempts();
@@ -326,11 +330,14 @@ describe('PostgreSQL stopped and started under load', {
 
 /**
  * A TCP proxy in front of PostgreSQL that, when asked, lets one COMMIT through and cuts that connection when
- * the database answers it: the transaction is committed, and the server never hears so.
+ * the database answers it: the transaction is committed, and the server never hears so. (Answers to statements
+ * sent before the COMMIT in the same pipeline still pass.)
  */
 class CommitAnswerCutter {
   /** A simple-protocol query message carrying exactly `COMMIT`: 'Q', length 11, the text, NUL. */
   private static readonly COMMIT = Buffer.from([0x51, 0, 0, 0, 11, ...Buffer.from('COMMIT'), 0]);
+  /** Its answer: CommandComplete ('C') with the tag `COMMIT`. */
+  private static readonly COMMITTED = Buffer.from([0x43, 0, 0, 0, 11, ...Buffer.from('COMMIT'), 0]);
   private readonly server: Server;
   private readonly sockets = new Set<Socket>();
   private armed = 0;
@@ -371,7 +378,7 @@ class CommitAnswerCutter {
       upstream.write(chunk);
     });
     upstream.on('data', (chunk: Buffer) => {
-      if (cutOnAnswer) {
+      if (cutOnAnswer && chunk.includes(CommitAnswerCutter.COMMITTED)) {
         this.cut++;
         client.destroy();
         upstream.destroy();

@@ -21,7 +21,7 @@ import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import type { ServerOptions } from '../src/config.ts';
 import type { Store } from '../src/store/api.ts';
-import { openStore } from '../src/store/open.ts';
+import { openStore, type StoreChoice } from '../src/store/open.ts';
 
 const POSTGRES_URL = process.env.PEERCONN_TEST_POSTGRES || undefined;
 
@@ -92,8 +92,8 @@ export function newStorePlace(dataPath?: string): StorePlace {
   };
 }
 
-export function openPlace(place: StorePlace): Promise<Store> {
-  return openStore(place);
+export function openPlace(place: StorePlace, options: Pick<StoreChoice, 'sqlite'> = {}): Promise<Store> {
+  return openStore({ ...place, ...options });
 }
 
 /** The server options that keep its state in the place. */

@@ -2,6 +2,7 @@
 // reads see only committed data, a failed write leaves nothing and never fails its neighbours, signals arrive
 // after commit and never after a rollback, fault counters count down atomically, and a dump loads back.
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import type { SecurityGroupRecord } from '../src/domain/resources.ts';
 import type { PeerConnRecord, VpcRecord } from '../src/domain/types.ts';
@@ -230,6 +231,32 @@ test('concurrent writes: a failing one is rolled back alone, its neighbours comm
   });
 });
 
+test('live counts per account follow saves and deletes, whether or not the caller says what is stored', async () => {
+  await withStore(async (store) => {
+    const account = 'a'.repeat(32);
+    const count = () => store.read((r) => r.countLiveForAccount(account));
+    const one = peerConn('pc-1', 'vpc-1', 'vpc-2');
+    const two = peerConn('pc-2', 'vpc-3', 'vpc-4');
+    await store.write(async (tx) => {
+      await tx.savePeerConn(one);
+      await tx.savePeerConn(two, null);
+    });
+    assert.equal(await count(), 2);
+    const released = (record: PeerConnRecord): PeerConnRecord => ({
+      ...record,
+      initiator: { ...record.initiator, status: 'deleted' },
+      acceptor: { ...record.acceptor, status: 'deleted' },
+    });
+    await store.write((tx) => tx.savePeerConn(released(one), one));
+    assert.equal(await count(), 1);
+    await store.write((tx) => tx.savePeerConn({ ...two, bandwidthInMbps: 20 }));
+    assert.equal(await count(), 1, 'a change that keeps a connection live does not count it twice');
+    await store.write((tx) => tx.deletePeerConn('pc-2', { ...two, bandwidthInMbps: 20 }));
+    await store.write((tx) => tx.deletePeerConn('pc-1'));
+    assert.equal(await count(), 0);
+  });
+});
+
 test('signals reach subscribers after the commit, and never from a rolled-back write', async () => {
   await withStore(async (store) => {
     const heard: StoreSignal[] = [];
@@ -415,6 +442,69 @@ test('SQLite groups writes that arrive together into shared transactions', {
     assert.ok(store.stats.batches < 10, `100 concurrent writes took ${store.stats.batches} transactions`);
     for (let i = 0; i < 100; i++) await store.write((tx) => tx.insertVpc(vpc(`vpc-seq-${i}`)));
     assert.equal(store.stats.batches >= 100, true, 'writes awaited one by one each get their own');
+  } finally {
+    await store.close();
+    await dropPlace(place);
+  }
+});
+
+test('SQLite: no reader sees a write before it is acknowledged (the commit becomes visible once durable)', {
+  skip: TEST_STORE_KIND !== 'sqlite' && 'the SQLite store syncs its commits off the event loop',
+}, async () => {
+  await withStore(async (store) => {
+    for (let round = 0; round < 20; round++) {
+      const id = `vpc-seen-${round}`;
+      let acknowledged = false;
+      let seenEarly = 0;
+      let reads = 0;
+      const written = store
+        .write((tx) => tx.insertVpc(vpc(id)))
+        .then(() => {
+          acknowledged = true;
+        });
+      // Reads on every turn of the event loop while the write is committed and synced.
+      while (!acknowledged) {
+        await new Promise((resolve) => setImmediate(resolve));
+        const row = await store.read((r) => r.getVpc(id));
+        reads++;
+        if (row !== undefined && !acknowledged) seenEarly++;
+      }
+      await written;
+      assert.equal(
+        seenEarly,
+        0,
+        `round ${round}: ${seenEarly} of ${reads} reads saw the write before its answer`,
+      );
+      assert.equal((await store.read((r) => r.getVpc(id)))?.vpcId, id);
+    }
+  });
+});
+
+test('SQLite: under a steady stream of writes the WAL is copied into the database and starts over', {
+  skip: TEST_STORE_KIND !== 'sqlite' && 'the SQLite store keeps its own WAL',
+}, async () => {
+  const place = newStorePlace();
+  const store = await openPlace(place, { sqlite: { wal: { restartFrames: 20, intervalMs: 0 } } });
+  assert.ok(store instanceof SqliteStore);
+  // The WAL header's checkpoint sequence number (SQLite's file format: bytes 12-15, big-endian) goes up each time
+  // the WAL starts over from its beginning.
+  const startsOver = () => readFileSync(`${place.dataPath}-wal`).readUInt32BE(12);
+  try {
+    const batch = (i: number) =>
+      Promise.all(
+        Array.from({ length: 5 }, (_, j) => store.write((tx) => tx.insertVpc(vpc(`vpc-${i}-${j}`)))),
+      );
+    await batch(0);
+    const before = startsOver();
+    for (let i = 1; i < 300; i++) await batch(i);
+    assert.ok(
+      startsOver() - before >= 5,
+      `the WAL started over ${startsOver() - before} times in 300 batches (${JSON.stringify(store.walStats)})`,
+    );
+    const listed = await store.read((r) =>
+      r.listVpcs({ accountId: 'a'.repeat(32), region: 'bj', limit: 2000 }),
+    );
+    assert.equal(listed.length, 1500);
   } finally {
     await store.close();
     await dropPlace(place);

@@ -88,6 +88,12 @@ export const ADMIN_BODIES = {
   }),
 };
 
+/**
+ * What a client may send as the body of an admin route, read off its schema: the console types its requests
+ * with these, so a schema change fails the console's type-check instead of drifting from it.
+ */
+export type AdminBody<Name extends keyof typeof ADMIN_BODIES> = z.input<(typeof ADMIN_BODIES)[Name]>;
+
 /** Reads a JSON body (empty counts as `{}`) and checks it against the schema, naming what is wrong. */
 export async function readAdminBody<T>(
   req: IncomingMessage,

@@ -97,6 +97,10 @@ async function readiness({ admin, res }: AdminCall): Promise<Answer> {
   return 'streamed';
 }
 
+async function storeCounters({ admin }: AdminCall): Promise<Answer> {
+  return json(admin.engine.storeCounters());
+}
+
 async function reset(call: AdminCall): Promise<Answer> {
   await call.admin.engine.reset(stripUndefined(await call.body(ADMIN_BODIES.reset)));
   return 'no content';
@@ -244,6 +248,12 @@ const ADMIN_ROUTES: readonly AdminRoute[] = [
     readiness,
     'ready to serve: 200, or 503 with the reason while the state store is unreachable or full',
     { open: true },
+  ),
+  route(
+    'GET',
+    'store',
+    storeCounters,
+    'the state store: its kind, and counts of what it did (writes, retries, …)',
   ),
   route('POST', 'reset', reset, 'drop resources, tokens and fault rules; {accounts,clock,timing} also those'),
   route('GET', 'accounts', listAccounts, 'accounts and their keys'),

@@ -1,6 +1,8 @@
 // The JSON of the admin API's cross-account endpoints (`GET /_admin/state`, `POST /_admin/act`,
 // `POST /_admin/reachability`, the change stream), shared as types with the console page, their main reader.
 import type { PaymentTiming, RouteRule, TagModel } from '@peerconn/sdk';
+import type { OperationName } from '@peerconn/sdk/operations';
+import { type ActionVerdict, type SideOperation, sideActions } from '../domain/peerconn-actions.ts';
 import { USABLE_PEERCONN_STATUSES } from '../domain/route.ts';
 import { availableIps } from '../domain/subnet.ts';
 import { wireTime } from '../domain/time.ts';
@@ -19,8 +21,11 @@ import type {
   SubnetRecord,
   TimingTable,
   VpcRecord,
+  WireOutput,
 } from '../engine/api.ts';
+import { type NetworkViews, networkViews } from './network-views.ts';
 
+export type { ActionVerdict, SideOperation } from '../domain/peerconn-actions.ts';
 export type {
   HopNext,
   MatchedRule,
@@ -29,7 +34,14 @@ export type {
   ReachProblemCode,
   SideState,
 } from '../domain/reachability.ts';
-export type { EngineChange, PeerConnEvent, ReachQuery, ReachReport } from '../engine/api.ts';
+export type { EngineChange, PeerConnEvent, ReachQuery, ReachReport, RequestFields } from '../engine/api.ts';
+export type {
+  AclRuleView,
+  EniView,
+  SecurityGroupRuleView,
+  SecurityGroupView,
+} from './network-views.ts';
+export type { OperationName };
 
 export interface VpcView
   extends Pick<VpcRecord, 'vpcId' | 'accountId' | 'region' | 'name' | 'cidr' | 'description' | 'relay'> {
@@ -73,6 +85,11 @@ export interface RouteTableView {
 export interface SideView extends SideRecord {
   /** The acceptor side after a reject or a consult timeout: kept for the record, invisible to its account. */
   removed: boolean;
+  /**
+   * What the rules say to each operation this side's account could send now (domain/peerconn-actions.ts):
+   * the console offers the allowed ones and says why the others are refused.
+   */
+  actions: Record<SideOperation, ActionVerdict>;
 }
 
 export interface PeerConnView {
@@ -92,7 +109,7 @@ export interface PeerConnView {
 }
 
 /** Everything at once: the console's picture of the local cloud. */
-export interface StateView {
+export interface StateView extends NetworkViews {
   /** Regions the server has an endpoint for; resources may name others (through a Host header). */
   regions: string[];
   clock: ClockState;
@@ -122,6 +139,12 @@ export interface ActResult {
   result?: unknown;
 }
 
+/** What `POST /_admin/act` answers for one operation, its result typed as the operation's wire answer. */
+export interface ActAnswer<N extends OperationName> {
+  requestId: string;
+  result: WireOutput<N>;
+}
+
 /** A message of `GET /_admin/stream` (event `change`): what changed since the previous message. */
 export interface ChangeMessage {
   changes: EngineChange[];
@@ -140,7 +163,7 @@ function vpcView(vpc: VpcRecord): VpcView {
   };
 }
 
-function sideView(side: SideRecord, removed: boolean): SideView {
+function sideView(record: PeerConnRecord, side: SideRecord, removed: boolean, now: number): SideView {
   return {
     role: side.role,
     accountId: side.accountId,
@@ -152,10 +175,11 @@ function sideView(side: SideRecord, removed: boolean): SideView {
     status: side.status,
     dnsStatus: side.dnsStatus,
     removed,
+    actions: sideActions(record, side.role, now),
   };
 }
 
-function peerConnView(record: PeerConnRecord): PeerConnView {
+function peerConnView(record: PeerConnRecord, now: number): PeerConnView {
   return {
     peerConnId: record.id,
     crossAccount: record.crossAccount,
@@ -166,8 +190,8 @@ function peerConnView(record: PeerConnRecord): PeerConnView {
     expiredTime: record.expiresAt === null ? '' : wireTime(record.expiresAt),
     deleteProtect: record.deleteProtect,
     tags: record.tags,
-    initiator: sideView(record.initiator, false),
-    acceptor: sideView(record.acceptor, record.acceptorRemoved),
+    initiator: sideView(record, record.initiator, false, now),
+    acceptor: sideView(record, record.acceptor, record.acceptorRemoved, now),
   };
 }
 
@@ -233,9 +257,11 @@ export function stateView(
     clock: rest.clock,
     accounts: overview.accounts,
     vpcs: overview.vpcs.map(vpcView),
-    peerConns: overview.peerConns.map(peerConnView),
+    // The verdicts are the rules' at the instant the clock reading was taken, as a request then would meet them.
+    peerConns: overview.peerConns.map((record) => peerConnView(record, Date.parse(rest.clock.now))),
     subnets: overview.subnets.map(subnetView),
     routeTables: routeTableViews(overview),
+    ...networkViews(overview.resources, overview.subnets),
     pending: rest.pending,
     timing: rest.timing,
     faults: rest.faults,

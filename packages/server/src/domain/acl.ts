@@ -111,7 +111,7 @@ function portsOf(field: string, value: string, protocol: AclProtocol): string {
   if (!range.all && protocol !== 'tcp' && protocol !== 'udp') {
     throw invalid(
       field,
-      `(${value}) narrows the ports of a ${protocol} rule; ports apply to tcp and udp only: use all.`,
+      `(${value}) narrows the ports of a rule for ${protocol}; ports apply to tcp and udp only: use all.`,
     );
   }
   return value;

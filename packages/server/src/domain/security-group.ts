@@ -616,17 +616,6 @@ export function requireGroupDeletable(
   }
 }
 
-/** A VPC goes with its default group only: the groups made in it must be deleted first. */
-export function requireNoCustomGroups(vpc: VpcRecord, groups: readonly SecurityGroupRecord[]): void {
-  const custom = groups.filter((group) => !group.isDefault);
-  if (custom.length > 0) {
-    throw new ServiceError(
-      'VpcInUse',
-      `VPC ${vpc.vpcId} still has security group(s) ${custom.map((g) => g.securityGroupId).join(', ')}; delete them before deleting the VPC (its default group goes with it).`,
-    );
-  }
-}
-
 // ---- evaluation ----
 
 function peerTerm(ip: string, ethertype: Ethertype): AddressBlock | undefined {

@@ -22,11 +22,39 @@ const renderedSubnets = new WeakMap<SubnetRecord, Subnet>();
 const renderedRules = new WeakMap<RouteRuleRecord, RouteRule>();
 const renderedEnis = new WeakMap<EniRecord, Eni>();
 const jsonTexts = new WeakMap<object, string>();
+/** Bodies that never change (see fixedBody), and the bytes of those already sent once. */
+const fixedBodies = new WeakSet<object>();
+const jsonBytes = new WeakMap<object, Buffer>();
 
 /** Freezes a rendering and remembers its JSON text for `toJsonText`. */
 function remember<T extends object>(value: T): T {
   jsonTexts.set(value, JSON.stringify(value));
+  fixedBodies.add(value);
   return Object.freeze(value);
+}
+
+/**
+ * Marks a response body that is never changed again, made of renderings and plain values (a list page built
+ * from rows the read cache hands out until the next commit): its bytes are made the first time it is sent and
+ * reused for as long as the body itself is, so a page a hundred clients ask for is serialised once.
+ */
+export function fixedBody<T extends object>(body: T): T {
+  for (const member of Object.values(body)) if (Array.isArray(member)) Object.freeze(member);
+  fixedBodies.add(body);
+  return Object.freeze(body);
+}
+
+/** The UTF-8 bytes of `toJsonText(value)`, made once per fixed body (renderings and fixedBody pages). */
+export function toJsonBytes(value: unknown): Buffer {
+  if (typeof value !== 'object' || value === null || !fixedBodies.has(value)) {
+    return Buffer.from(toJsonText(value));
+  }
+  let bytes = jsonBytes.get(value);
+  if (bytes === undefined) {
+    bytes = Buffer.from(toJsonText(value));
+    jsonBytes.set(value, bytes);
+  }
+  return bytes;
 }
 
 /**
@@ -97,6 +125,8 @@ function renderVpcOnce(vpc: VpcRecord): Vpc {
     vpcId: vpc.vpcId,
     name: vpc.name,
     cidr: vpc.cidr,
+    // As for subnets: without IPv6 the field is "" (the Python SDK reads it as an attribute), never absent.
+    ipv6Cidr: '',
     description: vpc.description,
     isDefault: false,
     secondaryCidr: [],

@@ -58,6 +58,8 @@ export interface VpcUsage {
   customRules: number;
   /** Ids of the network interfaces still in the VPC. */
   enis: readonly string[];
+  /** Ids of the security groups made in the VPC (its default group goes with it, so it is not among them). */
+  securityGroups: readonly string[];
 }
 
 export function requireDeletable(vpc: VpcRecord, usage: VpcUsage): void {
@@ -66,11 +68,13 @@ export function requireDeletable(vpc: VpcRecord, usage: VpcUsage): void {
     usage.subnets > 0 ? `${usage.subnets} subnet(s)` : '',
     usage.customRules > 0 ? `${usage.customRules} custom route rule(s)` : '',
     usage.enis.length > 0 ? `${usage.enis.length} network interface(s) (${idList(usage.enis)})` : '',
+    usage.securityGroups.length > 0 ? `security group(s) ${idList(usage.securityGroups)}` : '',
   ].filter((part) => part !== '');
   if (left.length > 0) {
+    const defaultGroup = usage.securityGroups.length > 0 ? ' (its default group goes with it)' : '';
     throw new ServiceError(
       'VpcInUse',
-      `VPC ${vpc.vpcId} still has ${left.join(', ')}; release or delete them before deleting the VPC.`,
+      `VPC ${vpc.vpcId} still has ${left.join(', ')}; release or delete them before deleting the VPC${defaultGroup}.`,
     );
   }
 }

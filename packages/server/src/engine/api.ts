@@ -6,6 +6,7 @@ import type { PeerConnEvent } from '../domain/events.ts';
 import type { FaultRule, FaultRuleInput } from '../domain/faults.ts';
 import type { ReachReport, ReachRequest } from '../domain/reachability.ts';
 import type { Fields } from '../domain/requests.ts';
+import type { AnyResource } from '../domain/resources.ts';
 import type { TimingTable, TransitionName } from '../domain/timing.ts';
 import type {
   Account,
@@ -16,6 +17,7 @@ import type {
   SubnetRecord,
   VpcRecord,
 } from '../domain/types.ts';
+import type { StoreCounters } from '../store/api.ts';
 import type { StoreHealth } from '../store/availability.ts';
 
 export type { EventCause, EventChange, PeerConnEvent } from '../domain/events.ts';
@@ -122,6 +124,8 @@ export interface Overview {
   routeTables: RouteTableRecord[];
   /** Custom rules only; system routes follow from the subnets. */
   routeRules: RouteRuleRecord[];
+  /** ACL rules, security groups and their rules, network interfaces, each with its kind. */
+  resources: AnyResource[];
 }
 
 export interface EngineConfig {
@@ -220,5 +224,7 @@ export interface Engine {
   importSnapshot(snapshot: Snapshot, options?: { onlyIfEmpty?: boolean }): Promise<boolean>;
   /** Whether the store can serve: the last outcome, an active check (readiness), and outage reports. */
   storeHealth(): StoreHealth;
+  /** Which store this is, and what it has done since it opened (Store.counters). */
+  storeCounters(): { kind: 'sqlite' | 'postgres'; counters: StoreCounters };
   close(): Promise<void>;
 }

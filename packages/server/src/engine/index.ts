@@ -428,54 +428,67 @@ class PeerConnEngine implements Engine {
       secretAccessKey: partial?.secretAccessKey || newSecretAccessKey(),
       ...(partial?.sessionToken ? { sessionToken: partial.sessionToken } : {}),
     };
-    return this.store.write(async (tx) => {
-      if (!(await tx.getAccount(accountId)))
-        throw new ServiceError('NoSuchObject', `Account ${accountId} does not exist.`);
-      await this.requireFreeKey(tx, credential);
-      await tx.insertCredential(accountId, credential);
-      tx.announce({ type: 'accounts' });
-      return credential;
-    });
+    return this.store.write(
+      async (tx) => {
+        if (!(await tx.getAccount(accountId)))
+          throw new ServiceError('NoSuchObject', `Account ${accountId} does not exist.`);
+        await this.requireFreeKey(tx, credential);
+        await tx.insertCredential(accountId, credential);
+        tx.announce({ type: 'accounts' });
+        return credential;
+      },
+      { lockKeys: [accountLock(accountId)] },
+    );
   }
 
   removeCredential(accountId: string, accessKeyId: string): Promise<void> {
-    return this.store.write(async (tx) => {
-      if (!(await tx.deleteCredential(accountId, accessKeyId))) {
-        throw new ServiceError('NoSuchObject', `Account ${accountId} has no access key ${accessKeyId}.`);
-      }
-      tx.announce({ type: 'accounts' });
-    });
+    return this.store.write(
+      async (tx) => {
+        if (!(await tx.deleteCredential(accountId, accessKeyId))) {
+          throw new ServiceError('NoSuchObject', `Account ${accountId} has no access key ${accessKeyId}.`);
+        }
+        tx.announce({ type: 'accounts' });
+      },
+      { lockKeys: [accountLock(accountId)] },
+    );
   }
 
   deleteAccount(accountId: string): Promise<void> {
-    return this.store.write(async (tx) => {
-      const usage = await tx.accountUsage(accountId);
-      if (usage.vpcs > 0 || usage.peerConns > 0 || usage.resources > 0) {
-        const resources = usage.resources > 0 ? `, ${usage.resources} network resource(s)` : '';
-        throw new ServiceError(
-          'AccountInUse',
-          `Account ${accountId} still owns ${usage.vpcs} VPC(s)${resources} and ${usage.peerConns} peering connection side(s); release and delete them first, or reset the server.`,
-        );
-      }
-      if (!(await tx.deleteAccount(accountId))) {
-        throw new ServiceError('NoSuchObject', `Account ${accountId} does not exist.`);
-      }
-      tx.announce({ type: 'accounts' });
-    });
+    // Under the account's lock: a write of the account's own (a VPC created meanwhile) cannot slip past the check.
+    return this.store.write(
+      async (tx) => {
+        const usage = await tx.accountUsage(accountId);
+        if (usage.vpcs > 0 || usage.peerConns > 0 || usage.resources > 0) {
+          const resources = usage.resources > 0 ? `, ${usage.resources} network resource(s)` : '';
+          throw new ServiceError(
+            'AccountInUse',
+            `Account ${accountId} still owns ${usage.vpcs} VPC(s)${resources} and ${usage.peerConns} peering connection side(s); release and delete them first, or reset the server.`,
+          );
+        }
+        if (!(await tx.deleteAccount(accountId))) {
+          throw new ServiceError('NoSuchObject', `Account ${accountId} does not exist.`);
+        }
+        tx.announce({ type: 'accounts' });
+      },
+      { lockKeys: [accountLock(accountId)] },
+    );
   }
 
   async reset(options: ResetOptions = {}): Promise<void> {
     this.requireOpen();
     const clock: ClockData = { offsetMs: 0, frozenAt: null };
     const timing = structuredClone(this.config.timing);
-    await this.store.write(async (tx) => {
-      await tx.clearResources();
-      await tx.clearFaults();
-      if (options.accounts) await tx.clearAccounts();
-      if (options.clock) await tx.setMeta(CLOCK_KEY, JSON.stringify(clock));
-      if (options.timing) await tx.setMeta(TIMING_KEY, JSON.stringify(timing));
-      tx.announce({ type: 'all' });
-    });
+    await this.store.write(
+      async (tx) => {
+        await tx.clearResources();
+        await tx.clearFaults();
+        if (options.accounts) await tx.clearAccounts();
+        if (options.clock) await tx.setMeta(CLOCK_KEY, JSON.stringify(clock));
+        if (options.timing) await tx.setMeta(TIMING_KEY, JSON.stringify(timing));
+        tx.announce({ type: 'all' });
+      },
+      { exclusive: true },
+    );
     // Applied here before the answer, not only by the signal's reload, so the caller sees the result at once.
     if (options.clock) this.clockSource.restore(clock);
     if (options.timing) this.timingTable = timing;
@@ -554,6 +567,10 @@ class PeerConnEngine implements Engine {
 
   storeHealth(): StoreHealth {
     return this.store.health;
+  }
+
+  storeCounters() {
+    return { kind: this.store.kind, counters: this.store.counters() };
   }
 
   async setClock(change: ClockChange): Promise<ClockState> {
@@ -659,7 +676,7 @@ class PeerConnEngine implements Engine {
           tx.announce({ type: 'all' });
           return true;
         },
-        { lockKeys: [ACCOUNTS_LOCK] },
+        { lockKeys: [ACCOUNTS_LOCK], exclusive: true },
       );
     } catch (error) {
       if (error instanceof ServiceError) throw error;
@@ -683,6 +700,11 @@ class PeerConnEngine implements Engine {
     this.unsubscribe();
     await this.store.close();
   }
+}
+
+/** The lock of an account's own data, as lockKeysOf (operations.ts) names it for the requests of the account. */
+function accountLock(accountId: string): string {
+  return `account:${accountId}`;
 }
 
 /** Names pick accounts in the banner, the CLI's profiles and the console: two accounts never share one. */

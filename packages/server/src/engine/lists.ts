@@ -1,7 +1,9 @@
-// List pages: resolving a marker to a position, and cutting a page from rows fetched with one extra.
+// List pages: resolving a marker to a position, cutting a page from rows fetched with one extra, and keeping the
+// wire page built from rows the read cache hands out.
 import { type ResourceKind, type ResourceRecords, resourceKeys } from '../domain/resources.ts';
 import type { CallerScope } from '../domain/types.ts';
 import { maxKeys } from '../domain/values.ts';
+import { fixedBody } from '../domain/view.ts';
 import { ServiceError } from '../errors.ts';
 import type { StoreReader } from '../store/api.ts';
 
@@ -17,7 +19,7 @@ export interface Page<T> {
  * Cuts a page from rows fetched with one extra: that extra row only tells whether the list goes on, and its id
  * is the next page's marker. Field order is the wire's (marker, isTruncated, nextMarker, maxKeys).
  */
-export function toPage<T>(rows: T[], limit: number, idOf: (row: T) => string): Page<T> {
+export function toPage<T>(rows: readonly T[], limit: number, idOf: (row: T) => string): Page<T> {
   const items = rows.slice(0, limit);
   const first = items[0];
   const next = rows[limit];
@@ -28,6 +30,29 @@ export function toPage<T>(rows: T[], limit: number, idOf: (row: T) => string): P
     ...(next !== undefined ? { nextMarker: idOf(next) } : {}),
     maxKeys: limit,
   };
+}
+
+/**
+ * The wire pages of one list operation, each kept with the rows it was built from. The read cache hands out the
+ * same frozen rows array for the same query until the next commit (store/read-cache.ts), so a page — a function
+ * of its rows and of the query that fetched them — is built once per commit, and its bytes are made once
+ * (domain/view.ts, fixedBody). Rows that are not frozen (no cache, or a read a commit overtook) build a page
+ * every time. One memo per operation: rows of one query never build another operation's page.
+ */
+export class PageMemo<R, P extends object> {
+  private readonly pages = new WeakMap<readonly R[], { limit: number; page: P }>();
+
+  constructor(private readonly build: (rows: readonly R[], limit: number) => P) {}
+
+  /** The page of `limit` items cut from `rows` (fetched with one extra). */
+  pageOf(rows: readonly R[], limit: number): P {
+    if (!Object.isFrozen(rows)) return this.build(rows, limit);
+    const kept = this.pages.get(rows);
+    if (kept?.limit === limit) return kept.page;
+    const page = fixedBody(this.build(rows, limit));
+    this.pages.set(rows, { limit, page });
+    return page;
+  }
 }
 
 export function invalidMarker(marker: string): ServiceError {

@@ -109,10 +109,13 @@ export function runWrite<N extends OperationName>(
 }
 
 /**
- * The names a write of this operation serialises on across server processes (see WriteOptions.lockKeys):
- * the accounts whose quotas, VPCs and tokens it reads. Subnet and route writes touch only the caller's VPC,
- * its subnets and its table; a connection a route names may be released meanwhile by the other account, which
- * the rules allow (the route stays as a blackhole), so it takes no lock of that account.
+ * The names a write of this operation serialises on across server processes (see WriteOptions.lockKeys): the
+ * accounts whose quotas, VPCs and tokens it reads. On PostgreSQL the rules rest on them (docs/postgres.md,
+ * "Writes"): a rule that reads another account's data needs that account's name here. Subnet and route writes
+ * touch only the caller's VPC, its subnets and its table; a connection a route names may be released meanwhile
+ * by the other account, which the rules allow (the route stays as a blackhole), so it takes no lock of that
+ * account. A change of a connection both accounts may change (accept, release, …) takes the caller's only: the
+ * two writes change the same row, which the database itself refuses to let both do unseen.
  */
 export function lockKeysOf(operation: OperationName, caller: CallerScope, fields: object): string[] {
   const keys = [`account:${caller.accountId}`];

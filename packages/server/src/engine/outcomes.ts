@@ -47,11 +47,12 @@ export async function applyOutcome(
   const { tx, now } = ctx;
   await recordEvent(ctx, peerConnId, before, result.record);
   if (result.record === null) {
-    await tx.deletePeerConn(peerConnId);
+    await tx.deletePeerConn(peerConnId, before);
     await tx.deleteTransitionsOf(peerConnId);
     return;
   }
-  await tx.savePeerConn(result.record);
+  // `before` is what the transaction holds for the connection (loaded by it, or saved by the step before).
+  await tx.savePeerConn(result.record, before ?? null);
   for (const { kind, side } of result.cancel) await tx.deleteTransition(peerConnId, kind, side);
   const dueNow: TransitionRequest[] = [];
   for (const request of result.schedule) {

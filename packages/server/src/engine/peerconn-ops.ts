@@ -17,10 +17,12 @@ import type {
 import type { Outcome, PeerConnRecord } from '../domain/types.ts';
 import { limited, maxKeys } from '../domain/values.ts';
 import { renderSide } from '../domain/view.ts';
-import type { StoreReader } from '../store/api.ts';
+import type { SideListItem, StoreReader } from '../store/api.ts';
 import { newInterfaceId, newPeerConnId } from './ids.ts';
-import { invalidMarker, markerOf, toPage } from './lists.ts';
+import { invalidMarker, markerOf, PageMemo, toPage } from './lists.ts';
 import { applyOutcome, type ReadContext, type RequestContext } from './outcomes.ts';
+
+type SideListRow = SideListItem & { seq: number; ifId: string };
 
 async function loadPeerConn(reader: StoreReader, peerConnId: string): Promise<PeerConnRecord> {
   const record = await reader.getPeerConn(peerConnId);
@@ -68,18 +70,29 @@ export async function createPeerConn(ctx: RequestContext, fields: CreatePeerConn
   const request = createRequest(fields, ctx.caller);
   const { tx, caller, config } = ctx;
   const id = newPeerConnId();
+  // Asked together: a store that can (PostgreSQL) sends them in one round trip.
+  const [localVpc, peerVpc, pairTaken, liveOnLocalVpc, liveOnPeerVpc, liveForInitiator, liveForAcceptor] =
+    await Promise.all([
+      tx.getVpc(request.localVpcId),
+      tx.getVpc(request.peerVpcId),
+      tx.livePairExists(request.localVpcId, request.peerVpcId),
+      tx.countLiveOnVpc(request.localVpcId),
+      tx.countLiveOnVpc(request.peerVpcId),
+      tx.countLiveForAccount(caller.accountId),
+      tx.countLiveForAccount(request.peerAccountId),
+    ]);
   const result = decideCreate(request, caller, {
     id,
     initiatorIfId: newInterfaceId(),
     acceptorIfId: newInterfaceId(),
     now: ctx.now,
-    localVpc: await tx.getVpc(request.localVpcId),
-    peerVpc: await tx.getVpc(request.peerVpcId),
-    pairTaken: await tx.livePairExists(request.localVpcId, request.peerVpcId),
-    liveOnLocalVpc: await tx.countLiveOnVpc(request.localVpcId),
-    liveOnPeerVpc: await tx.countLiveOnVpc(request.peerVpcId),
-    liveForInitiator: await tx.countLiveForAccount(caller.accountId),
-    liveForAcceptor: await tx.countLiveForAccount(request.peerAccountId),
+    localVpc,
+    peerVpc,
+    pairTaken,
+    liveOnLocalVpc,
+    liveOnPeerVpc,
+    liveForInitiator,
+    liveForAcceptor,
     quotaPerVpc: config.quotaPerVpc,
     quotaPerAccount: config.quotaPerAccount,
     consultTimeoutMs: config.consultTimeoutMs,
@@ -112,6 +125,10 @@ export async function listPeerConns(ctx: ReadContext, fields: ListPeerConnsField
     fromSeq = at.seq;
   }
   const rows = await ctx.reader.listSides({ accountId, region, vpcId, fromSeq, limit: limit + 1 });
+  return peerConnPages.pageOf(rows, limit);
+}
+
+const peerConnPages = new PageMemo((rows: readonly SideListRow[], limit: number) => {
   const { items, ...paging } = toPage(rows, limit, (row) => row.ifId);
   return {
     peerConns: items.map((row) =>
@@ -119,4 +136,4 @@ export async function listPeerConns(ctx: ReadContext, fields: ListPeerConnsField
     ),
     ...paging,
   };
-}
+});

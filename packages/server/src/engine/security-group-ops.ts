@@ -112,6 +112,32 @@ async function groupsById(reader: StoreReader, caller: CallerScope, ids: readonl
   return found.sort((a, b) => a.seq - b.seq).map((entry) => entry.group);
 }
 
+/**
+ * The groups an instance uses. There are no instances here: an instance id names a network interface (the groups
+ * it uses), or the instance interfaces are attached to (the groups of every such interface of the caller's).
+ */
+async function groupsOfInstance(
+  reader: StoreReader,
+  caller: CallerScope,
+  instanceId: string,
+  vpcId: string | undefined,
+): Promise<string[]> {
+  const eni = await reader.getResource('eni', instanceId);
+  if (eni) return isOwned(eni, caller) ? eni.securityGroupIds : [];
+  const enis =
+    vpcId !== undefined
+      ? await reader.resourcesUnder('eni', [vpcId])
+      : (
+          await reader.listResourcePage('eni', {
+            accountId: caller.accountId,
+            region: caller.region,
+            limit: Number.MAX_SAFE_INTEGER,
+          })
+        ).map((row) => row.record);
+  const attached = enis.filter((e) => e.instanceId === instanceId && isOwned(e, caller));
+  return [...new Set(attached.flatMap((e) => e.securityGroupIds))];
+}
+
 export async function listSecurityGroups(
   ctx: ReadContext,
   fields: RequestFields<'listSecurityGroups'>,
@@ -128,9 +154,8 @@ export async function listSecurityGroups(
     // A VPC that is not the caller's has no groups the caller may see, as one that does not exist.
     page = pageOf<SecurityGroupRecord>([], fields, (g) => g.securityGroupId);
   } else if (named.length > 0 || instanceId !== undefined) {
-    // The instance here is a network interface: the groups it uses.
-    const eni = instanceId === undefined ? undefined : await reader.getResource('eni', instanceId);
-    const ofInstance = eni && isOwned(eni, caller) ? eni.securityGroupIds : [];
+    const ofInstance =
+      instanceId === undefined ? [] : await groupsOfInstance(reader, caller, instanceId, vpcId);
     const candidates =
       instanceId === undefined
         ? named
@@ -262,10 +287,9 @@ export async function createDefaultSecurityGroup(ctx: RequestContext, vpc: VpcRe
   for (const rule of rules) await ctx.tx.insertResource('securityGroupRule', rule);
 }
 
-/** A VPC's groups before it goes: refused while groups made in it are left; its default group goes with it. */
+/** A VPC's groups as it goes: only its default one is left by then (requireDeletable refuses the others). */
 export async function deleteSecurityGroupsOfVpc(ctx: RequestContext, vpc: VpcRecord): Promise<void> {
   const groups = await ctx.tx.resourcesUnder('securityGroup', [vpc.vpcId]);
-  groupRules.requireNoCustomGroups(vpc, groups);
   const ids = groups.map((g) => g.securityGroupId);
   for (const rule of await ctx.tx.resourcesUnder('securityGroupRule', ids)) {
     await ctx.tx.deleteResource('securityGroupRule', rule.securityGroupRuleId);

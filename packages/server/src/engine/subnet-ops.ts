@@ -10,14 +10,14 @@ import type {
   UpdateSubnetFields,
 } from '../domain/requests.ts';
 import * as subnetRules from '../domain/subnet.ts';
-import type { CallerScope } from '../domain/types.ts';
+import type { CallerScope, SubnetRecord } from '../domain/types.ts';
 import { limited, maxKeys } from '../domain/values.ts';
 import { renderSubnet } from '../domain/view.ts';
 import { requireOwnVpc } from '../domain/vpc.ts';
 import type { StoreReader } from '../store/api.ts';
 import { deleteAclRulesOfSubnet } from './acl-ops.ts';
 import { newSubnetId } from './ids.ts';
-import { invalidMarker, markerOf, toPage } from './lists.ts';
+import { invalidMarker, markerOf, PageMemo, toPage } from './lists.ts';
 import type { ReadContext, RequestContext } from './outcomes.ts';
 
 async function loadOwnSubnet(reader: StoreReader, caller: CallerScope, subnetId: string) {
@@ -83,9 +83,15 @@ export async function listSubnets(ctx: ReadContext, fields: ListSubnetsFields) {
     ...optional('subnetType', fields.subnetType),
     ...(subnetIds && subnetIds.length > 0 ? { subnetIds } : {}),
   });
-  const { items, ...paging } = toPage(rows, limit, (row) => row.subnet.subnetId);
-  return { subnets: items.map((row) => renderSubnet(row.subnet)), ...paging };
+  return subnetPages.pageOf(rows, limit);
 }
+
+const subnetPages = new PageMemo(
+  (rows: ReadonlyArray<{ seq: number; subnet: SubnetRecord }>, limit: number) => {
+    const { items, ...paging } = toPage(rows, limit, (row) => row.subnet.subnetId);
+    return { subnets: items.map((row) => renderSubnet(row.subnet)), ...paging };
+  },
+);
 
 /** A filter when given and not empty (the SDKs send empty values for filters left unset). */
 function optional<K extends string>(key: K, value: string | undefined): { [P in K]?: string } {

@@ -7,13 +7,13 @@ import type {
   UpdateVpcFields,
   VpcIdFields,
 } from '../domain/requests.ts';
-import type { CallerScope } from '../domain/types.ts';
+import type { CallerScope, VpcRecord } from '../domain/types.ts';
 import { maxKeys } from '../domain/values.ts';
 import { renderVpc, renderVpcDetail } from '../domain/view.ts';
 import * as vpcRules from '../domain/vpc.ts';
 import type { StoreReader } from '../store/api.ts';
 import { newRouteTableId, newVpcId } from './ids.ts';
-import { invalidMarker, markerOf, toPage } from './lists.ts';
+import { invalidMarker, markerOf, PageMemo, toPage } from './lists.ts';
 import type { ReadContext, RequestContext } from './outcomes.ts';
 import { createDefaultSecurityGroup, deleteSecurityGroupsOfVpc } from './security-group-ops.ts';
 
@@ -56,6 +56,9 @@ export async function deleteVpc(ctx: RequestContext, fields: VpcIdFields): Promi
     subnets: (await ctx.tx.subnetsOfVpc(vpc.vpcId)).length,
     customRules: table ? (await ctx.tx.rulesOfTable(table.routeTableId)).length : 0,
     enis: (await ctx.tx.resourcesUnder('eni', [vpc.vpcId])).map((eni) => eni.eniId),
+    securityGroups: (await ctx.tx.resourcesUnder('securityGroup', [vpc.vpcId]))
+      .filter((group) => !group.isDefault)
+      .map((group) => group.securityGroupId),
   });
   await deleteSecurityGroupsOfVpc(ctx, vpc);
   if (table) await ctx.tx.deleteRouteTable(table.routeTableId);
@@ -98,6 +101,10 @@ export async function listVpcs(ctx: ReadContext, fields: ListVpcsFields) {
           limit: limit + 1,
           ...(vpcIds && vpcIds.length > 0 ? { vpcIds } : {}),
         });
+  return vpcPages.pageOf(rows, limit);
+}
+
+const vpcPages = new PageMemo((rows: ReadonlyArray<{ seq: number; vpc: VpcRecord }>, limit: number) => {
   const { items, ...paging } = toPage(rows, limit, (row) => row.vpc.vpcId);
   return { vpcs: items.map((row) => renderVpc(row.vpc)), ...paging };
-}
+});

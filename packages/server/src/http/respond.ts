@@ -1,9 +1,10 @@
-// Rendering of BCE responses: every answer is JSON-typed and carries the request id. Bodies leave as one string
-// in res.end(), so node writes status line, headers and body in a single write. The headers go to writeHead in
+// Rendering of BCE responses: every answer is JSON-typed and carries the request id. Bodies leave as one buffer
+// in res.end(), so node writes status line, headers and body in a single write; a body that never changes (a
+// rendering, a list page built from cached rows: domain/view.ts) is encoded once, not per answer. The headers go to writeHead in
 // one object, request id included: node takes such an object as it is, while a header set beforehand with
 // setHeader makes it merge the two header by header on every response.
 import type { OutgoingHttpHeaders, ServerResponse } from 'node:http';
-import { toJsonText } from '../domain/view.ts';
+import { toJsonBytes } from '../domain/view.ts';
 
 export const JSON_CONTENT_TYPE = 'application/json;charset=UTF-8';
 
@@ -15,9 +16,9 @@ function jsonHeaders(length: number, requestId: string | undefined): OutgoingHtt
 }
 
 export function sendJson(res: ServerResponse, status: number, body: unknown, requestId?: string): void {
-  const text = toJsonText(body);
-  res.writeHead(status, jsonHeaders(Buffer.byteLength(text), requestId));
-  res.end(text);
+  const bytes = toJsonBytes(body);
+  res.writeHead(status, jsonHeaders(bytes.length, requestId));
+  res.end(bytes);
 }
 
 /** A success (or injected fault) with no body: `Content-Length: 0`, which every official SDK reads as "no data". */

@@ -31,6 +31,25 @@ function versionServing(segments: readonly string[]): string | undefined {
 }
 
 /**
+ * How the path's last segment is read when every route of the path takes it as the same parameter: a word of an
+ * API this server does not have (the Go SDK's `POST …/privateIp/batchAddCrossSubnet`) then shows as the value it
+ * was taken for, so the refusal says why the method does not fit.
+ */
+function lastSegmentReading(segments: readonly string[], methods: readonly string[]): string {
+  const params = new Set<string>();
+  for (const method of methods) {
+    for (const { route } of ROUTES.lookup(method, segments).found) {
+      const param = /^\{(\w+)\}$/.exec(route.path.slice(route.path.lastIndexOf('/') + 1))?.[1];
+      if (param === undefined) return '';
+      params.add(param);
+    }
+  }
+  const [param] = params;
+  if (params.size !== 1 || param === undefined) return '';
+  return `, where ${JSON.stringify(segments[segments.length - 1])} is read as a ${param}`;
+}
+
+/**
  * Picks the operation for method + path + flags. Throws NotFound / InvalidVersion / MethodNotAllowed /
  * InvalidParameter as BCE errors.
  */
@@ -58,7 +77,7 @@ export function route(
   if (candidates.length === 0) {
     throw serviceError(
       'MethodNotAllowed',
-      `Method ${method} is not allowed on this path; allowed: ${allowed.join(', ')}.`,
+      `Method ${method} is not allowed on this path${lastSegmentReading(segments, allowed)}; allowed: ${allowed.join(', ')}.`,
     );
   }
   const flagsHere = candidates.flatMap((c) => (c.route.flag ? [c.route.flag] : []));

@@ -2,9 +2,11 @@
 // of server processes).
 //
 // Reads and writes are split. `read` runs on committed data and never waits for a writer (SQLite: a second
-// connection on the WAL; PostgreSQL: a pooled query). `write` runs one serialisable transaction: SQLite groups
-// the writes that arrive together into one transaction and one fsync, each isolated by a savepoint; PostgreSQL
-// runs SERIALIZABLE transactions and retries serialization failures itself, invisibly to the caller.
+// connection on the WAL that sees only what is durable; PostgreSQL: pooled queries behind a read cache).
+// `write` runs one transaction that behaves as if it ran alone: SQLite groups the writes that arrive together
+// into one transaction and one fsync (a failing write never reaching its batch-mates); PostgreSQL runs each in a
+// REPEATABLE READ transaction behind the advisory locks it names (WriteOptions), and retries a conflict itself,
+// invisibly to the caller.
 //
 // Whatever a write wants others to learn (a transition scheduled, settings changed, an event recorded) it
 // announces with `tx.announce`; after the commit the store hands it to every subscriber — in this process and,
@@ -261,9 +263,14 @@ export interface StoreTx extends StoreReader {
   updateResource<K extends ResourceKind>(kind: K, record: ResourceRecords[K]): Promise<void>;
   deleteResource(kind: ResourceKind, id: string): Promise<void>;
 
-  /** Inserts or updates, keeping each side's creation-order key across updates. */
-  savePeerConn(record: PeerConnRecord): Promise<void>;
-  deletePeerConn(id: string): Promise<void>;
+  /**
+   * Inserts or updates, keeping each side's creation-order key across updates. `stored` is what the store holds
+   * for this id now (null: nothing), when the caller has it at hand: the store then need not read it back to move
+   * the per-account live counts (a round trip on PostgreSQL).
+   */
+  savePeerConn(record: PeerConnRecord, stored?: PeerConnRecord | null): Promise<void>;
+  /** `stored` as for savePeerConn. */
+  deletePeerConn(id: string, stored?: PeerConnRecord): Promise<void>;
 
   upsertTransition(row: TransitionRow): Promise<void>;
   deleteTransition(peerConnId: string, kind: TransitionKind, side: TransitionSide): Promise<void>;
@@ -294,11 +301,23 @@ export interface StoreTx extends StoreReader {
 export interface WriteOptions {
   /**
    * Names this write serialises on across processes (PostgreSQL advisory locks, taken in this order before the
-   * work runs). Correctness never depends on them — SERIALIZABLE does — but they turn a storm of conflicting
-   * writes into a queue instead of a storm of retries. SQLite ignores them: its writes are serial anyway.
+   * transaction's snapshot). On PostgreSQL the rules depend on them: two writes whose rules read what the other
+   * changes must share a name (writes that change the same row are caught without one). docs/postgres.md,
+   * "Writes", says which rule rests on which name. SQLite ignores them: its writes are serial anyway.
    */
   lockKeys?: readonly string[];
+  /**
+   * The write may change anything (a reset, a snapshot import): it runs alone, with no other write in flight
+   * in any process. SQLite's writes are always alone.
+   */
+  exclusive?: boolean;
 }
+
+/**
+ * What a store has done since it opened, by name (writes, retries, batches, …): for diagnostics and the benchmarks,
+ * through GET /_admin/store. Each store has its own names (docs/server.md lists them).
+ */
+export type StoreCounters = Readonly<Record<string, number>>;
 
 export interface Store {
   readonly kind: 'sqlite' | 'postgres';
@@ -315,5 +334,7 @@ export interface Store {
   write<T>(work: (tx: StoreTx) => Promise<T>, options?: WriteOptions): Promise<T>;
   /** Calls `listener` with every signal announced by a committed write, from this process or another. */
   subscribe(listener: (signal: StoreSignal) => void): () => void;
+  /** What the store has done since it opened. */
+  counters(): StoreCounters;
   close(): Promise<void>;
 }

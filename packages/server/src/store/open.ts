@@ -1,6 +1,6 @@
 // Which store a server runs on: chosen once at start-up from `--store`, and handed to the engine.
 import type { Store } from './api.ts';
-import { SqliteStore } from './sqlite.ts';
+import { SqliteStore, type SqliteStoreOptions } from './sqlite.ts';
 import { isPostgresUrl } from './url.ts';
 
 export interface StoreChoice {
@@ -14,6 +14,8 @@ export interface StoreChoice {
   schema?: string | undefined;
   /** better-sqlite3's native addon, loaded by the caller (see SqliteStore). */
   sqliteAddon?: object | undefined;
+  /** How the SQLite store keeps its WAL (tests make it small); ignored for PostgreSQL. */
+  sqlite?: SqliteStoreOptions | undefined;
 }
 
 export async function openStore(choice: StoreChoice): Promise<Store> {
@@ -26,5 +28,5 @@ export async function openStore(choice: StoreChoice): Promise<Store> {
       ...(choice.schema !== undefined ? { schema: choice.schema } : {}),
     });
   }
-  return new SqliteStore(choice.dataPath, { addon: choice.sqliteAddon });
+  return new SqliteStore(choice.dataPath, { ...choice.sqlite, addon: choice.sqliteAddon });
 }

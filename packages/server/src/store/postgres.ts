@@ -1,20 +1,35 @@
 // The shared store on PostgreSQL: any number of server processes on one database act as one service.
 //
-// - Writes run as SERIALIZABLE transactions. A serialization failure, a deadlock or a unique violation from a
-//   concurrent insert is retried here, from the start of the work, so callers never see it; check-then-write
-//   rules (one connection per VPC pair, quotas, clientToken idempotency) hold across processes.
-// - Advisory locks named by the write (WriteOptions.lockKeys), held for the transaction, queue conflicting
-//   writers instead of letting them fail and retry; the scheduler's lock makes catch-up passes run one at a
-//   time, so a due transition is applied exactly once whichever process's timer fires first.
-// - Signals travel to the other processes with NOTIFY, sent inside the transaction and so delivered only
-//   if it commits. A short poll of the earliest due instant covers a missed notification.
+// - Writes run as REPEATABLE READ transactions behind PostgreSQL advisory locks taken before the transaction's
+//   snapshot: the names a write gives (WriteOptions.lockKeys: the accounts whose data its rules read, the
+//   scheduler), and one name every write holds shared and a reset or a snapshot import holds alone. Two writes
+//   whose rules read what the other changes share a name and so run one after the other, each seeing the other's
+//   commit; two writes that change the same row without one (an accept and a release of one connection, by its
+//   two accounts) meet PostgreSQL's own check, and the later one is run again. Writes of different accounts never
+//   wait for or fail because of each other. docs/postgres.md, "Writes", lists which rule rests on which name.
+// - A conflict (a concurrent update of the same row, a deadlock, a unique violation from a concurrent insert of
+//   one key) is retried here, from the start of the work, so callers never see it. The store counts the retries
+//   (counters(), GET /_admin/store).
+// - The scheduler's lock makes catch-up passes run one at a time, so a due transition is applied exactly once
+//   whichever process's timer fires first.
+// - Few round trips: a write's connection pipelines (node-postgres pipeline mode). The locks, BEGIN and the
+//   work's first read go out together, statements whose outcome nobody reads go out without waiting
+//   (SqlDriver.send), and the COMMIT, the unlocks and the NOTIFY go out together: a write that reads once waits
+//   for the database twice, and holds its locks for one pass of its own code between those waits.
+// - Every commit sends one NOTIFY, right after its COMMIT in a transaction of its own that does not wait for the
+//   disk (inside the write it would make every write of the cluster flush in one line): it carries the signals the
+//   write announced, and tells the other processes to forget what their read caches remember. The write is
+//   answered only once it is sent. A short poll of the earliest due instant covers a missed notification.
+// - Reads are answered from a read cache (read-cache.ts) when a read barrier (postgres-listener.ts) shows that no
+//   other process's commit is still unheard; a client that writes through one process and then reads through
+//   another sees its write (docs/postgres.md, "Reads").
 // - A database that cannot be reached (stopped, restarting, a connection cut) is an outage, not a bug: the
 //   operation fails with StoreUnavailableError, and the first query that works again ends it. The poll above
 //   also notices both without any traffic. A write whose COMMIT lost its answer is never retried here: it may
 //   have committed, and only the client's clientToken can tell a retry from a second request.
 import { createHash, randomUUID } from 'node:crypto';
 import pg from 'pg';
-import type { Store, StoreReader, StoreSignal, StoreTx, WriteOptions } from './api.ts';
+import type { Store, StoreCounters, StoreReader, StoreSignal, StoreTx, WriteOptions } from './api.ts';
 import {
   type OutageReason,
   StoreAvailability,
@@ -23,6 +38,8 @@ import {
   type Ticket,
 } from './availability.ts';
 import { POSTGRES_MIGRATIONS } from './migrations.ts';
+import { CommitListener } from './postgres-listener.ts';
+import { CachingReader, ReadMemory } from './read-cache.ts';
 import { type Dialect, type Row, type SqlDriver, SqlReader, SqlTx } from './sql.ts';
 import { maskUrl } from './url.ts';
 
@@ -39,11 +56,22 @@ export interface PostgresStoreOptions {
 
 export const DEFAULT_POOL_SIZE = 10;
 const MAX_WRITE_ATTEMPTS = 40;
-/** serialization_failure, deadlock_detected, unique_violation (a concurrent insert of the same key). */
+/**
+ * serialization_failure (REPEATABLE READ's "concurrent update" of a row changed since the snapshot),
+ * deadlock_detected, unique_violation (a concurrent insert of the same key).
+ */
 const RETRYABLE_CODES = new Set(['40001', '40P01', '23505']);
 const IDENTIFIER = /^[a-z_][a-z0-9_]{0,62}$/;
-const LOCK_SQL = 'SELECT pg_advisory_lock(hashtextextended($1, 0))';
-const UNLOCK_SQL = 'SELECT pg_advisory_unlock(hashtextextended($1, 0))';
+const LOCK_SQL = 'SELECT pg_advisory_lock(hashtextextended(?, 0))';
+const UNLOCK_SQL = 'SELECT pg_advisory_unlock(hashtextextended(?, 0))';
+/**
+ * Every write holds this name shared, and an exclusive write (a reset, a snapshot import) holds it alone: such a
+ * write changes rows the others read without naming them.
+ */
+const EVERY_WRITE = 'peerconn:writes';
+const SHARED_LOCK_SQL = 'SELECT pg_advisory_lock_shared(hashtextextended(?, 0))';
+const SHARED_UNLOCK_SQL = 'SELECT pg_advisory_unlock_shared(hashtextextended(?, 0))';
+const NOTIFY_SQL = 'SELECT pg_notify(?, ?)';
 
 const TABLES_WITH_LOADED_SEQUENCES = [
   'vpcs',
@@ -85,12 +113,17 @@ function compile(sql: string): { name: string; text: string } {
   return hit;
 }
 
-class PostgresDriver implements SqlDriver {
-  constructor(private readonly target: pg.Pool | pg.PoolClient) {}
+function rowsChanged(result: pg.QueryResult<Row>): number {
+  return result.command === 'SELECT' ? result.rows.length : (result.rowCount ?? 0);
+}
 
-  private async query(sql: string, params: readonly unknown[]): Promise<pg.QueryResult<Row>> {
+/** Reads through the pool: each statement on whichever connection is free. */
+class PoolDriver implements SqlDriver {
+  constructor(private readonly pool: pg.Pool) {}
+
+  private query(sql: string, params: readonly unknown[]): Promise<pg.QueryResult<Row>> {
     const { name, text } = compile(sql);
-    return this.target.query<Row>({ name, text, values: [...params] });
+    return this.pool.query<Row>({ name, text, values: [...params] });
   }
 
   async all(sql: string, params: readonly unknown[]): Promise<Row[]> {
@@ -102,8 +135,89 @@ class PostgresDriver implements SqlDriver {
   }
 
   async run(sql: string, params: readonly unknown[]): Promise<number> {
-    const result = await this.query(sql, params);
-    return result.command === 'SELECT' ? result.rows.length : (result.rowCount ?? 0);
+    return rowsChanged(await this.query(sql, params));
+  }
+
+  async send(sql: string, params: readonly unknown[]): Promise<void> {
+    await this.query(sql, params);
+  }
+}
+
+/**
+ * One write's connection, in pipeline mode: statements are sent as they come, without waiting for the answers
+ * before them. A statement that fails aborts the transaction, so every statement after it fails too; each then
+ * reports the first failure, the one that explains the others (a statement sent without waiting has nobody to
+ * report to). Answers are taken in callbacks, which node-postgres calls in the order of the statements.
+ */
+class TransactionDriver implements SqlDriver {
+  /** The first statement that failed, and why. */
+  failure: unknown;
+  /** Times the transaction waited for the database: its round trips. */
+  waits = 0;
+  /** Statements sent. */
+  statements = 0;
+  private outstanding = 0;
+  private corked = false;
+
+  constructor(private readonly client: pg.PoolClient) {}
+
+  /**
+   * Holds the socket's writes until the end of this tick: node-postgres writes each statement on its own, and the
+   * statements a transaction sends together should leave in one write (one system call, one wake-up of the
+   * database's process).
+   */
+  private cork(): void {
+    if (this.corked) return;
+    const stream = (this.client as unknown as pg.Client).connection.stream;
+    stream.cork();
+    this.corked = true;
+    process.nextTick(() => {
+      this.corked = false;
+      stream.uncork();
+    });
+  }
+
+  /** Sends a statement and resolves with its answer. */
+  query(sql: string, params: readonly unknown[] = []): Promise<pg.QueryResult<Row>> {
+    if (this.outstanding === 0) this.waits++;
+    this.outstanding++;
+    return new Promise((resolve, reject) => {
+      this.submit(sql, params, (error, result) => {
+        this.outstanding--;
+        if (error) reject(this.failure);
+        else resolve(result);
+      });
+    });
+  }
+
+  async all(sql: string, params: readonly unknown[]): Promise<Row[]> {
+    return (await this.query(sql, params)).rows;
+  }
+
+  async get(sql: string, params: readonly unknown[]): Promise<Row | undefined> {
+    return (await this.query(sql, params)).rows[0];
+  }
+
+  async run(sql: string, params: readonly unknown[]): Promise<number> {
+    return rowsChanged(await this.query(sql, params));
+  }
+
+  send(sql: string, params: readonly unknown[]): void {
+    this.submit(sql, params, () => undefined);
+  }
+
+  private submit(
+    sql: string,
+    params: readonly unknown[],
+    done: (error: unknown, result: pg.QueryResult<Row>) => void,
+  ): void {
+    this.statements++;
+    this.cork();
+    const config = params.length === 0 ? { text: sql } : { ...compile(sql), values: [...params] };
+    void this.client.query<Row>(config, (error: Error | undefined, result: pg.QueryResult<Row>) => {
+      if (error) this.failure ??= error;
+      done(error, result);
+    });
   }
 }
 
@@ -175,12 +289,25 @@ export class PostgresStore implements Store {
   readonly health = new StoreAvailability('PostgreSQL', (status) => this.probe(status));
   private readonly instanceId = randomUUID();
   private readonly channel: string;
-  private readonly reader: StoreReader;
+  private readonly driver: PoolDriver;
+  /** Reads while nobody listens: every one goes to the database. */
+  private readonly uncachedReader: StoreReader;
+  private readonly memory = new ReadMemory();
   private readonly listeners = new Set<(signal: StoreSignal) => void>();
-  private listenClient: pg.Client | undefined;
+  private readonly commits: CommitListener;
   private poller: NodeJS.Timeout | undefined;
-  private reconnectTimer: NodeJS.Timeout | undefined;
   private closed = false;
+  private readonly counts = {
+    writes: 0,
+    /** Transactions run again after a concurrent update of the same row, a deadlock or a concurrent insert of one key. */
+    retries: 0,
+    /** Times committed writes waited for the database, and the statements they sent. */
+    writeRoundTrips: 0,
+    writeStatements: 0,
+    /** Milliseconds committed writes held their locks: from the answer that they were theirs to the COMMIT's. */
+    lockHeldMs: 0,
+    reads: 0,
+  };
 
   private constructor(
     private readonly pool: pg.Pool,
@@ -188,7 +315,23 @@ export class PostgresStore implements Store {
   ) {
     this.location = maskUrl(options.url);
     this.channel = `peerconn_${options.schema ?? 'public'}`;
-    this.reader = new SqlReader(new PostgresDriver(pool), POSTGRES_DIALECT);
+    this.driver = new PoolDriver(pool);
+    this.uncachedReader = new SqlReader(this.driver, POSTGRES_DIALECT);
+    this.commits = new CommitListener(
+      { url: options.url, channel: this.channel, instanceId: this.instanceId, types: TYPES },
+      {
+        committed: (notice) => {
+          this.memory.forget();
+          for (const signal of notice.signals) this.emit(signal);
+        },
+        lost: () => this.memory.forget(),
+        back: () => {
+          this.memory.forget();
+          // Whatever was announced while nobody listened is unknown: everything may have changed.
+          this.emit({ type: 'all' });
+        },
+      },
+    );
   }
 
   /** Connects, creates or migrates the tables (once, however many processes start together), and listens. */
@@ -201,6 +344,8 @@ export class PostgresStore implements Store {
       connectionString: options.url,
       max: options.poolSize ?? DEFAULT_POOL_SIZE,
       types: TYPES,
+      // A write sends its statements without waiting for each answer (TransactionDriver).
+      pipeline: true,
       ...(schema ? { options: `-c search_path=${schema}` } : {}),
     });
     // An idle client that loses its server must not crash the process; the next query reconnects.
@@ -208,7 +353,7 @@ export class PostgresStore implements Store {
     const store = new PostgresStore(pool, options);
     try {
       await migrate(pool, schema);
-      await store.listen();
+      await store.commits.start();
       store.startPolling();
       return store;
     } catch (error) {
@@ -217,16 +362,36 @@ export class PostgresStore implements Store {
     }
   }
 
+  counters(): StoreCounters {
+    return { ...this.counts, readBarriers: this.commits.barriers };
+  }
+
   async read<T>(work: (reader: StoreReader) => Promise<T>): Promise<T> {
     if (this.closed) throw new Error('The store is closed.');
     const ticket = this.health.ticket();
+    this.counts.reads++;
     try {
-      const value = await work(this.reader);
+      const value = await work(this.readerFor(performance.now()));
       this.health.succeeded(ticket, 'read');
       return value;
     } catch (error) {
       throw this.classified(error, ticket);
     }
+  }
+
+  /**
+   * The reader of one read that began at `startedAt`: what it loads itself is current; what was remembered before
+   * it began is served once a read barrier shows every commit acknowledged before then has been heard (and so has
+   * made the memory forget what it changed). While nobody listens, nothing is remembered.
+   */
+  private readerFor(startedAt: number): StoreReader {
+    if (!this.commits.listening) return this.uncachedReader;
+    return new CachingReader(this.driver, POSTGRES_DIALECT, this.memory, {
+      current: (loadedAt) => loadedAt >= startedAt,
+      confirm: async () => {
+        if (!(await this.commits.barrier(startedAt))) this.memory.forget();
+      },
+    });
   }
 
   async write<T>(work: (tx: StoreTx) => Promise<T>, options: WriteOptions = {}): Promise<T> {
@@ -261,58 +426,114 @@ export class PostgresStore implements Store {
   }
 
   private async writeTransaction<T>(work: (tx: StoreTx) => Promise<T>, options: WriteOptions): Promise<T> {
-    const keys = options.lockKeys ?? [];
+    // Taken in this order, and released in the reverse one.
+    const locks: Array<{ take: string; release: string; key: string }> = [
+      options.exclusive
+        ? { take: LOCK_SQL, release: UNLOCK_SQL, key: EVERY_WRITE }
+        : { take: SHARED_LOCK_SQL, release: SHARED_UNLOCK_SQL, key: EVERY_WRITE },
+      ...(options.lockKeys ?? []).map((key) => ({ take: LOCK_SQL, release: UNLOCK_SQL, key })),
+    ];
+    const unlock = (driver: TransactionDriver) =>
+      [...locks].reverse().map((lock) => driver.query(lock.release, [lock.key]));
     for (let attempt = 1; ; attempt++) {
       const client = await this.pool.connect();
+      const driver = new TransactionDriver(client);
       let broken = false;
-      let locked = 0;
       // A checked-out client whose connection dies between two queries emits 'error', and an unheard 'error'
       // would end the process; the next query fails by itself, and the client is then discarded.
       const onLost = () => {
         broken = true;
       };
       client.on('error', onLost);
+      let failure: unknown;
+      let done: { value: T; notice?: string } | undefined;
       try {
-        // Session locks taken before BEGIN: a SERIALIZABLE transaction's snapshot is taken by its first
-        // statement, and a snapshot taken while waiting in the queue would be stale by the time the lock is ours.
-        for (const key of keys) {
-          await client.query({ name: 'peerconn_lock', text: LOCK_SQL, values: [key] });
-          locked++;
-        }
-        await client.query('BEGIN ISOLATION LEVEL SERIALIZABLE');
-        const tx = new SqlTx(new PostgresDriver(client), POSTGRES_DIALECT);
+        // Session locks, then BEGIN, then the work's first statements, all sent without waiting: the database
+        // runs them in order, so the work's first read is answered once the locks are ours. The locks come before
+        // the transaction: a REPEATABLE READ transaction's snapshot is taken by its first statement, and one taken
+        // while waiting in the queue would be stale by the time the lock is ours.
+        const opened = Promise.all([
+          ...locks.map((lock) => driver.query(lock.take, [lock.key])),
+          driver.query('BEGIN ISOLATION LEVEL REPEATABLE READ'),
+        ]);
+        let lockedAt = Number.NaN;
+        // Its failure is the work's too (every statement after it fails); it is awaited below.
+        opened.then(
+          () => {
+            lockedAt = performance.now();
+          },
+          () => undefined,
+        );
+        const tx = new SqlTx(driver, POSTGRES_DIALECT);
         const value = await work(tx);
+        await opened;
         const signals = compact(tx.signals);
-        if (signals.length > 0) {
-          await client.query('SELECT pg_notify($1, $2)', [
-            this.channel,
-            JSON.stringify({ from: this.instanceId, signals }),
-          ]);
+        const notice = JSON.stringify({ from: this.instanceId, signals });
+        // The commit, the unlocks and the notification in one round trip. A COMMIT of a transaction that a
+        // statement sent without waiting has failed answers ROLLBACK.
+        let committedAt = Number.NaN;
+        const commit = driver.query('COMMIT').then((result) => {
+          committedAt = performance.now();
+          return result;
+        });
+        const unlocks = unlock(driver);
+        const notified = this.notifyIn(driver, notice);
+        const [committed, ...rest] = await Promise.allSettled([commit, ...unlocks, notified]);
+        if (rest.slice(0, unlocks.length).some((outcome) => outcome.status === 'rejected')) broken = true;
+        if (committed?.status === 'fulfilled' && committed.value.command === 'COMMIT') {
+          this.memory.forget();
+          this.counts.writes++;
+          this.counts.writeRoundTrips += driver.waits;
+          this.counts.writeStatements += driver.statements;
+          this.counts.lockHeldMs += committedAt - lockedAt;
+          for (const signal of signals) this.emit(signal);
+          done = rest.at(-1)?.status === 'rejected' ? { value, notice } : { value };
+        } else {
+          failure =
+            (committed?.status === 'rejected' ? committed.reason : driver.failure) ??
+            new Error('PostgreSQL rolled the transaction back at COMMIT.');
         }
-        await client.query('COMMIT');
-        for (const signal of signals) this.emit(signal);
-        return value;
       } catch (error) {
-        try {
-          await client.query('ROLLBACK');
-        } catch {
-          broken = true;
-        }
-        if (!isRetryable(error) || attempt >= MAX_WRITE_ATTEMPTS) throw error;
+        failure = error;
+        // The rollback and the unlocks in one round trip; a connection in an unknown state is closed instead of
+        // reused (its session locks go with it).
+        const ended = await Promise.allSettled([driver.query('ROLLBACK'), ...unlock(driver)]);
+        if (ended.some((outcome) => outcome.status === 'rejected')) broken = true;
       } finally {
-        try {
-          for (const key of keys.slice(0, locked).reverse()) {
-            await client.query({ name: 'peerconn_unlock', text: UNLOCK_SQL, values: [key] });
-          }
-        } catch {
-          broken = true;
-        }
-        // A connection in an unknown state (its locks included) is closed rather than reused.
         client.off('error', onLost);
         client.release(broken);
       }
+      if (done) {
+        // The other processes must hear of the commit before anyone is told it happened (docs/postgres.md,
+        // "Reads"). If that fails too, the write happened and its client is told of a failure, as when the answer
+        // to a COMMIT is lost.
+        if (done.notice !== undefined) await this.notifyAgain(done.notice);
+        return done.value;
+      }
+      if (!isRetryable(failure) || attempt >= MAX_WRITE_ATTEMPTS) throw failure;
+      this.counts.retries++;
       await backoff(attempt);
     }
+  }
+
+  /**
+   * The NOTIFY of a write, sent after its COMMIT in a transaction of its own that does not wait for its flush. A
+   * NOTIFY takes a lock that every notifying commit of the cluster queues on until its transaction has ended: inside
+   * the write it would be held across the write's flush, and every write of every process would flush one after
+   * the other (docs/scaling.md). Sent whatever the COMMIT's outcome, in the same round trip: a notification of a
+   * commit that did not happen only makes the other processes forget what they remembered and look again.
+   */
+  private notifyIn(driver: TransactionDriver, notice: string): Promise<unknown> {
+    // One simple-protocol message with its values written in: four statements, one answer to parse.
+    return driver.query(
+      `BEGIN; SET LOCAL synchronous_commit = off; SELECT pg_notify(${pg.escapeLiteral(this.channel)}, ${pg.escapeLiteral(notice)}); COMMIT`,
+    );
+  }
+
+  /** A committed write whose notification was lost with its connection: sent again on another one. */
+  private async notifyAgain(notice: string): Promise<void> {
+    const { name, text } = compile(NOTIFY_SQL);
+    await this.pool.query({ name, text, values: [this.channel, notice] });
   }
 
   subscribe(listener: (signal: StoreSignal) => void): () => void {
@@ -324,45 +545,12 @@ export class PostgresStore implements Store {
     for (const listener of this.listeners) listener(signal);
   }
 
-  private async listen(): Promise<void> {
-    const client = new pg.Client({ connectionString: this.options.url, types: TYPES });
-    client.on('notification', (message) => {
-      if (message.channel !== this.channel || !message.payload) return;
-      let parsed: { from?: string; signals?: StoreSignal[] };
-      try {
-        parsed = JSON.parse(message.payload) as typeof parsed;
-      } catch {
-        return;
-      }
-      if (parsed.from === this.instanceId) return;
-      for (const signal of parsed.signals ?? []) this.emit(signal);
-    });
-    const reconnect = () => {
-      if (this.closed || this.reconnectTimer) return;
-      this.listenClient = undefined;
-      this.reconnectTimer = setTimeout(() => {
-        this.reconnectTimer = undefined;
-        this.listen().then(
-          // Whatever was announced while nobody listened is unknown: everything may have changed.
-          () => this.emit({ type: 'all' }),
-          () => reconnect(),
-        );
-      }, 500);
-      this.reconnectTimer.unref();
-    };
-    client.on('error', () => {
-      client.end().catch(() => undefined);
-      reconnect();
-    });
-    client.on('end', reconnect);
-    await client.connect();
-    await client.query(`LISTEN ${this.channel}`);
-    this.listenClient = client;
-  }
-
   private startPolling(): void {
     const interval = this.options.pollIntervalMs ?? 1000;
     const poll = async () => {
+      // A commit whose notification could not be sent at all (its process cut off from the database right after
+      // the COMMIT; its client was told of a failure) is forgotten here within one interval.
+      this.memory.forget();
       try {
         // Through read(), so that an outage and its end are noticed even when no request comes.
         const row = await this.read((reader) => reader.nextTimed());
@@ -383,10 +571,7 @@ export class PostgresStore implements Store {
     if (this.closed) return;
     this.closed = true;
     if (this.poller) clearTimeout(this.poller);
-    if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
-    const listener = this.listenClient;
-    this.listenClient = undefined;
-    await listener?.end().catch(() => undefined);
+    await this.commits.close();
     await this.pool.end();
   }
 }

@@ -45,6 +45,12 @@ export interface SqlDriver {
   get(sql: string, params: readonly unknown[]): Promise<Row | undefined> | Row | undefined;
   /** Returns the number of rows changed. */
   run(sql: string, params: readonly unknown[]): Promise<number> | number;
+  /**
+   * Runs a statement whose outcome nobody reads (an insert, an update or a delete whose count does not matter).
+   * A driver may send it on without waiting for the answer (PostgreSQL pipelines it with what follows), as long
+   * as its failure fails the statements after it and the commit.
+   */
+  send(sql: string, params: readonly unknown[]): Promise<void> | void;
 }
 
 export interface Dialect {
@@ -601,8 +607,12 @@ export class SqlTx extends SqlReader implements StoreTx {
     return this.db.run(sql, params);
   }
 
+  private async send(sql: string, ...params: unknown[]): Promise<void> {
+    await this.db.send(sql, params);
+  }
+
   async setMeta(key: string, value: string): Promise<void> {
-    await this.run(
+    await this.send(
       'INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
       key,
       value,
@@ -610,17 +620,17 @@ export class SqlTx extends SqlReader implements StoreTx {
   }
 
   async insertAccount(account: AccountRow): Promise<void> {
-    await this.run('INSERT INTO accounts (id, name) VALUES (?, ?)', account.id, account.name);
+    await this.send('INSERT INTO accounts (id, name) VALUES (?, ?)', account.id, account.name);
     for (const credential of account.credentials) await this.insertCredential(account.id, credential);
   }
 
   async deleteAccount(id: string): Promise<boolean> {
-    await this.run('DELETE FROM credentials WHERE account_id = ?', id);
+    await this.send('DELETE FROM credentials WHERE account_id = ?', id);
     return (await this.run('DELETE FROM accounts WHERE id = ?', id)) > 0;
   }
 
   async insertCredential(accountId: string, credential: AccountCredential): Promise<void> {
-    await this.run(
+    await this.send(
       'INSERT INTO credentials (access_key_id, account_id, secret, session_token) VALUES (?, ?, ?, ?)',
       credential.accessKeyId,
       accountId,
@@ -645,7 +655,7 @@ export class SqlTx extends SqlReader implements StoreTx {
   private async insertVpcAt(vpc: VpcRecord, seq: number | undefined): Promise<void> {
     const doc = JSON.stringify(vpc);
     if (seq === undefined) {
-      await this.run(
+      await this.send(
         'INSERT INTO vpcs (vpc_id, account_id, region, doc) VALUES (?, ?, ?, ?)',
         vpc.vpcId,
         vpc.accountId,
@@ -653,7 +663,7 @@ export class SqlTx extends SqlReader implements StoreTx {
         doc,
       );
     } else {
-      await this.run(
+      await this.send(
         'INSERT INTO vpcs (seq, vpc_id, account_id, region, doc) VALUES (?, ?, ?, ?, ?)',
         seq,
         vpc.vpcId,
@@ -665,11 +675,11 @@ export class SqlTx extends SqlReader implements StoreTx {
   }
 
   async updateVpc(vpc: VpcRecord): Promise<void> {
-    await this.run('UPDATE vpcs SET doc = ? WHERE vpc_id = ?', JSON.stringify(vpc), vpc.vpcId);
+    await this.send('UPDATE vpcs SET doc = ? WHERE vpc_id = ?', JSON.stringify(vpc), vpc.vpcId);
   }
 
   async deleteVpc(vpcId: string): Promise<void> {
-    await this.run('DELETE FROM vpcs WHERE vpc_id = ?', vpcId);
+    await this.send('DELETE FROM vpcs WHERE vpc_id = ?', vpcId);
   }
 
   async insertSubnet(subnet: SubnetRecord): Promise<void> {
@@ -688,18 +698,26 @@ export class SqlTx extends SqlReader implements StoreTx {
     ];
     const columns = 'subnet_id, vpc_id, account_id, region, zone_name, subnet_type, doc';
     if (seq === undefined) {
-      await this.run(`INSERT INTO subnets (${columns}) VALUES (?, ?, ?, ?, ?, ?, ?)`, ...values);
+      await this.send(`INSERT INTO subnets (${columns}) VALUES (?, ?, ?, ?, ?, ?, ?)`, ...values);
     } else {
-      await this.run(`INSERT INTO subnets (seq, ${columns}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, seq, ...values);
+      await this.send(
+        `INSERT INTO subnets (seq, ${columns}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+        seq,
+        ...values,
+      );
     }
   }
 
   async updateSubnet(subnet: SubnetRecord): Promise<void> {
-    await this.run('UPDATE subnets SET doc = ? WHERE subnet_id = ?', JSON.stringify(subnet), subnet.subnetId);
+    await this.send(
+      'UPDATE subnets SET doc = ? WHERE subnet_id = ?',
+      JSON.stringify(subnet),
+      subnet.subnetId,
+    );
   }
 
   async deleteSubnet(subnetId: string): Promise<void> {
-    await this.run('DELETE FROM subnets WHERE subnet_id = ?', subnetId);
+    await this.send('DELETE FROM subnets WHERE subnet_id = ?', subnetId);
   }
 
   async insertRouteTable(table: RouteTableRecord): Promise<void> {
@@ -709,9 +727,9 @@ export class SqlTx extends SqlReader implements StoreTx {
   private async insertRouteTableAt(table: RouteTableRecord, seq: number | undefined): Promise<void> {
     const values = [table.routeTableId, table.vpcId, table.accountId, table.region];
     if (seq === undefined) {
-      await this.run(`INSERT INTO route_tables (${ROUTE_TABLE_COLUMNS}) VALUES (?, ?, ?, ?)`, ...values);
+      await this.send(`INSERT INTO route_tables (${ROUTE_TABLE_COLUMNS}) VALUES (?, ?, ?, ?)`, ...values);
     } else {
-      await this.run(
+      await this.send(
         `INSERT INTO route_tables (seq, ${ROUTE_TABLE_COLUMNS}) VALUES (?, ?, ?, ?, ?)`,
         seq,
         ...values,
@@ -720,7 +738,7 @@ export class SqlTx extends SqlReader implements StoreTx {
   }
 
   async deleteRouteTable(routeTableId: string): Promise<void> {
-    await this.run('DELETE FROM route_tables WHERE route_table_id = ?', routeTableId);
+    await this.send('DELETE FROM route_tables WHERE route_table_id = ?', routeTableId);
   }
 
   async insertRouteRule(rule: RouteRuleRecord): Promise<void> {
@@ -738,9 +756,9 @@ export class SqlTx extends SqlReader implements StoreTx {
     ];
     const columns = 'route_rule_id, route_table_id, source_address, destination_address, path_key, doc';
     if (seq === undefined) {
-      await this.run(`INSERT INTO route_rules (${columns}) VALUES (?, ?, ?, ?, ?, ?)`, ...values);
+      await this.send(`INSERT INTO route_rules (${columns}) VALUES (?, ?, ?, ?, ?, ?)`, ...values);
     } else {
-      await this.run(
+      await this.send(
         `INSERT INTO route_rules (seq, ${columns}) VALUES (?, ?, ?, ?, ?, ?, ?)`,
         seq,
         ...values,
@@ -749,7 +767,7 @@ export class SqlTx extends SqlReader implements StoreTx {
   }
 
   async updateRouteRule(rule: RouteRuleRecord): Promise<void> {
-    await this.run(
+    await this.send(
       'UPDATE route_rules SET source_address = ?, destination_address = ?, path_key = ?, doc = ? WHERE route_rule_id = ?',
       rule.sourceAddress,
       rule.destinationAddress,
@@ -760,7 +778,7 @@ export class SqlTx extends SqlReader implements StoreTx {
   }
 
   async deleteRouteRule(routeRuleId: string): Promise<void> {
-    await this.run('DELETE FROM route_rules WHERE route_rule_id = ?', routeRuleId);
+    await this.send('DELETE FROM route_rules WHERE route_rule_id = ?', routeRuleId);
   }
 
   async insertResource<K extends ResourceKind>(kind: K, record: ResourceRecords[K]): Promise<void> {
@@ -776,15 +794,15 @@ export class SqlTx extends SqlReader implements StoreTx {
     const values = [kind, id, record.accountId, record.region, parentId, JSON.stringify(record)];
     const columns = 'kind, id, account_id, region, parent_id, doc';
     if (seq === undefined) {
-      await this.run(`INSERT INTO resources (${columns}) VALUES (?, ?, ?, ?, ?, ?)`, ...values);
+      await this.send(`INSERT INTO resources (${columns}) VALUES (?, ?, ?, ?, ?, ?)`, ...values);
     } else {
-      await this.run(`INSERT INTO resources (seq, ${columns}) VALUES (?, ?, ?, ?, ?, ?, ?)`, seq, ...values);
+      await this.send(`INSERT INTO resources (seq, ${columns}) VALUES (?, ?, ?, ?, ?, ?, ?)`, seq, ...values);
     }
   }
 
   async updateResource<K extends ResourceKind>(kind: K, record: ResourceRecords[K]): Promise<void> {
     const { id } = resourceKeys(kind, record);
-    await this.run(
+    await this.send(
       'UPDATE resources SET doc = ? WHERE kind = ? AND id = ?',
       JSON.stringify(record),
       kind,
@@ -793,13 +811,14 @@ export class SqlTx extends SqlReader implements StoreTx {
   }
 
   async deleteResource(kind: ResourceKind, id: string): Promise<void> {
-    await this.run('DELETE FROM resources WHERE kind = ? AND id = ?', kind, id);
+    await this.send('DELETE FROM resources WHERE kind = ? AND id = ?', kind, id);
   }
 
-  async savePeerConn(record: PeerConnRecord): Promise<void> {
+  async savePeerConn(record: PeerConnRecord, stored?: PeerConnRecord | null): Promise<void> {
     const [lo, hi] = pairKey(record.initiator.vpcId, record.acceptor.vpcId);
     const live = isLive(record) ? 1 : 0;
-    await this.run(
+    const before = stored === undefined ? await this.liveAccountsOf(record.id) : liveAccountsIn(stored);
+    await this.send(
       `INSERT INTO peerconns (id, vpc_lo, vpc_hi, live, doc) VALUES (?, ?, ?, ?, ?)
        ON CONFLICT (id) DO UPDATE SET live = excluded.live, doc = excluded.doc`,
       record.id,
@@ -808,7 +827,7 @@ export class SqlTx extends SqlReader implements StoreTx {
       live,
       JSON.stringify(record),
     );
-    await this.saveSides(record, live, undefined);
+    await this.saveSides(record, live, undefined, before);
   }
 
   /** Writes the present sides (with explicit creation-order keys when loading) and drops a removed acceptor. */
@@ -816,20 +835,20 @@ export class SqlTx extends SqlReader implements StoreTx {
     record: PeerConnRecord,
     live: number,
     seqs: { initiator: number; acceptor: number } | undefined,
+    before: Set<string>,
   ): Promise<void> {
     const present = sidesOf(record);
-    const before = await this.liveAccountsOf(record.id);
     for (const side of present) {
       const values = [side.ifId, record.id, side.role, side.accountId, side.region, side.vpcId, live];
       if (seqs) {
-        await this.run(
+        await this.send(
           `INSERT INTO peerconn_sides (seq, if_id, peerconn_id, role, account_id, region, vpc_id, live)
            VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
           seqs[side.role],
           ...values,
         );
       } else {
-        await this.run(
+        await this.send(
           `INSERT INTO peerconn_sides (if_id, peerconn_id, role, account_id, region, vpc_id, live)
            VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (if_id) DO UPDATE SET live = excluded.live`,
           ...values,
@@ -837,15 +856,15 @@ export class SqlTx extends SqlReader implements StoreTx {
       }
     }
     if (present.length === 1) {
-      await this.run('DELETE FROM peerconn_sides WHERE if_id = ?', record.acceptor.ifId);
+      await this.send('DELETE FROM peerconn_sides WHERE if_id = ?', record.acceptor.ifId);
     }
     await this.countLiveAccounts(before, new Set(live ? present.map((side) => side.accountId) : []));
   }
 
-  async deletePeerConn(id: string): Promise<void> {
-    const before = await this.liveAccountsOf(id);
-    await this.run('DELETE FROM peerconn_sides WHERE peerconn_id = ?', id);
-    await this.run('DELETE FROM peerconns WHERE id = ?', id);
+  async deletePeerConn(id: string, stored?: PeerConnRecord): Promise<void> {
+    const before = stored === undefined ? await this.liveAccountsOf(id) : liveAccountsIn(stored);
+    await this.send('DELETE FROM peerconn_sides WHERE peerconn_id = ?', id);
+    await this.send('DELETE FROM peerconns WHERE id = ?', id);
     await this.countLiveAccounts(before, new Set());
   }
 
@@ -863,7 +882,7 @@ export class SqlTx extends SqlReader implements StoreTx {
     for (const account of new Set([...before, ...after])) {
       const delta = (after.has(account) ? 1 : 0) - (before.has(account) ? 1 : 0);
       if (delta === 0) continue;
-      await this.run(
+      await this.send(
         `INSERT INTO account_live_peerconns (account_id, n) VALUES (?, ?)
          ON CONFLICT (account_id) DO UPDATE SET n = account_live_peerconns.n + excluded.n`,
         account,
@@ -876,7 +895,7 @@ export class SqlTx extends SqlReader implements StoreTx {
     // Delete and insert rather than update: the row gets a fresh sequence, so a rescheduled transition orders
     // after older ones due at the same instant.
     await this.deleteTransition(row.peerConnId, row.kind, row.side);
-    await this.run(
+    await this.send(
       `INSERT INTO transitions (${TRANSITION_COLUMNS}) VALUES (?, ?, ?, ?)`,
       row.peerConnId,
       row.kind,
@@ -886,7 +905,7 @@ export class SqlTx extends SqlReader implements StoreTx {
   }
 
   async deleteTransition(peerConnId: string, kind: TransitionKind, side: TransitionSide): Promise<void> {
-    await this.run(
+    await this.send(
       'DELETE FROM transitions WHERE peerconn_id = ? AND kind = ? AND side = ?',
       peerConnId,
       kind,
@@ -895,7 +914,7 @@ export class SqlTx extends SqlReader implements StoreTx {
   }
 
   async deleteTransitionsOf(peerConnId: string): Promise<void> {
-    await this.run('DELETE FROM transitions WHERE peerconn_id = ?', peerConnId);
+    await this.send('DELETE FROM transitions WHERE peerconn_id = ?', peerConnId);
   }
 
   async getToken(accountId: string, region: string, token: string): Promise<TokenRow | undefined> {
@@ -909,7 +928,7 @@ export class SqlTx extends SqlReader implements StoreTx {
   }
 
   async putToken(row: TokenRow): Promise<void> {
-    await this.run(
+    await this.send(
       `INSERT INTO client_tokens (${TOKEN_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (account_id, region, token) DO UPDATE SET operation = excluded.operation,
          fingerprint = excluded.fingerprint, response = excluded.response, last_used_at = excluded.last_used_at`,
@@ -924,11 +943,11 @@ export class SqlTx extends SqlReader implements StoreTx {
   }
 
   async pruneTokens(lastUsedBefore: number): Promise<void> {
-    await this.run('DELETE FROM client_tokens WHERE last_used_at < ?', lastUsedBefore);
+    await this.send('DELETE FROM client_tokens WHERE last_used_at < ?', lastUsedBefore);
   }
 
   async insertFault(row: FaultRow): Promise<void> {
-    await this.run(
+    await this.send(
       'INSERT INTO fault_rules (id, rule, remaining) VALUES (?, ?, ?)',
       row.id,
       row.rule,
@@ -941,7 +960,7 @@ export class SqlTx extends SqlReader implements StoreTx {
   }
 
   async clearFaults(): Promise<void> {
-    await this.run('DELETE FROM fault_rules');
+    await this.send('DELETE FROM fault_rules');
   }
 
   async takeFault(id: string): Promise<number | undefined> {
@@ -956,7 +975,7 @@ export class SqlTx extends SqlReader implements StoreTx {
   }
 
   async insertEvent(event: Omit<EventRow, 'seq'>): Promise<void> {
-    await this.run(
+    await this.send(
       'INSERT INTO events (peerconn_id, at, body) VALUES (?, ?, ?)',
       event.peerConnId,
       event.at,
@@ -965,7 +984,7 @@ export class SqlTx extends SqlReader implements StoreTx {
   }
 
   async pruneEvents(keep: number): Promise<void> {
-    await this.run('DELETE FROM events WHERE seq <= (SELECT max(seq) FROM events) - ?', keep);
+    await this.send('DELETE FROM events WHERE seq <= (SELECT max(seq) FROM events) - ?', keep);
   }
 
   async clearResources(): Promise<void> {
@@ -982,27 +1001,27 @@ export class SqlTx extends SqlReader implements StoreTx {
       'events',
       'account_live_peerconns',
     ]) {
-      await this.run(`DELETE FROM ${table}`);
+      await this.send(`DELETE FROM ${table}`);
     }
   }
 
   async clearAccounts(): Promise<void> {
-    await this.run('DELETE FROM credentials');
-    await this.run('DELETE FROM accounts');
+    await this.send('DELETE FROM credentials');
+    await this.send('DELETE FROM accounts');
   }
 
   async load(dump: StoreDump): Promise<void> {
     await this.clearResources();
     await this.clearAccounts();
     await this.clearFaults();
-    await this.run('DELETE FROM meta');
+    await this.send('DELETE FROM meta');
     for (const [key, value] of Object.entries(dump.meta)) await this.setMeta(key, value);
     for (const account of dump.accounts) await this.insertAccount(account);
     for (const { seq, ...vpc } of dump.vpcs) await this.insertVpcAt(vpc, seq);
     for (const { seq, record, sideSeqs } of dump.peerConns) {
       const [lo, hi] = pairKey(record.initiator.vpcId, record.acceptor.vpcId);
       const live = isLive(record) ? 1 : 0;
-      await this.run(
+      await this.send(
         'INSERT INTO peerconns (seq, id, vpc_lo, vpc_hi, live, doc) VALUES (?, ?, ?, ?, ?, ?)',
         seq,
         record.id,
@@ -1011,7 +1030,7 @@ export class SqlTx extends SqlReader implements StoreTx {
         live,
         JSON.stringify(record),
       );
-      await this.saveSides(record, live, sideSeqs);
+      await this.saveSides(record, live, sideSeqs, new Set());
     }
     for (const { seq, ...subnet } of dump.subnets) await this.insertSubnetAt(subnet, seq);
     for (const { seq, ...table } of dump.routeTables) await this.insertRouteTableAt(table, seq);
@@ -1023,6 +1042,12 @@ export class SqlTx extends SqlReader implements StoreTx {
     for (const token of dump.tokens) await this.putToken(token);
     for (const statement of this.dialect.afterLoad) await this.run(statement);
   }
+}
+
+/** The accounts a stored connection counts for: those of its present sides, while it is live (liveAccountsOf). */
+function liveAccountsIn(stored: PeerConnRecord | null): Set<string> {
+  if (stored === null || !isLive(stored)) return new Set();
+  return new Set(sidesOf(stored).map((side) => side.accountId));
 }
 
 function toCredential(row: Row): AccountCredential {

@@ -1,14 +1,17 @@
 // The embedded store on better-sqlite3: one writer connection and one reader connection on the same WAL file.
-// Readers see the last committed state and never wait for the writer. Writes are grouped: every write that
-// arrives while the event loop is busy joins the next batch, which runs in one transaction and costs one fsync;
-// one write's failure is never seen by its batch-mates (see runBatch). A write is acknowledged (its promise
-// resolves) only after the batch's COMMIT returned. A full disk or an I/O error is an outage, not a bug: the
-// batch is refused with StoreUnavailableError, reads go on, and the first write that commits again ends it.
+// Readers never wait for the writer, and see only what is durable: from a batch's commit until its WAL is on disk,
+// the reader holds the snapshot before it. Writes are grouped: every write that arrives while the event loop is
+// busy joins the next batch, which runs in one transaction; one write's failure is never seen by its batch-mates
+// (see runBatch).
+// The fsync that makes a batch durable runs off the event loop (sqlite-wal.ts), so reads go on meanwhile, and the
+// next batch runs its statements during it; a write is acknowledged (its promise resolves) only once its batch's
+// commit is durable (docs/durability.md). A full disk or an I/O error is an outage, not a bug: the batch is refused
+// with StoreUnavailableError, reads go on, and the first write that is durable again ends it.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import type { Store, StoreReader, StoreSignal, StoreTx } from './api.ts';
+import type { Store, StoreCounters, StoreReader, StoreSignal, StoreTx } from './api.ts';
 import {
   type OutageReason,
   StoreAvailability,
@@ -17,7 +20,16 @@ import {
   type Ticket,
 } from './availability.ts';
 import { SQLITE_MIGRATIONS } from './migrations.ts';
-import { type Dialect, type Row, type SqlDriver, SqlReader, SqlTx } from './sql.ts';
+import { CachingReader, ReadMemory } from './read-cache.ts';
+import { type Dialect, type Row, type SqlDriver, SqlTx } from './sql.ts';
+import {
+  type Checkpointer,
+  InlineCheckpointer,
+  ThreadCheckpointer,
+  WalKeeper,
+  type WalKeeperOptions,
+  WalSync,
+} from './sqlite-wal.ts';
 
 const SQLITE_DIALECT: Dialect = {
   inList: (column) => `${column} IN (SELECT value FROM json_each(?))`,
@@ -68,88 +80,11 @@ class SqliteDriver implements SqlDriver {
     this.changedRows += changes;
     return changes;
   }
-}
 
-/**
- * The reader with what it read — records by id, list pages, list markers — remembered until the next commit.
- * Only this process writes the file (see the lock in SqliteStore), and every committed batch clears the memory
- * after its COMMIT, so whatever is remembered is the committed state. Lists are frozen: callers share them.
- */
-class CachingReader extends SqlReader {
-  private memory = new Map<string, unknown>();
-  /** Counts commits: a read that a commit overtook before it could be remembered is used once, not kept. */
-  private generation = 0;
-
-  forget(): void {
-    this.generation++;
-    if (this.memory.size > 0) this.memory = new Map();
-  }
-
-  private remember<T>(key: string, load: () => Promise<T>): Promise<T> {
-    if (this.memory.has(key)) return Promise.resolve(this.memory.get(key) as T);
-    const generation = this.generation;
-    return load().then((value) => {
-      if (generation !== this.generation) return value;
-      if (this.memory.size >= ENTRIES_REMEMBERED) this.memory.clear();
-      this.memory.set(key, Array.isArray(value) ? Object.freeze(value) : value);
-      return value;
-    });
-  }
-
-  override getPeerConn(id: string) {
-    return this.remember(`peerconn\0${id}`, () => super.getPeerConn(id));
-  }
-
-  override getVpc(vpcId: string) {
-    return this.remember(`vpc\0${vpcId}`, () => super.getVpc(vpcId));
-  }
-
-  override sideSeq(ifId: string) {
-    return this.remember(`sideSeq\0${ifId}`, () => super.sideSeq(ifId));
-  }
-
-  override vpcSeq(vpcId: string) {
-    return this.remember(`vpcSeq\0${vpcId}`, () => super.vpcSeq(vpcId));
-  }
-
-  override listSides(query: Parameters<SqlReader['listSides']>[0]) {
-    return this.remember(`sides\0${JSON.stringify(query)}`, () => super.listSides(query));
-  }
-
-  override listVpcs(query: Parameters<SqlReader['listVpcs']>[0]) {
-    return this.remember(`vpcs\0${JSON.stringify(query)}`, () => super.listVpcs(query));
-  }
-
-  override getPeerConnByInterface(ifId: string) {
-    return this.remember(`peerconnByIf\0${ifId}`, () => super.getPeerConnByInterface(ifId));
-  }
-
-  override getSubnet(subnetId: string) {
-    return this.remember(`subnet\0${subnetId}`, () => super.getSubnet(subnetId));
-  }
-
-  override subnetsOfVpc(vpcId: string) {
-    return this.remember(`subnetsOf\0${vpcId}`, () => super.subnetsOfVpc(vpcId));
-  }
-
-  override getRouteTable(routeTableId: string) {
-    return this.remember(`table\0${routeTableId}`, () => super.getRouteTable(routeTableId));
-  }
-
-  override routeTableOfVpc(vpcId: string) {
-    return this.remember(`tableOf\0${vpcId}`, () => super.routeTableOfVpc(vpcId));
-  }
-
-  override getRouteRule(routeRuleId: string) {
-    return this.remember(`rule\0${routeRuleId}`, () => super.getRouteRule(routeRuleId));
-  }
-
-  override rulesOfTable(routeTableId: string) {
-    return this.remember(`rulesOf\0${routeTableId}`, () => super.rulesOfTable(routeTableId));
+  send(sql: string, params: readonly unknown[]): void {
+    this.run(sql, params);
   }
 }
-
-const ENTRIES_REMEMBERED = 10_000;
 
 interface WriteJob {
   work: (tx: StoreTx) => Promise<unknown>;
@@ -158,16 +93,42 @@ interface WriteJob {
   ticket: Ticket;
 }
 
+type JobOutcome =
+  | { job: WriteJob; ok: true; value: unknown; signals: StoreSignal[] }
+  | { job: WriteJob; ok: false; error: unknown };
+
+/** File-system errors of the WAL's fsync that mean the storage is at fault. */
+const FULL_ERRNOS = new Set(['ENOSPC', 'EDQUOT']);
+
 /** SQLite's answers that mean the storage is at fault, not the request: no space left, or the file cannot be written. */
 function outageReason(error: unknown): OutageReason | undefined {
   const code = (error as { code?: unknown } | null)?.code;
   if (typeof code !== 'string') return undefined;
-  if (code === 'SQLITE_FULL') return 'full';
-  if (code.startsWith('SQLITE_IOERR') || code.startsWith('SQLITE_READONLY') || code === 'SQLITE_CANTOPEN') {
+  if (code === 'SQLITE_FULL' || FULL_ERRNOS.has(code)) return 'full';
+  if (
+    code.startsWith('SQLITE_IOERR') ||
+    code.startsWith('SQLITE_READONLY') ||
+    code === 'SQLITE_CANTOPEN' ||
+    code === 'EIO' ||
+    code === 'EROFS'
+  ) {
     return 'io';
   }
   return undefined;
 }
+
+export interface SqliteStoreOptions {
+  /** When the WAL is copied into the database file and started over (sqlite-wal.ts); tests make it small. */
+  wal?: Partial<WalKeeperOptions>;
+  /**
+   * better-sqlite3's native addon when it is not where the package would look (the single executable). The
+   * checkpoints then run on a connection of this thread: a worker thread could not load the addon.
+   */
+  addon?: object | undefined;
+}
+
+/** SQLite's own default for automatic checkpoints: a WAL of about 4 MB. */
+const DEFAULT_WAL: WalKeeperOptions = { restartFrames: 1000, intervalMs: 200 };
 
 export class SqliteStore implements Store {
   readonly kind = 'sqlite';
@@ -176,21 +137,34 @@ export class SqliteStore implements Store {
   private readonly writer: Database.Database;
   private readonly readerDb: Database.Database;
   private readonly writerDriver: SqliteDriver;
+  private readonly memory = new ReadMemory();
   private readonly reader: CachingReader;
   /** Held open for the store's life: a second server on the same file fails to start instead of diverging. */
   private readonly lock: Database.Database | undefined;
   private readonly listeners = new Set<(signal: StoreSignal) => void>();
   private readonly pending: WriteJob[] = [];
   private flushing: Promise<void> | undefined;
+  /** Wakes the flush loop when a write arrives while it waits for a batch to become durable. */
+  private wake: (() => void) | undefined;
   private closed = false;
-  /** Committed batches and the writes they carried: how much group commit saves, for tests and diagnostics. */
+  /**
+   * Committed batches and the writes they carried (how much group commit saves), and how often the WAL was
+   * copied into the database file: for tests and diagnostics.
+   */
   readonly stats = { batches: 0, writes: 0 };
   /** For ':memory:': a private temporary file, so that the reader and the writer share one database. */
   private readonly scratchDir: string | undefined;
   private readonly sql: Record<'begin' | 'commit' | 'rollback', Database.Statement>;
+  /** The reader's snapshot, held from a batch's commit until the batch is durable. */
+  private readonly snapshot: Record<'begin' | 'end' | 'take', Database.Statement>;
+  /** Makes a commit durable; undefined for ':memory:', which promises no durability. */
+  private readonly walSync: WalSync | undefined;
+  private readonly wal: WalKeeper;
+  /** The error of a failed fsync of the WAL: from then on writes are refused (see settleWhenDurable). */
+  private durabilityLost: unknown;
 
   /** `addon`: better-sqlite3's native addon when it is not where the package would look (a single executable). */
-  constructor(path: string, options: { addon?: object | undefined } = {}) {
+  constructor(path: string, options: SqliteStoreOptions = {}) {
     const memory = path === ':memory:';
     this.scratchDir = memory ? mkdtempSync(join(tmpdir(), 'peerconn-memory-')) : undefined;
     const file = this.scratchDir ? join(this.scratchDir, 'peerconn.db') : path;
@@ -200,22 +174,52 @@ export class SqliteStore implements Store {
     this.lock = memory ? undefined : takeLock(`${file}-lock`, open);
     this.writer = new Database(file, open);
     this.writer.pragma('journal_mode = WAL');
-    // FULL: with WAL this syncs on every commit, so an acknowledged write survives power loss, not just kill -9.
-    // An in-memory database promises no durability, so it skips the sync.
-    this.writer.pragma(memory ? 'synchronous = OFF' : 'synchronous = FULL');
     this.writer.pragma('busy_timeout = 5000');
     this.writer.pragma('foreign_keys = ON');
+    // Migrations commit with SQLite's own fsync; the batches below sync off the event loop instead.
+    this.writer.pragma(memory ? 'synchronous = OFF' : 'synchronous = FULL');
     migrate(this.writer);
+    // NORMAL: a COMMIT writes the WAL without syncing it; WalSync syncs it before anyone hears of the commit.
+    // Checkpoints still sync (the checkpointer's connection does), and so does the WAL's header when it starts
+    // over. Automatic checkpoints are off: they would copy pages and fsync on the event loop.
+    if (!memory) this.writer.pragma('synchronous = NORMAL');
+    this.writer.pragma('wal_autocheckpoint = 0');
     this.readerDb = new Database(file, open);
     this.readerDb.pragma('busy_timeout = 5000');
     this.readerDb.pragma('query_only = ON');
     this.writerDriver = new SqliteDriver(this.writer);
-    this.reader = new CachingReader(new SqliteDriver(this.readerDb), SQLITE_DIALECT);
+    this.reader = new CachingReader(new SqliteDriver(this.readerDb), SQLITE_DIALECT, this.memory);
     // Prepared once: every batch runs these, and exec() would parse them each time.
     this.sql = {
       begin: this.writer.prepare('BEGIN IMMEDIATE'),
       commit: this.writer.prepare('COMMIT'),
       rollback: this.writer.prepare('ROLLBACK'),
+    };
+    this.snapshot = {
+      begin: this.readerDb.prepare('BEGIN'),
+      end: this.readerDb.prepare('COMMIT'),
+      // A read of the file, which is what fixes the snapshot (BEGIN alone does not).
+      take: this.readerDb.prepare('SELECT 1 FROM sqlite_master LIMIT 1'),
+    };
+    this.walSync = memory ? undefined : new WalSync(`${file}-wal`);
+    const checkpointer: Checkpointer =
+      memory || options.addon
+        ? new InlineCheckpointer(file, memory ? 'OFF' : 'FULL', open)
+        : new ThreadCheckpointer(file);
+    this.wal = new WalKeeper(checkpointer, { ...DEFAULT_WAL, ...options.wal });
+  }
+
+  /** How often the WAL was copied into the database file, and handed back to start over. */
+  get walStats(): { checkpoints: number; restarts: number } {
+    return { ...this.wal.stats };
+  }
+
+  counters(): StoreCounters {
+    return {
+      writes: this.stats.writes,
+      batches: this.stats.batches,
+      checkpoints: this.wal.stats.checkpoints,
+      walRestarts: this.wal.stats.restarts,
     };
   }
 
@@ -235,6 +239,7 @@ export class SqliteStore implements Store {
       this.pending.push({ work, resolve: resolve as (value: unknown) => void, reject, ticket });
       // Writes that arrive in this turn of the event loop join the batch that starts after it.
       if (!this.flushing && this.pending.length === 1) setImmediate(() => this.flush());
+      this.wake?.();
     });
   }
 
@@ -243,10 +248,38 @@ export class SqliteStore implements Store {
     return () => this.listeners.delete(listener);
   }
 
+  /**
+   * Runs batches while writes wait. A batch runs its statements while the one before it is being synced, and
+   * commits once that one is durable, so the reader's snapshot can always move to exactly the last durable batch.
+   */
   private flush(): Promise<void> {
     this.flushing ??= (async () => {
+      let syncing: Promise<void> | undefined;
       try {
-        while (this.pending.length > 0) await this.runBatch(this.pending.splice(0, MAX_BATCH));
+        for (;;) {
+          if (this.pending.length > 0) {
+            if (this.wal.restartDue()) {
+              await syncing;
+              await this.startWalOver();
+            }
+            const durable = (await this.runBatch(this.pending.splice(0, MAX_BATCH), syncing))?.durable;
+            if (durable) {
+              syncing = durable;
+              void durable.then(() => {
+                if (syncing === durable) syncing = undefined;
+              });
+            }
+            continue;
+          }
+          const current = syncing;
+          if (!current) return;
+          // Nothing to run until the batch being synced is durable or another write arrives.
+          await new Promise<void>((resolve) => {
+            this.wake = resolve;
+            void current.then(resolve);
+          });
+          this.wake = undefined;
+        }
       } finally {
         this.flushing = undefined;
       }
@@ -255,25 +288,30 @@ export class SqliteStore implements Store {
   }
 
   /**
-   * Runs a batch in one transaction. A write that fails before changing anything (the common case: a rule
-   * refuses the request) is simply left out. A write that fails after changing something is rejected, the
-   * transaction rolled back, and the rest of the batch run again without it: its changes must not reach its
-   * batch-mates, and a savepoint around every write would cost two statements each for a rare case.
+   * Runs a batch in one transaction and, once the batch before it is durable, commits it; resolves to the promise
+   * of its own durability (wrapped: a promise would be adopted; undefined when nothing was committed). A write that fails before changing anything
+   * (the common case: a rule refuses the request) is simply left out. A write that fails after changing something
+   * is rejected, the transaction rolled back, and the rest of the batch run again without it: its changes must
+   * not reach its batch-mates, and a savepoint around every write would cost two statements each for a rare case.
    */
-  private async runBatch(batch: WriteJob[]): Promise<void> {
+  private async runBatch(
+    batch: WriteJob[],
+    previous: Promise<void> | undefined,
+  ): Promise<{ durable: Promise<void> } | undefined> {
     let jobs = batch;
+    if (this.durabilityLost !== undefined) {
+      for (const job of jobs) job.reject(this.syncFailure(job.ticket));
+      return undefined;
+    }
     while (jobs.length > 0) {
       const changedBefore = this.writerDriver.changedRows;
       try {
         this.sql.begin.run();
       } catch (error) {
         for (const job of jobs) job.reject(this.classified(error, job.ticket));
-        return;
+        return undefined;
       }
-      const done: Array<
-        | { job: WriteJob; ok: true; value: unknown; signals: StoreSignal[] }
-        | { job: WriteJob; ok: false; error: unknown }
-      > = [];
+      const done: JobOutcome[] = [];
       let spoiled: { job: WriteJob; error: unknown } | undefined;
       for (const job of jobs) {
         const tx = new SqlTx(this.writerDriver, SQLITE_DIALECT);
@@ -295,34 +333,81 @@ export class SqliteStore implements Store {
         if (outageReason(spoiled.error) !== undefined) {
           // The disk, not the write, failed: its batch-mates would fail the same way, so none is run again.
           for (const job of jobs) job.reject(this.classified(spoiled.error, job.ticket));
-          return;
+          return undefined;
         }
         spoiled.job.reject(spoiled.error);
         jobs = jobs.filter((job) => job !== spoiled.job);
         continue;
       }
+      // The batch before this one is durable (and visible) before this one commits; from the commit until this
+      // one is durable too, the reader holds the snapshot before it.
+      await previous;
+      this.holdReader();
       try {
         this.sql.commit.run();
       } catch (error) {
         this.rollbackQuietly();
+        this.releaseReader();
         for (const { job } of done) job.reject(this.classified(error, job.ticket));
-        return;
-      } finally {
-        this.reader.forget();
+        return undefined;
       }
-      if (this.writerDriver.changedRows !== changedBefore) {
-        for (const { job } of done) this.health.succeeded(job.ticket, 'write');
-      }
-      this.stats.batches++;
-      this.stats.writes += done.length;
-      // Subscribers learn what changed before any caller hears back, so the next request sees fresh caches.
-      for (const entry of done) if (entry.ok) for (const signal of entry.signals) this.emit(signal);
-      for (const entry of done) {
-        if (entry.ok) entry.job.resolve(entry.value);
-        else entry.job.reject(entry.error);
-      }
+      return { durable: this.settleWhenDurable(done, this.writerDriver.changedRows !== changedBefore) };
+    }
+    return undefined;
+  }
+
+  /**
+   * Waits for the committed batch to reach the disk, then moves the reader's snapshot to it, tells subscribers
+   * and answers its writes. Nobody sees a batch before it is durable, so nothing anyone saw can be lost.
+   */
+  private async settleWhenDurable(done: JobOutcome[], changedRows: boolean): Promise<void> {
+    try {
+      await this.walSync?.sync();
+    } catch (error) {
+      // The commit may not be on disk, and after a failed fsync the kernel may have dropped pages of the WAL that
+      // it never wrote: a later fsync that succeeds would not prove the WAL whole. Nobody is told the batch
+      // happened, and no write is acknowledged again until the store is reopened (docs/durability.md).
+      this.durabilityLost ??= error;
+      for (const { job } of done) job.reject(this.syncFailure(job.ticket));
       return;
     }
+    this.releaseReader();
+    this.wal.committed();
+    if (changedRows) {
+      for (const { job } of done) this.health.succeeded(job.ticket, 'write');
+    }
+    this.stats.batches++;
+    this.stats.writes += done.length;
+    // Subscribers learn what changed before any caller hears back, so the next request sees fresh caches.
+    for (const entry of done) if (entry.ok) for (const signal of entry.signals) this.emit(signal);
+    for (const entry of done) {
+      if (entry.ok) entry.job.resolve(entry.value);
+      else entry.job.reject(entry.error);
+    }
+  }
+
+  /**
+   * Keeps the reader on what is committed now, while a batch is committed and made durable: a read meanwhile must
+   * not show the batch (a power loss could still take it back).
+   */
+  private holdReader(): void {
+    if (this.readerDb.inTransaction) return;
+    this.snapshot.begin.run();
+    this.snapshot.take.get();
+  }
+
+  /** The batch is durable: the reader reads the latest state again, and forgets what it read before. */
+  private releaseReader(): void {
+    if (this.readerDb.inTransaction) this.snapshot.end.run();
+    this.memory.forget();
+  }
+
+  /**
+   * Lets the WAL start over at the next commit (sqlite-wal.ts, WalKeeper): every batch is durable and the reader
+   * holds no snapshot, so a checkpoint can copy the whole WAL, and the next writer begins it again.
+   */
+  private async startWalOver(): Promise<void> {
+    await this.wal.copyAll();
   }
 
   private rollbackQuietly(): void {
@@ -339,6 +424,12 @@ export class SqliteStore implements Store {
     const reason = outageReason(error);
     if (reason === undefined) return error;
     return this.health.failed(ticket, new StoreUnavailableError(reason, 'SQLite', error));
+  }
+
+  /** What a write gets once an fsync of the WAL failed: an outage that lasts until the store is reopened. */
+  private syncFailure(ticket: Ticket): StoreUnavailableError {
+    const error = this.durabilityLost;
+    return this.health.failed(ticket, new StoreUnavailableError('io', 'SQLite', error));
   }
 
   /**
@@ -364,6 +455,8 @@ export class SqliteStore implements Store {
   async close(): Promise<void> {
     this.closed = true;
     while (this.flushing || this.pending.length > 0) await (this.flushing ?? this.flush());
+    await this.wal.close();
+    this.walSync?.close();
     if (this.readerDb.open) this.readerDb.close();
     if (this.writer.open) this.writer.close();
     if (this.lock?.open) this.lock.close();

@@ -1209,6 +1209,7 @@ export function renderVpc(vpc: Vpc): Record<string, unknown> {
     vpcId: vpc.id,
     name: vpc.name,
     cidr: vpc.cidr,
+    ipv6Cidr: '',
     description: vpc.description,
     isDefault: false,
     secondaryCidr: [],

@@ -2,9 +2,20 @@
 // token (when the server has one) as a bearer header on every call. The change stream is read with fetch
 // rather than EventSource, because EventSource cannot send that header: the token never has to travel in a
 // URL or a cookie.
-import type { ActResult, ChangeMessage, StateView } from '../../src/admin/views.ts';
+// Every request body is typed from the admin API's own schemas (AdminBody) and every operation's input from
+// the operation table's types, so a change there fails this page's type-check. Only types come from the
+// server's sources: nothing of them (zod included) is bundled into the page.
+import type { AdminBody } from '../../src/admin/bodies.ts';
+import type {
+  ActAnswer,
+  ActRequest,
+  ChangeMessage,
+  OperationName,
+  RequestFields,
+  StateView,
+} from '../../src/admin/views.ts';
 import type { ReachReport } from '../../src/domain/reachability.ts';
-import type { PeerConnEvent } from '../../src/engine/api.ts';
+import type { FaultRule, PeerConnEvent, TimingTable } from '../../src/engine/api.ts';
 
 const TOKEN_KEY = 'peerconn-console-admin-token';
 /** The admin API sits next to the console: `/_console/` → `/_admin`. */
@@ -79,18 +90,21 @@ export const api = {
   state: () => call<StateView>('GET', '/state'),
   events: (peerConnId: string) =>
     call<{ events: PeerConnEvent[] }>('GET', `/events?peerConnId=${encodeURIComponent(peerConnId)}`),
-  act: (accountId: string, region: string, operation: string, input: Record<string, unknown>) =>
-    call<ActResult>('POST', '/act', { accountId, region, operation, input }),
-  clock: (change: { set?: string; advance?: string; advanceMs?: number; freeze?: boolean }) =>
-    call<unknown>('POST', '/clock', change),
-  timing: (change: unknown) => call<unknown>('PUT', '/timing', change),
+  /** One operation as an account at a region's endpoint, its input as the SDK takes it. */
+  act: <N extends OperationName>(accountId: string, region: string, operation: N, input: RequestFields<N>) =>
+    call<ActAnswer<N>>('POST', '/act', { accountId, region, operation, input } satisfies ActRequest),
+  clock: (change: AdminBody<'clock'>) => call<unknown>('POST', '/clock', change),
+  timing: (change: AdminBody<'timing'>) => call<{ transitions: TimingTable }>('PUT', '/timing', change),
   runTransitions: (peerConnId?: string) =>
-    call<{ applied: number }>('POST', '/transitions/run', peerConnId ? { peerConnId } : {}),
-  addFault: (rule: Record<string, unknown>) => call<{ id: string }>('POST', '/faults', rule),
+    call<{ applied: number }>(
+      'POST',
+      '/transitions/run',
+      (peerConnId ? { peerConnId } : {}) satisfies AdminBody<'run'>,
+    ),
+  addFault: (rule: AdminBody<'fault'>) => call<Pick<FaultRule, 'id'>>('POST', '/faults', rule),
   removeFault: (id: string) => call<undefined>('DELETE', `/faults/${encodeURIComponent(id)}`),
   clearFaults: () => call<undefined>('DELETE', '/faults'),
-  reach: (vpcId: string, fromIp: string, toIp: string) =>
-    call<ReachReport>('POST', '/reachability', { from: { vpcId, ip: fromIp }, to: { ip: toIp } }),
+  reach: (query: AdminBody<'reachability'>) => call<ReachReport>('POST', '/reachability', query),
 };
 
 export type StreamStatus = 'connecting' | 'live' | 'offline' | 'denied';

@@ -9,12 +9,16 @@ import { FaultsView } from './faults.tsx';
 import { type Filters, NO_FILTERS } from './filters.tsx';
 import { AccountList, VpcList } from './resources.tsx';
 import { ClockBadge, TimeView } from './time.tsx';
+import { TopologyView } from './topology.tsx';
 import { Field } from './ui.tsx';
+import { VpcDetail } from './vpc-detail.tsx';
 
 type Route =
   | { view: 'connections' }
   | { view: 'connection'; id: string }
   | { view: 'vpcs' }
+  | { view: 'vpc'; id: string }
+  | { view: 'topology' }
   | { view: 'accounts' }
   | { view: 'time' }
   | { view: 'faults' };
@@ -22,6 +26,7 @@ type Route =
 const SECTIONS = [
   { view: 'connections', label: 'Connections' },
   { view: 'vpcs', label: 'VPCs' },
+  { view: 'topology', label: 'Topology' },
   { view: 'accounts', label: 'Accounts' },
   { view: 'time', label: 'Time & transitions' },
   { view: 'faults', label: 'Faults' },
@@ -30,7 +35,10 @@ const SECTIONS = [
 function parseRoute(hash: string): Route {
   const [, view, id] = /^#\/([a-z]+)(?:\/(.+))?$/.exec(hash) ?? [];
   if (view === 'connections' && id) return { view: 'connection', id: decodeURIComponent(id) };
-  if (view === 'vpcs' || view === 'accounts' || view === 'time' || view === 'faults') return { view };
+  if (view === 'vpcs' && id) return { view: 'vpc', id: decodeURIComponent(id) };
+  if (view === 'vpcs' || view === 'topology' || view === 'accounts' || view === 'time' || view === 'faults') {
+    return { view };
+  }
   return { view: 'connections' };
 }
 
@@ -204,7 +212,7 @@ export function App() {
   );
 
   // A new view starts at its top and takes the focus, as a page load would, so keyboard users land in it.
-  const routeKey = route.view === 'connection' ? `connection/${route.id}` : route.view;
+  const routeKey = 'id' in route ? `${route.view}/${route.id}` : route.view;
   const firstRoute = useRef(true);
   useEffect(() => {
     if (firstRoute.current) {
@@ -250,7 +258,7 @@ export function App() {
   }
 
   const ctx: ConsoleContext = { state, receivedAt, names, perform, timelineVersion };
-  const current = route.view === 'connection' ? 'connections' : route.view;
+  const current = route.view === 'connection' ? 'connections' : route.view === 'vpc' ? 'vpcs' : route.view;
   return (
     <Ctx.Provider value={ctx}>
       <Header theme={theme} onTheme={nextTheme} stream={stream} clock={<ClockBadge />} />
@@ -310,6 +318,8 @@ export function App() {
         {route.view === 'connections' ? <ConnectionList filters={filters} onFilters={setFilters} /> : null}
         {route.view === 'connection' ? <ConnectionDetail key={route.id} peerConnId={route.id} /> : null}
         {route.view === 'vpcs' ? <VpcList filters={filters} onFilters={setFilters} /> : null}
+        {route.view === 'vpc' ? <VpcDetail key={route.id} vpcId={route.id} /> : null}
+        {route.view === 'topology' ? <TopologyView /> : null}
         {route.view === 'accounts' ? <AccountList filters={filters} /> : null}
         {route.view === 'time' ? <TimeView /> : null}
         {route.view === 'faults' ? <FaultsView /> : null}

@@ -1,7 +1,7 @@
 // Peering connections: the list with both sides next to each other, and one connection in detail with the
 // actions each side's account may try, its pending transitions and its timeline.
 import { useEffect, useState } from 'preact/hooks';
-import type { ActResult, PeerConnView, SideView, VpcView } from '../../src/admin/views.ts';
+import type { PeerConnView, RequestFields, SideOperation, SideView, VpcView } from '../../src/admin/views.ts';
 import type { PeerConnEvent } from '../../src/engine/api.ts';
 import { AdminError, api } from './api.ts';
 import { accountName, useConsole, useTick, virtualNow } from './context.ts';
@@ -31,8 +31,9 @@ function vpcName(vpcs: ReadonlyMap<string, string>, vpcId: string): string {
   return name ? `${vpcId} (${name})` : vpcId;
 }
 
-function SideCell({ side }: { side: SideView }) {
+function SideCell({ side, vpcs }: { side: SideView; vpcs: ReadonlyMap<string, string> }) {
   const ctx = useConsole();
+  const name = vpcs.get(side.vpcId);
   return (
     <div class={`side${side.removed ? ' removed' : ''}`} data-side={side.role}>
       <div class="side-status">
@@ -48,7 +49,11 @@ function SideCell({ side }: { side: SideView }) {
         {side.removed ? <span class="tag">removed</span> : null}
       </div>
       <div class="muted">
-        {accountName(ctx, side.accountId)} · {side.region} · <code>{side.vpcId}</code>
+        {accountName(ctx, side.accountId)} · {side.region} ·{' '}
+        <span data-field="vpc">
+          {name ? <>{name} </> : null}
+          <code>{side.vpcId}</code>
+        </span>
       </div>
     </div>
   );
@@ -92,7 +97,7 @@ function RequestPeering() {
           e.preventDefault();
           if (!from || !to) return;
           const who = accountName(ctx, from.accountId);
-          const input: Record<string, unknown> = {
+          const input: RequestFields<'createPeerConn'> = {
             localVpcId: from.vpcId,
             peerVpcId: to.vpcId,
             peerRegion: to.region,
@@ -111,9 +116,9 @@ function RequestPeering() {
             `createPeerConn as ${who}`,
             () => api.act(from.accountId, from.region, 'createPeerConn', input),
             (result) => {
-              const id = ((result as ActResult).result as { peerConnId: string }).peerConnId;
+              const id = result.result.peerConnId;
               location.hash = `#/connections/${id}`;
-              return `createPeerConn as ${who}: OK · ${id} · request ${(result as ActResult).requestId}`;
+              return `createPeerConn as ${who}: OK · ${id} · request ${result.requestId}`;
             },
           );
         }}
@@ -179,6 +184,7 @@ export function ConnectionList({
 }) {
   const ctx = useConsole();
   const { state, names } = ctx;
+  const vpcs = new Map(state.vpcs.map((v) => [v.vpcId, v.name]));
   // Newest first: what just happened is at the top, and the row limit cuts the oldest.
   const shown = state.peerConns.filter((pc) => connectionMatches(pc, filters, names)).reverse();
   return (
@@ -222,10 +228,10 @@ export function ConnectionList({
                     <div class="muted">{pc.crossAccount ? 'cross-account' : 'same account'}</div>
                   </td>
                   <td data-label="Initiator">
-                    <SideCell side={pc.initiator} />
+                    <SideCell side={pc.initiator} vpcs={vpcs} />
                   </td>
                   <td data-label="Acceptor">
-                    <SideCell side={pc.acceptor} />
+                    <SideCell side={pc.acceptor} vpcs={vpcs} />
                   </td>
                   <td data-label="Bandwidth">{pc.bandwidthInMbps} Mbps</td>
                   <td data-label="Billing">{billing(pc)}</td>
@@ -242,96 +248,156 @@ export function ConnectionList({
   );
 }
 
+/** How the console names each operation it offers a side. */
+function actionLabel(operation: SideOperation, pc: PeerConnView): string {
+  const labels: Record<SideOperation, string> = {
+    acceptPeerConn: 'Accept',
+    rejectPeerConn: 'Reject',
+    openPeerConnDnsSync: 'Open DNS sync',
+    closePeerConnDnsSync: 'Close DNS sync',
+    updatePeerConnDeleteProtect: pc.deleteProtect
+      ? 'Turn delete protection off'
+      : 'Turn delete protection on',
+    resizePeerConn: 'Resize',
+    renewPeerConn: 'Renew 1 month',
+    refundPeerConn: 'Refund',
+    deletePeerConn: 'Release',
+  };
+  return labels[operation];
+}
+
 /**
- * The operations one side's account can try. Every side gets every action: the server's rules decide, and a
- * refusal (accepting one's own request, releasing as the acceptor) is shown with its code, as a program would
- * get it.
+ * The operations one side's account may send now, as the server's rules answer them (`side.actions`, which the
+ * admin API computes with the rules that decide the requests): only those are offered, and the others are
+ * listed with the code and message a request would get. An allowed operation that would change nothing
+ * (opening DNS sync that is open) is not offered either.
  */
 function SideActions({ pc, side }: { pc: PeerConnView; side: SideView }) {
   const ctx = useConsole();
   const [bandwidth, setBandwidth] = useState(String(pc.bandwidthInMbps));
   const who = accountName(ctx, side.accountId);
-  const act = (operation: string, input: Record<string, unknown> = {}) =>
+  const act = <N extends SideOperation>(operation: N, input: RequestFields<N>) =>
     ctx.perform(
       `${operation} as ${who}`,
-      () => api.act(side.accountId, side.region, operation, { peerConnId: pc.peerConnId, ...input }),
-      (result) => `${operation} as ${who}: OK · request ${(result as { requestId: string }).requestId}`,
+      () => api.act(side.accountId, side.region, operation, input),
+      (result) => `${operation} as ${who}: OK · request ${result.requestId}`,
     );
+  const id = { peerConnId: pc.peerConnId };
+  const offered = (operation: SideOperation): boolean => {
+    const verdict = side.actions[operation];
+    return verdict.allowed && verdict.changes;
+  };
+  const button = (operation: SideOperation, run: () => unknown) =>
+    offered(operation) ? (
+      <button type="button" data-action={operation} onClick={run}>
+        {actionLabel(operation, pc)}
+      </button>
+    ) : null;
+  // The server's order of the operations (the page holds no list of its own).
+  const operations = Object.keys(side.actions) as SideOperation[];
+  const withheld = operations.filter((operation) => !offered(operation));
+  const answer = [
+    button('acceptPeerConn', () => act('acceptPeerConn', id)),
+    button('rejectPeerConn', () => act('rejectPeerConn', id)),
+  ];
+  const dns = [
+    button('openPeerConnDnsSync', () => act('openPeerConnDnsSync', { ...id, role: side.role })),
+    button('closePeerConnDnsSync', () => act('closePeerConnDnsSync', { ...id, role: side.role })),
+  ];
+  const settings = [
+    button('updatePeerConnDeleteProtect', () =>
+      act('updatePeerConnDeleteProtect', { ...id, deleteProtect: !pc.deleteProtect }),
+    ),
+    button('renewPeerConn', () =>
+      act('renewPeerConn', {
+        ...id,
+        billing: { reservation: { reservationLength: 1, reservationTimeUnit: 'month' } },
+      }),
+    ),
+    button('refundPeerConn', () => act('refundPeerConn', id)),
+  ];
+  const any = (group: unknown[]) => group.some((item) => item !== null);
   return (
     <fieldset class="actions">
       <legend>
         Act as {who} ({side.region})
       </legend>
-      <fieldset class="buttons">
-        <legend class="sr-only">{`Answer the request as ${who}`}</legend>
-        <button type="button" onClick={() => act('acceptPeerConn')}>
-          Accept
-        </button>
-        <button type="button" onClick={() => act('rejectPeerConn')}>
-          Reject
-        </button>
-      </fieldset>
-      <fieldset class="buttons">
-        <legend class="sr-only">{`DNS sync of the ${side.role} side`}</legend>
-        <button type="button" onClick={() => act('openPeerConnDnsSync', { role: side.role })}>
-          Open DNS sync
-        </button>
-        <button type="button" onClick={() => act('closePeerConnDnsSync', { role: side.role })}>
-          Close DNS sync
-        </button>
-      </fieldset>
-      <fieldset class="buttons">
-        <legend class="sr-only">{`Connection settings as ${who}`}</legend>
-        <button
-          type="button"
-          onClick={() => act('updatePeerConnDeleteProtect', { deleteProtect: !pc.deleteProtect })}
+      {withheld.length === operations.length ? (
+        <p class="muted" data-field="no-actions">
+          The rules allow {who} nothing on this connection now.
+        </p>
+      ) : null}
+      {any(answer) ? (
+        <fieldset class="buttons">
+          <legend class="sr-only">{`Answer the request as ${who}`}</legend>
+          {answer}
+        </fieldset>
+      ) : null}
+      {any(dns) ? (
+        <fieldset class="buttons">
+          <legend class="sr-only">{`DNS sync of the ${side.role} side`}</legend>
+          {dns}
+        </fieldset>
+      ) : null}
+      {any(settings) ? (
+        <fieldset class="buttons">
+          <legend class="sr-only">{`Connection settings as ${who}`}</legend>
+          {settings}
+        </fieldset>
+      ) : null}
+      {offered('resizePeerConn') ? (
+        <form
+          class="inline"
+          data-action="resizePeerConn"
+          onSubmit={(e) => {
+            e.preventDefault();
+            void act('resizePeerConn', { ...id, newBandwidthInMbps: Number(bandwidth) });
+          }}
         >
-          {pc.deleteProtect ? 'Turn delete protection off' : 'Turn delete protection on'}
-        </button>
-        {pc.paymentTiming === 'Prepaid' ? (
-          <>
-            <button
-              type="button"
-              onClick={() =>
-                act('renewPeerConn', {
-                  billing: { reservation: { reservationLength: 1, reservationTimeUnit: 'month' } },
-                })
-              }
-            >
-              Renew 1 month
-            </button>
-            <button type="button" onClick={() => act('refundPeerConn')}>
-              Refund
-            </button>
-          </>
-        ) : null}
-      </fieldset>
-      <form
-        class="inline"
-        onSubmit={(e) => {
-          e.preventDefault();
-          void act('resizePeerConn', { newBandwidthInMbps: Number(bandwidth) });
-        }}
-      >
-        <Field label="New bandwidth (Mbps)">
-          <input
-            type="number"
-            min="1"
-            step="1"
-            required
-            value={bandwidth}
-            onInput={(e) => setBandwidth(e.currentTarget.value)}
+          <Field label="New bandwidth (Mbps)">
+            <input
+              type="number"
+              min="1"
+              step="1"
+              required
+              value={bandwidth}
+              onInput={(e) => setBandwidth(e.currentTarget.value)}
+            />
+          </Field>
+          <button type="submit">Resize</button>
+        </form>
+      ) : null}
+      {offered('deletePeerConn') ? (
+        <div class="buttons" data-action="deletePeerConn">
+          <ConfirmButton
+            label="Release…"
+            confirmLabel={`Yes, release ${pc.peerConnId}`}
+            onConfirm={() => void act('deletePeerConn', id)}
           />
-        </Field>
-        <button type="submit">Resize</button>
-      </form>
-      <div class="buttons">
-        <ConfirmButton
-          label="Release…"
-          confirmLabel={`Yes, release ${pc.peerConnId}`}
-          onConfirm={() => void act('deletePeerConn')}
-        />
-      </div>
+        </div>
+      ) : null}
+      {withheld.length > 0 ? (
+        <details class="withheld">
+          <summary>Not offered now ({withheld.length})</summary>
+          <ul>
+            {withheld.map((operation) => {
+              const verdict = side.actions[operation];
+              return (
+                <li key={operation} data-withheld={operation}>
+                  <strong>{actionLabel(operation, pc)}</strong>:{' '}
+                  {verdict.allowed ? (
+                    'already so; it would change nothing'
+                  ) : (
+                    <>
+                      <code>{verdict.code}</code> {verdict.message}
+                    </>
+                  )}
+                </li>
+              );
+            })}
+          </ul>
+        </details>
+      ) : null}
     </fieldset>
   );
 }

@@ -13,11 +13,7 @@ export interface ConsoleContext {
    * Runs an action, reports its outcome (with the error's code, message and request id when it fails) and
    * reloads the state. Resolves to whether it succeeded.
    */
-  perform(
-    label: string,
-    action: () => Promise<unknown>,
-    success?: (result: unknown) => string,
-  ): Promise<boolean>;
+  perform<T>(label: string, action: () => Promise<T>, success?: (result: T) => string): Promise<boolean>;
   /** Bumped whenever the timeline may have grown. */
   timelineVersion: number;
 }

@@ -2,6 +2,7 @@
 
 import { OPERATION_LIST } from '@peerconn/sdk/operations';
 import { useState } from 'preact/hooks';
+import type { AdminBody } from '../../src/admin/bodies.ts';
 import { api } from './api.ts';
 import { useConsole } from './context.ts';
 import { Empty, Field } from './ui.tsx';
@@ -33,8 +34,8 @@ const BLANK: Draft = {
 };
 
 /** The rule as POST /_admin/faults takes it: empty fields are left out, numbers are numbers. */
-function ruleOf(draft: Draft): Record<string, unknown> {
-  const rule: Record<string, unknown> = { operation: draft.operation, status: Number(draft.status) };
+function ruleOf(draft: Draft): AdminBody<'fault'> {
+  const rule: AdminBody<'fault'> = { operation: draft.operation, status: Number(draft.status) };
   if (draft.code.trim()) rule.code = draft.code.trim();
   if (draft.message.trim()) rule.message = draft.message.trim();
   if (draft.latencyMs !== '') rule.latencyMs = Number(draft.latencyMs);
@@ -60,7 +61,7 @@ function AddFault() {
         const ok = await ctx.perform(
           'add a fault rule',
           () => api.addFault(ruleOf(draft)),
-          (r) => `Fault rule ${(r as { id: string }).id} added`,
+          (r) => `Fault rule ${r.id} added`,
         );
         if (ok) setDraft(BLANK);
       }}

@@ -1,10 +1,99 @@
 // The reachability check on the VPCs page: from an address in a VPC to another address, the path there and
-// back as the server finds it (POST /_admin/reachability), the same answer `peerconn reach` prints.
+// back as the server finds it (POST /_admin/reachability), the same answer `peerconn reach` prints. Its hops,
+// with the filters a packet meets on each, are shown the same way by the topology's path check.
 import { useState } from 'preact/hooks';
-import type { HopNext, ReachHop, ReachReport } from '../../src/domain/reachability.ts';
+import type { FilterCheck, HopNext, ReachHop, ReachReport } from '../../src/domain/reachability.ts';
 import { AdminError, api } from './api.ts';
 import { useConsole } from './context.ts';
+import { term } from './firewall-text.ts';
 import { Field } from './ui.tsx';
+
+type PacketView = FilterCheck['packet'];
+
+/** `tcp 10.1.1.10:32768 → 10.2.1.20:3306`, `any protocol 10.1.1.10 → 10.2.1.20`. */
+export function packetText(packet: PacketView): string {
+  const end = (ip: string, port: number | null) => (port === null ? ip : `${ip}:${port}`);
+  const protocol = packet.protocol === 'all' ? 'any protocol' : packet.protocol;
+  return `${protocol} ${end(packet.source, packet.sourcePort)} → ${end(packet.destination, packet.destinationPort)}`;
+}
+
+/**
+ * One filter the packet met, and what decided it: the security group rule that allowed it (or that none did),
+ * the ACL rule by id and position (or the subnet's default rule), or why the filter did not apply.
+ */
+export function FilterLine({ check }: { check: FilterCheck }) {
+  const { state } = useConsole();
+  const groupName = (id: string) => {
+    const name = state.securityGroups.find((g) => g.securityGroupId === id)?.name;
+    return name ? `${name} (${id})` : id;
+  };
+  const attributes = {
+    class: `filter-check verdict-${check.verdict}`,
+    'data-check': check.kind,
+    'data-direction': check.direction,
+    'data-verdict': check.verdict,
+  };
+  const decided = check.verdict === 'deny' ? <strong>denied</strong> : 'allowed';
+  if (check.kind === 'securityGroup') {
+    if (check.verdict === 'skip' || check.eniId === null) {
+      const address = check.direction === 'egress' ? check.packet.source : check.packet.destination;
+      return (
+        <div {...attributes}>
+          no security groups ({check.direction}): <code>{address}</code> is no interface's address
+        </div>
+      );
+    }
+    const rule = check.rule;
+    return (
+      <div {...attributes} data-eni={check.eniId}>
+        security groups of <code>{check.eniId}</code> ({check.securityGroupIds.map(groupName).join(', ')}),{' '}
+        {check.direction}: {decided}
+        {check.verdict === 'deny' || rule === null ? (
+          <>: no rule allows {packetText(check.packet)}</>
+        ) : (
+          <>
+            {' '}
+            by {groupName(rule.securityGroupId)} rule{' '}
+            <code data-rule={rule.securityGroupRuleId}>{rule.securityGroupRuleId}</code> (
+            {term(rule.protocol)} {term(rule.portRange)}, {check.direction === 'ingress' ? 'from' : 'to'}{' '}
+            {rule.groupId ? `group ${groupName(rule.groupId)}` : term(rule.ip)})
+            {rule.remark ? ` "${rule.remark}"` : ''}
+          </>
+        )}
+      </div>
+    );
+  }
+  const subnet = (
+    <>
+      ACL of subnet {check.subnetName} <code>{check.subnetCidr}</code>
+    </>
+  );
+  if (check.verdict === 'skip') {
+    return (
+      <div {...attributes} data-subnet={check.subnetId}>
+        {subnet} not applied ({check.direction}): the packet stays inside the subnet
+      </div>
+    );
+  }
+  const rule = check.rule;
+  return (
+    <div {...attributes} data-subnet={check.subnetId}>
+      {subnet}, {check.direction}: {decided}{' '}
+      {rule === null ? (
+        <>: no rule matches {packetText(check.packet)}</>
+      ) : rule.default ? (
+        'by the default rule'
+      ) : (
+        <>
+          by rule <code data-rule={rule.aclRuleId}>{rule.aclRuleId}</code> at position {rule.position} (
+          {rule.action} {term(rule.protocol)} {term(rule.sourceIpAddress)}:{term(rule.sourcePort)} →{' '}
+          {term(rule.destinationIpAddress)}:{term(rule.destinationPort)})
+          {rule.description ? ` "${rule.description}"` : ''}
+        </>
+      )}
+    </div>
+  );
+}
 
 function NextHop({ next }: { next: HopNext | null }) {
   if (next === null) return null;
@@ -49,7 +138,7 @@ function NextHop({ next }: { next: HopNext | null }) {
   );
 }
 
-function Hops({ title, hops }: { title: string; hops: ReachHop[] }) {
+export function Hops({ title, hops }: { title: string; hops: ReachHop[] }) {
   return (
     <div class="reach-leg">
       <h4>{title}</h4>
@@ -63,6 +152,9 @@ function Hops({ title, hops }: { title: string; hops: ReachHop[] }) {
                 <code>{hop.source}</code> → <code>{hop.destination}</code> in <code>{hop.vpcId}</code> (
                 {hop.vpcName}, <code>{hop.vpcCidr}</code>), route table <code>{hop.routeTableId}</code>
               </div>
+              {hop.leaving.map((check) => (
+                <FilterLine key={`leaving-${check.kind}`} check={check} />
+              ))}
               <div>
                 {hop.rule === null ? (
                   'no rule matches'
@@ -79,6 +171,9 @@ function Hops({ title, hops }: { title: string; hops: ReachHop[] }) {
                 )}
               </div>
               <NextHop next={hop.next} />
+              {hop.arriving.map((check) => (
+                <FilterLine key={`arriving-${check.kind}`} check={check} />
+              ))}
             </li>
           ))}
         </ol>
@@ -105,7 +200,9 @@ export function ReachCheck() {
           e.preventDefault();
           setBusy(true);
           try {
-            setAnswer(await api.reach(chosen, fromIp.trim(), toIp.trim()));
+            setAnswer(
+              await api.reach({ from: { vpcId: chosen, ip: fromIp.trim() }, to: { ip: toIp.trim() } }),
+            );
             setError(undefined);
           } catch (failure) {
             setAnswer(undefined);

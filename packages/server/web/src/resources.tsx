@@ -1,6 +1,5 @@
 // VPCs and accounts of every region and account.
 import { useState } from 'preact/hooks';
-import type { ActResult } from '../../src/admin/views.ts';
 import { api } from './api.ts';
 import { accountName, useConsole } from './context.ts';
 import { FilterBar, type Filters, regionsOf } from './filters.tsx';
@@ -27,8 +26,7 @@ function CreateVpc() {
           const ok = await ctx.perform(
             `createVpc as ${who}`,
             () => api.act(accountId, region, 'createVpc', { name: name.trim(), cidr: cidr.trim() }),
-            (result) =>
-              `createVpc as ${who}: OK · ${((result as ActResult).result as { vpcId: string }).vpcId} · request ${(result as ActResult).requestId}`,
+            (result) => `createVpc as ${who}: OK · ${result.result.vpcId} · request ${result.requestId}`,
           );
           if (ok) {
             setName('');
@@ -119,8 +117,10 @@ export function VpcList({ filters, onFilters }: { filters: Filters; onFilters: (
               {shown.slice(0, ROW_LIMIT).map((v) => (
                 <tr key={v.vpcId} data-vpc={v.vpcId}>
                   <td data-label="VPC">
-                    <code>{v.vpcId}</code>
-                    <div class="muted">{v.name}</div>
+                    <a href={`#/vpcs/${v.vpcId}`}>{v.name}</a>
+                    <div>
+                      <code>{v.vpcId}</code>
+                    </div>
                   </td>
                   <td data-label="CIDR">
                     <code>{v.cidr}</code>

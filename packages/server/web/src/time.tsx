@@ -18,10 +18,10 @@ export function ClockBadge() {
     <a class="clock-badge" href="#/time" aria-label="Virtual clock; open time controls">
       <span class="clock-now">{instant(new Date(now).toISOString())}</span>
       <span class="muted">
-        {frozen
-          ? 'frozen'
-          : Math.abs(offsetMs) < 1000
-            ? 'real time'
+        {ctx.state.clock.realTime
+          ? 'real time'
+          : frozen
+            ? 'frozen'
             : `${offsetMs > 0 ? '+' : ''}${duration(offsetMs)}`}
       </span>
     </a>
@@ -78,7 +78,7 @@ export function PendingTable({
                     ctx.perform(
                       `run ${p.name} of ${p.peerConnId}`,
                       () => api.runTransitions(p.peerConnId),
-                      (r) => `Ran ${(r as { applied: number }).applied} transition(s) of ${p.peerConnId}`,
+                      (r) => `Ran ${r.applied} transition(s) of ${p.peerConnId}`,
                     )
                   }
                 >
@@ -139,7 +139,7 @@ function ClockControls() {
         <dt>Real time</dt>
         <dd>{instant(new Date(serverRealNow(ctx)).toISOString())}</dd>
         <dt>Offset</dt>
-        <dd>{Math.abs(clock.offsetMs) < 1000 ? 'none' : duration(clock.offsetMs)}</dd>
+        <dd data-field="clock-offset">{clock.realTime ? 'none (real time)' : duration(clock.offsetMs)}</dd>
         <dt>State</dt>
         <dd data-field="clock-state">{clock.frozen ? 'frozen' : 'running'}</dd>
       </dl>
@@ -214,7 +214,7 @@ function ClockControls() {
           onClick={() =>
             ctx.perform(
               'go back to real time',
-              () => api.clock({ set: new Date(serverRealNow(ctx)).toISOString(), freeze: false }),
+              () => api.clock({ realTime: true }),
               () => 'Clock back to real time',
             )
           }
@@ -347,7 +347,7 @@ export function TimeView() {
                 ctx.perform(
                   'run all manual transitions',
                   () => api.runTransitions(),
-                  (r) => `Ran ${(r as { applied: number }).applied} transition(s)`,
+                  (r) => `Ran ${r.applied} transition(s)`,
                 )
               }
             >
