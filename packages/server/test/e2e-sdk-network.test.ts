@@ -612,7 +612,7 @@ const scenarios: Scenario[] = [
     'a group without a VPC (the server has no default VPC)',
     400,
     'InappropriateJSON',
-    /"vpcId" is invalid: required by this server, which has no default VPC/,
+    /"vpcId" is required: this server has no default VPC/,
     async () => sg('a').createSecurityGroup({ name: 'nowhere' }),
   ],
   [

@@ -4,7 +4,7 @@
 // over both, one of them killed and restarted now and then.
 import { after, test } from 'node:test';
 import fc from 'fast-check';
-import { historyConfigArb, report, SOAK, sized } from './model/config.ts';
+import { historyConfigArb, report, SOAK, seedOption, sized } from './model/config.ts';
 import { emptyFigures, History, type HistoryConfig, type Target } from './model/runner.ts';
 import { historyArb, type Step } from './model/steps.ts';
 import { ProcessTarget } from './model/targets.ts';
@@ -38,10 +38,10 @@ test('random histories with kill -9 and restart agree with the model', { timeout
   await fc.assert(
     fc.asyncProperty(
       historyConfigArb(5),
-      historyArb({ restart: 4, faults: 2 }, sized(25, 100)),
+      historyArb({ restart: 4, faults: 2 }, sized(22, 100)),
       async (config, steps) => runHistory(await ProcessTarget.start(config), config, steps, figures),
     ),
-    { numRuns: sized(2, 12), includeErrorInReport: true },
+    { numRuns: sized(2, 12), includeErrorInReport: true, ...seedOption() },
   );
 });
 
@@ -52,9 +52,9 @@ test('random histories spread over two server processes on one PostgreSQL databa
   await fc.assert(
     fc.asyncProperty(
       historyConfigArb(5),
-      historyArb({ restart: 2, faults: 2 }, sized(25, 100)),
+      historyArb({ restart: 2, faults: 2 }, sized(22, 100)),
       async (config, steps) => runHistory(await ProcessTarget.start(config, 2), config, steps, twoFigures),
     ),
-    { numRuns: sized(2, 8), includeErrorInReport: true },
+    { numRuns: sized(2, 8), includeErrorInReport: true, ...seedOption() },
   );
 });

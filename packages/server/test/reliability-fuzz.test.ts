@@ -119,7 +119,85 @@ before(async () => {
   };
   seeded.cross = await conn({ localVpcId: seeded.vpcA1, peerVpcId: seeded.vpcB1, peerAccountId: BOB.id });
   seeded.own = await conn({ localVpcId: seeded.vpcA1, peerVpcId: seeded.vpcA2 });
+  Object.assign(seeded, await seedNetwork(seeded));
 });
+
+/** A signed call that must succeed; its JSON answer. */
+async function seedCall(method: string, target: string, body?: unknown, credential = ALICE) {
+  const res = await signedCall(seeded.port, method, target, body, credential);
+  assert.equal(res.status, 200, `${method} ${target}: ${JSON.stringify(res.json)}`);
+  return res.json as Record<string, unknown>;
+}
+
+/**
+ * Alice's network in her first VPC, for the refusals to aim at: a subnet with an ACL rule, a group with a rule
+ * that a network interface uses (so it cannot be deleted), the VPC's default group, a route rule, and Bob's
+ * default group.
+ */
+async function seedNetwork(s: Seeded): Promise<Partial<Seeded>> {
+  const { subnetId } = await seedCall('POST', '/v1/subnet', {
+    name: 'seed',
+    zoneName: 'cn-bj-a',
+    cidr: '10.1.1.0/24',
+    vpcId: s.vpcA1,
+  });
+  await seedCall('POST', '/v1/acl/rule', {
+    aclRules: [
+      {
+        subnetId,
+        protocol: 'tcp',
+        sourceIpAddress: 'all',
+        destinationIpAddress: 'all',
+        sourcePort: 'all',
+        destinationPort: '22',
+        position: 10,
+        direction: 'ingress',
+        action: 'deny',
+      },
+    ],
+  });
+  const acl = await seedCall('GET', `/v1/acl/rule?subnetId=${subnetId}`);
+  const aclRule = (acl.aclRules as Array<{ id: string }>)[0]?.id as string;
+  const { securityGroupId } = await seedCall('POST', '/v2/securityGroup', {
+    name: 'seed',
+    vpcId: s.vpcA1,
+    rules: [{ direction: 'ingress', protocol: 'tcp', portRange: '22', sourceIp: '10.0.0.0/8' }],
+  });
+  const group = await seedCall('GET', `/v2/securityGroup/${securityGroupId}`);
+  const groupRule = (group.rules as Array<{ securityGroupRuleId: string }>)[0]?.securityGroupRuleId as string;
+  const defaultOf = async (vpcId: string, credential: typeof ALICE) => {
+    const list = await seedCall('GET', `/v2/securityGroup?vpcId=${vpcId}`, undefined, credential);
+    return (list.securityGroups as Array<{ id: string; desc: string }>).find((g) => g.desc === 'default')
+      ?.id as string;
+  };
+  const table = await seedCall('GET', `/v1/route?vpcId=${s.vpcA1}`);
+  const { routeRuleId } = await seedCall('POST', '/v1/route/rule', {
+    routeTableId: table.routeTableId,
+    sourceAddress: '0.0.0.0/0',
+    destinationAddress: '192.168.0.0/16',
+    nexthopType: 'custom',
+    nexthopId: 'i-seed00000001',
+  });
+  const { eniId } = await seedCall('POST', '/v1/eni', {
+    name: 'seed',
+    subnetId,
+    securityGroupIds: [securityGroupId],
+    privateIpSet: [
+      { primary: true, privateIpAddress: '10.1.1.10' },
+      { primary: false, privateIpAddress: '10.1.1.11' },
+    ],
+  });
+  return {
+    subnetA1: subnetId as string,
+    aclRuleA1: aclRule,
+    groupA1: securityGroupId as string,
+    groupRuleA1: groupRule,
+    defaultGroupA1: await defaultOf(s.vpcA1, ALICE),
+    defaultGroupB1: await defaultOf(s.vpcB1, BOB),
+    routeRuleA1: routeRuleId as string,
+    eniA1: eniId as string,
+  };
+}
 
 after(async () => {
   child?.kill('SIGKILL');

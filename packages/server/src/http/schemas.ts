@@ -140,7 +140,8 @@ export const BODY_SCHEMAS: Partial<Record<OperationName, z.ZodObject>> = {
   createSecurityGroup: z.object({
     name: z.string(),
     desc: opt(z.string()),
-    vpcId: opt(z.string()),
+    // Required (docs/wire.md): refused here, before fault rules and tokens, like every other missing field.
+    vpcId: z.string(),
     rules: opt(z.array(securityGroupRule)),
     tags: opt(z.array(tag)),
   }),
@@ -163,7 +164,7 @@ export const BODY_SCHEMAS: Partial<Record<OperationName, z.ZodObject>> = {
     instanceId: opt(z.string()),
     securityGroupIds: opt(z.array(z.string())),
     enterpriseSecurityGroupIds: opt(z.array(z.string())),
-    privateIpSet: opt(z.array(eniAddress)),
+    privateIpSet: z.array(eniAddress),
     ipv6PrivateIpSet: opt(z.array(eniAddress)),
     description: opt(z.string()),
     tags: opt(z.array(tag)),
@@ -202,11 +203,20 @@ function valueAt(json: unknown, path: readonly PropertyKey[]): unknown {
   return value;
 }
 
-function describeIssue(issue: z.core.$ZodIssue, json: unknown): string {
+/** What to do about a required field left out, where "it is required" alone would not say it. */
+const MISSING_FIELD_HINTS: Partial<Record<string, string>> = {
+  'createSecurityGroup vpcId':
+    "this server has no default VPC to put the group in (Baidu's would); give the group's VPC",
+  'createEni privateIpSet':
+    'give one primary IPv4 address ({"primary": true, "privateIpAddress": ""} picks a free one)',
+};
+
+function describeIssue(issue: z.core.$ZodIssue, json: unknown, operation: string): string {
   const field = issue.path.map(String).join('.');
   const given = valueAt(json, issue.path);
   if (issue.code === 'invalid_type' && (given === undefined || given === null)) {
-    return `Field "${field}" is required.`;
+    const hint = MISSING_FIELD_HINTS[`${operation} ${field}`];
+    return hint ? `Field "${field}" is required: ${hint}.` : `Field "${field}" is required.`;
   }
   if (
     issue.code === 'too_big' ||
@@ -267,7 +277,7 @@ export function parseBody(
   const result = schema.safeParse(json);
   if (!result.success) {
     const first = result.error.issues[0];
-    const detail = first ? describeIssue(first, json) : 'The body does not fit this operation.';
+    const detail = first ? describeIssue(first, json, spec.name) : 'The body does not fit this operation.';
     throw serviceError('InappropriateJSON', `${detail} (${spec.name})`);
   }
   return dropUndefined(result.data) as Record<string, unknown>;

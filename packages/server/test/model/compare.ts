@@ -1,15 +1,24 @@
 // Holds a server's answer to the model's outcome: status, code and the BCE error shape, or the exact body;
-// interface ids the model has not seen yet are learnt from the server (checked well-formed and unused).
+// ids the model has not seen yet (interfaces, rules, default groups) are learnt from the server (checked
+// well-formed and unused).
 import { isDeepStrictEqual } from 'node:util';
 import type { RawResponse } from '../http-support.ts';
 import { ACCOUNTS } from './accounts.ts';
-import { CODE_STATUS, type Conn, type Model, type ModelRequest, type Outcome, type Role } from './model.ts';
+import { LearnedId } from './checks.ts';
+import { CODE_STATUS, type Model, type ModelRequest, type Outcome } from './model.ts';
 import { specOf } from './wire.ts';
 
 export const ID_FORMAT: Record<string, RegExp> = {
   peerConnId: /^peerconn-[a-z0-9]{12}$/,
   vpcId: /^vpc-[a-z0-9]{12}$/,
   localIfId: /^qpif-[a-z0-9]{12}$/,
+  subnetId: /^sbn-[a-z0-9]{12}$/,
+  securityGroupId: /^g-[a-z0-9]{12}$/,
+  securityGroupRuleId: /^r-[a-z0-9]{12}$/,
+  aclRuleId: /^ar-[a-z0-9]{12}$/,
+  eniId: /^eni-[a-z0-9]{12}$/,
+  /** Locally administered, fixed at create (docs/wire.md, Network interfaces); not promised unique. */
+  macAddress: /^fa:16:3e(:[0-9a-f]{2}){3}$/,
 };
 
 export class Comparer {
@@ -63,48 +72,50 @@ export class Comparer {
     this.compareBody(what, answer.json, outcome.body);
   }
 
-  /** Deep equality, learning interface ids the model does not know yet. */
+  /** Deep equality, learning the ids the model does not know yet where its view has them. */
   compareBody(what: string, actual: unknown, expected: unknown): void {
-    const bound = this.bindInterfaces(actual, expected);
-    if (!isDeepStrictEqual(actual, bound)) {
-      this.fail(`${what}:\n  server ${JSON.stringify(actual)}\n  model  ${JSON.stringify(bound)}`);
+    this.learn(actual, expected);
+    const resolved = resolveIds(expected);
+    if (!isDeepStrictEqual(actual, resolved)) {
+      this.fail(`${what}:\n  server ${JSON.stringify(actual)}\n  model  ${JSON.stringify(resolved)}`);
     }
   }
 
-  /** Where the model's view has no localIfId yet, take the server's (checked well-formed and unused). */
-  private bindInterfaces(actual: unknown, expected: unknown): unknown {
-    const views = (value: unknown): Array<Record<string, unknown>> =>
-      Array.isArray(value)
-        ? (value as Array<Record<string, unknown>>)
-        : value && typeof value === 'object'
-          ? [value as Record<string, unknown>]
-          : [];
-    const actualViews = views(actual);
-    const expectedViews = views(expected);
-    let changed = false;
-    expectedViews.forEach((view, i) => {
-      if (!('localIfId' in view) || view.localIfId !== undefined) return;
-      const seen = actualViews[i];
-      if (!seen || seen.peerConnId !== view.peerConnId || seen.role !== view.role) return;
-      const id = seen.localIfId;
-      if (typeof id !== 'string' || !ID_FORMAT.localIfId?.test(id))
-        this.fail(`malformed localIfId ${String(id)}`);
-      const conn = this.model.conns.get(view.peerConnId as string) as Conn;
-      const side = conn[view.role as Role];
-      if (!side) return;
-      const used = this.model.allSides().some((s) => s.side.ifId === id);
-      if (used) this.fail(`interface id ${id} given to two sides`);
-      side.ifId = id;
-      changed = true;
-    });
-    if (!changed) return expected;
-    if (Array.isArray(expected)) {
-      return expectedViews.map((view) => {
-        const conn = this.model.conns.get(view.peerConnId as string) as Conn;
-        return this.model.render(conn, view.role as Role);
-      });
+  /**
+   * Walks the model's view beside the server's answer; where the view holds an id the model has not learnt, the
+   * server's value at that place becomes it (well-formed and never given to anything else before, or the
+   * comparison fails). A wrong pairing (the answer out of order) shows up in the comparison that follows.
+   */
+  private learn(actual: unknown, expected: unknown): void {
+    if (expected instanceof LearnedId) {
+      if (expected.get() !== undefined || typeof actual !== 'string') return;
+      if (!ID_FORMAT[expected.kind]?.test(actual)) this.fail(`malformed ${expected.kind} ${actual}`);
+      if (this.model.idTaken(expected.kind, actual)) this.fail(`${expected.kind} ${actual} given twice`);
+      expected.set(actual);
+      return;
     }
-    const view = expected as Record<string, unknown>;
-    return this.model.render(this.model.conns.get(view.peerConnId as string) as Conn, view.role as Role);
+    if (Array.isArray(expected)) {
+      if (!Array.isArray(actual)) return;
+      expected.forEach((item, i) => {
+        this.learn(actual[i], item);
+      });
+      return;
+    }
+    if (expected !== null && typeof expected === 'object') {
+      if (actual === null || typeof actual !== 'object') return;
+      for (const [key, value] of Object.entries(expected)) {
+        this.learn((actual as Record<string, unknown>)[key], value);
+      }
+    }
   }
+}
+
+/** The view with every learnt id in place (an id still unknown stays undefined, and so differs). */
+export function resolveIds(view: unknown): unknown {
+  if (view instanceof LearnedId) return view.get();
+  if (Array.isArray(view)) return view.map(resolveIds);
+  if (view !== null && typeof view === 'object') {
+    return Object.fromEntries(Object.entries(view).map(([key, value]) => [key, resolveIds(value)]));
+  }
+  return view;
 }

@@ -15,10 +15,17 @@ export function sized(test: number, soak: number): number {
   return Math.max(1, Math.round(soak * (Number.isFinite(scale) && scale > 0 ? scale : 1)));
 }
 
+/** Quotas low enough that histories reach them. */
 export const modelConfigArb: fc.Arbitrary<ModelConfig> = fc.record({
   quotaPerVpc: fc.integer({ min: 2, max: 4 }),
   quotaPerAccount: fc.integer({ min: 3, max: 6 }),
   keepDeleted: fc.boolean(),
+  quotaSubnetsPerVpc: fc.integer({ min: 2, max: 4 }),
+  quotaAclRulesPerDirection: fc.integer({ min: 2, max: 5 }),
+  quotaSecurityGroupRulesPerDirection: fc.integer({ min: 2, max: 5 }),
+  quotaEnisPerVpc: fc.integer({ min: 2, max: 4 }),
+  quotaIpsPerEni: fc.integer({ min: 2, max: 4 }),
+  quotaEnisPerInstance: fc.integer({ min: 1, max: 3 }),
 });
 
 export const historyConfigArb = (fullCheckEvery: number): fc.Arbitrary<HistoryConfig> =>
@@ -28,6 +35,12 @@ export const historyConfigArb = (fullCheckEvery: number): fc.Arbitrary<HistoryCo
     start: fc.constantFrom(...STARTS),
     fullCheckEvery: fc.constant(fullCheckEvery),
   });
+
+/** A fixed seed for the property runs (PEERCONN_MODEL_SEED), to replay a run exactly; random otherwise. */
+export function seedOption(): { seed?: number } {
+  const seed = Number(process.env.PEERCONN_MODEL_SEED);
+  return Number.isInteger(seed) ? { seed } : {};
+}
 
 /** Adds a suite's figures to the soak report, when one is being written. */
 export function report(suite: string, figures: Partial<Figures> & Record<string, number>): void {

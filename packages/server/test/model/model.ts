@@ -3,9 +3,38 @@
 // the model can disagree; the model-based suites run the same requests through both and compare every answer
 // and the whole visible state after each step.
 //
-// Ids the server invents (peerconn-, vpc-, qpif-) cannot be predicted: a create takes the id the server
-// answered (the caller checks it is new and well-formed), and interface ids are learnt when a listing first
-// shows them (see compare.ts).
+// Ids the server invents (peerconn-, vpc-, qpif-, sbn-, g-, ar-, r-) cannot be predicted: a create takes the id
+// the server answered (the caller checks it is new and well-formed), and ids no answer carries (interfaces, ACL
+// and security group rules, a VPC's default group) are learnt when a listing first shows them (see compare.ts).
+// The network resources (subnets, ACL rules, security groups) live in network.ts.
+
+import {
+  canonical,
+  checkLength,
+  checkRequired,
+  checkTags,
+  fitsFields,
+  LearnedId,
+  Refusal,
+  refuse,
+  type Shape,
+  TAG,
+  type Tag,
+  ValueChecks,
+  validatedFields,
+  validCidr,
+  wireTime,
+} from './checks.ts';
+import {
+  NETWORK_BODIES,
+  NETWORK_MUTATING_OPS,
+  Network,
+  type NetworkQuotas,
+  renderSubnet,
+} from './network.ts';
+
+export type { Tag } from './checks.ts';
+export { validCidr, wireTime } from './checks.ts';
 
 export type Role = 'initiator' | 'acceptor';
 export type TransitionName = 'create' | 'accept' | 'update' | 'delete' | 'dnsOpen' | 'dnsClose';
@@ -24,6 +53,14 @@ export interface ModelConfig {
   quotaPerVpc: number;
   quotaPerAccount: number;
   keepDeleted: boolean;
+  /** The server's defaults when left out: 10 subnets per VPC, 150 ACL rules and 100 group rules a direction. */
+  quotaSubnetsPerVpc?: number;
+  quotaAclRulesPerDirection?: number;
+  quotaSecurityGroupRulesPerDirection?: number;
+  /** The server's defaults when left out: 500 unattached interfaces a VPC, 40 addresses each, 8 an instance. */
+  quotaEnisPerVpc?: number;
+  quotaIpsPerEni?: number;
+  quotaEnisPerInstance?: number;
 }
 
 export const DAY_MS = 86_400_000;
@@ -71,6 +108,37 @@ export const CODE_STATUS: Record<string, number> = {
   VpcInUse: 409,
   AccountInUse: 409,
   InvalidCidr: 400,
+  InvalidSubnet: 400,
+  SubnetConflict: 409,
+  SubnetQuotaExceeded: 400,
+  SubnetInUse: 409,
+  InvalidAclRule: 400,
+  'Vpc.SecurityGroupsNotSameVpc': 400,
+  InvalidPrivateIp: 400,
+  PrivateIpInUse: 409,
+  SubnetIpExhausted: 400,
+  EniQuotaExceeded: 400,
+  InvalidEniStatus: 409,
+  EniInUse: 409,
+  UnsupportedFeature: 400,
+  AclRulePositionConflict: 409,
+  AclRuleQuotaExceeded: 400,
+  BadRequest: 400,
+  'SecurityGroup.RulePortRangeInvalid': 400,
+  'SecurityGroup.RulePortOrderInvalid': 400,
+  'SecurityGroup.RulePortInvalid': 400,
+  'SecurityGroup.RuleCIDRAddressError': 400,
+  'SecurityGroup.RuleRemarkTooLong': 400,
+  'SecurityGroup.RuleDirectionInvalid': 400,
+  'SecurityGroup.RuleEthertypeInvalid': 400,
+  'SecurityGroup.RulePeerInvalid': 400,
+  'SecurityGroup.RuleGroupNotInVpc': 400,
+  'SecurityGroup.RuleAlreadyExists': 409,
+  'SecurityGroup.RuleQuotaExceeded': 400,
+  'SecurityGroup.VersionMismatch': 409,
+  'SecurityGroup.InstancesAssociatedSecurityGroupCanNotBeDeleted': 409,
+  'SecurityGroup.DefaultSecurityGroupCanNotBeDeleted': 409,
+  'SecurityGroup.ReferencedSecurityGroupCanNotBeDeleted': 409,
 };
 
 /** Codes an injected fault carries when its rule names none (docs/server.md, Fault injection). */
@@ -107,11 +175,6 @@ export type Outcome =
       /** When a request breaks several value rules at once, any one of their codes may be the answer. */
       anyOf?: string[];
     };
-
-export interface Tag {
-  tagKey: string;
-  tagValue?: string;
-}
 
 export interface Vpc {
   id: string;
@@ -198,6 +261,9 @@ export interface ModelFault {
 export interface FreshIds {
   peerConnId?: string;
   vpcId?: string;
+  subnetId?: string;
+  securityGroupId?: string;
+  eniId?: string;
 }
 
 /** The operations that change state: each carries a clientToken (docs/wire.md), and fault steps target them. */
@@ -218,6 +284,7 @@ export const MUTATING_OPS = [
   'deleteVpc',
   'openVpcRelay',
   'shutdownVpcRelay',
+  ...NETWORK_MUTATING_OPS,
 ] as const;
 
 const MUTATING: ReadonlySet<string> = new Set(MUTATING_OPS);
@@ -226,46 +293,6 @@ export function isMutating(op: string): boolean {
   return MUTATING.has(op);
 }
 
-class Refusal {
-  constructor(
-    readonly code: string,
-    readonly why: string,
-    readonly anyOf?: string[],
-  ) {}
-}
-
-function refuse(code: string, why: string): never {
-  throw new Refusal(code, why);
-}
-
-/** Value rules of one request: every broken one is collected, since which is reported first is unspecified. */
-class ValueChecks {
-  private readonly broken: Array<[string, string]> = [];
-
-  fail(code: string, why: string): void {
-    this.broken.push([code, why]);
-  }
-
-  /** Throws when anything was broken. */
-  done(): void {
-    const first = this.broken[0];
-    if (!first) return;
-    throw new Refusal(first[0], this.broken.map(([, why]) => why).join('; '), [
-      ...new Set(this.broken.map(([code]) => code)),
-    ]);
-  }
-}
-
-// ---- shapes (docs/wire.md, Request bodies): types and presence, checked before fault rules ----
-
-type Shape =
-  | 'string'
-  | 'integer'
-  | 'boolean'
-  | { object: Record<string, [Shape, boolean]> }
-  | { array: Shape };
-
-const TAG: Shape = { object: { tagKey: ['string', true], tagValue: ['string', false] } };
 const RESERVATION: Shape = {
   object: { reservationLength: ['integer', true], reservationTimeUnit: ['string', false] },
 };
@@ -301,85 +328,13 @@ const BODIES: Record<string, Record<string, [Shape, boolean]>> = {
     tags: [{ array: TAG }, false],
   },
   updateVpc: { name: ['string', false], description: ['string', false], enableIpv6: ['boolean', false] },
+  ...NETWORK_BODIES,
 };
-
-function fitsShape(value: unknown, shape: Shape): boolean {
-  if (shape === 'string') return typeof value === 'string';
-  if (shape === 'integer') return typeof value === 'number' && Number.isInteger(value);
-  if (shape === 'boolean') return typeof value === 'boolean';
-  if ('array' in shape) return Array.isArray(value) && value.every((item) => fitsShape(item, shape.array));
-  return fitsFields(value, shape.object);
-}
-
-function fitsFields(value: unknown, fields: Record<string, [Shape, boolean]>): boolean {
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) return false;
-  const record = value as Record<string, unknown>;
-  for (const [name, [shape, required]] of Object.entries(fields)) {
-    const field = record[name];
-    if (field === undefined || field === null) {
-      if (required) return false;
-      continue;
-    }
-    if (!fitsShape(field, shape)) return false;
-  }
-  return true;
-}
-
-/** Only the fields the operation takes, explicit nulls dropped: what "the same request" compares. */
-function validated(value: unknown, shape: Shape): unknown {
-  if (shape === 'string' || shape === 'integer' || shape === 'boolean') return value;
-  if ('array' in shape) return (value as unknown[]).map((item) => validated(item, shape.array));
-  return validatedFields(value as Record<string, unknown>, shape.object);
-}
-
-function validatedFields(
-  record: Record<string, unknown>,
-  fields: Record<string, [Shape, boolean]>,
-): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const name of Object.keys(fields).sort()) {
-    const field = record[name];
-    if (field === undefined || field === null) continue;
-    out[name] = validated(field, (fields[name] as [Shape, boolean])[0]);
-  }
-  return out;
-}
-
-function canonical(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
-  if (value !== null && typeof value === 'object') {
-    const record = value as Record<string, unknown>;
-    return `{${Object.keys(record)
-      .sort()
-      .map((k) => `${JSON.stringify(k)}:${canonical(record[k])}`)
-      .join(',')}}`;
-  }
-  return JSON.stringify(value);
-}
 
 // ---- values ----
 
 const RESERVATION_LENGTHS = new Set([1, 2, 3, 4, 5, 6, 7, 8, 9, 12, 24, 36]);
 const ACCOUNT_ID = /^[0-9a-f]{32}$/;
-
-function checkTags(v: ValueChecks, tags: Tag[] | undefined): void {
-  if (!tags) return;
-  if (tags.length > 20) v.fail('InappropriateJSON', 'more than 20 tags');
-  for (const tag of tags) {
-    if (tag.tagKey === '' || tag.tagKey.length > 128) v.fail('InappropriateJSON', 'tagKey empty or > 128');
-    if ((tag.tagValue ?? '').length > 256) v.fail('InappropriateJSON', 'tagValue > 256');
-  }
-}
-
-function checkLength(v: ValueChecks, value: string | undefined, max: number, what: string): void {
-  if (value !== undefined && value.length > max) v.fail('InappropriateJSON', `${what} > ${max}`);
-}
-
-/** A required text: present and not empty (a missing one was a shape error already). */
-function checkRequired(v: ValueChecks, value: string | undefined, max: number, what: string): void {
-  if (value === undefined || value === '') v.fail('InappropriateJSON', `${what} empty`);
-  else checkLength(v, value, max, what);
-}
 
 function reservationMonths(
   v: ValueChecks,
@@ -395,24 +350,6 @@ function reservationMonths(
 
 function checkBandwidth(v: ValueChecks, value: number): void {
   if (!Number.isInteger(value) || value < 1 || value > 10000) v.fail('InvalidBandwidth', 'not 1-10000');
-}
-
-/** `a.b.c.d/n`, octets ≤ 255, prefix /8–/30, host bits zero. */
-export function validCidr(cidr: string): boolean {
-  const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/.exec(cidr);
-  if (!m) return false;
-  const octets = m.slice(1, 5).map(Number);
-  if (octets.some((o) => o > 255)) return false;
-  const prefix = Number(m[5]);
-  if (prefix < 8 || prefix > 30) return false;
-  const address =
-    (((octets[0] as number) << 24) |
-      ((octets[1] as number) << 16) |
-      ((octets[2] as number) << 8) |
-      (octets[3] as number)) >>>
-    0;
-  const hostBits = 2 ** (32 - prefix) - 1;
-  return (address & hostBits) >>> 0 === 0;
 }
 
 /** UTC calendar months; a day missing in the target month clamps to its last day. */
@@ -432,10 +369,6 @@ export function addMonths(at: number, months: number): number {
   );
 }
 
-export function wireTime(at: number): string {
-  return `${new Date(at).toISOString().slice(0, 19)}Z`;
-}
-
 const LIVE_RELEASE = new Set(['active', 'consulting', 'consult_failed', 'expired', 'down', 'error']);
 const EXPIRES_FROM = new Set(['active', 'updating', 'starting', 'creating']);
 
@@ -446,6 +379,8 @@ export class Model {
   readonly conns = new Map<string, Conn>();
   pending: Pending[] = [];
   faults: ModelFault[] = [];
+  /** Subnets, ACL rules and security groups (network.ts). */
+  network: Network = new Network(this);
   private readonly tokens = new Map<string, TokenRecord>();
   private seq = 0;
 
@@ -470,18 +405,42 @@ export class Model {
     copy.pending = structuredClone(this.pending);
     copy.faults = structuredClone(this.faults);
     copy.seq = this.seq;
+    copy.network = this.network.clone(copy);
     return copy;
   }
 
-  private nextSeq(): number {
+  get quotas(): NetworkQuotas {
+    return {
+      subnetsPerVpc: this.config.quotaSubnetsPerVpc ?? 10,
+      aclRulesPerDirection: this.config.quotaAclRulesPerDirection ?? 150,
+      securityGroupRulesPerDirection: this.config.quotaSecurityGroupRulesPerDirection ?? 100,
+      enisPerVpc: this.config.quotaEnisPerVpc ?? 500,
+      ipsPerEni: this.config.quotaIpsPerEni ?? 40,
+      enisPerInstance: this.config.quotaEnisPerInstance ?? 8,
+    };
+  }
+
+  /** Whether an id of this kind was answered or learnt before (ids are never given twice). */
+  idTaken(kind: string, id: string): boolean {
+    if (kind === 'localIfId') return this.allSides().some((s) => s.side.ifId === id);
+    if (kind === 'peerConnId') return this.conns.has(id);
+    if (kind === 'vpcId') return this.vpcs.has(id);
+    return this.network.idTaken(kind, id);
+  }
+
+  nextSeq(): number {
     this.seq += 1;
     return this.seq;
   }
 
   // ---- the request pipeline ----
 
+  /** Whether the last request was answered from its clientToken's record (a replay). */
+  lastWasReplay = false;
+
   /** One BCE request: shape, fault rules, idempotency, then the operation's rules. */
   request(req: ModelRequest, fresh: FreshIds = {}): Outcome {
+    this.lastWasReplay = false;
     const shape = BODIES[req.op];
     let body: Record<string, unknown> = {};
     if (shape) {
@@ -505,6 +464,7 @@ export class Model {
             return this.error('IdempotentParameterMismatch');
           }
           previous.lastUsedAt = this.now;
+          this.lastWasReplay = true;
           return { ok: true, body: previous.response };
         }
       }
@@ -545,6 +505,8 @@ export class Model {
     }
     const maxKeys = req.query.maxKeys;
     if (maxKeys !== undefined && maxKeys !== '' && !/^\d+$/.test(maxKeys)) return 'InvalidParameter';
+    const sgVersion = req.query.sgVersion;
+    if (sgVersion !== undefined && sgVersion !== '' && !/^-?\d+$/.test(sgVersion)) return 'InvalidParameter';
     return undefined;
   }
 
@@ -576,19 +538,18 @@ export class Model {
         if (!side) refuse('NoSuchObject', 'that side was removed');
         return this.render(conn, role as Role);
       }
-      case 'getVpc':
-        // The detail adds the VPC's subnets; the histories make none (subnets and routes are outside the model).
-        return {
-          vpc: {
-            ...renderVpc(this.visibleVpc(req.path.vpcId as string, req.accountId, req.region)),
-            subnets: [],
-          },
-        };
+      case 'getVpc': {
+        const vpc = this.visibleVpc(req.path.vpcId as string, req.accountId, req.region);
+        return { vpc: { ...renderVpc(vpc), subnets: this.network.subnetsOfVpc(vpc.id).map(renderSubnet) } };
+      }
       case 'listPeerConns':
       case 'listVpcs':
-        throw new Error('lists are compared page by page (compare.ts), not through request()');
+      case 'listSubnets':
+      case 'listAclRules':
+      case 'listSecurityGroups':
+        throw new Error('lists are compared page by page (runner.ts), not through request()');
       default:
-        throw new Error(`unknown read ${req.op}`);
+        return this.network.read(req.op, req.path, req.query, req.accountId, req.region);
     }
   }
 
@@ -623,7 +584,13 @@ export class Model {
       status: side.status,
       bandwidthInMbps: conn.bandwidth,
       description: side.description,
-      localIfId: side.ifId,
+      localIfId: new LearnedId(
+        'localIfId',
+        () => side.ifId,
+        (id) => {
+          side.ifId = id;
+        },
+      ),
       localIfName: side.ifName,
       localVpcId: side.vpcId,
       localRegion: side.region,
@@ -692,7 +659,9 @@ export class Model {
       case 'deleteVpc': {
         const vpc = this.visibleVpc(req.path.vpcId as string, req.accountId, req.region);
         if (this.liveOnVpc(vpc.id) > 0) refuse('VpcInUse', 'live connections on it');
+        if (this.network.vpcInUse(vpc.id)) refuse('VpcInUse', 'subnets or security groups in it');
         vpc.deleted = true;
+        this.network.vpcDeleted(vpc.id);
         return undefined;
       }
       case 'openVpcRelay':
@@ -703,7 +672,8 @@ export class Model {
       case 'createPeerConn':
         return this.createPeerConn(req, body, fresh);
       default:
-        return this.peerConnWrite(req, body);
+        if (req.path.peerConnId !== undefined) return this.peerConnWrite(req, body);
+        return this.network.write(req.op, req.accountId, req.region, req.path, req.query, body, fresh);
     }
   }
 
@@ -731,6 +701,7 @@ export class Model {
       seq: this.nextSeq(),
       deleted: false,
     });
+    this.network.addDefaultGroup(id, req.accountId, req.region);
     return { vpcId: id };
   }
 

@@ -1,7 +1,22 @@
 // Counterexamples the model-based suites found, shrunk and kept: each is replayed against the server and the
 // model on every run (model-regressions.test.ts), so a fixed disagreement stays fixed.
+
+import type { AclRuleSpec } from './network-steps.ts';
 import type { HistoryConfig } from './runner.ts';
 import type { Step } from './steps.ts';
+
+function aclRule(position: number, direction: string): AclRuleSpec {
+  return {
+    protocol: 'tcp',
+    source: '10.0.1.0/24',
+    destination: 'all',
+    sourcePort: 'all',
+    destinationPort: '443',
+    position,
+    direction,
+    action: 'allow',
+  };
+}
 
 export interface Regression {
   name: string;
@@ -24,6 +39,144 @@ const base: HistoryConfig = {
   start: '2031-01-31T10:00:00.250Z',
   fullCheckEvery: 1,
 };
+
+/** Quotas of the network resources low enough to reach in a few steps. */
+const lowNetworkQuotas: HistoryConfig = {
+  ...base,
+  model: {
+    ...base.model,
+    quotaSubnetsPerVpc: 2,
+    quotaAclRulesPerDirection: 2,
+    quotaSecurityGroupRulesPerDirection: 3,
+    quotaEnisPerVpc: 3,
+    quotaIpsPerEni: 2,
+    quotaEnisPerInstance: 1,
+  },
+};
+
+/** Alice's VPC in bj (10.0.0.0/16) with a subnet 10.0.0.0/24 in cn-bj-a. */
+const aliceSubnet: Step[] = [
+  { t: 'createVpc', who: 0, region: 0, cidr: 0, name: 'app' },
+  { t: 'createSubnet', vpc: 0, cidr: [8, 0], zone: 'own', zoneLetter: 0, name: 'web', as: 'owner' },
+];
+
+/**
+ * Disagreements the network histories found between the model and the server, each about which refusal wins
+ * where the docs said nothing; the server's order was kept and written down (docs/server-rules.md, "Which
+ * refusal wins", Network resources). These keep both to it.
+ */
+const NETWORK_REGRESSIONS: Regression[] = [
+  {
+    name: 'a rule update with a stale sgVersion and bad values: the version wins',
+    config: base,
+    steps: [
+      { t: 'createVpc', who: 0, region: 0, cidr: 0, name: 'app' },
+      {
+        t: 'sgOp',
+        op: 'updateRule',
+        group: 0,
+        rule: 0,
+        style: 'go',
+        as: 'owner',
+        version: 'stale',
+        change: { ip: 'all', group: { in: 'otherVpc', at: 0 } },
+      },
+    ],
+  },
+  {
+    name: "a subnet's zone name of no form is refused before its VPC is looked up, even for a stranger",
+    config: base,
+    steps: [
+      { t: 'createVpc', who: 0, region: 0, cidr: 0, name: 'app' },
+      {
+        t: 'createSubnet',
+        vpc: 0,
+        cidr: [2, 0],
+        zone: 'malformed',
+        zoneLetter: 0,
+        name: 'web',
+        as: 'stranger',
+      },
+    ],
+  },
+  {
+    name: "an interface's addresses are judged after its quota: too many, one named twice: EniQuotaExceeded",
+    config: lowNetworkQuotas,
+    steps: [
+      ...aliceSubnet,
+      {
+        t: 'createEni',
+        subnet: 0,
+        name: 'app-eni',
+        groups: [],
+        addresses: [{ offset: 2 }, { offset: 2 }, 'auto'],
+        style: 'go',
+        as: 'owner',
+      },
+    ],
+  },
+  {
+    name: 'an address held by another interface and named twice: PrivateIpInUse, in request order',
+    config: lowNetworkQuotas,
+    steps: [
+      ...aliceSubnet,
+      {
+        t: 'createEni',
+        subnet: 0,
+        name: 'app-eni',
+        groups: [],
+        addresses: [{ offset: 2 }],
+        style: 'go',
+        as: 'owner',
+      },
+      {
+        t: 'createEni',
+        subnet: 0,
+        name: 'db',
+        groups: [],
+        addresses: [{ offset: 2 }, { offset: 2 }],
+        style: 'python',
+        as: 'owner',
+      },
+    ],
+  },
+  {
+    name: 'ACL rules are checked one by one: the first over the quota wins over a later taken position',
+    config: lowNetworkQuotas,
+    steps: [
+      ...aliceSubnet,
+      { t: 'createAcl', subnet: 0, rules: [aclRule(1, 'egress'), aclRule(2, 'egress')], as: 'owner' },
+      { t: 'createAcl', subnet: 0, rules: [aclRule(3, 'egress'), aclRule(1, 'egress')], as: 'owner' },
+    ],
+  },
+  {
+    name: 'an interface without privateIpSet is refused for its shape before a fault rule fires',
+    config: lowNetworkQuotas,
+    steps: [
+      ...aliceSubnet,
+      { t: 'fault', op: 'createEni', status: 503, times: 1 },
+      {
+        t: 'createEni',
+        subnet: 0,
+        name: 'app-eni',
+        groups: [],
+        addresses: ['auto'],
+        style: 'go',
+        broken: 'noAddresses',
+        as: 'owner',
+      },
+    ],
+  },
+  {
+    name: 'a group without vpcId is refused for its shape before a fault rule fires',
+    config: lowNetworkQuotas,
+    steps: [
+      ...aliceSubnet,
+      { t: 'fault', op: 'createSecurityGroup', status: 503, times: 1 },
+      { t: 'createSg', vpc: 0, name: 'db', rules: [], style: 'go', broken: 'noVpcId', as: 'owner' },
+    ],
+  },
+];
 
 /** Alice's connection between two of her own VPCs in bj (connection 0 of the history). */
 const aliceConnection: Step[] = [
@@ -130,4 +283,5 @@ export const REGRESSIONS: Regression[] = [
       },
     ],
   },
+  ...NETWORK_REGRESSIONS,
 ];

@@ -4,6 +4,7 @@
 import { ACCOUNTS, type TestAccount } from './accounts.ts';
 import type { Conn, Model, ModelRequest, Role } from './model.ts';
 import { isMutating } from './model.ts';
+import { NetworkResolver } from './network-resolve.ts';
 import { CIDRS, REGIONS, type Step, type Token } from './steps.ts';
 
 export const BOGUS_CONN = 'peerconn-000000000000';
@@ -18,11 +19,17 @@ export class Resolver {
   /** Numbers the `new` tokens; the caller sets it to the step's position. */
   stepNo = 0;
 
+  private readonly network: NetworkResolver;
+
   constructor(
     private readonly model: Model,
     /** Keeps the tokens of concurrent writers apart. */
     private readonly tokenPrefix = '',
-  ) {}
+  ) {
+    this.network = new NetworkResolver(model, (op, accountId, region, path, query, body, token) =>
+      this.req(op, accountId, region, path, query, body, token),
+    );
+  }
 
   conns(): Conn[] {
     return [...this.model.conns.values()];
@@ -91,6 +98,15 @@ export class Resolver {
         return this.createPeerConn(step);
       case 'peerOp':
         return this.peerOp(step);
+      case 'createSubnet':
+      case 'subnetOp':
+      case 'createAcl':
+      case 'aclOp':
+      case 'createSg':
+      case 'sgOp':
+      case 'createEni':
+      case 'eniOp':
+        return this.network.request(step);
       default:
         return undefined;
     }

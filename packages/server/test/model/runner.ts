@@ -16,6 +16,7 @@ import {
   type ModelRequest,
   type TimingTable,
 } from './model.ts';
+import { NETWORK_MUTATING_OPS, NETWORK_READ_OPS } from './network.ts';
 import { other, Resolver } from './resolve.ts';
 import { REGIONS, type Step } from './steps.ts';
 import { adminCall, keepAliveAgent, sendModelRequest } from './wire.ts';
@@ -41,6 +42,8 @@ export interface HistoryConfig {
 export interface Figures {
   histories: number;
   steps: number;
+  /** Steps on subnets, ACL rules, security groups and network interfaces. */
+  networkSteps: number;
   requests: number;
   mutations: number;
   /** Mutations the server acknowledged, each checked against the state that follows. */
@@ -54,6 +57,7 @@ export function emptyFigures(): Figures {
   return {
     histories: 0,
     steps: 0,
+    networkSteps: 0,
     requests: 0,
     mutations: 0,
     writesVerified: 0,
@@ -76,6 +80,32 @@ export class Mismatch extends Error {
 
 const PAGE_SIZES = [1000, 1000, 2, 3, 1];
 
+/** The id field of what a create answers. */
+const CREATED_ID: Record<string, 'peerConnId' | 'vpcId' | 'subnetId' | 'securityGroupId' | 'eniId'> = {
+  createPeerConn: 'peerConnId',
+  createVpc: 'vpcId',
+  createSubnet: 'subnetId',
+  createSecurityGroup: 'securityGroupId',
+  createEni: 'eniId',
+};
+
+const NETWORK_OPS: ReadonlySet<string> = new Set([...NETWORK_MUTATING_OPS, ...NETWORK_READ_OPS]);
+
+const NETWORK_STEPS: ReadonlySet<string> = new Set([
+  'createSubnet',
+  'subnetOp',
+  'createAcl',
+  'aclOp',
+  'createSg',
+  'sgOp',
+  'createEni',
+  'eniOp',
+]);
+
+/** The kinds of network resources a VPC holds, each with its own lists. */
+type NetworkKind = 'subnet' | 'acl' | 'group' | 'eni';
+const NETWORK_KINDS: readonly NetworkKind[] = ['subnet', 'acl', 'group', 'eni'];
+
 export class History {
   readonly model: Model;
   private agent: Agent = keepAliveAgent();
@@ -84,6 +114,14 @@ export class History {
   private readonly log: string[] = [];
   private touchedConns = new Set<string>();
   private touchedVpcs = new Set<string>();
+  private touchedSubnets = new Set<string>();
+  private touchedAclSubnets = new Set<string>();
+  private touchedGroups = new Set<string>();
+  private touchedEnis = new Set<string>();
+  /** Per VPC, which kinds of its network resources the step may have changed. */
+  private touchedNetwork = new Map<string, Set<NetworkKind>>();
+  /** After a restart every network resource is read again, as on a full check. */
+  private networkRestarted = false;
   private stepCount = 0;
   private readonly resolver: Resolver;
   private readonly comparer: Comparer;
@@ -139,9 +177,16 @@ export class History {
     this.stepCount += 1;
     this.resolver.stepNo = this.stepCount;
     this.figures.steps += 1;
+    if (NETWORK_STEPS.has(step.t)) this.figures.networkSteps += 1;
     this.log.push(JSON.stringify(step));
     this.touchedConns = new Set();
     this.touchedVpcs = new Set();
+    this.touchedSubnets = new Set();
+    this.touchedAclSubnets = new Set();
+    this.touchedGroups = new Set();
+    this.touchedEnis = new Set();
+    this.touchedNetwork = new Map();
+    this.networkRestarted = false;
     switch (step.t) {
       case 'replay': {
         if (this.sent.length === 0) break;
@@ -211,6 +256,7 @@ export class History {
         await this.target.restart();
         this.agent = keepAliveAgent();
         this.figures.restarts += 1;
+        this.networkRestarted = true;
         break;
       default: {
         const req = this.resolver.request(step);
@@ -230,22 +276,20 @@ export class History {
   private async send(req: ModelRequest): Promise<void> {
     const answer = await this.call(req);
     const fresh: FreshIds = {};
-    const isCreate = req.op === 'createPeerConn' || req.op === 'createVpc';
-    const idField = req.op === 'createPeerConn' ? 'peerConnId' : 'vpcId';
+    const idField = CREATED_ID[req.op];
     let newId: string | undefined;
-    if (isCreate && answer.status === 200) {
+    if (idField && answer.status === 200) {
       newId = (answer.json as Record<string, unknown> | undefined)?.[idField] as string | undefined;
       if (typeof newId === 'string') fresh[idField] = newId;
     }
-    const known = newId !== undefined && (this.model.conns.has(newId) || this.model.vpcs.has(newId));
-    const sizeBefore = this.model.conns.size + this.model.vpcs.size;
+    const known = idField !== undefined && newId !== undefined && this.model.idTaken(idField, newId);
     const outcome = this.model.request(req, fresh);
-    const created = this.model.conns.size + this.model.vpcs.size > sizeBefore;
     this.comparer.compareAnswer(req, answer, outcome);
-    if (created) {
+    if (idField && outcome.ok && !this.model.lastWasReplay) {
       if (known) this.fail(`the server answered an id it had given before: ${newId}`);
       if (!ID_FORMAT[idField]?.test(newId as string)) this.fail(`malformed ${idField} ${newId}`);
     }
+    this.noteTouched(req, outcome.ok ? outcome.body : undefined);
     if (isMutating(req.op)) {
       this.sent.push(req);
       this.figures.mutations += 1;
@@ -265,6 +309,60 @@ export class History {
     for (const field of ['localVpcId', 'peerVpcId']) {
       if (typeof body?.[field] === 'string') this.touchedVpcs.add(body[field] as string);
     }
+  }
+
+  /**
+   * What a request may have changed of the network resources, for the reads after the step: the object it
+   * names, and which kinds of resources of its VPC. A request changes nothing but its caller's own resources
+   * there; the full checks read everything else.
+   */
+  private noteTouched(req: ModelRequest, answer: unknown): void {
+    if (!NETWORK_OPS.has(req.op) && req.op !== 'createVpc' && req.op !== 'deleteVpc') return;
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    const out = (answer ?? {}) as Record<string, unknown>;
+    const network = this.model.network;
+    const kind = (vpcId: string | undefined, what: NetworkKind) => {
+      if (vpcId === undefined) return;
+      const kinds = this.touchedNetwork.get(vpcId) ?? new Set<NetworkKind>();
+      kinds.add(what);
+      this.touchedNetwork.set(vpcId, kinds);
+    };
+    const subnet = (id: unknown, what: 'subnet' | 'acl') => {
+      if (typeof id !== 'string') return;
+      (what === 'acl' ? this.touchedAclSubnets : this.touchedSubnets).add(id);
+      kind(network.subnets.get(id)?.vpcId, what);
+    };
+    const group = (id: unknown) => {
+      if (typeof id !== 'string') return;
+      this.touchedGroups.add(id);
+      kind(network.groupById(id)?.vpcId, 'group');
+    };
+    // A VPC comes and goes with its default group.
+    if (req.op === 'createVpc' || req.op === 'deleteVpc') {
+      const vpcId = (req.path.vpcId ?? out.vpcId) as string | undefined;
+      kind(vpcId, 'group');
+      for (const g of network.groups.values()) if (g.vpcId === vpcId && g.id) this.touchedGroups.add(g.id);
+    }
+    if (req.op.includes('Subnet')) subnet(req.path.subnetId ?? out.subnetId, 'subnet');
+    for (const rule of Array.isArray(body.aclRules) ? body.aclRules : []) {
+      subnet((rule as Record<string, unknown> | null)?.subnetId, 'acl');
+    }
+    const aclRule = [...network.aclRules.values()].find((r) => r.id === req.path.aclRuleId);
+    if (aclRule) subnet(aclRule.subnetId, 'acl');
+    group(req.path.securityGroupId ?? out.securityGroupId);
+    const ruleId = req.path.securityGroupRuleId ?? body.securityGroupRuleId;
+    const owner = [...network.groups.values()].find((g) => g.rules.some((r) => r.id === ruleId));
+    if (owner?.id) group(owner.id);
+    const eniId = req.path.eniId ?? out.eniId;
+    const eni = typeof eniId === 'string' ? network.interfaces.enis.get(eniId) : undefined;
+    if (typeof eniId === 'string') this.touchedEnis.add(eniId);
+    if (eni) {
+      kind(eni.vpcId, 'eni');
+      // Its groups count it (bindInstanceNum); so do the ones it leaves, which the step's groups list shows.
+      kind(eni.vpcId, 'group');
+      for (const id of eni.groupIds) this.touchedGroups.add(id);
+    }
+    for (const id of Array.isArray(body.securityGroupIds) ? body.securityGroupIds : []) group(id);
   }
 
   private async call(req: ModelRequest): Promise<RawResponse> {
@@ -369,15 +467,19 @@ export class History {
 
     for (const account of ACCOUNTS) {
       for (const region of REGIONS) {
-        await this.compareList('listPeerConns', account, region);
-        await this.compareList('listVpcs', account, region);
+        await this.compareList(this.peerConnList(account, region));
+        await this.compareList(this.vpcList(account, region));
+        if (full || this.networkRestarted) {
+          await this.compareList(this.subnetList(account, region));
+          await this.compareList(this.groupList(account, region));
+        }
       }
     }
     for (const vpcId of this.touchedVpcs) {
       const vpc = this.model.vpcs.get(vpcId);
       if (!vpc) continue;
       const owner = ACCOUNTS.find((a) => a.id === vpc.accountId) as TestAccount;
-      await this.compareList('listPeerConns', owner, vpc.region, vpcId);
+      await this.compareList(this.peerConnList(owner, vpc.region, vpcId));
     }
     const conns = full ? this.resolver.conns().map((c) => c.id) : [...this.touchedConns];
     for (const id of conns) await this.compareGets(id, full);
@@ -385,18 +487,130 @@ export class History {
     for (const id of vpcs) {
       const vpc = this.model.vpcs.get(id);
       if (!vpc) continue;
-      for (const account of ACCOUNTS) {
-        const regions = account.id === vpc.accountId ? REGIONS : [vpc.region];
-        for (const region of regions) {
-          await this.compareRead({
-            op: 'getVpc',
-            accountId: account.id,
+      await this.asEveryone(vpc, (accountId, region) => ({
+        op: 'getVpc',
+        accountId,
+        region,
+        path: { vpcId: id },
+        query: {},
+      }));
+    }
+    await this.checkNetwork(full || this.networkRestarted);
+  }
+
+  /**
+   * The network resources: on a full check all of them (every VPC's lists, read as everyone), otherwise the
+   * lists of the kinds the step touched in each VPC and the objects it named, with the isolation reads of
+   * those (as every account, and as the owner at the other region).
+   */
+  private async checkNetwork(full: boolean): Promise<void> {
+    const network = this.model.network;
+    const touched = full
+      ? new Map([...this.model.vpcs.keys()].map((id) => [id, new Set(NETWORK_KINDS)]))
+      : this.touchedNetwork;
+    for (const [id, kinds] of touched) {
+      const vpc = this.model.vpcs.get(id);
+      if (!vpc) continue;
+      const owner = ACCOUNTS.find((a) => a.id === vpc.accountId) as TestAccount;
+      const asOwner = (op: string): ModelRequest => ({
+        op,
+        accountId: owner.id,
+        region: vpc.region,
+        path: op === 'getVpc' ? { vpcId: id } : {},
+        query: op === 'getVpc' ? {} : { vpcId: id },
+      });
+      if (kinds.has('subnet')) {
+        if (!full) await this.compareRead(asOwner('getVpc'));
+        if (!vpc.deleted) await this.compareList(this.subnetList(owner, vpc.region, { vpcId: id }));
+      }
+      if (kinds.has('subnet') || kinds.has('acl')) {
+        if (full) {
+          await this.asEveryone(vpc, (accountId, region) => ({
+            ...asOwner('listAclEntrys'),
+            accountId,
             region,
-            path: { vpcId: id },
-            query: {},
-          });
+          }));
+        } else {
+          await this.compareRead(asOwner('listAclEntrys'));
         }
       }
+      if (kinds.has('group') && !vpc.deleted) {
+        await this.compareList(this.groupList(owner, vpc.region, { vpcId: id }));
+      }
+      if (kinds.has('eni')) {
+        if (!vpc.deleted) await this.compareList(this.eniList(owner, vpc.region, id));
+        if (full) {
+          for (const account of ACCOUNTS) {
+            if (account.id === vpc.accountId && !vpc.deleted) continue;
+            await this.compareRead({ ...asOwner('listEnis'), accountId: account.id });
+          }
+        }
+      }
+    }
+    const subnets = full ? [...network.subnets.keys()] : [...this.touchedSubnets];
+    for (const id of subnets) {
+      const subnet = network.subnets.get(id);
+      if (!subnet) continue;
+      await this.asEveryone(subnet, (accountId, region) => ({
+        op: 'getSubnet',
+        accountId,
+        region,
+        path: { subnetId: id },
+        query: {},
+      }));
+    }
+    const aclSubnets = full ? [...network.subnets.keys()] : [...this.touchedAclSubnets];
+    for (const id of aclSubnets) {
+      const subnet = network.subnets.get(id);
+      if (!subnet || subnet.deleted) continue;
+      const owner = ACCOUNTS.find((a) => a.id === subnet.accountId) as TestAccount;
+      await this.compareList(this.aclRuleList(owner, subnet.region, id));
+    }
+    const groups = full
+      ? [...network.groups.values()].map((g) => g.id).filter((id) => id !== undefined)
+      : [...this.touchedGroups];
+    for (const id of groups) {
+      const group = network.groupById(id);
+      if (!group) continue;
+      await this.asEveryone(group, (accountId, region) => ({
+        op: 'getSecurityGroup',
+        accountId,
+        region,
+        path: { securityGroupId: id },
+        query: {},
+      }));
+    }
+    const enis = full ? [...network.interfaces.enis.keys()] : [...this.touchedEnis];
+    for (const id of enis) {
+      const eni = network.interfaces.enis.get(id);
+      if (!eni) continue;
+      const owner = ACCOUNTS.find((a) => a.id === eni.accountId) as TestAccount;
+      await this.asEveryone(eni, (accountId, region) => ({
+        op: 'getEni',
+        accountId,
+        region,
+        path: { eniId: id },
+        query: {},
+      }));
+      await this.compareRead({
+        op: 'getEniStatus',
+        accountId: owner.id,
+        region: eni.region,
+        path: { eniId: id },
+        query: {},
+      });
+      if (!eni.deleted) await this.compareList(this.groupList(owner, eni.region, { instanceId: id }));
+    }
+  }
+
+  /** A read as every account at the resource's region, and as its owner at the other region too. */
+  private async asEveryone(
+    of: { accountId: string; region: string },
+    make: (accountId: string, region: string) => ModelRequest,
+  ): Promise<void> {
+    for (const account of ACCOUNTS) {
+      const regions = account.id === of.accountId ? REGIONS : [of.region];
+      for (const region of regions) await this.compareRead(make(account.id, region));
     }
   }
 
@@ -431,25 +645,96 @@ export class History {
     this.comparer.compareAnswer(req, answer, this.model.request(req));
   }
 
-  /** Reads a whole list page by page, checks the paging fields, and compares the items with the model's. */
-  private async compareList(
-    op: 'listPeerConns' | 'listVpcs',
+  private peerConnList(account: TestAccount, region: string, vpcId?: string): ListRead {
+    return {
+      op: 'listPeerConns',
+      account,
+      region,
+      query: vpcId ? { vpcId } : {},
+      itemsKey: 'peerConns',
+      markerOf: (item) => item.localIfId,
+      expected: () => this.model.listSides(account.id, region, vpcId),
+    };
+  }
+
+  private vpcList(account: TestAccount, region: string): ListRead {
+    return {
+      op: 'listVpcs',
+      account,
+      region,
+      query: {},
+      itemsKey: 'vpcs',
+      markerOf: (item) => item.vpcId,
+      expected: () => this.model.listVpcs(account.id, region),
+    };
+  }
+
+  private subnetList(account: TestAccount, region: string, query: { vpcId?: string } = {}): ListRead {
+    return {
+      op: 'listSubnets',
+      account,
+      region,
+      query,
+      itemsKey: 'subnets',
+      markerOf: (item) => item.subnetId,
+      expected: () => this.model.network.listSubnets(account.id, region, query.vpcId),
+    };
+  }
+
+  /** A caller's groups, those of one VPC, or those of one interface (`instanceId`). */
+  private groupList(
     account: TestAccount,
     region: string,
-    vpcId?: string,
-  ) {
+    query: { vpcId?: string; instanceId?: string } = {},
+  ): ListRead {
+    return {
+      op: 'listSecurityGroups',
+      account,
+      region,
+      query,
+      itemsKey: 'securityGroups',
+      markerOf: (item) => item.id,
+      expected: () => this.model.network.listGroups(account.id, region, query),
+    };
+  }
+
+  private eniList(account: TestAccount, region: string, vpcId: string): ListRead {
+    return {
+      op: 'listEnis',
+      account,
+      region,
+      query: { vpcId },
+      itemsKey: 'enis',
+      markerOf: (item) => item.eniId,
+      expected: () => this.model.network.interfaces.list(account.id, region, vpcId),
+    };
+  }
+
+  /** A subnet's ACL rules, the default ones included (named `default-<direction>` as a marker). */
+  private aclRuleList(account: TestAccount, region: string, subnetId: string): ListRead {
+    return {
+      op: 'listAclRules',
+      account,
+      region,
+      query: { subnetId },
+      itemsKey: 'aclRules',
+      markerOf: (item) => (item.id === '' ? `default-${item.direction}` : item.id),
+      expected: () => this.model.network.aclView(subnetId),
+    };
+  }
+
+  /** Reads a whole list page by page, checks the paging fields, and compares the items with the model's. */
+  private async compareList(list: ListRead): Promise<void> {
     this.pageSize += 1;
     const maxKeys = PAGE_SIZES[this.pageSize % PAGE_SIZES.length] as number;
-    const itemsKey = op === 'listPeerConns' ? 'peerConns' : 'vpcs';
-    const idKey = op === 'listPeerConns' ? 'localIfId' : 'vpcId';
+    const { op, account, region, itemsKey } = list;
     const items: Array<Record<string, unknown>> = [];
     let marker: string | undefined;
-    const what = `${op} as ${account.name}@${region}${vpcId ? ` vpcId=${vpcId}` : ''} maxKeys=${maxKeys}`;
+    const what = `${op} as ${account.name}@${region} ${JSON.stringify(list.query)} maxKeys=${maxKeys}`;
     for (let page = 0; ; page++) {
       if (page > 1000) this.fail(`${what}: more than 1000 pages`);
-      const query: Record<string, string> = { maxKeys: String(maxKeys) };
+      const query: Record<string, string> = { ...list.query, maxKeys: String(maxKeys) };
       if (marker) query.marker = marker;
-      if (vpcId) query.vpcId = vpcId;
       const answer = await this.call({ op, accountId: account.id, region, path: {}, query });
       if (answer.status !== 200) this.fail(`${what}: ${answer.status} ${answer.text}`);
       const body = answer.json as Record<string, unknown>;
@@ -457,7 +742,7 @@ export class History {
       if (!Array.isArray(pageItems) || body.maxKeys !== maxKeys || pageItems.length > maxKeys) {
         this.fail(`${what}: bad page ${answer.text}`);
       }
-      const first = pageItems[0]?.[idKey];
+      const first = pageItems[0] ? list.markerOf(pageItems[0]) : undefined;
       if (pageItems.length > 0 ? body.marker !== first : 'marker' in body)
         this.fail(`${what}: marker ${answer.text}`);
       if (page > 0 && marker !== first)
@@ -472,12 +757,19 @@ export class History {
       if (body.isTruncated !== false || 'nextMarker' in body) this.fail(`${what}: last page ${answer.text}`);
       break;
     }
-    const expected =
-      op === 'listPeerConns'
-        ? this.model.listSides(account.id, region, vpcId)
-        : this.model.listVpcs(account.id, region);
-    this.comparer.compareBody(what, items, expected);
+    this.comparer.compareBody(what, items, list.expected());
   }
+}
+
+/** One list as an account reads it at an endpoint, and what the model expects of it. */
+interface ListRead {
+  op: string;
+  account: TestAccount;
+  region: string;
+  query: Record<string, string>;
+  itemsKey: string;
+  markerOf: (item: Record<string, unknown>) => unknown;
+  expected: () => Array<Record<string, unknown>>;
 }
 
 function sameTiming(got: unknown, want: string): boolean {

@@ -4,6 +4,18 @@
 import fc from 'fast-check';
 import type { Timing, TimingTable, TransitionName } from './model.ts';
 import { MUTATING_OPS, TRANSITIONS } from './model.ts';
+import {
+  aclOpArb,
+  createAclArb,
+  createEniArb,
+  createSgArb,
+  createSubnetArb,
+  eniOpArb,
+  type NetworkStep,
+  setupSubnetArb,
+  sgOpArb,
+  subnetOpArb,
+} from './network-steps.ts';
 
 /** Who calls for a connection: its initiator's account, its acceptor's, or an account that is neither. */
 export type Actor = 'owner' | 'peer' | 'stranger';
@@ -28,6 +40,7 @@ export type PeerOp =
 export type Token = number | 'new';
 
 export type Step =
+  | NetworkStep
   | {
       t: 'createVpc';
       who: number;
@@ -310,15 +323,17 @@ const FAULT_KINDS: Array<Omit<Extract<Step, { t: 'fault' }>, 't' | 'op' | 'times
 ];
 
 /**
- * A history: a few VPCs first (so most operations have something to act on), then `length` random steps.
+ * A history: a few VPCs and subnets first (so most operations have something to act on), then `length` random
+ * steps.
  */
 export function historyArb(weights: StepWeights, length: number): fc.Arbitrary<Step[]> {
   return fc
     .tuple(
       fc.array(createVpcArb, { minLength: 3, maxLength: 8 }),
+      fc.array(setupSubnetArb, { minLength: 1, maxLength: 3 }),
       fc.array(stepArb(weights), { maxLength: length, size: 'max' }),
     )
-    .map(([setup, rest]) => [...setup, ...rest]);
+    .map(([vpcs, subnets, rest]) => [...vpcs, ...subnets, ...rest]);
 }
 
 export interface StepWeights {
@@ -326,12 +341,32 @@ export interface StepWeights {
   faults: number;
 }
 
+/** The network operations' share of the steps: about two fifths, most of it on rules and interfaces. */
+const NETWORK_WEIGHTS = {
+  createSubnet: 4,
+  subnetOp: 3,
+  createAcl: 5,
+  aclOp: 5,
+  createSg: 4,
+  sgOp: 12,
+  createEni: 4,
+  eniOp: 8,
+};
+
 export function stepArb(weights: StepWeights): fc.Arbitrary<Step> {
   return fc.oneof(
     { weight: 8, arbitrary: createVpcArb },
     { weight: 3, arbitrary: vpcOpArb },
     { weight: 16, arbitrary: createPeerConnArb },
     { weight: 30, arbitrary: peerOpArb },
+    { weight: NETWORK_WEIGHTS.createSubnet, arbitrary: createSubnetArb },
+    { weight: NETWORK_WEIGHTS.subnetOp, arbitrary: subnetOpArb },
+    { weight: NETWORK_WEIGHTS.createAcl, arbitrary: createAclArb },
+    { weight: NETWORK_WEIGHTS.aclOp, arbitrary: aclOpArb },
+    { weight: NETWORK_WEIGHTS.createSg, arbitrary: createSgArb },
+    { weight: NETWORK_WEIGHTS.sgOp, arbitrary: sgOpArb },
+    { weight: NETWORK_WEIGHTS.createEni, arbitrary: createEniArb },
+    { weight: NETWORK_WEIGHTS.eniOp, arbitrary: eniOpArb },
     {
       weight: 3,
       arbitrary: fc.record({

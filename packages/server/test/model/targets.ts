@@ -46,6 +46,7 @@ export class InProcessTarget implements Target {
       quotaPerVpc: this.options.model.quotaPerVpc,
       quotaPerAccount: this.options.model.quotaPerAccount,
       keepDeleted: this.options.model.keepDeleted,
+      ...networkQuotas(this.options.model),
       // Only the first start sets the timing: later ones keep what the database holds, as a restart does.
       ...(first ? { timing: this.options.timing } : {}),
     });
@@ -64,6 +65,31 @@ export class InProcessTarget implements Target {
     await this.server?.close();
     await dropPlace(this.place);
   }
+}
+
+/** The network quotas a history sets (the server's defaults where it sets none), as options and as flags. */
+const NETWORK_QUOTAS = [
+  ['quotaSubnetsPerVpc', '--quota-subnets-per-vpc'],
+  ['quotaAclRulesPerDirection', '--quota-acl-rules'],
+  ['quotaSecurityGroupRulesPerDirection', '--quota-sg-rules'],
+  ['quotaEnisPerVpc', '--quota-enis-per-vpc'],
+  ['quotaIpsPerEni', '--quota-ips-per-eni'],
+  ['quotaEnisPerInstance', '--quota-enis-per-instance'],
+] as const;
+
+function networkQuotas(model: ModelConfig): Partial<Record<(typeof NETWORK_QUOTAS)[number][0], number>> {
+  const options: Partial<Record<(typeof NETWORK_QUOTAS)[number][0], number>> = {};
+  for (const [key] of NETWORK_QUOTAS) {
+    const value = model[key];
+    if (value !== undefined) options[key] = value;
+  }
+  return options;
+}
+
+function networkQuotaFlags(model: ModelConfig): string[] {
+  return NETWORK_QUOTAS.flatMap(([key, flag]) =>
+    model[key] === undefined ? [] : [flag, String(model[key])],
+  );
 }
 
 function timingFlag(timing: TimingTable): string {
@@ -100,6 +126,7 @@ export class ProcessTarget implements Target {
       '--quota-per-account',
       String(options.model.quotaPerAccount),
       ...(options.model.keepDeleted ? ['--keep-deleted'] : []),
+      ...networkQuotaFlags(options.model),
       ...storeFlags(place),
     ];
     const target = new ProcessTarget(place, args, count);
