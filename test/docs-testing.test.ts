@@ -1,7 +1,7 @@
 // docs/testing.md runs as written: each recipe's files (```<lang> recipe=<name> file=<path>```) are written into a
 // fresh directory inside a project where the packages are installed from their tarballs (test/packed.ts), and its
 // ```bash recipe=<name>``` commands run there with plain Node. pytest runs with the Python that has it (Debian's
-// python3-pytest in CI, where its absence fails); Go only where `go` is installed, and then with no network.
+// python3-pytest in CI, where its absence fails); Go where `go` is installed (golang-go in CI), with no network.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -137,6 +137,7 @@ test('pytest: a session server from conftest.py, a reset before each test, a mod
 
 test('Go: TestMain starts the server for the package, tests reset it (standard library only)', async (t) => {
   if (spawnSync('go', ['version']).status !== 0) {
+    assert.ok(!process.env.CI, 'CI installs golang-go (.ci/run)');
     t.skip('go is not installed; the Go recipe runs where it is');
     return;
   }

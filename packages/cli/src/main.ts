@@ -484,7 +484,7 @@ Example:
 
 async function serve(flags: string[]): Promise<void> {
   const { runServerCli } = await import('@peerconn/server');
-  await runServerCli(flags);
+  await runServerCli(flags, { name: 'peerconn serve' });
   // The server prints its own usage; the CLI adds the example every verb's help carries.
   const asked = flags.includes('--help') || flags.includes('-h');
   if (asked && process.exitCode !== 1) process.stdout.write(SERVE_EXAMPLE);

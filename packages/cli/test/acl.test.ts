@@ -3,7 +3,11 @@
 // rules last), pages of `acl list`, update and delete, and every refusal as a BCE error line.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
+// Its server keeps the state the answers are read from: the fixture takes the store under test (helpers.ts).
+import { runsOnEveryStore } from '../../server/test/store-choice.ts';
 import { type Fixture, json, startFixture } from './helpers.ts';
+
+runsOnEveryStore(import.meta.url);
 
 let fx: Fixture;
 let vpcA = '';

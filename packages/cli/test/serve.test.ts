@@ -79,5 +79,5 @@ test('serve passes its flags to the server: --help prints the server usage, bad 
   assert.match(help.stdout, /--listen <r=port,...>/);
   const bad = await cli(['serve', '--no-such-flag'], { home });
   assert.equal(bad.code, 1);
-  assert.match(bad.stderr, /no-such-flag/);
+  assert.match(bad.stderr, /^peerconn serve: .*no-such-flag/m, 'the error names the command as typed');
 });

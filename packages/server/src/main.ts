@@ -17,6 +17,8 @@ export interface CliIo {
   handleSignals: boolean;
   /** Options only a program can give, added to what the flags say (the single executable's console and addon). */
   options?: Pick<ServerOptions, 'consoleFiles' | 'sqliteAddon'>;
+  /** The command as its user typed it, at the start of error lines (`peerconn serve` when the CLI runs it). */
+  name: string;
 }
 
 const defaultIo: CliIo = {
@@ -24,6 +26,7 @@ const defaultIo: CliIo = {
   stderr: (line) => process.stderr.write(`${line}\n`),
   env: process.env,
   handleSignals: true,
+  name: 'peerconn-server',
 };
 
 /** `7d 2h`, `36m`, `1.5s`: an offset of the virtual clock as a person reads it. */
@@ -111,13 +114,13 @@ export async function runServerCli(
   argv: readonly string[],
   io: Partial<CliIo> = {},
 ): Promise<RunningServer | undefined> {
-  const { stdout, stderr, env, handleSignals, options: programOptions } = { ...defaultIo, ...io };
+  const { stdout, stderr, env, handleSignals, options: programOptions, name } = { ...defaultIo, ...io };
   let parsed: ReturnType<typeof parseCliArgs>;
   try {
     parsed = parseCliArgs(argv, env);
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
-    stderr(`peerconn-server: ${error.message}`);
+    stderr(`${name}: ${error.message}`);
     stderr('Run with --help for the list of options.');
     process.exitCode = 1;
     return undefined;
@@ -128,7 +131,7 @@ export async function runServerCli(
   }
   const { parentPid, exitOnStdinClose, ...serverOptions } = parsed.options;
   if (parentPid !== undefined && !isRunning(parentPid)) {
-    stderr(`peerconn-server: --parent-pid ${parentPid}: no such process, so there is nothing to live for`);
+    stderr(`${name}: --parent-pid ${parentPid}: no such process, so there is nothing to live for`);
     process.exitCode = 1;
     return undefined;
   }
@@ -145,7 +148,7 @@ export async function runServerCli(
           : err.code === 'EADDRINUSE'
             ? `the port is already in use (${err.message}); pick another with --port or --listen`
             : err.message;
-    stderr(`peerconn-server: cannot start: ${reason}`);
+    stderr(`${name}: cannot start: ${reason}`);
     process.exitCode = 1;
     return undefined;
   }

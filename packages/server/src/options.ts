@@ -2,7 +2,14 @@
 // The command-line parser, `--help`, the in-process checks of startServer, the CLI's completion of
 // `peerconn serve` and the option tables of README.md and docs/server.md are all derived from this table.
 import { parseArgs } from 'node:util';
-import { type LogFormat, type LogLevel, OptionError, type ServerOptions, UsageError } from './config.ts';
+import {
+  type LogFormat,
+  type LogLevel,
+  OptionError,
+  SERVER_OPTION_KEYS,
+  type ServerOptions,
+  UsageError,
+} from './config.ts';
 import {
   isTimingPreset,
   TIMING_PRESET_NAMES,
@@ -121,7 +128,9 @@ const LISTEN: OptionType<Array<{ region: string; port: number }>> = {
     ),
   check: (value) => {
     if (!Array.isArray(value) || value.length === 0) {
-      throw new OptionProblem('must list one or more { region, port } listeners, e.g. bj=8080,gz=8081');
+      throw new OptionProblem(
+        "must list one or more { region, port } listeners, e.g. [{ region: 'bj', port: 8080 }]",
+      );
     }
     const seen = new Set<string>();
     return value.map((entry: unknown) => {
@@ -571,6 +580,13 @@ export function parseCliArgs(argv: readonly string[], env: NodeJS.ProcessEnv = p
  * wrote it (`dataPath`, `port`), and a timing preset name becomes the table it stands for.
  */
 export function checkServerOptions(options: ServerOptions): ServerOptions {
+  for (const key of Object.keys(options)) {
+    if (SERVER_OPTION_KEYS.has(key)) continue;
+    const near = [...SERVER_OPTION_KEYS].find((known) => known.toLowerCase() === key.toLowerCase());
+    throw new UsageError(
+      `unknown option ${quoted(key)}${near ? ` (did you mean ${near}?)` : ''}; docs/server.md lists the options`,
+    );
+  }
   const checked: Record<string, unknown> = { ...options };
   for (const r of ROWS) {
     if (r.commandOnly) continue;

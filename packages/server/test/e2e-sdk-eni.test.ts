@@ -889,6 +889,18 @@ describe('what the official SDKs send, as raw signed requests', () => {
     assert.deepEqual([kept.status, kept.securityGroupIds], ['available', [at.defaultGroup]]);
   });
 
+  test('a wrong type inside a list names the field as the domain does: privateIpSet[0].primary', async () => {
+    const at = await net('a', '10.23.0.0/16', '10.23.1.0/24');
+    const answer = await send(
+      'POST',
+      '/v1/eni',
+      { name: 'typed', subnetId: at.subnetId, privateIpSet: [{ primary: 'yes', privateIpAddress: '' }] },
+      'go',
+    );
+    assert.deepEqual([answer.status, answer.json.code], [400, 'InappropriateJSON']);
+    assert.match(String(answer.json.message), /Field "privateIpSet\[0\]\.primary"/);
+  });
+
   test("Go's BatchAddPrivateIpCrossSubnet has no API here: the refusal shows the word was read as an address", async () => {
     const at = await net('a', '10.22.0.0/16', '10.22.1.0/24');
     const eniId = await eni(at);

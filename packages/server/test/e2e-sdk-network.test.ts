@@ -531,7 +531,7 @@ const scenarios: Scenario[] = [
     'a duplicate rule within one create',
     409,
     'SecurityGroup.RuleAlreadyExists',
-    /already has the rule ingress all from 0\.0\.0\.0\/0/,
+    /The request names the rule ingress all from 0\.0\.0\.0\/0 twice for the new security group;/,
     async () =>
       sg('a').createSecurityGroup({
         name: 'twice',

@@ -151,6 +151,19 @@ test('in-process options are checked and errors name the option as written there
     /^OptionError: timing must be a preset name \('default', 'immediate', 'manual'\)/,
   );
   await assert.rejects(start({ listen: [{ region: 'bj', port: -1 }] }), /listen port of region "bj" must be/);
+  await assert.rejects(
+    start({ listen: [] }),
+    /listen must list one or more \{ region, port \} listeners, e\.g\. \[\{ region: 'bj', port: 8080 \}\]/,
+  );
+  // A misspelt option, as a JavaScript caller could pass it, is refused rather than ignored.
+  await assert.rejects(
+    start({ datapath: './x.db' } as ServerOptions),
+    /^UsageError: unknown option "datapath" \(did you mean dataPath\?\); docs\/server\.md lists the options$/,
+  );
+  await assert.rejects(
+    start({ verbose: true } as ServerOptions),
+    /^UsageError: unknown option "verbose"; docs/,
+  );
 });
 
 test('in-process, a start keeps its state in memory and takes timing presets by name', async () => {

@@ -121,6 +121,11 @@ function sgProtocolAdvice(packet: PacketView, port: number | null): string {
   return `protocol ${packet.protocol}, portRange ${port}`;
 }
 
+/** The peer's address, and the wider range a rule may name instead when there is one. */
+function addressOrRange(address: string, range: string): string {
+  return range === address || range === `${address}/32` ? address : `${address} (or ${range})`;
+}
+
 /**
  * What a security group refusal means and what to add. `peerCidr` is the other end's VPC CIDR, offered as the
  * rule's peer; `acrossVpcs` says that the other end is in another VPC, where a rule naming a group cannot reach.
@@ -136,7 +141,7 @@ export function securityGroupProblem(
   if (check.direction === 'egress') {
     return {
       code: 'SecurityGroupDeniesEgress',
-      message: `No egress rule of security group(s) ${groups} of ${check.eniId} lets ${packetText(packet)} out. Add one to ${target}: direction egress, ${sgProtocolAdvice(packet, packet.destinationPort)}, destIp ${packet.destination} (or ${peerCidr}).`,
+      message: `No egress rule of security group(s) ${groups} of ${check.eniId} lets ${packetText(packet)} out. Add one to ${target}: direction egress, ${sgProtocolAdvice(packet, packet.destinationPort)}, destIp ${addressOrRange(packet.destination, peerCidr)}.`,
     };
   }
   const across = acrossVpcs
@@ -144,7 +149,7 @@ export function securityGroupProblem(
     : '';
   return {
     code: 'SecurityGroupDeniesIngress',
-    message: `No ingress rule of security group(s) ${groups} of ${check.eniId} lets ${packetText(packet)} in. Add one to ${target}: direction ingress, ${sgProtocolAdvice(packet, packet.destinationPort)}, sourceIp ${packet.source} (or ${peerCidr}).${across}`,
+    message: `No ingress rule of security group(s) ${groups} of ${check.eniId} lets ${packetText(packet)} in. Add one to ${target}: direction ingress, ${sgProtocolAdvice(packet, packet.destinationPort)}, sourceIp ${addressOrRange(packet.source, peerCidr)}.${across}`,
   };
 }
 
@@ -214,8 +219,13 @@ function aclAdvice(check: AclCheck, peerCidr: string, reply: boolean): string {
         ? `, sourcePort ${server}, destinationPort ${clientRange}`
         : `, sourcePort ${clientRange}, destinationPort ${server}`
       : '';
+  const allow = `protocol ${packet.protocol}, ${peer} ${peerCidr}${ports}`;
+  // Position 1 is the first an ACL has: nothing can be placed before a rule there.
+  if (rule && rule.position <= 1) {
+    return `Change ${rule.aclRuleId} (position 1, the first checked) into an allow rule for ${allow}, or delete it and add that rule.`;
+  }
   const where = rule ? ` with a position below ${rule.position}, or change or delete ${rule.aclRuleId}` : '';
-  return `Add an ${check.direction} allow rule to subnet ${check.subnetId}: protocol ${packet.protocol}, ${peer} ${peerCidr}${ports}${where}.`;
+  return `Add an ${check.direction} allow rule to subnet ${check.subnetId}: ${allow}${where}.`;
 }
 
 /** What an ACL refusal means and what to add; `reply` marks the answer's checks (AclDeniesReturn). */

@@ -359,6 +359,13 @@ export interface RuleFacts {
   referenced: ReadonlyMap<string, SecurityGroupRecord>;
   /** Rules a group holds per direction. */
   quota: number;
+  /** The group is being created: its id is not known to the caller yet, so messages do not name it. */
+  creating?: boolean;
+}
+
+/** How a message names the group whose rules are judged. */
+function groupLabel(facts: RuleFacts): string {
+  return facts.creating ? 'the new security group' : `security group ${facts.group.securityGroupId}`;
 }
 
 function checkReference(terms: SecurityGroupRuleTerms, facts: RuleFacts, caller: CallerScope): void {
@@ -375,9 +382,13 @@ function checkReference(terms: SecurityGroupRuleTerms, facts: RuleFacts, caller:
   if (peer.vpcId !== facts.group.vpcId) {
     throw new ServiceError(
       'SecurityGroup.RuleGroupNotInVpc',
-      `Security group ${id} (${field}) is in VPC ${peer.vpcId}, not in ${facts.group.vpcId} where group ${facts.group.securityGroupId} is; a rule names groups of its own VPC only. For traffic across a peering, name the peer VPC's CIDR (or the peer's addresses) in ${field === 'sourceGroupId' ? 'sourceIp' : 'destIp'} instead.`,
+      `Security group ${id} (${field}) is in VPC ${peer.vpcId}, not in ${facts.group.vpcId} where ${groupLabel(facts)} is; a rule names groups of its own VPC only. For traffic across a peering, name the peer VPC's CIDR (or the peer's addresses) in ${field === 'sourceGroupId' ? 'sourceIp' : 'destIp'} instead.`,
     );
   }
+}
+
+function capitalized(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
 function checkVersion(group: SecurityGroupRecord, sgVersion: number | undefined): void {
@@ -401,7 +412,7 @@ function checkNew(
   if (twin || added.some((rule) => ruleIdentity(rule) === identity)) {
     throw new ServiceError(
       'SecurityGroup.RuleAlreadyExists',
-      `Security group ${facts.group.securityGroupId} already has the rule ${describeRule(terms)}${twin ? ` (${twin.securityGroupRuleId})` : ''}; rules are unique by remark, protocol, direction, ports and peer.`,
+      `${twin ? `${capitalized(groupLabel(facts))} already has the rule ${describeRule(terms)} (${twin.securityGroupRuleId})` : `The request names the rule ${describeRule(terms)} twice for ${groupLabel(facts)}`}; rules are unique by remark, protocol, direction, ports and peer.`,
     );
   }
   const count =
@@ -411,7 +422,7 @@ function checkNew(
   if (count > facts.quota) {
     throw new ServiceError(
       'SecurityGroup.RuleQuotaExceeded',
-      `Security group ${facts.group.securityGroupId} would have ${count} ${terms.direction} rules; a group holds at most ${facts.quota} per direction. Delete some first.`,
+      `${capitalized(groupLabel(facts))} would have ${count} ${terms.direction} rules; a group holds at most ${facts.quota} per direction. ${facts.creating ? 'Create it with fewer and add the rest to another group.' : 'Delete some first.'}`,
     );
   }
 }
@@ -457,7 +468,7 @@ export function decideSecurityGroup(
   const terms = request.rules.some((r) => r.direction === 'egress')
     ? request.rules
     : [...request.rules, allowAllTerms('egress')];
-  const ruleFacts: RuleFacts = { ...facts, group, rules: [] };
+  const ruleFacts: RuleFacts = { ...facts, group, rules: [], creating: true };
   const accepted: SecurityGroupRuleTerms[] = [];
   for (const rule of terms) {
     checkNew(rule, ruleFacts, accepted, caller);

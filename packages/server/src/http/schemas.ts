@@ -211,8 +211,15 @@ const MISSING_FIELD_HINTS: Partial<Record<string, string>> = {
     'give one primary IPv4 address ({"primary": true, "privateIpAddress": ""} picks a free one)',
 };
 
+/** A field's path as the domain's messages write it: `aclRules[0].position`. */
+function fieldPath(path: readonly PropertyKey[]): string {
+  return path
+    .map((key, i) => (typeof key === 'number' ? `[${key}]` : i === 0 ? String(key) : `.${String(key)}`))
+    .join('');
+}
+
 function describeIssue(issue: z.core.$ZodIssue, json: unknown, operation: string): string {
-  const field = issue.path.map(String).join('.');
+  const field = fieldPath(issue.path);
   const given = valueAt(json, issue.path);
   if (issue.code === 'invalid_type' && (given === undefined || given === null)) {
     const hint = MISSING_FIELD_HINTS[`${operation} ${field}`];
