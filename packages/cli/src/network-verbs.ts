@@ -8,8 +8,10 @@ import {
   defined,
   type FieldFlag,
   flag,
+  listFlag,
   markerField,
   maxKeysField,
+  showVerb,
   tagsField,
   usage,
   type Verb,
@@ -289,21 +291,12 @@ const sgVerbs: Verb[] = [
         'only the groups of this instance (here: a network interface, eni-…)',
       ),
       flag('securityGroupId', 'security-group-id', 'only this group'),
-      flag('securityGroupIds', 'security-group-ids', 'only these groups (comma-separated)', {
-        value: 'list',
-        placeholder: '<id,id>',
-      }),
+      listFlag('securityGroupIds', 'security-group-ids', 'only these groups (comma-separated)'),
       maxKeysField,
       markerField,
     ],
   },
-  {
-    words: ['sg', 'show'],
-    aliases: ['get'],
-    operation: 'getSecurityGroup',
-    example: 'peerconn sg show g-1a2b3c4d5e6f --output table',
-    fields: [],
-  },
+  showVerb('sg', 'getSecurityGroup', 'peerconn sg show g-1a2b3c4d5e6f --output table'),
   {
     words: ['sg', 'allow'],
     aliases: ['authorize'],
@@ -395,14 +388,10 @@ const addressesField: ComposedField = {
 };
 
 const groupIds = (description: string, required = false): FieldFlag =>
-  flag('securityGroupIds', 'security-group-ids', description, {
-    value: 'list',
-    placeholder: '<g-…,g-…>',
-    required,
-  });
+  listFlag('securityGroupIds', 'security-group-ids', description, { placeholder: '<g-…,g-…>', required });
 
 const ipsFlag = (field: string, description: string, required = false): FieldFlag =>
-  flag(field, 'ips', description, { value: 'list', placeholder: '<ip,ip>', required });
+  listFlag(field, 'ips', description, { placeholder: '<ip,ip>', required });
 
 const ipv6Flag = flag('isIpv6', 'ipv6', 'IPv6 addresses (the local server has no IPv6 subnets)', {
   value: 'bool',
@@ -432,21 +421,14 @@ const eniVerbs: Verb[] = [
       flag('vpcId', 'vpc-id', 'the VPC whose interfaces to list', { required: true }),
       flag('instanceId', 'instance-id', 'only interfaces attached to this instance'),
       flag('name', 'name', 'only interfaces of this name'),
-      flag('privateIpAddress', 'ip', 'only interfaces holding one of these addresses (comma-separated)', {
-        value: 'list',
+      listFlag('privateIpAddress', 'ip', 'only interfaces holding one of these addresses (comma-separated)', {
         placeholder: '<ip,ip>',
       }),
       maxKeysField,
       markerField,
     ],
   },
-  {
-    words: ['eni', 'show'],
-    aliases: ['get'],
-    operation: 'getEni',
-    example: 'peerconn eni show eni-1a2b3c4d5e6f --output table',
-    fields: [],
-  },
+  showVerb('eni', 'getEni', 'peerconn eni show eni-1a2b3c4d5e6f --output table'),
   {
     words: ['eni', 'status'],
     operation: 'getEniStatus',

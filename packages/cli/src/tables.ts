@@ -152,33 +152,31 @@ const routeTableView: View = {
 /** A default rule: the one per direction that allows what no rule matched; it has no id. */
 const isDefaultAclRule = (rule: Item) => rule.id === '';
 
+/** The cells of an ACL rule between its position and its description: the same in the table and in text. */
+const aclRuleTerms = [
+  col('DIR', 'direction'),
+  col('ACTION', 'action'),
+  col('PROTO', 'protocol'),
+  col('SOURCE', 'sourceIpAddress'),
+  col('SPORT', 'sourcePort'),
+  col('DESTINATION', 'destinationIpAddress'),
+  col('DPORT', 'destinationPort'),
+  col('ID', 'id'),
+];
+
 const aclRules: Shape = {
   listKey: 'aclRules',
   matches: (item) => typeof item.id === 'string' && 'position' in item && 'action' in item,
   // Read like a firewall listing: in evaluation order, what decides, then what it matches.
   table: [
     col('POS', 'position', (r) => (isDefaultAclRule(r) ? 'default' : cell(r.position))),
-    col('DIR', 'direction'),
-    col('ACTION', 'action'),
-    col('PROTO', 'protocol'),
-    col('SOURCE', 'sourceIpAddress'),
-    col('SPORT', 'sourcePort'),
-    col('DESTINATION', 'destinationIpAddress'),
-    col('DPORT', 'destinationPort'),
-    col('ID', 'id'),
+    ...aclRuleTerms,
     // A default rule's description is the server's stand-in ("default"), which POS already says.
     col('DESCRIPTION', 'description', (r) => (isDefaultAclRule(r) ? '' : cell(r.description))),
   ],
   text: [
     col('POS', 'position'),
-    col('DIR', 'direction'),
-    col('ACTION', 'action'),
-    col('PROTO', 'protocol'),
-    col('SOURCE', 'sourceIpAddress'),
-    col('SPORT', 'sourcePort'),
-    col('DESTINATION', 'destinationIpAddress'),
-    col('DPORT', 'destinationPort'),
-    col('ID', 'id'),
+    ...aclRuleTerms,
     col('DESCRIPTION', 'description'),
     col('SUBNET', 'subnetId'),
   ],

@@ -99,6 +99,25 @@ export function flag(
   return { kind: 'field', field, flag: name, value: 'string', description, ...more };
 }
 
+/** A flag of comma-separated values (`--vpc-ids vpc-1,vpc-2`); its placeholder shows two of them. */
+export function listFlag(
+  field: string,
+  name: string,
+  description: string,
+  { placeholder = '<id,id>', required }: { placeholder?: string; required?: boolean } = {},
+): FieldFlag {
+  return flag(field, name, description, {
+    value: 'list',
+    placeholder,
+    ...(required === undefined ? {} : { required }),
+  });
+}
+
+/** `<noun> show <id>`, also run as `<noun> get`: one resource as the service answers it, no flags of its own. */
+export function showVerb(noun: string, operation: OperationName, example: string): Verb {
+  return { words: [noun, 'show'], aliases: ['get'], operation, example, fields: [] };
+}
+
 /** The values of a composed field's flags without the ones left undefined. */
 export function defined(fields: Readonly<Record<string, unknown>>): Record<string, unknown> {
   return Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined));

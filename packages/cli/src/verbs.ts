@@ -11,8 +11,11 @@ import {
   defined,
   type FieldFlag,
   filledBy,
+  flag,
+  listFlag,
   markerField,
   maxKeysField,
+  showVerb,
   tagsField,
   usage,
   type Verb,
@@ -20,15 +23,8 @@ import {
 
 export type { ComposedField, FieldFlag, FieldSpec, ValueKind, Verb } from './verb-fields.ts';
 
-const role = (description: string, required = false): FieldFlag => ({
-  kind: 'field',
-  field: 'role',
-  flag: 'role',
-  value: 'string',
-  choices: PEER_CONN_ROLES,
-  description,
-  required,
-});
+const role = (description: string, required = false): FieldFlag =>
+  flag('role', 'role', description, { choices: PEER_CONN_ROLES, required });
 
 const peerConnVerbs: Verb[] = [
   {
@@ -38,61 +34,18 @@ const peerConnVerbs: Verb[] = [
       'peerconn create --local-vpc-id vpc-1a2b3c4d5e6f --peer-vpc-id vpc-6f5e4d3c2b1a --peer-region bj \\\n' +
       '    --bandwidth 10 --peer-account-id e8deba4d81d3435bb4591ce97233f296 --description "app to db"',
     fields: [
-      {
-        kind: 'field',
-        field: 'localVpcId',
-        flag: 'local-vpc-id',
-        value: 'string',
-        required: true,
-        description: 'VPC on your side',
-      },
-      {
-        kind: 'field',
-        field: 'peerVpcId',
-        flag: 'peer-vpc-id',
-        value: 'string',
-        required: true,
-        description: 'VPC on the other side',
-      },
-      {
-        kind: 'field',
-        field: 'peerRegion',
-        flag: 'peer-region',
-        value: 'string',
-        required: true,
-        description: 'region of the peer VPC (bj, gz, su, …)',
-      },
-      {
-        kind: 'field',
-        field: 'bandwidthInMbps',
-        flag: 'bandwidth',
+      flag('localVpcId', 'local-vpc-id', 'VPC on your side', { required: true }),
+      flag('peerVpcId', 'peer-vpc-id', 'VPC on the other side', { required: true }),
+      flag('peerRegion', 'peer-region', 'region of the peer VPC (bj, gz, su, …)', { required: true }),
+      flag('bandwidthInMbps', 'bandwidth', 'bandwidth in Mbps', {
         value: 'int',
         required: true,
         placeholder: '<mbps>',
-        description: 'bandwidth in Mbps',
-      },
-      {
-        kind: 'field',
-        field: 'peerAccountId',
-        flag: 'peer-account-id',
-        value: 'string',
-        description: 'account of the peer VPC (cross-account only)',
-      },
-      { kind: 'field', field: 'description', flag: 'description', value: 'string', description: 'free text' },
-      {
-        kind: 'field',
-        field: 'localIfName',
-        flag: 'local-if-name',
-        value: 'string',
-        description: 'name of your interface',
-      },
-      {
-        kind: 'field',
-        field: 'peerIfName',
-        flag: 'peer-if-name',
-        value: 'string',
-        description: "name of the peer's interface (same account only)",
-      },
+      }),
+      flag('peerAccountId', 'peer-account-id', 'account of the peer VPC (cross-account only)'),
+      flag('description', 'description', 'free text'),
+      flag('localIfName', 'local-if-name', 'name of your interface'),
+      flag('peerIfName', 'peer-if-name', "name of the peer's interface (same account only)"),
       {
         kind: 'composed',
         fields: ['billing'],
@@ -122,20 +75,10 @@ const peerConnVerbs: Verb[] = [
         },
       },
       tagsField,
-      {
-        kind: 'field',
-        field: 'resourceGroupId',
-        flag: 'resource-group-id',
-        value: 'string',
-        description: 'resource group',
-      },
-      {
-        kind: 'field',
-        field: 'deleteProtect',
-        flag: 'delete-protect',
+      flag('resourceGroupId', 'resource-group-id', 'resource group'),
+      flag('deleteProtect', 'delete-protect', 'refuse release until protection is switched off', {
         value: 'bool',
-        description: 'refuse release until protection is switched off',
-      },
+      }),
     ],
   },
   {
@@ -143,17 +86,7 @@ const peerConnVerbs: Verb[] = [
     operation: 'listPeerConns',
     example:
       'peerconn list --vpc-id vpc-1a2b3c4d5e6f --output table\n  $ peerconn list --max-items 20 --output table   # then: --starting-token <nextMarker>',
-    fields: [
-      {
-        kind: 'field',
-        field: 'vpcId',
-        flag: 'vpc-id',
-        value: 'string',
-        description: 'only connections of this VPC',
-      },
-      maxKeysField,
-      markerField,
-    ],
+    fields: [flag('vpcId', 'vpc-id', 'only connections of this VPC'), maxKeysField, markerField],
   },
   {
     words: ['get'],
@@ -169,27 +102,9 @@ const peerConnVerbs: Verb[] = [
     // would only make the user run that GET by hand.
     lookup: { field: 'localIfId', flag: 'local-if-id', operation: 'getPeerConn', from: 'localIfId' },
     fields: [
-      {
-        kind: 'field',
-        field: 'localIfId',
-        flag: 'local-if-id',
-        value: 'string',
-        description: 'your interface id (default: the localIfId `get` shows you)',
-      },
-      {
-        kind: 'field',
-        field: 'localIfName',
-        flag: 'local-if-name',
-        value: 'string',
-        description: 'new interface name',
-      },
-      {
-        kind: 'field',
-        field: 'description',
-        flag: 'description',
-        value: 'string',
-        description: 'new description',
-      },
+      flag('localIfId', 'local-if-id', 'your interface id (default: the localIfId `get` shows you)'),
+      flag('localIfName', 'local-if-name', 'new interface name'),
+      flag('description', 'description', 'new description'),
     ],
   },
   {
@@ -215,15 +130,11 @@ const peerConnVerbs: Verb[] = [
     operation: 'resizePeerConn',
     example: 'peerconn resize peerconn-9td54fmx143e --bandwidth 20',
     fields: [
-      {
-        kind: 'field',
-        field: 'newBandwidthInMbps',
-        flag: 'bandwidth',
+      flag('newBandwidthInMbps', 'bandwidth', 'new bandwidth in Mbps', {
         value: 'int',
         required: true,
         placeholder: '<mbps>',
-        description: 'new bandwidth in Mbps',
-      },
+      }),
     ],
   },
   {
@@ -290,30 +201,10 @@ const vpcVerbs: Verb[] = [
     operation: 'createVpc',
     example: 'peerconn vpc create --name app --cidr 192.168.0.0/16',
     fields: [
-      {
-        kind: 'field',
-        field: 'name',
-        flag: 'name',
-        value: 'string',
-        required: true,
-        description: 'VPC name',
-      },
-      {
-        kind: 'field',
-        field: 'cidr',
-        flag: 'cidr',
-        value: 'string',
-        required: true,
-        description: 'IPv4 range, e.g. 192.168.0.0/16',
-      },
-      { kind: 'field', field: 'description', flag: 'description', value: 'string', description: 'free text' },
-      {
-        kind: 'field',
-        field: 'enableIpv6',
-        flag: 'enable-ipv6',
-        value: 'bool',
-        description: 'also assign an IPv6 range',
-      },
+      flag('name', 'name', 'VPC name', { required: true }),
+      flag('cidr', 'cidr', 'IPv4 range, e.g. 192.168.0.0/16', { required: true }),
+      flag('description', 'description', 'free text'),
+      flag('enableIpv6', 'enable-ipv6', 'also assign an IPv6 range', { value: 'bool' }),
       tagsField,
     ],
   },
@@ -324,21 +215,8 @@ const vpcVerbs: Verb[] = [
     fields: [
       maxKeysField,
       markerField,
-      {
-        kind: 'field',
-        field: 'isDefault',
-        flag: 'default',
-        value: 'bool',
-        description: 'only the default VPC',
-      },
-      {
-        kind: 'field',
-        field: 'vpcIds',
-        flag: 'vpc-ids',
-        value: 'list',
-        placeholder: '<id,id>',
-        description: 'only these VPCs (comma-separated)',
-      },
+      flag('isDefault', 'default', 'only the default VPC', { value: 'bool' }),
+      listFlag('vpcIds', 'vpc-ids', 'only these VPCs (comma-separated)'),
     ],
   },
   {
@@ -352,21 +230,9 @@ const vpcVerbs: Verb[] = [
     operation: 'updateVpc',
     example: 'peerconn vpc update vpc-1a2b3c4d5e6f --name app-prod',
     fields: [
-      { kind: 'field', field: 'name', flag: 'name', value: 'string', description: 'new name' },
-      {
-        kind: 'field',
-        field: 'description',
-        flag: 'description',
-        value: 'string',
-        description: 'new description',
-      },
-      {
-        kind: 'field',
-        field: 'enableIpv6',
-        flag: 'enable-ipv6',
-        value: 'bool',
-        description: 'assign an IPv6 range',
-      },
+      flag('name', 'name', 'new name'),
+      flag('description', 'description', 'new description'),
+      flag('enableIpv6', 'enable-ipv6', 'assign an IPv6 range', { value: 'bool' }),
     ],
   },
   {
@@ -396,55 +262,16 @@ const subnetVerbs: Verb[] = [
     example:
       'peerconn subnet create --vpc-id vpc-1a2b3c4d5e6f --name app_a --cidr 10.1.1.0/24 --zone-name cn-bj-a',
     fields: [
-      {
-        kind: 'field',
-        field: 'vpcId',
-        flag: 'vpc-id',
-        value: 'string',
-        required: true,
-        description: 'VPC the subnet belongs to',
-      },
-      {
-        kind: 'field',
-        field: 'name',
-        flag: 'name',
-        value: 'string',
-        required: true,
-        description: 'subnet name (letters, digits, underscore; not "default")',
-      },
-      {
-        kind: 'field',
-        field: 'cidr',
-        flag: 'cidr',
-        value: 'string',
-        required: true,
-        description: "IPv4 range inside the VPC's CIDR, e.g. 10.1.1.0/24",
-      },
-      {
-        kind: 'field',
-        field: 'zoneName',
-        flag: 'zone-name',
-        value: 'string',
+      flag('vpcId', 'vpc-id', 'VPC the subnet belongs to', { required: true }),
+      flag('name', 'name', 'subnet name (letters, digits, underscore; not "default")', { required: true }),
+      flag('cidr', 'cidr', "IPv4 range inside the VPC's CIDR, e.g. 10.1.1.0/24", { required: true }),
+      flag('zoneName', 'zone-name', "availability zone of the VPC's region, e.g. cn-bj-a", {
         required: true,
         placeholder: '<zone>',
-        description: "availability zone of the VPC's region, e.g. cn-bj-a",
-      },
-      {
-        kind: 'field',
-        field: 'subnetType',
-        flag: 'subnet-type',
-        value: 'string',
-        choices: SUBNET_TYPES,
-        description: 'BCC (the default) or BBC',
-      },
-      { kind: 'field', field: 'description', flag: 'description', value: 'string', description: 'free text' },
-      {
-        kind: 'field',
-        field: 'enableIpv6',
-        flag: 'enable-ipv6',
-        value: 'bool',
-        description: 'also assign an IPv6 range',
-      },
+      }),
+      flag('subnetType', 'subnet-type', 'BCC (the default) or BBC', { choices: SUBNET_TYPES }),
+      flag('description', 'description', 'free text'),
+      flag('enableIpv6', 'enable-ipv6', 'also assign an IPv6 range', { value: 'bool' }),
       tagsField,
     ],
   },
@@ -453,48 +280,15 @@ const subnetVerbs: Verb[] = [
     operation: 'listSubnets',
     example: 'peerconn subnet list --vpc-id vpc-1a2b3c4d5e6f --output table',
     fields: [
-      {
-        kind: 'field',
-        field: 'vpcId',
-        flag: 'vpc-id',
-        value: 'string',
-        description: 'only subnets of this VPC',
-      },
-      {
-        kind: 'field',
-        field: 'zoneName',
-        flag: 'zone-name',
-        value: 'string',
-        placeholder: '<zone>',
-        description: 'only subnets in this zone',
-      },
-      {
-        kind: 'field',
-        field: 'subnetType',
-        flag: 'subnet-type',
-        value: 'string',
-        choices: SUBNET_TYPES,
-        description: 'only subnets of this type',
-      },
-      {
-        kind: 'field',
-        field: 'subnetIds',
-        flag: 'subnet-ids',
-        value: 'list',
-        placeholder: '<id,id>',
-        description: 'only these subnets (comma-separated)',
-      },
+      flag('vpcId', 'vpc-id', 'only subnets of this VPC'),
+      flag('zoneName', 'zone-name', 'only subnets in this zone', { placeholder: '<zone>' }),
+      flag('subnetType', 'subnet-type', 'only subnets of this type', { choices: SUBNET_TYPES }),
+      listFlag('subnetIds', 'subnet-ids', 'only these subnets (comma-separated)'),
       maxKeysField,
       markerField,
     ],
   },
-  {
-    words: ['subnet', 'show'],
-    aliases: ['get'],
-    operation: 'getSubnet',
-    example: 'peerconn subnet show sbn-1a2b3c4d5e6f',
-    fields: [],
-  },
+  showVerb('subnet', 'getSubnet', 'peerconn subnet show sbn-1a2b3c4d5e6f'),
   {
     words: ['subnet', 'update'],
     operation: 'updateSubnet',
@@ -502,27 +296,9 @@ const subnetVerbs: Verb[] = [
     // The service wants the name on every update; when only the description changes, the current name is it.
     lookup: { field: 'name', flag: 'name', operation: 'getSubnet', from: 'subnet.name' },
     fields: [
-      {
-        kind: 'field',
-        field: 'name',
-        flag: 'name',
-        value: 'string',
-        description: 'new name (default: the current one, which the service needs on every update)',
-      },
-      {
-        kind: 'field',
-        field: 'description',
-        flag: 'description',
-        value: 'string',
-        description: 'new description',
-      },
-      {
-        kind: 'field',
-        field: 'enableIpv6',
-        flag: 'enable-ipv6',
-        value: 'bool',
-        description: 'assign an IPv6 range',
-      },
+      flag('name', 'name', 'new name (default: the current one, which the service needs on every update)'),
+      flag('description', 'description', 'new description'),
+      flag('enableIpv6', 'enable-ipv6', 'assign an IPv6 range', { value: 'bool' }),
     ],
   },
   {
@@ -534,30 +310,12 @@ const subnetVerbs: Verb[] = [
 ];
 
 const routeTableFlags = (what: string): FieldFlag[] => [
-  {
-    kind: 'field',
-    field: 'vpcId',
-    flag: 'vpc-id',
-    value: 'string',
-    description: `${what} of this VPC (give this or --route-table-id)`,
-  },
-  {
-    kind: 'field',
-    field: 'routeTableId',
-    flag: 'route-table-id',
-    value: 'string',
-    description: `${what} of this route table (rt-…)`,
-  },
+  flag('vpcId', 'vpc-id', `${what} of this VPC (give this or --route-table-id)`),
+  flag('routeTableId', 'route-table-id', `${what} of this route table (rt-…)`),
 ];
 
-const addressFlag = (field: string, flag: string, description: string): FieldFlag => ({
-  kind: 'field',
-  field,
-  flag,
-  value: 'string',
-  placeholder: '<cidr>',
-  description,
-});
+const addressFlag = (field: string, name: string, description: string): FieldFlag =>
+  flag(field, name, description, { placeholder: '<cidr>' });
 
 /**
  * One next hop (`nexthopType`, `nexthopId`), or with a standby a primary/standby pair (`nextHopList`), which
@@ -640,20 +398,8 @@ const routeVerbs: Verb[] = [
       using: { field: 'vpcId', flag: 'vpc-id' },
     },
     fields: [
-      {
-        kind: 'field',
-        field: 'vpcId',
-        flag: 'vpc-id',
-        value: 'string',
-        description: 'VPC whose route table gets the rule (instead of --route-table-id)',
-      },
-      {
-        kind: 'field',
-        field: 'routeTableId',
-        flag: 'route-table-id',
-        value: 'string',
-        description: 'route table (rt-…; default: the table of --vpc-id)',
-      },
+      flag('vpcId', 'vpc-id', 'VPC whose route table gets the rule (instead of --route-table-id)'),
+      flag('routeTableId', 'route-table-id', 'route table (rt-…; default: the table of --vpc-id)'),
       {
         kind: 'composed',
         fields: ['sourceAddress'],
@@ -677,7 +423,7 @@ const routeVerbs: Verb[] = [
         required: true,
       },
       nextHopsField,
-      { kind: 'field', field: 'description', flag: 'description', value: 'string', description: 'free text' },
+      flag('description', 'description', 'free text'),
     ],
   },
   {
@@ -687,20 +433,8 @@ const routeVerbs: Verb[] = [
     fields: [
       addressFlag('sourceAddress', 'source-address', 'new source range'),
       addressFlag('destinationAddress', 'destination-address', 'new destination range'),
-      {
-        kind: 'field',
-        field: 'nexthopId',
-        flag: 'nexthop-id',
-        value: 'string',
-        description: 'new next hop (same type)',
-      },
-      {
-        kind: 'field',
-        field: 'description',
-        flag: 'description',
-        value: 'string',
-        description: 'new description',
-      },
+      flag('nexthopId', 'nexthop-id', 'new next hop (same type)'),
+      flag('description', 'description', 'new description'),
     ],
   },
   {
@@ -768,13 +502,16 @@ export function genericFields(verb: Verb, spec: OperationSpec): FieldFlag[] {
   );
   return [...spec.query, ...spec.body]
     .filter((field) => !covered.has(field))
-    .map((field) => ({
-      kind: 'field' as const,
-      field,
-      flag: usedFlags.has(kebab(field)) ? `${kebab(field)}-value` : kebab(field),
-      value: 'json' as const,
-      description: `${field} (JSON or text)`,
-    }));
+    .map((field) =>
+      flag(
+        field,
+        usedFlags.has(kebab(field)) ? `${kebab(field)}-value` : kebab(field),
+        `${field} (JSON or text)`,
+        {
+          value: 'json',
+        },
+      ),
+    );
 }
 
 export const VERBS: readonly Verb[] = (() => {

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 // Its server keeps the state the answers are read from: the fixture takes the store under test (helpers.ts).
 import { runsOnEveryStore } from '../../server/test/store-choice.ts';
-import { type Fixture, json, startFixture } from './helpers.ts';
+import { argv, type Fixture, json, startFixture } from './helpers.ts';
 
 runsOnEveryStore(import.meta.url);
 
@@ -15,40 +15,12 @@ let vpcB = '';
 let subnetA = '';
 let subnetA2 = '';
 
-async function ok(args: readonly string[], stdin?: string): Promise<string> {
-  const result = await fx.run(args, stdin === undefined ? {} : { stdin });
-  assert.equal(result.code, 0, `peerconn ${args.join(' ')}: ${result.stderr}`);
-  return result.stdout;
-}
-
-async function subnet(profile: string, vpcId: string, name: string, cidr: string): Promise<string> {
-  const made = await ok([
-    'subnet',
-    'create',
-    '--profile',
-    profile,
-    '--vpc-id',
-    vpcId,
-    '--name',
-    name,
-    '--cidr',
-    cidr,
-    '--zone-name',
-    'cn-bj-a',
-    '--query',
-    'subnetId',
-    '--output',
-    'text',
-  ]);
-  return made.trim();
-}
-
 before(async () => {
   fx = await startFixture();
   await fx.configureTwoProfiles();
   ({ vpcA, vpcB } = await fx.crossAccount());
-  subnetA = await subnet('a', vpcA, 'app_a', '10.1.1.0/24');
-  subnetA2 = await subnet('a', vpcA, 'app_b', '10.1.2.0/24');
+  subnetA = await fx.createSubnet(vpcA, 'app_a', '10.1.1.0/24');
+  subnetA2 = await fx.createSubnet(vpcA, 'app_b', '10.1.2.0/24');
 });
 
 after(async () => {
@@ -65,69 +37,37 @@ const ruleIds = async (subnetId: string): Promise<Record<string, string>> => {
 
 test('acl add from flags; acl show reads like a firewall listing, per subnet in evaluation order', async () => {
   // Added out of order: the listing sorts by direction, then position, the default rule of each last.
+  const add = argv`acl add --profile a --subnet-id ${subnetA}`;
   const added = await fx.run([
-    'acl',
-    'add',
-    '--profile',
-    'a',
-    '--subnet-id',
-    subnetA,
-    '--direction',
-    'ingress',
-    '--action',
-    'allow',
-    '--protocol',
-    'tcp',
-    '--destination-port',
-    '3306',
-    '--position',
-    '20',
+    ...add,
+    ...argv`--direction ingress --action allow --protocol tcp --destination-port 3306 --position 20`,
   ]);
   assert.equal(added.code, 0, added.stderr);
   assert.equal(added.stdout, '', 'createAclRules answers no data');
-  await ok([
-    'acl',
-    'add',
-    '--profile',
-    'a',
-    '--subnet-id',
-    subnetA,
-    '--direction',
-    'egress',
-    '--action',
-    'allow',
-    '--protocol',
-    'udp',
-    '--destination',
-    '10.2.0.0/16',
-    '--destination-port',
-    '53',
-    '--position',
-    '5',
+  await fx.ok([
+    ...add,
+    ...argv`--direction egress --action allow --protocol udp --destination 10.2.0.0/16 --destination-port 53`,
+    ...argv`--position 5`,
   ]);
-  await ok([
-    'acl',
-    'add',
-    '--profile',
-    'a',
-    '--subnet-id',
-    subnetA,
-    '--direction',
-    'ingress',
-    '--action',
-    'deny',
-    '--protocol',
-    'tcp',
-    '--source',
-    '10.0.0.0/16',
-    '--destination-port',
-    '3306',
-    '--position',
-    '10',
-    '--description',
-    'no mysql from the old net',
+  await fx.ok([
+    ...add,
+    ...argv`--direction ingress --action deny --protocol tcp --source 10.0.0.0/16 --destination-port 3306`,
+    ...argv`--position 10 --description ${'no mysql from the old net'}`,
   ]);
   const ids = await ruleIds(subnetA);
+  // The rule at position 10 as a row of cells: the table shows it so, the text output adds its subnet.
+  const mysqlDeny = [
+    '10',
+    'ingress',
+    'deny',
+    'tcp',
+    '10.0.0.0/16',
+    'all',
+    'all',
+    '3306',
+    ids['ingress 10'],
+    'no mysql from the old net',
+  ];
 
   const table = await fx.run(['acl', 'show', '--vpc-id', vpcA, '--profile', 'a', '--output', 'table']);
   assert.equal(table.code, 0, table.stderr);
@@ -139,18 +79,7 @@ test('acl add from flags; acl show reads like a firewall listing, per subnet in 
   assert.match(lines[3] ?? '', header);
   const rows = lines.slice(4, 9).map((l) => l.split(/\s{2,}/));
   assert.deepEqual(rows, [
-    [
-      '10',
-      'ingress',
-      'deny',
-      'tcp',
-      '10.0.0.0/16',
-      'all',
-      'all',
-      '3306',
-      ids['ingress 10'],
-      'no mysql from the old net',
-    ],
+    mysqlDeny,
     ['20', 'ingress', 'allow', 'tcp', 'all', 'all', 'all', '3306', ids['ingress 20']],
     ['default', 'ingress', 'allow', 'all', 'all', 'all', 'all', 'all'],
     ['5', 'egress', 'allow', 'udp', 'all', 'all', '10.2.0.0/16', '53', ids['egress 5']],
@@ -171,22 +100,7 @@ test('acl add from flags; acl show reads like a firewall listing, per subnet in 
   const text = await fx.run(['acl', 'show', '--vpc-id', vpcA, '--profile', 'a', '--output', 'text']);
   const textRows = text.stdout.trimEnd().split('\n');
   assert.equal(textRows.length, 7);
-  assert.equal(
-    textRows[0],
-    [
-      '10',
-      'ingress',
-      'deny',
-      'tcp',
-      '10.0.0.0/16',
-      'all',
-      'all',
-      '3306',
-      ids['ingress 10'],
-      'no mysql from the old net',
-      subnetA,
-    ].join('\t'),
-  );
+  assert.equal(textRows[0], [...mysqlDeny, subnetA].join('\t'));
   assert.equal(
     textRows[2],
     ['65535', 'ingress', 'allow', 'all', 'all', 'all', 'all', 'all', '', 'default', subnetA].join('\t'),
@@ -222,18 +136,9 @@ test('acl add --cli-input-json adds several rules in one call; acl list pages th
   });
   assert.equal(added.code, 0, added.stderr);
 
+  const list = argv`acl list --subnet-id ${subnetA2} --profile a`;
   // 4 rules and the 2 default rules, two per request: three requests, every rule once, in evaluation order.
-  const all = await fx.run([
-    'acl',
-    'list',
-    '--subnet-id',
-    subnetA2,
-    '--profile',
-    'a',
-    '--page-size',
-    '2',
-    '--debug',
-  ]);
+  const all = await fx.run(argv`${list} --page-size 2 --debug`);
   assert.equal(all.code, 0, all.stderr);
   const requests = all.stderr.split('\n').filter((l) => l.startsWith('[debug] > GET'));
   assert.equal(requests.length, 3);
@@ -245,18 +150,7 @@ test('acl add --cli-input-json adds several rules in one call; acl list pages th
   );
 
   // --max-items stops after three, says where to go on (stderr for table), and --starting-token goes on.
-  const first = await fx.run([
-    'acl',
-    'list',
-    '--subnet-id',
-    subnetA2,
-    '--profile',
-    'a',
-    '--max-items',
-    '3',
-    '--output',
-    'table',
-  ]);
+  const first = await fx.run(argv`${list} --max-items 3 --output table`);
   assert.equal(first.code, 0, first.stderr);
   const firstLines = first.stdout.trimEnd().split('\n');
   assert.equal(firstLines[0], `subnet ${subnetA2}`);
@@ -266,18 +160,7 @@ test('acl add --cli-input-json adds several rules in one call; acl list pages th
   );
   const note = /^more results: continue with --starting-token (\S+)\n$/.exec(first.stderr);
   assert.ok(note, first.stderr);
-  const rest = await fx.run([
-    'acl',
-    'list',
-    '--subnet-id',
-    subnetA2,
-    '--profile',
-    'a',
-    '--starting-token',
-    note[1] as string,
-    '--output',
-    'table',
-  ]);
+  const rest = await fx.run(argv`${list} --starting-token ${note[1] as string} --output table`);
   assert.equal(rest.code, 0, rest.stderr);
   const restRows = rest.stdout.trimEnd().split('\n').slice(2);
   assert.deepEqual(
@@ -287,19 +170,7 @@ test('acl add --cli-input-json adds several rules in one call; acl list pages th
   assert.equal(rest.stderr, '');
 
   // --no-paginate: one page as the service sent it, the marker to go on with inside.
-  const page = json(
-    await fx.run([
-      'acl',
-      'list',
-      '--subnet-id',
-      subnetA2,
-      '--profile',
-      'a',
-      '--page-size',
-      '4',
-      '--no-paginate',
-    ]),
-  );
+  const page = json(await fx.run(argv`${list} --page-size 4 --no-paginate`));
   assert.equal(page.isTruncated, true);
   assert.equal((page.aclRules as unknown[]).length, 4);
   assert.equal(typeof page.nextMarker, 'string');
@@ -308,21 +179,9 @@ test('acl add --cli-input-json adds several rules in one call; acl list pages th
 test('acl update changes what it is given; acl delete removes the rule', async () => {
   const ids = await ruleIds(subnetA);
   const id = ids['ingress 20'] as string;
-  await ok([
-    'acl',
-    'update',
-    id,
-    '--profile',
-    'a',
-    '--action',
-    'deny',
-    '--destination-port',
-    '3306-3307',
-    '--position',
-    '30',
-    '--description',
-    'closed',
-  ]);
+  await fx.ok(
+    argv`acl update ${id} --profile a --action deny --destination-port 3306-3307 --position 30 --description closed`,
+  );
   const listed = json(await fx.run(['acl', 'list', '--subnet-id', subnetA, '--profile', 'a']));
   const rule = (listed.aclRules as Array<Record<string, unknown>>).find((r) => r.id === id);
   assert.deepEqual(
@@ -330,7 +189,7 @@ test('acl update changes what it is given; acl delete removes the rule', async (
     ['deny', '3306-3307', 30, 'closed', 'tcp', 'ingress'],
   );
 
-  await ok(['acl', 'delete', id, '--profile', 'a']);
+  await fx.ok(['acl', 'delete', id, '--profile', 'a']);
   assert.equal((await ruleIds(subnetA))['ingress 30'], undefined);
   const again = await fx.run(['acl', 'delete', id, '--profile', 'a']);
   assert.equal(again.code, 2);
@@ -338,15 +197,9 @@ test('acl update changes what it is given; acl delete removes the rule', async (
 });
 
 test('refusals: the BCE code and message on one stderr line, exit 2; usage mistakes exit 1', async () => {
+  const deny = (subnetId: string) => argv`acl add --subnet-id ${subnetId} --direction ingress --action deny`;
   const rule = (subnetId: string, position: string, more: string[] = []) => [
-    'acl',
-    'add',
-    '--subnet-id',
-    subnetId,
-    '--direction',
-    'ingress',
-    '--action',
-    'deny',
+    ...deny(subnetId),
     '--position',
     position,
     ...more,
@@ -366,13 +219,9 @@ test('refusals: the BCE code and message on one stderr line, exit 2; usage mista
   assert.equal(badPort.code, 2);
   assert.match(badPort.stderr, /^InvalidAclRule: .*destinationPort/);
 
-  const noUpdate = await fx.run([
-    'acl',
-    'update',
-    (await ruleIds(subnetA))['ingress 10'] as string,
-    '--profile',
-    'a',
-  ]);
+  const noUpdate = await fx.run(
+    argv`acl update ${(await ruleIds(subnetA))['ingress 10'] as string} --profile a`,
+  );
   assert.equal(noUpdate.code, 2);
   assert.match(noUpdate.stderr, /^InappropriateJSON: /);
 
@@ -395,18 +244,7 @@ test('refusals: the BCE code and message on one stderr line, exit 2; usage mista
     new RegExp(`^ACL of ${vpcB} \\(db, 10\\.2\\.0\\.0/16\\)\n\nPOS .*\n\\(none\\)\n$`),
   );
 
-  const noPosition = await fx.run([
-    'acl',
-    'add',
-    '--subnet-id',
-    subnetA,
-    '--direction',
-    'ingress',
-    '--action',
-    'deny',
-    '--profile',
-    'a',
-  ]);
+  const noPosition = await fx.run([...deny(subnetA), '--profile', 'a']);
   assert.equal(noPosition.code, 1);
   assert.equal(noPosition.stderr, "error: required option '--position' not specified\n");
   const badDirection = await fx.run([...rule(subnetA, '42'), '--direction', 'inbound', '--profile', 'a']);

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 // Its server keeps the state the answers are read from: the fixture takes the store under test (helpers.ts).
 import { runsOnEveryStore } from '../../server/test/store-choice.ts';
-import { type Fixture, json, startFixture } from './helpers.ts';
+import { argv, type Fixture, json, startFixture } from './helpers.ts';
 
 runsOnEveryStore(import.meta.url);
 
@@ -15,11 +15,7 @@ let subnetA = '';
 let dbGroup = '';
 let defaultGroup = '';
 
-async function ok(args: readonly string[]): Promise<string> {
-  const result = await fx.run(args);
-  assert.equal(result.code, 0, `peerconn ${args.join(' ')}: ${result.stderr}`);
-  return result.stdout.trim();
-}
+const ok = async (args: readonly string[]) => (await fx.ok(args)).trim();
 
 const text = ['--output', 'text', '--query'] as const;
 
@@ -27,44 +23,11 @@ before(async () => {
   fx = await startFixture();
   await fx.configureTwoProfiles();
   ({ vpcA } = await fx.crossAccount());
-  subnetA = await ok([
-    'subnet',
-    'create',
-    '--profile',
-    'a',
-    '--vpc-id',
-    vpcA,
-    '--name',
-    'db_a',
-    '--cidr',
-    '10.1.1.0/24',
-    '--zone-name',
-    'cn-bj-a',
-    ...text,
-    'subnetId',
-  ]);
-  dbGroup = await ok([
-    'sg',
-    'create',
-    '--profile',
-    'a',
-    '--vpc-id',
-    vpcA,
-    '--name',
-    'db',
-    ...text,
-    'securityGroupId',
-  ]);
-  defaultGroup = await ok([
-    'sg',
-    'list',
-    '--profile',
-    'a',
-    '--vpc-id',
-    vpcA,
-    ...text,
-    "securityGroups[?name!='db'].id | [0]",
-  ]);
+  subnetA = await fx.createSubnet(vpcA, 'db_a', '10.1.1.0/24');
+  dbGroup = await ok(argv`sg create --profile a --vpc-id ${vpcA} --name db ${text} securityGroupId`);
+  defaultGroup = await ok(
+    argv`sg list --profile a --vpc-id ${vpcA} ${text} ${"securityGroups[?name!='db'].id | [0]"}`,
+  );
 });
 
 after(async () => {
@@ -72,19 +35,9 @@ after(async () => {
 });
 
 async function createEni(name: string, ...more: string[]): Promise<string> {
-  const id = await ok([
-    'eni',
-    'create',
-    '--profile',
-    'a',
-    '--subnet-id',
-    subnetA,
-    '--name',
-    name,
-    ...more,
-    ...text,
-    'eniId',
-  ]);
+  const id = await ok(
+    argv`eni create --profile a --subnet-id ${subnetA} --name ${name} ${more} ${text} eniId`,
+  );
   assert.match(id, /^eni-[a-z0-9]{12}$/);
   return id;
 }
@@ -155,17 +108,7 @@ test('eni create picks or takes addresses and groups; list, show, status read as
     (byAddress.enis as Array<{ eniId: string }>).map((e) => e.eniId),
     [second],
   );
-  const paged = await fx.run([
-    'eni',
-    'list',
-    '--vpc-id',
-    vpcA,
-    '--profile',
-    'a',
-    '--page-size',
-    '1',
-    '--debug',
-  ]);
+  const paged = await fx.run(argv`eni list --vpc-id ${vpcA} --profile a --page-size 1 --debug`);
   assert.equal(paged.code, 0, paged.stderr);
   assert.equal((json(paged).enis as unknown[]).length, 2);
   assert.equal(paged.stderr.split('\n').filter((l) => l.startsWith('[debug] > GET')).length, 2);
@@ -213,20 +156,7 @@ test('update, groups, attach and detach (the instance looked up), addresses, quo
   );
 
   const quota = async () =>
-    Number(
-      await ok([
-        'eni',
-        'quota',
-        '--eni-id',
-        eni,
-        '--profile',
-        'a',
-        '--query',
-        'availableQuantity',
-        '--output',
-        'text',
-      ]),
-    );
+    Number(await ok(argv`eni quota --eni-id ${eni} --profile a --query availableQuantity --output text`));
   const before = await quota();
   assert.equal(
     await ok(['eni', 'ip', 'add', eni, '--profile', 'a', '--ip', '10.1.1.40', ...text, 'privateIpAddress']),
@@ -265,63 +195,23 @@ test('update, groups, attach and detach (the instance looked up), addresses, quo
 
 test('refusals: BCE code and message, exit 2; a missing required flag, exit 1', async () => {
   const held = await createEni('held', '--ip', '10.1.1.50');
-  const taken = await fx.run([
-    'eni',
-    'create',
-    '--profile',
-    'a',
-    '--subnet-id',
-    subnetA,
-    '--name',
-    'x',
-    '--ip',
-    '10.1.1.50',
-  ]);
+  const createAt = (ip: string) =>
+    fx.run(argv`eni create --profile a --subnet-id ${subnetA} --name x --ip ${ip}`);
+  const taken = await createAt('10.1.1.50');
   assert.equal(taken.code, 2);
   assert.match(
     taken.stderr,
     new RegExp(`^PrivateIpInUse: .*10\\.1\\.1\\.50.*${held}.*\\(requestId [0-9a-f-]{36}\\)\\n$`),
   );
-  const outside = await fx.run([
-    'eni',
-    'create',
-    '--profile',
-    'a',
-    '--subnet-id',
-    subnetA,
-    '--name',
-    'x',
-    '--ip',
-    '10.1.2.5',
-  ]);
+  const outside = await createAt('10.1.2.5');
   assert.equal(outside.code, 2);
   assert.match(outside.stderr, /^InvalidPrivateIp: /);
   const primary = await fx.run(['eni', 'ip', 'delete', held, '10.1.1.50', '--profile', 'a']);
   assert.equal(primary.code, 2);
   assert.match(primary.stderr, /^InvalidPrivateIp: .*primary/);
 
-  const otherVpc = await ok([
-    'vpc',
-    'create',
-    '--profile',
-    'a',
-    '--name',
-    'other',
-    '--cidr',
-    '10.7.0.0/16',
-    ...text,
-    'vpcId',
-  ]);
-  const otherGroup = await ok([
-    'sg',
-    'list',
-    '--profile',
-    'a',
-    '--vpc-id',
-    otherVpc,
-    ...text,
-    'securityGroups[0].id',
-  ]);
+  const otherVpc = await ok(argv`vpc create --profile a --name other --cidr 10.7.0.0/16 ${text} vpcId`);
+  const otherGroup = await ok(argv`sg list --profile a --vpc-id ${otherVpc} ${text} securityGroups[0].id`);
   const wrongVpc = await fx.run(['eni', 'sg', held, '--profile', 'a', '--security-group-ids', otherGroup]);
   assert.equal(wrongVpc.code, 2);
   assert.match(wrongVpc.stderr, /^Vpc\.SecurityGroupsNotSameVpc: /);

@@ -1,5 +1,6 @@
 // Runs the real `peerconn` binary as a child process, with a throwaway HOME and no BCE_* variables from the
 // machine, against a server started in this test process.
+import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -52,6 +53,41 @@ export function runProcess(
   });
 }
 
+/**
+ * A command line as the words a shell passes on: the literal text split at white space, each `${value}` joined
+ * to the text it touches (`${a},${b}` is one word) and never split itself, so a value with spaces stays one word.
+ * A list stands for its items, each one word (as `"${list[@]}"` in bash), and must stand apart from the text.
+ */
+export function argv(
+  literals: TemplateStringsArray,
+  ...values: ReadonlyArray<string | number | readonly string[]>
+): string[] {
+  const words: string[] = [];
+  let word: string | undefined;
+  literals.forEach((literal, i) => {
+    for (const char of literal) {
+      if (/\s/.test(char)) {
+        if (word !== undefined) words.push(word);
+        word = undefined;
+      } else {
+        word = (word ?? '') + char;
+      }
+    }
+    const value = values[i];
+    if (value === undefined) return;
+    if (typeof value === 'object') {
+      const next = literals[i + 1] ?? '';
+      if (word !== undefined || /^\S/.test(next))
+        throw new Error('argv: a list must stand apart from the text');
+      words.push(...value);
+    } else {
+      word = (word ?? '') + String(value);
+    }
+  });
+  if (word !== undefined) words.push(word);
+  return words;
+}
+
 export function cli(args: readonly string[], options: CliOptions): Promise<CliResult> {
   const run: { env: NodeJS.ProcessEnv; stdin?: string } = { env: cleanEnv(options.home, options.env) };
   if (options.stdin !== undefined) run.stdin = options.stdin;
@@ -93,6 +129,8 @@ export interface Fixture {
   server: RunningServer;
   home: string;
   run: (args: readonly string[], extra?: Omit<CliOptions, 'home'>) => Promise<CliResult>;
+  /** Runs a command that must exit 0 (a failed assertion naming it and its stderr otherwise); answers its stdout. */
+  ok: (args: readonly string[], extra?: Omit<CliOptions, 'home'>) => Promise<string>;
   /** Configures profiles `a` and `b` from the server's two demo accounts; returns their account ids. */
   configureTwoProfiles: () => Promise<{ a: string; b: string }>;
   /**
@@ -104,6 +142,8 @@ export interface Fixture {
     cidrB?: string;
     answer?: 'accept' | 'reject';
   }) => Promise<CrossAccount>;
+  /** Through the binary: a subnet of the VPC in zone cn-bj-a, made by `profile` (default a); answers its id. */
+  createSubnet: (vpcId: string, name: string, cidr: string, profile?: string) => Promise<string>;
   close: () => Promise<void>;
 }
 
@@ -130,14 +170,6 @@ function fixtureStore(home: string): { options: ServerOptions; drop: () => Promi
   };
 }
 
-/** Runs a command that must succeed and returns its stdout without the final newline. */
-async function succeed(run: Fixture['run'], args: readonly string[]): Promise<string> {
-  const result = await run(args);
-  if (result.code !== 0)
-    throw new Error(`peerconn ${args.join(' ')} failed (${result.code}): ${result.stderr}`);
-  return result.stdout.trim();
-}
-
 export async function startFixture(timing: Exclude<ServerOptions['timing'], string> = {}): Promise<Fixture> {
   const { home, cleanup } = tempHome();
   const store = fixtureStore(home);
@@ -157,10 +189,17 @@ export async function startFixture(timing: Exclude<ServerOptions['timing'], stri
   });
   const run = (args: readonly string[], extra: Omit<CliOptions, 'home'> = {}) =>
     cli(args, { home, ...extra });
+  const ok = async (args: readonly string[], extra: Omit<CliOptions, 'home'> = {}) => {
+    const result = await run(args, extra);
+    assert.equal(result.code, 0, `peerconn ${args.join(' ')}: ${result.stderr}`);
+    return result.stdout;
+  };
+  const text = (args: readonly string[]) => ok(args).then((stdout) => stdout.trim());
   return {
     server,
     home,
     run,
+    ok,
     async configureTwoProfiles() {
       const [first, second] = server.accounts;
       if (!first?.credentials[0] || !second?.credentials[0])
@@ -188,55 +227,24 @@ export async function startFixture(timing: Exclude<ServerOptions['timing'], stri
       return { a: first.id, b: second.id };
     },
     async crossAccount({ cidrA = '10.1.0.0/16', cidrB = '10.2.0.0/16', answer } = {}) {
-      const text = ['--output', 'text', '--query'];
-      const vpcA = await succeed(run, [
-        'vpc',
-        'create',
-        '--profile',
-        'a',
-        '--name',
-        'app',
-        '--cidr',
-        cidrA,
-        ...text,
-        'vpcId',
-      ]);
-      const vpcB = await succeed(run, [
-        'vpc',
-        'create',
-        '--profile',
-        'b',
-        '--name',
-        'db',
-        '--cidr',
-        cidrB,
-        ...text,
-        'vpcId',
-      ]);
+      const query = argv`--output text --query`;
+      const vpcA = await text(argv`vpc create --profile a --name app --cidr ${cidrA} ${query} vpcId`);
+      const vpcB = await text(argv`vpc create --profile b --name db --cidr ${cidrB} ${query} vpcId`);
       const peerAccountId = server.accounts[1]?.id ?? '';
-      const peerConnId = await succeed(run, [
-        'create',
-        '--profile',
-        'a',
-        '--local-vpc-id',
-        vpcA,
-        '--peer-vpc-id',
-        vpcB,
-        '--peer-region',
-        'bj',
-        '--peer-account-id',
-        peerAccountId,
-        '--bandwidth',
-        '10',
-        ...text,
-        'peerConnId',
+      const peerConnId = await text([
+        ...argv`create --profile a --local-vpc-id ${vpcA} --peer-vpc-id ${vpcB} --peer-region bj`,
+        ...argv`--peer-account-id ${peerAccountId} --bandwidth 10 ${query} peerConnId`,
       ]);
       if (answer) {
-        await succeed(run, ['wait', 'consulting', peerConnId, '--profile', 'b', '--timeout', '30']);
-        await succeed(run, [answer, peerConnId, '--profile', 'b']);
+        await ok(argv`wait consulting ${peerConnId} --profile b --timeout 30`);
+        await ok(argv`${answer} ${peerConnId} --profile b`);
       }
       return { vpcA, vpcB, peerConnId };
     },
+    createSubnet: (vpcId, name, cidr, profile = 'a') =>
+      text(
+        argv`subnet create --profile ${profile} --vpc-id ${vpcId} --name ${name} --cidr ${cidr} --zone-name cn-bj-a --output text --query subnetId`,
+      ),
     async close() {
       await server.close();
       await store.drop();

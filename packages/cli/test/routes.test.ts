@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 // Its server keeps the state the answers are read from: the fixture takes the store under test (helpers.ts).
 import { runsOnEveryStore } from '../../server/test/store-choice.ts';
-import { type Fixture, json, startFixture } from './helpers.ts';
+import { argv, type Fixture, json, startFixture } from './helpers.ts';
 
 runsOnEveryStore(import.meta.url);
 
@@ -23,22 +23,9 @@ after(async () => {
 });
 
 test('subnet create, list, show (and get), update keeping the name, delete', async () => {
-  const created = await fx.run([
-    'subnet',
-    'create',
-    '--profile',
-    'a',
-    '--vpc-id',
-    vpcA,
-    '--name',
-    'web_a',
-    '--cidr',
-    '10.1.9.0/24',
-    '--zone-name',
-    'cn-bj-a',
-    '--tag',
-    'tier=web',
-  ]);
+  const created = await fx.run(
+    argv`subnet create --profile a --vpc-id ${vpcA} --name web_a --cidr 10.1.9.0/24 --zone-name cn-bj-a --tag tier=web`,
+  );
   assert.equal(created.code, 0, created.stderr);
   const subnetId = String(json(created).subnetId);
   assert.match(subnetId, /^sbn-[a-z0-9]{12}$/);
@@ -67,17 +54,7 @@ test('subnet create, list, show (and get), update keeping the name, delete', asy
   );
   const renamed = await fx.run(['subnet', 'update', subnetId, '--name', 'web_b', '--profile', 'a']);
   assert.equal(renamed.code, 0, renamed.stderr);
-  const got = await fx.run([
-    'subnet',
-    'get',
-    subnetId,
-    '--profile',
-    'a',
-    '--query',
-    'subnet.name',
-    '--output',
-    'text',
-  ]);
+  const got = await fx.run(argv`subnet get ${subnetId} --profile a --query subnet.name --output text`);
   assert.equal(got.stdout, 'web_b\n');
 
   // Another account sees what a missing id gets.
@@ -92,86 +69,28 @@ test('subnet create, list, show (and get), update keeping the name, delete', asy
 });
 
 test('a subnet outside its VPC is refused with the rule named, exit 2', async () => {
-  const outside = await fx.run([
-    'subnet',
-    'create',
-    '--profile',
-    'a',
-    '--vpc-id',
-    vpcA,
-    '--name',
-    'stray',
-    '--cidr',
-    '10.9.0.0/24',
-    '--zone-name',
-    'cn-bj-a',
-  ]);
+  const create = argv`subnet create --profile a --vpc-id ${vpcA}`;
+  const outside = await fx.run(argv`${create} --name stray --cidr 10.9.0.0/24 --zone-name cn-bj-a`);
   assert.equal(outside.code, 2);
   assert.match(outside.stderr, /10\.9\.0\.0\/24/);
-  const missing = await fx.run([
-    'subnet',
-    'create',
-    '--profile',
-    'a',
-    '--vpc-id',
-    vpcA,
-    '--name',
-    'x',
-    '--cidr',
-    '10.1.3.0/24',
-  ]);
+  const missing = await fx.run(argv`${create} --name x --cidr 10.1.3.0/24`);
   assert.equal(missing.code, 1);
   assert.match(missing.stderr, /^error: required option '--zone-name' not specified\n$/);
 });
 
 test('route add finds the table of --vpc-id; show reads like a routing table; update, list, delete', async () => {
-  const subnet = await fx.run([
-    'subnet',
-    'create',
-    '--profile',
-    'a',
-    '--vpc-id',
-    vpcA,
-    '--name',
-    'app_a',
-    '--cidr',
-    '10.1.1.0/24',
-    '--zone-name',
-    'cn-bj-a',
-  ]);
-  assert.equal(subnet.code, 0, subnet.stderr);
+  await fx.createSubnet(vpcA, 'app_a', '10.1.1.0/24');
   const ifA = (
     await fx.run(['get', peerConnId, '--profile', 'a', '--query', 'localIfId', '--output', 'text'])
   ).stdout.trim();
   assert.match(ifA, /^qpif-/);
 
-  const neither = await fx.run([
-    'route',
-    'add',
-    '--profile',
-    'a',
-    '--destination-address',
-    '10.2.0.0/16',
-    '--nexthop-id',
-    ifA,
-  ]);
+  const toDb = argv`--destination-address 10.2.0.0/16 --nexthop-id ${ifA}`;
+  const neither = await fx.run(argv`route add --profile a ${toDb}`);
   assert.equal(neither.code, 1);
   assert.equal(neither.stderr, 'error: give --route-table-id or --vpc-id\n');
 
-  const added = await fx.run([
-    'route',
-    'add',
-    '--profile',
-    'a',
-    '--vpc-id',
-    vpcA,
-    '--destination-address',
-    '10.2.0.0/16',
-    '--nexthop-id',
-    ifA,
-    '--description',
-    'to db',
-  ]);
+  const added = await fx.run(argv`route add --profile a --vpc-id ${vpcA} ${toDb} --description ${'to db'}`);
   assert.equal(added.code, 0, added.stderr);
   const ruleId = String(json(added).routeRuleId);
   assert.match(ruleId, /^rr-[a-z0-9]{12}$/);
@@ -180,16 +99,7 @@ test('route add finds the table of --vpc-id; show reads like a routing table; up
   const routeTableId = String(table.routeTableId);
   assert.match(routeTableId, /^rt-/);
 
-  const shown = await fx.run([
-    'route',
-    'show',
-    '--route-table-id',
-    routeTableId,
-    '--profile',
-    'a',
-    '--output',
-    'table',
-  ]);
+  const shown = await fx.run(argv`route show --route-table-id ${routeTableId} --profile a --output table`);
   assert.equal(shown.code, 0, shown.stderr);
   const lines = shown.stdout.trimEnd().split('\n');
   assert.match(lines[0] ?? '', new RegExp(`^route table ${routeTableId}( \\(.*\\))? of ${vpcA}$`));
@@ -207,30 +117,13 @@ test('route add finds the table of --vpc-id; show reads like a routing table; up
   assert.match(system, /^10\.1\.1\.0\/24\s+0\.0\.0\.0\/0\s+sys\s+local\s+\(system\)$/);
 
   // A rule into the VPC's own CIDR is refused by the service, as a BCE error line.
-  const inside = await fx.run([
-    'route',
-    'add',
-    '--profile',
-    'a',
-    '--route-table-id',
-    routeTableId,
-    '--destination-address',
-    '10.1.5.0/24',
-    '--nexthop-id',
-    ifA,
-  ]);
+  const inside = await fx.run(
+    argv`route add --profile a --route-table-id ${routeTableId} --destination-address 10.1.5.0/24 --nexthop-id ${ifA}`,
+  );
   assert.equal(inside.code, 2);
   assert.match(inside.stderr, /overlaps/);
 
-  const updated = await fx.run([
-    'route',
-    'update',
-    ruleId,
-    '--description',
-    'to db, updated',
-    '--profile',
-    'a',
-  ]);
+  const updated = await fx.run(argv`route update ${ruleId} --description ${'to db, updated'} --profile a`);
   assert.equal(updated.code, 0, updated.stderr);
   const text = await fx.run(['route', 'list', '--vpc-id', vpcA, '--profile', 'a', '--output', 'text']);
   assert.equal(
@@ -250,40 +143,18 @@ test('route add --standby-nexthop-id makes a primary/standby pair; route switch 
     (await fx.run(['vpc', 'create', '--profile', 'a', '--name', 'spare', '--cidr', '10.6.0.0/16'])).stdout,
   );
   const spare = json(
-    await fx.run([
-      'create',
-      '--profile',
-      'a',
-      '--local-vpc-id',
-      vpcA,
-      '--peer-vpc-id',
-      String(other.vpcId),
-      '--peer-region',
-      'bj',
-      '--bandwidth',
-      '5',
-    ]),
+    await fx.run(
+      argv`create --profile a --local-vpc-id ${vpcA} --peer-vpc-id ${String(other.vpcId)} --peer-region bj --bandwidth 5`,
+    ),
   );
   const ifOf = async (id: string) =>
     (await fx.run(['get', id, '--profile', 'a', '--query', 'localIfId', '--output', 'text'])).stdout.trim();
   const [primary, standby] = [await ifOf(peerConnId), await ifOf(String(spare.peerConnId))];
 
-  const added = await fx.run([
-    'route',
-    'add',
-    '--profile',
-    'a',
-    '--vpc-id',
-    vpcA,
-    '--destination-address',
-    '10.30.0.0/16',
-    '--nexthop-id',
-    primary,
-    '--standby-nexthop-id',
-    standby,
-    '--description',
-    'pair',
-  ]);
+  const add = argv`route add --profile a --vpc-id ${vpcA}`;
+  const added = await fx.run(
+    argv`${add} --destination-address 10.30.0.0/16 --nexthop-id ${primary} --standby-nexthop-id ${standby} --description pair`,
+  );
   assert.equal(added.code, 0, added.stderr);
   const [activeId, standbyId] = json(added).routeRuleIds as [string, string];
 
@@ -327,18 +198,7 @@ test('route add --standby-nexthop-id makes a primary/standby pair; route switch 
   const foreign = await fx.run(['route', 'switch', standbyId, '--profile', 'b']);
   assert.equal(foreign.code, 2);
   assert.match(foreign.stderr, /^NoSuchObject: /);
-  const half = await fx.run([
-    'route',
-    'add',
-    '--profile',
-    'a',
-    '--vpc-id',
-    vpcA,
-    '--destination-address',
-    '10.31.0.0/16',
-    '--standby-nexthop-id',
-    standby,
-  ]);
+  const half = await fx.run(argv`${add} --destination-address 10.31.0.0/16 --standby-nexthop-id ${standby}`);
   assert.equal(half.code, 1);
   assert.equal(half.stderr, 'error: a primary/standby pair needs --nexthop-id (the primary) too\n');
 

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 // Its server keeps the state the answers are read from: the fixture takes the store under test (helpers.ts).
 import { runsOnEveryStore } from '../../server/test/store-choice.ts';
-import { type Fixture, json, startFixture } from './helpers.ts';
+import { argv, type Fixture, json, startFixture } from './helpers.ts';
 
 runsOnEveryStore(import.meta.url);
 
@@ -13,12 +13,6 @@ let fx: Fixture;
 let vpcA = '';
 let vpcB = '';
 let defaultGroup = '';
-
-async function ok(args: readonly string[], stdin?: string): Promise<string> {
-  const result = await fx.run(args, stdin === undefined ? {} : { stdin });
-  assert.equal(result.code, 0, `peerconn ${args.join(' ')}: ${result.stderr}`);
-  return result.stdout;
-}
 
 interface Group {
   id: string;
@@ -31,7 +25,7 @@ const show = async (id: string, profile = 'a') =>
   json(await fx.run(['sg', 'show', id, '--profile', profile])) as unknown as Group;
 
 async function createGroup(name: string, more: string[] = []): Promise<string> {
-  const made = await ok(['sg', 'create', '--profile', 'a', '--vpc-id', vpcA, '--name', name, ...more]);
+  const made = await fx.ok(['sg', 'create', '--profile', 'a', '--vpc-id', vpcA, '--name', name, ...more]);
   const id = String(JSON.parse(made).securityGroupId);
   assert.match(id, /^g-[a-z0-9]{12}$/);
   return id;
@@ -59,35 +53,11 @@ test('sg create; allow from flags; show and list read like a firewall listing pe
   );
 
   // The peer says the direction: --source-… is ingress, --dest-… egress.
-  await ok([
-    'sg',
-    'allow',
-    db,
-    '--profile',
-    'a',
-    '--protocol',
-    'tcp',
-    '--port',
-    '3306',
-    '--source-ip',
-    '10.2.0.0/16',
-    '--remark',
-    'app',
-  ]);
-  await ok(['sg', 'allow', db, '--profile', 'a', '--protocol', 'icmp', '--source-group', db]);
-  await ok([
-    'sg',
-    'authorize',
-    db,
-    '--profile',
-    'a',
-    '--protocol',
-    'udp',
-    '--port',
-    '53',
-    '--dest-ip',
-    '10.1.0.2',
-  ]);
+  await fx.ok(
+    argv`sg allow ${db} --profile a --protocol tcp --port 3306 --source-ip 10.2.0.0/16 --remark app`,
+  );
+  await fx.ok(['sg', 'allow', db, '--profile', 'a', '--protocol', 'icmp', '--source-group', db]);
+  await fx.ok(argv`sg authorize ${db} --profile a --protocol udp --port 53 --dest-ip 10.1.0.2`);
   const group = await show(db);
   assert.equal(group.sgVersion, 3);
   const byRemark = (remark: string) => group.rules.find((r) => r.remark === remark) as Record<string, string>;
@@ -174,71 +144,22 @@ test('sg create takes its first rules as JSON; revoke, rule update and rule dele
   // Made with an ingress rule only, the group also gets the rule that lets everything out.
   assert.deepEqual(group.rules.map((r) => r.direction).sort(), ['egress', 'ingress']);
 
-  await ok([
-    'sg',
-    'revoke',
-    cache,
-    '--profile',
-    'a',
-    '--protocol',
-    'tcp',
-    '--port',
-    '6379',
-    '--source-ip',
-    '10.2.1.0/24',
-  ]);
+  const redisTerms = argv`--protocol tcp --port 6379`;
+  await fx.ok(argv`sg revoke ${cache} --profile a ${redisTerms} --source-ip 10.2.1.0/24`);
   group = await show(cache);
   assert.ok(!group.rules.some((r) => r.portRange === '6379'), 'revoked');
   assert.equal(group.sgVersion, 1);
 
-  await ok([
-    'sg',
-    'allow',
-    cache,
-    '--profile',
-    'a',
-    '--protocol',
-    'tcp',
-    '--port',
-    '6379',
-    '--source-ip',
-    '10.2.0.0/16',
-    '--sg-version',
-    '1',
-  ]);
+  await fx.ok(argv`sg allow ${cache} --profile a ${redisTerms} --source-ip 10.2.0.0/16 --sg-version 1`);
   group = await show(cache);
   const ruleId = (group.rules.find((r) => r.portRange === '6379') as Record<string, string>)
     .securityGroupRuleId as string;
 
   // A stale version is refused; the current one goes through.
-  const stale = await fx.run([
-    'sg',
-    'rule',
-    'update',
-    ruleId,
-    '--port',
-    '6379-6380',
-    '--sg-version',
-    '1',
-    '--profile',
-    'a',
-  ]);
+  const stale = await fx.run(argv`sg rule update ${ruleId} --port 6379-6380 --sg-version 1 --profile a`);
   assert.equal(stale.code, 2);
   assert.match(stale.stderr, /^SecurityGroup\.VersionMismatch: Security group .* is at version 2, not 1/);
-  await ok([
-    'sg',
-    'rule',
-    'update',
-    ruleId,
-    '--port',
-    '6379-6380',
-    '--remark',
-    'redis',
-    '--sg-version',
-    '2',
-    '--profile',
-    'a',
-  ]);
+  await fx.ok(argv`sg rule update ${ruleId} --port 6379-6380 --remark redis --sg-version 2 --profile a`);
   const updated = (await show(cache)).rules.find((r) => r.securityGroupRuleId === ruleId) as Record<
     string,
     string
@@ -248,13 +169,13 @@ test('sg create takes its first rules as JSON; revoke, rule update and rule dele
     ['6379-6380', 'redis', '10.2.0.0/16'],
   );
 
-  await ok(['sg', 'rule', 'delete', ruleId, '--profile', 'a']);
+  await fx.ok(['sg', 'rule', 'delete', ruleId, '--profile', 'a']);
   assert.ok(!(await show(cache)).rules.some((r) => r.securityGroupRuleId === ruleId));
   const gone = await fx.run(['sg', 'rule', 'delete', ruleId, '--profile', 'a']);
   assert.equal(gone.code, 2);
   assert.match(gone.stderr, /^NoSuchObject: /);
 
-  await ok(['sg', 'delete', cache, '--profile', 'a']);
+  await fx.ok(['sg', 'delete', cache, '--profile', 'a']);
   const missing = await fx.run(['sg', 'show', cache, '--profile', 'a']);
   assert.equal(missing.code, 2);
   assert.match(missing.stderr, /^NoSuchObject: .*\(requestId [0-9a-f-]{36}\)\n$/);
@@ -263,19 +184,7 @@ test('sg create takes its first rules as JSON; revoke, rule update and rule dele
 test('refusals: BCE code and message, exit 2; flags that contradict each other, exit 1', async () => {
   const web = await createGroup('web');
   const allow = (...more: string[]) => fx.run(['sg', 'allow', web, '--profile', 'a', ...more]);
-  await ok([
-    'sg',
-    'allow',
-    web,
-    '--profile',
-    'a',
-    '--protocol',
-    'tcp',
-    '--port',
-    '443',
-    '--source-ip',
-    'all',
-  ]);
+  await fx.ok(argv`sg allow ${web} --profile a --protocol tcp --port 443 --source-ip all`);
   const twice = await allow('--protocol', 'tcp', '--port', '443', '--source-ip', '0.0.0.0/0');
   assert.equal(twice.code, 2);
   assert.match(twice.stderr, /^SecurityGroup\.RuleAlreadyExists: .*\(requestId [0-9a-f-]{36}\)\n$/);
@@ -287,7 +196,7 @@ test('refusals: BCE code and message, exit 2; flags that contradict each other, 
   // A group of another VPC cannot be a peer: the message says to name its CIDR instead; another account's group
   // is not found at all.
   const other = JSON.parse(
-    await ok(['vpc', 'create', '--name', 'other', '--cidr', '10.7.0.0/16', '--profile', 'a']),
+    await fx.ok(['vpc', 'create', '--name', 'other', '--cidr', '10.7.0.0/16', '--profile', 'a']),
   );
   const otherGroups = json(await fx.run(['sg', 'list', '--vpc-id', String(other.vpcId), '--profile', 'a']));
   const otherGroup = ((otherGroups.securityGroups as Group[])[0] as Group).id;

@@ -19,28 +19,63 @@ interface WireCase {
   body?: unknown;
 }
 
+// Fields a case's input and its expected body both hold. Functions, so that each gets its own copy: a client that
+// changed its input could not change the expectation with it.
+const newPeerConn = () => ({
+  bandwidthInMbps: 10,
+  localVpcId: 'vpc-a',
+  peerVpcId: 'vpc-b',
+  peerRegion: 'bj',
+  billing: { paymentTiming: 'Postpaid' },
+  deleteProtect: false,
+});
+const monthReserved = () => ({ reservation: { reservationLength: 1, reservationTimeUnit: 'month' } });
+const newVpc = () => ({ name: 'v', cidr: '10.0.0.0/16', enableIpv6: false });
+const newSubnet = () => ({
+  name: 's',
+  zoneName: 'cn-bj-a',
+  cidr: '10.0.1.0/24',
+  vpcId: 'vpc-a',
+  subnetType: 'BCC',
+});
+const routeToPeer = () => ({
+  routeTableId: 'rt-1',
+  sourceAddress: '0.0.0.0/0',
+  destinationAddress: '10.2.0.0/16',
+  nexthopType: 'peerConn',
+  nexthopId: 'qpif-1',
+});
+const mysqlAclRule = () => ({
+  subnetId: 'sbn-1',
+  protocol: 'tcp',
+  sourceIpAddress: 'all',
+  destinationIpAddress: '10.0.1.0/24',
+  sourcePort: 'all',
+  destinationPort: '3306',
+  position: 10,
+  direction: 'ingress',
+  action: 'allow',
+});
+const newSecurityGroup = () => ({
+  name: 'db',
+  vpcId: 'vpc-a',
+  rules: [{ direction: 'ingress', protocol: 'tcp', portRange: '3306', sourceIp: '10.1.0.0/16' }],
+});
+const newEni = () => ({
+  name: 'db',
+  subnetId: 'sbn-1',
+  securityGroupIds: ['g-1'],
+  privateIpSet: [{ primary: true, privateIpAddress: '' }],
+});
+
 const CASES: Record<string, WireCase> = {
+  // A field left undefined is not sent.
   createPeerConn: {
-    input: {
-      bandwidthInMbps: 10,
-      localVpcId: 'vpc-a',
-      peerVpcId: 'vpc-b',
-      peerRegion: 'bj',
-      billing: { paymentTiming: 'Postpaid' },
-      description: undefined,
-      deleteProtect: false,
-    },
+    input: { ...newPeerConn(), description: undefined },
     method: 'POST',
     path: '/v1/peerconn',
     query: [],
-    body: {
-      bandwidthInMbps: 10,
-      localVpcId: 'vpc-a',
-      peerVpcId: 'vpc-b',
-      peerRegion: 'bj',
-      billing: { paymentTiming: 'Postpaid' },
-      deleteProtect: false,
-    },
+    body: newPeerConn(),
   },
   listPeerConns: {
     input: { vpcId: 'vpc-a', marker: 'm 1', maxKeys: 2 },
@@ -82,14 +117,11 @@ const CASES: Record<string, WireCase> = {
     body: { newBandwidthInMbps: 20 },
   },
   renewPeerConn: {
-    input: {
-      peerConnId: 'p-1',
-      billing: { reservation: { reservationLength: 1, reservationTimeUnit: 'month' } },
-    },
+    input: { peerConnId: 'p-1', billing: monthReserved() },
     method: 'PUT',
     path: '/v1/peerconn/p-1',
     query: ['purchaseReserved'],
-    body: { billing: { reservation: { reservationLength: 1, reservationTimeUnit: 'month' } } },
+    body: { billing: monthReserved() },
   },
   refundPeerConn: {
     input: { peerConnId: 'p-1' },
@@ -116,13 +148,7 @@ const CASES: Record<string, WireCase> = {
     query: [],
     body: { deleteProtect: true },
   },
-  createVpc: {
-    input: { name: 'v', cidr: '10.0.0.0/16', enableIpv6: false },
-    method: 'POST',
-    path: '/v1/vpc',
-    query: [],
-    body: { name: 'v', cidr: '10.0.0.0/16', enableIpv6: false },
-  },
+  createVpc: { input: newVpc(), method: 'POST', path: '/v1/vpc', query: [], body: newVpc() },
   listVpcs: {
     input: { isDefault: false, vpcIds: ['vpc-a', 'vpc-b'], maxKeys: 5 },
     method: 'GET',
@@ -145,13 +171,7 @@ const CASES: Record<string, WireCase> = {
     path: '/v1/vpc/shutdownRelay/vpc-a',
     query: [],
   },
-  createSubnet: {
-    input: { name: 's', zoneName: 'cn-bj-a', cidr: '10.0.1.0/24', vpcId: 'vpc-a', subnetType: 'BCC' },
-    method: 'POST',
-    path: '/v1/subnet',
-    query: [],
-    body: { name: 's', zoneName: 'cn-bj-a', cidr: '10.0.1.0/24', vpcId: 'vpc-a', subnetType: 'BCC' },
-  },
+  createSubnet: { input: newSubnet(), method: 'POST', path: '/v1/subnet', query: [], body: newSubnet() },
   listSubnets: {
     input: { vpcId: 'vpc-a', zoneName: 'cn-bj-a', subnetIds: ['sbn-1', 'sbn-2'], maxKeys: 3 },
     method: 'GET',
@@ -174,23 +194,11 @@ const CASES: Record<string, WireCase> = {
     query: ['vpcId=vpc-a'],
   },
   createRouteRule: {
-    input: {
-      routeTableId: 'rt-1',
-      sourceAddress: '0.0.0.0/0',
-      destinationAddress: '10.2.0.0/16',
-      nexthopType: 'peerConn',
-      nexthopId: 'qpif-1',
-    },
+    input: routeToPeer(),
     method: 'POST',
     path: '/v1/route/rule',
     query: [],
-    body: {
-      routeTableId: 'rt-1',
-      sourceAddress: '0.0.0.0/0',
-      destinationAddress: '10.2.0.0/16',
-      nexthopId: 'qpif-1',
-      nexthopType: 'peerConn',
-    },
+    body: routeToPeer(),
   },
   listRouteRules: {
     input: { routeTableId: 'rt-1', marker: 'rr-1', maxKeys: 2 },
@@ -219,39 +227,11 @@ const CASES: Record<string, WireCase> = {
   },
   listAclEntrys: { input: { vpcId: 'vpc-a' }, method: 'GET', path: '/v1/acl', query: ['vpcId=vpc-a'] },
   createAclRules: {
-    input: {
-      aclRules: [
-        {
-          subnetId: 'sbn-1',
-          protocol: 'tcp',
-          sourceIpAddress: 'all',
-          destinationIpAddress: '10.0.1.0/24',
-          sourcePort: 'all',
-          destinationPort: '3306',
-          position: 10,
-          direction: 'ingress',
-          action: 'allow',
-        },
-      ],
-    },
+    input: { aclRules: [mysqlAclRule()] },
     method: 'POST',
     path: '/v1/acl/rule',
     query: [],
-    body: {
-      aclRules: [
-        {
-          subnetId: 'sbn-1',
-          protocol: 'tcp',
-          sourceIpAddress: 'all',
-          destinationIpAddress: '10.0.1.0/24',
-          sourcePort: 'all',
-          destinationPort: '3306',
-          position: 10,
-          direction: 'ingress',
-          action: 'allow',
-        },
-      ],
-    },
+    body: { aclRules: [mysqlAclRule()] },
   },
   listAclRules: {
     input: { subnetId: 'sbn-1', marker: 'ar-1', maxKeys: 2 },
@@ -268,19 +248,11 @@ const CASES: Record<string, WireCase> = {
   },
   deleteAclRule: { input: { aclRuleId: 'ar-1' }, method: 'DELETE', path: '/v1/acl/rule/ar-1', query: [] },
   createSecurityGroup: {
-    input: {
-      name: 'db',
-      vpcId: 'vpc-a',
-      rules: [{ direction: 'ingress', protocol: 'tcp', portRange: '3306', sourceIp: '10.1.0.0/16' }],
-    },
+    input: newSecurityGroup(),
     method: 'POST',
     path: '/v2/securityGroup',
     query: [],
-    body: {
-      name: 'db',
-      vpcId: 'vpc-a',
-      rules: [{ direction: 'ingress', protocol: 'tcp', portRange: '3306', sourceIp: '10.1.0.0/16' }],
-    },
+    body: newSecurityGroup(),
   },
   listSecurityGroups: {
     input: { vpcId: 'vpc-a', securityGroupIds: ['g-1', 'g-2'], instanceId: 'eni-1', maxKeys: 2 },
@@ -328,22 +300,11 @@ const CASES: Record<string, WireCase> = {
     query: [],
   },
   createEni: {
-    input: {
-      name: 'db',
-      subnetId: 'sbn-1',
-      securityGroupIds: ['g-1'],
-      privateIpSet: [{ primary: true, privateIpAddress: '' }],
-      description: undefined,
-    },
+    input: { ...newEni(), description: undefined },
     method: 'POST',
     path: '/v1/eni',
     query: [],
-    body: {
-      name: 'db',
-      subnetId: 'sbn-1',
-      securityGroupIds: ['g-1'],
-      privateIpSet: [{ primary: true, privateIpAddress: '' }],
-    },
+    body: newEni(),
   },
   listEnis: {
     input: { vpcId: 'vpc-a', privateIpAddress: ['10.1.1.2', '10.1.1.3'], maxKeys: 2 },

@@ -14,45 +14,53 @@ import type {
 import { wireTime } from '../domain/time.ts';
 import type { SubnetRecord } from '../domain/types.ts';
 
+const ACL_RULE_VIEW_FIELDS = [
+  'aclRuleId',
+  'subnetId',
+  'vpcId',
+  'accountId',
+  'region',
+  'direction',
+  'position',
+  'protocol',
+  'sourceIpAddress',
+  'destinationIpAddress',
+  'sourcePort',
+  'destinationPort',
+  'action',
+  'description',
+] as const;
+
 /** One rule of a subnet's ACL; a subnet's two default rules have an empty id, as Baidu shows them. */
-export interface AclRuleView
-  extends Pick<
-    AclRuleRecord,
-    | 'aclRuleId'
-    | 'subnetId'
-    | 'vpcId'
-    | 'accountId'
-    | 'region'
-    | 'direction'
-    | 'position'
-    | 'protocol'
-    | 'sourceIpAddress'
-    | 'destinationIpAddress'
-    | 'sourcePort'
-    | 'destinationPort'
-    | 'action'
-    | 'description'
-  > {}
+export type AclRuleView = Pick<AclRuleRecord, (typeof ACL_RULE_VIEW_FIELDS)[number]>;
 
-export type SecurityGroupRuleView = Pick<
-  SecurityGroupRuleRecord,
-  | 'securityGroupRuleId'
-  | 'direction'
-  | 'ethertype'
-  | 'protocol'
-  | 'portRange'
-  | 'sourceIp'
-  | 'sourceGroupId'
-  | 'destIp'
-  | 'destGroupId'
-  | 'remark'
->;
+const GROUP_RULE_VIEW_FIELDS = [
+  'securityGroupRuleId',
+  'direction',
+  'ethertype',
+  'protocol',
+  'portRange',
+  'sourceIp',
+  'sourceGroupId',
+  'destIp',
+  'destGroupId',
+  'remark',
+] as const;
 
-export interface SecurityGroupView
-  extends Pick<
-    SecurityGroupRecord,
-    'securityGroupId' | 'vpcId' | 'accountId' | 'region' | 'name' | 'desc' | 'isDefault' | 'version'
-  > {
+export type SecurityGroupRuleView = Pick<SecurityGroupRuleRecord, (typeof GROUP_RULE_VIEW_FIELDS)[number]>;
+
+const GROUP_VIEW_FIELDS = [
+  'securityGroupId',
+  'vpcId',
+  'accountId',
+  'region',
+  'name',
+  'desc',
+  'isDefault',
+  'version',
+] as const;
+
+export interface SecurityGroupView extends Pick<SecurityGroupRecord, (typeof GROUP_VIEW_FIELDS)[number]> {
   /** Ingress rules first, then egress, each in creation order. */
   rules: SecurityGroupRuleView[];
   /** The interfaces that use the group. */
@@ -60,22 +68,22 @@ export interface SecurityGroupView
   createdTime: string;
 }
 
-export interface EniView
-  extends Pick<
-    EniRecord,
-    | 'eniId'
-    | 'vpcId'
-    | 'subnetId'
-    | 'accountId'
-    | 'region'
-    | 'name'
-    | 'description'
-    | 'zoneName'
-    | 'status'
-    | 'macAddress'
-    | 'instanceId'
-    | 'securityGroupIds'
-  > {
+const ENI_VIEW_FIELDS = [
+  'eniId',
+  'vpcId',
+  'subnetId',
+  'accountId',
+  'region',
+  'name',
+  'description',
+  'zoneName',
+  'status',
+  'macAddress',
+  'instanceId',
+  'securityGroupIds',
+] as const;
+
+export interface EniView extends Pick<EniRecord, (typeof ENI_VIEW_FIELDS)[number]> {
   /** The primary address first. */
   privateIps: Array<{ address: string; primary: boolean }>;
   createdTime: string;
@@ -91,54 +99,22 @@ function ofKind<K extends ResourceKind>(resources: readonly AnyResource[], kind:
   return resources.filter((r) => r.kind === kind).map((r) => r.record as ResourceRecords[K]);
 }
 
+/** The named fields of a record, in the order named (the order the console's JSON shows them in). */
+function pick<T, K extends keyof T>(record: T, fields: readonly K[]): Pick<T, K> {
+  return Object.fromEntries(fields.map((field) => [field, record[field]])) as Pick<T, K>;
+}
+
 function aclRuleView(rule: AclRuleRecord): AclRuleView {
-  return {
-    aclRuleId: rule.aclRuleId,
-    subnetId: rule.subnetId,
-    vpcId: rule.vpcId,
-    accountId: rule.accountId,
-    region: rule.region,
-    direction: rule.direction,
-    position: rule.position,
-    protocol: rule.protocol,
-    sourceIpAddress: rule.sourceIpAddress,
-    destinationIpAddress: rule.destinationIpAddress,
-    sourcePort: rule.sourcePort,
-    destinationPort: rule.destinationPort,
-    action: rule.action,
-    description: rule.description,
-  };
+  return pick(rule, ACL_RULE_VIEW_FIELDS);
 }
 
 function groupRuleView(rule: SecurityGroupRuleRecord): SecurityGroupRuleView {
-  return {
-    securityGroupRuleId: rule.securityGroupRuleId,
-    direction: rule.direction,
-    ethertype: rule.ethertype,
-    protocol: rule.protocol,
-    portRange: rule.portRange,
-    sourceIp: rule.sourceIp,
-    sourceGroupId: rule.sourceGroupId,
-    destIp: rule.destIp,
-    destGroupId: rule.destGroupId,
-    remark: rule.remark,
-  };
+  return pick(rule, GROUP_RULE_VIEW_FIELDS);
 }
 
 function eniView(eni: EniRecord): EniView {
   return {
-    eniId: eni.eniId,
-    vpcId: eni.vpcId,
-    subnetId: eni.subnetId,
-    accountId: eni.accountId,
-    region: eni.region,
-    name: eni.name,
-    description: eni.description,
-    zoneName: eni.zoneName,
-    status: eni.status,
-    macAddress: eni.macAddress,
-    instanceId: eni.instanceId,
-    securityGroupIds: eni.securityGroupIds,
+    ...pick(eni, ENI_VIEW_FIELDS),
     privateIps: [...eni.privateIps]
       .sort((a, b) => Number(b.primary) - Number(a.primary))
       .map(({ address, primary }) => ({ address, primary })),
@@ -148,23 +124,9 @@ function eniView(eni: EniRecord): EniView {
 
 /** A subnet's default rule of a direction: allow everything, evaluated after every custom rule. */
 function defaultAclRuleView(subnet: SubnetRecord, direction: 'ingress' | 'egress'): AclRuleView {
-  const terms = defaultAclTerms(direction);
-  return {
-    aclRuleId: '',
-    subnetId: subnet.subnetId,
-    vpcId: subnet.vpcId,
-    accountId: subnet.accountId,
-    region: subnet.region,
-    direction,
-    position: terms.position,
-    protocol: terms.protocol,
-    sourceIpAddress: terms.sourceIpAddress,
-    destinationIpAddress: terms.destinationIpAddress,
-    sourcePort: terms.sourcePort,
-    destinationPort: terms.destinationPort,
-    action: terms.action,
-    description: terms.description,
-  };
+  const { subnetId, vpcId, accountId, region } = subnet;
+  const rule = { ...defaultAclTerms(direction), aclRuleId: '', subnetId, vpcId, accountId, region };
+  return pick(rule, ACL_RULE_VIEW_FIELDS);
 }
 
 /**
@@ -188,14 +150,7 @@ export function networkViews(
       ]),
     ],
     securityGroups: ofKind(resources, 'securityGroup').map((group) => ({
-      securityGroupId: group.securityGroupId,
-      vpcId: group.vpcId,
-      accountId: group.accountId,
-      region: group.region,
-      name: group.name,
-      desc: group.desc,
-      isDefault: group.isDefault,
-      version: group.version,
+      ...pick(group, GROUP_VIEW_FIELDS),
       rules: [...rulesOf(group.securityGroupId, 'ingress'), ...rulesOf(group.securityGroupId, 'egress')],
       eniIds: enis.filter((e) => e.securityGroupIds.includes(group.securityGroupId)).map((e) => e.eniId),
       createdTime: wireTime(group.createdAt),

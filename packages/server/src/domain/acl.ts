@@ -26,7 +26,7 @@ import {
   readPorts,
 } from './packet.ts';
 import type { Fields } from './requests.ts';
-import type { AclRuleRecord } from './resources.ts';
+import type { AclRuleRecord, AclRuleTerms } from './resources.ts';
 import { subnetNotFound } from './subnet.ts';
 import type { CallerScope, SubnetRecord } from './types.ts';
 import { DESCRIPTION_MAX_LENGTH, limited } from './values.ts';
@@ -139,20 +139,6 @@ function actionOf(field: string, value: string): AclAction {
     throw invalid(field, `(${JSON.stringify(value)}) must be allow or deny.`);
   }
   return value as AclAction;
-}
-
-/** What a rule says, its subnet aside. */
-export interface AclRuleTerms {
-  description: string;
-  protocol: AclProtocol;
-  sourceIpAddress: string;
-  destinationIpAddress: string;
-  sourcePort: string;
-  destinationPort: string;
-  position: number;
-  ipVersion: 4 | 6;
-  direction: RuleDirection;
-  action: AclAction;
 }
 
 export interface AclRuleValues extends AclRuleTerms {

@@ -10,10 +10,10 @@ import type {
   ReachProblemCode,
   SecurityGroupCheck,
 } from '@peerconn/sdk/internal';
-import { type AclRuleTerms, defaultAclTerms, evaluateAcl } from './acl.ts';
+import { defaultAclTerms, evaluateAcl } from './acl.ts';
 import type { Packet } from './packet.ts';
 import type { Flow } from './reach-request.ts';
-import type { AclRuleRecord, EniRecord, SecurityGroupRuleRecord } from './resources.ts';
+import type { AclRuleRecord, AclRuleTerms, EniRecord, SecurityGroupRuleRecord } from './resources.ts';
 import { evaluateSecurityGroups } from './security-group.ts';
 import type { SubnetRecord } from './types.ts';
 

@@ -26,10 +26,8 @@ export interface OwnedRecord {
   createdAt: number;
 }
 
-/** A custom ACL rule of a subnet (the two default rules are not records: they are derived, never stored). */
-export interface AclRuleRecord extends OwnedRecord {
-  aclRuleId: string;
-  subnetId: string;
+/** What an ACL rule says after its value rules (domain/acl.ts), its subnet aside. */
+export interface AclRuleTerms {
   description: string;
   protocol: AclProtocol;
   /** An address, a canonical CIDR, or `all`. */
@@ -44,6 +42,12 @@ export interface AclRuleRecord extends OwnedRecord {
   action: AclAction;
 }
 
+/** A custom ACL rule of a subnet (the two default rules are not records: they are derived, never stored). */
+export interface AclRuleRecord extends OwnedRecord, AclRuleTerms {
+  aclRuleId: string;
+  subnetId: string;
+}
+
 export interface SecurityGroupRecord extends OwnedRecord {
   securityGroupId: string;
   name: string;
@@ -55,20 +59,28 @@ export interface SecurityGroupRecord extends OwnedRecord {
   version: number;
 }
 
-export interface SecurityGroupRuleRecord extends OwnedRecord {
-  securityGroupRuleId: string;
-  securityGroupId: string;
+/**
+ * What a security group rule says after its value rules (domain/security-group.ts); the fields of the other
+ * direction's peer are always empty.
+ */
+export interface SecurityGroupRuleTerms {
   remark: string;
   direction: RuleDirection;
   ethertype: Ethertype;
-  /** `""` for every port, or `80`, or `low-high`. */
+  /** `1-65535` for every port, else `80` or `low-high` as given. */
   portRange: string;
-  /** `tcp`, `udp`, `icmp`, or `""` for every protocol. */
+  /** `all`, `tcp`, `udp` or `icmp`. */
   protocol: string;
   sourceGroupId: string;
+  /** `all`, an address or a CIDR block; `""` when the peer is a group, or on an egress rule. */
   sourceIp: string;
   destGroupId: string;
   destIp: string;
+}
+
+export interface SecurityGroupRuleRecord extends OwnedRecord, SecurityGroupRuleTerms {
+  securityGroupRuleId: string;
+  securityGroupId: string;
   updatedAt: number;
 }
 

@@ -25,7 +25,12 @@ import {
   readPorts,
 } from './packet.ts';
 import type { Fields } from './requests.ts';
-import type { EniRecord, SecurityGroupRecord, SecurityGroupRuleRecord } from './resources.ts';
+import type {
+  EniRecord,
+  SecurityGroupRecord,
+  SecurityGroupRuleRecord,
+  SecurityGroupRuleTerms,
+} from './resources.ts';
 import type { CallerScope, VpcRecord } from './types.ts';
 import { DESCRIPTION_MAX_LENGTH, NAME_MAX_LENGTH, tags as tagList } from './values.ts';
 
@@ -87,22 +92,6 @@ export function requireOwnGroupRule(
 }
 
 // ---- rule values ----
-
-/** What a rule says; the fields of the other direction's peer are always empty. */
-export interface SecurityGroupRuleTerms {
-  remark: string;
-  direction: RuleDirection;
-  ethertype: Ethertype;
-  /** `1-65535` for every port, else `80` or `low-high` as given. */
-  portRange: string;
-  /** `all`, `tcp`, `udp` or `icmp`. */
-  protocol: string;
-  sourceGroupId: string;
-  /** `all`, an address or a CIDR block; `""` when the peer is a group, or on an egress rule. */
-  sourceIp: string;
-  destGroupId: string;
-  destIp: string;
-}
 
 type RuleFields = {
   [K in keyof SecurityGroupRuleInput]?: SecurityGroupRuleInput[K] | undefined;
