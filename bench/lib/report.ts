@@ -33,7 +33,7 @@ export interface BenchReport {
 }
 
 /** The generator's ceiling measured in this run (bench/loadgen.bench.ts), for the header of the table. */
-function ceilingLine(entries: readonly BenchEntry[]): string | undefined {
+export function ceilingLine(entries: readonly BenchEntry[]): string | undefined {
   const staticRequest = entries.find((e) => e.name === 'loadgen.ceiling.static');
   const pool = entries.find((e) => e.name === 'loadgen.ceiling.pool');
   if (!staticRequest && !pool) return undefined;
