@@ -49,8 +49,7 @@ export const derivedName = (c: Pick<Comparison, 'stem' | 'subject' | 'baseline'>
   `${c.stem}.${c.subject}÷${c.baseline}`;
 
 /** The generator of a derived entry: that of the figures it divides. */
-export const derivedGenerator = (generator: string | undefined) =>
-  `${generator ?? 'unrecorded'}, derived`;
+export const derivedGenerator = (generator: string | undefined) => `${generator ?? 'unrecorded'}, derived`;
 
 function derive(entries: readonly BenchEntry[], c: Comparison): BenchEntry | undefined {
   const subject = entries.find((e) => e.name === `${c.stem}.${c.subject}`);
