@@ -6,7 +6,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { BenchEntry } from '../../bench/entry.ts';
 import { derivedName } from '../../bench/lib/derived.ts';
-import { type BenchReport, ceilingLine, fmt } from '../../bench/lib/report.ts';
+import { type BenchReport, ceilingLine, fmt, meetsCell } from '../../bench/lib/report.ts';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '../..');
 export const RESULTS_FILE = 'bench/results/latest.json';
@@ -183,9 +183,6 @@ function valueCell(entry: BenchEntry | undefined, show: Row['show']): string {
   return show === 'value-ratio' && entry.ratio !== null ? `${value} (${times(entry.ratio)})` : value;
 }
 
-/** Whether an entry was reported without a target of its own (bench/lib/stats.ts reportOnly). */
-const reportOnly = (entry: BenchEntry) => entry.target.startsWith('none');
-
 function rowLine(row: Row, byName: ReadonlyMap<string, BenchEntry>): string {
   const named = COLUMNS.find((c) => row.entries[c] !== undefined);
   const first = named === undefined ? undefined : byName.get(row.entries[named] ?? '');
@@ -197,7 +194,7 @@ function rowLine(row: Row, byName: ReadonlyMap<string, BenchEntry>): string {
     first?.baseline == null
       ? ''
       : `${row.baseline ? `${row.baseline}: ` : ''}${fmt(first.baseline, first.unit)}`;
-  const meets = first ? (reportOnly(first) ? '—' : first.meets ? 'yes' : '**no**') : '';
+  const meets = first ? meetsCell(first) : '';
   const cells = [
     row.measure,
     ...values,
