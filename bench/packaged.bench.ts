@@ -140,6 +140,7 @@ export const run: BenchModule = async (options) => {
         samples.source.startup,
         { kind: 'ratio-at-most', bound: 1 },
         `Spawn to the "listening" line of node packages/server/dist/main.js (the published package, no tsx), ${how}`,
+        'wall time',
       ),
       ratioEntry(
         'packaged.startup.binary',
@@ -148,6 +149,7 @@ export const run: BenchModule = async (options) => {
         samples.source.startup,
         { kind: 'ratio-at-most', bound: 1 },
         `Spawn to the "listening" line of the single executable (npm run build:binary: ${round(size)} MiB, ready in ${round(buildMs / 1000)} s, reused when its inputs are unchanged), ${how}`,
+        'wall time',
       ),
       ratioEntry(
         'packaged.rss.compiled',
@@ -156,6 +158,7 @@ export const run: BenchModule = async (options) => {
         samples.source.rss,
         { kind: 'ratio-at-most', bound: 1 },
         `Resident memory right after the banner of the compiled package, ${how}`,
+        'none (VmRSS)',
       ),
       ratioEntry(
         'packaged.rss.binary',
@@ -164,6 +167,7 @@ export const run: BenchModule = async (options) => {
         samples.source.rss,
         { kind: 'ratio-at-most', bound: 1 },
         `Resident memory right after the banner of the single executable, ${how}`,
+        'none (VmRSS)',
       ),
     ];
     return entries.filter((e) => selected(settings, e.name));

@@ -40,12 +40,45 @@ import {
   timeNode,
 } from './lib/procs.ts';
 import { createPeerConnRequest, createVpcRequest, PairSource, seedLarge, seedPeerings } from './lib/seed.ts';
-import { alternate, boundedEntry, interleave, median, ratioEntry, round } from './lib/stats.ts';
+import {
+  alternate,
+  boundedEntry,
+  interleave,
+  median,
+  type RatioTarget,
+  ratioEntry,
+  reportOnly,
+  round,
+} from './lib/stats.ts';
 import { sendOk, type WireRequest } from './lib/wire.ts';
 
 const CONNECTIONS = 50;
 /** Quotas high enough that no benchmark ever meets them. */
 const QUOTA = 100_000_000;
+
+/**
+ * What SQLite, the default store, must reach (docs/benchmarks.md). PostgreSQL's load figures carry no target of
+ * their own: they are judged against SQLite's in the same run and two servers against one (bench/lib/derived.ts).
+ */
+const SQLITE_TARGETS = {
+  /** signed GET ÷ hello-world */
+  get: 0.35,
+  getP99Ms: 5,
+  /** LIST page of 100 ÷ node:http sending the same bytes */
+  list: 0.3,
+  /** durable createPeerConn ÷ hello-world */
+  createPeerConn: 0.075,
+  /** createVpc has no target of its own in the issue; it does less work than createPeerConn, so the same bar. */
+  createVpc: 0.075,
+  mixedP99Ms: 6,
+} as const;
+
+/** Where a PostgreSQL load figure is compared, since it has no target of its own. */
+function postgresComparedIn(settings: HarnessSettings, stem: string): string {
+  return settings.instances === 1
+    ? `PostgreSQL is compared with the same run's SQLite in ${stem}.postgres÷sqlite`
+    : `${settings.instances} servers are compared with one in ${stem}.${storeSuffix(settings)}÷postgres`;
+}
 
 async function stopAll(processes: ReadonlyArray<{ stop(): Promise<void> }>): Promise<void> {
   await Promise.all(processes.map((p) => p.stop()));
@@ -284,6 +317,16 @@ async function throughput(
     const instancesNote =
       settings.instances > 1 ? ` ${settings.instances} server instances on one store.` : '';
     const postgres = isPostgres(settings.store);
+    /** SQLite's target for a ratio, report-only on PostgreSQL. */
+    const ratioTarget = (stem: string, bound: number): RatioTarget =>
+      postgres
+        ? { kind: 'report-only', why: postgresComparedIn(settings, stem) }
+        : { kind: 'ratio-at-least', bound };
+    /** SQLite's bound for a p99 (bound and target text), report-only on PostgreSQL. */
+    const p99Target = (boundMs: number): [number, string] =>
+      postgres
+        ? [Number.POSITIVE_INFINITY, reportOnly('the p99 targets are for SQLite, the default store')]
+        : [boundMs, `p99 ≤ ${boundMs} ms`];
     /** What the store did for a load's subject runs (GET /_admin/store, summed over the servers). */
     const storeNote = (key: string) => {
       const work = storeWork[key];
@@ -319,7 +362,7 @@ async function throughput(
         'req/s',
         rps('get'),
         rps('get.base'),
-        { kind: 'ratio-at-least', bound: 0.5 },
+        ratioTarget('server.get', SQLITE_TARGETS.get),
         `Signed GET /v1/peerconn/{id}?role=initiator, ${gets.length} distinct pre-signed requests (${seeded.length} connections × ${GET_SIGNING_SECONDS} signing seconds) sent in turn over ${conns}; baseline: bare node:http hello-world fed the same requests.${instancesNote}`,
         WRK_GENERATOR,
       ),
@@ -328,8 +371,7 @@ async function throughput(
         'ms',
         p99('get'),
         p99('get.base'),
-        5,
-        'p99 ≤ 5 ms',
+        ...p99Target(SQLITE_TARGETS.getP99Ms),
         `p99 latency of the GET runs over ${conns}; baseline: hello-world p99 in the same rounds. GET p50: ${ms(median((results.get ?? []).map((r) => r.latencyMs.p50)))}.`,
         WRK_GENERATOR,
       ),
@@ -338,7 +380,7 @@ async function throughput(
         'req/s',
         rps('list'),
         rps('list.base'),
-        { kind: 'ratio-at-least', bound: 0.5 },
+        ratioTarget('server.list', SQLITE_TARGETS.list),
         `Signed GET /v1/peerconn?maxKeys=100 (first page of 100, ${listed.body.length} bytes), ${lists.length} distinct signatures (one per signing second) over ${conns}; baseline: bare node:http sending the very same status, headers and body.`,
         WRK_GENERATOR,
       ),
@@ -347,7 +389,7 @@ async function throughput(
         'req/s',
         rps('vpc'),
         rps('vpc.base'),
-        { kind: 'ratio-at-least', bound: 0.2 },
+        ratioTarget('server.create.vpc', SQLITE_TARGETS.createVpc),
         `CREATE = createVpc (POST /v1/vpc), every request distinct (its own clientToken, name and CIDR), pre-signed and sent once, over ${conns}; acknowledged means committed by the server. Baseline: hello-world fed the same request bytes.${repeatNote('vpc')}${storeNote('vpc')}`,
         WRK_GENERATOR,
       ),
@@ -356,7 +398,7 @@ async function throughput(
         'req/s',
         rps('peer'),
         rps('peer.base'),
-        { kind: 'ratio-at-least', bound: 0.2 },
+        ratioTarget('server.create.peerconn', SQLITE_TARGETS.createPeerConn),
         `createPeerConn (same account, becomes active at once), each request a fresh VPC pair with its own clientToken, sent once, over ${conns}; the store grows by every accepted request. Baseline: hello-world fed the same request bytes.${repeatNote('peer')}${storeNote('peer')}`,
         WRK_GENERATOR,
       ),
@@ -365,8 +407,7 @@ async function throughput(
         'ms',
         p99('mixed'),
         p99('mixed.base'),
-        10,
-        'p99 ≤ 10 ms',
+        ...p99Target(SQLITE_TARGETS.mixedP99Ms),
         `${conns}, 90% the signed GETs above, 10% distinct createVpc; throughput ${round(median(rps('mixed')))} req/s (hello-world with the same requests: ${round(median(rps('mixed.base')))} req/s). Baseline: hello-world p99 with the same requests.${repeatNote('mixed')}${storeNote('mixed')}`,
         WRK_GENERATOR,
       ),

@@ -33,7 +33,7 @@ export interface BenchReport {
 }
 
 /** The generator's ceiling measured in this run (bench/loadgen.bench.ts), for the header of the table. */
-function ceilingLine(entries: readonly BenchEntry[]): string | undefined {
+export function ceilingLine(entries: readonly BenchEntry[]): string | undefined {
   const staticRequest = entries.find((e) => e.name === 'loadgen.ceiling.static');
   const pool = entries.find((e) => e.name === 'loadgen.ceiling.pool');
   if (!staticRequest && !pool) return undefined;
@@ -43,6 +43,10 @@ function ceilingLine(entries: readonly BenchEntry[]): string | undefined {
   ];
   return `Load generator ceiling in this run (wrk against a bare node:http hello-world): ${parts.join(', ')}. A figure near it measures the generator and the machine, not the server.`;
 }
+
+/** The Meets cell: yes, **no**, or — for a figure reported without a target of its own (target "none…"). */
+export const meetsCell = (e: Pick<BenchEntry, 'target' | 'meets'>) =>
+  e.target.startsWith('none') ? '—' : e.meets ? 'yes' : '**no**';
 
 export const fmt = (v: number | null, unit = '') =>
   v === null
@@ -69,7 +73,7 @@ export function markdown(report: BenchReport): string {
   );
   for (const e of report.entries) {
     lines.push(
-      `| ${e.name} | ${fmt(e.value, e.unit)} | ${fmt(e.baseline, e.unit)} | ${fmt(e.ratio)} | ${e.target} | ${e.meets ? 'yes' : '**no**'} | ${e.samples.map((v) => fmt(v)).join(', ')} | ${e.generator ?? '—'} |`,
+      `| ${e.name} | ${fmt(e.value, e.unit)} | ${fmt(e.baseline, e.unit)} | ${fmt(e.ratio)} | ${e.target} | ${meetsCell(e)} | ${e.samples.map((v) => fmt(v)).join(', ')} | ${e.generator ?? '—'} |`,
     );
   }
   const noted = report.entries.filter((e) => e.note);

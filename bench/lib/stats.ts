@@ -40,9 +40,23 @@ export async function interleave<K extends string>(
   return samples;
 }
 
-export interface RatioTarget {
-  kind: 'ratio-at-least' | 'ratio-at-most';
-  bound: number;
+export type RatioTarget =
+  | { kind: 'ratio-at-least' | 'ratio-at-most'; bound: number }
+  /** A figure reported without a target of its own; `why` says where it is judged instead. */
+  | { kind: 'report-only'; why: string };
+
+/** The target text of a figure reported without one: its `meets` is always true. */
+export const reportOnly = (why: string) => `none: ${why}`;
+
+function judge(ratio: number, target: RatioTarget): { target: string; meets: boolean } {
+  switch (target.kind) {
+    case 'ratio-at-least':
+      return { target: `ratio ≥ ${target.bound}`, meets: ratio >= target.bound };
+    case 'ratio-at-most':
+      return { target: `ratio ≤ ${target.bound}`, meets: ratio <= target.bound };
+    case 'report-only':
+      return { target: reportOnly(target.why), meets: true };
+  }
 }
 
 export interface AbsoluteTarget {
@@ -77,15 +91,13 @@ export function ratioEntry(
   const value = median(subject);
   const base = median(baseline);
   const ratio = value / base;
-  const meets = target.kind === 'ratio-at-least' ? ratio >= target.bound : ratio <= target.bound;
   return {
     name,
     value: round(value),
     unit,
     baseline: round(base),
     ratio: round(ratio),
-    target: `ratio ${target.kind === 'ratio-at-least' ? '≥' : '≤'} ${target.bound}`,
-    meets,
+    ...judge(ratio, target),
     samples: subject.map(round),
     ...withNote(note, perRound(subject, baseline)),
     ...(generator === undefined ? {} : { generator }),
