@@ -10,10 +10,13 @@ import {
   AclClient,
   type AclRuleRequest,
   BceServiceError,
+  type CreateRouteRuleInput,
+  type NextHop,
   PeerConnClient,
   paginate,
   RouteClient,
   SecurityGroupClient,
+  type SecurityGroupRuleInput,
   SubnetClient,
   VpcClient,
 } from '@peerconn/sdk';
@@ -103,6 +106,18 @@ async function withGroup(w: Who = 'a'): Promise<{ n: Net; securityGroupId: strin
   return { n, securityGroupId, ruleId: rule.securityGroupRuleId };
 }
 
+/** Creates an ACL rule (aclRule's, with `more` in it) in a new subnet of demo-a. */
+async function aclRuleInNewSubnet(more: Partial<AclRuleRequest>) {
+  const n = await net('a', '10.8.0.0/16', ['10.8.1.0/24']);
+  return acl('a').createAclRules({ aclRules: [aclRule(n.subnetIds[0] as string, more)] });
+}
+
+/** Authorizes a rule in a new group of demo-a, which already has withGroup's rule. */
+async function authorizeInNewGroup(rule: SecurityGroupRuleInput) {
+  const { securityGroupId } = await withGroup();
+  return sg('a').authorizeSecurityGroupRule({ securityGroupId, rule });
+}
+
 const mysqlFrom = (sourceIp: string) =>
   ({ direction: 'ingress', protocol: 'tcp', portRange: '3306', sourceIp }) as const;
 
@@ -115,64 +130,42 @@ const scenarios: Scenario[] = [
     400,
     'InvalidAclRule',
     /"aclRules\[0\]\.protocol" \("gre"\) must be one of all, tcp, udp, icmp/,
-    async () => {
-      const n = await net('a', '10.8.0.0/16', ['10.8.1.0/24']);
-      return acl('a').createAclRules({ aclRules: [aclRule(n.subnetIds[0] as string, { protocol: 'gre' })] });
-    },
+    async () => aclRuleInNewSubnet({ protocol: 'gre' }),
   ],
   [
     'ACL position 0 (what the Go SDK sends when none is set)',
     400,
     'InvalidAclRule',
     /"aclRules\[0\]\.position" \(0\) must be a whole number from 1 to 5000/,
-    async () => {
-      const n = await net('a', '10.8.0.0/16', ['10.8.1.0/24']);
-      return acl('a').createAclRules({ aclRules: [aclRule(n.subnetIds[0] as string, { position: 0 })] });
-    },
+    async () => aclRuleInNewSubnet({ position: 0 }),
   ],
   [
     'ACL ports on an icmp rule',
     400,
     'InvalidAclRule',
     /"aclRules\[0\]\.destinationPort" \(3306\) narrows the ports of a rule for icmp/,
-    async () => {
-      const n = await net('a', '10.8.0.0/16', ['10.8.1.0/24']);
-      return acl('a').createAclRules({ aclRules: [aclRule(n.subnetIds[0] as string, { protocol: 'icmp' })] });
-    },
+    async () => aclRuleInNewSubnet({ protocol: 'icmp' }),
   ],
   [
     'ACL address that is no address or block',
     400,
     'InvalidAclRule',
     /"aclRules\[0\]\.sourceIpAddress" \("10\.1\.1\.1\/24"\).*host bits must be zero/,
-    async () => {
-      const n = await net('a', '10.8.0.0/16', ['10.8.1.0/24']);
-      return acl('a').createAclRules({
-        aclRules: [aclRule(n.subnetIds[0] as string, { sourceIpAddress: '10.1.1.1/24' })],
-      });
-    },
+    async () => aclRuleInNewSubnet({ sourceIpAddress: '10.1.1.1/24' }),
   ],
   [
     'ACL port range upside down',
     400,
     'InvalidAclRule',
     /"aclRules\[0\]\.destinationPort".*first port \(90\) is above the last \(80\)/,
-    async () => {
-      const n = await net('a', '10.8.0.0/16', ['10.8.1.0/24']);
-      return acl('a').createAclRules({
-        aclRules: [aclRule(n.subnetIds[0] as string, { destinationPort: '90-80' })],
-      });
-    },
+    async () => aclRuleInNewSubnet({ destinationPort: '90-80' }),
   ],
   [
     'ACL direction and action enums',
     400,
     'InvalidAclRule',
     /"aclRules\[0\]\.action" \("reject"\) must be allow or deny/,
-    async () => {
-      const n = await net('a', '10.8.0.0/16', ['10.8.1.0/24']);
-      return acl('a').createAclRules({ aclRules: [aclRule(n.subnetIds[0] as string, { action: 'reject' })] });
-    },
+    async () => aclRuleInNewSubnet({ action: 'reject' }),
   ],
   [
     '21 ACL rules in one call',
@@ -331,52 +324,28 @@ const scenarios: Scenario[] = [
     400,
     'SecurityGroup.RulePortInvalid',
     /portRange \("mysql"\)/,
-    async () => {
-      const { securityGroupId } = await withGroup();
-      return sg('a').authorizeSecurityGroupRule({
-        securityGroupId,
-        rule: { direction: 'ingress', protocol: 'tcp', portRange: 'mysql' },
-      });
-    },
+    async () => authorizeInNewGroup({ direction: 'ingress', protocol: 'tcp', portRange: 'mysql' }),
   ],
   [
     'a port range past 65535',
     400,
     'SecurityGroup.RulePortRangeInvalid',
     /ports run from 1 to 65535/,
-    async () => {
-      const { securityGroupId } = await withGroup();
-      return sg('a').authorizeSecurityGroupRule({
-        securityGroupId,
-        rule: { direction: 'ingress', protocol: 'udp', portRange: '53-70000' },
-      });
-    },
+    async () => authorizeInNewGroup({ direction: 'ingress', protocol: 'udp', portRange: '53-70000' }),
   ],
   [
     'a port range upside down',
     400,
     'SecurityGroup.RulePortOrderInvalid',
     /first port \(90\) is above the last \(80\)/,
-    async () => {
-      const { securityGroupId } = await withGroup();
-      return sg('a').authorizeSecurityGroupRule({
-        securityGroupId,
-        rule: { direction: 'ingress', protocol: 'tcp', portRange: '90-80' },
-      });
-    },
+    async () => authorizeInNewGroup({ direction: 'ingress', protocol: 'tcp', portRange: '90-80' }),
   ],
   [
     'ports on an icmp rule',
     400,
     'SecurityGroup.RulePortRangeInvalid',
     /only tcp and udp rules name ports/,
-    async () => {
-      const { securityGroupId } = await withGroup();
-      return sg('a').authorizeSecurityGroupRule({
-        securityGroupId,
-        rule: { direction: 'ingress', protocol: 'icmp', portRange: '8' },
-      });
-    },
+    async () => authorizeInNewGroup({ direction: 'ingress', protocol: 'icmp', portRange: '8' }),
   ],
   [
     'a source that is no address or block',
@@ -393,13 +362,7 @@ const scenarios: Scenario[] = [
     400,
     'SecurityGroup.RuleRemarkTooLong',
     /256 characters long; at most 255/,
-    async () => {
-      const { securityGroupId } = await withGroup();
-      return sg('a').authorizeSecurityGroupRule({
-        securityGroupId,
-        rule: { ...mysqlFrom('10.3.0.0/16'), remark: 'r'.repeat(256) },
-      });
-    },
+    async () => authorizeInNewGroup({ ...mysqlFrom('10.3.0.0/16'), remark: 'r'.repeat(256) }),
   ],
   [
     'a rule direction other than ingress or egress',
@@ -416,13 +379,7 @@ const scenarios: Scenario[] = [
     400,
     'SecurityGroup.RuleEthertypeInvalid',
     /ethertype \("IPX"\) must be IPv4 or IPv6/,
-    async () => {
-      const { securityGroupId } = await withGroup();
-      return sg('a').authorizeSecurityGroupRule({
-        securityGroupId,
-        rule: { direction: 'ingress', ethertype: 'IPX' },
-      });
-    },
+    async () => authorizeInNewGroup({ direction: 'ingress', ethertype: 'IPX' }),
   ],
   [
     'both a source address and a source group',
@@ -442,13 +399,7 @@ const scenarios: Scenario[] = [
     400,
     'SecurityGroup.RulePeerInvalid',
     /destIp \(10\.3\.0\.0\/16\) belongs to egress rules/,
-    async () => {
-      const { securityGroupId } = await withGroup();
-      return sg('a').authorizeSecurityGroupRule({
-        securityGroupId,
-        rule: { direction: 'ingress', destIp: '10.3.0.0/16' },
-      });
-    },
+    async () => authorizeInNewGroup({ direction: 'ingress', destIp: '10.3.0.0/16' }),
   ],
   [
     'a source group in another VPC (a peered one): use its CIDR',
@@ -483,13 +434,7 @@ const scenarios: Scenario[] = [
     409,
     'SecurityGroup.RuleAlreadyExists',
     /already has the rule ingress tcp ports 3306-3306 from 10\.2\.0\.0\/16 \(r-\S+\)/,
-    async () => {
-      const { securityGroupId } = await withGroup();
-      return sg('a').authorizeSecurityGroupRule({
-        securityGroupId,
-        rule: { ...mysqlFrom('10.2.0.0/16'), portRange: '3306-3306' },
-      });
-    },
+    async () => authorizeInNewGroup({ ...mysqlFrom('10.2.0.0/16'), portRange: '3306-3306' }),
   ],
   [
     'a duplicate rule within one create',
@@ -738,16 +683,11 @@ const scenarios: Scenario[] = [
     'InvalidRouteRule',
     /must hold exactly two next hops, one with pathType ha:active and one with ha:standby \(got 3/,
     async () =>
-      routes('a').createRouteRule({
-        routeTableId: (await net('a', '10.8.0.0/16')).routeTableId,
-        sourceAddress: '0.0.0.0/0',
-        destinationAddress: '172.16.0.0/12',
-        nextHopList: [
-          { nexthopId: 'dcgw-1', nexthopType: 'dcGateway', pathType: 'ha:active' },
-          { nexthopId: 'dcgw-2', nexthopType: 'dcGateway', pathType: 'ha:standby' },
-          { nexthopId: 'dcgw-3', nexthopType: 'dcGateway', pathType: 'ha:standby' },
-        ],
-      }),
+      nextHopsInNewVpc([
+        { nexthopId: 'dcgw-1', nexthopType: 'dcGateway', pathType: 'ha:active' },
+        { nexthopId: 'dcgw-2', nexthopType: 'dcGateway', pathType: 'ha:standby' },
+        { nexthopId: 'dcgw-3', nexthopType: 'dcGateway', pathType: 'ha:standby' },
+      ]),
   ],
   [
     'a pair whose standby is its active next hop',
@@ -755,15 +695,10 @@ const scenarios: Scenario[] = [
     'InvalidRouteRule',
     /both dcGateway dcgw-1; a standby must be another next hop/,
     async () =>
-      routes('a').createRouteRule({
-        routeTableId: (await net('a', '10.8.0.0/16')).routeTableId,
-        sourceAddress: '0.0.0.0/0',
-        destinationAddress: '172.16.0.0/12',
-        nextHopList: [
-          { nexthopId: 'dcgw-1', nexthopType: 'dcGateway', pathType: 'ha:active' },
-          { nexthopId: 'dcgw-1', nexthopType: 'dcGateway', pathType: 'ha:standby' },
-        ],
-      }),
+      nextHopsInNewVpc([
+        { nexthopId: 'dcgw-1', nexthopType: 'dcGateway', pathType: 'ha:active' },
+        { nexthopId: 'dcgw-1', nexthopType: 'dcGateway', pathType: 'ha:standby' },
+      ]),
   ],
   [
     'a pair and a single next hop at once',
@@ -771,17 +706,13 @@ const scenarios: Scenario[] = [
     'InvalidRouteRule',
     /either as nexthopType and nexthopId .* or as nextHopList/,
     async () =>
-      routes('a').createRouteRule({
-        routeTableId: (await net('a', '10.8.0.0/16')).routeTableId,
-        sourceAddress: '0.0.0.0/0',
-        destinationAddress: '172.16.0.0/12',
-        nexthopType: 'vpn',
-        nexthopId: 'vpn-1',
-        nextHopList: [
+      nextHopsInNewVpc(
+        [
           { nexthopId: 'dcgw-1', nexthopType: 'dcGateway', pathType: 'ha:active' },
           { nexthopId: 'dcgw-2', nexthopType: 'dcGateway', pathType: 'ha:standby' },
         ],
-      }),
+        { nexthopType: 'vpn', nexthopId: 'vpn-1' },
+      ),
   ],
   [
     'a pair over a destination a rule already routes',
@@ -823,17 +754,24 @@ const scenarios: Scenario[] = [
     'InvalidNexthop',
     /"nexthopId" \(qpif-nobody0000\) is not the interface of a peering connection of yours/,
     async () =>
-      routes('a').createRouteRule({
-        routeTableId: (await net('a', '10.8.0.0/16')).routeTableId,
-        sourceAddress: '0.0.0.0/0',
-        destinationAddress: '172.16.0.0/12',
-        nextHopList: [
-          { nexthopId: 'dcgw-1', nexthopType: 'dcGateway', pathType: 'ha:active' },
-          { nexthopId: 'qpif-nobody0000', nexthopType: 'peerConn', pathType: 'ha:standby' },
-        ],
-      }),
+      nextHopsInNewVpc([
+        { nexthopId: 'dcgw-1', nexthopType: 'dcGateway', pathType: 'ha:active' },
+        { nexthopId: 'qpif-nobody0000', nexthopType: 'peerConn', pathType: 'ha:standby' },
+      ]),
   ],
 ];
+
+/** A rule from anywhere to 172.16.0.0/12 over these next hops, in the table of a new VPC of demo-a. */
+async function nextHopsInNewVpc(nextHopList: NextHop[], more: Partial<CreateRouteRuleInput> = {}) {
+  const { routeTableId } = await net('a', '10.8.0.0/16');
+  return routes('a').createRouteRule({
+    routeTableId,
+    sourceAddress: '0.0.0.0/0',
+    destinationAddress: '172.16.0.0/12',
+    nextHopList,
+    ...more,
+  });
+}
 
 /** A primary/standby pair of dedicated gateway next hops to 172.16.0.0/12. */
 async function pair(n: Net) {
