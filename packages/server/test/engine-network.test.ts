@@ -9,19 +9,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import type { SecurityGroup } from '@peerconn/sdk';
-import Database from 'better-sqlite3';
-import pg from 'pg';
 import type { EniRecord } from '../src/domain/resources.ts';
 import type { Snapshot } from '../src/engine/api.ts';
-import { POSTGRES_MIGRATIONS, SQLITE_MIGRATIONS } from '../src/store/migrations.ts';
 import {
   caller,
   engineConfig,
   engineOn,
   makeAccount,
   makeVpc,
+  type OldRow,
   openFixture,
   rejectsWith,
+  writeOldDatabase,
 } from './engine-fixture.ts';
 import {
   dropPlace,
@@ -66,7 +65,7 @@ async function oldDatabase(place: StorePlace): Promise<string> {
     description: '',
     createdAt: 0,
   });
-  const statements: Array<[string, unknown[]]> = [
+  const statements: OldRow[] = [
     ['INSERT INTO accounts (id, name) VALUES (?, ?)', [OLD_ACCOUNT, 'old']],
     ...OLD_VPCS.map((vpcId, i): [string, unknown[]] => [
       'INSERT INTO vpcs (vpc_id, account_id, region, doc) VALUES (?, ?, ?, ?)',
@@ -81,42 +80,7 @@ async function oldDatabase(place: StorePlace): Promise<string> {
       ['rr-old000000001', 'rt-old000000001', '0.0.0.0/0', '172.16.0.0/12', ruleDoc],
     ],
   ];
-  const schemaMigrations =
-    'CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)';
-  if (!place.store || !place.schema) {
-    const db = new Database(place.dataPath);
-    try {
-      db.exec(schemaMigrations);
-      for (const migration of SQLITE_MIGRATIONS.filter((m) => m.version <= BEFORE.sqlite)) {
-        db.exec(migration.sql);
-        db.prepare('INSERT INTO schema_migrations VALUES (?, ?)').run(migration.version, 'then');
-      }
-      for (const [sql, params] of statements) db.prepare(sql).run(...params);
-    } finally {
-      db.close();
-    }
-    return 'rt-old000000001';
-  }
-  const client = new pg.Client({ connectionString: place.store });
-  await client.connect();
-  try {
-    await client.query(`CREATE SCHEMA ${place.schema}`);
-    await client.query(`SET search_path TO ${place.schema}`);
-    await client.query(schemaMigrations);
-    for (const migration of POSTGRES_MIGRATIONS.filter((m) => m.version <= BEFORE.postgres)) {
-      await client.query(migration.sql);
-      await client.query('INSERT INTO schema_migrations VALUES ($1, $2)', [migration.version, 'then']);
-    }
-    for (const [sql, params] of statements) {
-      let n = 0;
-      await client.query(
-        sql.replace(/\?/g, () => `$${++n}`),
-        params,
-      );
-    }
-  } finally {
-    await client.end();
-  }
+  await writeOldDatabase(place, BEFORE, statements);
   return 'rt-old000000001';
 }
 
