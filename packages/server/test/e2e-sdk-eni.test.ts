@@ -16,7 +16,8 @@ import {
   VpcClient,
 } from '@peerconn/sdk';
 import {
-  refusal,
+  refusalTests,
+  type Scenario,
   type SignStyle,
   sdkSuite,
   setup,
@@ -77,8 +78,6 @@ async function eni(at: Net, more: { primary?: string; w?: Who; instanceId?: stri
 }
 
 const primary = (address = '') => [{ primary: true, privateIpAddress: address }];
-
-type Scenario = [rule: string, status: number, code: string, cause: RegExp, run: () => Promise<unknown>];
 
 const scenarios: Scenario[] = [
   // ---- create: values ----
@@ -533,14 +532,7 @@ const scenarios: Scenario[] = [
   ],
 ];
 
-describe('every network interface rule through the SDK over HTTP', () => {
-  for (const [rule, status, code, cause, run] of scenarios) {
-    test(`${rule} → ${code} ${status}`, async () => {
-      const error = await refusal(run(), status, code);
-      assert.match(error.message, cause);
-    });
-  }
-});
+refusalTests('every network interface rule through the SDK over HTTP', scenarios);
 
 describe('network interfaces', () => {
   test('create picks the lowest free addresses past the reserved ones, and gives the default group', async () => {

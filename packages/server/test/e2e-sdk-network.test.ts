@@ -22,7 +22,8 @@ import {
 } from '@peerconn/sdk';
 import {
   adminOk,
-  refusal,
+  refusalTests,
+  type Scenario,
   sdkSuite,
   setup,
   TWO_REGIONS,
@@ -120,8 +121,6 @@ async function authorizeInNewGroup(rule: SecurityGroupRuleInput) {
 
 const mysqlFrom = (sourceIp: string) =>
   ({ direction: 'ingress', protocol: 'tcp', portRange: '3306', sourceIp }) as const;
-
-type Scenario = [rule: string, status: number, code: string, cause: RegExp, run: () => Promise<unknown>];
 
 const scenarios: Scenario[] = [
   // ---- subnet ACLs ----
@@ -787,14 +786,7 @@ async function pair(n: Net) {
   return { routeRuleId: created.routeRuleId, routeRuleIds: created.routeRuleIds ?? [] };
 }
 
-describe('every ACL, security group and route switch rule through the SDK over HTTP', () => {
-  for (const [rule, status, code, cause, run] of scenarios) {
-    test(`${rule} → ${code} ${status}`, async () => {
-      const error = await refusal(run(), status, code);
-      assert.match(error.message, cause);
-    });
-  }
-});
+refusalTests('every ACL, security group and route switch rule through the SDK over HTTP', scenarios);
 
 describe('subnet ACLs', () => {
   test('a VPC’s ACL: every subnet with its rules by position and its two default rules, which have no id', async () => {

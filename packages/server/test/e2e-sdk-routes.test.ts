@@ -16,7 +16,8 @@ import {
 } from '@peerconn/sdk';
 import {
   type Net,
-  refusal,
+  refusalTests,
+  type Scenario,
   sdkSuite,
   setup,
   signed,
@@ -84,8 +85,6 @@ async function admin(method: string, path: string, body?: unknown): Promise<unkn
   const text = await res.text();
   return text === '' ? undefined : JSON.parse(text);
 }
-
-type Scenario = [rule: string, status: number, code: string, cause: RegExp, run: () => Promise<unknown>];
 
 const subnet = (vpcId: string, cidr: string, more: Record<string, unknown> = {}) => ({
   name: 'app',
@@ -756,14 +755,7 @@ const scenarios: Scenario[] = [
   ],
 ];
 
-describe('every subnet and route rule through the SDK over HTTP', () => {
-  for (const [rule, status, code, cause, run] of scenarios) {
-    test(`${rule} → ${code} ${status}`, async () => {
-      const error = await refusal(run(), status, code);
-      assert.match(error.message, cause);
-    });
-  }
-});
+refusalTests('every subnet and route rule through the SDK over HTTP', scenarios);
 
 describe('subnets', () => {
   test('create, get, list with every filter and in pages, rename, and the VPC detail lists them', async () => {

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { type Agent, request as httpRequest, type IncomingHttpHeaders } from 'node:http';
-import { after, before } from 'node:test';
+import { after, before, describe, test } from 'node:test';
 import {
   BceServiceError,
   type ClientConfig,
@@ -398,6 +398,27 @@ export async function refusal(
   assert.equal(error.statusCode, status, error.message);
   assert.match(error.requestId ?? '', /^[0-9a-f-]{36}$/);
   return error;
+}
+
+/** A call that must be refused: the rule it breaks, the answer's status, code and message, and the call. */
+export type Scenario = [
+  rule: string,
+  status: number,
+  code: string,
+  cause: RegExp,
+  run: () => Promise<unknown>,
+];
+
+/** One test per scenario, named `rule → code status`: the call is refused so, and its message names the cause. */
+export function refusalTests(title: string, scenarios: Scenario[]): void {
+  describe(title, () => {
+    for (const [rule, status, code, cause, run] of scenarios) {
+      test(`${rule} → ${code} ${status}`, async () => {
+        const error = await refusal(run(), status, code);
+        assert.match(error.message, cause);
+      });
+    }
+  });
 }
 
 export interface Net {
