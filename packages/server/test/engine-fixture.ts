@@ -203,6 +203,35 @@ export async function crossAccountPeering(engine: Engine): Promise<TwoAccounts &
 /** A row to write into an old database: SQL with `?` parameters, and its values. */
 export type OldRow = [sql: string, params: unknown[]];
 
+/** The row of a VPC in the `vpcs` table of a database an older release left, as it stored a VPC of region bj. */
+export function oldVpcRow(vpc: {
+  vpcId: string;
+  accountId: string;
+  name: string;
+  cidr: string;
+  createdAt: number;
+}): OldRow {
+  return [
+    'INSERT INTO vpcs (vpc_id, account_id, region, doc) VALUES (?, ?, ?, ?)',
+    [
+      vpc.vpcId,
+      vpc.accountId,
+      'bj',
+      JSON.stringify({
+        vpcId: vpc.vpcId,
+        accountId: vpc.accountId,
+        region: 'bj',
+        name: vpc.name,
+        cidr: vpc.cidr,
+        description: '',
+        relay: false,
+        tags: [],
+        createdAt: vpc.createdAt,
+      }),
+    ],
+  ];
+}
+
 /**
  * Makes the place's database as an older release left it: the migrations up to `version` (SQLite's or
  * PostgreSQL's, as the place is), then `rows`. Opening it afterwards runs the migrations since.

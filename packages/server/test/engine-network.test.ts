@@ -18,6 +18,7 @@ import {
   makeAccount,
   makeVpc,
   type OldRow,
+  oldVpcRow,
   openFixture,
   rejectsWith,
   writeOldDatabase,
@@ -40,18 +41,6 @@ const BEFORE = { sqlite: 6, postgres: 4 } as const;
 
 /** A database at the version before this change, holding an account, two VPCs and a route rule. */
 async function oldDatabase(place: StorePlace): Promise<string> {
-  const vpcDoc = (vpcId: string, i: number) =>
-    JSON.stringify({
-      vpcId,
-      accountId: OLD_ACCOUNT,
-      region: 'bj',
-      name: `old${i}`,
-      cidr: `10.${70 + i}.0.0/16`,
-      description: '',
-      relay: false,
-      tags: [],
-      createdAt: 1_700_000_000_000,
-    });
   const ruleDoc = JSON.stringify({
     routeRuleId: 'rr-old000000001',
     routeTableId: 'rt-old000000001',
@@ -67,10 +56,15 @@ async function oldDatabase(place: StorePlace): Promise<string> {
   });
   const statements: OldRow[] = [
     ['INSERT INTO accounts (id, name) VALUES (?, ?)', [OLD_ACCOUNT, 'old']],
-    ...OLD_VPCS.map((vpcId, i): [string, unknown[]] => [
-      'INSERT INTO vpcs (vpc_id, account_id, region, doc) VALUES (?, ?, ?, ?)',
-      [vpcId, OLD_ACCOUNT, 'bj', vpcDoc(vpcId, i)],
-    ]),
+    ...OLD_VPCS.map((vpcId, i) =>
+      oldVpcRow({
+        vpcId,
+        accountId: OLD_ACCOUNT,
+        name: `old${i}`,
+        cidr: `10.${70 + i}.0.0/16`,
+        createdAt: 1_700_000_000_000,
+      }),
+    ),
     [
       'INSERT INTO route_tables (route_table_id, vpc_id, account_id, region) VALUES (?, ?, ?, ?)',
       ['rt-old000000001', OLD_VPCS[0], OLD_ACCOUNT, 'bj'],

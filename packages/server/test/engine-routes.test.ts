@@ -11,7 +11,7 @@ import {
   engineOn,
   makeAccount,
   makeVpc,
-  type OldRow,
+  oldVpcRow,
   openFixture,
   postpaid,
   rejectsWith,
@@ -32,26 +32,8 @@ const OLD_VPCS = ['vpc-old000000001', 'vpc-old000000002'];
 
 /** A database at the last schema version before subnets and route tables, holding an account and two VPCs. */
 function oldDatabase(place: StorePlace): Promise<void> {
-  const vpcRows = OLD_VPCS.map(
-    (vpcId, i): OldRow => [
-      'INSERT INTO vpcs (vpc_id, account_id, region, doc) VALUES (?, ?, ?, ?)',
-      [
-        vpcId,
-        OLD_ACCOUNT,
-        'bj',
-        JSON.stringify({
-          vpcId,
-          accountId: OLD_ACCOUNT,
-          region: 'bj',
-          name: `old${i}`,
-          cidr: `10.${60 + i}.0.0/16`,
-          description: '',
-          relay: false,
-          tags: [],
-          createdAt: 0,
-        }),
-      ],
-    ],
+  const vpcRows = OLD_VPCS.map((vpcId, i) =>
+    oldVpcRow({ vpcId, accountId: OLD_ACCOUNT, name: `old${i}`, cidr: `10.${60 + i}.0.0/16`, createdAt: 0 }),
   );
   return writeOldDatabase(place, { sqlite: 3, postgres: 1 }, [
     ['INSERT INTO accounts (id, name) VALUES (?, ?)', [OLD_ACCOUNT, 'old']],
