@@ -50,6 +50,15 @@ function clients(server: TestServer, who: { accessKeyId: string; secretAccessKey
   };
 }
 
+/** The rule db's group lacks for app to reach mysql; tests add it (and take it away) through the SDK. */
+const MYSQL_FROM_APP = {
+  direction: 'ingress',
+  protocol: 'tcp',
+  portRange: '3306',
+  sourceIp: '10.1.0.0/16',
+  remark: 'mysql from app',
+} as const;
+
 describe('the network pages of the console in Chromium', { skip }, () => {
   let server: TestServer;
   let session: ConsoleSession | undefined;
@@ -259,24 +268,12 @@ describe('the network pages of the console in Chromium', { skip }, () => {
     // A rule added through the SDK appears without a reload.
     await b.sg.authorizeSecurityGroupRule({
       securityGroupId: ids.dbSg,
-      rule: {
-        direction: 'ingress',
-        protocol: 'tcp',
-        portRange: '3306',
-        sourceIp: '10.1.0.0/16',
-        remark: 'mysql from app',
-      },
+      rule: MYSQL_FROM_APP,
     });
     await page.locator(`${group} tr[data-group-rule]`).filter({ hasText: 'mysql from app' }).waitFor();
     await b.sg.revokeSecurityGroupRule({
       securityGroupId: ids.dbSg,
-      rule: {
-        direction: 'ingress',
-        protocol: 'tcp',
-        portRange: '3306',
-        sourceIp: '10.1.0.0/16',
-        remark: 'mysql from app',
-      },
+      rule: MYSQL_FROM_APP,
     });
     await page
       .locator(`${group} tr[data-group-rule]`)
@@ -354,13 +351,7 @@ describe('the network pages of the console in Chromium', { skip }, () => {
     // The rule the problem asks for, added through the SDK: the path works, lit from end to end.
     await b.sg.authorizeSecurityGroupRule({
       securityGroupId: ids.dbSg,
-      rule: {
-        direction: 'ingress',
-        protocol: 'tcp',
-        portRange: '3306',
-        sourceIp: '10.1.0.0/16',
-        remark: 'mysql from app',
-      },
+      rule: MYSQL_FROM_APP,
     });
     const allowing = (await b.sg.getSecurityGroup({ securityGroupId: ids.dbSg })).rules.find(
       (r) => r.remark === 'mysql from app',
