@@ -22,12 +22,12 @@ import {
 } from '@peerconn/sdk';
 import {
   adminOk,
+  type Net as BaseNet,
   refusalTests,
   type Scenario,
   sdkSuite,
   setup,
   TWO_REGIONS,
-  type Net as Vpc,
   vpcWithSubnets,
   type Who,
 } from './http-support.ts';
@@ -51,7 +51,7 @@ const routes = (w: Who, region = 'bj') => new RouteClient(suite.config(w, region
 const vpcs = (w: Who, region = 'bj') => new VpcClient(suite.config(w, region));
 const subnets = (w: Who, region = 'bj') => new SubnetClient(suite.config(w, region));
 
-interface Net extends Vpc {
+interface Net extends BaseNet {
   defaultGroupId: string;
 }
 

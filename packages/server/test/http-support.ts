@@ -1,6 +1,6 @@
 // Shared helpers for the HTTP and e2e tests: the in-process server on a place of the store fixture
-// (store-choice.ts), raw HTTP on loopback, and requests signed the way the official Python and Go SDKs sign them.
-
+// (store-choice.ts), raw HTTP on loopback, requests signed the way the official Python and Go SDKs sign them, and
+// the world of the suites that drive the server through the SDK (sdkSuite, set-up steps, refusal scenarios).
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { type Agent, request as httpRequest, type IncomingHttpHeaders } from 'node:http';
