@@ -16,9 +16,12 @@ import {
   browserSkipReason,
   buildConsole,
   type ConsolePage,
+  type ConsoleSession,
   launchBrowser,
   openConsole,
+  openConsoleSession,
   type PageGlobals,
+  showFragment,
   waitLive,
   waitSide,
 } from './console-support.ts';
@@ -52,8 +55,7 @@ const VIEWS = [
 
 describe('the web console in Chromium', { skip }, () => {
   let server: TestServer;
-  let browsing: Browsing;
-  let consoleDir: string;
+  let session: ConsoleSession | undefined;
   let bj: string;
   let gz: string;
   /** One page for the whole suite, as a person keeps one tab open: views change by the URL fragment only. */
@@ -61,35 +63,24 @@ describe('the web console in Chromium', { skip }, () => {
   let page: Page;
 
   before(async () => {
-    consoleDir = buildConsole();
-    server = await startTestServer({
-      consoleDir,
-      ...TWO_REGIONS,
+    session = await openConsoleSession(TWO_REGIONS, {
+      base: (started) => regionUrl(started, 'bj'),
+      path: '/_console/',
     });
+    ({ server, ui, page } = session);
     bj = regionUrl(server, 'bj');
     gz = regionUrl(server, 'gz');
-    browsing = await launchBrowser();
-    ui = await openConsole(browsing, `${bj}/_console/`);
-    page = ui.page;
-    await waitLive(page);
     await page.evaluate(() => {
       (globalThis as unknown as PageGlobals).notReloaded = true;
     });
   });
 
   after(async () => {
-    await ui?.close();
-    await browsing?.close();
-    await server?.close();
-    rmSync(consoleDir, { recursive: true, force: true });
+    await session?.close();
   });
 
   /** Shows a view the way a link does: a new fragment, no page load. */
-  async function go(fragment: string): Promise<void> {
-    await page.evaluate((f) => {
-      (globalThis as unknown as PageGlobals).location.hash = f;
-    }, fragment);
-  }
+  const go = (fragment: string) => showFragment(page, fragment);
 
   /** A cross-account request from demo-a in bj to demo-b in gz, made through the SDK. */
   async function requestPeering(bandwidthInMbps = 10): Promise<string> {

@@ -21,15 +21,13 @@ import {
 } from '@peerconn/sdk';
 import type { Page } from 'playwright-core';
 import {
-  type Browsing,
   browserSkipReason,
-  buildConsole,
   type ConsolePage,
-  launchBrowser,
-  openConsole,
-  waitLive,
+  type ConsoleSession,
+  openConsoleSession,
+  showFragment,
 } from './console-support.ts';
-import { startTestServer, type TestServer } from './http-support.ts';
+import type { TestServer } from './http-support.ts';
 import { runsOnSqliteOnly } from './store-choice.ts';
 
 runsOnSqliteOnly(
@@ -52,10 +50,18 @@ function clients(server: TestServer, who: { accessKeyId: string; secretAccessKey
   };
 }
 
+/** The rule db's group lacks for app to reach mysql; tests add it (and take it away) through the SDK. */
+const MYSQL_FROM_APP = {
+  direction: 'ingress',
+  protocol: 'tcp',
+  portRange: '3306',
+  sourceIp: '10.1.0.0/16',
+  remark: 'mysql from app',
+} as const;
+
 describe('the network pages of the console in Chromium', { skip }, () => {
   let server: TestServer;
-  let browsing: Browsing;
-  let consoleDir: string;
+  let session: ConsoleSession | undefined;
   let ui: ConsolePage;
   let page: Page;
   let a: ReturnType<typeof clients>;
@@ -76,9 +82,9 @@ describe('the network pages of the console in Chromium', { skip }, () => {
     returnRoute: '',
   };
 
-  before(async () => {
-    consoleDir = buildConsole();
-    server = await startTestServer({ consoleDir });
+  /** What the pages show, made through the SDK by both accounts. */
+  async function makeWorld(started: TestServer): Promise<void> {
+    server = started;
     a = clients(server, server.a);
     b = clients(server, server.b);
     ids.vpcApp = (await a.vpc.createVpc({ name: 'app', cidr: '10.1.0.0/16' })).vpcId;
@@ -129,22 +135,18 @@ describe('the network pages of the console in Chromium', { skip }, () => {
         ],
       })
     ).securityGroupId;
-    ids.web = (
-      await a.eni.createEni({
-        name: 'web',
-        subnetId: ids.subnetApp,
-        securityGroupIds: [ids.webSg],
-        privateIpSet: [{ primary: true, privateIpAddress: '10.1.1.10' }],
-      })
-    ).eniId;
-    ids.mysql = (
-      await b.eni.createEni({
-        name: 'mysql',
-        subnetId: ids.subnetDb,
-        securityGroupIds: [ids.dbSg],
-        privateIpSet: [{ primary: true, privateIpAddress: '10.2.1.20' }],
-      })
-    ).eniId;
+    /** An interface with one fixed address, in one group. */
+    const eni = async (owner: typeof a, name: string, subnetId: string, group: string, address: string) =>
+      (
+        await owner.eni.createEni({
+          name,
+          subnetId,
+          securityGroupIds: [group],
+          privateIpSet: [{ primary: true, privateIpAddress: address }],
+        })
+      ).eniId;
+    ids.web = await eni(a, 'web', ids.subnetApp, ids.webSg, '10.1.1.10');
+    ids.mysql = await eni(b, 'mysql', ids.subnetDb, ids.dbSg, '10.2.1.20');
     await b.acl.createAclRules({
       aclRules: [
         {
@@ -164,27 +166,21 @@ describe('the network pages of the console in Chromium', { skip }, () => {
     ids.aclDeny = (await b.acl.listAclRules({ subnetId: ids.subnetDb })).aclRules.find(
       (r) => r.position === 10,
     )?.id as string;
-    ids.active = (
-      await a.peerconn.createPeerConn({
-        bandwidthInMbps: 10,
-        localVpcId: ids.vpcApp,
-        peerVpcId: ids.vpcDb,
-        peerRegion: 'bj',
-        peerAccountId: server.b.accountId,
-        billing: { paymentTiming: 'Postpaid' },
-      })
-    ).peerConnId;
+    /** A request from a VPC of demo-a to db, waiting for demo-b. */
+    const requestToDb = async (localVpcId: string) =>
+      (
+        await a.peerconn.createPeerConn({
+          bandwidthInMbps: 10,
+          localVpcId,
+          peerVpcId: ids.vpcDb,
+          peerRegion: 'bj',
+          peerAccountId: server.b.accountId,
+          billing: { paymentTiming: 'Postpaid' },
+        })
+      ).peerConnId;
+    ids.active = await requestToDb(ids.vpcApp);
     await b.peerconn.acceptPeerConn({ peerConnId: ids.active });
-    ids.consulting = (
-      await a.peerconn.createPeerConn({
-        bandwidthInMbps: 10,
-        localVpcId: ids.vpcBatch,
-        peerVpcId: ids.vpcDb,
-        peerRegion: 'bj',
-        peerAccountId: server.b.accountId,
-        billing: { paymentTiming: 'Postpaid' },
-      })
-    ).peerConnId;
+    ids.consulting = await requestToDb(ids.vpcBatch);
     const ifApp = (await a.peerconn.getPeerConn({ peerConnId: ids.active })).localIfId;
     const ifDb = (await b.peerconn.getPeerConn({ peerConnId: ids.active })).localIfId;
     const tableApp = (await a.route.getRouteTable({ vpcId: ids.vpcApp })).routeTableId;
@@ -205,25 +201,18 @@ describe('the network pages of the console in Chromium', { skip }, () => {
         nexthopId: ifDb,
       })
     ).routeRuleId;
+  }
 
-    browsing = await launchBrowser();
-    ui = await openConsole(browsing, `${server.url}/_console/#/vpcs`);
-    page = ui.page;
-    await waitLive(page);
+  before(async () => {
+    session = await openConsoleSession({}, { world: makeWorld, path: '/_console/#/vpcs' });
+    ({ ui, page } = session);
   });
 
   after(async () => {
-    await ui?.close();
-    await browsing?.close();
-    await server?.close();
-    rmSync(consoleDir, { recursive: true, force: true });
+    await session?.close();
   });
 
-  async function go(fragment: string): Promise<void> {
-    await page.evaluate((f) => {
-      (globalThis as unknown as { location: { hash: string } }).location.hash = f;
-    }, fragment);
-  }
+  const go = (fragment: string) => showFragment(page, fragment);
 
   /** A table row as a person reads it: its cells' texts, one space apart. */
   const rowsText = (selector: string) =>
@@ -279,24 +268,12 @@ describe('the network pages of the console in Chromium', { skip }, () => {
     // A rule added through the SDK appears without a reload.
     await b.sg.authorizeSecurityGroupRule({
       securityGroupId: ids.dbSg,
-      rule: {
-        direction: 'ingress',
-        protocol: 'tcp',
-        portRange: '3306',
-        sourceIp: '10.1.0.0/16',
-        remark: 'mysql from app',
-      },
+      rule: MYSQL_FROM_APP,
     });
     await page.locator(`${group} tr[data-group-rule]`).filter({ hasText: 'mysql from app' }).waitFor();
     await b.sg.revokeSecurityGroupRule({
       securityGroupId: ids.dbSg,
-      rule: {
-        direction: 'ingress',
-        protocol: 'tcp',
-        portRange: '3306',
-        sourceIp: '10.1.0.0/16',
-        remark: 'mysql from app',
-      },
+      rule: MYSQL_FROM_APP,
     });
     await page
       .locator(`${group} tr[data-group-rule]`)
@@ -374,13 +351,7 @@ describe('the network pages of the console in Chromium', { skip }, () => {
     // The rule the problem asks for, added through the SDK: the path works, lit from end to end.
     await b.sg.authorizeSecurityGroupRule({
       securityGroupId: ids.dbSg,
-      rule: {
-        direction: 'ingress',
-        protocol: 'tcp',
-        portRange: '3306',
-        sourceIp: '10.1.0.0/16',
-        remark: 'mysql from app',
-      },
+      rule: MYSQL_FROM_APP,
     });
     const allowing = (await b.sg.getSecurityGroup({ securityGroupId: ids.dbSg })).rules.find(
       (r) => r.remark === 'mysql from app',

@@ -2,20 +2,16 @@
 // the server about a path made through the SDK, shows the problem while the return route is missing, and the
 // working path once it is added; a bad address shows the server's error.
 import assert from 'node:assert/strict';
-import { rmSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 import { PeerConnClient, RouteClient, SubnetClient, VpcClient } from '@peerconn/sdk';
 import type { Page } from 'playwright-core';
 import {
-  type Browsing,
   browserSkipReason,
-  buildConsole,
   type ConsolePage,
-  launchBrowser,
-  openConsole,
-  waitLive,
+  type ConsoleSession,
+  openConsoleSession,
 } from './console-support.ts';
-import { startTestServer, type TestServer } from './http-support.ts';
+import type { TestServer } from './http-support.ts';
 import { runsOnSqliteOnly } from './store-choice.ts';
 
 runsOnSqliteOnly(
@@ -27,17 +23,16 @@ const skip = browserSkipReason();
 
 describe('the reachability check in the console', { skip }, () => {
   let server: TestServer;
-  let browsing: Browsing;
-  let consoleDir: string;
+  let session: ConsoleSession | undefined;
   let ui: ConsolePage;
   let page: Page;
   let vpcA = '';
   let vpcB = '';
   let ifB = '';
 
-  before(async () => {
-    consoleDir = buildConsole();
-    server = await startTestServer({ consoleDir });
+  /** Two peered VPCs with a route one way only, made through the SDK. */
+  async function makeWorld(started: TestServer): Promise<void> {
+    server = started;
     const config = (who: { accessKeyId: string; secretAccessKey: string }) => ({
       endpoint: server.url,
       credentials: who,
@@ -79,17 +74,15 @@ describe('the reachability check in the console', { skip }, () => {
       nexthopType: 'peerConn',
       nexthopId: ifA,
     });
-    browsing = await launchBrowser();
-    ui = await openConsole(browsing, `${server.url}/_console/#/vpcs`);
-    page = ui.page;
-    await waitLive(page);
+  }
+
+  before(async () => {
+    session = await openConsoleSession({}, { world: makeWorld, path: '/_console/#/vpcs' });
+    ({ ui, page } = session);
   });
 
   after(async () => {
-    await ui?.close();
-    await browsing?.close();
-    await server?.close();
-    rmSync(consoleDir, { recursive: true, force: true });
+    await session?.close();
   });
 
   async function check(fromIp: string, toIp: string): Promise<void> {

@@ -1,11 +1,13 @@
 // Driving the web console in a real browser: Debian's Chromium through playwright-core (no browser download),
 // a freshly built console bundle, and a record of every request each page makes.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { ServerOptions } from '../src/config.ts';
+import { startTestServer, type TestServer } from './http-support.ts';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '../../..');
 
@@ -143,4 +145,57 @@ export async function waitSide(
     .filter({ hasText: new RegExp(`^\\s*${value}\\s*$`) })
     .first()
     .waitFor();
+}
+
+/** A suite's server serving a freshly built console, and a browser with one console page open and live. */
+export interface ConsoleSession {
+  server: TestServer;
+  browsing: Browsing;
+  ui: ConsolePage;
+  page: Page;
+  /** Closes the page, the browser and the server, and removes the built console. */
+  close(): Promise<void>;
+}
+
+/**
+ * Builds the console and starts a server serving it (with `options`), lets `world` make through the server what
+ * the suite looks at, then opens the console at `path` of the URL `base` picks (the server's first listener by
+ * default) and waits until it is live. Whatever was opened is closed again when a step fails.
+ */
+export async function openConsoleSession(
+  options: ServerOptions,
+  steps: {
+    world?: (server: TestServer) => Promise<void>;
+    base?: (server: TestServer) => string;
+    path: string;
+  },
+): Promise<ConsoleSession> {
+  const consoleDir = buildConsole();
+  let server: TestServer | undefined;
+  let browsing: Browsing | undefined;
+  let ui: ConsolePage | undefined;
+  const close = async () => {
+    await ui?.close();
+    await browsing?.close();
+    await server?.close();
+    rmSync(consoleDir, { recursive: true, force: true });
+  };
+  try {
+    server = await startTestServer({ ...options, consoleDir });
+    await steps.world?.(server);
+    browsing = await launchBrowser();
+    ui = await openConsole(browsing, `${steps.base?.(server) ?? server.url}${steps.path}`);
+    await waitLive(ui.page);
+    return { server, browsing, ui, page: ui.page, close };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}
+
+/** Shows a view the way a link does: a new fragment, no page load. */
+export async function showFragment(page: Page, fragment: string): Promise<void> {
+  await page.evaluate((f) => {
+    (globalThis as unknown as PageGlobals).location.hash = f;
+  }, fragment);
 }

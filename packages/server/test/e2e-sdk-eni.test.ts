@@ -6,56 +6,37 @@
 // signed requests (Python's null-filled address entries and `flag=`, Go's null lists and bare flags, Java's extra
 // body keys, Python's percent-encoded address in a path).
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import {
-  BceServiceError,
+  type BceServiceError,
   EniClient,
   paginate,
   SecurityGroupClient,
   SubnetClient,
   VpcClient,
 } from '@peerconn/sdk';
-import { type SignStyle, signed, startTestServer, type TestServer } from './http-support.ts';
+import {
+  refusalTests,
+  type Scenario,
+  type SignStyle,
+  sdkSuite,
+  setup,
+  signed,
+  TWO_REGIONS,
+  vpcWithSubnets,
+  type Who,
+} from './http-support.ts';
 import { runsOnEveryStore } from './store-choice.ts';
 
 runsOnEveryStore(import.meta.url);
 
 const QUOTAS = { quotaEnisPerVpc: 3, quotaIpsPerEni: 6, quotaEnisPerInstance: 2 };
 
-let server: TestServer;
-const endpoints: Record<string, string> = {};
-
-before(async () => {
-  server = await startTestServer({
-    listen: [
-      { region: 'bj', port: 0 },
-      { region: 'gz', port: 0 },
-    ],
-    ...QUOTAS,
-  });
-  for (const l of server.listeners) endpoints[l.region] = l.url;
-});
-after(async () => {
-  await server.close();
-});
-
-type Who = 'a' | 'b';
-function config(w: Who, region = 'bj') {
-  return { endpoint: endpoints[region] as string, credentials: server[w], maxRetries: 0, env: {} };
-}
-const vpcs = (w: Who = 'a') => new VpcClient(config(w));
-const subnets = (w: Who = 'a') => new SubnetClient(config(w));
-const groups = (w: Who = 'a') => new SecurityGroupClient(config(w));
-const enis = (w: Who = 'a', region = 'bj') => new EniClient(config(w, region));
-
-/** A failing setup step is a broken scenario, never the refusal under test. */
-async function setup<T>(step: Promise<T>): Promise<T> {
-  try {
-    return await step;
-  } catch (error) {
-    throw new Error(`setup failed, so the scenario never reached the state under test: ${String(error)}`);
-  }
-}
+const suite = sdkSuite({ ...TWO_REGIONS, ...QUOTAS });
+const vpcs = (w: Who = 'a') => new VpcClient(suite.config(w));
+const subnets = (w: Who = 'a') => new SubnetClient(suite.config(w));
+const groups = (w: Who = 'a') => new SecurityGroupClient(suite.config(w));
+const enis = (w: Who = 'a', region = 'bj') => new EniClient(suite.config(w, region));
 
 interface Net {
   vpcId: string;
@@ -64,20 +45,16 @@ interface Net {
   defaultGroup: string;
 }
 
-let names = 0;
 /** A VPC with one subnet, and its default security group. */
 async function net(w: Who = 'a', cidr = '10.8.0.0/16', block = '10.8.1.0/24'): Promise<Net> {
-  names += 1;
-  const { vpcId } = await setup(vpcs(w).createVpc({ name: `eninet${names}`, cidr }));
-  const { subnetId } = await setup(
-    subnets(w).createSubnet({ name: `eni_sub${names}`, zoneName: 'cn-bj-a', cidr: block, vpcId }),
-  );
+  const { vpcId, subnetIds } = await vpcWithSubnets(suite, w, cidr, [block]);
   const listed = await setup(groups(w).listSecurityGroups({ vpcId }));
   const fallback = listed.securityGroups[0];
   assert.ok(fallback, 'setup: every VPC has its default group');
-  return { vpcId, subnetId, defaultGroup: fallback.id };
+  return { vpcId, subnetId: subnetIds[0] as string, defaultGroup: fallback.id };
 }
 
+let names = 0;
 async function group(at: Net, w: Who = 'a'): Promise<string> {
   names += 1;
   const { securityGroupId } = await setup(
@@ -101,8 +78,6 @@ async function eni(at: Net, more: { primary?: string; w?: Who; instanceId?: stri
 }
 
 const primary = (address = '') => [{ primary: true, privateIpAddress: address }];
-
-type Scenario = [rule: string, status: number, code: string, cause: RegExp, run: () => Promise<unknown>];
 
 const scenarios: Scenario[] = [
   // ---- create: values ----
@@ -557,21 +532,7 @@ const scenarios: Scenario[] = [
   ],
 ];
 
-describe('every network interface rule through the SDK over HTTP', () => {
-  for (const [rule, status, code, cause, run] of scenarios) {
-    test(`${rule} → ${code} ${status}`, async () => {
-      const error = await run().then(
-        () => assert.fail('expected a refusal'),
-        (e: unknown) => e,
-      );
-      assert.ok(error instanceof BceServiceError, String(error));
-      assert.equal(error.code, code, error.message);
-      assert.equal(error.statusCode, status, error.message);
-      assert.match(error.requestId ?? '', /^[0-9a-f-]{36}$/);
-      assert.match(error.message, cause);
-    });
-  }
-});
+refusalTests('every network interface rule through the SDK over HTTP', scenarios);
 
 describe('network interfaces', () => {
   test('create picks the lowest free addresses past the reserved ones, and gives the default group', async () => {
@@ -761,11 +722,11 @@ describe('network interfaces', () => {
 describe('what the official SDKs send, as raw signed requests', () => {
   async function send(method: string, target: string, body?: unknown, style: SignStyle = 'python') {
     const res = await signed({
-      port: server.port,
+      port: suite.server.port,
       method,
       target,
       ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-      credential: server.a,
+      credential: suite.server.a,
       style,
     });
     return { status: res.status, json: (res.json ?? {}) as Record<string, unknown> };
@@ -985,7 +946,7 @@ describe('what the official SDKs send, as raw signed requests', () => {
 
 describe('snapshots and resets carry network interfaces', () => {
   async function admin(method: string, path: string, body?: unknown): Promise<unknown> {
-    const res = await fetch(`${server.adminUrl}${path}`, {
+    const res = await fetch(`${suite.server.adminUrl}${path}`, {
       method,
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     });

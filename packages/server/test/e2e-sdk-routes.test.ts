@@ -4,7 +4,7 @@
 // behaviour around the refusals: system routes, lists and their pages, update semantics the official SDKs
 // rely on, idempotency, what a release leaves behind, and deleting what is no longer used.
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import {
   BceServiceError,
   PeerConnClient,
@@ -14,78 +14,31 @@ import {
   SubnetClient,
   VpcClient,
 } from '@peerconn/sdk';
-import { signed, startTestServer, type TestServer } from './http-support.ts';
+import {
+  type Net,
+  refusalTests,
+  type Scenario,
+  sdkSuite,
+  setup,
+  signed,
+  TWO_REGIONS,
+  vpcWithSubnets,
+  type Who,
+} from './http-support.ts';
 import { runsOnEveryStore } from './store-choice.ts';
 
 runsOnEveryStore(import.meta.url);
 
-let server: TestServer;
-let c: { accessKeyId: string; secretAccessKey: string; accountId: string };
-const endpoints: Record<string, string> = {};
+const suite = sdkSuite({ ...TWO_REGIONS, quotaPerVpc: 20, quotaPerAccount: 100 });
+const who = (w: Who) => suite.who(w);
+const pc = (w: Who, region = 'bj') => new PeerConnClient(suite.config(w, region));
+const vpcs = (w: Who, region = 'bj') => new VpcClient(suite.config(w, region));
+const subnets = (w: Who, region = 'bj') => new SubnetClient(suite.config(w, region));
+const routes = (w: Who, region = 'bj') => new RouteClient(suite.config(w, region));
 
-before(async () => {
-  server = await startTestServer({
-    listen: [
-      { region: 'bj', port: 0 },
-      { region: 'gz', port: 0 },
-    ],
-    quotaPerVpc: 20,
-    quotaPerAccount: 100,
-  });
-  for (const l of server.listeners) endpoints[l.region] = l.url;
-  const third = await server.engine.createAccount({ name: 'third' });
-  c = { ...(third.credentials[0] as { accessKeyId: string; secretAccessKey: string }), accountId: third.id };
-});
-after(async () => {
-  await server.close();
-});
-
-type Who = 'a' | 'b' | 'c';
-const who = (w: Who) => (w === 'c' ? c : server[w]);
-
-function config(w: Who, region: string) {
-  return { endpoint: endpoints[region] as string, credentials: who(w), maxRetries: 0, env: {} };
-}
-const pc = (w: Who, region = 'bj') => new PeerConnClient(config(w, region));
-const vpcs = (w: Who, region = 'bj') => new VpcClient(config(w, region));
-const subnets = (w: Who, region = 'bj') => new SubnetClient(config(w, region));
-const routes = (w: Who, region = 'bj') => new RouteClient(config(w, region));
-
-/** A failing setup step is a broken scenario, never the refusal under test (see e2e-sdk-rules). */
-async function setup<T>(step: Promise<T>): Promise<T> {
-  try {
-    return await step;
-  } catch (error) {
-    throw new Error(`setup failed, so the scenario never reached the state under test: ${String(error)}`);
-  }
-}
-
-interface Net {
-  vpcId: string;
-  routeTableId: string;
-  subnetIds: string[];
-}
-
-let names = 0;
 /** A VPC with subnets, and its route table. */
-async function net(w: Who, cidr: string, blocks: string[] = [], region = 'bj'): Promise<Net> {
-  names += 1;
-  const { vpcId } = await setup(vpcs(w, region).createVpc({ name: `net${names}`, cidr }));
-  const subnetIds: string[] = [];
-  for (const [i, block] of blocks.entries()) {
-    const { subnetId } = await setup(
-      subnets(w, region).createSubnet({
-        name: `sub${names}_${i}`,
-        zoneName: `cn-${region}-a`,
-        cidr: block,
-        vpcId,
-      }),
-    );
-    subnetIds.push(subnetId);
-  }
-  const { routeTableId } = await setup(routes(w, region).getRouteTable({ vpcId }));
-  return { vpcId, routeTableId, subnetIds };
-}
+const net = (w: Who, cidr: string, blocks: string[] = [], region = 'bj') =>
+  vpcWithSubnets(suite, w, cidr, blocks, region);
 
 interface Peering {
   peerConnId: string;
@@ -124,7 +77,7 @@ async function peering(
 }
 
 async function admin(method: string, path: string, body?: unknown): Promise<unknown> {
-  const res = await fetch(`${server.adminUrl}${path}`, {
+  const res = await fetch(`${suite.server.adminUrl}${path}`, {
     method,
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
@@ -132,8 +85,6 @@ async function admin(method: string, path: string, body?: unknown): Promise<unkn
   const text = await res.text();
   return text === '' ? undefined : JSON.parse(text);
 }
-
-type Scenario = [rule: string, status: number, code: string, cause: RegExp, run: () => Promise<unknown>];
 
 const subnet = (vpcId: string, cidr: string, more: Record<string, unknown> = {}) => ({
   name: 'app',
@@ -666,7 +617,7 @@ const scenarios: Scenario[] = [
           localVpcId: app.vpcId,
           peerVpcId: db.vpcId,
           peerRegion: 'bj',
-          peerAccountId: server.b.accountId,
+          peerAccountId: suite.server.b.accountId,
           billing: { paymentTiming: 'Postpaid' },
         }),
       );
@@ -693,7 +644,7 @@ const scenarios: Scenario[] = [
           localVpcId: app.vpcId,
           peerVpcId: db.vpcId,
           peerRegion: 'bj',
-          peerAccountId: server.b.accountId,
+          peerAccountId: suite.server.b.accountId,
           billing: { paymentTiming: 'Postpaid' },
         }),
       );
@@ -804,21 +755,7 @@ const scenarios: Scenario[] = [
   ],
 ];
 
-describe('every subnet and route rule through the SDK over HTTP', () => {
-  for (const [rule, status, code, cause, run] of scenarios) {
-    test(`${rule} → ${code} ${status}`, async () => {
-      const error = await run().then(
-        () => assert.fail('expected a refusal'),
-        (e: unknown) => e,
-      );
-      assert.ok(error instanceof BceServiceError, String(error));
-      assert.equal(error.code, code, error.message);
-      assert.equal(error.statusCode, status, error.message);
-      assert.match(error.requestId ?? '', /^[0-9a-f-]{36}$/);
-      assert.match(error.message, cause);
-    });
-  }
-});
+refusalTests('every subnet and route rule through the SDK over HTTP', scenarios);
 
 describe('subnets', () => {
   test('create, get, list with every filter and in pages, rename, and the VPC detail lists them', async () => {
@@ -902,11 +839,11 @@ describe('subnets', () => {
     const { subnetIds } = await net('a', '10.21.0.0/16', ['10.21.1.0/24']);
     const subnetId = subnetIds[0] as string;
     const res = await signed({
-      port: (server.listeners[0] as { port: number }).port,
+      port: (suite.server.listeners[0] as { port: number }).port,
       method: 'PUT',
       target: `/v1/subnet/${subnetId}?modifyAttribute&clientToken=java-1`,
       body: JSON.stringify({ subnetId: 'sbn-other', clientToken: 'java-1', name: 'java', description: 'j' }),
-      credential: server.a,
+      credential: suite.server.a,
     });
     assert.equal(res.status, 200, res.text);
     const { subnet } = await subnets('a').getSubnet({ subnetId });
@@ -1039,7 +976,7 @@ describe('route tables and rules', () => {
 
     const target = made[1] as string;
     // Go's body: both addresses always present, "" when the caller left them unset.
-    const port = (server.listeners[0] as { port: number }).port;
+    const port = (suite.server.listeners[0] as { port: number }).port;
     const goStyle = await signed({
       port,
       method: 'PUT',
@@ -1050,7 +987,7 @@ describe('route tables and rules', () => {
         destinationAddress: '',
         description: 'go',
       }),
-      credential: server.a,
+      credential: suite.server.a,
       style: 'go',
     });
     assert.equal(goStyle.status, 200, goStyle.text);
@@ -1065,7 +1002,7 @@ describe('route tables and rules', () => {
       method: 'PUT',
       target: `/v1/route/rule/${target}?clientToken=java-2`,
       body: JSON.stringify({ routeRuleId: target, clientToken: 'java-2', version: 4, nexthopId: 'vpn-2' }),
-      credential: server.a,
+      credential: suite.server.a,
     });
     assert.equal(java.status, 200, java.text);
     const rule = (await routes('a').listRouteRules({ routeTableId: app.routeTableId })).routeRules.find(
@@ -1402,7 +1339,7 @@ describe('the reachability check explains a working path and every broken one', 
   test('requests it cannot answer are BCE errors', async () => {
     const app = await net('a', '10.90.0.0/16', ['10.90.1.0/24']);
     const post = (body: unknown) =>
-      fetch(`${server.adminUrl}/reachability`, { method: 'POST', body: JSON.stringify(body) });
+      fetch(`${suite.server.adminUrl}/reachability`, { method: 'POST', body: JSON.stringify(body) });
     for (const [body, status, code] of [
       [{ from: { vpcId: 'vpc-nosuch', ip: '10.0.0.1' }, to: { ip: '10.0.0.2' } }, 404, 'NoSuchObject'],
       [{ from: { vpcId: app.vpcId, ip: '10.90.1' }, to: { ip: '10.0.0.2' } }, 400, 'InappropriateJSON'],

@@ -3,63 +3,17 @@
 // for its status, its code and a request id that matches the x-bce-request-id header; each scenario builds
 // its own VPCs so the table can be read (and fail) row by row. Plus the Host header choosing the region.
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { BceServiceError, PeerConnClient, VpcClient } from '@peerconn/sdk';
-import { adminOk, errorOf, signed, startTestServer, type TestServer, TWO_REGIONS } from './http-support.ts';
+import { adminOk, errorOf, refusal, sdkSuite, setup, signed, TWO_REGIONS, type Who } from './http-support.ts';
 import { runsOnEveryStore } from './store-choice.ts';
 
 runsOnEveryStore(import.meta.url);
 
-let server: TestServer;
-let c: { accessKeyId: string; secretAccessKey: string; accountId: string };
-const endpoints: Record<string, string> = {};
+const suite = sdkSuite({ ...TWO_REGIONS, quotaPerVpc: 3, quotaPerAccount: 40 });
+const pc = (w: Who, region = 'bj') => new PeerConnClient(suite.config(w, region));
+const vpcs = (w: Who, region = 'bj') => new VpcClient(suite.config(w, region));
 let cidr = 0;
-
-before(async () => {
-  server = await startTestServer({
-    ...TWO_REGIONS,
-    quotaPerVpc: 3,
-    quotaPerAccount: 40,
-  });
-  for (const l of server.listeners) endpoints[l.region] = l.url;
-  const third = await server.engine.createAccount({ name: 'third' });
-  c = { ...(third.credentials[0] as { accessKeyId: string; secretAccessKey: string }), accountId: third.id };
-});
-after(async () => {
-  await server.close();
-});
-
-type Who = 'a' | 'b' | 'c';
-const who = (w: Who) => (w === 'c' ? c : server[w]);
-
-function pc(w: Who, region = 'bj'): PeerConnClient {
-  return new PeerConnClient({
-    endpoint: endpoints[region] as string,
-    credentials: who(w),
-    maxRetries: 0,
-    env: {},
-  });
-}
-function vpcs(w: Who, region = 'bj'): VpcClient {
-  return new VpcClient({
-    endpoint: endpoints[region] as string,
-    credentials: who(w),
-    maxRetries: 0,
-    env: {},
-  });
-}
-
-/**
- * Runs a step that builds a scenario. A failing step is a broken setup, never the refusal under test: it
- * becomes a plain Error, which the scenario check (expecting a BceServiceError) reports instead of accepting.
- */
-async function setup<T>(step: Promise<T>): Promise<T> {
-  try {
-    return await step;
-  } catch (error) {
-    throw new Error(`setup failed, so the scenario never reached the state under test: ${String(error)}`);
-  }
-}
 
 async function vpc(w: Who, region = 'bj'): Promise<string> {
   cidr += 1;
@@ -105,7 +59,7 @@ async function crossAccount(options: { accept?: boolean; billing?: typeof prepai
       localVpcId: local,
       peerVpcId: peer,
       peerRegion: 'gz',
-      peerAccountId: server.b.accountId,
+      peerAccountId: suite.server.b.accountId,
       billing: options.billing ?? postpaid,
     }),
   );
@@ -118,7 +72,7 @@ async function crossAccount(options: { accept?: boolean; billing?: typeof prepai
 }
 
 function admin(method: string, path: string, body?: unknown): Promise<unknown> {
-  return adminOk(server.adminUrl, method, path, body);
+  return adminOk(suite.server.adminUrl, method, path, body);
 }
 
 type Scenario = [rule: string, status: number, code: string, run: () => Promise<unknown>];
@@ -196,7 +150,7 @@ const scenarios: Scenario[] = [
         localVpcId: l,
         peerVpcId: p,
         peerRegion: 'bj',
-        peerAccountId: server.b.accountId,
+        peerAccountId: suite.server.b.accountId,
         billing: postpaid,
       });
     },
@@ -212,7 +166,7 @@ const scenarios: Scenario[] = [
         localVpcId: l,
         peerVpcId: p,
         peerRegion: 'gz',
-        peerAccountId: server.b.accountId,
+        peerAccountId: suite.server.b.accountId,
         peerIfName: 'theirs',
         billing: postpaid,
       });
@@ -539,14 +493,7 @@ test('every pinned cause belongs to a scenario', () => {
 describe('every rule through the SDK over HTTP', () => {
   for (const [rule, status, code, run] of scenarios) {
     test(`${rule} → ${code} ${status}`, async () => {
-      const error = await run().then(
-        () => assert.fail('expected a refusal'),
-        (e: unknown) => e,
-      );
-      assert.ok(error instanceof BceServiceError, String(error));
-      assert.equal(error.code, code, error.message);
-      assert.equal(error.statusCode, status, error.message);
-      assert.match(error.requestId ?? '', /^[0-9a-f-]{36}$/);
+      const error = await refusal(run(), status, code);
       assert.ok(error.message.length > 0);
       const cause = causes[rule];
       assert.ok(cause || !ambiguous.has(code), `${code} has several causes: pin this one's message`);
@@ -596,14 +543,14 @@ describe('every rule through the SDK over HTTP', () => {
 
 describe('the Host header selects the region', () => {
   test('bcc.<region>.baidubce.com (any case, with a port) wins over the listener region', async () => {
-    const bjPort = (server.listeners.find((l) => l.region === 'bj') as { port: number }).port;
+    const bjPort = (suite.server.listeners.find((l) => l.region === 'bj') as { port: number }).port;
     for (const host of ['bcc.gz.baidubce.com', 'BCC.GZ.BAIDUBCE.COM:8080']) {
       const res = await signed({
         port: bjPort,
         method: 'POST',
         target: '/v1/vpc',
         body: JSON.stringify({ name: 'by-host', cidr: '192.168.0.0/16' }),
-        credential: server.a,
+        credential: suite.server.a,
         host,
       });
       assert.equal(res.status, 200, res.text);
@@ -621,7 +568,7 @@ describe('the Host header selects the region', () => {
       method: 'POST',
       target: '/v1/vpc',
       body: JSON.stringify({ name: 'by-listener', cidr: '192.168.0.0/16' }),
-      credential: server.a,
+      credential: suite.server.a,
       host: 'peerconn.example.test',
     });
     assert.equal(plain.status, 200, plain.text);
@@ -631,7 +578,7 @@ describe('the Host header selects the region', () => {
       port: bjPort,
       method: 'GET',
       target: `/v1/vpc/${vpcId}`,
-      credential: server.a,
+      credential: suite.server.a,
       host: 'bcc.gz.baidubce.com',
     });
     assert.deepEqual(errorOf(wrong), { status: 404, code: 'NoSuchObject', requestIdMatches: true });

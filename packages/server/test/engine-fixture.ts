@@ -2,6 +2,8 @@
 // PostgreSQL schema, see store-choice.ts), with the real-time source pinned so only setClock moves time.
 import assert from 'node:assert/strict';
 import type { PeerConnRole } from '@peerconn/sdk';
+import Database from 'better-sqlite3';
+import pg from 'pg';
 import { DEFAULTS } from '../src/config.ts';
 import type { CreatePeerConnFields } from '../src/domain/requests.ts';
 import { type TimingTable, type TransitionTiming, timingPreset } from '../src/domain/timing.ts';
@@ -9,6 +11,7 @@ import type { Caller, Engine, EngineConfig } from '../src/engine/api.ts';
 import { createEngine, type EngineOptions } from '../src/engine/index.ts';
 import { ServiceError } from '../src/errors.ts';
 import { defaultOf } from '../src/options.ts';
+import { POSTGRES_MIGRATIONS, SQLITE_MIGRATIONS } from '../src/store/migrations.ts';
 import { dropPlace, newStorePlace, openPlace, type StorePlace } from './store-choice.ts';
 
 export const REAL_NOW = Date.parse('2026-01-15T08:00:00Z');
@@ -195,4 +198,83 @@ export async function crossAccountPeering(engine: Engine): Promise<TwoAccounts &
     postpaid(world.va, world.vb, 'bj', { peerAccountId: world.b.accountId }),
   );
   return { ...world, id };
+}
+
+/** A row to write into an old database: SQL with `?` parameters, and its values. */
+export type OldRow = [sql: string, params: unknown[]];
+
+/** The row of a VPC in the `vpcs` table of a database an older release left, as it stored a VPC of region bj. */
+export function oldVpcRow(vpc: {
+  vpcId: string;
+  accountId: string;
+  name: string;
+  cidr: string;
+  createdAt: number;
+}): OldRow {
+  return [
+    'INSERT INTO vpcs (vpc_id, account_id, region, doc) VALUES (?, ?, ?, ?)',
+    [
+      vpc.vpcId,
+      vpc.accountId,
+      'bj',
+      JSON.stringify({
+        vpcId: vpc.vpcId,
+        accountId: vpc.accountId,
+        region: 'bj',
+        name: vpc.name,
+        cidr: vpc.cidr,
+        description: '',
+        relay: false,
+        tags: [],
+        createdAt: vpc.createdAt,
+      }),
+    ],
+  ];
+}
+
+/**
+ * Makes the place's database as an older release left it: the migrations up to `version` (SQLite's or
+ * PostgreSQL's, as the place is), then `rows`. Opening it afterwards runs the migrations since.
+ */
+export async function writeOldDatabase(
+  place: StorePlace,
+  version: { sqlite: number; postgres: number },
+  rows: OldRow[],
+): Promise<void> {
+  const schemaMigrations =
+    'CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)';
+  if (!place.store || !place.schema) {
+    const db = new Database(place.dataPath);
+    try {
+      db.exec(schemaMigrations);
+      for (const migration of SQLITE_MIGRATIONS.filter((m) => m.version <= version.sqlite)) {
+        db.exec(migration.sql);
+        db.prepare('INSERT INTO schema_migrations VALUES (?, ?)').run(migration.version, 'then');
+      }
+      for (const [sql, params] of rows) db.prepare(sql).run(...params);
+    } finally {
+      db.close();
+    }
+    return;
+  }
+  const client = new pg.Client({ connectionString: place.store });
+  await client.connect();
+  try {
+    await client.query(`CREATE SCHEMA ${place.schema}`);
+    await client.query(`SET search_path TO ${place.schema}`);
+    await client.query(schemaMigrations);
+    for (const migration of POSTGRES_MIGRATIONS.filter((m) => m.version <= version.postgres)) {
+      await client.query(migration.sql);
+      await client.query('INSERT INTO schema_migrations VALUES ($1, $2)', [migration.version, 'then']);
+    }
+    for (const [sql, params] of rows) {
+      let n = 0;
+      await client.query(
+        sql.replace(/\?/g, () => `$${++n}`),
+        params,
+      );
+    }
+  } finally {
+    await client.end();
+  }
 }

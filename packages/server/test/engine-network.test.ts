@@ -9,19 +9,19 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import type { SecurityGroup } from '@peerconn/sdk';
-import Database from 'better-sqlite3';
-import pg from 'pg';
 import type { EniRecord } from '../src/domain/resources.ts';
 import type { Snapshot } from '../src/engine/api.ts';
-import { POSTGRES_MIGRATIONS, SQLITE_MIGRATIONS } from '../src/store/migrations.ts';
 import {
   caller,
   engineConfig,
   engineOn,
   makeAccount,
   makeVpc,
+  type OldRow,
+  oldVpcRow,
   openFixture,
   rejectsWith,
+  writeOldDatabase,
 } from './engine-fixture.ts';
 import {
   dropPlace,
@@ -41,18 +41,6 @@ const BEFORE = { sqlite: 6, postgres: 4 } as const;
 
 /** A database at the version before this change, holding an account, two VPCs and a route rule. */
 async function oldDatabase(place: StorePlace): Promise<string> {
-  const vpcDoc = (vpcId: string, i: number) =>
-    JSON.stringify({
-      vpcId,
-      accountId: OLD_ACCOUNT,
-      region: 'bj',
-      name: `old${i}`,
-      cidr: `10.${70 + i}.0.0/16`,
-      description: '',
-      relay: false,
-      tags: [],
-      createdAt: 1_700_000_000_000,
-    });
   const ruleDoc = JSON.stringify({
     routeRuleId: 'rr-old000000001',
     routeTableId: 'rt-old000000001',
@@ -66,12 +54,17 @@ async function oldDatabase(place: StorePlace): Promise<string> {
     description: '',
     createdAt: 0,
   });
-  const statements: Array<[string, unknown[]]> = [
+  const statements: OldRow[] = [
     ['INSERT INTO accounts (id, name) VALUES (?, ?)', [OLD_ACCOUNT, 'old']],
-    ...OLD_VPCS.map((vpcId, i): [string, unknown[]] => [
-      'INSERT INTO vpcs (vpc_id, account_id, region, doc) VALUES (?, ?, ?, ?)',
-      [vpcId, OLD_ACCOUNT, 'bj', vpcDoc(vpcId, i)],
-    ]),
+    ...OLD_VPCS.map((vpcId, i) =>
+      oldVpcRow({
+        vpcId,
+        accountId: OLD_ACCOUNT,
+        name: `old${i}`,
+        cidr: `10.${70 + i}.0.0/16`,
+        createdAt: 1_700_000_000_000,
+      }),
+    ),
     [
       'INSERT INTO route_tables (route_table_id, vpc_id, account_id, region) VALUES (?, ?, ?, ?)',
       ['rt-old000000001', OLD_VPCS[0], OLD_ACCOUNT, 'bj'],
@@ -81,42 +74,7 @@ async function oldDatabase(place: StorePlace): Promise<string> {
       ['rr-old000000001', 'rt-old000000001', '0.0.0.0/0', '172.16.0.0/12', ruleDoc],
     ],
   ];
-  const schemaMigrations =
-    'CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)';
-  if (!place.store || !place.schema) {
-    const db = new Database(place.dataPath);
-    try {
-      db.exec(schemaMigrations);
-      for (const migration of SQLITE_MIGRATIONS.filter((m) => m.version <= BEFORE.sqlite)) {
-        db.exec(migration.sql);
-        db.prepare('INSERT INTO schema_migrations VALUES (?, ?)').run(migration.version, 'then');
-      }
-      for (const [sql, params] of statements) db.prepare(sql).run(...params);
-    } finally {
-      db.close();
-    }
-    return 'rt-old000000001';
-  }
-  const client = new pg.Client({ connectionString: place.store });
-  await client.connect();
-  try {
-    await client.query(`CREATE SCHEMA ${place.schema}`);
-    await client.query(`SET search_path TO ${place.schema}`);
-    await client.query(schemaMigrations);
-    for (const migration of POSTGRES_MIGRATIONS.filter((m) => m.version <= BEFORE.postgres)) {
-      await client.query(migration.sql);
-      await client.query('INSERT INTO schema_migrations VALUES ($1, $2)', [migration.version, 'then']);
-    }
-    for (const [sql, params] of statements) {
-      let n = 0;
-      await client.query(
-        sql.replace(/\?/g, () => `$${++n}`),
-        params,
-      );
-    }
-  } finally {
-    await client.end();
-  }
+  await writeOldDatabase(place, BEFORE, statements);
   return 'rt-old000000001';
 }
 

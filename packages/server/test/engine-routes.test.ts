@@ -3,10 +3,7 @@
 // writes must not break (no overlapping subnets, no duplicate rules, no more rules than the quota).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import Database from 'better-sqlite3';
-import pg from 'pg';
 import type { Snapshot } from '../src/engine/api.ts';
-import { POSTGRES_MIGRATIONS, SQLITE_MIGRATIONS } from '../src/store/migrations.ts';
 import {
   caller,
   createPc,
@@ -14,9 +11,11 @@ import {
   engineOn,
   makeAccount,
   makeVpc,
+  oldVpcRow,
   openFixture,
   postpaid,
   rejectsWith,
+  writeOldDatabase,
 } from './engine-fixture.ts';
 import {
   dropPlace,
@@ -32,67 +31,14 @@ const OLD_ACCOUNT = 'c'.repeat(32);
 const OLD_VPCS = ['vpc-old000000001', 'vpc-old000000002'];
 
 /** A database at the last schema version before subnets and route tables, holding an account and two VPCs. */
-async function oldDatabase(place: StorePlace): Promise<void> {
-  const rows = OLD_VPCS.map((vpcId, i) => [
-    vpcId,
-    JSON.stringify({
-      vpcId,
-      accountId: OLD_ACCOUNT,
-      region: 'bj',
-      name: `old${i}`,
-      cidr: `10.${60 + i}.0.0/16`,
-      description: '',
-      relay: false,
-      tags: [],
-      createdAt: 0,
-    }),
+function oldDatabase(place: StorePlace): Promise<void> {
+  const vpcRows = OLD_VPCS.map((vpcId, i) =>
+    oldVpcRow({ vpcId, accountId: OLD_ACCOUNT, name: `old${i}`, cidr: `10.${60 + i}.0.0/16`, createdAt: 0 }),
+  );
+  return writeOldDatabase(place, { sqlite: 3, postgres: 1 }, [
+    ['INSERT INTO accounts (id, name) VALUES (?, ?)', [OLD_ACCOUNT, 'old']],
+    ...vpcRows,
   ]);
-  const schemaMigrations =
-    'CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)';
-  if (!place.store || !place.schema) {
-    const db = new Database(place.dataPath);
-    try {
-      db.exec(schemaMigrations);
-      for (const migration of SQLITE_MIGRATIONS.filter((m) => m.version <= 3)) {
-        db.exec(migration.sql);
-        db.prepare('INSERT INTO schema_migrations VALUES (?, ?)').run(migration.version, 'then');
-      }
-      db.prepare('INSERT INTO accounts (id, name) VALUES (?, ?)').run(OLD_ACCOUNT, 'old');
-      for (const [vpcId, doc] of rows) {
-        db.prepare('INSERT INTO vpcs (vpc_id, account_id, region, doc) VALUES (?, ?, ?, ?)').run(
-          vpcId,
-          OLD_ACCOUNT,
-          'bj',
-          doc,
-        );
-      }
-    } finally {
-      db.close();
-    }
-    return;
-  }
-  const client = new pg.Client({ connectionString: place.store });
-  await client.connect();
-  try {
-    await client.query(`CREATE SCHEMA ${place.schema}`);
-    await client.query(`SET search_path TO ${place.schema}`);
-    await client.query(schemaMigrations);
-    for (const migration of POSTGRES_MIGRATIONS.filter((m) => m.version <= 1)) {
-      await client.query(migration.sql);
-      await client.query('INSERT INTO schema_migrations VALUES ($1, $2)', [migration.version, 'then']);
-    }
-    await client.query('INSERT INTO accounts (id, name) VALUES ($1, $2)', [OLD_ACCOUNT, 'old']);
-    for (const [vpcId, doc] of rows) {
-      await client.query('INSERT INTO vpcs (vpc_id, account_id, region, doc) VALUES ($1, $2, $3, $4)', [
-        vpcId,
-        OLD_ACCOUNT,
-        'bj',
-        doc,
-      ]);
-    }
-  } finally {
-    await client.end();
-  }
 }
 
 test(`a ${TEST_STORE_KIND} database made before route tables: its VPCs have one each once it is opened`, async () => {

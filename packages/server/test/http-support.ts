@@ -1,8 +1,18 @@
 // Shared helpers for the HTTP and e2e tests: the in-process server on a place of the store fixture
-// (store-choice.ts), raw HTTP on loopback, and requests signed the way the official Python and Go SDKs sign them.
+// (store-choice.ts), raw HTTP on loopback, requests signed the way the official Python and Go SDKs sign them, and
+// the world of the suites that drive the server through the SDK (sdkSuite, set-up steps, refusal scenarios).
+import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { type Agent, request as httpRequest, type IncomingHttpHeaders } from 'node:http';
-import { PeerConnClient, VpcClient } from '@peerconn/sdk';
+import { after, before, describe, test } from 'node:test';
+import {
+  BceServiceError,
+  type ClientConfig,
+  PeerConnClient,
+  RouteClient,
+  SubnetClient,
+  VpcClient,
+} from '@peerconn/sdk';
 import { formatBceTimestamp, sign } from '@peerconn/sdk/internal';
 import type { ServerOptions } from '../src/config.ts';
 import { timingPreset } from '../src/domain/timing.ts';
@@ -308,4 +318,140 @@ export async function crossRegionPeering(
     billing: { paymentTiming: 'Postpaid' },
   });
   return { peerConnId, vpcA, vpcB };
+}
+
+/** Who a scenario of the SDK suites acts as: demo-a, demo-b, or a third account the suite makes. */
+export type Who = 'a' | 'b' | 'c';
+
+export interface SdkSuite {
+  /** The suite's server; there from the suite's `before` hook on. */
+  readonly server: TestServer;
+  /** The first credential of an account, with its id. */
+  who(w: Who): AccountCredential & { accountId: string };
+  /** SDK client settings for an account on a region's listener, without retries (tests want each answer as is). */
+  config(w: Who, region?: string): ClientConfig;
+}
+
+/**
+ * The world of the suites that drive the server through the SDK: a server started before the suite's tests
+ * (demo-a and demo-b, plus a third account `c` made for the suite) and closed after them.
+ */
+export function sdkSuite(options: ServerOptions = {}): SdkSuite {
+  let running: TestServer | undefined;
+  let third: (AccountCredential & { accountId: string }) | undefined;
+  const endpoints: Record<string, string> = {};
+  before(async () => {
+    running = await startTestServer(options);
+    for (const l of running.listeners) endpoints[l.region] = l.url;
+    const made = await running.engine.createAccount({ name: 'third' });
+    third = { ...(made.credentials[0] as AccountCredential), accountId: made.id };
+  });
+  after(async () => {
+    await running?.close();
+  });
+  const suite: SdkSuite = {
+    get server() {
+      if (!running) throw new Error('the suite server starts in the before hook');
+      return running;
+    },
+    who(w) {
+      if (w !== 'c') return suite.server[w];
+      if (!third) throw new Error('the third account is made in the before hook');
+      return third;
+    },
+    config(w, region = 'bj') {
+      const endpoint = endpoints[region];
+      if (!endpoint) throw new Error(`no listener for region ${region}`);
+      return { endpoint, credentials: suite.who(w), maxRetries: 0, env: {} };
+    },
+  };
+  return suite;
+}
+
+/**
+ * Runs a step that builds a scenario. A failing step is a broken setup, never the refusal under test: it
+ * becomes a plain Error, which a refusal check (expecting a BceServiceError) reports instead of accepting.
+ */
+export async function setup<T>(step: Promise<T>): Promise<T> {
+  try {
+    return await step;
+  } catch (error) {
+    throw new Error(`setup failed, so the scenario never reached the state under test: ${String(error)}`);
+  }
+}
+
+/**
+ * Asserts that a call is refused with a BCE error of this status and code carrying a request id, and answers
+ * the error (for the checks of its message).
+ */
+export async function refusal(
+  call: Promise<unknown>,
+  status: number,
+  code: string,
+): Promise<BceServiceError> {
+  const error = await call.then(
+    () => assert.fail('expected a refusal'),
+    (e: unknown) => e,
+  );
+  assert.ok(error instanceof BceServiceError, String(error));
+  assert.equal(error.code, code, error.message);
+  assert.equal(error.statusCode, status, error.message);
+  assert.match(error.requestId ?? '', /^[0-9a-f-]{36}$/);
+  return error;
+}
+
+/** A call that must be refused: the rule it breaks, the answer's status, code and message, and the call. */
+export type Scenario = [
+  rule: string,
+  status: number,
+  code: string,
+  cause: RegExp,
+  run: () => Promise<unknown>,
+];
+
+/** One test per scenario, named `rule → code status`: the call is refused so, and its message names the cause. */
+export function refusalTests(title: string, scenarios: Scenario[]): void {
+  describe(title, () => {
+    for (const [rule, status, code, cause, run] of scenarios) {
+      test(`${rule} → ${code} ${status}`, async () => {
+        const error = await refusal(run(), status, code);
+        assert.match(error.message, cause);
+      });
+    }
+  });
+}
+
+export interface Net {
+  vpcId: string;
+  routeTableId: string;
+  subnetIds: string[];
+}
+
+let netNames = 0;
+
+/** A VPC (named net<n>) with a subnet in zone a of its region for each block, and its route table. */
+export async function vpcWithSubnets(
+  suite: SdkSuite,
+  w: Who,
+  cidr: string,
+  blocks: string[] = [],
+  region = 'bj',
+): Promise<Net> {
+  netNames += 1;
+  const config = suite.config(w, region);
+  const { vpcId } = await setup(new VpcClient(config).createVpc({ name: `net${netNames}`, cidr }));
+  const subnetIds: string[] = [];
+  for (const [i, block] of blocks.entries()) {
+    const { subnetId } = await setup(
+      new SubnetClient(config).createSubnet({
+        name: `sub${netNames}_${i}`,
+        zoneName: `cn-${region}-a`,
+        cidr: block,
+        vpcId,
+      }),
+    );
+    subnetIds.push(subnetId);
+  }
+  const { routeTableId } = await setup(new RouteClient(config).getRouteTable({ vpcId }));
+  return { vpcId, routeTableId, subnetIds };
 }

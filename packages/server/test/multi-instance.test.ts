@@ -5,12 +5,13 @@
 // PostgreSQL pass.
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
-import { connect, createServer, type Server, type Socket } from 'node:net';
+import type { Socket } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { BceServiceError, PeerConnClient, VpcClient } from '@peerconn/sdk';
 import { POSTGRES_MIGRATIONS } from '../src/store/migrations.ts';
 import { adminOk } from './http-support.ts';
+import { PostgresProxy } from './postgres-proxy.ts';
 import { type Started, startProcess } from './process-support.ts';
 import {
   dropPlace,
@@ -454,35 +455,15 @@ describe('writes through one process, reads through another that hears of commit
 });
 
 /** A TCP proxy in front of PostgreSQL that delivers everything the database sends `delayMs` late, in order. */
-class DelayingProxy {
-  private readonly server: Server;
-  private readonly sockets = new Set<Socket>();
-
+class DelayingProxy extends PostgresProxy {
   constructor(
-    private readonly target: URL,
+    target: URL,
     private readonly delayMs: number,
   ) {
-    this.server = createServer((client) => this.relay(client));
+    super(target);
   }
 
-  listen(): Promise<number> {
-    return new Promise((resolve) => {
-      this.server.listen(0, '127.0.0.1', () => resolve((this.server.address() as { port: number }).port));
-    });
-  }
-
-  close(): void {
-    this.server.close();
-    for (const socket of this.sockets) socket.destroy();
-  }
-
-  private relay(client: Socket): void {
-    const upstream = connect(Number(this.target.port), this.target.hostname);
-    for (const socket of [client, upstream]) {
-      this.sockets.add(socket);
-      socket.on('close', () => this.sockets.delete(socket));
-      socket.on('error', () => undefined);
-    }
+  protected relay(client: Socket, upstream: Socket): void {
     client.on('data', (chunk: Buffer) => upstream.write(chunk));
     // Timers of one duration fire in the order they were set: the bytes keep their order.
     upstream.on('data', (chunk: Buffer) => {

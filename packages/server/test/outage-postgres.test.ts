@@ -9,7 +9,7 @@
 // declared SQLite-only, since it chooses its servers' store itself) and skips with a notice where PostgreSQL is missing, unless PEERCONN_REQUIRE_POSTGRES=1.
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { connect, createServer, type Server, type Socket } from 'node:net';
+import type { Socket } from 'node:net';
 import { after, before, describe, type TestContext, test } from 'node:test';
 import { BceServiceError, PeerConnClient, VpcClient } from '@peerconn/sdk';
 import {
@@ -18,6 +18,7 @@ import {
   type ThrowawayPostgres,
 } from '../../../scripts/postgres.mjs';
 import { startServerOn } from './http-support.ts';
+import { PostgresProxy } from './postgres-proxy.ts';
 import { type Started, startProcess } from './process-support.ts';
 import { runsOnSqliteOnly } from './store-choice.ts';
 
@@ -333,42 +334,19 @@ describe('PostgreSQL stopped and started under load', {
  * the database answers it: the transaction is committed, and the server never hears so. (Answers to statements
  * sent before the COMMIT in the same pipeline still pass.)
  */
-class CommitAnswerCutter {
+class CommitAnswerCutter extends PostgresProxy {
   /** A simple-protocol query message carrying exactly `COMMIT`: 'Q', length 11, the text, NUL. */
   private static readonly COMMIT = Buffer.from([0x51, 0, 0, 0, 11, ...Buffer.from('COMMIT'), 0]);
   /** Its answer: CommandComplete ('C') with the tag `COMMIT`. */
   private static readonly COMMITTED = Buffer.from([0x43, 0, 0, 0, 11, ...Buffer.from('COMMIT'), 0]);
-  private readonly server: Server;
-  private readonly sockets = new Set<Socket>();
   private armed = 0;
   cut = 0;
-
-  constructor(private readonly target: URL) {
-    this.server = createServer((client) => this.relay(client));
-  }
-
-  listen(): Promise<number> {
-    return new Promise((resolve) => {
-      this.server.listen(0, '127.0.0.1', () => resolve((this.server.address() as { port: number }).port));
-    });
-  }
 
   loseNextCommitAnswer(): void {
     this.armed++;
   }
 
-  close(): void {
-    this.server.close();
-    for (const socket of this.sockets) socket.destroy();
-  }
-
-  private relay(client: Socket): void {
-    const upstream = connect(Number(this.target.port), this.target.hostname);
-    for (const socket of [client, upstream]) {
-      this.sockets.add(socket);
-      socket.on('close', () => this.sockets.delete(socket));
-      socket.on('error', () => undefined);
-    }
+  protected relay(client: Socket, upstream: Socket): void {
     let cutOnAnswer = false;
     client.on('data', (chunk: Buffer) => {
       if (this.armed > 0 && chunk.includes(CommitAnswerCutter.COMMIT)) {

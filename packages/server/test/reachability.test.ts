@@ -660,6 +660,20 @@ function openDb(): SecurityGroupRuleRecord[] {
   return [groupRule(DB, 'r-db-all', 'g-db', { direction: 'ingress', protocol: 'all', sourceIp: 'all' })];
 }
 
+/** ACL rule values over every protocol, address and port, but for what is given. */
+function openAcl(
+  given: Pick<AclRuleRequest, 'position' | 'direction' | 'action'> & Partial<AclRuleRequest>,
+): Omit<AclRuleRequest, 'subnetId' | 'description'> {
+  return {
+    protocol: 'all',
+    sourceIpAddress: 'all',
+    destinationIpAddress: 'all',
+    sourcePort: 'all',
+    destinationPort: 'all',
+    ...given,
+  };
+}
+
 /** An ACL rule of `at`'s subnet that denies every protocol and port to or from `peer`. */
 function denyAll(
   at: VpcNetwork,
@@ -668,16 +682,8 @@ function denyAll(
   position: number,
   peer = 'all',
 ): AclRuleRecord {
-  return aclRule(at, id, {
-    protocol: 'all',
-    sourceIpAddress: direction === 'ingress' ? peer : 'all',
-    destinationIpAddress: direction === 'egress' ? peer : 'all',
-    sourcePort: 'all',
-    destinationPort: 'all',
-    position,
-    direction,
-    action: 'deny',
-  });
+  const toOrFrom = direction === 'ingress' ? { sourceIpAddress: peer } : { destinationIpAddress: peer };
+  return aclRule(at, id, openAcl({ ...toOrFrom, position, direction, action: 'deny' }));
 }
 
 interface Filtered {
@@ -758,16 +764,18 @@ describe('the filters on the path: security groups and ACLs', () => {
     const report = ask(
       filtered({
         dbAcl: [
-          aclRule(DB, 'ar-db-in', {
-            protocol: 'tcp',
-            sourceIpAddress: '10.1.0.0/16',
-            destinationIpAddress: 'all',
-            sourcePort: 'all',
-            destinationPort: '3306',
-            position: 5,
-            direction: 'ingress',
-            action: 'allow',
-          }),
+          aclRule(
+            DB,
+            'ar-db-in',
+            openAcl({
+              protocol: 'tcp',
+              sourceIpAddress: '10.1.0.0/16',
+              destinationPort: '3306',
+              position: 5,
+              direction: 'ingress',
+              action: 'allow',
+            }),
+          ),
         ],
       }),
     );
@@ -840,18 +848,13 @@ describe('the filters on the path: security groups and ACLs', () => {
   });
 
   test('SecurityGroupDeniesIngress: a rule naming a group reaches no interface across the peering', () => {
-    const report = ask(
-      filtered({
-        dbRules: [
-          groupRule(DB, 'r-db-peers', 'g-db', {
-            direction: 'ingress',
-            protocol: 'tcp',
-            portRange: '3306',
-            sourceGroupId: 'g-db',
-          }),
-        ],
-      }),
-    );
+    const peersOnly = groupRule(DB, 'r-db-peers', 'g-db', {
+      direction: 'ingress',
+      protocol: 'tcp',
+      portRange: '3306',
+      sourceGroupId: 'g-db',
+    });
+    const report = ask(filtered({ dbRules: [peersOnly] }));
     const message = only(report, 'SecurityGroupDeniesIngress');
     assert.match(
       message,
@@ -860,20 +863,11 @@ describe('the filters on the path: security groups and ACLs', () => {
     assert.match(message, /sourceIp 10\.1\.1\.5 \(or 10\.1\.1\.0\/24\)/);
     assert.match(message, /match only interfaces of the group's own VPC/);
     // Inside db's own VPC the same rule lets a member of g-db in, and the check names the group it matched.
-    const inside = checkReachability(
-      filtered({
-        dbRules: [
-          groupRule(DB, 'r-db-peers', 'g-db', {
-            direction: 'ingress',
-            protocol: 'tcp',
-            portRange: '3306',
-            sourceGroupId: 'g-db',
-          }),
-          ALL_OUT(DB, 'r-db-out', 'g-db'),
-        ],
-      }),
-      { from: { vpcId: 'vpc-db', ip: '10.2.1.9' }, to: { ip: '10.2.1.7' }, ...MYSQL },
-    );
+    const inside = checkReachability(filtered({ dbRules: [peersOnly, ALL_OUT(DB, 'r-db-out', 'g-db')] }), {
+      from: { vpcId: 'vpc-db', ip: '10.2.1.9' },
+      to: { ip: '10.2.1.7' },
+      ...MYSQL,
+    });
     assert.equal(inside.reachable, true, inside.problems.map((p) => p.message).join('\n'));
     const admitted = inside.forward[0]?.arriving[1];
     assert.ok(admitted?.kind === 'securityGroup');
@@ -884,26 +878,19 @@ describe('the filters on the path: security groups and ACLs', () => {
     const report = ask(
       filtered({
         appAcl: [
-          aclRule(APP, 'ar-app-deny', {
-            protocol: 'tcp',
-            sourceIpAddress: 'all',
-            destinationIpAddress: '10.2.0.0/16',
-            sourcePort: 'all',
-            destinationPort: '3306',
-            position: 10,
-            direction: 'egress',
-            action: 'deny',
-          }),
-          aclRule(APP, 'ar-app-late', {
-            protocol: 'all',
-            sourceIpAddress: 'all',
-            destinationIpAddress: 'all',
-            sourcePort: 'all',
-            destinationPort: 'all',
-            position: 20,
-            direction: 'egress',
-            action: 'allow',
-          }),
+          aclRule(
+            APP,
+            'ar-app-deny',
+            openAcl({
+              protocol: 'tcp',
+              destinationIpAddress: '10.2.0.0/16',
+              destinationPort: '3306',
+              position: 10,
+              direction: 'egress',
+              action: 'deny',
+            }),
+          ),
+          aclRule(APP, 'ar-app-late', openAcl({ position: 20, direction: 'egress', action: 'allow' })),
         ],
       }),
     );
@@ -921,18 +908,7 @@ describe('the filters on the path: security groups and ACLs', () => {
   test('AclDeniesIngress: the destination subnet ACL stops the packet entering', () => {
     const report = ask(
       filtered({
-        dbAcl: [
-          aclRule(DB, 'ar-db-deny', {
-            protocol: 'all',
-            sourceIpAddress: '10.1.0.0/16',
-            destinationIpAddress: 'all',
-            sourcePort: 'all',
-            destinationPort: 'all',
-            position: 100,
-            direction: 'ingress',
-            action: 'deny',
-          }),
-        ],
+        dbAcl: [denyAll(DB, 'ar-db-deny', 'ingress', 100, '10.1.0.0/16')],
       }),
     );
     const message = only(report, 'AclDeniesIngress');
@@ -949,18 +925,7 @@ describe('the filters on the path: security groups and ACLs', () => {
   test('AclDeniesReturn: ACLs are stateless, so the answer is checked again at both subnets', () => {
     const leaving = ask(
       filtered({
-        dbAcl: [
-          aclRule(DB, 'ar-db-out', {
-            protocol: 'all',
-            sourceIpAddress: 'all',
-            destinationIpAddress: '10.1.0.0/16',
-            sourcePort: 'all',
-            destinationPort: 'all',
-            position: 20,
-            direction: 'egress',
-            action: 'deny',
-          }),
-        ],
+        dbAcl: [denyAll(DB, 'ar-db-out', 'egress', 20, '10.1.0.0/16')],
       }),
     );
     const message = only(leaving, 'AclDeniesReturn');
@@ -978,16 +943,17 @@ describe('the filters on the path: security groups and ACLs', () => {
     const arriving = ask(
       filtered({
         appAcl: [
-          aclRule(APP, 'ar-app-in', {
-            protocol: 'tcp',
-            sourceIpAddress: '10.2.0.0/16',
-            destinationIpAddress: 'all',
-            sourcePort: 'all',
-            destinationPort: 'all',
-            position: 30,
-            direction: 'ingress',
-            action: 'deny',
-          }),
+          aclRule(
+            APP,
+            'ar-app-in',
+            openAcl({
+              protocol: 'tcp',
+              sourceIpAddress: '10.2.0.0/16',
+              position: 30,
+              direction: 'ingress',
+              action: 'deny',
+            }),
+          ),
         ],
       }),
     );
@@ -1001,26 +967,20 @@ describe('the filters on the path: security groups and ACLs', () => {
     const fixed = ask(
       filtered({
         dbAcl: [
-          aclRule(DB, 'ar-db-out', {
-            protocol: 'all',
-            sourceIpAddress: 'all',
-            destinationIpAddress: '10.1.0.0/16',
-            sourcePort: 'all',
-            destinationPort: 'all',
-            position: 20,
-            direction: 'egress',
-            action: 'deny',
-          }),
-          aclRule(DB, 'ar-db-replies', {
-            protocol: 'tcp',
-            sourceIpAddress: 'all',
-            destinationIpAddress: '10.1.0.0/16',
-            sourcePort: '3306',
-            destinationPort: '1024-65535',
-            position: 10,
-            direction: 'egress',
-            action: 'allow',
-          }),
+          denyAll(DB, 'ar-db-out', 'egress', 20, '10.1.0.0/16'),
+          aclRule(
+            DB,
+            'ar-db-replies',
+            openAcl({
+              protocol: 'tcp',
+              destinationIpAddress: '10.1.0.0/16',
+              sourcePort: '3306',
+              destinationPort: '1024-65535',
+              position: 10,
+              direction: 'egress',
+              action: 'allow',
+            }),
+          ),
         ],
       }),
     );
@@ -1033,18 +993,7 @@ describe('the filters on the path: security groups and ACLs', () => {
       filtered({
         appRules: [],
         dbRules: [],
-        dbAcl: [
-          aclRule(DB, 'ar-db-deny', {
-            protocol: 'all',
-            sourceIpAddress: 'all',
-            destinationIpAddress: 'all',
-            sourcePort: 'all',
-            destinationPort: 'all',
-            position: 1,
-            direction: 'ingress',
-            action: 'deny',
-          }),
-        ],
+        dbAcl: [denyAll(DB, 'ar-db-deny', 'ingress', 1)],
       }),
     );
     assert.deepEqual(
@@ -1077,18 +1026,7 @@ describe('the filters on the path: security groups and ACLs', () => {
             eniRecord(DB, 'eni-admin', ['10.2.1.9'], ['g-db']),
           ],
           securityGroupRules: [ALL_OUT(DB, 'r-db-out', 'g-db')],
-          aclRules: [
-            aclRule(DB, 'ar-db-deny', {
-              protocol: 'all',
-              sourceIpAddress: 'all',
-              destinationIpAddress: 'all',
-              sourcePort: 'all',
-              destinationPort: 'all',
-              position: 1,
-              direction: 'ingress',
-              action: 'deny',
-            }),
-          ],
+          aclRules: [denyAll(DB, 'ar-db-deny', 'ingress', 1)],
         },
       ],
       [],
@@ -1348,16 +1286,11 @@ describe('the path through security groups and ACLs, end to end through the SDK'
   });
 
   test('AclDeniesReturn end to end: db’s subnet drops the answer; a rule for the client ports lets it out', async () => {
-    const drop = await addAclRule('b', db.subnetId, {
-      protocol: 'all',
-      sourceIpAddress: 'all',
-      destinationIpAddress: '10.61.0.0/16',
-      sourcePort: 'all',
-      destinationPort: 'all',
-      position: 20,
-      direction: 'egress',
-      action: 'deny',
-    });
+    const drop = await addAclRule(
+      'b',
+      db.subnetId,
+      openAcl({ destinationIpAddress: '10.61.0.0/16', position: 20, direction: 'egress', action: 'deny' }),
+    );
     const report = await mysql();
     assert.deepEqual(
       report.problems.map((p) => p.code),
@@ -1365,16 +1298,19 @@ describe('the path through security groups and ACLs, end to end through the SDK'
     );
     assert.match(report.problems[0]?.message ?? '', new RegExp(`rule ${drop} at position 20`));
     assert.deepEqual(report.return[0]?.leaving.map(checkText), [`acl egress deny ${drop}@20`]);
-    const replies = await addAclRule('b', db.subnetId, {
-      protocol: 'tcp',
-      sourceIpAddress: 'all',
-      destinationIpAddress: '10.61.0.0/16',
-      sourcePort: '3306',
-      destinationPort: '1024-65535',
-      position: 10,
-      direction: 'egress',
-      action: 'allow',
-    });
+    const replies = await addAclRule(
+      'b',
+      db.subnetId,
+      openAcl({
+        protocol: 'tcp',
+        destinationIpAddress: '10.61.0.0/16',
+        sourcePort: '3306',
+        destinationPort: '1024-65535',
+        position: 10,
+        direction: 'egress',
+        action: 'allow',
+      }),
+    );
     const fixed = await mysql();
     assert.equal(fixed.reachable, true, JSON.stringify(fixed.problems));
     assert.deepEqual(fixed.return[0]?.leaving.map(checkText), [`acl egress allow ${replies}@10`]);
@@ -1426,47 +1362,18 @@ describe('the path through security groups and ACLs, end to end through the SDK'
       assert.deepEqual([res.status, answer.code], [status, code], answer.message);
       assert.match(answer.message, message);
     };
-    await refused(
-      { from: { eniId: 'eni-000000000000' }, to: { ip: '10.62.1.7' } },
-      404,
-      'NoSuchObject',
-      /eni-000000000000/,
-    );
-    await refused(
-      { from: { eniId: app.eniId }, to: { eniId: 'eni-000000000000' } },
-      404,
-      'NoSuchObject',
-      /"to\.eniId"/,
-    );
-    await refused(
-      { from: { vpcId: app.vpcId }, to: { ip: '10.62.1.7' } },
-      400,
-      'InappropriateJSON',
-      /"from" must be/,
-    );
-    await refused(
-      { from: { eniId: app.eniId, ip: '10.61.1.5' }, to: { ip: '10.62.1.7' } },
-      400,
-      'InappropriateJSON',
-      /not both/,
-    );
-    await refused(
-      { from: { eniId: app.eniId }, to: { ip: '10.62.1.7' }, port: 3306 },
-      400,
-      'InappropriateJSON',
-      /tcp and udp only/,
-    );
-    await refused(
-      { from: { eniId: app.eniId }, to: { ip: '10.62.1.7' }, protocol: 'sctp' },
-      400,
-      'InappropriateJSON',
-      /"protocol"/,
-    );
-    await refused(
-      { from: { eniId: app.eniId }, to: { vpcId: db.vpcId, ip: '10.9.9.9' } },
-      400,
-      'InappropriateJSON',
-      /not inside VPC/,
-    );
+    const unknown: Array<[body: unknown, message: RegExp]> = [
+      [{ from: { eniId: 'eni-000000000000' }, to: { ip: '10.62.1.7' } }, /eni-000000000000/],
+      [{ from: { eniId: app.eniId }, to: { eniId: 'eni-000000000000' } }, /"to\.eniId"/],
+    ];
+    for (const [body, message] of unknown) await refused(body, 404, 'NoSuchObject', message);
+    const malformed: Array<[body: unknown, message: RegExp]> = [
+      [{ from: { vpcId: app.vpcId }, to: { ip: '10.62.1.7' } }, /"from" must be/],
+      [{ from: { eniId: app.eniId, ip: '10.61.1.5' }, to: { ip: '10.62.1.7' } }, /not both/],
+      [{ from: { eniId: app.eniId }, to: { ip: '10.62.1.7' }, port: 3306 }, /tcp and udp only/],
+      [{ from: { eniId: app.eniId }, to: { ip: '10.62.1.7' }, protocol: 'sctp' }, /"protocol"/],
+      [{ from: { eniId: app.eniId }, to: { vpcId: db.vpcId, ip: '10.9.9.9' } }, /not inside VPC/],
+    ];
+    for (const [body, message] of malformed) await refused(body, 400, 'InappropriateJSON', message);
   });
 });
