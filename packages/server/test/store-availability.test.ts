@@ -1,12 +1,17 @@
 // The bookkeeping behind a store's health, on its own with a pinned clock: which outcomes begin and end an
 // outage, and what the two reports (down, back) carry. The stores feed it; outage-*.test.ts cause real outages.
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, statfsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { test } from 'node:test';
 import {
+  type OutageReason,
   StoreAvailability,
   type StoreHealthEvent,
   StoreUnavailableError,
 } from '../src/store/availability.ts';
+import { hasRoomToSpare } from '../src/store/free-space.ts';
 
 function tracker() {
   let now = 1_000;
@@ -67,6 +72,61 @@ test('a full disk is ended by a write, never by a read', () => {
     events.map((event) => event.type),
     ['down', 'up'],
   );
+});
+
+test('a full disk outlasts writes that succeed while the store says the disk has no room to spare', () => {
+  let roomToSpare = false;
+  const asked: OutageReason[] = [];
+  const events: StoreHealthEvent[] = [];
+  const health = new StoreAvailability(
+    'SQLite',
+    async () => undefined,
+    () => 1_000,
+    (reason) => {
+      asked.push(reason);
+      return reason !== 'full' || roomToSpare;
+    },
+  );
+  health.onChange((event) => events.push(event));
+  health.failed(health.ticket(), full());
+  health.succeeded(health.ticket(), 'write');
+  health.succeeded(health.ticket(), 'write');
+  assert.equal(health.status().available, false, 'a write into the last few kilobytes ends nothing');
+  roomToSpare = true;
+  health.succeeded(health.ticket(), 'write');
+  assert.equal(health.status().available, true);
+  assert.deepEqual(
+    events.map((event) => event.type),
+    ['down', 'up'],
+  );
+  // No outage, nothing to ask; and other outages are asked about by their own reason.
+  health.succeeded(health.ticket(), 'write');
+  health.failed(
+    health.ticket(),
+    new StoreUnavailableError(
+      'io',
+      'SQLite',
+      Object.assign(new Error('disk I/O error'), { code: 'SQLITE_IOERR' }),
+    ),
+  );
+  health.succeeded(health.ticket(), 'write');
+  assert.deepEqual(asked, ['full', 'full', 'full', 'io']);
+  assert.equal(health.status().available, true);
+});
+
+test("room to spare is the free space of the directory's file system against the margin; 0 or an unreadable directory leave it to the write", () => {
+  const dir = mkdtempSync(join(tmpdir(), 'peerconn-free-space-'));
+  try {
+    const space = statfsSync(dir);
+    const free = space.bavail * space.bsize;
+    assert.ok(free > 0, 'the temporary directory has some free space');
+    assert.equal(hasRoomToSpare(dir, 1), true);
+    assert.equal(hasRoomToSpare(dir, free + 1024 * 1024 * 1024), false);
+    assert.equal(hasRoomToSpare(dir, 0), true);
+    assert.equal(hasRoomToSpare(join(dir, 'missing'), Number.MAX_SAFE_INTEGER), true);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test('the error a client gets: 503 ServiceUnavailable, a Retry-After, a message that names no host or path', () => {
