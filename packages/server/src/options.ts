@@ -261,7 +261,7 @@ export const SERVER_OPTIONS = [
     env: ['PEERCONN_MIN_FREE_DISK'],
     type: BYTES,
     default: DEFAULT_MIN_FREE_DISK_BYTES,
-    help: 'after the disk under the SQLite file filled, free bytes it needs before readiness says ready again; 0: the first write that succeeds (docs/server.md: When things fail)',
+    help: 'after the disk under the SQLite file filled, free bytes it needs (at most half its size) before readiness says ready again; 0: the first write that succeeds (docs/server.md: When things fail)',
   }),
   row({
     key: 'accountsFile',

@@ -11,7 +11,7 @@ import {
   type StoreHealthEvent,
   StoreUnavailableError,
 } from '../src/store/availability.ts';
-import { hasRoomToSpare } from '../src/store/free-space.ts';
+import { hasRoomToSpare, isRoomToSpare } from '../src/store/free-space.ts';
 
 function tracker() {
   let now = 1_000;
@@ -114,14 +114,30 @@ test('a full disk outlasts writes that succeed while the store says the disk has
   assert.equal(health.status().available, true);
 });
 
-test("room to spare is the free space of the directory's file system against the margin; 0 or an unreadable directory leave it to the write", () => {
+test('room to spare: the margin free, or half of a file system smaller than twice the margin', () => {
+  const MiB = 1024 * 1024;
+  const margin = 4 * MiB;
+  assert.equal(isRoomToSpare(4 * MiB, 100 * MiB, margin), true);
+  assert.equal(isRoomToSpare(4 * MiB - 1, 100 * MiB, margin), false);
+  assert.equal(isRoomToSpare(16 * 1024, 100 * MiB, margin), false, 'the last few kilobytes are not room');
+  // A 2 MiB disk can never have 4 MiB free: half of it is room enough.
+  assert.equal(isRoomToSpare(1 * MiB, 2 * MiB, margin), true);
+  assert.equal(isRoomToSpare(1 * MiB - 1, 2 * MiB, margin), false);
+  assert.equal(isRoomToSpare(0, 100 * MiB, 0), true);
+});
+
+test("the free space is read from the directory's file system; a margin of 0 or a directory that cannot be asked leave it to the write", () => {
   const dir = mkdtempSync(join(tmpdir(), 'peerconn-free-space-'));
   try {
     const space = statfsSync(dir);
     const free = space.bavail * space.bsize;
     assert.ok(free > 0, 'the temporary directory has some free space');
     assert.equal(hasRoomToSpare(dir, 1), true);
-    assert.equal(hasRoomToSpare(dir, free + 1024 * 1024 * 1024), false);
+    assert.equal(
+      hasRoomToSpare(dir, Number.MAX_SAFE_INTEGER),
+      free >= (space.blocks * space.bsize) / 2,
+      'a margin larger than the disk asks for half of it',
+    );
     assert.equal(hasRoomToSpare(dir, 0), true);
     assert.equal(hasRoomToSpare(join(dir, 'missing'), Number.MAX_SAFE_INTEGER), true);
   } finally {

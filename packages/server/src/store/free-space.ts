@@ -11,15 +11,23 @@ import { statfsSync } from 'node:fs';
 export const DEFAULT_MIN_FREE_DISK_BYTES = 4 * 1024 * 1024;
 
 /**
- * Whether the file system holding `dir` has `minBytes` free, counting only what any user may take (blocks
- * reserved for root do not count, though a server running as root could use them). Where the file system cannot
- * be asked, the answer is yes: the write alone then decides, as with a margin of 0.
+ * Whether `free` of a file system of `size` bytes is room to spare: `minBytes`, but never more than half the
+ * file system, or a disk smaller than the margin could never be ready again however much were freed.
+ */
+export function isRoomToSpare(free: number, size: number, minBytes: number): boolean {
+  return free >= Math.min(minBytes, size / 2);
+}
+
+/**
+ * Whether the file system holding `dir` has room to spare, counting only what any user may take (blocks
+ * reserved for root do not count, though a server running as root could use them). With a margin of 0, or where
+ * the file system cannot be asked, the answer is yes: the write alone then decides.
  */
 export function hasRoomToSpare(dir: string, minBytes: number): boolean {
   if (minBytes === 0) return true;
   try {
     const space = statfsSync(dir);
-    return space.bavail * space.bsize >= minBytes;
+    return isRoomToSpare(space.bavail * space.bsize, space.blocks * space.bsize, minBytes);
   } catch {
     return true;
   }
