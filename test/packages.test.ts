@@ -1,11 +1,21 @@
 // The three packages as a user outside this workspace gets them (test/packed.ts: npm pack, then installed into an
-// empty project with their dependencies from the registry), used from there with plain Node and no tsx:
-// imported (ESM and require), started in-process and as commands, and type-checked as a TypeScript consumer.
+// empty project outside the repository with their dependencies from the registry), used from there with plain
+// Node and no tsx: imported (ESM and require), started in-process and as commands, and type-checked as a
+// TypeScript consumer with its own @types/node. That nothing of the workspace is within reach is checked too.
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  realpathSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { createRequire } from 'node:module';
-import { join } from 'node:path';
+import { dirname, join, relative, sep } from 'node:path';
 import { createInterface } from 'node:readline';
 import { after, before, test } from 'node:test';
 import { OPERATION_LIST } from '@peerconn/sdk/operations';
@@ -13,6 +23,8 @@ import { type Installed, installedPackages, plainEnv } from './packed.ts';
 import { root } from './readme-support.ts';
 import { runChild } from './run-child.ts';
 
+// The workspace's compiler, run by its path: tsc finds the program's modules and types from the project it checks,
+// not from where it is installed, so the consumer's type check sees the consumer's node_modules only.
 const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
 let installed: Installed;
 /** Where this run's scripts and commands run: inside the project (so they resolve its node_modules), and new. */
@@ -123,6 +135,36 @@ test('runtime dependencies are exactly what runs, and neither tsx nor TypeScript
     '@peerconn/server',
     'commander',
   ]);
+});
+
+test('the installed project lies outside the repository, and nothing of the workspace resolves from it', async () => {
+  assert.ok(
+    relative(root, realpathSync(installed.dir)).startsWith(`..${sep}`),
+    `${installed.dir} is outside ${root}`,
+  );
+  // What the workspace has for development and no package may need at run time: each resolves here.
+  const workspaceOnly = ['tsx', 'typescript', 'fast-check', '@types/pg'];
+  const here = createRequire(join(root, 'package.json'));
+  for (const name of workspaceOnly) assert.ok(here.resolve(name), `${name} resolves in the workspace`);
+  writeFileSync(
+    join(work, 'reach.mjs'),
+    `import { createRequire } from 'node:module';
+    const require = createRequire(import.meta.url);
+    const found = {};
+    for (const name of ${JSON.stringify([...workspaceOnly, '@peerconn/server'])}) {
+      const ways = [];
+      try { ways.push('require ' + require.resolve(name)); } catch (error) { if (error.code !== 'MODULE_NOT_FOUND') throw error; }
+      try { ways.push('import ' + import.meta.resolve(name)); } catch (error) { if (error.code !== 'ERR_MODULE_NOT_FOUND') throw error; }
+      found[name] = ways;
+    }
+    console.log(JSON.stringify(found));`,
+  );
+  const reach = await node(['reach.mjs']);
+  assert.equal(reach.status, 0, reach.stderr);
+  const found = JSON.parse(reach.stdout) as Record<string, string[]>;
+  for (const name of workspaceOnly)
+    assert.deepEqual(found[name], [], `${name} does not resolve from the project`);
+  assert.equal(found['@peerconn/server']?.length, 2, 'the installed packages do (require and import)');
 });
 
 test("plain Node imports the SDK's three entries (ESM; require, with the server) and it signs vector C1 of docs/wire.md", async () => {
@@ -285,8 +327,8 @@ test('a TypeScript file importing all three packages type-checks with --strict -
         strict: true,
         noEmit: true,
         skipLibCheck: false,
+        // The project's own node_modules/@types/node (test/packed.ts provides it): no typeRoots into the workspace.
         types: ['node'],
-        typeRoots: [join(root, 'node_modules/@types')],
       },
       files: ['use.ts'],
     }),
@@ -317,8 +359,19 @@ test('a TypeScript file importing all three packages type-checks with --strict -
     export const about = \`\${CLI_VERSION} \${TIMING_PRESET_NAMES.join(',')} \${typeof cli}\`;
   `;
   writeFileSync(join(work, 'use.ts'), good);
-  const ok = await node([tsc, '-p', work]);
+  const ok = await node([tsc, '-p', work, '--listFilesOnly']);
   assert.equal(ok.status, 0, ok.stdout + ok.stderr);
+  // Every declaration the check read, but the compiler's own lib files, is the project's.
+  const compilerLib = dirname(tsc).replace(/bin$/, 'lib');
+  const project = realpathSync(installed.dir);
+  const outside = ok.stdout
+    .split('\n')
+    .filter(Boolean)
+    .filter((file) => !file.startsWith(compilerLib) && !realpathSync(file).startsWith(project));
+  assert.deepEqual(outside, [], 'files the type check read from outside the project');
+  assert.ok(ok.stdout.includes(join(project, 'node_modules/@types/node/')), "the project's own @types/node");
+  const checked = await node([tsc, '-p', work]);
+  assert.equal(checked.status, 0, checked.stdout + checked.stderr);
 
   writeFileSync(join(work, 'use.ts'), good.replace("timing: 'immediate'", "timing: 'immedate'"));
   const bad = await node([tsc, '-p', work]);

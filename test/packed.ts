@@ -1,11 +1,15 @@
 // The three packages as a user outside this workspace gets them: `npm pack` of the built packages, installed as
-// tarballs into an empty project whose other dependencies come from the registry. One install serves every
-// suite of a run (and later runs while the tarballs are the same): it is kept under .tmp/ by the tarballs'
-// content hash, and a lock lets one process install while the others wait for it.
+// tarballs into an empty project whose other dependencies come from the registry. The project lies outside the
+// repository, in the system's temporary directory: inside it, Node and tsc would look up past the project into
+// the workspace's node_modules and find tsx, TypeScript and the development dependencies there, so a package that
+// needed one of them at run time would still pass. One install serves every suite of a run (and later runs while
+// the tarballs are the same): it is kept by the tarballs' content hash in a directory of this checkout's own, and
+// a lock lets one process install while the others wait for it.
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import {
   copyFileSync,
+  cpSync,
   existsSync,
   mkdirSync,
   mkdtempSync,
@@ -22,6 +26,15 @@ import { runChild } from './run-child.ts';
 
 export type PackageName = 'sdk' | 'server' | 'cli';
 export const PACKAGES: readonly PackageName[] = ['sdk', 'server', 'cli'];
+
+/**
+ * Where this checkout's installed projects live: under the temporary directory, named after the checkout, so that
+ * two checkouts on one machine never remove each other's projects (removeOtherInstalls).
+ */
+const INSTALLS = join(
+  tmpdir(),
+  `peerconn-packed-${createHash('sha256').update(root).digest('hex').slice(0, 12)}`,
+);
 
 export interface Installed {
   /** The consumer project: package.json, node_modules with the three packages and their dependencies. */
@@ -148,6 +161,29 @@ async function provideSqliteAddon(dir: string): Promise<void> {
   );
 }
 
+/**
+ * The consumer's own @types/node, for its type check (test/packages.test.ts), copied from this workspace's
+ * install rather than fetched: the test then downloads nothing beyond the tarballs' own dependencies, and the
+ * version is the one the workspace is checked against. It is a package of declarations alone, without install
+ * scripts, so the copy is what npm would have written; its dependencies (undici-types) are copied the same way,
+ * unless the install brought them already.
+ */
+function provideNodeTypes(dir: string): void {
+  const copy = (name: string, from: string) => {
+    const to = join(dir, 'node_modules', name);
+    if (existsSync(to)) return;
+    cpSync(from, to, { recursive: true, dereference: true });
+    const manifest = JSON.parse(readFileSync(join(from, 'package.json'), 'utf8')) as {
+      dependencies?: Record<string, string>;
+    };
+    for (const dependency of Object.keys(manifest.dependencies ?? {})) {
+      const nested = join(from, 'node_modules', dependency);
+      copy(dependency, existsSync(nested) ? nested : join(root, 'node_modules', dependency));
+    }
+  };
+  copy('@types/node', join(root, 'node_modules/@types/node'));
+}
+
 /** `installed-plain-`, `installed-vitest@^4.1-`: projects with other extras are other projects of the same run. */
 function installPrefix(extra: readonly string[]): string {
   return `installed-${extra.length === 0 ? 'plain' : extra.join('+').replace(/[^\w@.^+-]/g, '_')}-`;
@@ -155,10 +191,9 @@ function installPrefix(extra: readonly string[]): string {
 
 /** This kind of project made from earlier tarballs (every process of a run packs the same ones), unless in use. */
 function removeOtherInstalls(current: string, prefix: string): void {
-  const base = join(root, '.tmp');
-  const names = readdirSync(base);
+  const names = readdirSync(INSTALLS);
   for (const name of names) {
-    const dir = join(base, name);
+    const dir = join(INSTALLS, name);
     if (!name.startsWith(prefix) || name.endsWith('.lock') || dir === current) continue;
     if (names.includes(`${name}.lock`)) continue;
     rmSync(dir, { recursive: true, force: true });
@@ -191,9 +226,9 @@ async function install(extra: readonly string[]): Promise<Installed> {
     const hash = createHash('sha256');
     for (const p of packed) hash.update(readFileSync(p.file));
     hash.update(extra.join('\n'));
-    const dir = join(root, '.tmp', `${installPrefix(extra)}${hash.digest('hex').slice(0, 16)}`);
+    const dir = join(INSTALLS, `${installPrefix(extra)}${hash.digest('hex').slice(0, 16)}`);
     const files = Object.fromEntries(packed.map((p) => [p.name, p.files])) as Record<PackageName, string[]>;
-    mkdirSync(join(root, '.tmp'), { recursive: true });
+    mkdirSync(INSTALLS, { recursive: true });
     const release = await lock(`${dir}.lock`);
     try {
       if (existsSync(join(dir, '.installed'))) return { dir, files };
@@ -214,6 +249,7 @@ async function install(extra: readonly string[]): Promise<Installed> {
       );
       await npm(['install', '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=error'], dir);
       await provideSqliteAddon(dir);
+      provideNodeTypes(dir);
       const installSeconds = (performance.now() - started) / 1000;
       writeFileSync(join(dir, '.installed'), `${installSeconds.toFixed(1)} s\n`);
       removeOtherInstalls(dir, installPrefix(extra));

@@ -44,6 +44,8 @@ export interface ServerOptions {
   storeSchema?: string;
   /** The SQLite file; in-process the default is `:memory:` (nothing written), for the command `./data/peerconn.db`. */
   dataPath?: string;
+  /** Free bytes the SQLite data directory needs before a full disk counts as over (0: any write that succeeds). */
+  minFreeDiskBytes?: number;
   accountsFile?: string;
   region?: string;
   logLevel?: LogLevel;

@@ -18,6 +18,7 @@ import {
   type TransitionTiming,
   timingChangeSchema,
 } from './domain/timing.ts';
+import { DEFAULT_MIN_FREE_DISK_BYTES } from './store/free-space.ts';
 import { isPostgresUrl } from './store/url.ts';
 
 /** Options of the command only (`peerconn-server`, `peerconn serve`): they tie the process's life to another's. */
@@ -90,6 +91,7 @@ function integer(what: string, min: number, max: number, arg = '<n>'): OptionTyp
 
 const PORT = integer('a port number 0-65535', 0, 65535);
 const POSITIVE = integer('a positive integer', 1, Number.MAX_SAFE_INTEGER);
+const BYTES = integer('a number of bytes (0 or more)', 0, Number.MAX_SAFE_INTEGER, '<bytes>');
 
 const SWITCH: OptionType<boolean> = {
   parse: (text) => {
@@ -261,6 +263,14 @@ export const SERVER_OPTIONS = [
     default: ':memory:',
     commandDefault: './data/peerconn.db',
     help: 'SQLite database file (its directory is created), or :memory: for a throwaway server; ignored with PostgreSQL',
+  }),
+  row({
+    key: 'minFreeDiskBytes',
+    flag: 'min-free-disk',
+    env: ['PEERCONN_MIN_FREE_DISK'],
+    type: BYTES,
+    default: DEFAULT_MIN_FREE_DISK_BYTES,
+    help: 'after the disk under the SQLite file filled, free bytes it needs (at most half its size) before readiness says ready again; 0: the first write that succeeds (docs/server.md: When things fail)',
   }),
   row({
     key: 'accountsFile',

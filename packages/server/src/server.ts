@@ -122,6 +122,7 @@ async function openData(options: ServerOptions, settings: Settings): Promise<Sto
       poolSize: options.poolSize,
       schema: options.storeSchema,
       sqliteAddon: options.sqliteAddon,
+      sqlite: { minFreeDiskBytes: options.minFreeDiskBytes ?? defaultOf('minFreeDiskBytes') },
     });
   } catch (error) {
     if (!(error instanceof DataFileInUseError)) throw error;

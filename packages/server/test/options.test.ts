@@ -34,6 +34,7 @@ const SAMPLE: Record<keyof CommandOptions, string> = {
   poolSize: '3',
   storeSchema: 'peerconn_ci',
   dataPath: 'data/x.db',
+  minFreeDiskBytes: '1048576',
   accountsFile: 'accounts.json',
   randomDemoKeys: 'true',
   seedFile: 'snapshot.json',

@@ -1,12 +1,16 @@
-// A full disk under SQLite, caused for real: the server runs as a process with its database on a small tmpfs,
-// and a ballast file takes the last byte. Writes are refused with a retryable 503 that says the disk is full,
-// reads go on, readiness says so, the log says it once; once the ballast goes, writes resume by themselves; and a
-// kill -9 while the disk is full leaves a file that passes integrity_check with every acknowledged write in it.
+// A full disk under SQLite, caused for real: the server runs as a process with its database on a small tmpfs.
+// First the database fills the disk itself, as a disk fills in use: writes are refused with a retryable 503 that
+// says the disk is full, reads go on, and readiness says so for as long as the disk stays full — the last few
+// kilobytes still take a small write, which must not pass for recovery — and the log says it once. Once space is
+// freed (a ballast taken before the server started goes), readiness says ready and writes resume by themselves.
+// Then a ballast takes the last byte, and a kill -9 while the disk is full leaves a file that passes
+// integrity_check with every acknowledged write in it.
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { BceServiceError, VpcClient } from '@peerconn/sdk';
 import Database from 'better-sqlite3';
+import { DEFAULT_MIN_FREE_DISK_BYTES } from '../src/store/free-space.ts';
 import { credential, startProcess } from './process-support.ts';
 import { mountSmallDisk } from './small-disk.ts';
 import { runsOnSqliteOnly } from './store-choice.ts';
@@ -16,7 +20,14 @@ runsOnSqliteOnly(
   "it fills the filesystem under a SQLite file; PostgreSQL's disk is the outage-postgres suite's",
 );
 
-const disk = mountSmallDisk(2048);
+/**
+ * Taken before the server starts and given back later: more than the free space a full disk needs to be over. The
+ * disk is more than twice that margin, so the margin itself applies (a smaller disk needs only half its size).
+ */
+const RESERVED = DEFAULT_MIN_FREE_DISK_BYTES + 512 * 1024;
+/** What the database may fill: some hundred creates. */
+const DATABASE_ROOM = DEFAULT_MIN_FREE_DISK_BYTES;
+const disk = mountSmallDisk((DATABASE_ROOM + RESERVED) / 1024);
 after(() => {
   if (!('unavailable' in disk)) disk.remove();
 });
@@ -37,10 +48,11 @@ function logEntries(stderr: string): LogEntry[] {
     .map((line) => JSON.parse(line) as LogEntry);
 }
 
-test('SQLite on a disk that fills: writes get 503 ServiceUnavailable, reads go on, writes resume when space returns, kill -9 while full loses nothing', {
+test('SQLite on a disk it fills: writes get 503 ServiceUnavailable, reads go on, readiness stays 503 until space returns, writes resume then, kill -9 while full loses nothing', {
   skip: 'unavailable' in disk ? disk.unavailable : false,
 }, async () => {
   if ('unavailable' in disk) return;
+  disk.reserve(RESERVED);
   const data = join(disk.dir, 'peerconn.db');
   const server = await startProcess([
     '--port',
@@ -69,7 +81,7 @@ test('SQLite on a disk that fills: writes get 503 ServiceUnavailable, reads go o
     const { vpcId } = await client.createVpc({ name: `fill-${n++}`, cidr: '10.0.0.0/16' });
     acknowledged.push(vpcId);
   };
-  /** Creates until one is refused (the ballast leaves the log a little room, which a few writes may still use). */
+  /** Creates until one is refused (the disk may have a little room left, which a few writes may still use). */
   const createUntilRefused = async (): Promise<BceServiceError> => {
     for (let i = 0; i < 2000; i++) {
       try {
@@ -92,14 +104,22 @@ test('SQLite on a disk that fills: writes get 503 ServiceUnavailable, reads go o
   for (let i = 0; i < 5; i++) await create();
   assert.equal((await readiness()).status, 200);
 
-  disk.fill();
+  // The database fills what is left of the disk.
   const refused = await createUntilRefused();
   assert.ok(refused instanceof BceServiceError, String(refused));
+  assert.ok(acknowledged.length > 10, `the database filled the disk after ${acknowledged.length} creates`);
   assert.equal(refused.statusCode, 503);
   assert.equal(refused.code, 'ServiceUnavailable');
   assert.match(refused.message, /disk under the state store \(SQLite\) is full/);
   assert.ok(!refused.message.includes(disk.dir), 'the message names no path');
+  // While the disk stays full, readiness says so every time it is asked, and creates keep failing.
   for (let i = 0; i < 3; i++) {
+    const probed = await readiness();
+    assert.equal(
+      probed.status,
+      503,
+      `readiness ${i + 1} while the disk is full: ${JSON.stringify(probed.body)}`,
+    );
     await assert.rejects(
       create(),
       (error: unknown) => error instanceof BceServiceError && error.statusCode === 503,
@@ -122,7 +142,8 @@ test('SQLite on a disk that fills: writes get 503 ServiceUnavailable, reads go o
   assert.equal(down.retryAfter, '5');
   assert.equal((await fetch(`${url}/_admin/healthz`)).status, 200, 'liveness stays 200');
 
-  // Space returns: readiness asks with a write of its own, and client writes work again without a restart.
+  // Space returns: readiness sees room to spare and asks with a write of its own, and client writes work again
+  // without a restart.
   disk.free();
   assert.equal((await readiness()).status, 200);
   for (let i = 0; i < 3; i++) await create();
@@ -149,8 +170,8 @@ test('SQLite on a disk that fills: writes get 503 ServiceUnavailable, reads go o
     db.close();
   }
 
-  // The log: one line when each outage began, one when the first ended (the second ended with the kill), and
-  // no stack traces; every request was answered 200 or 503.
+  // The log: one line when each outage began, one when the first ended (the second ended with the kill) — none
+  // while the disk was still full — and no stack traces; every request was answered 200 or 503.
   const entries = logEntries(stderr);
   const store = entries.filter((entry) => entry.kind === 'store');
   const phase = (msg: string) =>

@@ -1,5 +1,5 @@
 // A file system a test can fill and empty for real: a tmpfs of a few megabytes mounted on a temporary directory,
-// with a ballast file that takes whatever space is left (fill) and gives it back (free). Mounting needs root
+// with ballast files that take whatever space is left (fill) or a given amount (reserve), and give it back (free). Mounting needs root
 // (CI runs as root); where it is not permitted, mountSmallDisk says why and the test skips with that notice.
 import { execFileSync } from 'node:child_process';
 import { closeSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
@@ -10,6 +10,8 @@ export interface SmallDisk {
   dir: string;
   /** Takes every byte left with a ballast file (added to any ballast already there). */
   fill(): void;
+  /** Takes exactly `bytes` with a ballast file, so that what fills the rest can be given room back later. */
+  reserve(bytes: number): void;
   /** Removes the ballast: the space it took is free again. */
   free(): void;
   /** Unmounts (lazily, so a process still holding a file cannot make it fail) and removes the directory. */
@@ -48,6 +50,17 @@ export function mountSmallDisk(sizeKb: number): SmallDisk | { unavailable: strin
       closeSync(fd);
     }
   };
+  const reserve = (bytes: number) => {
+    const fd = openSync(join(dir, `ballast-${ballasts++}`), 'w');
+    try {
+      const block = Buffer.alloc(64 * 1024, 1);
+      for (let left = bytes; left > 0; left -= block.length) {
+        writeSync(fd, block, 0, Math.min(left, block.length));
+      }
+    } finally {
+      closeSync(fd);
+    }
+  };
   const free = () => {
     for (let i = 0; i < ballasts; i++) rmSync(join(dir, `ballast-${i}`), { force: true });
     ballasts = 0;
@@ -59,5 +72,5 @@ export function mountSmallDisk(sizeKb: number): SmallDisk | { unavailable: strin
       rmSync(dir, { recursive: true, force: true });
     }
   };
-  return { dir, fill, free, remove };
+  return { dir, fill, reserve, free, remove };
 }

@@ -33,7 +33,7 @@ export interface StoreHealth {
   status(): StoreStatus;
   /**
    * Asks the store now (readiness probes): a query, or, while the disk is full, a write that changes nothing,
-   * since only a write tells whether there is room again.
+   * since only a write tells whether there is room again (under SQLite only once the disk has room to spare).
    */
   check(): Promise<StoreStatus>;
   /** A request was answered 503 because of the outage (the recovery line reports how many were). */
@@ -109,6 +109,12 @@ export class StoreAvailability implements StoreHealth {
     readonly storeName: string,
     private readonly probe: (status: StoreStatus) => Promise<void>,
     private readonly now: () => number = Date.now,
+    /**
+     * Whether a success may end an outage of this reason now. A small write can fit into the last few kilobytes
+     * of a full disk where the next real one does not, so the SQLite store asks the disk for room to spare
+     * before a write ends a full-disk outage; otherwise the outage would end and begin again with every write.
+     */
+    private readonly mayEnd: (reason: OutageReason) => boolean = () => true,
   ) {}
 
   /** Taken when an operation starts; handed back with its outcome. */
@@ -118,12 +124,13 @@ export class StoreAvailability implements StoreHealth {
 
   /**
    * An operation succeeded. It ends an outage it did not predate — a write always, a read unless the outage
-   * is a full or unwritable disk, which reads do not disprove.
+   * is a full or unwritable disk, which reads do not disprove — once the store agrees that it may (mayEnd).
    */
   succeeded(ticket: Ticket, kind: 'read' | 'write'): void {
     const outage = this.outage;
     if (!outage || ticket !== this.generation) return;
     if (kind === 'read' && outage.reason !== 'unreachable') return;
+    if (!this.mayEnd(outage.reason)) return;
     this.outage = undefined;
     this.generation++;
     this.emit({

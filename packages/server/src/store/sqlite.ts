@@ -6,10 +6,11 @@
 // The fsync that makes a batch durable runs off the event loop (sqlite-wal.ts), so reads go on meanwhile, and the
 // next batch runs its statements during it; a write is acknowledged (its promise resolves) only once its batch's
 // commit is durable (docs/durability.md). A full disk or an I/O error is an outage, not a bug: the batch is refused
-// with StoreUnavailableError, reads go on, and the first write that is durable again ends it.
+// with StoreUnavailableError, reads go on, and the first write that is durable again ends it — for a full disk, once
+// the disk also has room to spare (free-space.ts).
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Store, StoreCounters, StoreReader, StoreSignal, StoreTx } from './api.ts';
 import {
@@ -19,6 +20,7 @@ import {
   StoreUnavailableError,
   type Ticket,
 } from './availability.ts';
+import { DEFAULT_MIN_FREE_DISK_BYTES, hasRoomToSpare } from './free-space.ts';
 import { SQLITE_MIGRATIONS } from './migrations.ts';
 import { CachingReader, ReadMemory } from './read-cache.ts';
 import { type Dialect, type Row, type SqlDriver, SqlTx } from './sql.ts';
@@ -125,6 +127,11 @@ export interface SqliteStoreOptions {
    * checkpoints then run on a connection of this thread: a worker thread could not load the addon.
    */
   addon?: object | undefined;
+  /**
+   * Free space the data directory's file system needs before a full-disk outage counts as over (readiness ready,
+   * the "back" log line); 0 lets any successful write end it. Default DEFAULT_MIN_FREE_DISK_BYTES.
+   */
+  minFreeDiskBytes?: number | undefined;
 }
 
 /** SQLite's own default for automatic checkpoints: a WAL of about 4 MB. */
@@ -133,7 +140,12 @@ const DEFAULT_WAL: WalKeeperOptions = { restartFrames: 1000, intervalMs: 200 };
 export class SqliteStore implements Store {
   readonly kind = 'sqlite';
   readonly location: string;
-  readonly health = new StoreAvailability('SQLite', (status) => this.probe(status));
+  readonly health = new StoreAvailability(
+    'SQLite',
+    (status) => this.probe(status),
+    Date.now,
+    (reason) => reason !== 'full' || this.hasRoomToSpare(),
+  );
   private readonly writer: Database.Database;
   private readonly readerDb: Database.Database;
   private readonly writerDriver: SqliteDriver;
@@ -162,6 +174,9 @@ export class SqliteStore implements Store {
   private readonly wal: WalKeeper;
   /** The error of a failed fsync of the WAL: from then on writes are refused (see settleWhenDurable). */
   private durabilityLost: unknown;
+  /** Where the database, its WAL and the checkpoints' growth take their space from. */
+  private readonly dataDir: string;
+  private readonly minFreeDiskBytes: number;
 
   /** `addon`: better-sqlite3's native addon when it is not where the package would look (a single executable). */
   constructor(path: string, options: SqliteStoreOptions = {}) {
@@ -169,6 +184,8 @@ export class SqliteStore implements Store {
     this.scratchDir = memory ? mkdtempSync(join(tmpdir(), 'peerconn-memory-')) : undefined;
     const file = this.scratchDir ? join(this.scratchDir, 'peerconn.db') : path;
     this.location = path;
+    this.dataDir = dirname(file);
+    this.minFreeDiskBytes = options.minFreeDiskBytes ?? DEFAULT_MIN_FREE_DISK_BYTES;
     // The package accepts the loaded addon object too, though its types name only a path.
     const open: Database.Options = options.addon ? { nativeBinding: options.addon as unknown as string } : {};
     this.lock = memory ? undefined : takeLock(`${file}-lock`, open);
@@ -435,17 +452,24 @@ export class SqliteStore implements Store {
   /**
    * Readiness: a read of the file; while writes fail, a write that leaves nothing behind but still needs room in
    * the log (a row added and removed in one transaction), since only a write tells that space is back. Rewriting
-   * a row with its own value would not do: SQLite leaves a page whose bytes do not change untouched.
+   * a row with its own value would not do: SQLite leaves a page whose bytes do not change untouched. While the
+   * disk is full, the write waits for room to spare: it is a few kilobytes, which can fit where a real write
+   * does not, and it must not spend the last of them.
    */
   private async probe(status: StoreStatus): Promise<void> {
     if (status.available) {
       await this.read(async () => this.readerDb.prepare('SELECT count(*) FROM meta').get());
       return;
     }
+    if (status.reason === 'full' && !this.hasRoomToSpare()) return;
     await this.write(async () => {
       this.writerDriver.run("INSERT INTO meta (key, value) VALUES ('peerconn:probe', '')", []);
       this.writerDriver.run("DELETE FROM meta WHERE key = 'peerconn:probe'", []);
     });
+  }
+
+  private hasRoomToSpare(): boolean {
+    return hasRoomToSpare(this.dataDir, this.minFreeDiskBytes);
   }
 
   private emit(signal: StoreSignal): void {
