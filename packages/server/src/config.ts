@@ -129,6 +129,7 @@ const SERVER_OPTION_FIELDS = {
   faultRandom: true,
   drainTimeoutMs: true,
   requestTimeoutMs: true,
+  minFreeDiskBytes: true,
   consoleDir: true,
   consoleFiles: true,
   sqliteAddon: true,
