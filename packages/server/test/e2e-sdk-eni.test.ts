@@ -639,6 +639,39 @@ describe('network interfaces', () => {
     assert.deepEqual(got.securityGroupIds, [two]);
   });
 
+  test('a group an interface uses is not deleted until the interface gives it up', async () => {
+    const at = await net('a', '10.24.0.0/16', '10.24.1.0/24');
+    const eniId = await eni(at);
+    const held = await group(at);
+    await enis().updateEniSecurityGroups({ eniId, securityGroupIds: [held] });
+    const refused = await groups()
+      .deleteSecurityGroup({ securityGroupId: held })
+      .then(
+        () => assert.fail('a group in use must not be deleted'),
+        (e: BceServiceError) => e,
+      );
+    assert.deepEqual(
+      [refused.statusCode, refused.code],
+      [409, 'SecurityGroup.InstancesAssociatedSecurityGroupCanNotBeDeleted'],
+    );
+    assert.match(
+      refused.message,
+      new RegExp(`is used by network interface\\(s\\) ${eniId}; give them other groups`),
+    );
+    assert.equal(
+      (await groups().getSecurityGroup({ securityGroupId: held })).id,
+      held,
+      'nothing was deleted',
+    );
+    await enis().updateEniSecurityGroups({ eniId, securityGroupIds: [at.defaultGroup] });
+    await groups().deleteSecurityGroup({ securityGroupId: held });
+    const left = await groups().listSecurityGroups({ vpcId: at.vpcId });
+    assert.deepEqual(
+      left.securityGroups.map((g) => g.id),
+      [at.defaultGroup],
+    );
+  });
+
   test('attach and detach: inuse and available at once, as Terraform waits for them', async () => {
     const at = await net('a', '10.12.0.0/16', '10.12.1.0/24');
     const eniId = await eni(at);
