@@ -95,48 +95,6 @@ export interface ServerOptions {
   sqliteAddon?: object;
 }
 
-/** Every option startServer knows, so that a misspelt one is refused instead of silently ignored. */
-const SERVER_OPTION_FIELDS = {
-  host: true,
-  port: true,
-  listen: true,
-  store: true,
-  poolSize: true,
-  storeSchema: true,
-  dataPath: true,
-  accountsFile: true,
-  region: true,
-  logLevel: true,
-  logFormat: true,
-  randomDemoKeys: true,
-  seedFile: true,
-  timing: true,
-  adminToken: true,
-  adminPort: true,
-  keepDeleted: true,
-  quotaPerVpc: true,
-  quotaPerAccount: true,
-  quotaSubnetsPerVpc: true,
-  quotaRulesPerTable: true,
-  quotaEnisPerVpc: true,
-  quotaIpsPerEni: true,
-  quotaEnisPerInstance: true,
-  quotaAclRulesPerDirection: true,
-  quotaSecurityGroupRulesPerDirection: true,
-  bodyLimitBytes: true,
-  clockSkewSeconds: true,
-  logStream: true,
-  faultRandom: true,
-  drainTimeoutMs: true,
-  requestTimeoutMs: true,
-  minFreeDiskBytes: true,
-  consoleDir: true,
-  consoleFiles: true,
-  sqliteAddon: true,
-} satisfies Record<keyof ServerOptions, true>;
-
-export const SERVER_OPTION_KEYS: ReadonlySet<string> = new Set(Object.keys(SERVER_OPTION_FIELDS));
-
 /** Fixed values that are not options. */
 export const DEFAULTS = {
   adminBodyLimitBytes: 64 * 1024 * 1024,

@@ -2,14 +2,7 @@
 // The command-line parser, `--help`, the in-process checks of startServer, the CLI's completion of
 // `peerconn serve` and the option tables of README.md and docs/server.md are all derived from this table.
 import { parseArgs } from 'node:util';
-import {
-  type LogFormat,
-  type LogLevel,
-  OptionError,
-  SERVER_OPTION_KEYS,
-  type ServerOptions,
-  UsageError,
-} from './config.ts';
+import { type LogFormat, type LogLevel, OptionError, type ServerOptions, UsageError } from './config.ts';
 import {
   isTimingPreset,
   TIMING_PRESET_NAMES,
@@ -468,19 +461,28 @@ export const SERVER_OPTIONS = [
 type Row = (typeof SERVER_OPTIONS)[number];
 const ROWS: readonly OptionRow[] = SERVER_OPTIONS;
 
+/** Options that only a program can give (functions, streams, test hooks), so they have no flag. */
+const IN_PROCESS_ONLY = [
+  'logStream',
+  'faultRandom',
+  'drainTimeoutMs',
+  'requestTimeoutMs',
+  'consoleDir',
+  'consoleFiles',
+  'sqliteAddon',
+] as const satisfies ReadonlyArray<keyof ServerOptions>;
+type InProcessOnly = (typeof IN_PROCESS_ONLY)[number];
+
 // Every option of the interfaces has a row: an option added to ServerOptions without one fails to compile here.
 type Missing = Exclude<keyof CommandOptions, Row['key'] | InProcessOnly>;
-/** Options that only a program can give (functions, streams, test hooks), so they have no flag. */
-type InProcessOnly =
-  | 'logStream'
-  | 'faultRandom'
-  | 'drainTimeoutMs'
-  | 'requestTimeoutMs'
-  | 'consoleDir'
-  | 'consoleFiles'
-  | 'sqliteAddon';
 const everyOptionHasARow: Missing extends never ? true : Missing = true;
 void everyOptionHasARow;
+
+/** What startServer takes: a misspelt option is refused instead of silently ignored. */
+const IN_PROCESS_KEYS: ReadonlySet<string> = new Set([
+  ...ROWS.filter((r) => !r.commandOnly).map((r) => r.key),
+  ...IN_PROCESS_ONLY,
+]);
 
 export function rowOf(key: keyof CommandOptions): OptionRow | undefined {
   return ROWS.find((r) => r.key === key);
@@ -591,8 +593,8 @@ export function parseCliArgs(argv: readonly string[], env: NodeJS.ProcessEnv = p
  */
 export function checkServerOptions(options: ServerOptions): ServerOptions {
   for (const key of Object.keys(options)) {
-    if (SERVER_OPTION_KEYS.has(key)) continue;
-    const near = [...SERVER_OPTION_KEYS].find((known) => known.toLowerCase() === key.toLowerCase());
+    if (IN_PROCESS_KEYS.has(key)) continue;
+    const near = [...IN_PROCESS_KEYS].find((known) => known.toLowerCase() === key.toLowerCase());
     throw new UsageError(
       `unknown option ${quoted(key)}${near ? ` (did you mean ${near}?)` : ''}; docs/server.md lists the options`,
     );
